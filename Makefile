@@ -1,0 +1,118 @@
+# tracepair: one non-recursive build for the agent, the controller, the CLI,
+# the tests and the lab tools.  Each directory contributes a module.mk.
+#
+#   make               build everything into build/
+#   make SANITIZE=1    ASan+UBSan build into build-san/
+#   make V=1           show the commands
+#   make test          install missing deps, build, run every test
+#   make demo          install missing deps, build, run the SF <-> Chicago lab
+
+CC	?= gcc
+ifeq ($(origin CC),default)
+CC	 = gcc
+endif
+PKG_CONFIG ?= pkg-config
+PROTOC_C ?= protoc-c
+
+ifeq ($(SANITIZE),1)
+BUILD	?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD	?= build
+SANFLAGS =
+endif
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+PKGS	 = libevent libevent_openssl openssl libprotobuf-c sqlite3 jansson libcap
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wcast-qual
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
+	   -Icommon -Iagent -Icontroller -I$(BUILD)/proto $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS	 = $(PKG_LIBS) -lm
+
+# Filled in by the module.mk files.
+BINS		=
+UNIT_TESTS	=
+FUZZ_TARGETS	=
+LAB_TOOLS	=
+COMMON_SRCS	=
+
+objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+PROTO_C	= $(BUILD)/proto/tracepair.pb-c.c
+PROTO_H	= $(BUILD)/proto/tracepair.pb-c.h
+
+COMMON_LIB = $(BUILD)/libtpcommon.a
+
+all: everything
+
+include common/module.mk
+include agent/module.mk
+include controller/module.mk
+include tests/module.mk
+
+everything: $(BINS) $(UNIT_TESTS) $(FUZZ_TARGETS) $(LAB_TOOLS)
+
+$(PROTO_C) $(PROTO_H): proto/tracepair.proto
+	@mkdir -p $(BUILD)/proto
+	@echo "  PROTOC  $<"
+	$(Q)$(PROTOC_C) --proto_path=proto --c_out=$(BUILD)/proto $<
+
+$(BUILD)/obj/%.o: %.c | $(PROTO_H)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/proto/tracepair.pb-c.o: $(PROTO_C)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -O2 -g $(SANFLAGS) $(PKG_CFLAGS) -I$(BUILD)/proto -c -o $@ $<
+
+$(COMMON_LIB): $(call objs,$(COMMON_SRCS)) $(BUILD)/obj/proto/tracepair.pb-c.o
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Link rule shared by every program: objects first, then the common library.
+define link
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(COMMON_LIB) $(LIBS) $(1)
+endef
+
+deps:
+	@sh deploy/install-deps.sh
+
+# make test: dependencies first (a fresh machine has none), then a build
+# that sees them, then every test.  The one re-invocation is deliberate:
+# pkg-config must run after the packages exist.
+test: deps
+	$(Q)$(MAKE) --no-print-directory check
+
+check: everything
+	$(Q)BUILD=$(BUILD) sh tests/run-tests.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory everything
+	$(Q)BUILD=$(BUILD) sh tests/lab/demo.sh
+
+fmt:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-san
+
+.SECONDARY:
+.PHONY: all everything deps test check demo fmt clean
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,46 @@
+/* probe.h: the probe engine: raw sockets, probes in flight, replies matched to probes. */
+#ifndef TRACEPAIR_PROBE_H
+#define TRACEPAIR_PROBE_H
+
+#include <stddef.h>
+
+#include "probe_opts.h"
+#include "trace.h"
+
+struct event_base;
+struct evdns_base;
+struct probe_engine;		/* sockets + global rate cap, shared by runs */
+struct probe_run;		/* one trace in progress */
+
+/*
+ * Start-up order (privileged part kept small, as mtr and OpenBSD do):
+ *   1. probe_engine_new()      opens every raw socket (needs CAP_NET_RAW)
+ *   2. probe_drop_privileges() setresuid/setresgid to user, clears all
+ *                              capabilities, and verifies the drop
+ *   3. only then read input from the network / start runs.
+ */
+struct probe_engine *probe_engine_new(struct event_base *, struct evdns_base *,
+	    char *err, size_t errlen);
+/* user NULL: keep the uid (already unprivileged) but still drop caps. */
+int	probe_drop_privileges(const char *user, char *err, size_t errlen);
+/* Global probe-rate cap over all runs (probes per second, 0 = default). */
+void	probe_engine_set_rate(struct probe_engine *, double pps);
+void	probe_engine_free(struct probe_engine *);
+
+/*
+ * Called once when a run ends.  The trace belongs to the callee (trace_free).
+ * On failure trace is NULL and err says why in one line.
+ */
+typedef void (*probe_done_cb)(struct trace *trace, const char *err, void *arg);
+
+/*
+ * Start a trace now.  Resolves opts->host (numeric or via DNS), sends all
+ * TTLs under the rate cap, matches replies strictly.  Returns NULL with a
+ * reason in err when the run cannot start (bad host, no route, ...).
+ */
+struct probe_run *probe_start(struct probe_engine *, const struct probe_opts *,
+	    probe_done_cb, void *arg, char *err, size_t errlen);
+/* Stop a run; its callback is not called. */
+void	probe_cancel(struct probe_run *);
+
+#endif

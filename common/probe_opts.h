@@ -1,0 +1,57 @@
+/* probe_opts.h: what a trace asks of the probe engine; shared by agent, CLI and wire. */
+#ifndef TRACEPAIR_PROBE_OPTS_H
+#define TRACEPAIR_PROBE_OPTS_H
+
+#include <stddef.h>
+
+#include "trace.h"
+
+#define PROBE_HOST_LEN	256
+#define PROBE_IFACE_LEN	16
+#define PROBE_MAX_GW	8
+
+/*
+ * Options of one trace.  probe_opts_init() sets the defaults a traceroute
+ * user expects (udp, ttl 1..30, 3 queries, adaptive wait 5,3,10).
+ */
+struct probe_opts {
+	char		 host[PROBE_HOST_LEN];	/* destination name or address */
+	int		 af;		/* 0 any, 4 or 6 (-4/-6) */
+	enum trace_method method;	/* -I -T -U -P, --paris */
+	int		 port;		/* -p: base port (udp), dest port (tcp) */
+	int		 first_ttl;	/* -f */
+	int		 max_ttl;	/* -m */
+	int		 queries;	/* -q: probes per hop */
+	double		 wait_max;	/* -w MAX: seconds to wait at most */
+	double		 wait_here;	/* -w ,HERE: multiple of RTT at this hop */
+	double		 wait_near;	/* -w ,,NEAR: multiple of RTT at nearby hops */
+	double		 pause;		/* -z: seconds between probes (0 none) */
+	double		 pps;		/* probe-rate cap, probes per second */
+	int		 packet_size;	/* [packetsize]: total IP length, 0 default */
+	int		 tos;		/* -t: TOS / traffic class */
+	int		 dont_fragment;	/* -F */
+	int		 fixed_port;	/* -e: no port increment */
+	int		 bypass_route;	/* -r */
+	char		 src[TRACE_ADDR_LEN];	/* -s: source address */
+	char		 iface[PROBE_IFACE_LEN];	/* -i */
+	int		 ngw;		/* -g: loose source route (IPv4) */
+	char		 gw[PROBE_MAX_GW][TRACE_ADDR_LEN];
+	int		 no_dns;	/* -n */
+	int		 quoted_diff;	/* -D */
+	int		 unanswered_summary;	/* -S: print unanswered count per hop */
+	char		 asfile[256];	/* -A FILE: pfx2as table */
+	int		 show_mpls;	/* -e is taken: MPLS always parsed; this prints it */
+};
+
+void	probe_opts_init(struct probe_opts *);
+/*
+ * Parse traceroute-style arguments (without the program name) into o;
+ * the destination and optional packet size are the non-option arguments.
+ * Returns -1 with a one-line reason in err.
+ */
+int	probe_opts_parse(struct probe_opts *o, int argc, char **argv,
+	    char *err, size_t errlen);
+/* Check a filled-in struct (from the wire, say).  Same contract. */
+int	probe_opts_check(const struct probe_opts *, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,295 @@
+/* trace.c: building, querying and freeing the shared trace model. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "trace.h"
+
+static const char *method_names[] = {
+	[TRACE_METHOD_UDP] = "udp",
+	[TRACE_METHOD_UDP_PARIS] = "udp-paris",
+	[TRACE_METHOD_ICMP] = "icmp",
+	[TRACE_METHOD_ICMP_PARIS] = "icmp-paris",
+	[TRACE_METHOD_TCP] = "tcp",
+	[TRACE_METHOD_UNKNOWN] = "unknown",
+};
+
+struct trace *
+trace_new(void)
+{
+	struct trace	*t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->method = TRACE_METHOD_UNKNOWN;
+	return t;
+}
+
+static void
+probe_clear(struct trace_probe *p)
+{
+	free(p->name);
+	free(p->quoted_diff);
+}
+
+void
+trace_free(struct trace *t)
+{
+	int	 i, j;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nhops; i++) {
+		for (j = 0; j < t->hops[i].nprobes; j++)
+			probe_clear(&t->hops[i].probes[j]);
+		free(t->hops[i].probes);
+	}
+	free(t->hops);
+	free(t->agent);
+	free(t->source);
+	free(t->dst_name);
+	free(t->options);
+	free(t);
+}
+
+void
+trace_probe_init(struct trace_probe *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->reply_ttl = -1;
+	p->icmp_type = -1;
+	p->icmp_code = -1;
+}
+
+int
+trace_probe_set_name(struct trace_probe *p, const char *name)
+{
+	char	*n = NULL;
+
+	if (name != NULL && (n = strdup(name)) == NULL)
+		return -1;
+	free(p->name);
+	p->name = n;
+	return 0;
+}
+
+struct trace_hop *
+trace_add_hop(struct trace *t, int ttl, int nprobes)
+{
+	struct trace_hop *hops, *h;
+	int		 i;
+
+	if (nprobes < 0 || nprobes > TRACE_MAX_QUERIES)
+		return NULL;
+	hops = realloc(t->hops, (t->nhops + 1) * sizeof(*hops));
+	if (hops == NULL)
+		return NULL;
+	t->hops = hops;
+	h = &t->hops[t->nhops];
+	h->ttl = ttl;
+	h->nprobes = nprobes;
+	h->probes = NULL;
+	if (nprobes > 0) {
+		if ((h->probes = calloc(nprobes, sizeof(*h->probes))) == NULL)
+			return NULL;
+		for (i = 0; i < nprobes; i++)
+			trace_probe_init(&h->probes[i]);
+	}
+	t->nhops++;
+	return h;
+}
+
+struct trace_hop *
+trace_hop_by_ttl(const struct trace *t, int ttl)
+{
+	int	 i;
+
+	for (i = 0; i < t->nhops; i++)
+		if (t->hops[i].ttl == ttl)
+			return &t->hops[i];
+	return NULL;
+}
+
+struct trace_probe *
+trace_hop_add_probe(struct trace_hop *h)
+{
+	struct trace_probe *p;
+
+	if (h->nprobes >= TRACE_MAX_QUERIES)
+		return NULL;
+	p = realloc(h->probes, (h->nprobes + 1) * sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	h->probes = p;
+	trace_probe_init(&h->probes[h->nprobes]);
+	return &h->probes[h->nprobes++];
+}
+
+void
+trace_hop_stats(const struct trace_hop *h, struct trace_hop_stats *s)
+{
+	double	 sum = 0, sq = 0, rtt;
+	int	 i;
+
+	memset(s, 0, sizeof(*s));
+	s->sent = h->nprobes;
+	for (i = 0; i < h->nprobes; i++) {
+		if (!h->probes[i].replied)
+			continue;
+		rtt = h->probes[i].rtt_ms;
+		if (s->received == 0 || rtt < s->min_ms)
+			s->min_ms = rtt;
+		if (s->received == 0 || rtt > s->max_ms)
+			s->max_ms = rtt;
+		sum += rtt;
+		s->received++;
+	}
+	if (s->sent > 0)
+		s->loss_pct = 100.0 * (s->sent - s->received) / s->sent;
+	if (s->received == 0)
+		return;
+	s->avg_ms = sum / s->received;
+	for (i = 0; i < h->nprobes; i++) {
+		if (!h->probes[i].replied)
+			continue;
+		rtt = h->probes[i].rtt_ms - s->avg_ms;
+		sq += rtt * rtt;
+	}
+	s->stddev_ms = sqrt(sq / s->received);
+}
+
+int
+trace_hop_responders(const struct trace_hop *h, struct trace_responder *out,
+    int max)
+{
+	const struct trace_probe *p;
+	struct trace_responder tmp;
+	int	 i, j, n = 0;
+
+	for (i = 0; i < h->nprobes; i++) {
+		p = &h->probes[i];
+		if (!p->replied && p->addr[0] == '\0' && p->name == NULL)
+			continue;
+		for (j = 0; j < n; j++) {
+			if (strcmp(out[j].addr, p->addr) == 0 &&
+			    (p->addr[0] != '\0' || (out[j].name && p->name &&
+			    strcmp(out[j].name, p->name) == 0)))
+				break;
+		}
+		if (j < n) {
+			if (p->replied)
+				out[j].count++;
+			if (out[j].name == NULL)
+				out[j].name = p->name;
+			continue;
+		}
+		if (n == max)
+			continue;
+		out[n].addr = p->addr;
+		out[n].name = p->name;
+		out[n].count = p->replied ? 1 : 0;
+		n++;
+	}
+	/* Most replies first; stable for equal counts (insertion sort). */
+	for (i = 1; i < n; i++) {
+		tmp = out[i];
+		for (j = i; j > 0 && out[j - 1].count < tmp.count; j--)
+			out[j] = out[j - 1];
+		out[j] = tmp;
+	}
+	return n;
+}
+
+const struct trace_probe *
+trace_hop_main_probe(const struct trace_hop *h)
+{
+	struct trace_responder all[64];
+	int	 i, n;
+
+	/* The first entry after sorting is the most frequent responder. */
+	n = trace_hop_responders(h, all, 64);
+	if (n == 0 || all[0].count == 0)
+		return NULL;
+	for (i = 0; i < h->nprobes; i++)
+		if (h->probes[i].addr == all[0].addr)
+			return &h->probes[i];
+	return NULL;
+}
+
+const char *
+trace_method_name(enum trace_method m)
+{
+	if ((unsigned)m > TRACE_METHOD_UNKNOWN)
+		return "unknown";
+	return method_names[m];
+}
+
+int
+trace_method_parse(const char *s, enum trace_method *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++) {
+		if (strcmp(s, method_names[i]) == 0) {
+			*m = (enum trace_method)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+trace_format_time(double t, char *buf, size_t len)
+{
+	time_t	 sec = (time_t)t;
+	int	 ms = (int)((t - (double)sec) * 1000.0 + 0.5);
+	struct tm tm;
+
+	if (ms >= 1000) {
+		sec++;
+		ms -= 1000;
+	}
+	gmtime_r(&sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ms);
+}
+
+int
+trace_parse_time(const char *s, double *out)
+{
+	struct tm tm;
+	int	 ms = 0, n = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
+		return -1;
+	s += n;
+	if (*s == '.') {
+		int	 digits = 0;
+
+		s++;
+		while (*s >= '0' && *s <= '9') {
+			if (digits < 3) {
+				ms = ms * 10 + (*s - '0');
+				digits++;
+			}
+			s++;
+		}
+		while (digits++ < 3)
+			ms *= 10;
+	}
+	if (strcmp(s, "Z") != 0)
+		return -1;
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = (double)timegm(&tm) + ms / 1000.0;
+	return 0;
+}

@@ -1,0 +1,129 @@
+/* trace.h: the trace model every part of tracepair shares (engine, analysis, wire, store). */
+#ifndef TRACEPAIR_TRACE_H
+#define TRACEPAIR_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACE_ADDR_LEN	46	/* INET6_ADDRSTRLEN */
+#define TRACE_MAX_TTL	255
+#define TRACE_MAX_MPLS	8
+#define TRACE_MAX_QUERIES 1000
+
+/* How probes were sent. */
+enum trace_method {
+	TRACE_METHOD_UDP = 0,	/* classic: destination port grows per probe */
+	TRACE_METHOD_UDP_PARIS,	/* constant 5-tuple, probes told apart by checksum */
+	TRACE_METHOD_ICMP,	/* echo request, sequence grows per probe */
+	TRACE_METHOD_ICMP_PARIS,/* echo with constant checksum (flow id) */
+	TRACE_METHOD_TCP,	/* SYN to one port */
+	TRACE_METHOD_UNKNOWN	/* pasted text that does not say */
+};
+
+/* One label stack entry of an RFC 4950 MPLS extension. */
+struct trace_mpls {
+	uint32_t	 label;		/* 20-bit label */
+	uint8_t		 exp;		/* traffic class bits */
+	uint8_t		 s;		/* bottom of stack */
+	uint8_t		 ttl;
+};
+
+/* One probe sent at one TTL, and the reply matched to it (if any). */
+struct trace_probe {
+	int		 replied;	/* 1 when a matching reply arrived */
+	double		 rtt_ms;	/* valid when replied */
+	char		 addr[TRACE_ADDR_LEN];	/* responder; "" if unknown */
+	char		*name;		/* reverse-DNS name or pasted name, or NULL */
+	int		 reply_ttl;	/* TTL / hop limit of the reply, -1 unknown */
+	int		 icmp_type;	/* -1 unknown (pasted text), else ICMP type */
+	int		 icmp_code;	/* -1 unknown */
+	char		 annot[8];	/* "!H" "!N" "!P" "!S" "!F" "!X" "!<n>" "!" or "" */
+	int		 nmpls;		/* entries used in mpls[] */
+	struct trace_mpls mpls[TRACE_MAX_MPLS];
+	char		*quoted_diff;	/* -D: how the quoted header differs, or NULL */
+	uint32_t	 asn;		/* origin AS of addr, 0 unknown */
+};
+
+/* All probes sent with one TTL. */
+struct trace_hop {
+	int		 ttl;
+	int		 nprobes;
+	struct trace_probe *probes;
+};
+
+/* Figures derived from a hop's probes (never stored, always recomputed). */
+struct trace_hop_stats {
+	int		 sent;
+	int		 received;
+	double		 loss_pct;	/* 0..100 */
+	double		 min_ms, avg_ms, max_ms, stddev_ms;	/* 0 when received == 0 */
+};
+
+/* A distinct responder of a hop (ECMP shows several). */
+struct trace_responder {
+	const char	*addr;		/* points into a probe; "" if unknown */
+	const char	*name;		/* points into a probe, or NULL */
+	int		 count;		/* replies from it */
+};
+
+/* One traceroute: who ran it, towards what, how, and every hop. */
+struct trace {
+	char		*agent;		/* agent name that ran it, or NULL */
+	char		*source;	/* "tracepair", "linux", "tracert", "mtr", ... */
+	char		 src[TRACE_ADDR_LEN];	/* source address or "" */
+	char		 dst[TRACE_ADDR_LEN];	/* destination address or "" */
+	char		*dst_name;	/* destination as the user gave it, or NULL */
+	int		 af;		/* 4, 6, or 0 unknown */
+	enum trace_method method;
+	int		 port;		/* base/destination port, 0 n/a */
+	int		 first_ttl, max_ttl, queries;
+	int		 packet_size;	/* bytes, 0 unknown */
+	char		*options;	/* options as given, for the record, or NULL */
+	double		 start;		/* UNIX time (UTC) of the first probe, 0 unknown */
+	double		 end;		/* UNIX time of the last reply/timeout */
+	int		 reached;	/* destination answered */
+	char		 stop_reason[24];	/* "completed" "unreachable" "max-ttl" "gap-limit" "" */
+	uint64_t	 unmatched_icmp;	/* ICMP received that matched no probe */
+	uint64_t	 malformed_icmp;	/* ICMP too short or inconsistent */
+	int		 nhops;
+	struct trace_hop *hops;	/* ordered by ttl, ascending */
+};
+
+struct trace	*trace_new(void);
+void		 trace_free(struct trace *);
+/* Append a hop for ttl with room for nprobes probes (all unanswered). */
+struct trace_hop *trace_add_hop(struct trace *, int ttl, int nprobes);
+struct trace_hop *trace_hop_by_ttl(const struct trace *, int ttl);
+/* Grow a hop by one unanswered probe; returns it or NULL. */
+struct trace_probe *trace_hop_add_probe(struct trace_hop *);
+void		 trace_probe_init(struct trace_probe *);
+int		 trace_probe_set_name(struct trace_probe *, const char *);
+void		 trace_hop_stats(const struct trace_hop *, struct trace_hop_stats *);
+/*
+ * Distinct responders of a hop, most replies first.  Fills at most max
+ * entries of out and returns how many were filled.
+ */
+int		 trace_hop_responders(const struct trace_hop *,
+		    struct trace_responder *out, int max);
+/* The responder of a hop with most replies, or NULL if none answered. */
+const struct trace_probe *trace_hop_main_probe(const struct trace_hop *);
+
+const char	*trace_method_name(enum trace_method);
+/* Returns -1 when the name is unknown. */
+int		 trace_method_parse(const char *, enum trace_method *);
+
+/* ISO 8601 UTC with milliseconds ("2026-11-23T10:00:00.123Z"). */
+void		 trace_format_time(double, char *buf, size_t len);
+/* Returns -1 when s is not such a time. */
+int		 trace_parse_time(const char *s, double *out);
+
+/* trace_json.c: the JSON form documented in docs/trace-json.md. */
+char		*trace_to_json(const struct trace *, int pretty);
+/* Returns NULL and writes a one-line reason into err on bad input. */
+struct trace	*trace_from_json(const char *text, size_t len, char *err, size_t errlen);
+/* jansson object forms, for documents that embed traces. */
+struct json_t;
+struct json_t	*trace_to_jobj(const struct trace *);
+struct trace	*trace_from_jobj(struct json_t *, char *err, size_t errlen);
+
+#endif

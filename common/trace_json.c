@@ -1,0 +1,400 @@
+/* trace_json.c: the trace model to and from JSON (docs/trace-json.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "trace.h"
+
+#define TRACE_JSON_VERSION 1
+
+static json_t *
+jstr_or_null(const char *s)
+{
+	return (s != NULL && *s != '\0') ? json_string(s) : json_null();
+}
+
+static json_t *
+probe_to_jobj(const struct trace_probe *p)
+{
+	json_t	*o, *mpls;
+	int	 i;
+
+	o = json_object();
+	json_object_set_new(o, "addr", jstr_or_null(p->addr));
+	json_object_set_new(o, "name", jstr_or_null(p->name));
+	json_object_set_new(o, "rtt_ms",
+	    p->replied ? json_real(p->rtt_ms) : json_null());
+	json_object_set_new(o, "reply_ttl",
+	    p->reply_ttl >= 0 ? json_integer(p->reply_ttl) : json_null());
+	json_object_set_new(o, "icmp_type",
+	    p->icmp_type >= 0 ? json_integer(p->icmp_type) : json_null());
+	json_object_set_new(o, "icmp_code",
+	    p->icmp_code >= 0 ? json_integer(p->icmp_code) : json_null());
+	json_object_set_new(o, "annotations", json_string(p->annot));
+	mpls = json_array();
+	for (i = 0; i < p->nmpls; i++)
+		json_array_append_new(mpls, json_pack("{s:I,s:i,s:i,s:i}",
+		    "label", (json_int_t)p->mpls[i].label, "exp", p->mpls[i].exp,
+		    "s", p->mpls[i].s, "ttl", p->mpls[i].ttl));
+	json_object_set_new(o, "mpls", mpls);
+	if (p->quoted_diff != NULL)
+		json_object_set_new(o, "quoted_diff", json_string(p->quoted_diff));
+	if (p->asn != 0)
+		json_object_set_new(o, "asn", json_integer(p->asn));
+	return o;
+}
+
+static json_t *
+hop_to_jobj(const struct trace_hop *h)
+{
+	struct trace_hop_stats s;
+	struct trace_responder r[64];
+	json_t	*o, *arr;
+	int	 i, n;
+
+	trace_hop_stats(h, &s);
+	o = json_object();
+	json_object_set_new(o, "ttl", json_integer(h->ttl));
+	json_object_set_new(o, "sent", json_integer(s.sent));
+	json_object_set_new(o, "received", json_integer(s.received));
+	json_object_set_new(o, "loss_pct", json_real(s.loss_pct));
+	if (s.received > 0) {
+		json_object_set_new(o, "min_ms", json_real(s.min_ms));
+		json_object_set_new(o, "avg_ms", json_real(s.avg_ms));
+		json_object_set_new(o, "max_ms", json_real(s.max_ms));
+		json_object_set_new(o, "stddev_ms", json_real(s.stddev_ms));
+	}
+	arr = json_array();
+	n = trace_hop_responders(h, r, 64);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:o,s:o,s:i}",
+		    "addr", jstr_or_null(r[i].addr),
+		    "name", jstr_or_null(r[i].name), "replies", r[i].count));
+	json_object_set_new(o, "responders", arr);
+	arr = json_array();
+	for (i = 0; i < h->nprobes; i++)
+		json_array_append_new(arr, probe_to_jobj(&h->probes[i]));
+	json_object_set_new(o, "probes", arr);
+	return o;
+}
+
+json_t *
+trace_to_jobj(const struct trace *t)
+{
+	char	 ts[40];
+	json_t	*o, *hops;
+	int	 i;
+
+	o = json_object();
+	json_object_set_new(o, "version", json_integer(TRACE_JSON_VERSION));
+	json_object_set_new(o, "source", jstr_or_null(t->source));
+	json_object_set_new(o, "agent", jstr_or_null(t->agent));
+	json_object_set_new(o, "src", jstr_or_null(t->src));
+	json_object_set_new(o, "dst", jstr_or_null(t->dst));
+	json_object_set_new(o, "dst_name", jstr_or_null(t->dst_name));
+	json_object_set_new(o, "af", t->af ? json_integer(t->af) : json_null());
+	json_object_set_new(o, "method", json_string(trace_method_name(t->method)));
+	json_object_set_new(o, "port", json_integer(t->port));
+	json_object_set_new(o, "first_ttl", json_integer(t->first_ttl));
+	json_object_set_new(o, "max_ttl", json_integer(t->max_ttl));
+	json_object_set_new(o, "queries", json_integer(t->queries));
+	json_object_set_new(o, "packet_size", json_integer(t->packet_size));
+	json_object_set_new(o, "options", jstr_or_null(t->options));
+	if (t->start > 0) {
+		trace_format_time(t->start, ts, sizeof(ts));
+		json_object_set_new(o, "start", json_string(ts));
+	} else
+		json_object_set_new(o, "start", json_null());
+	if (t->end > 0) {
+		trace_format_time(t->end, ts, sizeof(ts));
+		json_object_set_new(o, "end", json_string(ts));
+	} else
+		json_object_set_new(o, "end", json_null());
+	json_object_set_new(o, "reached", json_boolean(t->reached));
+	json_object_set_new(o, "stop_reason", json_string(t->stop_reason));
+	json_object_set_new(o, "unmatched_icmp", json_integer((json_int_t)t->unmatched_icmp));
+	json_object_set_new(o, "malformed_icmp", json_integer((json_int_t)t->malformed_icmp));
+	hops = json_array();
+	for (i = 0; i < t->nhops; i++)
+		json_array_append_new(hops, hop_to_jobj(&t->hops[i]));
+	json_object_set_new(o, "hops", hops);
+	return o;
+}
+
+char *
+trace_to_json(const struct trace *t, int pretty)
+{
+	json_t	*o = trace_to_jobj(t);
+	char	*s;
+
+	if (o == NULL)
+		return NULL;
+	s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) |
+	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	json_decref(o);
+	return s;
+}
+
+/* Optional string member: copied into buf (bounded); absent/null is "". */
+static int
+get_str(json_t *o, const char *key, char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	json_t	*v = json_object_get(o, key);
+
+	buf[0] = '\0';
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || json_string_length(v) >= len) {
+		snprintf(err, errlen, "\"%s\" must be a string shorter than %zu",
+		    key, len);
+		return -1;
+	}
+	memcpy(buf, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
+
+static int
+get_dup(json_t *o, const char *key, char **out, char *err, size_t errlen)
+{
+	json_t	*v = json_object_get(o, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v)) {
+		snprintf(err, errlen, "\"%s\" must be a string", key);
+		return -1;
+	}
+	if ((*out = strdup(json_string_value(v))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Optional integer member within [lo, hi]; absent/null leaves *out. */
+static int
+get_int(json_t *o, const char *key, long lo, long hi, int *out, char *err,
+    size_t errlen)
+{
+	json_t	*v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < lo ||
+	    json_integer_value(v) > hi) {
+		snprintf(err, errlen, "\"%s\" must be an integer in %ld..%ld",
+		    key, lo, hi);
+		return -1;
+	}
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+static int
+get_time(json_t *o, const char *key, double *out, char *err, size_t errlen)
+{
+	json_t	*v = json_object_get(o, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || trace_parse_time(json_string_value(v), out) == -1) {
+		snprintf(err, errlen, "\"%s\" must be a UTC time like "
+		    "2026-11-23T10:00:00.000Z", key);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
+{
+	json_t	*v, *e;
+	size_t	 i;
+	int	 label, x;
+
+	if (!json_is_object(o)) {
+		snprintf(err, errlen, "a probe must be an object");
+		return -1;
+	}
+	if (get_str(o, "addr", p->addr, sizeof(p->addr), err, errlen) == -1 ||
+	    get_dup(o, "name", &p->name, err, errlen) == -1 ||
+	    get_int(o, "reply_ttl", 0, 255, &p->reply_ttl, err, errlen) == -1 ||
+	    get_int(o, "icmp_type", 0, 255, &p->icmp_type, err, errlen) == -1 ||
+	    get_int(o, "icmp_code", 0, 255, &p->icmp_code, err, errlen) == -1 ||
+	    get_str(o, "annotations", p->annot, sizeof(p->annot), err, errlen) == -1 ||
+	    get_dup(o, "quoted_diff", &p->quoted_diff, err, errlen) == -1)
+		return -1;
+	x = 0;
+	if (get_int(o, "asn", 0, 0x7fffffffL, &x, err, errlen) == -1)
+		return -1;
+	p->asn = (uint32_t)x;
+	v = json_object_get(o, "rtt_ms");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_number(v) || json_number_value(v) < 0 ||
+		    json_number_value(v) > 3600e3) {
+			snprintf(err, errlen, "\"rtt_ms\" must be a number >= 0 or null");
+			return -1;
+		}
+		p->replied = 1;
+		p->rtt_ms = json_number_value(v);
+	}
+	v = json_object_get(o, "mpls");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_array(v) || json_array_size(v) > TRACE_MAX_MPLS) {
+			snprintf(err, errlen, "\"mpls\" must be an array of at most %d",
+			    TRACE_MAX_MPLS);
+			return -1;
+		}
+		json_array_foreach(v, i, e) {
+			struct trace_mpls *m = &p->mpls[i];
+			int	 exp = 0, s = 0, ttl = 0;
+
+			label = 0;
+			if (!json_is_object(e) ||
+			    get_int(e, "label", 0, 0xfffff, &label, err, errlen) == -1 ||
+			    get_int(e, "exp", 0, 7, &exp, err, errlen) == -1 ||
+			    get_int(e, "s", 0, 1, &s, err, errlen) == -1 ||
+			    get_int(e, "ttl", 0, 255, &ttl, err, errlen) == -1) {
+				if (!json_is_object(e))
+					snprintf(err, errlen, "an mpls entry must be an object");
+				return -1;
+			}
+			m->label = (uint32_t)label;
+			m->exp = (uint8_t)exp;
+			m->s = (uint8_t)s;
+			m->ttl = (uint8_t)ttl;
+			p->nmpls++;
+		}
+	}
+	return 0;
+}
+
+struct trace *
+trace_from_jobj(json_t *o, char *err, size_t errlen)
+{
+	struct trace	*t;
+	struct trace_hop *h;
+	json_t		*hops, *hop, *probes, *v;
+	size_t		 i, j;
+	int		 ttl, prev_ttl = 0;
+	char		 method[32];
+
+	if (!json_is_object(o)) {
+		snprintf(err, errlen, "a trace must be a JSON object");
+		return NULL;
+	}
+	if ((t = trace_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	v = json_object_get(o, "version");
+	if (v != NULL && (!json_is_integer(v) ||
+	    json_integer_value(v) != TRACE_JSON_VERSION)) {
+		snprintf(err, errlen, "unsupported trace JSON version");
+		goto fail;
+	}
+	if (get_dup(o, "source", &t->source, err, errlen) == -1 ||
+	    get_dup(o, "agent", &t->agent, err, errlen) == -1 ||
+	    get_str(o, "src", t->src, sizeof(t->src), err, errlen) == -1 ||
+	    get_str(o, "dst", t->dst, sizeof(t->dst), err, errlen) == -1 ||
+	    get_dup(o, "dst_name", &t->dst_name, err, errlen) == -1 ||
+	    get_int(o, "af", 0, 6, &t->af, err, errlen) == -1 ||
+	    get_int(o, "port", 0, 65535, &t->port, err, errlen) == -1 ||
+	    get_int(o, "first_ttl", 0, 255, &t->first_ttl, err, errlen) == -1 ||
+	    get_int(o, "max_ttl", 0, 255, &t->max_ttl, err, errlen) == -1 ||
+	    get_int(o, "queries", 0, TRACE_MAX_QUERIES, &t->queries, err, errlen) == -1 ||
+	    get_int(o, "packet_size", 0, 65535, &t->packet_size, err, errlen) == -1 ||
+	    get_dup(o, "options", &t->options, err, errlen) == -1 ||
+	    get_time(o, "start", &t->start, err, errlen) == -1 ||
+	    get_time(o, "end", &t->end, err, errlen) == -1 ||
+	    get_str(o, "stop_reason", t->stop_reason, sizeof(t->stop_reason),
+	    err, errlen) == -1 ||
+	    get_str(o, "method", method, sizeof(method), err, errlen) == -1)
+		goto fail;
+	if (method[0] != '\0' && trace_method_parse(method, &t->method) == -1) {
+		snprintf(err, errlen, "unknown method \"%s\"", method);
+		goto fail;
+	}
+	v = json_object_get(o, "reached");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_boolean(v)) {
+			snprintf(err, errlen, "\"reached\" must be true or false");
+			goto fail;
+		}
+		t->reached = json_is_true(v);
+	}
+	v = json_object_get(o, "unmatched_icmp");
+	if (v != NULL && json_is_integer(v) && json_integer_value(v) >= 0)
+		t->unmatched_icmp = (uint64_t)json_integer_value(v);
+	v = json_object_get(o, "malformed_icmp");
+	if (v != NULL && json_is_integer(v) && json_integer_value(v) >= 0)
+		t->malformed_icmp = (uint64_t)json_integer_value(v);
+
+	hops = json_object_get(o, "hops");
+	if (!json_is_array(hops) || json_array_size(hops) > TRACE_MAX_TTL) {
+		snprintf(err, errlen, "\"hops\" must be an array of at most %d hops",
+		    TRACE_MAX_TTL);
+		goto fail;
+	}
+	json_array_foreach(hops, i, hop) {
+		if (!json_is_object(hop)) {
+			snprintf(err, errlen, "hop %zu is not an object", i + 1);
+			goto fail;
+		}
+		ttl = 0;
+		if (get_int(hop, "ttl", 1, 255, &ttl, err, errlen) == -1)
+			goto fail;
+		if (ttl <= prev_ttl) {
+			snprintf(err, errlen, "hop %zu: ttl %d is missing or not "
+			    "ascending", i + 1, ttl);
+			goto fail;
+		}
+		prev_ttl = ttl;
+		probes = json_object_get(hop, "probes");
+		if (!json_is_array(probes) ||
+		    json_array_size(probes) > TRACE_MAX_QUERIES) {
+			snprintf(err, errlen, "hop %d: \"probes\" must be an array "
+			    "of at most %d", ttl, TRACE_MAX_QUERIES);
+			goto fail;
+		}
+		if ((h = trace_add_hop(t, ttl, (int)json_array_size(probes))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		json_array_foreach(probes, j, v) {
+			if (probe_from_jobj(v, &h->probes[j], err, errlen) == -1) {
+				char	 inner[200];
+
+				snprintf(inner, sizeof(inner), "%s", err);
+				snprintf(err, errlen, "hop %d probe %zu: %s", ttl,
+				    j + 1, inner);
+				goto fail;
+			}
+		}
+	}
+	return t;
+fail:
+	trace_free(t);
+	return NULL;
+}
+
+struct trace *
+trace_from_json(const char *text, size_t len, char *err, size_t errlen)
+{
+	json_error_t	 jerr;
+	json_t		*o;
+	struct trace	*t;
+
+	o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL) {
+		snprintf(err, errlen, "line %d: %s", jerr.line, jerr.text);
+		return NULL;
+	}
+	t = trace_from_jobj(o, err, errlen);
+	json_decref(o);
+	return t;
+}

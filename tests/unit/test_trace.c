@@ -1,0 +1,172 @@
+/* test_trace.c: the shared trace model, its statistics and its JSON form. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "trace.h"
+
+static struct trace *
+sample_trace(void)
+{
+	struct trace	*t = trace_new();
+	struct trace_hop *h;
+
+	t->source = strdup("tracepair");
+	strcpy(t->dst, "198.18.1.2");
+	t->af = 4;
+	t->method = TRACE_METHOD_UDP_PARIS;
+	t->first_ttl = 1;
+	t->max_ttl = 30;
+	t->queries = 3;
+	t->start = 1795000000.125;
+	t->end = 1795000000.250;
+	t->reached = 1;
+	strcpy(t->stop_reason, "completed");
+	h = trace_add_hop(t, 1, 3);
+	h->probes[0].replied = 1;
+	h->probes[0].rtt_ms = 1.0;
+	strcpy(h->probes[0].addr, "198.18.0.1");
+	h->probes[1].replied = 1;
+	h->probes[1].rtt_ms = 3.0;
+	strcpy(h->probes[1].addr, "198.18.0.5");
+	trace_probe_set_name(&h->probes[1], "r1b.lab");
+	h->probes[2].replied = 1;
+	h->probes[2].rtt_ms = 2.0;
+	strcpy(h->probes[2].addr, "198.18.0.5");
+	h = trace_add_hop(t, 2, 3);
+	h->probes[1].replied = 1;
+	h->probes[1].rtt_ms = 5.0;
+	h->probes[1].reply_ttl = 62;
+	h->probes[1].icmp_type = 3;
+	h->probes[1].icmp_code = 3;
+	h->probes[1].nmpls = 1;
+	h->probes[1].mpls[0].label = 16001;
+	h->probes[1].mpls[0].s = 1;
+	h->probes[1].mpls[0].ttl = 1;
+	strcpy(h->probes[1].addr, "198.18.1.2");
+	return t;
+}
+
+static void
+test_stats(void **state)
+{
+	struct trace	*t = sample_trace();
+	struct trace_hop_stats s;
+
+	(void)state;
+	trace_hop_stats(&t->hops[0], &s);
+	assert_int_equal(s.sent, 3);
+	assert_int_equal(s.received, 3);
+	assert_true(s.loss_pct == 0.0);
+	assert_true(s.min_ms == 1.0 && s.max_ms == 3.0 && s.avg_ms == 2.0);
+	assert_true(s.stddev_ms > 0.816 && s.stddev_ms < 0.817);
+	trace_hop_stats(&t->hops[1], &s);
+	assert_int_equal(s.received, 1);
+	assert_true(s.loss_pct > 66.6 && s.loss_pct < 66.7);
+	trace_free(t);
+}
+
+static void
+test_responders(void **state)
+{
+	struct trace	*t = sample_trace();
+	struct trace_responder r[4];
+	const struct trace_probe *p;
+
+	(void)state;
+	assert_int_equal(trace_hop_responders(&t->hops[0], r, 4), 2);
+	assert_string_equal(r[0].addr, "198.18.0.5");
+	assert_int_equal(r[0].count, 2);
+	assert_string_equal(r[0].name, "r1b.lab");
+	assert_string_equal(r[1].addr, "198.18.0.1");
+	p = trace_hop_main_probe(&t->hops[0]);
+	assert_non_null(p);
+	assert_string_equal(p->addr, "198.18.0.5");
+	/* max bounds the output */
+	assert_int_equal(trace_hop_responders(&t->hops[0], r, 1), 1);
+	trace_free(t);
+}
+
+static void
+test_json_roundtrip(void **state)
+{
+	struct trace	*t = sample_trace(), *u;
+	char		*a, *b, err[256];
+
+	(void)state;
+	a = trace_to_json(t, 0);
+	assert_non_null(a);
+	u = trace_from_json(a, strlen(a), err, sizeof(err));
+	assert_non_null(u);
+	assert_int_equal(u->nhops, 2);
+	assert_int_equal(u->method, TRACE_METHOD_UDP_PARIS);
+	assert_int_equal(u->hops[1].probes[1].mpls[0].label, 16001);
+	assert_int_equal(u->hops[1].probes[0].replied, 0);
+	assert_true(u->start > 1795000000.12 && u->start < 1795000000.13);
+	b = trace_to_json(u, 0);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	trace_free(t);
+	trace_free(u);
+}
+
+static void
+test_json_rejects(void **state)
+{
+	static const char *bad[] = {
+		"",
+		"[]",
+		"{\"hops\": 3}",
+		"{\"hops\": [{\"ttl\": 2, \"probes\": []}, {\"ttl\": 1, \"probes\": []}]}",
+		"{\"hops\": [{\"ttl\": 0, \"probes\": []}]}",
+		"{\"hops\": [{\"ttl\": 1, \"probes\": [{\"rtt_ms\": -1}]}]}",
+		"{\"hops\": [{\"ttl\": 1, \"probes\": [{\"addr\": \"0123456789012345678901234567890123456789012345678\"}]}]}",
+		"{\"method\": \"carrier-pigeon\", \"hops\": []}",
+		"{\"start\": \"yesterday\", \"hops\": []}",
+		"{\"version\": 9, \"hops\": []}",
+	};
+	char	 err[256];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_null(trace_from_json(bad[i], strlen(bad[i]), err, sizeof(err)));
+		assert_true(err[0] != '\0');
+	}
+}
+
+static void
+test_time(void **state)
+{
+	char	 buf[40];
+	double	 t;
+
+	(void)state;
+	trace_format_time(1795000000.5, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-18T11:06:40.500Z");
+	assert_int_equal(trace_parse_time(buf, &t), 0);
+	assert_true(t > 1795000000.49 && t < 1795000000.51);
+	assert_int_equal(trace_parse_time("2026-13-01T00:00:00Z", &t), -1);
+	assert_int_equal(trace_parse_time("2026-11-18T10:26:40", &t), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_responders),
+		cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_json_rejects),
+		cmocka_unit_test(test_time),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
