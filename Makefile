@@ -57,10 +57,33 @@ COMMON_LIB = $(BUILD)/libtpcommon.a
 
 all: everything
 
-include common/module.mk
-include agent/module.mk
-include controller/module.mk
-include tests/module.mk
+# Sources of the three programs; each area's fragment adds to them.
+AGENT_SRCS	=	# tracepair-agent (needs a main)
+CONTROLLER_SRCS	=	# tracepair-controller
+CLI_SRCS	=	# tracepair (operator CLI)
+ANALYSIS_SRCS	=	# analysis library, linked into controller and CLI
+
+# Every area keeps its own fragment(s): DIR/*.mk.  Fragments only add to
+# the variables above and define their own tests; the programs are linked
+# below, once every fragment has been read.
+include $(sort $(wildcard common/*.mk agent/*.mk controller/*.mk \
+	tests/*.mk tests/*/*.mk bench/*.mk))
+
+ifneq ($(AGENT_SRCS),)
+BINS += $(BUILD)/bin/tracepair-agent
+$(BUILD)/bin/tracepair-agent: $(call objs,$(AGENT_SRCS)) $(COMMON_LIB)
+	$(call link,)
+endif
+ifneq ($(CONTROLLER_SRCS),)
+BINS += $(BUILD)/bin/tracepair-controller
+$(BUILD)/bin/tracepair-controller: $(call objs,$(CONTROLLER_SRCS) $(ANALYSIS_SRCS)) $(COMMON_LIB)
+	$(call link,)
+endif
+ifneq ($(CLI_SRCS),)
+BINS += $(BUILD)/bin/tracepair
+$(BUILD)/bin/tracepair: $(call objs,$(CLI_SRCS) $(ANALYSIS_SRCS)) $(COMMON_LIB)
+	$(call link,)
+endif
 
 everything: $(BINS) $(UNIT_TESTS) $(FUZZ_TARGETS) $(LAB_TOOLS)
 
