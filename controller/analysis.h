@@ -1,0 +1,192 @@
+/* analysis.h: asymmetry analysis of a forward and a reverse trace (pure, no I/O). */
+#ifndef TRACEPAIR_ANALYSIS_H
+#define TRACEPAIR_ANALYSIS_H
+
+#include <stddef.h>
+
+#include "trace.h"
+
+#define ANALYSIS_NAME_LEN	256	/* longest host name kept */
+#define ANALYSIS_WHY_LEN	512	/* longest explanation kept */
+#define ANALYSIS_MAX_ALIASES	1024	/* alias pairs an analysis accepts */
+
+/* Which direction a finding belongs to. */
+enum analysis_dir {
+	ANALYSIS_FORWARD = 0,	/* the trace A -> B */
+	ANALYSIS_REVERSE = 1	/* the trace B -> A */
+};
+
+/* How a forward hop and a reverse hop were judged to be one router. */
+enum analysis_how {
+	ANALYSIS_HOW_ADDR = 0,	/* the same address answered in both directions */
+	ANALYSIS_HOW_ALIAS,	/* the agent's alias probing tied the two addresses */
+	ANALYSIS_HOW_NAME,	/* the same reverse-DNS / pasted name */
+	ANALYSIS_HOW_SUBNET	/* point-to-point subnet mates of adjacent hops */
+};
+
+/* Kinds of suspect, most specific first. */
+enum analysis_suspect_kind {
+	ANALYSIS_SUSPECT_LINK = 0,	/* the link between two routers */
+	ANALYSIS_SUSPECT_ROUTER,	/* one router */
+	ANALYSIS_SUSPECT_DESTINATION,	/* the far end host (down or filtering) */
+	ANALYSIS_SUSPECT_FILTER		/* probes stopped by a filter or an outage */
+};
+
+/* Kinds of artifact: things that look like faults and are not. */
+enum analysis_artifact_kind {
+	ANALYSIS_ART_RATELIMIT = 0,	/* loss at one hop that does not carry on */
+	ANALYSIS_ART_DEST_RATELIMIT,	/* the destination drops replies when probed fast */
+	ANALYSIS_ART_RTT_SPIKE,		/* delay at one hop that does not carry on */
+	ANALYSIS_ART_SILENT		/* a router that never answers, traffic passes */
+};
+
+/* Two addresses the agent found to belong to one router (alias probing). */
+struct analysis_alias {
+	char		 a[TRACE_ADDR_LEN];	/* one interface address */
+	char		 b[TRACE_ADDR_LEN];	/* another address of the same router */
+};
+
+/* Knobs of one analysis; analysis_opts_init() sets the defaults. */
+struct analysis_opts {
+	const struct analysis_alias *aliases;	/* alias evidence, or NULL */
+	int		 naliases;	/* entries in aliases */
+	double		 step_min_ms;	/* smallest RTT step that counts (10 ms) */
+	double		 step_min_frac;	/* and at least this fraction of the base RTT (0.25) */
+	double		 contradict_p;	/* a later hop this unlikely under the onset's loss
+					   rate breaks persistence (0.005) */
+};
+
+/* One hop of one direction, copied out of its trace. */
+struct analysis_hop {
+	int		 ttl;		/* hop number in its own trace, 0 = none */
+	char		 addr[TRACE_ADDR_LEN];	/* main responder's address, "" unknown */
+	char		 name[ANALYSIS_NAME_LEN];	/* its name, "" unknown */
+};
+
+/* A forward hop and a reverse hop judged to be the same router. */
+struct analysis_match {
+	struct analysis_hop fwd;	/* the router as the forward trace saw it */
+	struct analysis_hop rev;	/* the router as the reverse trace saw it */
+	enum analysis_how how;		/* the strongest evidence that tied them */
+};
+
+/*
+ * A stretch where the paths differ, read in the forward direction: they
+ * part after `from` and meet again at `to`.  A hop with ttl 0 in from
+ * means "from the source A", in to "up to the destination B".
+ */
+struct analysis_divergence {
+	struct analysis_match from;	/* last shared router before the split */
+	struct analysis_match to;	/* first shared router after it */
+	int		 nfwd_only;	/* forward-only routers in between */
+	int		 nrev_only;	/* reverse-only routers in between */
+};
+
+/* Loss seen by one direction. */
+struct analysis_loss {
+	int		 persistent;	/* 1: real loss with an onset (fields below) */
+	struct analysis_hop onset;	/* first hop of the persistent loss */
+	struct analysis_hop before;	/* the responding hop just before it (ttl 0: source) */
+	int		 earliest_ttl;	/* earliest hop the loss could really start at,
+					   given how few probes the hops before got */
+	int		 sent;		/* probes from the onset to the last hop */
+	int		 lost;		/* of those, unanswered */
+	double		 loss_pct;	/* 100 * lost / sent */
+	double		 ci_low, ci_high;	/* 95% Wilson interval of the rate, in % */
+	double		 confidence;	/* 0..1 that the loss is real and starts here */
+};
+
+/* A persistent RTT step seen by one direction. */
+struct analysis_step {
+	int		 found;		/* 1 when a persistent step exists */
+	struct analysis_hop at;		/* first hop with the higher delay */
+	double		 before_ms;	/* median RTT of the hops before it */
+	double		 after_ms;	/* median RTT at the step */
+};
+
+/* Something that looks like a fault and is not. */
+struct analysis_artifact {
+	enum analysis_artifact_kind kind;
+	enum analysis_dir dir;		/* which trace shows it */
+	struct analysis_hop hop;	/* where */
+	double		 value;		/* loss % (loss kinds) or extra ms (spike) */
+	char		 why[ANALYSIS_WHY_LEN];	/* one sentence */
+};
+
+/* A hop whose reply came back over a different number of hops than the probe took. */
+struct analysis_replyttl {
+	enum analysis_dir dir;
+	struct analysis_hop hop;
+	int		 return_hops;	/* hops the reply crossed (from its TTL) */
+};
+
+/* Where one direction stopped, if it did not reach its destination. */
+struct analysis_stop {
+	int		 stopped;	/* 1: destination not reached */
+	struct analysis_hop last;	/* last hop that answered (ttl 0: none) */
+	char		 annot[8];	/* !H !N !X ... seen at the last hop, or "" */
+	int		 other_reached;	/* the other direction reached its destination */
+	char		 advice[ANALYSIS_WHY_LEN];	/* what to try next */
+};
+
+/* A suspect: where the fault most likely is. */
+struct analysis_suspect {
+	enum analysis_suspect_kind kind;
+	struct analysis_hop a;		/* link: near side (forward order); router: the router */
+	struct analysis_hop b;		/* link: far side; filter/destination: where it stopped */
+	double		 confidence;	/* 0..1 */
+	int		 seen_fwd;	/* the forward trace points here */
+	int		 seen_rev;	/* the reverse trace points here */
+	char		 why[ANALYSIS_WHY_LEN];	/* the evidence, one or two sentences */
+};
+
+/* The result of analysis_run(); free with analysis_free(). */
+struct analysis {
+	int		 nshared;
+	struct analysis_match *shared;	/* in forward order */
+	int		 nfwd_only;
+	struct analysis_hop *fwd_only;	/* routers seen going forward only */
+	int		 nrev_only;
+	struct analysis_hop *rev_only;	/* routers seen going back only */
+	int		 ndivergence;
+	struct analysis_divergence *divergence;
+	struct analysis_loss loss[2];	/* indexed by enum analysis_dir */
+	struct analysis_step step[2];	/* indexed by enum analysis_dir */
+	struct analysis_stop stop[2];	/* indexed by enum analysis_dir */
+	int		 nartifacts;
+	struct analysis_artifact *artifacts;
+	int		 nreplyttl;
+	struct analysis_replyttl *replyttl;
+	int		 nsuspects;
+	struct analysis_suspect *suspects;	/* most likely first */
+	int		 min_probes;	/* fewest probes any responding hop got */
+	char		 verdict[ANALYSIS_WHY_LEN];	/* one sentence */
+};
+
+void		 analysis_opts_init(struct analysis_opts *);
+/*
+ * Analyse fwd (A -> B) and rev (B -> A).  opts may be NULL for defaults.
+ * Returns NULL with a one-line reason in err (out of memory, empty trace).
+ */
+struct analysis	*analysis_run(const struct trace *fwd, const struct trace *rev,
+		    const struct analysis_opts *opts, char *err, size_t errlen);
+void		 analysis_free(struct analysis *);
+
+const char	*analysis_how_name(enum analysis_how);
+const char	*analysis_suspect_kind_name(enum analysis_suspect_kind);
+const char	*analysis_artifact_kind_name(enum analysis_artifact_kind);
+const char	*analysis_dir_name(enum analysis_dir);
+/* A hop's label for people: its name, else its address, else "*". */
+const char	*analysis_hop_label(const struct analysis_hop *);
+
+/*
+ * The analysis as the "analysis" object of docs/analysis.md (jansson);
+ * NULL when out of memory.
+ */
+struct json_t;
+struct json_t	*analysis_to_jobj(const struct analysis *);
+
+/* 95% Wilson score interval of k successes in n trials, as fractions. */
+void		 analysis_wilson(int k, int n, double *lo, double *hi);
+
+#endif

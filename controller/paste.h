@@ -1,0 +1,36 @@
+/* paste.h: parsers for traceroute output a person pasted, into struct trace. */
+#ifndef TRACEPAIR_PASTE_H
+#define TRACEPAIR_PASTE_H
+
+#include <stddef.h>
+
+#include "trace.h"
+
+#define PASTE_MAX_LINE	4096		/* longest line accepted */
+#define PASTE_MAX_INPUT	(8 << 20)	/* largest input accepted, bytes */
+
+/* Formats paste_parse() understands. */
+enum paste_format {
+	PASTE_AUTO = 0,		/* guess from the text */
+	PASTE_TRACEPAIR,	/* tracepair JSON (docs/trace-json.md) */
+	PASTE_TRACEROUTE,	/* Linux / BSD / macOS traceroute, traceroute6 */
+	PASTE_TRACERT,		/* Windows tracert */
+	PASTE_MTR_REPORT,	/* mtr --report / -r -w */
+	PASTE_MTR_JSON		/* mtr --json */
+};
+
+/*
+ * Parse text (len bytes, need not end in NUL) in the given format (or
+ * PASTE_AUTO).  Names only, addresses only or both; stars; annotations.
+ * An address that is not a valid IPv4/IPv6 address counts as absent.
+ * Returns NULL with "LINE: cannot parse ..." (the 1-based line) in err.
+ */
+struct trace	*paste_parse(const char *text, size_t len, enum paste_format,
+		    char *err, size_t errlen);
+/* The format paste_parse(PASTE_AUTO) would pick. */
+enum paste_format paste_detect(const char *text, size_t len);
+const char	*paste_format_name(enum paste_format);
+/* Returns -1 when the name is unknown. */
+int		 paste_format_parse(const char *, enum paste_format *);
+
+#endif

@@ -1,0 +1,38 @@
+/* report.h: a pair's analysis for people (text) and for programs (JSON). */
+#ifndef TRACEPAIR_REPORT_H
+#define TRACEPAIR_REPORT_H
+
+#include <stdio.h>
+
+#include "analysis.h"
+#include "trace.h"
+
+/* How the text report looks; report_opts_init() sets the defaults. */
+struct report_opts {
+	int		 width;		/* columns of one side of the side-by-side view (38) */
+	int		 show_artifacts;	/* list artifacts and reply-TTL notes (1) */
+	const char	*fwd_label;	/* heading of the forward side ("forward A->B") */
+	const char	*rev_label;	/* heading of the reverse side ("reverse B->A") */
+};
+
+void		 report_opts_init(struct report_opts *);
+/*
+ * The text report: verdict first, suspects with the evidence of each
+ * direction, then both paths side by side (shared routers on one row,
+ * one-direction-only routers and the loss onset marked).  opts may be
+ * NULL.  Returns -1 when writing fails.
+ */
+int		 report_text(FILE *, const struct trace *fwd, const struct trace *rev,
+		    const struct analysis *, const struct report_opts *);
+/*
+ * The JSON document {"forward":..., "reverse":..., "analysis":...} of
+ * docs/analysis.md, as a jansson object (NULL when out of memory) or as
+ * a malloc'ed string (free() it).
+ */
+struct json_t;
+struct json_t	*report_to_jobj(const struct trace *fwd, const struct trace *rev,
+		    const struct analysis *);
+char		*report_json(const struct trace *fwd, const struct trace *rev,
+		    const struct analysis *, int pretty);
+
+#endif
