@@ -10,7 +10,7 @@ protobuf-c-compiler libprotobuf-c-dev
 libsqlite3-dev sqlite3
 libjansson-dev libcmocka-dev libcap-dev libarchive-dev
 iproute2 ethtool iptables iputils-ping procps psmisc kmod
-traceroute mtr-tiny scamper
+traceroute mtr-tiny scamper dnsmasq-base
 clang libclang-rt-14-dev
 time"
 
