@@ -1,0 +1,57 @@
+/* agentd.h: the agent daemon: dials the controller, runs trace jobs, spools and streams results. */
+#ifndef TRACEPAIR_AGENTD_H
+#define TRACEPAIR_AGENTD_H
+
+#include <stddef.h>
+
+#include "trace.h"
+
+#define AGENTD_HOST_LEN		256
+#define AGENTD_PORT_LEN		16
+#define AGENTD_DEFAULT_PORT	"7300"
+
+/* Settings of tracepair-agent --config FILE (deploy/tracepair-agent.conf.example). */
+struct agentd_config {
+	char		 controller_host[AGENTD_HOST_LEN];	/* name or address */
+	char		 controller_port[AGENTD_PORT_LEN];	/* port (string) */
+	char		*ca;		/* CA certificate file (PEM) */
+	char		*cert;		/* own agent certificate */
+	char		*key;		/* own private key */
+	char		 probe_addr4[TRACE_ADDR_LEN];	/* "" = source addr of the connection */
+	char		 probe_addr6[TRACE_ADDR_LEN];	/* "" = source addr if IPv6 */
+	char		*user;		/* drop privileges to this user, or NULL */
+	char		*spool_dir;	/* directory of undelivered results */
+	size_t		 spool_max_bytes;	/* bound of the spool */
+	int		 max_jobs;	/* jobs that may run at once */
+	double		 pps;		/* probe-rate cap over all jobs, 0 = engine default */
+	int		 dns;		/* 0: never resolve names (forces -n on jobs) */
+	int		 backoff_min_ms;	/* first reconnect delay (nominal) */
+	int		 backoff_max_ms;	/* reconnect delay cap */
+	int		 connect_timeout_ms;	/* TCP + TLS + Hello must finish within */
+	int		 idle_timeout_s;	/* no frame from the controller this long: reconnect */
+	int		 default_deadline_ms;	/* job deadline when the job says 0 */
+};
+
+/*
+ * Read and check a config file into c (defaults for absent keys).  Unknown
+ * keys are errors.  Returns -1 with "file:line: reason" in err.
+ */
+int	agentd_config_load(const char *path, struct agentd_config *c,
+	    char *err, size_t errlen);
+void	agentd_config_clear(struct agentd_config *c);
+
+/*
+ * Split "host:port", "[v6]:port", "host" (default port) into buffers.
+ * Returns -1 with a reason.
+ */
+int	agentd_split_hostport(const char *s, const char *defport, char *host,
+	    size_t hostlen, char *port, size_t portlen, char *err, size_t errlen);
+
+/*
+ * tracepair-agent --config FILE [-n] [-v]: run the daemon in the
+ * foreground (logs on stderr, or syslog with --syslog).  Returns the
+ * process exit status.
+ */
+int	agentd_main(int argc, char **argv);
+
+#endif
