@@ -7,7 +7,7 @@
 #include "trace.h"
 
 #define ANALYSIS_NAME_LEN	256	/* longest host name kept */
-#define ANALYSIS_WHY_LEN	512	/* longest explanation kept */
+#define ANALYSIS_WHY_LEN	1024	/* longest explanation kept */
 #define ANALYSIS_MAX_ALIASES	1024	/* alias pairs an analysis accepts */
 
 /* Which direction a finding belongs to. */

@@ -1,0 +1,1311 @@
+/* analysis.c: align a forward and a reverse trace, find divergence, real loss, delay steps and suspects. */
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "analysis.h"
+
+#define AN_MAX_ADDRS	8	/* responder addresses kept per hop for matching */
+
+/* One hop of one direction, as the analysis sees it. */
+struct an_hop {
+	const struct trace_hop *th;	/* the hop in its trace */
+	struct analysis_hop ref;	/* ttl, main address and name */
+	int		 sent;		/* probes sent */
+	int		 recv;		/* replies */
+	double		 med_ms;	/* median RTT of the replies */
+	int		 naddrs;	/* entries in addrs */
+	char		 addrs[AN_MAX_ADDRS][TRACE_ADDR_LEN];	/* every responder address */
+	int		 is_dest;	/* the destination (an end host, not a router) */
+	int		 reply_ttl;	/* reply TTL of the main responder, -1 unknown */
+	char		 annot[8];	/* annotation of the last replying probe */
+	int		 match;		/* index of the aligned hop in the other direction, -1 */
+	enum analysis_how how;		/* valid when match >= 0 */
+};
+
+/* One direction: its trace and the hops that answered. */
+struct an_dir {
+	const struct trace *t;
+	int		 nhops;		/* every hop of the trace with probes */
+	struct an_hop	*hops;		/* by ttl, ascending */
+	int		 reached;	/* the destination answered */
+};
+
+/* Working state of one analysis_run(). */
+struct an_state {
+	const struct analysis_opts *opts;
+	struct an_dir	 d[2];		/* ANALYSIS_FORWARD, ANALYSIS_REVERSE */
+	struct analysis	*a;		/* the result being filled */
+	int		 oom;		/* an allocation failed */
+};
+
+static const char *how_names[] = { "address", "alias", "name", "subnet" };
+static const char *suspect_names[] = { "link", "router", "destination", "filter" };
+static const char *artifact_names[] = {
+	"icmp-rate-limit", "destination-rate-limit", "rtt-spike", "silent-router"
+};
+
+const char *
+analysis_how_name(enum analysis_how h)
+{
+	return (unsigned)h <= ANALYSIS_HOW_SUBNET ? how_names[h] : "unknown";
+}
+
+const char *
+analysis_suspect_kind_name(enum analysis_suspect_kind k)
+{
+	return (unsigned)k <= ANALYSIS_SUSPECT_FILTER ? suspect_names[k] : "unknown";
+}
+
+const char *
+analysis_artifact_kind_name(enum analysis_artifact_kind k)
+{
+	return (unsigned)k <= ANALYSIS_ART_SILENT ? artifact_names[k] : "unknown";
+}
+
+const char *
+analysis_dir_name(enum analysis_dir d)
+{
+	return d == ANALYSIS_FORWARD ? "forward" : "reverse";
+}
+
+const char *
+analysis_hop_label(const struct analysis_hop *h)
+{
+	if (h->name[0] != '\0')
+		return h->name;
+	if (h->addr[0] != '\0')
+		return h->addr;
+	return "*";
+}
+
+void
+analysis_opts_init(struct analysis_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->step_min_ms = 10.0;
+	o->step_min_frac = 0.25;
+	o->contradict_p = 0.005;
+}
+
+/* ---- statistics ---------------------------------------------------- */
+
+void
+analysis_wilson(int k, int n, double *lo, double *hi)
+{
+	const double z = 1.959964;
+	double	 p, den, centre, half;
+
+	if (n <= 0) {
+		*lo = 0;
+		*hi = 1;
+		return;
+	}
+	p = (double)k / n;
+	den = 1 + z * z / n;
+	centre = (p + z * z / (2.0 * n)) / den;
+	half = z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / den;
+	*lo = centre - half < 0 ? 0 : centre - half;
+	*hi = centre + half > 1 ? 1 : centre + half;
+}
+
+/* P(X <= k) for X ~ Binomial(n, q). */
+static double
+binom_cdf(int k, int n, double q)
+{
+	double	 pmf, sum;
+	int	 i;
+
+	if (k >= n)
+		return 1.0;
+	if (k < 0)
+		return 0.0;
+	if (q <= 0)
+		return 1.0;
+	if (q >= 1)
+		return 0.0;
+	pmf = pow(1 - q, n);
+	sum = pmf;
+	for (i = 0; i < k; i++) {
+		pmf *= (double)(n - i) / (i + 1) * q / (1 - q);
+		sum += pmf;
+	}
+	return sum > 1 ? 1 : sum;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ---- preparing the hops -------------------------------------------- */
+
+static void
+copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src != NULL ? src : "");
+}
+
+/* snprintf for explanations: truncation of a long name is acceptable. */
+static void bprintf(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+bprintf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+/* A trace's hop as a struct analysis_hop (main responder). */
+static void
+fill_ref(const struct trace_hop *h, struct analysis_hop *ref)
+{
+	const struct trace_probe *p = trace_hop_main_probe(h);
+	int	 i;
+
+	memset(ref, 0, sizeof(*ref));
+	ref->ttl = h->ttl;
+	if (p == NULL) {	/* no reply: keep any name/address a probe carries */
+		for (i = 0; i < h->nprobes; i++) {
+			if (h->probes[i].addr[0] != '\0' || h->probes[i].name) {
+				p = &h->probes[i];
+				break;
+			}
+		}
+	}
+	if (p == NULL)
+		return;
+	copy_str(ref->addr, sizeof(ref->addr), p->addr);
+	copy_str(ref->name, sizeof(ref->name), p->name);
+}
+
+static int
+prepare_dir(struct an_dir *d, const struct trace *t)
+{
+	struct trace_hop_stats s;
+	struct an_hop	*h;
+	const struct trace_probe *mp;
+	double		 rtts[TRACE_MAX_QUERIES];
+	int		 i, j, k, n, last = -1;
+
+	d->t = t;
+	d->nhops = 0;
+	if (t->nhops > 0 && (d->hops = calloc(t->nhops, sizeof(*d->hops))) == NULL)
+		return -1;
+	for (i = 0; i < t->nhops; i++) {
+		if (t->hops[i].nprobes <= 0)
+			continue;
+		h = &d->hops[d->nhops++];
+		h->th = &t->hops[i];
+		h->match = -1;
+		h->reply_ttl = -1;
+		fill_ref(h->th, &h->ref);
+		trace_hop_stats(h->th, &s);
+		h->sent = s.sent;
+		h->recv = s.received;
+		for (j = 0, n = 0; j < h->th->nprobes; j++) {
+			const struct trace_probe *p = &h->th->probes[j];
+
+			if (!p->replied)
+				continue;
+			rtts[n++] = p->rtt_ms;
+			if (p->annot[0] != '\0')
+				copy_str(h->annot, sizeof(h->annot), p->annot);
+			if (p->addr[0] == '\0')
+				continue;
+			for (k = 0; k < h->naddrs; k++)
+				if (strcmp(h->addrs[k], p->addr) == 0)
+					break;
+			if (k == h->naddrs && h->naddrs < AN_MAX_ADDRS)
+				copy_str(h->addrs[h->naddrs++], TRACE_ADDR_LEN, p->addr);
+		}
+		if (n > 0) {
+			qsort(rtts, n, sizeof(rtts[0]), cmp_double);
+			h->med_ms = n % 2 ? rtts[n / 2] : (rtts[n / 2 - 1] + rtts[n / 2]) / 2;
+			last = d->nhops - 1;
+		}
+		if ((mp = trace_hop_main_probe(h->th)) != NULL)
+			h->reply_ttl = mp->reply_ttl;
+	}
+	/* The destination: the last answering hop, if it is the target. */
+	if (last >= 0) {
+		h = &d->hops[last];
+		if (t->reached ||
+		    (t->dst[0] != '\0' && strcmp(h->ref.addr, t->dst) == 0) ||
+		    (t->dst_name != NULL && h->ref.name[0] != '\0' &&
+		    strcasecmp(h->ref.name, t->dst_name) == 0) ||
+		    (t->dst_name != NULL && h->ref.addr[0] != '\0' &&
+		    strcmp(h->ref.addr, t->dst_name) == 0)) {
+			h->is_dest = 1;
+			d->reached = 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- alignment ----------------------------------------------------- */
+
+/* 1 when a and b are the two ends of one /30 or /31 (v4), /126 or /127 (v6). */
+static int
+subnet_mates(const char *a, const char *b)
+{
+	unsigned char	 x[16], y[16];
+	int		 len, i;
+	unsigned	 lx, ly;
+
+	if (a[0] == '\0' || b[0] == '\0' || strcmp(a, b) == 0)
+		return 0;
+	if (inet_pton(AF_INET, a, x) == 1) {
+		if (inet_pton(AF_INET, b, y) != 1)
+			return 0;
+		len = 4;
+	} else if (inet_pton(AF_INET6, a, x) == 1) {
+		if (inet_pton(AF_INET6, b, y) != 1)
+			return 0;
+		len = 16;
+	} else
+		return 0;
+	for (i = 0; i < len - 1; i++)
+		if (x[i] != y[i])
+			return 0;
+	lx = x[len - 1];
+	ly = y[len - 1];
+	if ((lx & ~1u) == (ly & ~1u))	/* /31, /127 */
+		return 1;
+	/* /30, /126: both must be host addresses (.1 and .2 of the four) */
+	if ((lx & ~3u) == (ly & ~3u) && (lx & 3u) != 0 && (lx & 3u) != 3 &&
+	    (ly & 3u) != 0 && (ly & 3u) != 3)
+		return 1;
+	return 0;
+}
+
+static int
+has_addr(const struct an_hop *h, const char *addr)
+{
+	int	 i;
+
+	for (i = 0; i < h->naddrs; i++)
+		if (strcmp(h->addrs[i], addr) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+alias_pair(const struct analysis_opts *o, const char *x, const char *y)
+{
+	int	 i;
+
+	for (i = 0; i < o->naliases; i++) {
+		if ((strcmp(o->aliases[i].a, x) == 0 && strcmp(o->aliases[i].b, y) == 0) ||
+		    (strcmp(o->aliases[i].a, y) == 0 && strcmp(o->aliases[i].b, x) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* The hop answering at ttl+1 in d (a neighbour for subnet evidence), or NULL. */
+static const struct an_hop *
+next_hop(const struct an_dir *d, int idx)
+{
+	if (idx + 1 < d->nhops && d->hops[idx + 1].ref.ttl == d->hops[idx].ref.ttl + 1 &&
+	    d->hops[idx + 1].recv > 0)
+		return &d->hops[idx + 1];
+	return NULL;
+}
+
+static int
+any_mates(const struct an_hop *x, const struct an_hop *y)
+{
+	int	 i, j;
+
+	for (i = 0; i < x->naddrs; i++)
+		for (j = 0; j < y->naddrs; j++)
+			if (subnet_mates(x->addrs[i], y->addrs[j]))
+				return 1;
+	return 0;
+}
+
+/*
+ * Evidence that forward hop fi and reverse hop rj are one router: returns
+ * its weight (0 none) and the kind in *how.  A router answers the forward
+ * trace from the interface facing A and the reverse trace from the one
+ * facing B; the latter shares a point-to-point subnet with the next
+ * forward hop, the former with the next reverse hop.
+ */
+static int
+evidence(const struct an_state *st, int fi, int rj, enum analysis_how *how)
+{
+	const struct an_hop *f = &st->d[0].hops[fi], *r = &st->d[1].hops[rj];
+	const struct an_hop *fn, *rn;
+	int	 i, j;
+
+	for (i = 0; i < f->naddrs; i++) {
+		if (has_addr(r, f->addrs[i])) {
+			*how = ANALYSIS_HOW_ADDR;
+			return 8;
+		}
+	}
+	for (i = 0; i < f->naddrs; i++)
+		for (j = 0; j < r->naddrs; j++)
+			if (alias_pair(st->opts, f->addrs[i], r->addrs[j])) {
+				*how = ANALYSIS_HOW_ALIAS;
+				return 7;
+			}
+	if (f->ref.name[0] != '\0' && strcasecmp(f->ref.name, r->ref.name) == 0) {
+		*how = ANALYSIS_HOW_NAME;
+		return 6;
+	}
+	fn = next_hop(&st->d[0], fi);
+	rn = next_hop(&st->d[1], rj);
+	if ((fn != NULL && any_mates(fn, r)) || (rn != NULL && any_mates(f, rn))) {
+		*how = ANALYSIS_HOW_SUBNET;
+		return 4;
+	}
+	return 0;
+}
+
+/* A hop that can take part in alignment: a router that answered. */
+static int
+alignable(const struct an_hop *h)
+{
+	return h->recv > 0 && !h->is_dest &&
+	    (h->ref.addr[0] != '\0' || h->ref.name[0] != '\0');
+}
+
+/*
+ * Monotone alignment: forward hops in ascending ttl against reverse hops
+ * in descending ttl, maximising total evidence (weighted LCS).
+ */
+static int
+align(struct an_state *st)
+{
+	struct an_dir	*F = &st->d[0], *R = &st->d[1];
+	int		 n = F->nhops, m = R->nhops, i, j, w, best;
+	int		*dp, *wt;
+	enum analysis_how how, *hw;
+
+	if (n == 0 || m == 0)
+		return 0;
+	dp = calloc((size_t)(n + 1) * (m + 1), sizeof(*dp));
+	wt = calloc((size_t)n * m, sizeof(*wt));
+	hw = calloc((size_t)n * m, sizeof(*hw));
+	if (dp == NULL || wt == NULL || hw == NULL) {
+		free(dp);
+		free(wt);
+		free(hw);
+		return -1;
+	}
+#define DP(i, j) dp[(size_t)(i) * (m + 1) + (j)]
+	/* column j of the table is reverse hop m-1-j (read towards A) */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < m; j++) {
+			int	 rj = m - 1 - j;
+
+			w = 0;
+			if (alignable(&F->hops[i]) && alignable(&R->hops[rj]))
+				w = evidence(st, i, rj, &how);
+			wt[(size_t)i * m + j] = w;
+			hw[(size_t)i * m + j] = w ? how : ANALYSIS_HOW_ADDR;
+		}
+	}
+	for (i = 1; i <= n; i++) {
+		for (j = 1; j <= m; j++) {
+			best = DP(i - 1, j) > DP(i, j - 1) ? DP(i - 1, j) : DP(i, j - 1);
+			w = wt[(size_t)(i - 1) * m + (j - 1)];
+			if (w > 0 && DP(i - 1, j - 1) + w > best)
+				best = DP(i - 1, j - 1) + w;
+			DP(i, j) = best;
+		}
+	}
+	for (i = n, j = m; i > 0 && j > 0;) {
+		w = wt[(size_t)(i - 1) * m + (j - 1)];
+		if (w > 0 && DP(i, j) == DP(i - 1, j - 1) + w) {
+			F->hops[i - 1].match = m - j;
+			F->hops[i - 1].how = hw[(size_t)(i - 1) * m + (j - 1)];
+			R->hops[m - j].match = i - 1;
+			R->hops[m - j].how = F->hops[i - 1].how;
+			i--;
+			j--;
+		} else if (DP(i - 1, j) >= DP(i, j - 1))
+			i--;
+		else
+			j--;
+	}
+#undef DP
+	free(dp);
+	free(wt);
+	free(hw);
+	return 0;
+}
+
+/* ---- result building helpers --------------------------------------- */
+
+static void *
+grow(struct an_state *st, void *arr, int *n, size_t size)
+{
+	char	*p;
+
+	if ((p = realloc(arr, (size_t)(*n + 1) * size)) == NULL) {
+		st->oom = 1;
+		return NULL;
+	}
+	memset(p + (size_t)*n * size, 0, size);
+	(*n)++;
+	return p;
+}
+
+static struct analysis_artifact *
+add_artifact(struct an_state *st, enum analysis_artifact_kind kind,
+    enum analysis_dir dir, const struct an_hop *h, double value,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static struct analysis_artifact *
+add_artifact(struct an_state *st, enum analysis_artifact_kind kind,
+    enum analysis_dir dir, const struct an_hop *h, double value,
+    const char *fmt, ...)
+{
+	struct analysis *a = st->a;
+	struct analysis_artifact *arr, *x;
+	va_list	 ap;
+
+	if ((arr = grow(st, a->artifacts, &a->nartifacts, sizeof(*arr))) == NULL)
+		return NULL;
+	a->artifacts = arr;
+	x = &arr[a->nartifacts - 1];
+	x->kind = kind;
+	x->dir = dir;
+	x->hop = h->ref;
+	x->value = value;
+	va_start(ap, fmt);
+	vsnprintf(x->why, sizeof(x->why), fmt, ap);
+	va_end(ap);
+	return x;
+}
+
+static struct analysis_suspect *
+add_suspect(struct an_state *st, enum analysis_suspect_kind kind,
+    const struct analysis_hop *x, const struct analysis_hop *y, double conf)
+{
+	struct analysis *a = st->a;
+	struct analysis_suspect *arr, *s;
+
+	if ((arr = grow(st, a->suspects, &a->nsuspects, sizeof(*arr))) == NULL)
+		return NULL;
+	a->suspects = arr;
+	s = &arr[a->nsuspects - 1];
+	s->kind = kind;
+	if (x != NULL)
+		s->a = *x;
+	if (y != NULL)
+		s->b = *y;
+	s->confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+	return s;
+}
+
+/* ---- shared routers, one-direction-only routers, divergence ---------- */
+
+static void
+match_of(const struct an_state *st, int fi, struct analysis_match *m)
+{
+	const struct an_hop *f = &st->d[0].hops[fi];
+
+	memset(m, 0, sizeof(*m));
+	m->fwd = f->ref;
+	m->rev = st->d[1].hops[f->match].ref;
+	m->how = f->how;
+}
+
+/* Record the stretch between two anchors if either path has routers of its own there. */
+static void
+close_stretch(struct an_state *st, const struct analysis_match *from,
+    const struct analysis_match *to, int nf, int rhi, int rlo)
+{
+	struct analysis	*a = st->a;
+	struct analysis_divergence *dv;
+	int		 j, nr = 0;
+
+	for (j = rlo + 1; j < rhi; j++)
+		if (alignable(&st->d[1].hops[j]))
+			nr++;
+	if (nf == 0 && nr == 0)
+		return;
+	if ((dv = grow(st, a->divergence, &a->ndivergence, sizeof(*dv))) == NULL)
+		return;
+	a->divergence = dv;
+	dv = &dv[a->ndivergence - 1];
+	dv->from = *from;
+	if (to != NULL)
+		dv->to = *to;
+	dv->nfwd_only = nf;
+	dv->nrev_only = nr;
+}
+
+/*
+ * Shared routers (forward order), routers of one direction only, and the
+ * stretches where the paths differ.  Reverse hops are read backwards: an
+ * anchor at forward hop i and reverse index r leaves reverse indices
+ * between r and the previous anchor's as that stretch's own routers.
+ */
+static void
+find_shared(struct an_state *st)
+{
+	struct analysis	*a = st->a;
+	struct an_dir	*F = &st->d[0], *R = &st->d[1];
+	struct analysis_match prev, cur;
+	int		 i, j, nf = 0, pr;
+
+	memset(&prev, 0, sizeof(prev));
+	pr = R->nhops;		/* reverse index of the previous anchor */
+	for (i = 0; i < F->nhops; i++) {
+		struct an_hop *f = &F->hops[i];
+
+		if (f->match >= 0) {
+			struct analysis_match *arr;
+
+			match_of(st, i, &cur);
+			if ((arr = grow(st, a->shared, &a->nshared, sizeof(*arr))) == NULL)
+				return;
+			a->shared = arr;
+			arr[a->nshared - 1] = cur;
+			close_stretch(st, &prev, &cur, nf, pr, f->match);
+			prev = cur;
+			pr = f->match;
+			nf = 0;
+		} else if (alignable(f)) {
+			struct analysis_hop *arr;
+
+			if ((arr = grow(st, a->fwd_only, &a->nfwd_only, sizeof(*arr))) == NULL)
+				return;
+			a->fwd_only = arr;
+			arr[a->nfwd_only - 1] = f->ref;
+			nf++;
+		}
+	}
+	close_stretch(st, &prev, NULL, nf, pr, -1);
+	/* reverse-only routers, in reverse-trace order */
+	for (j = 0; j < R->nhops; j++) {
+		struct analysis_hop *arr;
+
+		if (R->hops[j].match >= 0 || !alignable(&R->hops[j]))
+			continue;
+		if ((arr = grow(st, a->rev_only, &a->nrev_only, sizeof(*arr))) == NULL)
+			return;
+		a->rev_only = arr;
+		arr[a->nrev_only - 1] = R->hops[j].ref;
+	}
+}
+
+/* ---- loss ---------------------------------------------------------- */
+
+/*
+ * Real loss in one direction: the first lossy hop k whose loss carries on
+ * through every later answering hop (and the destination).  Carrying on
+ * means the later hops together lose a share whose 95% Wilson lower bound
+ * is above 1%, and no later hop answers so well that it would be unlikely
+ * (p < contradict_p) under the loss rate pooled from k onwards.  Lossy
+ * hops that fail the test are ICMP rate limiting (artifacts).
+ */
+static void
+find_loss(struct an_state *st, enum analysis_dir dir)
+{
+	struct an_dir	*d = &st->d[dir];
+	struct analysis_loss *L = &st->a->loss[dir];
+	int		 idx[TRACE_MAX_TTL + 1], n = 0, k, j, lost_later, sent_later;
+	int		 lost, sent, ok;
+	double		 q, lo, hi, pcum, loc, signif;
+
+	for (k = 0; k < d->nhops && n <= TRACE_MAX_TTL; k++)
+		if (d->hops[k].recv > 0)
+			idx[n++] = k;
+	for (k = 0; k < n; k++) {
+		struct an_hop *h = &d->hops[idx[k]];
+
+		if (h->recv >= h->sent)
+			continue;
+		if (k == n - 1) {
+			if (h->is_dest)
+				add_artifact(st, ANALYSIS_ART_DEST_RATELIMIT, dir, h,
+				    100.0 * (h->sent - h->recv) / h->sent,
+				    "only the destination loses replies (%d of %d): it "
+				    "rate-limits its ICMP/port-unreachable replies when "
+				    "probed fast; probe with a pause (-z) to confirm",
+				    h->sent - h->recv, h->sent);
+			else
+				add_artifact(st, ANALYSIS_ART_RATELIMIT, dir, h,
+				    100.0 * (h->sent - h->recv) / h->sent,
+				    "loss at the last hop that answered (%d of %d); no later "
+				    "hop shows whether it carries on",
+				    h->sent - h->recv, h->sent);
+			break;
+		}
+		lost_later = sent_later = 0;
+		for (j = k + 1; j < n; j++) {
+			lost_later += d->hops[idx[j]].sent - d->hops[idx[j]].recv;
+			sent_later += d->hops[idx[j]].sent;
+		}
+		lost = lost_later + h->sent - h->recv;
+		sent = sent_later + h->sent;
+		q = (double)lost / sent;
+		analysis_wilson(lost_later, sent_later, &lo, &hi);
+		ok = lost_later > 0 && lo > 0.01;
+		for (j = k + 1; ok && j < n; j++) {
+			struct an_hop *x = &d->hops[idx[j]];
+
+			if (binom_cdf(x->sent - x->recv, x->sent, q) < st->opts->contradict_p)
+				ok = 0;
+		}
+		if (!ok) {
+			add_artifact(st, ANALYSIS_ART_RATELIMIT, dir, h,
+			    100.0 * (h->sent - h->recv) / h->sent,
+			    "%d of %d probes lost at this hop but the later hops answer: "
+			    "ICMP rate limiting or de-prioritisation, not a fault",
+			    h->sent - h->recv, h->sent);
+			continue;
+		}
+		L->persistent = 1;
+		L->onset = h->ref;
+		if (k > 0)
+			L->before = d->hops[idx[k - 1]].ref;
+		L->sent = sent;
+		L->lost = lost;
+		L->loss_pct = 100.0 * q;
+		analysis_wilson(lost, sent, &lo, &hi);
+		L->ci_low = 100.0 * lo;
+		L->ci_high = 100.0 * hi;
+		/*
+		 * Localisation: how likely the hops before would look as
+		 * clean as they do if the loss had started earlier.
+		 */
+		L->earliest_ttl = h->ref.ttl;
+		loc = 1.0;
+		pcum = 1.0;
+		for (j = k - 1; j >= 0; j--) {
+			struct an_hop *x = &d->hops[idx[j]];
+			double	 p = binom_cdf(x->sent - x->recv, x->sent, q);
+
+			if (j == k - 1)
+				loc = 1.0 - p;
+			pcum *= p;
+			if (pcum < 0.05)
+				break;
+			L->earliest_ttl = x->ref.ttl;
+		}
+		/* significance against a 2% background loss */
+		signif = 1.0 - binom_cdf(lost - 1, sent, 0.02);
+		L->confidence = loc * signif;
+		return;
+	}
+}
+
+/* ---- latency ------------------------------------------------------- */
+
+/*
+ * A persistent RTT step: the level min(median RTT of hop j, j >= k) rises
+ * at k by at least step_min_ms and step_min_frac of the level before.  A
+ * hop whose median is far above that level (at least double and
+ * 2*step_min_ms over) while later hops are not is an RTT spike.
+ */
+static void
+find_latency(struct an_state *st, enum analysis_dir dir)
+{
+	struct an_dir	*d = &st->d[dir];
+	struct analysis_step *S = &st->a->step[dir];
+	double		 lvl[TRACE_MAX_TTL + 1], best = 0, delta, extra;
+	int		 idx[TRACE_MAX_TTL + 1], n = 0, k;
+
+	for (k = 0; k < d->nhops && n <= TRACE_MAX_TTL; k++)
+		if (d->hops[k].recv > 0)
+			idx[n++] = k;
+	if (n == 0)
+		return;
+	lvl[n - 1] = d->hops[idx[n - 1]].med_ms;
+	for (k = n - 2; k >= 0; k--)
+		lvl[k] = fmin(d->hops[idx[k]].med_ms, lvl[k + 1]);
+	for (k = 1; k < n; k++) {
+		delta = lvl[k] - lvl[k - 1];
+		if (delta >= st->opts->step_min_ms &&
+		    delta >= st->opts->step_min_frac * lvl[k - 1] && delta > best) {
+			best = delta;
+			S->found = 1;
+			S->at = d->hops[idx[k]].ref;
+			S->before_ms = lvl[k - 1];
+			S->after_ms = lvl[k];
+		}
+	}
+	for (k = 0; k + 1 < n; k++) {
+		struct an_hop *h = &d->hops[idx[k]];
+
+		extra = h->med_ms - lvl[k];
+		if (extra >= 2 * st->opts->step_min_ms && extra >= lvl[k])
+			add_artifact(st, ANALYSIS_ART_RTT_SPIKE, dir, h, extra,
+			    "median RTT %.1f ms here but %.1f ms at later hops: a slow "
+			    "control plane answering, not delay on the path",
+			    h->med_ms, lvl[k]);
+	}
+}
+
+/* ---- reply TTLs, silent routers, stops ------------------------------ */
+
+static void
+find_replyttl(struct an_state *st, enum analysis_dir dir)
+{
+	struct an_dir	*d = &st->d[dir];
+	struct analysis	*a = st->a;
+	struct analysis_replyttl *arr;
+	static const int inits[] = { 32, 64, 128, 255 };
+	int		 i, k, init, ret;
+
+	for (i = 0; i < d->nhops; i++) {
+		struct an_hop *h = &d->hops[i];
+
+		if (h->recv == 0 || h->reply_ttl <= 0 || h->reply_ttl > 255)
+			continue;
+		for (k = 0, init = 255; k < 4; k++)
+			if (h->reply_ttl <= inits[k]) {
+				init = inits[k];
+				break;
+			}
+		ret = init - h->reply_ttl + 1;
+		if (ret == h->ref.ttl)
+			continue;
+		if ((arr = grow(st, a->replyttl, &a->nreplyttl, sizeof(*arr))) == NULL)
+			return;
+		a->replyttl = arr;
+		arr[a->nreplyttl - 1].dir = dir;
+		arr[a->nreplyttl - 1].hop = h->ref;
+		arr[a->nreplyttl - 1].return_hops = ret;
+	}
+}
+
+static void
+find_silent_and_stop(struct an_state *st, enum analysis_dir dir)
+{
+	struct an_dir	*d = &st->d[dir], *o = &st->d[!dir];
+	struct analysis_stop *S = &st->a->stop[dir];
+	const struct trace *t = d->t;
+	int		 i, last = -1;
+	const char	*how;
+
+	for (i = 0; i < d->nhops; i++)
+		if (d->hops[i].recv > 0)
+			last = i;
+	for (i = 0; i < last; i++)
+		if (d->hops[i].recv == 0)
+			add_artifact(st, ANALYSIS_ART_SILENT, dir, &d->hops[i], 100.0,
+			    "hop %d never answers but later hops do: a router that "
+			    "does not send time-exceeded (or filters it), not a fault",
+			    d->hops[i].ref.ttl);
+	if (d->reached)
+		return;
+	S->stopped = 1;
+	S->other_reached = o->reached;
+	if (last >= 0) {
+		S->last = d->hops[last].ref;
+		copy_str(S->annot, sizeof(S->annot), d->hops[last].annot);
+	}
+	switch (t->method) {
+	case TRACE_METHOD_TCP:
+		how = "try ICMP echo (-I) or UDP (-U), or another TCP port";
+		break;
+	case TRACE_METHOD_ICMP:
+	case TRACE_METHOD_ICMP_PARIS:
+		how = "try TCP SYN to port 443 (-T -p 443), which filters usually pass";
+		break;
+	default:
+		how = "try TCP SYN to port 443 (-T -p 443) or ICMP echo (-I), which "
+		    "filters often pass where UDP is dropped";
+		break;
+	}
+	if (S->annot[0] != '\0' && strcmp(S->annot, "!") != 0)
+		bprintf(S->advice, sizeof(S->advice),
+		    "%s answered %s (unreachable or administratively prohibited): "
+		    "a route or filter there stops the probes; %s",
+		    analysis_hop_label(&S->last), S->annot, how);
+	else if (last < 0)
+		bprintf(S->advice, sizeof(S->advice),
+		    "no hop answered at all: a local filter or no route; %s", how);
+	else
+		bprintf(S->advice, sizeof(S->advice),
+		    "nothing answers after %s (hop %d): a filter or an outage; %s%s",
+		    analysis_hop_label(&S->last), S->last.ttl, how,
+		    o->reached ? "; the other direction got through, so the "
+		    "far site is up" : "");
+}
+
+/* ---- suspects ------------------------------------------------------ */
+
+/*
+ * 1 when forward hop fr and reverse hop rr (by ttl; 0 = the trace's
+ * source) are one router.  A trace's source is the other trace's
+ * destination.
+ */
+static int
+same_router(const struct an_state *st, const struct analysis_hop *fr,
+    const struct analysis_hop *rr)
+{
+	const struct an_dir *F = &st->d[0], *R = &st->d[1];
+	int	 i;
+
+	if (fr->ttl == 0)	/* A: the reverse trace's destination */
+		return rr->ttl != 0 && R->reached &&
+		    R->hops[R->nhops - 1].ref.ttl == rr->ttl && R->hops[R->nhops - 1].is_dest;
+	if (rr->ttl == 0)
+		return F->reached && F->hops[F->nhops - 1].ref.ttl == fr->ttl &&
+		    F->hops[F->nhops - 1].is_dest;
+	for (i = 0; i < F->nhops; i++)
+		if (F->hops[i].ref.ttl == fr->ttl && F->hops[i].match >= 0)
+			return R->hops[F->hops[i].match].ref.ttl == rr->ttl;
+	return 0;
+}
+
+/* 1 when both ends of a forward link are routers the reverse trace also saw. */
+static int
+link_seen_by_reverse(const struct an_state *st, const struct analysis_hop *x,
+    const struct analysis_hop *y)
+{
+	const struct an_dir *F = &st->d[0];
+	int	 i, n = 0;
+
+	for (i = 0; i < F->nhops; i++)
+		if ((F->hops[i].ref.ttl == x->ttl || F->hops[i].ref.ttl == y->ttl) &&
+		    F->hops[i].match >= 0)
+			n++;
+	return n == 2;
+}
+
+static void
+src_hop(struct analysis_hop *h, const char *who)
+{
+	memset(h, 0, sizeof(*h));
+	copy_str(h->name, sizeof(h->name), who);
+}
+
+static void
+describe_loss(char *buf, size_t len, enum analysis_dir dir,
+    const struct analysis_loss *L)
+{
+	bprintf(buf, len, "%s: loss appears at hop %d %s and persists to the "
+	    "end (%.0f%% of %d probes, 95%% CI %.0f-%.0f%%, could start as early "
+	    "as hop %d)", analysis_dir_name(dir), L->onset.ttl,
+	    analysis_hop_label(&L->onset), L->loss_pct, L->sent, L->ci_low,
+	    L->ci_high, L->earliest_ttl);
+}
+
+static void
+find_suspects(struct an_state *st)
+{
+	struct analysis	*a = st->a;
+	struct analysis_loss *lf = &a->loss[0], *lr = &a->loss[1];
+	struct analysis_suspect *s;
+	struct analysis_hop bf, br, dst;
+	char		 ef[ANALYSIS_WHY_LEN / 2 - 40], er[ANALYSIS_WHY_LEN / 2 - 40];
+	double		 both;
+	int		 d, i;
+
+	bf = lf->before;
+	if (lf->persistent && bf.ttl == 0)
+		src_hop(&bf, "A (forward source)");
+	br = lr->before;
+	if (lr->persistent && br.ttl == 0)
+		src_hop(&br, "B (reverse source)");
+	describe_loss(ef, sizeof(ef), ANALYSIS_FORWARD, lf);
+	describe_loss(er, sizeof(er), ANALYSIS_REVERSE, lr);
+	both = 1 - (1 - lf->confidence) * (1 - lr->confidence);
+	if (lf->persistent && lr->persistent) {
+		if (same_router(st, &lf->before, &lr->onset) &&
+		    same_router(st, &lf->onset, &lr->before)) {
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &bf, &lf->onset, both);
+			if (s != NULL) {
+				s->seen_fwd = s->seen_rev = 1;
+				bprintf(s->why, sizeof(s->why), "both directions start "
+				    "losing on this link. %s; %s", ef, er);
+			}
+			return;
+		}
+		if (same_router(st, &lf->before, &lr->onset)) {
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &bf, &lf->onset, both * 0.9);
+			if (s != NULL) {
+				s->seen_fwd = s->seen_rev = 1;
+				bprintf(s->why, sizeof(s->why), "forward loss starts on "
+				    "this link and the reverse loss starts at its near "
+				    "router (its replies cross the link). %s; %s", ef, er);
+			}
+			return;
+		}
+		if (same_router(st, &lf->onset, &lr->before)) {
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &lr->onset, &br, both * 0.9);
+			if (s != NULL) {
+				s->seen_fwd = s->seen_rev = 1;
+				bprintf(s->why, sizeof(s->why), "reverse loss starts on "
+				    "this link and the forward loss starts at its far "
+				    "router (its replies cross the link). %s; %s", ef, er);
+			}
+			return;
+		}
+		if (same_router(st, &lf->onset, &lr->onset)) {
+			s = add_suspect(st, ANALYSIS_SUSPECT_ROUTER, &lf->onset, NULL, both * 0.8);
+			if (s != NULL) {
+				s->seen_fwd = s->seen_rev = 1;
+				bprintf(s->why, sizeof(s->why), "loss starts at this "
+				    "router in both directions. %s; %s", ef, er);
+			}
+			return;
+		}
+	}
+	for (d = 0; d < 2; d++) {
+		struct analysis_loss *L = &a->loss[d];
+		int	 crossed;
+
+		if (!L->persistent)
+			continue;
+		crossed = d == 0 ? link_seen_by_reverse(st, &lf->before, &lf->onset) : 0;
+		if (d == 0)
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &bf, &lf->onset,
+			    L->confidence * (a->loss[1].persistent || crossed ? 0.5 : 0.7));
+		else
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &lr->onset, &br,
+			    L->confidence * (a->loss[0].persistent ? 0.5 : 0.7));
+		if (s == NULL)
+			return;
+		if (d == 0)
+			s->seen_fwd = 1;
+		else
+			s->seen_rev = 1;
+		bprintf(s->why, sizeof(s->why), "%s; the %s direction %s.",
+		    d == 0 ? ef : er, d == 0 ? "reverse" : "forward",
+		    a->loss[!d].persistent ? "loses elsewhere (two faults, or "
+		    "one seen through the replies' return path)" :
+		    crossed ? "crosses this link without loss (one-way loss?)" :
+		    "shows no loss (it may not cross this link)");
+	}
+	/* stops */
+	for (d = 0; d < 2; d++) {
+		struct analysis_stop *S = &a->stop[d];
+		const struct an_dir *D = &st->d[d], *O = &st->d[!d];
+		int	 at_gateway = 0;
+
+		if (!S->stopped)
+			continue;
+		memset(&dst, 0, sizeof(dst));
+		copy_str(dst.addr, sizeof(dst.addr), D->t->dst);
+		copy_str(dst.name, sizeof(dst.name), D->t->dst_name);
+		if (dst.name[0] == '\0' && dst.addr[0] == '\0')
+			copy_str(dst.name, sizeof(dst.name), d == 0 ? "B" : "A");
+		/* stopped right before the far host: last hop is the other's first router */
+		for (i = 0; i < O->nhops && S->last.ttl > 0; i++) {
+			if (O->hops[i].recv == 0)
+				continue;
+			if (d == 0)
+				at_gateway = same_router(st, &S->last, &O->hops[i].ref);
+			else
+				at_gateway = same_router(st, &O->hops[i].ref, &S->last);
+			break;
+		}
+		s = add_suspect(st, at_gateway && !S->other_reached ?
+		    ANALYSIS_SUSPECT_DESTINATION : ANALYSIS_SUSPECT_FILTER,
+		    &S->last, &dst, S->other_reached ? 0.6 : 0.4);
+		if (s == NULL)
+			return;
+		if (d == 0)
+			s->seen_fwd = 1;
+		else
+			s->seen_rev = 1;
+		bprintf(s->why, sizeof(s->why), "the %s trace stops after hop %d "
+		    "%s%s; %s", analysis_dir_name(d), S->last.ttl,
+		    analysis_hop_label(&S->last),
+		    at_gateway ? ", the router next to the destination" : "",
+		    S->advice);
+	}
+}
+
+static int
+cmp_suspect(const void *x, const void *y)
+{
+	const struct analysis_suspect *a = x, *b = y;
+
+	return a->confidence > b->confidence ? -1 : a->confidence < b->confidence;
+}
+
+/* ---- verdict ------------------------------------------------------- */
+
+static void
+make_verdict(struct an_state *st)
+{
+	struct analysis	*a = st->a;
+	const struct analysis_suspect *s;
+	char		 few[96] = "";
+	int		 i, nart = 0;
+
+	if (a->min_probes > 0 && a->min_probes < 10)
+		bprintf(few, sizeof(few), " Only %d probes per hop: rerun with "
+		    "-q 20 for a firmer answer.", a->min_probes);
+	for (i = 0; i < a->nartifacts; i++)
+		if (a->artifacts[i].kind != ANALYSIS_ART_SILENT)
+			nart++;
+	if (a->nsuspects == 0) {
+		bprintf(a->verdict, sizeof(a->verdict), "No fault found: neither "
+		    "direction shows loss that persists%s; the paths %s (%d "
+		    "forward-only, %d reverse-only routers)%s.%s",
+		    nart ? " (loss or delay at single hops is rate limiting)" : "",
+		    a->nfwd_only + a->nrev_only ? "are asymmetric" : "look symmetric",
+		    a->nfwd_only, a->nrev_only,
+		    a->step[0].found || a->step[1].found ? "; delay steps up along "
+		    "the way (see latency)" : "", few);
+		return;
+	}
+	s = &a->suspects[0];
+	switch (s->kind) {
+	case ANALYSIS_SUSPECT_LINK:
+		bprintf(a->verdict, sizeof(a->verdict), "Loss starts on the link "
+		    "%s - %s, seen %s (confidence %.2f).%s",
+		    analysis_hop_label(&s->a), analysis_hop_label(&s->b),
+		    s->seen_fwd && s->seen_rev ? "in both directions" :
+		    s->seen_fwd ? "in the forward direction only" :
+		    "in the reverse direction only", s->confidence, few);
+		break;
+	case ANALYSIS_SUSPECT_ROUTER:
+		bprintf(a->verdict, sizeof(a->verdict), "Loss starts at router %s "
+		    "in both directions (confidence %.2f).%s",
+		    analysis_hop_label(&s->a), s->confidence, few);
+		break;
+	case ANALYSIS_SUSPECT_DESTINATION:
+	case ANALYSIS_SUSPECT_FILTER:
+		bprintf(a->verdict, sizeof(a->verdict), "The %s trace stops after "
+		    "%s: %s towards %s (confidence %.2f).%s",
+		    s->seen_fwd ? "forward" : "reverse", analysis_hop_label(&s->a),
+		    s->kind == ANALYSIS_SUSPECT_FILTER ? "probes are filtered or "
+		    "the path is down" : "the destination does not answer",
+		    analysis_hop_label(&s->b), s->confidence, few);
+		break;
+	}
+}
+
+/* ---- entry points -------------------------------------------------- */
+
+struct analysis *
+analysis_run(const struct trace *fwd, const struct trace *rev,
+    const struct analysis_opts *opts, char *err, size_t errlen)
+{
+	struct analysis_opts defaults;
+	struct an_state	 st;
+	int		 d, i;
+
+	if (fwd == NULL || rev == NULL) {
+		snprintf(err, errlen, "analysis needs a forward and a reverse trace");
+		return NULL;
+	}
+	if (opts == NULL) {
+		analysis_opts_init(&defaults);
+		opts = &defaults;
+	}
+	memset(&st, 0, sizeof(st));
+	st.opts = opts;
+	if ((st.a = calloc(1, sizeof(*st.a))) == NULL)
+		goto oom;
+	if (prepare_dir(&st.d[0], fwd) == -1 || prepare_dir(&st.d[1], rev) == -1)
+		goto oom;
+	st.a->min_probes = 0;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < st.d[d].nhops; i++)
+			if (st.d[d].hops[i].recv > 0 && (st.a->min_probes == 0 ||
+			    st.d[d].hops[i].sent < st.a->min_probes))
+				st.a->min_probes = st.d[d].hops[i].sent;
+	if (align(&st) == -1)
+		goto oom;
+	find_shared(&st);
+	for (d = 0; d < 2; d++) {
+		find_loss(&st, d);
+		find_latency(&st, d);
+		find_replyttl(&st, d);
+		find_silent_and_stop(&st, d);
+	}
+	find_suspects(&st);
+	if (st.oom)
+		goto oom;
+	if (st.a->nsuspects > 1)
+		qsort(st.a->suspects, st.a->nsuspects, sizeof(*st.a->suspects),
+		    cmp_suspect);
+	make_verdict(&st);
+	free(st.d[0].hops);
+	free(st.d[1].hops);
+	return st.a;
+oom:
+	snprintf(err, errlen, "analysis: out of memory");
+	free(st.d[0].hops);
+	free(st.d[1].hops);
+	analysis_free(st.a);
+	return NULL;
+}
+
+void
+analysis_free(struct analysis *a)
+{
+	if (a == NULL)
+		return;
+	free(a->shared);
+	free(a->fwd_only);
+	free(a->rev_only);
+	free(a->divergence);
+	free(a->artifacts);
+	free(a->replyttl);
+	free(a->suspects);
+	free(a);
+}
+
+/* ---- JSON ---------------------------------------------------------- */
+
+static json_t *
+jstr(const char *s)
+{
+	return s[0] != '\0' ? json_string(s) : json_null();
+}
+
+static json_t *
+hop_jobj(const struct analysis_hop *h)
+{
+	if (h->ttl == 0 && h->addr[0] == '\0' && h->name[0] == '\0')
+		return json_null();
+	return json_pack("{s:o,s:o,s:o}", "ttl", h->ttl ? json_integer(h->ttl) :
+	    json_null(), "addr", jstr(h->addr), "name", jstr(h->name));
+}
+
+static json_t *
+match_jobj(const struct analysis_match *m)
+{
+	if (m->fwd.ttl == 0)
+		return json_null();
+	return json_pack("{s:o,s:o,s:s}", "forward", hop_jobj(&m->fwd),
+	    "reverse", hop_jobj(&m->rev), "how", analysis_how_name(m->how));
+}
+
+static json_t *
+loss_jobj(const struct analysis_loss *L)
+{
+	if (!L->persistent)
+		return json_pack("{s:n,s:n,s:n,s:f,s:b}", "onset_ttl", "addr",
+		    "name", "loss_pct", 0.0, "persistent", 0);
+	return json_pack("{s:i,s:o,s:o,s:o,s:f,s:b,s:i,s:i,s:f,s:f,s:i,s:f}",
+	    "onset_ttl", L->onset.ttl, "addr", jstr(L->onset.addr),
+	    "name", jstr(L->onset.name), "before", hop_jobj(&L->before),
+	    "loss_pct", L->loss_pct, "persistent", 1, "sent", L->sent,
+	    "lost", L->lost, "ci_low_pct", L->ci_low, "ci_high_pct", L->ci_high,
+	    "earliest_onset_ttl", L->earliest_ttl, "confidence", L->confidence);
+}
+
+static json_t *
+step_jobj(const struct analysis_step *S)
+{
+	if (!S->found)
+		return json_null();
+	return json_pack("{s:i,s:o,s:o,s:f,s:f}", "ttl", S->at.ttl,
+	    "addr", jstr(S->at.addr), "name", jstr(S->at.name),
+	    "before_ms", S->before_ms, "after_ms", S->after_ms);
+}
+
+static json_t *
+stop_jobj(const struct analysis_stop *S)
+{
+	if (!S->stopped)
+		return json_null();
+	return json_pack("{s:o,s:o,s:b,s:s}", "last", hop_jobj(&S->last),
+	    "annotation", jstr(S->annot), "other_reached", S->other_reached,
+	    "advice", S->advice);
+}
+
+static json_t *
+hops_jarr(const struct analysis_hop *h, int n)
+{
+	json_t	*arr = json_array();
+	int	 i;
+
+	for (i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(arr, hop_jobj(&h[i]));
+	return arr;
+}
+
+json_t *
+analysis_to_jobj(const struct analysis *a)
+{
+	json_t	*o, *arr, *x;
+	int	 i;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	json_object_set_new(o, "verdict", json_string(a->verdict));
+	arr = json_array();
+	for (i = 0; i < a->nshared; i++)
+		json_array_append_new(arr, match_jobj(&a->shared[i]));
+	json_object_set_new(o, "shared", arr);
+	json_object_set_new(o, "forward_only", hops_jarr(a->fwd_only, a->nfwd_only));
+	json_object_set_new(o, "reverse_only", hops_jarr(a->rev_only, a->nrev_only));
+	arr = json_array();
+	for (i = 0; i < a->ndivergence; i++)
+		json_array_append_new(arr, json_pack("{s:o,s:o,s:i,s:i}",
+		    "diverge_after", match_jobj(&a->divergence[i].from),
+		    "rejoin_at", match_jobj(&a->divergence[i].to),
+		    "forward_only", a->divergence[i].nfwd_only,
+		    "reverse_only", a->divergence[i].nrev_only));
+	json_object_set_new(o, "divergence", arr);
+	json_object_set_new(o, "loss", json_pack("{s:o,s:o}",
+	    "forward", loss_jobj(&a->loss[0]), "reverse", loss_jobj(&a->loss[1])));
+	json_object_set_new(o, "latency", json_pack("{s:o,s:o}",
+	    "forward", step_jobj(&a->step[0]), "reverse", step_jobj(&a->step[1])));
+	json_object_set_new(o, "stops", json_pack("{s:o,s:o}",
+	    "forward", stop_jobj(&a->stop[0]), "reverse", stop_jobj(&a->stop[1])));
+	arr = json_array();
+	for (i = 0; i < a->nartifacts; i++) {
+		const struct analysis_artifact *x2 = &a->artifacts[i];
+
+		x = json_pack("{s:s,s:s,s:o,s:f,s:s}",
+		    "kind", analysis_artifact_kind_name(x2->kind),
+		    "direction", analysis_dir_name(x2->dir), "hop", hop_jobj(&x2->hop),
+		    "value", x2->value, "why", x2->why);
+		json_array_append_new(arr, x);
+	}
+	json_object_set_new(o, "artifacts", arr);
+	arr = json_array();
+	for (i = 0; i < a->nreplyttl; i++)
+		json_array_append_new(arr, json_pack("{s:s,s:o,s:i}",
+		    "direction", analysis_dir_name(a->replyttl[i].dir),
+		    "hop", hop_jobj(&a->replyttl[i].hop),
+		    "return_hops", a->replyttl[i].return_hops));
+	json_object_set_new(o, "reply_ttl", arr);
+	arr = json_array();
+	for (i = 0; i < a->nsuspects; i++) {
+		const struct analysis_suspect *s = &a->suspects[i];
+		json_t	*between;
+
+		between = json_array();
+		if (s->kind != ANALYSIS_SUSPECT_ROUTER) {
+			json_array_append_new(between, json_string(s->a.addr[0] ?
+			    s->a.addr : analysis_hop_label(&s->a)));
+			json_array_append_new(between, json_string(s->b.addr[0] ?
+			    s->b.addr : analysis_hop_label(&s->b)));
+		}
+		x = json_pack("{s:s,s:o,s:o,s:o,s:f,s:b,s:b,s:s}",
+		    "kind", analysis_suspect_kind_name(s->kind), "between", between,
+		    "near", hop_jobj(&s->a), "far", s->kind == ANALYSIS_SUSPECT_ROUTER ?
+		    json_null() : hop_jobj(&s->b), "confidence", s->confidence,
+		    "seen_forward", s->seen_fwd, "seen_reverse", s->seen_rev,
+		    "why", s->why);
+		if (s->kind == ANALYSIS_SUSPECT_ROUTER)
+			json_object_set_new(x, "router", hop_jobj(&s->a));
+		json_array_append_new(arr, x);
+	}
+	json_object_set_new(o, "suspects", arr);
+	json_object_set_new(o, "min_probes_per_hop", json_integer(a->min_probes));
+	return o;
+}
