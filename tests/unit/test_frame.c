@@ -1,0 +1,299 @@
+/* test_frame.c: the frame codec (limits, split reads, garbage) and a framed connection over a socketpair. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "frame.h"
+
+/* A Hello envelope whose packed size is exactly n bytes (n >= 16). */
+static frame_env *
+hello_of_size(size_t n, char **strp)
+{
+	frame_env	*env = malloc(sizeof(*env));
+	Tracepair__Hello *h = malloc(sizeof(*h));
+	size_t		 slen = n;
+	char		*s;
+
+	tracepair__envelope__init(env);
+	tracepair__hello__init(h);
+	env->body_case = TRACEPAIR__ENVELOPE__BODY_HELLO;
+	env->hello = h;
+	h->protocol_version = 1;
+	s = malloc(n + 1);
+	for (;;) {
+		memset(s, 'x', slen);
+		s[slen] = '\0';
+		h->software = s;
+		size_t got = tracepair__envelope__get_packed_size(env);
+		if (got == n)
+			break;
+		assert_true(got > n);
+		slen -= got - n > slen ? slen : got - n;
+	}
+	*strp = s;
+	return env;
+}
+
+static void
+free_hello(frame_env *env, char *s)
+{
+	free(s);
+	free(env->hello);
+	free(env);
+}
+
+static void
+put_len(uint8_t *p, uint32_t n)
+{
+	p[0] = (uint8_t)(n >> 24);
+	p[1] = (uint8_t)(n >> 16);
+	p[2] = (uint8_t)(n >> 8);
+	p[3] = (uint8_t)n;
+}
+
+static void
+test_exact_limit(void **state)
+{
+	frame_env	*env, *out = NULL;
+	char		*s, err[256];
+	uint8_t		*buf;
+	size_t		 len, used;
+
+	(void)state;
+	env = hello_of_size(1000, &s);
+	buf = frame_encode(env, 1000, &len, err, sizeof(err));
+	assert_non_null(buf);
+	assert_int_equal(len, 1004);
+	assert_int_equal(frame_decode(buf, len, 1000, &out, &used, err,
+	    sizeof(err)), FRAME_DONE);
+	assert_int_equal(used, 1004);
+	assert_int_equal(out->body_case, TRACEPAIR__ENVELOPE__BODY_HELLO);
+	assert_string_equal(out->hello->software, s);
+	frame_free(out);
+	/* One byte less of limit: the same frame is refused, both ways. */
+	assert_int_equal(frame_decode(buf, len, 999, &out, &used, err,
+	    sizeof(err)), FRAME_ERROR);
+	assert_non_null(strstr(err, "exceeds the limit"));
+	assert_null(frame_encode(env, 999, &len, err, sizeof(err)));
+	free(buf);
+	free_hello(env, s);
+}
+
+static void
+test_limit_plus_one(void **state)
+{
+	uint8_t		 hdr[8] = { 0 };
+	frame_env	*out;
+	size_t		 used;
+	char		 err[256];
+
+	(void)state;
+	/* The header alone is enough to refuse: no need to buffer the body. */
+	put_len(hdr, FRAME_LIMIT_DEFAULT + 1);
+	assert_int_equal(frame_decode(hdr, 4, 0, &out, &used, err, sizeof(err)),
+	    FRAME_ERROR);
+	assert_null(out);
+	put_len(hdr, UINT32_MAX);
+	assert_int_equal(frame_decode(hdr, 4, 0, &out, &used, err, sizeof(err)),
+	    FRAME_ERROR);
+	/* At the default limit the header is fine and more is wanted. */
+	put_len(hdr, FRAME_LIMIT_DEFAULT);
+	assert_int_equal(frame_decode(hdr, 8, 0, &out, &used, err, sizeof(err)),
+	    FRAME_MORE);
+}
+
+static void
+test_zero_length(void **state)
+{
+	uint8_t		 hdr[4] = { 0, 0, 0, 0 };
+	frame_env	*out;
+	size_t		 used;
+	char		 err[256];
+
+	(void)state;
+	assert_int_equal(frame_decode(hdr, 4, 0, &out, &used, err, sizeof(err)),
+	    FRAME_ERROR);
+	assert_non_null(strstr(err, "zero-length"));
+}
+
+static void
+test_split_reads(void **state)
+{
+	frame_env	 ping, *env, *out;
+	Tracepair__Ping	 p;
+	struct evbuffer	*in;
+	uint8_t		*buf, two[64];
+	size_t		 len, i;
+	char		 err[256];
+	int		 got = 0;
+
+	(void)state;
+	tracepair__envelope__init(&ping);
+	tracepair__ping__init(&p);
+	p.t1_ns = 1234567890123LL;
+	ping.request_id = 77;
+	ping.body_case = TRACEPAIR__ENVELOPE__BODY_PING;
+	ping.ping = &p;
+	env = &ping;
+	buf = frame_encode(env, 0, &len, err, sizeof(err));
+	assert_non_null(buf);
+	assert_true(2 * len <= sizeof(two));
+	memcpy(two, buf, len);
+	memcpy(two + len, buf, len);
+	/* Two frames fed one byte at a time: each appears exactly when whole. */
+	in = evbuffer_new();
+	for (i = 0; i < 2 * len; i++) {
+		evbuffer_add(in, two + i, 1);
+		enum frame_result r = frame_read(in, 0, &out, err, sizeof(err));
+		if (i == len - 1 || i == 2 * len - 1) {
+			assert_int_equal(r, FRAME_DONE);
+			assert_int_equal(out->request_id, 77);
+			assert_int_equal(out->ping->t1_ns, 1234567890123LL);
+			frame_free(out);
+			got++;
+		} else
+			assert_int_equal(r, FRAME_MORE);
+	}
+	assert_int_equal(got, 2);
+	assert_int_equal(evbuffer_get_length(in), 0);
+	evbuffer_free(in);
+	free(buf);
+}
+
+static void
+test_garbage(void **state)
+{
+	static const uint8_t junk[][12] = {
+		{ 0, 0, 0, 4, 0xff, 0xff, 0xff, 0xff },	/* bad varint/tag */
+		{ 0, 0, 0, 2, 0x12, 0x05 },		/* hello len 5, 0 bytes */
+		{ 0, 0, 0, 2, 0x08, 0x01 },		/* request_id only: no body */
+		{ 0, 0, 0, 3, 0xfa, 0x01, 0x00 },	/* unknown field 31 */
+	};
+	static const size_t lens[] = { 8, 6, 6, 7 };
+	frame_env	*out;
+	size_t		 used, i;
+	char		 err[256];
+
+	(void)state;
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(frame_decode(junk[i], lens[i], 0, &out, &used,
+		    err, sizeof(err)), FRAME_ERROR);
+		assert_null(out);
+		assert_true(err[0] != '\0');
+	}
+	/* An envelope without a body is not sent either. */
+	frame_env empty;
+	size_t n;
+	tracepair__envelope__init(&empty);
+	assert_null(frame_encode(&empty, 0, &n, err, sizeof(err)));
+}
+
+/* Connection test state: what each side saw. */
+struct side {
+	struct frame_conn *fc;
+	int		 messages;
+	int		 closed;
+	int		 errors;		/* Error envelopes received */
+	uint64_t	 last_id;
+	char		 reason[256];
+	struct event_base *base;
+};
+
+static void
+side_msg(struct frame_conn *fc, const frame_env *env, void *arg)
+{
+	struct side	*s = arg;
+
+	(void)fc;
+	s->messages++;
+	s->last_id = env->request_id;
+	if (env->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR)
+		s->errors++;
+}
+
+static void
+side_close(struct frame_conn *fc, const char *reason, void *arg)
+{
+	struct side	*s = arg;
+
+	s->closed++;
+	snprintf(s->reason, sizeof(s->reason), "%s", reason);
+	frame_conn_free(fc);
+	s->fc = NULL;
+	event_base_loopbreak(s->base);
+}
+
+static void
+test_conn_bad_frame(void **state)
+{
+	struct event_base	*base = event_base_new();
+	struct bufferevent	*a, *b;
+	struct frame_conn_cbs	 cbs = { NULL, side_msg, side_close };
+	struct side		 sa = { 0 }, sb = { 0 };
+	struct timeval		 tv = { 3, 0 };
+	frame_env		 env;
+	Tracepair__Ping		 p;
+	char			 err[128];
+	uint8_t			 big[4];
+	int			 sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	a = bufferevent_socket_new(base, sv[0], BEV_OPT_CLOSE_ON_FREE);
+	b = bufferevent_socket_new(base, sv[1], BEV_OPT_CLOSE_ON_FREE);
+	sa.base = sb.base = base;
+	sa.fc = frame_conn_new(a, 0, &cbs, &sa);
+	sb.fc = frame_conn_new(b, 64, &cbs, &sb);	/* b: 64-byte limit */
+	/* A good frame arrives. */
+	tracepair__envelope__init(&env);
+	tracepair__ping__init(&p);
+	env.request_id = 5;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PING;
+	env.ping = &p;
+	assert_int_equal(frame_conn_send(sa.fc, &env, err, sizeof(err)), 0);
+	event_base_loopexit(base, &(struct timeval){ 0, 200000 });
+	event_base_dispatch(base);
+	assert_int_equal(sb.messages, 1);
+	assert_int_equal(sb.last_id, 5);
+	/* An oversized header: b answers with Error and closes; a sees both. */
+	put_len(big, 65);
+	bufferevent_write(a, big, sizeof(big));
+	event_base_loopexit(base, &tv);
+	while (sa.closed == 0 && event_base_dispatch(base) == 0 &&
+	    !event_base_got_exit(base))
+		;
+	assert_int_equal(sb.closed, 1);
+	assert_non_null(strstr(sb.reason, "exceeds the limit"));
+	assert_int_equal(sa.errors, 1);
+	assert_int_equal(sa.closed, 1);
+	assert_non_null(strstr(sa.reason, "closed by peer"));
+	event_base_free(base);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exact_limit),
+		cmocka_unit_test(test_limit_plus_one),
+		cmocka_unit_test(test_zero_length),
+		cmocka_unit_test(test_split_reads),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_conn_bad_frame),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,267 @@
+/* test_wire.c: struct trace / struct probe_opts through protobuf and back, and refusals of bad messages. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "wire.h"
+
+/* A trace with every kind of field set. */
+static struct trace *
+sample_trace(void)
+{
+	struct trace		*t = trace_new();
+	struct trace_hop	*h;
+	struct trace_probe	*p;
+	int			 ttl, i;
+
+	t->agent = strdup("sf-office");
+	t->source = strdup("tracepair");
+	strcpy(t->src, "198.18.1.2");
+	strcpy(t->dst, "198.18.9.9");
+	t->dst_name = strdup("chicago.example");
+	t->af = 4;
+	t->method = TRACE_METHOD_UDP_PARIS;
+	t->port = 33434;
+	t->first_ttl = 1;
+	t->max_ttl = 30;
+	t->queries = 3;
+	t->packet_size = 60;
+	t->options = strdup("-q 3 --paris");
+	t->start = 1795000000.125;
+	t->end = 1795000001.5;
+	t->reached = 1;
+	strcpy(t->stop_reason, "completed");
+	t->unmatched_icmp = 7;
+	t->malformed_icmp = 1ULL << 40;
+	for (ttl = 1; ttl <= 4; ttl++) {
+		h = trace_add_hop(t, ttl, 3);
+		for (i = 0; i < 3; i++) {
+			p = &h->probes[i];
+			if (ttl == 3 && i == 1)
+				continue;	/* one star */
+			p->replied = 1;
+			p->rtt_ms = ttl * 10.25 + i;
+			snprintf(p->addr, sizeof(p->addr), "198.18.%d.%d", ttl, i + 1);
+			p->reply_ttl = 64 - ttl;
+			p->icmp_type = ttl == 4 ? 3 : 11;
+			p->icmp_code = ttl == 4 ? 3 : 0;
+			if (ttl == 2)
+				trace_probe_set_name(p, "core2.sanfrancisco.example");
+			if (ttl == 4 && i == 2)
+				strcpy(p->annot, "!H");
+			if (ttl == 3) {
+				p->nmpls = 2;
+				p->mpls[0] = (struct trace_mpls){ 16001, 5, 0, 1 };
+				p->mpls[1] = (struct trace_mpls){ 0xfffff, 7, 1, 255 };
+				p->quoted_diff = strdup("tos 0x00->0x20");
+			}
+			p->asn = 64500 + (uint32_t)ttl;
+		}
+	}
+	return t;
+}
+
+/* to_pb, pack, unpack, from_pb. */
+static struct trace *
+round_trip(const struct trace *t)
+{
+	Tracepair__Trace	*m, *u;
+	struct trace		*back;
+	uint8_t			*buf;
+	size_t			 n;
+	char			 err[256];
+
+	m = wire_trace_to_pb(t);
+	assert_non_null(m);
+	n = tracepair__trace__get_packed_size(m);
+	buf = malloc(n ? n : 1);
+	tracepair__trace__pack(m, buf);
+	wire_free(m);
+	u = tracepair__trace__unpack(NULL, n, buf);
+	free(buf);
+	assert_non_null(u);
+	back = wire_trace_from_pb(u, err, sizeof(err));
+	if (back == NULL)
+		fail_msg("from_pb: %s", err);
+	wire_free(u);
+	return back;
+}
+
+static void
+test_trace_round_trip(void **state)
+{
+	struct trace	*t, *back;
+	char		*j1, *j2;
+
+	(void)state;
+	t = sample_trace();
+	back = round_trip(t);
+	j1 = trace_to_json(t, 0);
+	j2 = trace_to_json(back, 0);
+	assert_string_equal(j1, j2);
+	/* Fields the JSON might not show, checked directly. */
+	assert_int_equal(back->nhops, 4);
+	assert_int_equal(back->hops[2].probes[0].nmpls, 2);
+	assert_int_equal(back->hops[2].probes[0].mpls[1].label, 0xfffff);
+	assert_int_equal(back->hops[2].probes[0].mpls[1].s, 1);
+	assert_int_equal(back->hops[2].probes[1].replied, 0);
+	assert_null(back->hops[2].probes[1].name);
+	assert_string_equal(back->hops[1].probes[0].name,
+	    "core2.sanfrancisco.example");
+	assert_string_equal(back->hops[3].probes[2].annot, "!H");
+	assert_int_equal(back->malformed_icmp, 1ULL << 40);
+	assert_int_equal(back->method, TRACE_METHOD_UDP_PARIS);
+	assert_true(back->start == 1795000000.125);
+	free(j1);
+	free(j2);
+	trace_free(t);
+	trace_free(back);
+}
+
+static void
+test_empty_trace(void **state)
+{
+	struct trace	*t = trace_new(), *back;
+
+	(void)state;
+	t->method = TRACE_METHOD_UNKNOWN;
+	back = round_trip(t);
+	assert_int_equal(back->nhops, 0);
+	assert_null(back->agent);
+	assert_null(back->dst_name);
+	assert_string_equal(back->dst, "");
+	assert_int_equal(back->method, TRACE_METHOD_UNKNOWN);
+	trace_free(t);
+	trace_free(back);
+}
+
+static void
+test_trace_refusals(void **state)
+{
+	struct trace		*t;
+	Tracepair__Trace	*m;
+	char			 err[256], *saved;
+	Tracepair__Hop		*h;
+
+	(void)state;
+	t = sample_trace();
+	m = wire_trace_to_pb(t);
+	trace_free(t);
+
+	/* Address longer than the fixed buffer. */
+	saved = m->hops[0]->probes[0]->addr;
+	m->hops[0]->probes[0]->addr = strdup(
+	    "1111:2222:3333:4444:5555:6666:7777:8888:9999:aaaa");
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	assert_non_null(strstr(err, "too long"));
+	free(m->hops[0]->probes[0]->addr);
+	m->hops[0]->probes[0]->addr = saved;
+
+	/* Hops out of order. */
+	h = m->hops[0];
+	m->hops[0] = m->hops[1];
+	m->hops[1] = h;
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	m->hops[1] = m->hops[0];
+	m->hops[0] = h;
+
+	/* Unknown method, bad family, ttl 0. */
+	m->method = 42;
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	m->method = TRACEPAIR__METHOD__METHOD_TCP;
+	m->af = 5;
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	m->af = 6;
+	m->hops[0]->ttl = 0;
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	m->hops[0]->ttl = 1;
+
+	/* MPLS label over 20 bits. */
+	m->hops[2]->probes[0]->mpls[0]->label = 0x100000;
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	m->hops[2]->probes[0]->mpls[0]->label = 1;
+
+	/* Repaired: accepted again. */
+	t = wire_trace_from_pb(m, err, sizeof(err));
+	assert_non_null(t);
+	assert_int_equal(t->method, TRACE_METHOD_TCP);
+	trace_free(t);
+	wire_free(m);
+}
+
+static void
+test_opts_round_trip(void **state)
+{
+	struct probe_opts	 o, back;
+	Tracepair__TraceOptions	*m, *u;
+	uint8_t			*buf;
+	size_t			 n;
+	char			 err[256];
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	strcpy(o.host, "2001:db8::9");
+	o.af = 6;
+	o.method = TRACE_METHOD_TCP;
+	o.port = 443;
+	o.first_ttl = 2;
+	o.max_ttl = 40;
+	o.queries = 20;
+	o.wait_max = 5;
+	o.wait_here = 3;
+	o.wait_near = 10;
+	o.pause = 0.05;
+	o.pps = 200;
+	o.packet_size = 1400;
+	o.tos = 0x20;
+	o.dont_fragment = 1;
+	o.fixed_port = 1;
+	o.bypass_route = 1;
+	strcpy(o.src, "2001:db8::1");
+	strcpy(o.iface, "eth0");
+	o.ngw = 2;
+	strcpy(o.gw[0], "198.18.0.1");
+	strcpy(o.gw[1], "198.18.0.2");
+	o.no_dns = 1;
+	o.quoted_diff = 1;
+	o.unanswered_summary = 1;
+	strcpy(o.asfile, "/var/lib/tracepair/pfx2as");
+	o.show_mpls = 1;
+
+	m = wire_opts_to_pb(&o);
+	assert_non_null(m);
+	n = tracepair__trace_options__get_packed_size(m);
+	buf = malloc(n);
+	tracepair__trace_options__pack(m, buf);
+	wire_free(m);
+	u = tracepair__trace_options__unpack(NULL, n, buf);
+	free(buf);
+	assert_non_null(u);
+	assert_int_equal(wire_opts_from_pb(u, &back, err, sizeof(err)), 0);
+	assert_memory_equal(&o, &back, sizeof(o));
+
+	/* Nine gateways do not fit. */
+	u->n_gw = 9;
+	assert_int_equal(wire_opts_from_pb(u, &back, err, sizeof(err)), -1);
+	u->n_gw = 2;
+	wire_free(u);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trace_round_trip),
+		cmocka_unit_test(test_empty_trace),
+		cmocka_unit_test(test_trace_refusals),
+		cmocka_unit_test(test_opts_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
