@@ -26,6 +26,7 @@
 #include "backoff.h"
 #include "config.h"
 #include "frame.h"
+#include "hostport.h"
 #include "log.h"
 #include "probe.h"
 #include "spool.h"
@@ -84,58 +85,6 @@ static void	agentd_connect(struct agentd *);
 static void	agentd_schedule_reconnect(struct agentd *);
 
 /* ---------------------------------------------------------------- config */
-
-int
-agentd_split_hostport(const char *s, const char *defport, char *host,
-    size_t hostlen, char *port, size_t portlen, char *err, size_t errlen)
-{
-	const char *colon, *h = s;
-	size_t	 hl;
-
-	if (*s == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (rb == NULL) {
-			snprintf(err, errlen, "'%s': missing ']'", s);
-			return -1;
-		}
-		h = s + 1;
-		hl = rb - h;
-		colon = rb[1] == ':' ? rb + 1 : NULL;
-		if (rb[1] != '\0' && colon == NULL) {
-			snprintf(err, errlen, "'%s': junk after ']'", s);
-			return -1;
-		}
-	} else {
-		colon = strrchr(s, ':');
-		if (colon != NULL && strchr(s, ':') != colon) {
-			/* a bare IPv6 address: no port */
-			colon = NULL;
-		}
-		hl = colon ? (size_t)(colon - s) : strlen(s);
-	}
-	if (hl == 0 || hl >= hostlen) {
-		snprintf(err, errlen, "'%s': bad host", s);
-		return -1;
-	}
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	if (colon != NULL) {
-		char	*end;
-		long	 p;
-
-		errno = 0;
-		p = strtol(colon + 1, &end, 10);
-		if (colon[1] == '\0' || *end != '\0' || errno || p < 1 ||
-		    p > 65535) {
-			snprintf(err, errlen, "'%s': bad port", s);
-			return -1;
-		}
-		snprintf(port, portlen, "%ld", p);
-	} else
-		snprintf(port, portlen, "%s", defport);
-	return 0;
-}
 
 void
 agentd_config_clear(struct agentd_config *c)
@@ -202,7 +151,7 @@ agentd_config_load(const char *path, struct agentd_config *c, char *err,
 		    path);
 		goto fail;
 	}
-	if (agentd_split_hostport(v, AGENTD_DEFAULT_PORT, c->controller_host,
+	if (hostport_split(v, AGENTD_DEFAULT_PORT, c->controller_host,
 	    sizeof(c->controller_host), c->controller_port,
 	    sizeof(c->controller_port), ebuf, sizeof(ebuf)) == -1) {
 		snprintf(err, errlen, "%s: controller %s", path, ebuf);

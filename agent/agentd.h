@@ -41,13 +41,6 @@ int	agentd_config_load(const char *path, struct agentd_config *c,
 void	agentd_config_clear(struct agentd_config *c);
 
 /*
- * Split "host:port", "[v6]:port", "host" (default port) into buffers.
- * Returns -1 with a reason.
- */
-int	agentd_split_hostport(const char *s, const char *defport, char *host,
-	    size_t hostlen, char *port, size_t portlen, char *err, size_t errlen);
-
-/*
  * tracepair-agent --config FILE [-n] [-v]: run the daemon in the
  * foreground (logs on stderr, or syslog with --syslog).  Returns the
  * process exit status.

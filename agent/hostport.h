@@ -1,0 +1,15 @@
+/* hostport.h: split "host:port", "[v6]:port" or "host" as the agent, the CLI and the test driver write them. */
+#ifndef TRACEPAIR_HOSTPORT_H
+#define TRACEPAIR_HOSTPORT_H
+
+#include <stddef.h>
+
+/*
+ * Split s into host and port (digits, 1..65535); a missing port becomes
+ * defport.  A bare IPv6 address (two colons or more, no brackets) has no
+ * port.  Returns -1 with a one-line reason in err.
+ */
+int	hostport_split(const char *s, const char *defport, char *host,
+	    size_t hostlen, char *port, size_t portlen, char *err, size_t errlen);
+
+#endif

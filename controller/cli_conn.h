@@ -1,0 +1,101 @@
+/* cli_conn.h: the operator CLI's connection to the controller: settings, mutual TLS, one request and its reply. */
+#ifndef TRACEPAIR_CLI_CONN_H
+#define TRACEPAIR_CLI_CONN_H
+
+#include <stddef.h>
+
+#include "frame.h"
+
+/* Exit statuses of the control-plane commands (docs/man/tracepair.1). */
+#define CLI_EXIT_OK		0	/* the request succeeded */
+#define CLI_EXIT_FAILED		1	/* it ran and failed (pair failed/partial, trace failed) */
+#define CLI_EXIT_USAGE		2	/* bad command line or settings */
+#define CLI_EXIT_CONN		3	/* controller unreachable, TLS refused, protocol error */
+#define CLI_EXIT_AGENT		4	/* unknown or offline agent */
+
+#define CLI_DEFAULT_PORT	"7300"
+
+/*
+ * Where and as whom to connect.  Each field comes from a flag, else the
+ * environment (TRACEPAIR_CONTROLLER, TRACEPAIR_CERT, TRACEPAIR_KEY,
+ * TRACEPAIR_CA), else the file $TRACEPAIR_CONFIG or
+ * ~/.config/tracepair/cli.conf (keys controller, cert, key, ca).
+ */
+struct cli_conn_settings {
+	char		*controller;	/* "host:port" */
+	char		*cert;		/* operator certificate (PEM) */
+	char		*key;		/* its private key */
+	char		*ca;		/* CA that signed the controller */
+	int		 timeout_ms;	/* connect + TLS handshake bound */
+};
+
+/*
+ * Remove the connection flags (--controller X, --cert X, --key X, --ca X,
+ * also as --flag=X) from argv in place, storing them in s; *argc shrinks.
+ * Returns -1 with a reason when a flag lacks its value.
+ */
+int	 cli_conn_take_flags(struct cli_conn_settings *s, int *argc,
+	    char **argv, char *err, size_t errlen);
+/* Fill what the flags left unset from the environment and the file. */
+int	 cli_conn_settings_resolve(struct cli_conn_settings *s, char *err,
+	    size_t errlen);
+void	 cli_conn_settings_clear(struct cli_conn_settings *s);
+
+struct cli_conn;
+
+/*
+ * Connect, handshake (TLS 1.3, our certificate, the controller's checked
+ * against ca and its role), and exchange Hello.  Returns NULL with a
+ * one-line reason in err and the exit status to use in *status.
+ */
+struct cli_conn	*cli_conn_open(const struct cli_conn_settings *s, char *err,
+		    size_t errlen, int *status);
+/*
+ * Send req (request_id is set here) and wait up to timeout_ms for the
+ * envelope answering it.  A reply of type Error is returned as such (the
+ * caller maps it).  NULL with a reason and *status on transport failure.
+ */
+frame_env	*cli_conn_request(struct cli_conn *, frame_env *req,
+		    int timeout_ms, char *err, size_t errlen, int *status);
+void		 cli_conn_close(struct cli_conn *);
+
+/*
+ * The exit status and a one-line message for an Error reply
+ * (unknown agent -> CLI_EXIT_AGENT, forbidden -> CLI_EXIT_CONN, ...).
+ */
+int		 cli_conn_error_status(const frame_env *env, char *msg,
+		    size_t len);
+
+/*
+ * Remove a boolean flag (e.g. "--json") from argv wherever it appears
+ * before "--"; returns 1 when it was there.
+ */
+int		 cli_take_bool(int *argc, char **argv, const char *flag);
+/*
+ * Remove "--flag VALUE" / "--flag=VALUE"; *value points into argv (NULL
+ * when absent).  -1 when the value is missing.
+ */
+int		 cli_take_value(int *argc, char **argv, const char *flag,
+		    const char **value);
+/*
+ * The common start of every control-plane command: cli_conn_args takes
+ * the connection flags out of argv (before the command checks the rest;
+ * -1 after printing one line), cli_conn_setup resolves the settings and
+ * connects (NULL after printing one line; *status is the exit status).
+ * Both leave s cleared when they fail; cli_conn_setup always clears it.
+ */
+int		 cli_conn_args(const char *cmd, struct cli_conn_settings *s,
+		    int *argc, char **argv);
+struct cli_conn	*cli_conn_setup(const char *cmd, struct cli_conn_settings *s,
+		    int *status);
+
+/* "tracepair CMD: " + message on stderr. */
+void		 cli_errx(const char *cmd, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* The control-plane subcommands built on this module (also in cli.h). */
+int		 cmd_agents(int argc, char **argv);
+int		 cmd_pair(int argc, char **argv);
+int		 cmd_trace(int argc, char **argv);
+
+#endif
