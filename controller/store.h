@@ -1,0 +1,121 @@
+/* store.h: the controller's durable store (agents, jobs, traces, pairs, analyses) behind one small interface. */
+#ifndef TRACEPAIR_STORE_H
+#define TRACEPAIR_STORE_H
+
+#include <stddef.h>
+
+#include "trace.h"
+
+/*
+ * One implementation today: store_sqlite.c (SQLite, WAL, synchronous=FULL
+ * so that a result is on disk before its ResultAck tells the agent to
+ * drop its spooled copy).  Every function returns -1 with a one-line
+ * reason on failure and never exits.  Times are UNIX seconds (UTC).
+ */
+struct store;
+
+/* An agent as last seen (registry rows survive restarts). */
+struct store_agent {
+	const char	*name;
+	const char	*tenant;
+	const char	*version;	/* Hello.software */
+	const char	*address;	/* peer address of its last connection */
+	const char	*probe_addr4;	/* "" when none */
+	const char	*probe_addr6;
+	double		 connected_since;	/* 0 when offline */
+	double		 last_seen;
+	double		 offset_ms;	/* agent clock - controller clock */
+	double		 rtt_ms;
+};
+
+/* A job sent to one agent. */
+struct store_job {
+	const char	*job_id;
+	const char	*agent;
+	const char	*tenant;
+	const char	*pair_id;	/* NULL for a single trace */
+	const char	*host;		/* destination */
+	const char	*options;	/* options as text, for the record */
+	double		 created;
+	double		 start_at;	/* controller clock, 0 = now */
+};
+
+/* A paired trace and how it ended. */
+struct store_pair {
+	const char	*pair_id;
+	const char	*tenant;
+	const char	*operator_name;
+	const char	*agent_a;
+	const char	*agent_b;
+	const char	*job_a;
+	const char	*job_b;
+	double		 created;
+	double		 start_at;	/* common start instant, controller clock */
+	const char	*status;	/* "running", "ok", "partial", "failed" */
+	const char	*reason;	/* "" when ok */
+	double		 skew_ms;
+};
+
+/* Open (create) the database at path; "-" or ":memory:" for a private one. */
+struct store	*store_open(const char *path, char *err, size_t errlen);
+void		 store_close(struct store *);
+
+/* Insert or update an agent row (key: tenant + name). */
+int	 store_agent_put(struct store *, const struct store_agent *,
+	    char *err, size_t errlen);
+/*
+ * Several agent rows in one transaction (the registry flushes what
+ * changed once a second, so 5,000 agents do not mean 5,000 commits).
+ */
+int	 store_agent_put_many(struct store *, const struct store_agent *,
+	    size_t n, char *err, size_t errlen);
+/* Called for each stored agent of tenant (NULL = all), by name. */
+typedef void (*store_agent_cb)(const struct store_agent *, void *arg);
+int	 store_agent_list(struct store *, const char *tenant, store_agent_cb,
+	    void *arg, char *err, size_t errlen);
+/* Mark every agent offline (at start-up: nothing is connected yet). */
+int	 store_agents_all_offline(struct store *, char *err, size_t errlen);
+
+int	 store_job_add(struct store *, const struct store_job *, char *err,
+	    size_t errlen);
+/*
+ * Record the outcome of a job: a trace (stored as trace JSON) or an error
+ * line.  Returns 1 when stored, 0 when a result for job_id was already
+ * stored (a duplicate: ignore it, but ack it), -1 on failure.  A result
+ * for a job the store does not know (sent before a restart that lost the
+ * job row, say) is stored too.
+ */
+int	 store_job_result(struct store *, const char *job_id,
+	    const char *agent, const struct trace *, const char *error,
+	    double received, char *err, size_t errlen);
+/*
+ * The stored trace of job_id: 1 and *out (trace_free) when there is one,
+ * 0 when none is stored, -1 on failure.  *error_out, when not NULL, gets
+ * a malloc'd copy of the job's error line (or NULL).
+ */
+int	 store_job_trace(struct store *, const char *job_id,
+	    struct trace **out, char **error_out, char *err, size_t errlen);
+/* Mark jobs and pairs still running from a previous run as failed. */
+int	 store_fail_unfinished(struct store *, const char *reason,
+	    char *err, size_t errlen);
+
+int	 store_pair_add(struct store *, const struct store_pair *, char *err,
+	    size_t errlen);
+int	 store_pair_finish(struct store *, const char *pair_id,
+	    const char *status, const char *reason, double skew_ms,
+	    char *err, size_t errlen);
+/*
+ * Read a pair: 1 found (strings in *out point into a buffer freed by
+ * store_pair_free), 0 not found, -1 failure.
+ */
+int	 store_pair_get(struct store *, const char *pair_id,
+	    struct store_pair *out, char *err, size_t errlen);
+void	 store_pair_free(struct store_pair *);
+
+int	 store_analysis_put(struct store *, const char *pair_id,
+	    const char *json, const char *report, char *err, size_t errlen);
+/* 1 and malloc'd copies, 0 none, -1 failure. */
+int	 store_analysis_get(struct store *, const char *pair_id, char **json,
+	    char **report, char *err, size_t errlen);
+
+#endif
