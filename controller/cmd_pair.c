@@ -1,0 +1,239 @@
+/* cmd_pair.c: `tracepair pair A B [trace options]`: trace A->B and B->A at one instant, print both and the analysis. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cli_conn.h"
+#include "probe_opts.h"
+#include "trace.h"
+#include "trace_text.h"
+#include "wire.h"
+
+#define PAIR_WAIT_MARGIN_MS	15000	/* CLI waits this much past the pair timeout */
+#define PAIR_DEFAULT_WAIT_MS	75000	/* when the controller's default applies */
+
+static void
+pair_usage(void)
+{
+	fprintf(stderr, "usage: tracepair pair AGENT_A AGENT_B [trace options] "
+	    "[--json] [--timeout SECONDS]\n"
+	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
+}
+
+/*
+ * Parse traceroute options the way the agent will (probe_opts_parse); the
+ * destination is the other agent, so a stand-in host is parsed and then
+ * cleared for the controller to fill in.
+ */
+static int
+pair_parse_opts(int argc, char **argv, const char *standin,
+    struct probe_opts *o, char *err, size_t errlen)
+{
+	char	**av;
+	int	 i, n = 0, rc;
+
+	if ((av = calloc(argc + 2, sizeof(*av))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < argc; i++)
+		av[n++] = argv[i];
+	av[n++] = (char *)(uintptr_t)standin;
+	av[n] = NULL;
+	probe_opts_init(o);
+	rc = probe_opts_parse(o, n, av, err, errlen);
+	free(av);
+	if (rc == 0)
+		o->host[0] = '\0';
+	return rc;
+}
+
+/* A trace of the reply as a struct trace (NULL when absent or bad). */
+static struct trace *
+pair_trace(const Tracepair__Trace *pt, const char *what)
+{
+	struct trace *t;
+	char	 err[256];
+
+	if (pt == NULL)
+		return NULL;
+	if ((t = wire_trace_from_pb(pt, err, sizeof(err))) == NULL)
+		cli_errx("pair", "%s trace unreadable: %s", what, err);
+	return t;
+}
+
+static int
+pair_status(const Tracepair__PairReply *r)
+{
+	const char *reason = r->reason ? r->reason : "";
+
+	if (r->status != NULL && strcmp(r->status, "ok") == 0)
+		return CLI_EXIT_OK;
+	if (strstr(reason, "offline") != NULL ||
+	    strstr(reason, "unknown agent") != NULL)
+		return CLI_EXIT_AGENT;
+	return CLI_EXIT_FAILED;
+}
+
+static void
+pair_print_json(const Tracepair__PairReply *r, const struct trace *fwd,
+    const struct trace *rev)
+{
+	json_t	*doc, *analysis = NULL;
+	json_error_t jerr;
+	char	*s;
+
+	if (r->analysis_json != NULL && r->analysis_json[0] != '\0')
+		analysis = json_loads(r->analysis_json, 0, &jerr);
+	doc = json_pack("{s:s, s:s, s:s, s:f, s:o, s:o, s:o}",
+	    "pair_id", r->pair_id ? r->pair_id : "",
+	    "status", r->status ? r->status : "",
+	    "reason", r->reason ? r->reason : "",
+	    "skew_ms", r->skew_ms,
+	    "forward", fwd ? trace_to_jobj(fwd) : json_null(),
+	    "reverse", rev ? trace_to_jobj(rev) : json_null(),
+	    "analysis", analysis ? analysis : json_null());
+	if (doc == NULL) {
+		cli_errx("pair", "cannot build the JSON document");
+		return;
+	}
+	if ((s = json_dumps(doc, JSON_INDENT(2))) != NULL)
+		printf("%s\n", s);
+	free(s);
+	json_decref(doc);
+}
+
+static void
+pair_print_text(const Tracepair__PairReply *r, const char *a, const char *b,
+    const struct trace *fwd, const struct trace *rev)
+{
+	struct trace_text_opts topts;
+
+	printf("pair %s: %s", r->pair_id && *r->pair_id ? r->pair_id : "-",
+	    r->status ? r->status : "?");
+	if (r->reason && *r->reason)
+		printf(" (%s)", r->reason);
+	if (fwd && rev)
+		printf(", start skew %.2f ms", r->skew_ms);
+	printf("\n");
+	trace_text_opts_init(&topts);
+	printf("\nforward %s -> %s\n", a, b);
+	if (fwd)
+		trace_text_print(stdout, fwd, &topts);
+	else
+		printf("  (no trace)\n");
+	printf("\nreverse %s -> %s\n", b, a);
+	if (rev)
+		trace_text_print(stdout, rev, &topts);
+	else
+		printf("  (no trace)\n");
+	if (r->report_text && *r->report_text) {
+		size_t	 n = strlen(r->report_text);
+
+		printf("\n%s%s", r->report_text,
+		    r->report_text[n - 1] == '\n' ? "" : "\n");
+	}
+}
+
+int
+cmd_pair(int argc, char **argv)
+{
+	Tracepair__Envelope req = TRACEPAIR__ENVELOPE__INIT;
+	Tracepair__PairRequest pr;
+	struct cli_conn_settings cs;
+	struct probe_opts o;
+	struct cli_conn	*c;
+	struct trace	*fwd = NULL, *rev = NULL;
+	frame_env	*reply;
+	const char	*tmo;
+	char		 err[512], *end;
+	double		 secs = 0;
+	int		 json, status, wait_ms;
+
+	if (cli_take_bool(&argc, argv, "-h") ||
+	    cli_take_bool(&argc, argv, "--help")) {
+		pair_usage();
+		return CLI_EXIT_OK;
+	}
+	json = cli_take_bool(&argc, argv, "--json");
+	if (cli_take_value(&argc, argv, "--timeout", &tmo) == -1) {
+		cli_errx("pair", "--timeout needs a value in seconds");
+		return CLI_EXIT_USAGE;
+	}
+	if (tmo != NULL && ((secs = strtod(tmo, &end)) <= 0 || *end != '\0' ||
+	    secs > 3600)) {
+		cli_errx("pair", "--timeout %s: want seconds in (0, 3600]", tmo);
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_conn_args("pair", &cs, &argc, argv) == -1)
+		return CLI_EXIT_USAGE;
+	if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-') {
+		pair_usage();
+		cli_conn_settings_clear(&cs);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], argv[2]) == 0) {
+		cli_errx("pair", "the two agents must differ");
+		cli_conn_settings_clear(&cs);
+		return CLI_EXIT_USAGE;
+	}
+	if (pair_parse_opts(argc - 3, argv + 3, argv[2], &o, err,
+	    sizeof(err)) == -1) {
+		cli_errx("pair", "%s", err);
+		cli_conn_settings_clear(&cs);
+		return CLI_EXIT_USAGE;
+	}
+	if ((c = cli_conn_setup("pair", &cs, &status)) == NULL)
+		return status;
+
+	tracepair__pair_request__init(&pr);
+	pr.agent_a = argv[1];
+	pr.agent_b = argv[2];
+	pr.timeout_ms = (uint32_t)(secs * 1000);
+	if ((pr.options = wire_opts_to_pb(&o)) == NULL) {
+		cli_errx("pair", "out of memory");
+		cli_conn_close(c);
+		return CLI_EXIT_FAILED;
+	}
+	req.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REQUEST;
+	req.pair_request = &pr;
+	wait_ms = pr.timeout_ms ? (int)pr.timeout_ms + PAIR_WAIT_MARGIN_MS :
+	    PAIR_DEFAULT_WAIT_MS;
+	reply = cli_conn_request(c, &req, wait_ms, err, sizeof(err), &status);
+	wire_free(pr.options);
+	cli_conn_close(c);
+	if (reply == NULL) {
+		cli_errx("pair", "%s", err);
+		return status;
+	}
+	if (reply->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR) {
+		status = cli_conn_error_status(reply, err, sizeof(err));
+		cli_errx("pair", "%s", err);
+		frame_free(reply);
+		return status;
+	}
+	if (reply->body_case != TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY) {
+		cli_errx("pair", "unexpected reply %s", frame_body_name(reply));
+		frame_free(reply);
+		return CLI_EXIT_CONN;
+	}
+	fwd = pair_trace(reply->pair_reply->forward, "forward");
+	rev = pair_trace(reply->pair_reply->reverse, "reverse");
+	if (json)
+		pair_print_json(reply->pair_reply, fwd, rev);
+	else
+		pair_print_text(reply->pair_reply, argv[1], argv[2], fwd, rev);
+	status = pair_status(reply->pair_reply);
+	if (status != CLI_EXIT_OK)
+		cli_errx("pair", "%s: %s", reply->pair_reply->status ?
+		    reply->pair_reply->status : "failed",
+		    reply->pair_reply->reason && *reply->pair_reply->reason ?
+		    reply->pair_reply->reason : "no reason given");
+	trace_free(fwd);
+	trace_free(rev);
+	frame_free(reply);
+	return status;
+}

@@ -1,0 +1,140 @@
+/* cmd_trace.c: `tracepair trace AGENT HOST [trace options]`: one direction, run by one agent. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cli_conn.h"
+#include "probe_opts.h"
+#include "trace.h"
+#include "trace_text.h"
+#include "wire.h"
+
+#define TRACE_WAIT_MARGIN_MS	15000	/* CLI waits this much past the timeout */
+#define TRACE_DEFAULT_WAIT_MS	75000	/* when the controller's default applies */
+
+static void
+trace_usage(void)
+{
+	fprintf(stderr, "usage: tracepair trace AGENT HOST [trace options] "
+	    "[packetsize] [--json] [--timeout SECONDS]\n"
+	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
+}
+
+static int
+trace_reply_status(const Tracepair__TraceReply *r)
+{
+	const char *reason = r->reason ? r->reason : "";
+
+	if (r->status != NULL && strcmp(r->status, "ok") == 0)
+		return CLI_EXIT_OK;
+	if (strstr(reason, "offline") != NULL ||
+	    strstr(reason, "unknown agent") != NULL)
+		return CLI_EXIT_AGENT;
+	return CLI_EXIT_FAILED;
+}
+
+int
+cmd_trace(int argc, char **argv)
+{
+	Tracepair__Envelope req = TRACEPAIR__ENVELOPE__INIT;
+	Tracepair__TraceRequest tr;
+	struct cli_conn_settings cs;
+	struct trace_text_opts topts;
+	struct probe_opts o;
+	struct cli_conn	*c;
+	struct trace	*t = NULL;
+	frame_env	*reply;
+	const Tracepair__TraceReply *r;
+	const char	*tmo;
+	char		 err[512], *end, *s;
+	double		 secs = 0;
+	int		 json, status, wait_ms;
+
+	if (cli_take_bool(&argc, argv, "-h") ||
+	    cli_take_bool(&argc, argv, "--help")) {
+		trace_usage();
+		return CLI_EXIT_OK;
+	}
+	json = cli_take_bool(&argc, argv, "--json");
+	if (cli_take_value(&argc, argv, "--timeout", &tmo) == -1) {
+		cli_errx("trace", "--timeout needs a value in seconds");
+		return CLI_EXIT_USAGE;
+	}
+	if (tmo != NULL && ((secs = strtod(tmo, &end)) <= 0 || *end != '\0' ||
+	    secs > 3600)) {
+		cli_errx("trace", "--timeout %s: want seconds in (0, 3600]",
+		    tmo);
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_conn_args("trace", &cs, &argc, argv) == -1)
+		return CLI_EXIT_USAGE;
+	if (argc < 3 || argv[1][0] == '-') {
+		trace_usage();
+		cli_conn_settings_clear(&cs);
+		return CLI_EXIT_USAGE;
+	}
+	probe_opts_init(&o);
+	if (probe_opts_parse(&o, argc - 2, argv + 2, err, sizeof(err)) == -1) {
+		cli_errx("trace", "%s", err);
+		cli_conn_settings_clear(&cs);
+		return CLI_EXIT_USAGE;
+	}
+	if ((c = cli_conn_setup("trace", &cs, &status)) == NULL)
+		return status;
+
+	tracepair__trace_request__init(&tr);
+	tr.agent = argv[1];
+	tr.host = o.host;
+	tr.timeout_ms = (uint32_t)(secs * 1000);
+	if ((tr.options = wire_opts_to_pb(&o)) == NULL) {
+		cli_errx("trace", "out of memory");
+		cli_conn_close(c);
+		return CLI_EXIT_FAILED;
+	}
+	req.body_case = TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST;
+	req.trace_request = &tr;
+	wait_ms = tr.timeout_ms ? (int)tr.timeout_ms + TRACE_WAIT_MARGIN_MS :
+	    TRACE_DEFAULT_WAIT_MS;
+	reply = cli_conn_request(c, &req, wait_ms, err, sizeof(err), &status);
+	wire_free(tr.options);
+	cli_conn_close(c);
+	if (reply == NULL) {
+		cli_errx("trace", "%s", err);
+		return status;
+	}
+	if (reply->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR) {
+		status = cli_conn_error_status(reply, err, sizeof(err));
+		cli_errx("trace", "%s", err);
+		frame_free(reply);
+		return status;
+	}
+	if (reply->body_case != TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY) {
+		cli_errx("trace", "unexpected reply %s", frame_body_name(reply));
+		frame_free(reply);
+		return CLI_EXIT_CONN;
+	}
+	r = reply->trace_reply;
+	if (r->trace != NULL &&
+	    (t = wire_trace_from_pb(r->trace, err, sizeof(err))) == NULL)
+		cli_errx("trace", "trace unreadable: %s", err);
+	status = trace_reply_status(r);
+	if (json) {
+		if (t != NULL && (s = trace_to_json(t, 1)) != NULL) {
+			printf("%s\n", s);
+			free(s);
+		} else
+			printf("null\n");
+	} else if (t != NULL) {
+		trace_text_opts_init(&topts);
+		trace_text_print(stdout, t, &topts);
+	}
+	if (status != CLI_EXIT_OK)
+		cli_errx("trace", "%s: %s", r->status ? r->status : "failed",
+		    r->reason && *r->reason ? r->reason : "no reason given");
+	trace_free(t);
+	frame_free(reply);
+	return status;
+}
