@@ -704,7 +704,7 @@ find_loss(struct an_state *st, enum analysis_dir dir)
 			L->earliest_ttl = x->ref.ttl;
 		}
 		/* significance against a 2% background loss */
-		signif = 1.0 - binom_cdf(lost - 1, sent, 0.02);
+		signif = binom_cdf(lost - 1, sent, 0.02);
 		L->confidence = loc * signif;
 		return;
 	}
@@ -713,8 +713,9 @@ find_loss(struct an_state *st, enum analysis_dir dir)
 /* ---- latency ------------------------------------------------------- */
 
 /*
- * A persistent RTT step: the level min(median RTT of hop j, j >= k) rises
- * at k by at least step_min_ms and step_min_frac of the level before.  A
+ * A persistent RTT step: the first hop k where the level min(median RTT of
+ * hop j, j >= k) rises by at least step_min_ms and step_min_frac of the
+ * level before.  A
  * hop whose median is far above that level (at least double and
  * 2*step_min_ms over) while later hops are not is an RTT spike.
  */
@@ -723,7 +724,7 @@ find_latency(struct an_state *st, enum analysis_dir dir)
 {
 	struct an_dir	*d = &st->d[dir];
 	struct analysis_step *S = &st->a->step[dir];
-	double		 lvl[TRACE_MAX_TTL + 1], best = 0, delta, extra;
+	double		 lvl[TRACE_MAX_TTL + 1], delta, extra;
 	int		 idx[TRACE_MAX_TTL + 1], n = 0, k;
 
 	for (k = 0; k < d->nhops && n <= TRACE_MAX_TTL; k++)
@@ -737,8 +738,7 @@ find_latency(struct an_state *st, enum analysis_dir dir)
 	for (k = 1; k < n; k++) {
 		delta = lvl[k] - lvl[k - 1];
 		if (delta >= st->opts->step_min_ms &&
-		    delta >= st->opts->step_min_frac * lvl[k - 1] && delta > best) {
-			best = delta;
+		    delta >= st->opts->step_min_frac * lvl[k - 1] && !S->found) {
 			S->found = 1;
 			S->at = d->hops[idx[k]].ref;
 			S->before_ms = lvl[k - 1];

@@ -1,0 +1,233 @@
+/* cmd_analyze.c: `tracepair analyze FORWARD REVERSE`: the pair analysis offline, on files. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "cli.h"
+#include "paste.h"
+#include "report.h"
+
+static void
+analyze_usage(void)
+{
+	fprintf(stderr, "usage: tracepair analyze [--json] [--format FMT] "
+	    "[--aliases FILE] FORWARD REVERSE\n"
+	    "  FORWARD, REVERSE: tracepair JSON or pasted traceroute, tracert, "
+	    "mtr --report or mtr --json output (\"-\" = stdin)\n"
+	    "  FMT: auto traceroute tracert mtr-report mtr-json tracepair\n");
+}
+
+/* Read a whole file (or stdin for "-"); NULL with a message on stderr. */
+static char *
+read_file(const char *path, size_t *lenp)
+{
+	FILE	*fp;
+	char	*buf, *nb;
+	size_t	 len = 0, cap = 65536, n;
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "tracepair: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(cap)) == NULL)
+		goto oom;
+	while ((n = fread(buf + len, 1, cap - len, fp)) > 0) {
+		len += n;
+		if (len > PASTE_MAX_INPUT) {
+			fprintf(stderr, "tracepair: %s: larger than %d bytes\n",
+			    path, PASTE_MAX_INPUT);
+			goto fail;
+		}
+		if (len == cap) {
+			if ((nb = realloc(buf, cap * 2)) == NULL)
+				goto oom;
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (ferror(fp)) {
+		fprintf(stderr, "tracepair: %s: %s\n", path, strerror(errno));
+		goto fail;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	*lenp = len;
+	return buf;
+oom:
+	fprintf(stderr, "tracepair: %s: out of memory\n", path);
+fail:
+	free(buf);
+	if (fp != stdin)
+		fclose(fp);
+	return NULL;
+}
+
+static struct trace *
+load_trace(const char *path, enum paste_format fmt)
+{
+	struct trace	*t;
+	char		*buf, err[512];
+	size_t		 len;
+
+	if ((buf = read_file(path, &len)) == NULL)
+		return NULL;
+	if ((t = paste_parse(buf, len, fmt, err, sizeof(err))) == NULL)
+		fprintf(stderr, "%s:%s\n", path, err);
+	free(buf);
+	return t;
+}
+
+/*
+ * Alias evidence: lines "ADDR ADDR [ADDR...]", every address on a line
+ * one router; '#' starts a comment.  Returns the count, -1 on error.
+ */
+static int
+load_aliases(const char *path, struct analysis_alias **out)
+{
+	struct analysis_alias *al = NULL, *nal;
+	FILE		*fp;
+	char		 line[1024], *p, *save, *first, *w;
+	int		 n = 0, lineno = 0;
+	unsigned char	 tmp[16];
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "tracepair: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			fprintf(stderr, "%s:%d: cannot parse: line too long\n", path, lineno);
+			goto fail;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		first = NULL;
+		save = NULL;
+		for (w = strtok_r(line, " \t\r\n", &save); w != NULL;
+		    w = strtok_r(NULL, " \t\r\n", &save)) {
+			if (strlen(w) >= TRACE_ADDR_LEN ||
+			    (inet_pton(AF_INET, w, tmp) != 1 &&
+			    inet_pton(AF_INET6, w, tmp) != 1)) {
+				fprintf(stderr, "%s:%d: cannot parse address \"%.50s\"\n",
+				    path, lineno, w);
+				goto fail;
+			}
+			if (first == NULL) {
+				first = w;
+				continue;
+			}
+			if (n == ANALYSIS_MAX_ALIASES) {
+				fprintf(stderr, "%s:%d: more than %d alias pairs\n",
+				    path, lineno, ANALYSIS_MAX_ALIASES);
+				goto fail;
+			}
+			if ((nal = realloc(al, (n + 1) * sizeof(*al))) == NULL) {
+				fprintf(stderr, "tracepair: out of memory\n");
+				goto fail;
+			}
+			al = nal;
+			snprintf(al[n].a, sizeof(al[n].a), "%s", first);
+			snprintf(al[n].b, sizeof(al[n].b), "%s", w);
+			n++;
+		}
+	}
+	fclose(fp);
+	*out = al;
+	return n;
+fail:
+	fclose(fp);
+	free(al);
+	return -1;
+}
+
+int
+cmd_analyze(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "aliases", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct analysis_opts aopts;
+	struct analysis_alias *aliases = NULL;
+	struct analysis	*a = NULL;
+	struct trace	*fwd = NULL, *rev = NULL;
+	enum paste_format fmt = PASTE_AUTO;
+	const char	*aliasfile = NULL;
+	char		 err[256], *s;
+	int		 ch, json = 0, rc = 1, nal = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "jf:a:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 'f':
+			if (paste_format_parse(optarg, &fmt) == -1) {
+				fprintf(stderr, "tracepair analyze: unknown format "
+				    "\"%s\"\n", optarg);
+				return 2;
+			}
+			break;
+		case 'a':
+			aliasfile = optarg;
+			break;
+		case 'h':
+			analyze_usage();
+			return 0;
+		default:
+			analyze_usage();
+			return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		analyze_usage();
+		return 2;
+	}
+	analysis_opts_init(&aopts);
+	if (aliasfile != NULL) {
+		if ((nal = load_aliases(aliasfile, &aliases)) == -1)
+			return 1;
+		aopts.aliases = aliases;
+		aopts.naliases = nal;
+	}
+	if ((fwd = load_trace(argv[optind], fmt)) == NULL ||
+	    (rev = load_trace(argv[optind + 1], fmt)) == NULL)
+		goto out;
+	if ((a = analysis_run(fwd, rev, &aopts, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tracepair analyze: %s\n", err);
+		goto out;
+	}
+	if (json) {
+		if ((s = report_json(fwd, rev, a, 1)) == NULL) {
+			fprintf(stderr, "tracepair analyze: out of memory\n");
+			goto out;
+		}
+		printf("%s\n", s);
+		free(s);
+	} else if (report_text(stdout, fwd, rev, a, NULL) == -1) {
+		fprintf(stderr, "tracepair analyze: write error\n");
+		goto out;
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "tracepair analyze: write error\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	analysis_free(a);
+	trace_free(fwd);
+	trace_free(rev);
+	free(aliases);
+	return rc;
+}

@@ -1,0 +1,1018 @@
+/* paste.c: turn pasted traceroute, tracert and mtr output (or tracepair JSON) into struct trace. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "paste.h"
+
+#define PASTE_MAX_TOKENS	256	/* tokens accepted on one line */
+#define PASTE_MAX_NAME		255	/* longest host name accepted */
+#define PASTE_MAX_COLS		16	/* mtr report columns understood */
+
+/* One parse: the input, where we are in it, and the trace being built. */
+struct pctx {
+	const char	*text;		/* the whole input */
+	size_t		 len;		/* its length */
+	size_t		 pos;		/* start of the next line */
+	int		 lineno;	/* 1-based number of the current line */
+	char		 line[PASTE_MAX_LINE + 1];	/* the current line, NUL-terminated */
+	char		 tokbuf[PASTE_MAX_LINE + 1];	/* tokenised copy of line */
+	char		*tok[PASTE_MAX_TOKENS];	/* tokens of the current line */
+	int		 ntok;		/* entries in tok */
+	int		 lead_space;	/* the line starts with white space */
+	struct trace	*t;		/* result */
+	struct trace_hop *hop;		/* hop the last hop line opened, or NULL */
+	char		*err;		/* where the error goes */
+	size_t		 errlen;
+	int		 ncols;		/* mtr report: value columns of the HOST: line */
+	char		 cols[PASTE_MAX_COLS][12];	/* their names */
+};
+
+static const char *format_names[] = {
+	"auto", "tracepair", "traceroute", "tracert", "mtr-report", "mtr-json"
+};
+
+const char *
+paste_format_name(enum paste_format f)
+{
+	return (unsigned)f <= PASTE_MTR_JSON ? format_names[f] : "unknown";
+}
+
+int
+paste_format_parse(const char *s, enum paste_format *f)
+{
+	unsigned	 i;
+
+	for (i = 0; i <= PASTE_MTR_JSON; i++) {
+		if (strcmp(s, format_names[i]) == 0) {
+			*f = (enum paste_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int perr(struct pctx *, const char *, ...) __attribute__((format(printf, 2, 3)));
+
+/* Set "LINE: cannot parse ..." and return -1. */
+static int
+perr(struct pctx *c, const char *fmt, ...)
+{
+	char	 msg[256];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(c->err, c->errlen, "%d: %s", c->lineno, msg);
+	return -1;
+}
+
+/*
+ * Next line into c->line (without the line end) and its tokens.
+ * Returns 1, 0 at the end of input, -1 on a line too long or a NUL byte.
+ */
+static int
+next_line(struct pctx *c)
+{
+	size_t	 n = 0;
+	char	*p, *save = NULL;
+	char	 ch;
+
+	if (c->pos >= c->len)
+		return 0;
+	c->lineno++;
+	while (c->pos < c->len) {
+		ch = c->text[c->pos++];
+		if (ch == '\n')
+			break;
+		if (ch == '\r') {
+			if (c->pos < c->len && c->text[c->pos] == '\n')
+				c->pos++;
+			break;
+		}
+		if (ch == '\0')
+			return perr(c, "cannot parse: NUL byte in text");
+		if (n >= PASTE_MAX_LINE)
+			return perr(c, "cannot parse: line longer than %d bytes",
+			    PASTE_MAX_LINE);
+		c->line[n++] = ch == '\t' ? ' ' : ch;
+	}
+	c->line[n] = '\0';
+	c->lead_space = n > 0 && c->line[0] == ' ';
+	memcpy(c->tokbuf, c->line, n + 1);
+	c->ntok = 0;
+	for (p = strtok_r(c->tokbuf, " ", &save); p != NULL;
+	    p = strtok_r(NULL, " ", &save)) {
+		if (c->ntok == PASTE_MAX_TOKENS)
+			return perr(c, "cannot parse: more than %d fields",
+			    PASTE_MAX_TOKENS);
+		c->tok[c->ntok++] = p;
+	}
+	return 1;
+}
+
+/* ---- small token helpers ------------------------------------------- */
+
+/* 4 or 6 when s is a valid address (and fits), else 0. */
+static int
+addr_af(const char *s)
+{
+	unsigned char	 buf[16];
+
+	if (strlen(s) >= TRACE_ADDR_LEN)
+		return 0;
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, s, buf) == 1)
+		return 6;
+	return 0;
+}
+
+/* Copy s into dst (TRACE_ADDR_LEN bytes) when it is a valid address; returns its family or 0. */
+static int
+take_addr(char *dst, const char *s)
+{
+	int	 af;
+
+	if ((af = addr_af(s)) != 0)
+		memcpy(dst, s, strlen(s) + 1);	/* addr_af checked the length */
+	return af;
+}
+
+/* Whole token is a finite non-negative number. */
+static int
+num(const char *s, double *out)
+{
+	char	*end;
+	double	 v;
+
+	if (*s == '\0' || !(isdigit((unsigned char)*s) || *s == '.'))
+		return 0;
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end != '\0' || errno != 0 || !isfinite(v) || v < 0 || v > 1e7)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+/* Whole token is an integer in [lo, hi]. */
+static int
+inum(const char *s, long lo, long hi, int *out)
+{
+	char	*end;
+	long	 v;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v < lo || v > hi)
+		return 0;
+	*out = (int)v;
+	return 1;
+}
+
+/* A host name as traceroute prints it: printable, no brackets, not too long. */
+static int
+name_ok(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n == 0 || n > PASTE_MAX_NAME)
+		return 0;
+	for (; *s; s++)
+		if (!isgraph((unsigned char)*s) || strchr("()[]<>{}\"'", *s))
+			return 0;
+	return 1;
+}
+
+/* Copy a token without the given surrounding characters into buf. */
+static void
+strip(const char *s, const char *chars, char *buf, size_t len)
+{
+	size_t	 n;
+
+	while (*s && strchr(chars, *s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && strchr(chars, s[n - 1]))
+		n--;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* The responder a line names: name and/or address. */
+struct resp {
+	char	 name[PASTE_MAX_NAME + 1];	/* "" unknown */
+	char	 addr[TRACE_ADDR_LEN];		/* "" unknown or invalid */
+	uint32_t asn;				/* 0 unknown */
+};
+
+static struct trace_probe *
+add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
+{
+	struct trace_probe *p;
+
+	if ((p = trace_hop_add_probe(c->hop)) == NULL) {
+		perr(c, "cannot parse: too many probes in one hop");
+		return NULL;
+	}
+	p->replied = replied;
+	p->rtt_ms = replied ? rtt : 0;
+	if (replied && r != NULL) {
+		memcpy(p->addr, r->addr, sizeof(p->addr));
+		p->asn = r->asn;
+		if (r->name[0] != '\0' && trace_probe_set_name(p, r->name) == -1) {
+			perr(c, "out of memory");
+			return NULL;
+		}
+	}
+	return p;
+}
+
+/* Open (or reopen) the hop with this ttl. */
+static int
+open_hop(struct pctx *c, int ttl)
+{
+	if ((c->hop = trace_hop_by_ttl(c->t, ttl)) != NULL)
+		return 0;
+	if (c->t->nhops > 0 && c->t->hops[c->t->nhops - 1].ttl > ttl)
+		return perr(c, "cannot parse: hop %d after hop %d", ttl,
+		    c->t->hops[c->t->nhops - 1].ttl);
+	if ((c->hop = trace_add_hop(c->t, ttl, 0)) == NULL)
+		return perr(c, "out of memory");
+	return 0;
+}
+
+static void
+set_annot(struct trace_probe *p, const char *a)
+{
+	snprintf(p->annot, sizeof(p->annot), "%.7s", a);
+}
+
+/* "!H", "!N", "!X", "!<num>", "!" and the like. */
+static int
+annot_ok(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return s[0] == '!' && n <= 7;
+}
+
+/* ---- traceroute (Linux, BSD, macOS, Wassenaar's traceroute) ------------ */
+
+static int
+tr_header(struct pctx *c)
+{
+	char	 buf[PASTE_MAX_NAME + 1];
+	int	 i, v, a, b;
+
+	if (c->ntok < 3 || strcmp(c->tok[1], "to") != 0)
+		return perr(c, "cannot parse traceroute header");
+	if (strcmp(c->tok[0], "traceroute6") == 0)
+		c->t->af = 6;
+	strip(c->tok[2], ",:", buf, sizeof(buf));
+	if (name_ok(buf)) {
+		free(c->t->dst_name);
+		if ((c->t->dst_name = strdup(buf)) == NULL)
+			return perr(c, "out of memory");
+		if ((v = take_addr(c->t->dst, buf)) != 0) {
+			c->t->af = v;
+		}
+	}
+	for (i = 3; i < c->ntok; i++) {
+		if (c->tok[i][0] == '(') {
+			strip(c->tok[i], "(),:", buf, sizeof(buf));
+			if ((v = take_addr(c->t->dst, buf)) != 0) {
+				c->t->af = v;
+			}
+		} else if (i + 1 < c->ntok && strncmp(c->tok[i + 1], "hops", 4) == 0) {
+			if (sscanf(c->tok[i], "%d-%d", &a, &b) == 2 && a > 0 &&
+			    a <= TRACE_MAX_TTL && b > 0 && b <= TRACE_MAX_TTL) {
+				c->t->first_ttl = a;
+				c->t->max_ttl = b;
+			} else if (inum(c->tok[i], 1, TRACE_MAX_TTL, &v))
+				c->t->max_ttl = v;
+		} else if (i + 1 < c->ntok && strcmp(c->tok[i + 1], "byte") == 0 &&
+		    inum(c->tok[i], 1, 65535, &v))
+			c->t->packet_size = v;
+	}
+	return 0;
+}
+
+/*
+ * The rest of a hop line from token i: responders (name, "(addr)", bare
+ * address, "[AS...]"), RTTs ("1.2 ms", "1.2ms"), stars, annotations, and
+ * Wassenaar's "min/avg/max (sd) ms  r/s pkts (x% loss)" summary.
+ */
+static int
+tr_probes(struct pctx *c, int i)
+{
+	struct resp	 r;
+	struct trace_probe *last = NULL;
+	char		 buf[PASTE_MAX_NAME + 1];
+	double		 v, mn = 0, av = 0, mx = 0;
+	int		 have_stats = 0, rcv, snt, k, n;
+	size_t		 tl;
+
+	memset(&r, 0, sizeof(r));
+	for (; i < c->ntok; i++) {
+		const char *s = c->tok[i];
+
+		tl = strlen(s);
+		if (strcmp(s, "*") == 0) {
+			if ((last = add_probe(c, NULL, 0, 0)) == NULL)
+				return -1;
+		} else if (num(s, &v) && i + 1 < c->ntok &&
+		    strcmp(c->tok[i + 1], "ms") == 0) {
+			if ((last = add_probe(c, &r, 1, v)) == NULL)
+				return -1;
+			i++;
+		} else if (tl > 2 && strcmp(s + tl - 2, "ms") == 0 &&
+		    (snprintf(buf, sizeof(buf), "%.*s", (int)(tl - 2), s), num(buf, &v))) {
+			if ((last = add_probe(c, &r, 1, v)) == NULL)
+				return -1;
+		} else if (s[0] == '!') {
+			if (!annot_ok(s))
+				return perr(c, "cannot parse annotation \"%.20s\"", s);
+			if (last != NULL)
+				set_annot(last, s);
+		} else if (s[0] == '[') {
+			/* [AS1234] or [AS701 - Long Name, Inc.]: skip to ']' */
+			if (strncmp(s, "[AS", 3) == 0)
+				r.asn = (uint32_t)strtoul(s + 3, NULL, 10);
+			while (i < c->ntok && strchr(c->tok[i], ']') == NULL)
+				i++;
+		} else if (s[0] == '(') {
+			strip(s, "(),:", buf, sizeof(buf));
+			take_addr(r.addr, buf);
+			/* "(" alone, "(0.418)", "(0%", "(342.5.133.1)": no address */
+		} else if (s[tl - 1] == ')' || strcmp(s, "ms") == 0 ||
+		    strcmp(s, "pkts") == 0) {
+			/* "loss)" and similar tails of a summary */
+		} else if (sscanf(s, "%lf/%lf/%lf%n", &mn, &av, &mx, &n) == 3 &&
+		    (size_t)n == tl) {
+			have_stats = 1;
+		} else if (sscanf(s, "%d/%d%n", &rcv, &snt, &n) == 2 && (size_t)n == tl &&
+		    i + 1 < c->ntok && strcmp(c->tok[i + 1], "pkts") == 0) {
+			if (snt < 0 || snt > TRACE_MAX_QUERIES || rcv < 0 || rcv > snt)
+				return perr(c, "cannot parse probe count \"%.20s\"", s);
+			for (k = 0; k < snt; k++) {
+				double rtt = k == 0 ? mn : k == rcv - 1 ? mx : av;
+
+				if (!have_stats && k < rcv)
+					return perr(c, "cannot parse: packet count "
+					    "without min/avg/max");
+				if ((last = add_probe(c, &r, k < rcv, rtt)) == NULL)
+					return -1;
+			}
+			i++;
+		} else if (name_ok(s)) {
+			/* a new responder: a name, or an address (-n) */
+			memset(&r, 0, sizeof(r));
+			if (!take_addr(r.addr, s))
+				snprintf(r.name, sizeof(r.name), "%s", s);
+		} else
+			return perr(c, "cannot parse \"%.40s\"", s);
+	}
+	return 0;
+}
+
+static int
+parse_traceroute(struct pctx *c)
+{
+	int	 rc, ttl;
+
+	c->t->source = strdup("traceroute");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0)
+			continue;
+		if (strncmp(c->tok[0], "traceroute", 10) == 0) {
+			size_t n = strlen(c->tok[0]);
+
+			if (c->tok[0][n - 1] == ':')	/* traceroute: warning: ... */
+				continue;
+			if (tr_header(c) == -1)
+				return -1;
+			continue;
+		}
+		if (inum(c->tok[0], 0, TRACE_MAX_TTL, &ttl)) {
+			if (ttl == 0)
+				return perr(c, "cannot parse: hop 0");
+			if (open_hop(c, ttl) == -1 || tr_probes(c, 1) == -1)
+				return -1;
+			continue;
+		}
+		if (c->lead_space && c->hop != NULL) {	/* BSD: more responders */
+			if (tr_probes(c, 0) == -1)
+				return -1;
+			continue;
+		}
+		return perr(c, "cannot parse traceroute line \"%.40s\"", c->line);
+	}
+	return rc;
+}
+
+/* ---- Windows tracert ----------------------------------------------- */
+
+static const struct {
+	const char *text;	/* what tracert says after "reports:" */
+	const char *annot;	/* traceroute's annotation for it */
+} tracert_reports[] = {
+	{ "Destination host unreachable", "!H" },
+	{ "Destination net unreachable", "!N" },
+	{ "Destination protocol unreachable", "!P" },
+	{ "Destination port unreachable", "!X" },
+};
+
+static int
+tracert_header(struct pctx *c)
+{
+	char	 buf[PASTE_MAX_NAME + 1];
+	int	 i, v;
+
+	/* Tracing route to NAME [ADDR] / Tracing route to ADDR over ... */
+	if (c->ntok >= 4 && name_ok(c->tok[3])) {
+		free(c->t->dst_name);
+		if ((c->t->dst_name = strdup(c->tok[3])) == NULL)
+			return perr(c, "out of memory");
+		if ((v = take_addr(c->t->dst, c->tok[3])) != 0) {
+			c->t->af = v;
+		}
+	}
+	for (i = 4; i < c->ntok; i++) {
+		if (c->tok[i][0] == '[') {
+			strip(c->tok[i], "[]", buf, sizeof(buf));
+			if ((v = take_addr(c->t->dst, buf)) != 0) {
+				c->t->af = v;
+			}
+		} else if (strcmp(c->tok[i], "maximum") == 0 && i + 2 < c->ntok &&
+		    inum(c->tok[i + 2], 1, TRACE_MAX_TTL, &v))
+			c->t->max_ttl = v;
+	}
+	return 0;
+}
+
+static int
+tracert_hop(struct pctx *c)
+{
+	struct resp	 r;
+	struct trace_probe *first;
+	char		 buf[PASTE_MAX_NAME + 1];
+	double		 v;
+	int		 i = 1, k, start, ttl;
+	size_t		 j;
+
+	if (!inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl) || open_hop(c, ttl) == -1)
+		return -1;
+	start = c->hop->nprobes;
+	memset(&r, 0, sizeof(r));
+	while (i < c->ntok) {
+		const char *s = c->tok[i];
+
+		if (strcmp(s, "*") == 0) {
+			if (add_probe(c, NULL, 0, 0) == NULL)
+				return -1;
+			i++;
+		} else if (i + 1 < c->ntok && strcmp(c->tok[i + 1], "ms") == 0 &&
+		    (strcmp(s, "<1") == 0 || num(s, &v))) {
+			if (add_probe(c, NULL, 1, strcmp(s, "<1") == 0 ? 0.5 : v) == NULL)
+				return -1;
+			i += 2;
+		} else if (strlen(s) > 2 && strcmp(s + strlen(s) - 2, "ms") == 0 &&
+		    (snprintf(buf, sizeof(buf), "%.*s", (int)strlen(s) - 2, s),
+		    strcmp(buf, "<1") == 0 || num(buf, &v))) {
+			if (add_probe(c, NULL, 1, strcmp(buf, "<1") == 0 ? 0.5 : v) == NULL)
+				return -1;
+			i++;
+		} else
+			break;
+	}
+	if (i < c->ntok && strcmp(c->tok[i], "Request") == 0)
+		return 0;	/* Request timed out. */
+	if (i < c->ntok) {
+		if (!name_ok(c->tok[i]))
+			return perr(c, "cannot parse tracert host \"%.40s\"", c->tok[i]);
+		if (!take_addr(r.addr, c->tok[i]))
+			snprintf(r.name, sizeof(r.name), "%s", c->tok[i]);
+		i++;
+	}
+	if (i < c->ntok && c->tok[i][0] == '[') {
+		strip(c->tok[i], "[]", buf, sizeof(buf));
+		take_addr(r.addr, buf);
+		i++;
+	}
+	for (k = start; k < c->hop->nprobes; k++) {
+		struct trace_probe *p = &c->hop->probes[k];
+
+		if (!p->replied)
+			continue;
+		memcpy(p->addr, r.addr, sizeof(p->addr));
+		if (r.name[0] != '\0' && trace_probe_set_name(p, r.name) == -1)
+			return perr(c, "out of memory");
+	}
+	if (i < c->ntok && strcmp(c->tok[i], "reports:") == 0) {
+		const char *rest = strstr(c->line, "reports:") + 8;
+		const char *annot = "!X";
+
+		while (*rest == ' ')
+			rest++;
+		for (j = 0; j < sizeof(tracert_reports) / sizeof(tracert_reports[0]); j++)
+			if (strncasecmp(rest, tracert_reports[j].text,
+			    strlen(tracert_reports[j].text)) == 0)
+				annot = tracert_reports[j].annot;
+		if (c->hop->nprobes == start &&
+		    (first = add_probe(c, NULL, 0, 0)) != NULL) {
+			/* no RTT printed: one unanswered probe that names the hop */
+			memcpy(first->addr, r.addr, sizeof(first->addr));
+			if (r.name[0] != '\0' && trace_probe_set_name(first, r.name) == -1)
+				return perr(c, "out of memory");
+		} else if (c->hop->nprobes == start)
+			return -1;
+		for (k = start; k < c->hop->nprobes; k++)
+			set_annot(&c->hop->probes[k], annot);
+		return 0;
+	}
+	if (i < c->ntok)
+		return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+	return 0;
+}
+
+static int
+parse_tracert(struct pctx *c)
+{
+	int	 rc, ttl;
+
+	c->t->source = strdup("tracert");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0)
+			continue;
+		if (c->ntok >= 3 && strcmp(c->tok[0], "Tracing") == 0 &&
+		    strcmp(c->tok[1], "route") == 0) {
+			if (tracert_header(c) == -1)
+				return -1;
+		} else if (strcmp(c->tok[0], "over") == 0 ||
+		    strcmp(c->tok[0], "Trace") == 0 ||
+		    strcmp(c->tok[0], "Tracing") == 0)
+			continue;	/* over a maximum of.. / Trace complete. */
+		else if (inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl)) {
+			if (tracert_hop(c) == -1)
+				return -1;
+		} else
+			return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+	}
+	return rc;
+}
+
+/* ---- mtr --report -------------------------------------------------- */
+
+static int
+col(const struct pctx *c, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < c->ncols; i++)
+		if (strcmp(c->cols[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Probes for a summary line (sent, loss %, best/avg/worst): the replies
+ * get best, then avg, and worst for the last, so min/avg/max survive.
+ */
+static int
+summary_probes(struct pctx *c, const struct resp *r, int snt, int rcv,
+    double best, double avg, double worst)
+{
+	int	 k;
+
+	for (k = 0; k < snt; k++) {
+		double rtt = k == 0 ? best : k == rcv - 1 ? worst : avg;
+
+		if (rcv == 1)
+			rtt = avg;
+		if (add_probe(c, r, k < rcv, rtt) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+mtr_hop(struct pctx *c, int ttl, int first)
+{
+	struct resp	 r;
+	char		 buf[PASTE_MAX_NAME + 1];
+	double		 vals[PASTE_MAX_COLS], loss = 0;
+	int		 i, k, nhost, snt = -1, rcv = -1;
+
+	if (c->ncols == 0)
+		return perr(c, "cannot parse mtr hop before the HOST: line");
+	nhost = c->ntok - first - c->ncols;
+	if (nhost < 1)
+		return perr(c, "cannot parse mtr line: %d columns expected",
+		    c->ncols);
+	for (k = 0; k < c->ncols; k++) {
+		strip(c->tok[first + nhost + k], "%", buf, sizeof(buf));
+		if (!num(buf, &vals[k]))
+			return perr(c, "cannot parse mtr value \"%.20s\"",
+			    c->tok[first + nhost + k]);
+	}
+	memset(&r, 0, sizeof(r));
+	for (i = first; i < first + nhost; i++) {
+		const char *s = c->tok[i];
+
+		if (strncmp(s, "AS", 2) == 0 && (isdigit((unsigned char)s[2]) ||
+		    s[2] == '?'))
+			r.asn = (uint32_t)strtoul(s + 2, NULL, 10);
+		else if (strcmp(s, "???") == 0)
+			continue;
+		else if (s[0] == '(') {
+			strip(s, "()", buf, sizeof(buf));
+			take_addr(r.addr, buf);
+		} else if (name_ok(s)) {
+			if (!take_addr(r.addr, s))
+				snprintf(r.name, sizeof(r.name), "%s", s);
+		} else
+			return perr(c, "cannot parse mtr host \"%.40s\"", s);
+	}
+	if ((k = col(c, "Snt")) >= 0)
+		snt = (int)vals[k];
+	if ((k = col(c, "Loss%")) >= 0)
+		loss = vals[k];
+	if ((k = col(c, "Rcv")) >= 0)
+		rcv = (int)vals[k];
+	if (snt < 0 || snt > TRACE_MAX_QUERIES || loss > 100)
+		return perr(c, "cannot parse mtr line: bad Snt or Loss%%");
+	if (rcv < 0)
+		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
+	if (rcv > snt)
+		rcv = snt;
+	if (open_hop(c, ttl) == -1)
+		return -1;
+	{
+		int	 b = col(c, "Best"), a = col(c, "Avg"), w = col(c, "Wrst");
+
+		return summary_probes(c, &r, snt, rcv, b >= 0 ? vals[b] : 0,
+		    a >= 0 ? vals[a] : 0, w >= 0 ? vals[w] : 0);
+	}
+}
+
+static int
+parse_mtr_report(struct pctx *c)
+{
+	char	 buf[32];
+	int	 rc, i, ttl;
+	size_t	 n;
+
+	c->t->source = strdup("mtr");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0)
+			continue;
+		if (strcmp(c->tok[0], "Start:") == 0) {
+			double	 ts;
+
+			if (c->ntok == 2 && trace_parse_time(c->tok[1], &ts) == 0)
+				c->t->start = ts;
+			continue;
+		}
+		if (strcmp(c->tok[0], "HOST:") == 0) {
+			/* HOST: name  Loss%  Snt  Last  Avg  Best  Wrst StDev */
+			c->ncols = 0;
+			for (i = 2; i < c->ntok; i++) {
+				if (c->ncols == PASTE_MAX_COLS)
+					return perr(c, "cannot parse mtr header: too "
+					    "many columns");
+				snprintf(c->cols[c->ncols++], sizeof(c->cols[0]), "%s",
+				    c->tok[i]);
+			}
+			if (col(c, "Snt") < 0)
+				return perr(c, "cannot parse mtr header: no Snt column");
+			continue;
+		}
+		/* "1.|--" or "1." "|--" */
+		n = strlen(c->tok[0]);
+		snprintf(buf, sizeof(buf), "%s", c->tok[0]);
+		if (n < sizeof(buf) && strstr(buf, ".|--") != NULL) {
+			*strstr(buf, ".|--") = '\0';
+			if (inum(buf, 1, TRACE_MAX_TTL, &ttl)) {
+				if (mtr_hop(c, ttl, 1) == -1)
+					return -1;
+				continue;
+			}
+		}
+		if (n > 1 && n < sizeof(buf) && buf[n - 1] == '.' && c->ntok > 1 &&
+		    strcmp(c->tok[1], "|--") == 0) {
+			buf[n - 1] = '\0';
+			if (inum(buf, 1, TRACE_MAX_TTL, &ttl)) {
+				if (mtr_hop(c, ttl, 2) == -1)
+					return -1;
+				continue;
+			}
+		}
+		if (strcmp(c->tok[0], "|--") == 0 || strcmp(c->tok[0], "|") == 0 ||
+		    strcmp(c->tok[0], "`|--") == 0)
+			continue;	/* other responders of the hop above (-e) */
+		return perr(c, "cannot parse mtr line \"%.40s\"", c->line);
+	}
+	return rc;
+}
+
+/* ---- mtr --json ---------------------------------------------------- */
+
+static int
+jnum(json_t *o, const char *key, double *out)
+{
+	json_t	*v = json_object_get(o, key);
+	char	*end;
+
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+	} else if (json_is_string(v)) {
+		errno = 0;
+		*out = strtod(json_string_value(v), &end);
+		if (*end != '\0' || errno != 0)
+			return -1;
+	} else
+		return -1;
+	return isfinite(*out) ? 0 : -1;
+}
+
+static int
+parse_mtr_json(struct pctx *c)
+{
+	json_t		*root, *rep, *hubs, *hub, *m;
+	json_error_t	 jerr;
+	struct resp	 r;
+	const char	*host;
+	char		 buf[PASTE_MAX_NAME + 1];
+	double		 count, snt, loss, best, avg, wrst;
+	size_t		 i;
+	int		 rc = -1, rcv, v;
+
+	c->t->source = strdup("mtr");
+	c->lineno = 1;
+	if ((root = json_loadb(c->text, c->len, 0, &jerr)) == NULL) {
+		c->lineno = jerr.line > 0 ? jerr.line : 1;
+		return perr(c, "cannot parse mtr JSON: %s", jerr.text);
+	}
+	rep = json_object_get(root, "report");
+	hubs = json_object_get(rep, "hubs");
+	if (!json_is_array(hubs)) {
+		perr(c, "cannot parse mtr JSON: no report.hubs array");
+		goto out;
+	}
+	m = json_object_get(rep, "mtr");
+	if (json_is_string(json_object_get(m, "dst"))) {
+		const char *d = json_string_value(json_object_get(m, "dst"));
+
+		if (strlen(d) <= PASTE_MAX_NAME && name_ok(d)) {
+			if ((c->t->dst_name = strdup(d)) == NULL) {
+				perr(c, "out of memory");
+				goto out;
+			}
+			if ((v = take_addr(c->t->dst, d)) != 0) {
+				c->t->af = v;
+			}
+		}
+	}
+	json_array_foreach(hubs, i, hub) {
+		if (jnum(hub, "count", &count) == -1 || count < 1 ||
+		    count > TRACE_MAX_TTL || jnum(hub, "Snt", &snt) == -1 ||
+		    snt < 0 || snt > TRACE_MAX_QUERIES ||
+		    jnum(hub, "Loss%", &loss) == -1 || loss < 0 || loss > 100 ||
+		    !json_is_string(json_object_get(hub, "host"))) {
+			perr(c, "cannot parse mtr JSON: hub %zu lacks count, host, "
+			    "Snt or Loss%%", i + 1);
+			goto out;
+		}
+		if (jnum(hub, "Best", &best) == -1)
+			best = 0;
+		if (jnum(hub, "Avg", &avg) == -1)
+			avg = 0;
+		if (jnum(hub, "Wrst", &wrst) == -1)
+			wrst = 0;
+		memset(&r, 0, sizeof(r));
+		host = json_string_value(json_object_get(hub, "host"));
+		if (strcmp(host, "???") != 0 && strlen(host) <= PASTE_MAX_NAME) {
+			/* "name (addr)" with -b, else a name or an address */
+			const char *par = strchr(host, '(');
+
+			if (par != NULL) {
+				strip(par, "() ", buf, sizeof(buf));
+				take_addr(r.addr, buf);
+				snprintf(buf, sizeof(buf), "%.*s", (int)(par - host), host);
+				strip(buf, " ", r.name, sizeof(r.name));
+			} else if (take_addr(r.addr, host))
+				;
+			else if (name_ok(host))
+				snprintf(r.name, sizeof(r.name), "%s", host);
+		}
+		if (open_hop(c, (int)count) == -1)
+			goto out;
+		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
+		if (summary_probes(c, &r, (int)snt, rcv, best, avg, wrst) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* ---- tracepair JSON ------------------------------------------------ */
+
+static int
+parse_tracepair(struct pctx *c)
+{
+	json_t		*root;
+	json_error_t	 jerr;
+	struct trace	*t;
+	char		 msg[200];
+
+	if ((root = json_loadb(c->text, c->len, 0, &jerr)) == NULL) {
+		c->lineno = jerr.line > 0 ? jerr.line : 1;
+		return perr(c, "cannot parse tracepair JSON: %s", jerr.text);
+	}
+	t = trace_from_jobj(root, msg, sizeof(msg));
+	json_decref(root);
+	if (t == NULL) {
+		c->lineno = 1;
+		return perr(c, "cannot parse tracepair JSON: %s", msg);
+	}
+	trace_free(c->t);
+	c->t = t;
+	return 0;
+}
+
+/* ---- detection and entry point ------------------------------------- */
+
+enum paste_format
+paste_detect(const char *text, size_t len)
+{
+	size_t	 i = 0, ls;
+	int	 ttl;
+	char	 line[PASTE_MAX_LINE + 1], *tk[4], *save = NULL, *p;
+	int	 n;
+
+	while (i < len && isspace((unsigned char)text[i]))
+		i++;
+	if (i < len && text[i] == '{') {
+		if (memmem(text, len, "\"hubs\"", 6) != NULL)
+			return PASTE_MTR_JSON;
+		return PASTE_TRACEPAIR;
+	}
+	for (i = 0; i < len;) {
+		ls = i;
+		while (i < len && text[i] != '\n')
+			i++;
+		n = (int)(i - ls < PASTE_MAX_LINE ? i - ls : PASTE_MAX_LINE);
+		memcpy(line, text + ls, n);
+		line[n] = '\0';
+		i++;
+		if (strstr(line, "Tracing route to") != NULL ||
+		    strstr(line, "over a maximum of") != NULL)
+			return PASTE_TRACERT;
+		if (strstr(line, ".|--") != NULL || strncmp(line, "HOST:", 5) == 0)
+			return PASTE_MTR_REPORT;
+		for (p = line; *p; p++)
+			if (*p == '\t' || *p == '\r')
+				*p = ' ';
+		n = 0;
+		for (p = strtok_r(line, " ", &save); p != NULL && n < 4;
+		    p = strtok_r(NULL, " ", &save))
+			tk[n++] = p;
+		/* "  1    <1 ms ..." / "  2    12 ms ...": RTTs before the host */
+		if (n >= 3 && inum(tk[0], 1, TRACE_MAX_TTL, &ttl) &&
+		    (strcmp(tk[1], "<1") == 0 || isdigit((unsigned char)tk[1][0])) &&
+		    strchr(tk[1], '.') == NULL && strchr(tk[1], ':') == NULL &&
+		    strcmp(tk[2], "ms") == 0)
+			return PASTE_TRACERT;
+		if (n >= 2 && inum(tk[0], 1, TRACE_MAX_TTL, &ttl) &&
+		    strcmp(tk[1], "<1ms") == 0)
+			return PASTE_TRACERT;
+	}
+	return PASTE_TRACEROUTE;
+}
+
+/*
+ * Reached: the last hop that answered is the destination (by address or
+ * name); without a known destination, a last hop that answered is taken
+ * as the destination.
+ */
+static void
+finish(struct trace *t)
+{
+	const struct trace_hop *h;
+	int	 i, j;
+
+	if (t->queries == 0 && t->nhops > 0)
+		t->queries = t->hops[0].nprobes;
+	if (t->first_ttl == 0 && t->nhops > 0)
+		t->first_ttl = t->hops[0].ttl;
+	for (i = t->nhops - 1; i >= 0; i--) {
+		h = &t->hops[i];
+		for (j = 0; j < h->nprobes; j++)
+			if (h->probes[j].replied)
+				break;
+		if (j == h->nprobes)
+			continue;
+		if (t->dst[0] == '\0' && t->dst_name == NULL)
+			t->reached = 1;
+		for (j = 0; j < h->nprobes && !t->reached; j++) {
+			const struct trace_probe *p = &h->probes[j];
+
+			if (!p->replied)
+				continue;
+			if ((t->dst[0] != '\0' && strcmp(p->addr, t->dst) == 0) ||
+			    (t->dst_name != NULL && p->name != NULL &&
+			    strcasecmp(p->name, t->dst_name) == 0) ||
+			    (t->dst_name != NULL && strcmp(p->addr, t->dst_name) == 0))
+				t->reached = 1;
+		}
+		break;
+	}
+	if (t->af == 0) {
+		for (i = 0; i < t->nhops && t->af == 0; i++)
+			for (j = 0; j < t->hops[i].nprobes && t->af == 0; j++)
+				t->af = addr_af(t->hops[i].probes[j].addr);
+	}
+	snprintf(t->stop_reason, sizeof(t->stop_reason), "%s",
+	    t->reached ? "completed" : t->nhops > 0 ? "max-ttl" : "");
+}
+
+struct trace *
+paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
+    size_t errlen)
+{
+	struct pctx	*c;
+	struct trace	*t = NULL;
+	int		 rc = -1;
+
+	if (len > PASTE_MAX_INPUT) {
+		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
+		    PASTE_MAX_INPUT);
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->t = trace_new()) == NULL) {
+		snprintf(err, errlen, "1: out of memory");
+		free(c);
+		return NULL;
+	}
+	c->text = text;
+	c->len = len;
+	c->err = err;
+	c->errlen = errlen;
+	if (fmt == PASTE_AUTO)
+		fmt = paste_detect(text, len);
+	switch (fmt) {
+	case PASTE_TRACEPAIR:
+		rc = parse_tracepair(c);
+		break;
+	case PASTE_TRACERT:
+		rc = parse_tracert(c);
+		break;
+	case PASTE_MTR_REPORT:
+		rc = parse_mtr_report(c);
+		break;
+	case PASTE_MTR_JSON:
+		rc = parse_mtr_json(c);
+		break;
+	case PASTE_TRACEROUTE:
+	case PASTE_AUTO:
+	default:
+		rc = parse_traceroute(c);
+		break;
+	}
+	if (rc == 0 && fmt != PASTE_TRACEPAIR) {
+		if (c->t->source == NULL) {
+			snprintf(err, errlen, "1: out of memory");
+			rc = -1;
+		} else if (c->t->nhops == 0) {
+			c->lineno = c->lineno > 0 ? c->lineno : 1;
+			rc = perr(c, "cannot parse: no hop lines found (%s format)",
+			    paste_format_name(fmt));
+		} else
+			finish(c->t);
+	}
+	if (rc == 0) {
+		t = c->t;
+		c->t = NULL;
+	}
+	trace_free(c->t);
+	free(c);
+	return t;
+}

@@ -1,0 +1,296 @@
+/* report.c: write a pair's analysis as text for people (verdict, evidence, paths side by side) or as JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+
+#define REPORT_MAX_WIDTH	120	/* widest label column accepted */
+
+void
+report_opts_init(struct report_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->width = 38;
+	o->show_artifacts = 1;
+	o->fwd_label = "forward A->B";
+	o->rev_label = "reverse B->A (read upwards)";
+}
+
+json_t *
+report_to_jobj(const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a)
+{
+	json_t	*o, *f, *r, *x;
+
+	f = trace_to_jobj(fwd);
+	r = trace_to_jobj(rev);
+	x = analysis_to_jobj(a);
+	if (f == NULL || r == NULL || x == NULL ||
+	    (o = json_object()) == NULL) {
+		json_decref(f);
+		json_decref(r);
+		json_decref(x);
+		return NULL;
+	}
+	json_object_set_new(o, "forward", f);
+	json_object_set_new(o, "reverse", r);
+	json_object_set_new(o, "analysis", x);
+	return o;
+}
+
+char *
+report_json(const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, int pretty)
+{
+	json_t	*o;
+	char	*s;
+
+	if ((o = report_to_jobj(fwd, rev, a)) == NULL)
+		return NULL;
+	s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) |
+	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	json_decref(o);
+	return s;
+}
+
+/* ---- the side-by-side view ------------------------------------------- */
+
+/* What one cell of the side-by-side view shows. */
+struct cell {
+	const struct trace_hop *h;	/* the hop, or NULL for an empty cell */
+	char	 mark;			/* '=' shared, '+' one direction only,
+					   '*' silent, 'D' destination, ' ' */
+	int	 onset;			/* the loss onset of its direction */
+};
+
+static int
+in_shared(const struct analysis *a, int dir, int ttl)
+{
+	int	 i;
+
+	for (i = 0; i < a->nshared; i++)
+		if ((dir == 0 ? a->shared[i].fwd.ttl : a->shared[i].rev.ttl) == ttl)
+			return 1;
+	return 0;
+}
+
+static int
+in_only(const struct analysis *a, int dir, int ttl)
+{
+	const struct analysis_hop *l = dir == 0 ? a->fwd_only : a->rev_only;
+	int	 i, n = dir == 0 ? a->nfwd_only : a->nrev_only;
+
+	for (i = 0; i < n; i++)
+		if (l[i].ttl == ttl)
+			return 1;
+	return 0;
+}
+
+static void
+make_cell(const struct trace *t, const struct analysis *a, int dir,
+    const struct trace_hop *h, struct cell *c)
+{
+	struct trace_hop_stats s;
+
+	c->h = h;
+	c->onset = a->loss[dir].persistent && a->loss[dir].onset.ttl == h->ttl;
+	trace_hop_stats(h, &s);
+	if (in_shared(a, dir, h->ttl))
+		c->mark = '=';
+	else if (in_only(a, dir, h->ttl))
+		c->mark = '+';
+	else if (s.received == 0)
+		c->mark = '*';
+	else if (t->reached && h == &t->hops[t->nhops - 1])
+		c->mark = 'D';
+	else
+		c->mark = ' ';
+}
+
+static void
+fmt_cell(char *buf, size_t len, const struct cell *c, int width)
+{
+	const struct trace_probe *p;
+	struct trace_hop_stats s;
+	char	 label[REPORT_MAX_WIDTH + 1];
+	const char *l = "*";
+
+	if (c->h == NULL) {
+		snprintf(buf, len, "%*s", width + 13, "");
+		return;
+	}
+	trace_hop_stats(c->h, &s);
+	if ((p = trace_hop_main_probe(c->h)) != NULL)
+		l = p->name != NULL ? p->name : p->addr[0] ? p->addr : "?";
+	snprintf(label, sizeof(label), "%.*s", width, l);
+	snprintf(buf, len, "%3d %c %-*s %3.0f%%%s", c->h->ttl, c->mark, width,
+	    label, s.loss_pct, c->onset ? " !" : "  ");
+}
+
+static int
+row(FILE *fp, const struct cell *f, const struct cell *r, int width)
+{
+	char	 a[REPORT_MAX_WIDTH + 64], b[REPORT_MAX_WIDTH + 64];
+
+	fmt_cell(a, sizeof(a), f, width);
+	fmt_cell(b, sizeof(b), r, width);
+	return fprintf(fp, "  %s | %s\n", a, b) < 0 ? -1 : 0;
+}
+
+/* The reverse hop with this ttl's index, or -1. */
+static int
+rev_index(const struct trace *t, int ttl)
+{
+	int	 i;
+
+	for (i = 0; i < t->nhops; i++)
+		if (t->hops[i].ttl == ttl)
+			return i;
+	return -1;
+}
+
+/*
+ * Forward hops downwards on the left, reverse hops upwards on the right,
+ * so that a router both directions saw sits on one row.
+ */
+static int
+side_by_side(FILE *fp, const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, int width)
+{
+	struct cell	 cf, cr, empty;
+	int		 fi = 0, ri = rev->nhops - 1, k, stop_f, stop_r;
+
+	memset(&empty, 0, sizeof(empty));
+	for (k = 0; k <= a->nshared; k++) {
+		if (k < a->nshared) {
+			stop_f = a->shared[k].fwd.ttl;
+			stop_r = rev_index(rev, a->shared[k].rev.ttl);
+		} else {
+			stop_f = 1 << 20;
+			stop_r = -1;
+		}
+		while ((fi < fwd->nhops && fwd->hops[fi].ttl < stop_f) ||
+		    (ri >= 0 && ri > stop_r)) {
+			cf = empty;
+			cr = empty;
+			if (fi < fwd->nhops && fwd->hops[fi].ttl < stop_f)
+				make_cell(fwd, a, 0, &fwd->hops[fi++], &cf);
+			if (ri >= 0 && ri > stop_r)
+				make_cell(rev, a, 1, &rev->hops[ri--], &cr);
+			if (row(fp, &cf, &cr, width) == -1)
+				return -1;
+		}
+		if (k == a->nshared)
+			break;
+		cf = empty;
+		cr = empty;
+		if (fi < fwd->nhops)
+			make_cell(fwd, a, 0, &fwd->hops[fi++], &cf);
+		if (ri >= 0)
+			make_cell(rev, a, 1, &rev->hops[ri--], &cr);
+		if (row(fp, &cf, &cr, width) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+loss_line(FILE *fp, int dir, const struct analysis *a)
+{
+	const struct analysis_loss *L = &a->loss[dir];
+
+	if (!L->persistent) {
+		fprintf(fp, "  %s: no loss that persists\n", analysis_dir_name(dir));
+		return;
+	}
+	fprintf(fp, "  %s: from hop %d %s on, %.0f%% of %d probes lost (95%% CI "
+	    "%.0f-%.0f%%), confidence %.2f; could start as early as hop %d\n",
+	    analysis_dir_name(dir), L->onset.ttl, analysis_hop_label(&L->onset),
+	    L->loss_pct, L->sent, L->ci_low, L->ci_high, L->confidence,
+	    L->earliest_ttl);
+}
+
+int
+report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, const struct report_opts *opts)
+{
+	struct report_opts defaults;
+	int		 i, d, width;
+
+	if (opts == NULL) {
+		report_opts_init(&defaults);
+		opts = &defaults;
+	}
+	width = opts->width < 8 ? 8 : opts->width > REPORT_MAX_WIDTH ?
+	    REPORT_MAX_WIDTH : opts->width;
+	fprintf(fp, "Verdict: %s\n", a->verdict);
+	if (a->nsuspects > 0) {
+		fprintf(fp, "\nSuspects (most likely first):\n");
+		for (i = 0; i < a->nsuspects; i++) {
+			const struct analysis_suspect *s = &a->suspects[i];
+
+			if (s->kind == ANALYSIS_SUSPECT_ROUTER)
+				fprintf(fp, "  %d. router %s%s%s%s, confidence %.2f\n",
+				    i + 1, analysis_hop_label(&s->a),
+				    s->a.addr[0] && s->a.name[0] ? " (" : "",
+				    s->a.addr[0] && s->a.name[0] ? s->a.addr : "",
+				    s->a.addr[0] && s->a.name[0] ? ")" : "",
+				    s->confidence);
+			else
+				fprintf(fp, "  %d. %s %s - %s, confidence %.2f\n",
+				    i + 1, analysis_suspect_kind_name(s->kind),
+				    analysis_hop_label(&s->a),
+				    analysis_hop_label(&s->b), s->confidence);
+			fprintf(fp, "     %s\n", s->why);
+		}
+	}
+	fprintf(fp, "\nLoss:\n");
+	for (d = 0; d < 2; d++)
+		loss_line(fp, d, a);
+	for (d = 0; d < 2; d++) {
+		if (a->step[d].found)
+			fprintf(fp, "Latency %s: delay steps up at hop %d %s from "
+			    "%.1f to %.1f ms and stays up\n", analysis_dir_name(d),
+			    a->step[d].at.ttl, analysis_hop_label(&a->step[d].at),
+			    a->step[d].before_ms, a->step[d].after_ms);
+		if (a->stop[d].stopped)
+			fprintf(fp, "Stop %s: %s\n", analysis_dir_name(d),
+			    a->stop[d].advice);
+	}
+	fprintf(fp, "\nPaths: %d shared routers, %d forward-only, %d reverse-only, "
+	    "%d divergence(s)\n", a->nshared, a->nfwd_only, a->nrev_only,
+	    a->ndivergence);
+	for (i = 0; i < a->nshared; i++)
+		fprintf(fp, "  = fwd %d %s ~ rev %d %s (by %s)\n",
+		    a->shared[i].fwd.ttl, analysis_hop_label(&a->shared[i].fwd),
+		    a->shared[i].rev.ttl, analysis_hop_label(&a->shared[i].rev),
+		    analysis_how_name(a->shared[i].how));
+	fprintf(fp, "\n  %-*s | %s\n", width + 13, opts->fwd_label, opts->rev_label);
+	if (side_by_side(fp, fwd, rev, a, width) == -1)
+		return -1;
+	fprintf(fp, "  ('=' seen both ways, '+' one direction only, '*' silent, "
+	    "'D' destination, '!' loss onset)\n");
+	if (opts->show_artifacts && a->nartifacts > 0) {
+		fprintf(fp, "\nNot faults:\n");
+		for (i = 0; i < a->nartifacts; i++)
+			fprintf(fp, "  %s hop %d %s: %s: %s\n",
+			    analysis_dir_name(a->artifacts[i].dir),
+			    a->artifacts[i].hop.ttl,
+			    analysis_hop_label(&a->artifacts[i].hop),
+			    analysis_artifact_kind_name(a->artifacts[i].kind),
+			    a->artifacts[i].why);
+	}
+	if (opts->show_artifacts && a->nreplyttl > 0) {
+		fprintf(fp, "\nReplies that came back another way:\n");
+		for (i = 0; i < a->nreplyttl; i++)
+			fprintf(fp, "  %s hop %d %s: reply crossed %d hops, the probe %d\n",
+			    analysis_dir_name(a->replyttl[i].dir),
+			    a->replyttl[i].hop.ttl,
+			    analysis_hop_label(&a->replyttl[i].hop),
+			    a->replyttl[i].return_hops, a->replyttl[i].hop.ttl);
+	}
+	return ferror(fp) ? -1 : 0;
+}
