@@ -269,7 +269,9 @@ spool_scan(struct spool *sp, char *err, size_t errlen)
 		sp->total_bytes += e.size;
 	}
 	closedir(d);
-	qsort(sp->entries, sp->nentries, sizeof(sp->entries[0]), entry_cmp);
+	if (sp->nentries > 1)
+		qsort(sp->entries, sp->nentries, sizeof(sp->entries[0]),
+		    entry_cmp);
 	/* Two files of one job (a crash between put and unlink): keep the newer. */
 	for (i = 0; i < sp->nentries; i++) {
 		long	 j = spool_find(sp, sp->entries[i].job_id);

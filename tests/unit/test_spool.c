@@ -1,4 +1,4 @@
-/* test_spool.c: the agent's result spool (durability, bound, corruption) and reconnect backoff. */
+/* test_spool.c: the agent's result spool (durability, bound, corruption), reconnect backoff, host:port splitting. */
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "backoff.h"
+#include "hostport.h"
 #include "log.h"
 #include "spool.h"
 
@@ -427,6 +428,50 @@ test_backoff_sequence(void **state)
 	assert_true(backoff_next(&b) >= 1);
 }
 
+static void
+test_hostport(void **state)
+{
+	static const struct {
+		const char *in, *host, *port;	/* host NULL: must fail */
+	} cases[] = {
+		{ "ctl.example:7400", "ctl.example", "7400" },
+		{ "198.18.100.1", "198.18.100.1", "7300" },
+		{ "198.18.100.1:1", "198.18.100.1", "1" },
+		{ "[2001:db8::1]:443", "2001:db8::1", "443" },
+		{ "[2001:db8::1]", "2001:db8::1", "7300" },
+		{ "2001:db8::1", "2001:db8::1", "7300" },
+		{ "host:0", NULL, NULL },
+		{ "host:65536", NULL, NULL },
+		{ "host:", NULL, NULL },
+		{ "host:12x", NULL, NULL },
+		{ ":7300", NULL, NULL },
+		{ "", NULL, NULL },
+		{ "[2001:db8::1", NULL, NULL },
+		{ "[2001:db8::1]x", NULL, NULL },
+		{ "[]:80", NULL, NULL },
+	};
+	char	 host[64], port[16], err[128];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int	 rc = hostport_split(cases[i].in, "7300", host,
+		    sizeof(host), port, sizeof(port), err, sizeof(err));
+
+		if (cases[i].host == NULL) {
+			assert_int_equal(rc, -1);
+			assert_true(err[0] != '\0');
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(host, cases[i].host);
+		assert_string_equal(port, cases[i].port);
+	}
+	/* a host longer than the buffer is refused, not cut */
+	assert_int_equal(hostport_split("averyveryverylonghostname:80", "1",
+	    host, 8, port, sizeof(port), err, sizeof(err)), -1);
+}
+
 int
 main(void)
 {
@@ -441,6 +486,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unwritable_dir, setup, teardown),
 		cmocka_unit_test(test_backoff_bounds),
 		cmocka_unit_test(test_backoff_sequence),
+		cmocka_unit_test(test_hostport),
 	};
 
 	log_init("test_spool", 1, 0);
