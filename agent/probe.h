@@ -3,6 +3,7 @@
 #define TRACEPAIR_PROBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "probe_opts.h"
 #include "trace.h"
@@ -26,6 +27,9 @@ int	probe_drop_privileges(const char *user, char *err, size_t errlen);
 /* Global probe-rate cap over all runs (probes per second, 0 = default). */
 void	probe_engine_set_rate(struct probe_engine *, double pps);
 void	probe_engine_free(struct probe_engine *);
+/* ICMP that matched no probe / was malformed, over the engine's life. */
+void	probe_engine_counters(const struct probe_engine *, uint64_t *unmatched,
+	    uint64_t *malformed);
 
 /*
  * Called once when a run ends.  The trace belongs to the callee (trace_free).

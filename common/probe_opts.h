@@ -41,6 +41,10 @@ struct probe_opts {
 	int		 unanswered_summary;	/* -S: print unanswered count per hop */
 	char		 asfile[256];	/* -A FILE: pfx2as table */
 	int		 show_mpls;	/* -e is taken: MPLS always parsed; this prints it */
+	/* Added by the engine (issue 3); 0 in these means "the default". */
+	int		 max_inflight;	/* -N: probes in flight at once, 0 no cap */
+	int		 gap_limit;	/* --gap: stop after N silent TTLs past the
+					   last responder; 0 default (5), -1 off */
 };
 
 void	probe_opts_init(struct probe_opts *);
@@ -53,5 +57,11 @@ int	probe_opts_parse(struct probe_opts *o, int argc, char **argv,
 	    char *err, size_t errlen);
 /* Check a filled-in struct (from the wire, say).  Same contract. */
 int	probe_opts_check(const struct probe_opts *, char *err, size_t errlen);
+/* The gap limit a run uses (0 is PROBE_GAP_DEFAULT, -1 is off: returns 0). */
+#define PROBE_GAP_DEFAULT	5
+#define PROBE_PPS_DEFAULT	2000.0
+int	probe_opts_gap_limit(const struct probe_opts *);
+/* The usage text of the traceroute flags probe_opts_parse() knows. */
+extern const char probe_opts_usage[];
 
 #endif

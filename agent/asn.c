@@ -1,0 +1,213 @@
+/* asn.c: origin AS numbers from a CAIDA pfx2as prefix table (-A FILE). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asn.h"
+
+/* One prefix of the table. */
+struct asn_entry {
+	uint8_t		 af;		/* 4 or 6 */
+	uint8_t		 len;		/* prefix length in bits */
+	uint8_t		 addr[16];	/* network address */
+	uint32_t	 asn;		/* origin AS */
+};
+
+/* The whole table, in file order; lookups take the longest match. */
+struct asn_table {
+	struct asn_entry *e;
+	int		 n, cap;
+};
+
+void
+asn_free(struct asn_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->e);
+	free(t);
+}
+
+int
+asn_count(const struct asn_table *t)
+{
+	return t->n;
+}
+
+/* One line (NUL-terminated, no newline); 0 ok/empty, -1 bad. */
+static int
+parse_line(struct asn_table *t, char *line)
+{
+	char	*tok[3], *save = NULL, *p, *end;
+	struct asn_entry e;
+	unsigned long v;
+	int	 i;
+
+	if ((p = strchr(line, '#')) != NULL)
+		*p = '\0';
+	for (i = 0, p = line; i < 3; i++, p = NULL)
+		if ((tok[i] = strtok_r(p, " \t\r", &save)) == NULL)
+			break;
+	if (i == 0)
+		return 0;
+	if (i < 3 || strtok_r(NULL, " \t\r", &save) != NULL)
+		return -1;
+	memset(&e, 0, sizeof(e));
+	if (inet_pton(AF_INET, tok[0], e.addr) == 1)
+		e.af = 4;
+	else if (inet_pton(AF_INET6, tok[0], e.addr) == 1)
+		e.af = 6;
+	else
+		return -1;
+	errno = 0;
+	v = strtoul(tok[1], &end, 10);
+	if (*end != '\0' || errno || v > (e.af == 4 ? 32u : 128u) || tok[1][0] == '-')
+		return -1;
+	e.len = (uint8_t)v;
+	errno = 0;
+	v = strtoul(tok[2], &end, 10);
+	if (end == tok[2] || errno || v > 0xffffffffUL || tok[2][0] == '-' ||
+	    (*end != '\0' && *end != '_' && *end != ','))
+		return -1;
+	e.asn = (uint32_t)v;
+	if (t->n == t->cap) {
+		int	 ncap = t->cap ? t->cap * 2 : 256;
+		struct asn_entry *ne = realloc(t->e, (size_t)ncap * sizeof(*ne));
+
+		if (ne == NULL)
+			return -1;
+		t->e = ne;
+		t->cap = ncap;
+	}
+	t->e[t->n++] = e;
+	return 0;
+}
+
+struct asn_table *
+asn_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct asn_table *t;
+	char	 line[512];
+	size_t	 i = 0, j;
+	int	 lineno = 0;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	while (i < len) {
+		lineno++;
+		for (j = i; j < len && text[j] != '\n'; j++)
+			;
+		if (j - i >= sizeof(line) || memchr(text + i, '\0', j - i)) {
+			snprintf(err, errlen, "%d: bad line", lineno);
+			asn_free(t);
+			return NULL;
+		}
+		memcpy(line, text + i, j - i);
+		line[j - i] = '\0';
+		if (parse_line(t, line) == -1) {
+			snprintf(err, errlen, "%d: bad line (want PREFIX LENGTH AS)",
+			    lineno);
+			asn_free(t);
+			return NULL;
+		}
+		i = j + 1;
+	}
+	return t;
+}
+
+struct asn_table *
+asn_load(const char *path, char *err, size_t errlen)
+{
+	FILE	*fp;
+	char	*buf = NULL, e[160];
+	size_t	 len = 0, cap = 0, n;
+	struct asn_table *t;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap + 1048576);
+
+			if (nb == NULL) {
+				fclose(fp);
+				free(buf);
+				snprintf(err, errlen, "%s: out of memory", path);
+				return NULL;
+			}
+			buf = nb;
+			cap += 1048576;
+		}
+		if ((n = fread(buf + len, 1, cap - len, fp)) == 0)
+			break;
+		len += n;
+	}
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: read error", path);
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	t = asn_parse(buf, len, e, sizeof(e));
+	free(buf);
+	if (t == NULL)
+		snprintf(err, errlen, "%s:%s", path, e);
+	return t;
+}
+
+static int
+prefix_match(const uint8_t *a, const uint8_t *net, int bits)
+{
+	int	 full = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, net, (size_t)full) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	return ((a[full] ^ net[full]) & (0xff << (8 - rest))) == 0;
+}
+
+uint32_t
+asn_lookup(const struct asn_table *t, const char *addr)
+{
+	uint8_t	 a[16];
+	int	 af, i, best = -1;
+	uint32_t asn = 0;
+
+	if (t == NULL)
+		return 0;
+	if (inet_pton(AF_INET, addr, a) == 1)
+		af = 4;
+	else if (inet_pton(AF_INET6, addr, a) == 1)
+		af = 6;
+	else
+		return 0;
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].af == af && (int)t->e[i].len > best &&
+		    prefix_match(a, t->e[i].addr, t->e[i].len)) {
+			best = t->e[i].len;
+			asn = t->e[i].asn;
+		}
+	return asn;
+}
+
+void
+asn_annotate(const struct asn_table *t, struct trace *tr)
+{
+	int	 i, j;
+
+	for (i = 0; i < tr->nhops; i++)
+		for (j = 0; j < tr->hops[i].nprobes; j++) {
+			struct trace_probe *p = &tr->hops[i].probes[j];
+
+			if (p->replied && p->addr[0] != '\0')
+				p->asn = asn_lookup(t, p->addr);
+		}
+}

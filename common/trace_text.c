@@ -1,0 +1,142 @@
+/* trace_text.c: a trace printed as classic traceroute lines or as an mtr-style summary. */
+#include <stdio.h>
+#include <string.h>
+
+#include "trace_text.h"
+
+void
+trace_text_opts_init(struct trace_text_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->show_mpls = 1;
+	o->header = 1;
+}
+
+static void
+print_responder(FILE *fp, const struct trace_probe *p,
+    const struct trace_text_opts *o)
+{
+	int	 i;
+
+	if (p->addr[0] == '\0')
+		fprintf(fp, " ?");
+	else if (o->numeric)
+		fprintf(fp, " %s", p->addr);
+	else
+		fprintf(fp, " %s (%s)", p->name ? p->name : p->addr, p->addr);
+	if (o->show_asn && p->asn != 0)
+		fprintf(fp, " [AS%u]", p->asn);
+	if (o->show_mpls && p->nmpls > 0) {
+		fprintf(fp, " <MPLS:");
+		for (i = 0; i < p->nmpls; i++)
+			fprintf(fp, "%sL=%u,E=%u,S=%u,T=%u", i ? "/" : "",
+			    p->mpls[i].label, p->mpls[i].exp, p->mpls[i].s,
+			    p->mpls[i].ttl);
+		fprintf(fp, ">");
+	}
+}
+
+int
+trace_text_print(FILE *fp, const struct trace *t, const struct trace_text_opts *o)
+{
+	const struct trace_hop *h;
+	const struct trace_probe *p;
+	const char	*last;
+	int	 i, j, unans;
+
+	if (o->header) {
+		const char *name = t->dst_name ? t->dst_name : t->dst;
+
+		fprintf(fp, "traceroute to %s (%s), %d hops max", name,
+		    t->dst[0] ? t->dst : name, t->max_ttl);
+		if (t->packet_size > 0)
+			fprintf(fp, ", %d byte packets", t->packet_size);
+		fprintf(fp, "\n");
+	}
+	for (i = 0; i < t->nhops; i++) {
+		h = &t->hops[i];
+		fprintf(fp, "%2d ", h->ttl);
+		last = NULL;
+		unans = 0;
+		for (j = 0; j < h->nprobes; j++) {
+			p = &h->probes[j];
+			if (!p->replied) {
+				fprintf(fp, " *");
+				unans++;
+				continue;
+			}
+			if (last == NULL || strcmp(last, p->addr) != 0) {
+				print_responder(fp, p, o);
+				last = p->addr;
+			}
+			fprintf(fp, "  %.3f ms", p->rtt_ms);
+			if (p->annot[0] != '\0')
+				fprintf(fp, " %s", p->annot);
+			if (o->show_diff && p->quoted_diff != NULL)
+				fprintf(fp, " <diff: %s>", p->quoted_diff);
+		}
+		if (o->unanswered && unans > 0)
+			fprintf(fp, "  (%d unanswered)", unans);
+		fprintf(fp, "\n");
+	}
+	fflush(fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+trace_text_summary(FILE *fp, const struct trace *t, const struct trace_text_opts *o)
+{
+	struct trace_hop_stats s;
+	struct trace_responder r[32];
+	const struct trace_hop *h;
+	const struct trace_probe *lastp;
+	char	 ts[40], label[80];
+	int	 i, j, n;
+
+	if (o->header) {
+		trace_format_time(t->start, ts, sizeof(ts));
+		fprintf(fp, "Start: %s\n", t->start > 0 ? ts : "unknown");
+		snprintf(label, sizeof(label), "HOST: %s", t->agent ? t->agent :
+		    (t->src[0] ? t->src : "localhost"));
+		fprintf(fp, "%-40s %6s %5s %7s %7s %7s %7s %7s\n", label, "Loss%",
+		    "Snt", "Last", "Avg", "Best", "Wrst", "StDev");
+	}
+	for (i = 0; i < t->nhops; i++) {
+		h = &t->hops[i];
+		trace_hop_stats(h, &s);
+		n = trace_hop_responders(h, r, 32);
+		lastp = NULL;
+		for (j = h->nprobes - 1; j >= 0; j--)
+			if (h->probes[j].replied) {
+				lastp = &h->probes[j];
+				break;
+			}
+		if (n == 0)
+			snprintf(label, sizeof(label), "???");
+		else if (o->numeric || r[0].name == NULL)
+			snprintf(label, sizeof(label), "%s", r[0].addr);
+		else
+			snprintf(label, sizeof(label), "%s", r[0].name);
+		if (o->show_asn && n > 0) {
+			const struct trace_probe *mp = trace_hop_main_probe(h);
+			char	 tmp[100];
+
+			if (mp != NULL && mp->asn != 0) {
+				snprintf(tmp, sizeof(tmp), "AS%-7u %s", mp->asn, label);
+				snprintf(label, sizeof(label), "%.79s", tmp);
+			} else {
+				snprintf(tmp, sizeof(tmp), "AS???     %s", label);
+				snprintf(label, sizeof(label), "%.79s", tmp);
+			}
+		}
+		fprintf(fp, "%3d.|-- %-32s %5.1f%% %5d %7.1f %7.1f %7.1f %7.1f %7.1f\n",
+		    h->ttl, label, s.loss_pct, s.sent,
+		    lastp ? lastp->rtt_ms : 0.0, s.avg_ms, s.min_ms, s.max_ms,
+		    s.stddev_ms);
+		for (j = 1; j < n; j++)
+			fprintf(fp, "    |-- %s\n", (o->numeric || r[j].name == NULL) ?
+			    r[j].addr : r[j].name);
+	}
+	fflush(fp);
+	return ferror(fp) ? -1 : 0;
+}
