@@ -1,9 +1,4 @@
 # controller/cli.mk: the operator CLI's control-plane commands (agents, pair, trace)
-# and its connection to the controller.  Added once the CLI's main exists.
-CLI_CONN_SRCS = controller/cli_conn.c agent/hostport.c
-ifneq ($(wildcard controller/tracepair.c),)
-CLI_SRCS += $(CLI_CONN_SRCS) controller/cmd_agents.c
-ifneq ($(wildcard common/trace_text.h),)
-CLI_SRCS += controller/cmd_pair.c controller/cmd_trace.c
-endif
-endif
+# and its connection to the controller.
+CLI_SRCS += controller/cli_conn.c agent/hostport.c controller/cmd_agents.c \
+	controller/cmd_pair.c controller/cmd_trace.c

@@ -16,8 +16,14 @@ struct cli_cmd {
 
 /* Add a row per subcommand; keep the names sorted for the help text. */
 static const struct cli_cmd cli_cmds[] = {
+	{ "agents", cmd_agents,
+	    "[--json]: the agents of your tenant, online or not" },
 	{ "analyze", cmd_analyze,
 	    "FORWARD REVERSE [--json]: analyse two traces (JSON or pasted text)" },
+	{ "pair", cmd_pair,
+	    "A B [trace options] [--json]: trace A->B and B->A at one instant" },
+	{ "trace", cmd_trace,
+	    "AGENT HOST [trace options] [--json]: one trace run by one agent" },
 };
 
 static void
