@@ -1,0 +1,226 @@
+# pairlab.sh: a tracepair deployment inside a tplab lab: PKI, controller on the management network, one agent per office.
+#
+# Source it (POSIX sh), then:
+#   pairlab_up SCENARIO [AGENT_NODE...]   certificates into a temp dir, the
+#                       lab (tests/lab/scenarios/SCENARIO.scn or a path), the
+#                       controller on node "controller" (its mgmt address),
+#                       one agent per node (default: sf-office chicago-office)
+#                       probing at the node's primary IPv4 address; returns
+#                       once every agent is registered online (0) or not (1).
+#   pairlab_cli ARGS...  run `tracepair ARGS` as operator alice (tenant acme)
+#                        from the controller node
+#   pairlab_start_agent NODE / pairlab_stop_agent NODE [SIGNAL]
+#   pairlab_start_controller / pairlab_stop_controller [SIGNAL]
+#   pairlab_wait_agents N [SECONDS]   until N agents are online
+#   pairlab_logs         print every daemon log (call it when a test fails)
+#   pairlab_down         stop everything this file started, tear the lab down
+#
+# Set by pairlab_up: PAIRLAB_DIR (temp dir: pki/, *.conf, *.log, spools),
+# PAIRLAB_ID (lab id), PAIRLAB_CTL (controller HOST:PORT), PAIRLAB_AGENTS.
+# Every process is started by this file and stopped by its PID; nothing else
+# is touched.  Callers should `trap pairlab_down EXIT INT TERM`.
+
+PAIRLAB_TOP=${PAIRLAB_TOP:-$PWD}
+[ -f "$PAIRLAB_TOP/tests/integration/pairlab.sh" ] ||
+    PAIRLAB_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+TP_BIN=${TP_BIN:-$PAIRLAB_TOP/build/bin}
+TPLAB=${TPLAB:-$PAIRLAB_TOP/tests/lab/tplab}
+PKI_SH=${PKI_SH:-$PAIRLAB_TOP/certs/tp-pki.sh}
+PAIRLAB_PORT=${PAIRLAB_PORT:-7300}
+PAIRLAB_DIR=""
+PAIRLAB_ID=""
+PAIRLAB_CTL=""
+PAIRLAB_AGENTS=""
+
+pairlab_log() { echo "# pairlab: $*" >&2; }
+
+# pid file of a daemon: $PAIRLAB_DIR/NAME.pid
+pairlab_pid() { cat "$PAIRLAB_DIR/$1.pid" 2>/dev/null; }
+
+# Start "NAME NODE CMD ARGS..." in the background inside NODE; log to NAME.log.
+pairlab_spawn() {
+	_n=$1 _node=$2
+	shift 2
+	"$TPLAB" exec "$PAIRLAB_ID" "$_node" "$@" >>"$PAIRLAB_DIR/$_n.log" 2>&1 &
+	echo $! >"$PAIRLAB_DIR/$_n.pid"
+}
+
+# Stop daemon NAME (by its recorded PID) with SIGNAL (TERM), wait for it.
+pairlab_kill() {
+	_pid=$(pairlab_pid "$1")
+	[ -n "$_pid" ] || return 0
+	kill -"${2:-TERM}" "$_pid" 2>/dev/null
+	_i=0
+	while kill -0 "$_pid" 2>/dev/null && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -KILL "$_pid" 2>/dev/null
+	wait "$_pid" 2>/dev/null
+	rm -f "$PAIRLAB_DIR/$1.pid"
+}
+
+pairlab_pki() {
+	_p=$PAIRLAB_DIR/pki
+	sh "$PKI_SH" init "$_p" >/dev/null 2>&1 || return 1
+	sh "$PKI_SH" issue "$_p" controller ctl >/dev/null 2>&1 || return 1
+	sh "$PKI_SH" issue "$_p" operator alice --org acme >/dev/null 2>&1 || return 1
+	sh "$PKI_SH" issue "$_p" operator mallory --org other >/dev/null 2>&1 || return 1
+	for _a in $PAIRLAB_AGENTS; do
+		sh "$PKI_SH" issue "$_p" agent "$_a" --org acme >/dev/null 2>&1 ||
+		    return 1
+	done
+}
+
+pairlab_start_controller() {
+	pairlab_spawn controller controller "$TP_BIN/tracepair-controller" \
+	    --config "$PAIRLAB_DIR/controller.conf" -v
+}
+
+pairlab_stop_controller() { pairlab_kill controller "${1:-TERM}"; }
+
+pairlab_start_agent() {
+	pairlab_spawn "agent-$1" "$1" "$TP_BIN/tracepair-agent" \
+	    --config "$PAIRLAB_DIR/agent-$1.conf" -v
+}
+
+pairlab_stop_agent() { pairlab_kill "agent-$1" "${2:-TERM}"; }
+
+# Write the agent config of NODE (probe address: its primary IPv4).
+pairlab_agent_conf() {
+	_a4=$("$TPLAB" addr "$PAIRLAB_ID" "$1" 4) || return 1
+	_a6=$("$TPLAB" addr "$PAIRLAB_ID" "$1" 6 2>/dev/null) || _a6=""
+	mkdir -p "$PAIRLAB_DIR/spool-$1"
+	cat >"$PAIRLAB_DIR/agent-$1.conf" <<EOF
+# agent $1 of lab $PAIRLAB_ID
+controller $PAIRLAB_CTL
+ca $PAIRLAB_DIR/pki/ca.crt
+cert $PAIRLAB_DIR/pki/$1.crt
+key $PAIRLAB_DIR/pki/$1.key
+probe_addr4 $_a4
+${_a6:+probe_addr6 $_a6}
+spool $PAIRLAB_DIR/spool-$1
+dns no
+backoff_min_ms 200
+backoff_max_ms 2000
+connect_timeout_ms 5000
+EOF
+	if id nobody >/dev/null 2>&1; then
+		echo "user nobody" >>"$PAIRLAB_DIR/agent-$1.conf"
+		chown nobody "$PAIRLAB_DIR/spool-$1"
+	fi
+}
+
+pairlab_cli() {
+	"$TPLAB" exec "$PAIRLAB_ID" controller env \
+	    TRACEPAIR_CONTROLLER="$PAIRLAB_CTL" \
+	    TRACEPAIR_CA="$PAIRLAB_DIR/pki/ca.crt" \
+	    TRACEPAIR_CERT="$PAIRLAB_DIR/pki/${PAIRLAB_OPERATOR:-alice}.crt" \
+	    TRACEPAIR_KEY="$PAIRLAB_DIR/pki/${PAIRLAB_OPERATOR:-alice}.key" \
+	    TRACEPAIR_CONFIG=/dev/null \
+	    "$TP_BIN/tracepair" "$@"
+}
+
+# Number of agents `tracepair agents --json` reports online.
+pairlab_online() {
+	pairlab_cli agents --json 2>/dev/null |
+	    jq '[.[] | select(.online)] | length' 2>/dev/null || echo 0
+}
+
+pairlab_wait_agents() {
+	_want=$1 _secs=${2:-20} _i=0
+	while [ $_i -lt $((_secs * 5)) ]; do
+		[ "$(pairlab_online)" -ge "$_want" ] 2>/dev/null && return 0
+		sleep 0.2
+		_i=$((_i + 1))
+	done
+	pairlab_log "only $(pairlab_online) of $_want agents online after ${_secs}s"
+	return 1
+}
+
+pairlab_up() {
+	_scn=$1
+	shift
+	PAIRLAB_AGENTS=${*:-sf-office chicago-office}
+	[ -f "$_scn" ] || _scn=$PAIRLAB_TOP/tests/lab/scenarios/$_scn.scn
+	for _b in tracepair-controller tracepair-agent tracepair; do
+		[ -x "$TP_BIN/$_b" ] || { pairlab_log "$TP_BIN/$_b not built"; return 1; }
+	done
+	PAIRLAB_DIR=$(mktemp -d /tmp/pairlab.XXXXXX) || return 1
+	chmod 755 "$PAIRLAB_DIR"
+	pairlab_pki || { pairlab_log "PKI set-up failed"; return 1; }
+	PAIRLAB_ID=$("$TPLAB" up --owner $$ "$_scn") ||
+	    { pairlab_log "tplab up $_scn failed"; PAIRLAB_ID=""; return 1; }
+	_ctl=$("$TPLAB" addr "$PAIRLAB_ID" controller m) ||
+	    { pairlab_log "no controller node on a mgmt network"; return 1; }
+	PAIRLAB_CTL=$_ctl:$PAIRLAB_PORT
+	cat >"$PAIRLAB_DIR/controller.conf" <<EOF
+# controller of lab $PAIRLAB_ID
+listen $PAIRLAB_CTL
+ca $PAIRLAB_DIR/pki/ca.crt
+cert $PAIRLAB_DIR/pki/ctl.crt
+key $PAIRLAB_DIR/pki/ctl.key
+crl $PAIRLAB_DIR/pki/crl.pem
+database $PAIRLAB_DIR/controller.db
+EOF
+	pairlab_start_controller
+	_n=0
+	for _a in $PAIRLAB_AGENTS; do
+		pairlab_agent_conf "$_a" || { pairlab_log "no node $_a"; return 1; }
+		pairlab_start_agent "$_a"
+		_n=$((_n + 1))
+	done
+	pairlab_wait_agents $_n 30
+}
+
+# Write a small asymmetric two-office scenario to FILE (for tests that need
+# two agents and a real path, not the full SF <-> Chicago lab):
+#   sf-office -> r1 -> r2 -> chicago-office, back via r3 and r1; 2 ms a link.
+pairlab_write_scn() {
+	cat >"$1" <<'EOF'
+# pairlab small: two offices, an asymmetric path, a management network.
+host sf-office
+router r1
+router r2
+router r3
+host chicago-office
+link sf-office r1      198.18.60.1/30  198.18.60.2/30  2001:db8:60:1::1/64 2001:db8:60:1::2/64 delay 2
+link r1 r2             198.18.60.5/30  198.18.60.6/30  2001:db8:60:2::1/64 2001:db8:60:2::2/64 delay 2
+link r2 chicago-office 198.18.60.9/30  198.18.60.10/30 2001:db8:60:3::1/64 2001:db8:60:3::2/64 delay 2
+link r1 r3             198.18.60.13/30 198.18.60.14/30 2001:db8:60:4::1/64 2001:db8:60:4::2/64 delay 2
+link r3 chicago-office 198.18.60.17/30 198.18.60.18/30 2001:db8:60:5::1/64 2001:db8:60:5::2/64 delay 2
+path sf-office -> chicago-office via r1 r2
+path chicago-office -> sf-office via r3 r1
+mgmt 198.19.254.0/24 sf-office chicago-office controller
+EOF
+}
+
+pairlab_logs() {
+	[ -n "$PAIRLAB_DIR" ] || return 0
+	for _f in "$PAIRLAB_DIR"/*.log; do
+		[ -f "$_f" ] || continue
+		echo "# ---- $(basename "$_f")"
+		sed 's/^/#   /' "$_f" | tail -n "${PAIRLAB_LOG_LINES:-60}"
+	done
+}
+
+# check (lib.sh) that also remembers a failure: pairlab_down then prints
+# every daemon log as TAP comments.
+pcheck() {
+	if eval "$1"; then ok "$2"; else not_ok "$2" "failed: $1"; PAIRLAB_FAILED=1; fi
+}
+pfail() { PAIRLAB_FAILED=1; not_ok "$@"; }
+
+pairlab_down() {
+	[ -n "$PAIRLAB_DIR" ] || return 0
+	[ -n "${PAIRLAB_FAILED:-}" ] && pairlab_logs
+	for _f in "$PAIRLAB_DIR"/*.pid; do
+		[ -f "$_f" ] || continue
+		_n=$(basename "$_f" .pid)
+		pairlab_kill "$_n" TERM
+	done
+	[ -n "$PAIRLAB_ID" ] && "$TPLAB" down "$PAIRLAB_ID" >/dev/null 2>&1
+	[ -n "${PAIRLAB_KEEP:-}" ] || rm -rf "$PAIRLAB_DIR"
+	PAIRLAB_ID=""
+	PAIRLAB_DIR=""
+}
