@@ -1023,11 +1023,16 @@ find_suspects(struct an_state *st)
 			s->seen_fwd = 1;
 		else
 			s->seen_rev = 1;
-		bprintf(s->why, sizeof(s->why), "the %s trace stops after hop %d "
-		    "%s%s; %s", analysis_dir_name(d), S->last.ttl,
-		    analysis_hop_label(&S->last),
-		    at_gateway ? ", the router next to the destination" : "",
-		    S->advice);
+		if (S->last.ttl == 0)
+			bprintf(s->why, sizeof(s->why), "the %s trace gets no "
+			    "answer from any hop; %s", analysis_dir_name(d),
+			    S->advice);
+		else
+			bprintf(s->why, sizeof(s->why), "the %s trace stops after "
+			    "hop %d %s%s; %s", analysis_dir_name(d), S->last.ttl,
+			    analysis_hop_label(&S->last),
+			    at_gateway ? ", the router next to the destination" : "",
+			    S->advice);
 	}
 }
 
@@ -1083,9 +1088,11 @@ make_verdict(struct an_state *st)
 		break;
 	case ANALYSIS_SUSPECT_DESTINATION:
 	case ANALYSIS_SUSPECT_FILTER:
-		bprintf(a->verdict, sizeof(a->verdict), "The %s trace stops after "
-		    "%s: %s towards %s (confidence %.2f).%s",
-		    s->seen_fwd ? "forward" : "reverse", analysis_hop_label(&s->a),
+		bprintf(a->verdict, sizeof(a->verdict), "The %s trace stops %s%s: "
+		    "%s towards %s (confidence %.2f).%s",
+		    s->seen_fwd ? "forward" : "reverse",
+		    s->a.ttl ? "after " : "at its first hop",
+		    s->a.ttl ? analysis_hop_label(&s->a) : "",
 		    s->kind == ANALYSIS_SUSPECT_FILTER ? "probes are filtered or "
 		    "the path is down" : "the destination does not answer",
 		    analysis_hop_label(&s->b), s->confidence, few);

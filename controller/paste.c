@@ -323,7 +323,7 @@ tr_probes(struct pctx *c, int i)
 	struct resp	 r;
 	struct trace_probe *last = NULL;
 	char		 buf[PASTE_MAX_NAME + 1];
-	double		 v, mn = 0, av = 0, mx = 0;
+	double		 v, mn = 0, av = 0, mx = 0, t1, t2, t3;
 	int		 have_stats = 0, rcv, snt, k, n;
 	size_t		 tl;
 
@@ -362,8 +362,11 @@ tr_probes(struct pctx *c, int i)
 		} else if (s[tl - 1] == ')' || strcmp(s, "ms") == 0 ||
 		    strcmp(s, "pkts") == 0) {
 			/* "loss)" and similar tails of a summary */
-		} else if (sscanf(s, "%lf/%lf/%lf%n", &mn, &av, &mx, &n) == 3 &&
+		} else if (sscanf(s, "%lf/%lf/%lf%n", &t1, &t2, &t3, &n) == 3 &&
 		    (size_t)n == tl) {
+			mn = t1;
+			av = t2;
+			mx = t3;
 			have_stats = 1;
 		} else if (sscanf(s, "%d/%d%n", &rcv, &snt, &n) == 2 && (size_t)n == tl &&
 		    i + 1 < c->ntok && strcmp(c->tok[i + 1], "pkts") == 0) {

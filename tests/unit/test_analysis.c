@@ -1,0 +1,600 @@
+/* test_analysis.c: the asymmetry analysis and its reports, over hand-written trace pairs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "analysis.h"
+#include "paste.h"
+#include "report.h"
+#include "trace.h"
+
+/* One hop of a hand-written trace. */
+struct hopdef {
+	const char	*addr;		/* NULL: no address */
+	const char	*name;		/* NULL: no name */
+	int		 sent;		/* probes */
+	int		 recv;		/* replies (the first recv probes) */
+	double		 rtt;		/* RTT of every reply */
+	int		 reply_ttl;	/* 0: unknown */
+};
+
+#define END	{ NULL, NULL, 0, 0, 0, 0 }
+
+/* A trace from a table ending in END; reached when the last hop answers. */
+static struct trace *
+mk(const struct hopdef *d, const char *dst)
+{
+	struct trace	*t = trace_new();
+	struct trace_hop *h;
+	int		 i, j, last = 0;
+
+	assert_non_null(t);
+	snprintf(t->dst, sizeof(t->dst), "%s", dst);
+	t->af = 4;
+	t->method = TRACE_METHOD_UDP_PARIS;
+	for (i = 0; d[i].sent > 0; i++) {
+		h = trace_add_hop(t, i + 1, d[i].sent);
+		assert_non_null(h);
+		for (j = 0; j < d[i].recv; j++) {
+			h->probes[j].replied = 1;
+			h->probes[j].rtt_ms = d[i].rtt;
+			if (d[i].addr != NULL)
+				snprintf(h->probes[j].addr, TRACE_ADDR_LEN, "%s", d[i].addr);
+			if (d[i].name != NULL)
+				trace_probe_set_name(&h->probes[j], d[i].name);
+			h->probes[j].reply_ttl = d[i].reply_ttl ? d[i].reply_ttl : -1;
+		}
+		last = d[i].recv > 0;
+	}
+	t->reached = last && d[i - 1].addr != NULL && strcmp(d[i - 1].addr, dst) == 0;
+	return t;
+}
+
+static struct analysis *
+run(const struct trace *f, const struct trace *r, const struct analysis_opts *o)
+{
+	char		 err[256];
+	struct analysis	*a = analysis_run(f, r, o, err, sizeof(err));
+
+	assert_non_null(a);
+	return a;
+}
+
+/*
+ * The lab topology A - R1 - R2 - R3 - B on /30 links: 198.18.0.0/30
+ * (A .1, R1 .2), .4/30 (R1 .5, R2 .6), .8/30 (R2 .9, R3 .10), .12/30
+ * (R3 .13, B .14).  Routers answer from the interface facing the prober.
+ */
+static struct trace *
+fwd_sym(int s, int r3, int rb, double base)
+{
+	const struct hopdef d[] = {
+		{ "198.18.0.2", NULL, s, s, base + 1, 64 },
+		{ "198.18.0.6", NULL, s, s, base + 2, 63 },
+		{ "198.18.0.10", NULL, s, r3, base + 3, 62 },
+		{ "198.18.0.14", NULL, s, rb, base + 4, 61 },
+		END
+	};
+
+	return mk(d, "198.18.0.14");
+}
+
+static struct trace *
+rev_sym(int s, int r2, int r1, int ra)
+{
+	const struct hopdef d[] = {
+		{ "198.18.0.13", NULL, s, s, 1, 64 },
+		{ "198.18.0.9", NULL, s, r2, 2, 63 },
+		{ "198.18.0.5", NULL, s, r1, 3, 62 },
+		{ "198.18.0.1", NULL, s, ra, 4, 61 },
+		END
+	};
+
+	return mk(d, "198.18.0.1");
+}
+
+static void
+test_wilson(void **state)
+{
+	double	 lo, hi;
+
+	(void)state;
+	analysis_wilson(0, 3, &lo, &hi);
+	assert_true(lo == 0.0);
+	assert_true(hi > 0.55 && hi < 0.57);
+	analysis_wilson(4, 15, &lo, &hi);
+	assert_true(lo > 0.10 && lo < 0.12);
+	assert_true(hi > 0.51 && hi < 0.53);
+	analysis_wilson(0, 0, &lo, &hi);
+	assert_true(lo == 0.0 && hi == 1.0);
+}
+
+static void
+test_align_subnet_symmetric(void **state)
+{
+	struct trace	*f = fwd_sym(3, 3, 3, 0), *r = rev_sym(3, 3, 3, 3);
+	struct analysis	*a = run(f, r, NULL);
+	int		 i;
+
+	(void)state;
+	assert_int_equal(a->nshared, 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(a->shared[i].how, ANALYSIS_HOW_SUBNET);
+	assert_string_equal(a->shared[0].fwd.addr, "198.18.0.2");
+	assert_string_equal(a->shared[0].rev.addr, "198.18.0.5");
+	assert_int_equal(a->shared[2].rev.ttl, 1);
+	assert_int_equal(a->nfwd_only, 0);
+	assert_int_equal(a->nrev_only, 0);
+	assert_int_equal(a->ndivergence, 0);
+	assert_int_equal(a->nsuspects, 0);
+	assert_int_equal(a->nreplyttl, 0);
+	assert_non_null(strstr(a->verdict, "No fault"));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+static void
+test_align_address_alias_name(void **state)
+{
+	const struct hopdef fd[] = {
+		{ "198.18.5.1", NULL, 3, 3, 1, 0 },		/* same address back */
+		{ "198.18.6.1", NULL, 3, 3, 2, 0 },		/* alias of 198.18.7.9 */
+		{ "198.18.8.1", "core1.x.net", 3, 3, 3, 0 },	/* same name */
+		{ "198.18.9.9", NULL, 3, 3, 4, 0 },
+		END
+	};
+	const struct hopdef rd[] = {
+		{ "198.18.20.1", "core1.x.net", 3, 3, 1, 0 },
+		{ "198.18.7.9", NULL, 3, 3, 2, 0 },
+		{ "198.18.5.1", NULL, 3, 3, 3, 0 },
+		{ "198.18.1.1", NULL, 3, 3, 4, 0 },
+		END
+	};
+	struct analysis_alias al = { "198.18.6.1", "198.18.7.9" };
+	struct analysis_opts o;
+	struct trace	*f = mk(fd, "198.18.9.9"), *r = mk(rd, "198.18.1.1");
+	struct analysis	*a;
+
+	(void)state;
+	/* without the alias evidence the middle router stays unmatched */
+	a = run(f, r, NULL);
+	assert_int_equal(a->nshared, 2);
+	assert_int_equal(a->nfwd_only, 1);
+	assert_int_equal(a->nrev_only, 1);
+	assert_int_equal(a->ndivergence, 1);
+	analysis_free(a);
+	analysis_opts_init(&o);
+	o.aliases = &al;
+	o.naliases = 1;
+	a = run(f, r, &o);
+	assert_int_equal(a->nshared, 3);
+	assert_int_equal(a->shared[0].how, ANALYSIS_HOW_ADDR);
+	assert_int_equal(a->shared[1].how, ANALYSIS_HOW_ALIAS);
+	assert_int_equal(a->shared[2].how, ANALYSIS_HOW_NAME);
+	assert_int_equal(a->shared[2].rev.ttl, 1);
+	assert_int_equal(a->ndivergence, 0);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+static void
+test_divergence(void **state)
+{
+	/* forward A R1 R2 R3 B; reverse B R3 R4 R5 R1 A */
+	const struct hopdef fd[] = {
+		{ NULL, "r1", 3, 3, 1, 0 }, { NULL, "r2", 3, 3, 2, 0 },
+		{ NULL, "r3", 3, 3, 3, 0 }, { "198.18.9.9", "b", 3, 3, 4, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ NULL, "r3", 3, 3, 1, 0 }, { NULL, "r4", 3, 3, 2, 0 },
+		{ NULL, "r5", 3, 3, 2, 0 }, { NULL, "r1", 3, 3, 3, 0 },
+		{ "198.18.1.1", "a", 3, 3, 4, 0 }, END
+	};
+	struct trace	*f = mk(fd, "198.18.9.9"), *r = mk(rd, "198.18.1.1");
+	struct analysis	*a = run(f, r, NULL);
+	json_t		*o;
+
+	(void)state;
+	assert_int_equal(a->nshared, 2);
+	assert_int_equal(a->nfwd_only, 1);
+	assert_string_equal(a->fwd_only[0].name, "r2");
+	assert_int_equal(a->nrev_only, 2);
+	assert_string_equal(a->rev_only[0].name, "r4");
+	assert_string_equal(a->rev_only[1].name, "r5");
+	assert_int_equal(a->ndivergence, 1);
+	assert_string_equal(a->divergence[0].from.fwd.name, "r1");
+	assert_string_equal(a->divergence[0].to.fwd.name, "r3");
+	assert_int_equal(a->divergence[0].nfwd_only, 1);
+	assert_int_equal(a->divergence[0].nrev_only, 2);
+	assert_int_equal(a->nsuspects, 0);
+	assert_non_null(strstr(a->verdict, "asymmetric"));
+	o = analysis_to_jobj(a);
+	assert_int_equal(json_array_size(json_object_get(o, "forward_only")), 1);
+	assert_int_equal(json_array_size(json_object_get(o, "reverse_only")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    json_array_get(json_object_get(o, "divergence"), 0), "diverge_after"),
+	    "how")), "name");
+	json_decref(o);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* Loss on the R2 - R3 link in both directions: the suspect is that link. */
+static void
+test_loss_link_both_directions(void **state)
+{
+	struct trace	*f = fwd_sym(20, 16, 15, 0), *r = rev_sym(20, 17, 16, 16);
+	struct trace	*f3 = fwd_sym(3, 2, 2, 0), *r3 = rev_sym(3, 2, 2, 3);
+	struct analysis	*a = run(f, r, NULL), *a3;
+	const struct analysis_suspect *s;
+
+	(void)state;
+	assert_true(a->loss[0].persistent);
+	assert_int_equal(a->loss[0].onset.ttl, 3);
+	assert_string_equal(a->loss[0].before.addr, "198.18.0.6");
+	assert_true(a->loss[1].persistent);
+	assert_int_equal(a->loss[1].onset.ttl, 2);
+	assert_true(a->loss[0].ci_low > 0 && a->loss[0].ci_high < 50);
+	assert_true(a->nsuspects >= 1);
+	s = &a->suspects[0];
+	assert_int_equal(s->kind, ANALYSIS_SUSPECT_LINK);
+	assert_string_equal(s->a.addr, "198.18.0.6");	/* R2 */
+	assert_string_equal(s->b.addr, "198.18.0.10");	/* R3 */
+	assert_true(s->seen_fwd && s->seen_rev);
+	assert_true(s->confidence > 0.9);
+	/* the same picture from 3 probes per hop is less certain */
+	a3 = run(f3, r3, NULL);
+	assert_true(a3->nsuspects >= 1);
+	assert_int_equal(a3->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
+	assert_true(a3->suspects[0].confidence < s->confidence);
+	assert_true(a3->loss[0].confidence < a->loss[0].confidence);
+	assert_non_null(strstr(a3->verdict, "-q 20"));
+	analysis_free(a);
+	analysis_free(a3);
+	trace_free(f);
+	trace_free(r);
+	trace_free(f3);
+	trace_free(r3);
+}
+
+/* Loss in one direction only, on a link the other direction does not use. */
+static void
+test_loss_one_direction(void **state)
+{
+	const struct hopdef fd[] = {
+		{ NULL, "r1", 20, 20, 1, 0 }, { NULL, "r2", 20, 20, 2, 0 },
+		{ NULL, "r9", 20, 14, 3, 0 }, { NULL, "r3", 20, 15, 4, 0 },
+		{ "198.18.9.9", "b", 20, 14, 5, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ NULL, "r3", 20, 20, 1, 0 }, { NULL, "r4", 20, 20, 2, 0 },
+		{ NULL, "r1", 20, 20, 3, 0 }, { "198.18.1.1", "a", 20, 20, 4, 0 },
+		END
+	};
+	struct trace	*f = mk(fd, "198.18.9.9"), *r = mk(rd, "198.18.1.1");
+	struct analysis	*a = run(f, r, NULL);
+
+	(void)state;
+	assert_true(a->loss[0].persistent);
+	assert_false(a->loss[1].persistent);
+	assert_int_equal(a->nsuspects, 1);
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
+	assert_string_equal(a->suspects[0].a.name, "r2");
+	assert_string_equal(a->suspects[0].b.name, "r9");
+	assert_true(a->suspects[0].seen_fwd && !a->suspects[0].seen_rev);
+	assert_non_null(strstr(a->verdict, "forward direction only"));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* Loss at one router that does not carry on: rate limiting, not a fault. */
+static void
+test_ratelimit_artifact(void **state)
+{
+	struct trace	*f = fwd_sym(20, 20, 20, 0), *r = rev_sym(20, 20, 20, 20);
+	struct analysis	*a;
+	int		 i, found = 0;
+
+	(void)state;
+	for (i = 0; i < 10; i++)	/* R2 answers half the probes */
+		f->hops[1].probes[i].replied = 0;
+	a = run(f, r, NULL);
+	assert_false(a->loss[0].persistent);
+	assert_int_equal(a->nsuspects, 0);
+	for (i = 0; i < a->nartifacts; i++)
+		if (a->artifacts[i].kind == ANALYSIS_ART_RATELIMIT &&
+		    a->artifacts[i].hop.ttl == 2 && a->artifacts[i].dir == ANALYSIS_FORWARD)
+			found = 1;
+	assert_true(found);
+	assert_non_null(strstr(a->verdict, "rate limiting"));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* Only the destination drops replies (seed 003's first caveat). */
+static void
+test_destination_ratelimit(void **state)
+{
+	struct trace	*f = fwd_sym(20, 20, 13, 0), *r = rev_sym(20, 20, 20, 20);
+	struct analysis	*a = run(f, r, NULL);
+
+	(void)state;
+	assert_false(a->loss[0].persistent);
+	assert_int_equal(a->nsuspects, 0);
+	assert_int_equal(a->nartifacts, 1);
+	assert_int_equal(a->artifacts[0].kind, ANALYSIS_ART_DEST_RATELIMIT);
+	assert_int_equal(a->artifacts[0].hop.ttl, 4);
+	assert_true(a->artifacts[0].value > 30 && a->artifacts[0].value < 40);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* A hop that answers nothing while later hops do is a silent router. */
+static void
+test_silent_router(void **state)
+{
+	struct trace	*f = fwd_sym(3, 3, 3, 0), *r = rev_sym(3, 3, 3, 3);
+	struct analysis	*a;
+	int		 i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		f->hops[1].probes[i].replied = 0;
+		f->hops[1].probes[i].addr[0] = '\0';
+	}
+	a = run(f, r, NULL);
+	assert_int_equal(a->nsuspects, 0);
+	assert_false(a->loss[0].persistent);
+	assert_int_equal(a->nartifacts, 1);
+	assert_int_equal(a->artifacts[0].kind, ANALYSIS_ART_SILENT);
+	assert_int_equal(a->artifacts[0].hop.ttl, 2);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* A persistent RTT step versus an isolated spike. */
+static void
+test_latency(void **state)
+{
+	const struct hopdef step[] = {
+		{ NULL, "r1", 5, 5, 1, 0 }, { NULL, "r2", 5, 5, 2, 0 },
+		{ NULL, "r3", 5, 5, 40, 0 }, { NULL, "r4", 5, 5, 41, 0 },
+		{ "198.18.9.9", "b", 5, 5, 42, 0 }, END
+	};
+	const struct hopdef spike[] = {
+		{ NULL, "r3", 5, 5, 1, 0 }, { NULL, "r2", 5, 5, 80, 0 },
+		{ NULL, "r1", 5, 5, 3, 0 }, { "198.18.1.1", "a", 5, 5, 4, 0 }, END
+	};
+	struct trace	*f = mk(step, "198.18.9.9"), *r = mk(spike, "198.18.1.1");
+	struct analysis	*a = run(f, r, NULL);
+
+	(void)state;
+	assert_true(a->step[0].found);
+	assert_int_equal(a->step[0].at.ttl, 3);
+	assert_true(a->step[0].before_ms < 3 && a->step[0].after_ms >= 40);
+	assert_false(a->step[1].found);
+	assert_int_equal(a->nartifacts, 1);
+	assert_int_equal(a->artifacts[0].kind, ANALYSIS_ART_RTT_SPIKE);
+	assert_int_equal(a->artifacts[0].dir, ANALYSIS_REVERSE);
+	assert_int_equal(a->artifacts[0].hop.ttl, 2);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* A reply that crossed more hops than its probe: another way back. */
+static void
+test_reply_ttl(void **state)
+{
+	struct trace	*f = fwd_sym(3, 3, 3, 0), *r = rev_sym(3, 3, 3, 3);
+	struct analysis	*a;
+	int		 i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		f->hops[2].probes[i].reply_ttl = 59;	/* 64 - 59 + 1 = 6 hops */
+	a = run(f, r, NULL);
+	assert_int_equal(a->nreplyttl, 1);
+	assert_int_equal(a->replyttl[0].dir, ANALYSIS_FORWARD);
+	assert_int_equal(a->replyttl[0].hop.ttl, 3);
+	assert_int_equal(a->replyttl[0].return_hops, 6);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* The forward trace stops before B while the reverse gets through. */
+static void
+test_filtered(void **state)
+{
+	const struct hopdef fd[] = {
+		{ NULL, "r1", 3, 3, 1, 0 }, { NULL, "r2", 3, 3, 2, 0 },
+		{ NULL, "r3", 3, 3, 3, 0 }, { NULL, NULL, 3, 0, 0, 0 },
+		{ NULL, NULL, 3, 0, 0, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ NULL, "r3", 3, 3, 1, 0 }, { NULL, "r2", 3, 3, 2, 0 },
+		{ NULL, "r1", 3, 3, 3, 0 }, { "198.18.1.1", "a", 3, 3, 4, 0 }, END
+	};
+	struct trace	*f = mk(fd, "198.18.9.9"), *r = mk(rd, "198.18.1.1");
+	struct analysis	*a = run(f, r, NULL);
+
+	(void)state;
+	assert_true(a->stop[0].stopped);
+	assert_false(a->stop[1].stopped);
+	assert_true(a->stop[0].other_reached);
+	assert_int_equal(a->stop[0].last.ttl, 3);
+	assert_non_null(strstr(a->stop[0].advice, "443"));
+	assert_int_equal(a->nsuspects, 1);
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_FILTER);
+	assert_string_equal(a->suspects[0].a.name, "r3");
+	assert_string_equal(a->suspects[0].b.addr, "198.18.9.9");
+	assert_non_null(strstr(a->verdict, "stops after r3"));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*fp = fopen(path, "r");
+	char	*buf = malloc(1 << 16);
+
+	assert_non_null(fp);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 1 << 16, fp);
+	fclose(fp);
+	return buf;
+}
+
+static struct trace *
+load(const char *path)
+{
+	char	 err[256], *buf;
+	size_t	 len;
+	struct trace *t;
+
+	buf = slurp(path, &len);
+	t = paste_parse(buf, len, PASTE_AUTO, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s:%s", path, err);
+	free(buf);
+	return t;
+}
+
+/* Seed 003 as pasted: the suspect is core2.SanFrancisco - core1.Denver. */
+static void
+test_seed003(void **state)
+{
+	struct trace	*f = load("tests/analysis/seed003-forward.txt");
+	struct trace	*r = load("tests/analysis/seed003-reverse.txt");
+	struct analysis	*a = run(f, r, NULL);
+	const struct analysis_suspect *s;
+	char		*text = NULL, *js;
+	size_t		 tlen = 0;
+	FILE		*fp;
+	json_t		*o, *x;
+	int		 i, found = 0;
+
+	(void)state;
+	assert_int_equal(a->loss[0].onset.ttl, 7);
+	assert_string_equal(a->loss[0].onset.name, "core1.Denver.other-isp.net");
+	assert_int_equal(a->loss[1].onset.ttl, 5);
+	assert_string_equal(a->loss[1].onset.name, "core2.SanFrancisco.other-isp.net");
+	assert_true(a->nsuspects >= 1);
+	s = &a->suspects[0];
+	assert_int_equal(s->kind, ANALYSIS_SUSPECT_LINK);
+	assert_string_equal(s->a.name, "core2.SanFrancisco.other-isp.net");
+	assert_string_equal(s->b.name, "core1.Denver.other-isp.net");
+	assert_true(s->seen_fwd && s->seen_rev);
+	assert_true(s->confidence > 0.5 && s->confidence < 0.95);
+	for (i = 0; i < a->nshared; i++)
+		if (strcmp(a->shared[i].fwd.name, "core1.Denver.other-isp.net") == 0 &&
+		    a->shared[i].rev.ttl == 4 && a->shared[i].how == ANALYSIS_HOW_NAME)
+			found = 1;
+	assert_true(found);
+	assert_int_equal(a->nrev_only, 2);
+	assert_string_equal(a->rev_only[0].name, "pb-nap.geo.net");
+	assert_int_equal(a->nfwd_only, 4);
+
+	/* text: verdict first, onset marked */
+	fp = open_memstream(&text, &tlen);
+	assert_int_equal(report_text(fp, f, r, a, NULL), 0);
+	fclose(fp);
+	assert_true(strncmp(text, "Verdict: Loss starts on the link "
+	    "core2.SanFrancisco.other-isp.net - core1.Denver.other-isp.net", 93) == 0);
+	assert_non_null(strstr(text, "core1.Denver.other-isp.net              33% !"));
+	free(text);
+
+	/* JSON: the documented keys */
+	js = report_json(f, r, a, 0);
+	assert_non_null(js);
+	o = json_loads(js, 0, NULL);
+	assert_non_null(o);
+	assert_true(json_is_object(json_object_get(o, "forward")));
+	assert_true(json_is_object(json_object_get(o, "reverse")));
+	x = json_object_get(o, "analysis");
+	assert_true(json_is_string(json_object_get(x, "verdict")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(x, "shared"), 0), "how")), "name");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+	    json_object_get(x, "loss"), "forward"), "onset_ttl")), 7);
+	assert_true(json_is_true(json_object_get(json_object_get(json_object_get(x,
+	    "loss"), "reverse"), "persistent")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(x, "suspects"), 0), "kind")), "link");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+	    json_array_get(json_object_get(x, "suspects"), 0), "between"), 1)),
+	    "core1.Denver.other-isp.net");
+	assert_true(json_is_array(json_object_get(x, "artifacts")));
+	assert_true(json_is_array(json_object_get(x, "divergence")));
+	json_decref(o);
+	free(js);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* Empty traces and a trace against itself do not break the analysis. */
+static void
+test_edges(void **state)
+{
+	struct trace	*e1 = trace_new(), *e2 = trace_new();
+	struct trace	*f = fwd_sym(3, 3, 3, 0);
+	struct analysis	*a;
+	char		 err[64];
+
+	(void)state;
+	a = run(e1, e2, NULL);
+	assert_int_equal(a->nshared, 0);
+	assert_true(a->stop[0].stopped && a->stop[1].stopped);
+	assert_int_equal(a->nsuspects, 2);
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_FILTER);
+	assert_non_null(strstr(a->verdict, "at its first hop"));
+	analysis_free(a);
+	a = run(f, f, NULL);
+	assert_int_equal(a->nsuspects, 0);
+	analysis_free(a);
+	assert_null(analysis_run(NULL, f, NULL, err, sizeof(err)));
+	trace_free(e1);
+	trace_free(e2);
+	trace_free(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wilson),
+		cmocka_unit_test(test_align_subnet_symmetric),
+		cmocka_unit_test(test_align_address_alias_name),
+		cmocka_unit_test(test_divergence),
+		cmocka_unit_test(test_loss_link_both_directions),
+		cmocka_unit_test(test_loss_one_direction),
+		cmocka_unit_test(test_ratelimit_artifact),
+		cmocka_unit_test(test_destination_ratelimit),
+		cmocka_unit_test(test_silent_router),
+		cmocka_unit_test(test_latency),
+		cmocka_unit_test(test_reply_ttl),
+		cmocka_unit_test(test_filtered),
+		cmocka_unit_test(test_seed003),
+		cmocka_unit_test(test_edges),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,321 @@
+/* test_paste.c: the pasted-traceroute parsers on the fixtures in tests/analysis/ and on bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "paste.h"
+#include "trace.h"
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*fp = fopen(path, "r");
+	char	*buf = malloc(1 << 16);
+
+	if (fp == NULL)
+		fail_msg("%s: cannot open (run from the top of the tree)", path);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 1 << 16, fp);
+	fclose(fp);
+	return buf;
+}
+
+static struct trace *
+load(const char *name, enum paste_format want)
+{
+	char		 path[256], err[256], *buf;
+	size_t		 len;
+	struct trace	*t;
+
+	snprintf(path, sizeof(path), "tests/analysis/%s", name);
+	buf = slurp(path, &len);
+	assert_int_equal(paste_detect(buf, len), want);
+	t = paste_parse(buf, len, PASTE_AUTO, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s:%s", path, err);
+	free(buf);
+	return t;
+}
+
+static void
+hop_counts(const struct trace *t, int ttl, int sent, int recv)
+{
+	struct trace_hop_stats s;
+	const struct trace_hop *h = trace_hop_by_ttl(t, ttl);
+
+	assert_non_null(h);
+	trace_hop_stats(h, &s);
+	assert_int_equal(s.sent, sent);
+	assert_int_equal(s.received, recv);
+}
+
+static const char *
+main_name(const struct trace *t, int ttl)
+{
+	const struct trace_probe *p = trace_hop_main_probe(trace_hop_by_ttl(t, ttl));
+
+	return p != NULL && p->name != NULL ? p->name : "";
+}
+
+static const char *
+main_addr(const struct trace *t, int ttl)
+{
+	const struct trace_probe *p = trace_hop_main_probe(trace_hop_by_ttl(t, ttl));
+
+	return p != NULL ? p->addr : "";
+}
+
+/* Seed 003 as printed: addresses stripped "(  3.52 ms", invalid "(342.5.133.1)". */
+static void
+test_seed003(void **state)
+{
+	struct trace	*f = load("seed003-forward.txt", PASTE_TRACEROUTE);
+	struct trace	*r = load("seed003-reverse.txt", PASTE_TRACEROUTE);
+
+	(void)state;
+	assert_int_equal(f->nhops, 11);
+	assert_string_equal(f->dst_name, "chicago4.mycompany.com");
+	assert_string_equal(f->dst, "");	/* 342.5.133.4 is no address */
+	assert_int_equal(f->max_ttl, 30);
+	assert_int_equal(f->packet_size, 38);
+	assert_true(f->reached);
+	assert_string_equal(main_name(f, 1), "router.SanFrancisco.mycompany.com");
+	assert_string_equal(main_addr(f, 10), "");
+	assert_string_equal(main_name(f, 10), "router.Chicago.other-isp.net");
+	hop_counts(f, 7, 3, 2);
+	hop_counts(f, 10, 3, 1);
+	hop_counts(f, 11, 3, 2);
+	assert_true(trace_hop_by_ttl(f, 2)->probes[0].rtt_ms == 71.5);
+	assert_int_equal(r->nhops, 9);
+	assert_true(r->reached);
+	hop_counts(r, 5, 3, 2);
+	hop_counts(r, 9, 3, 3);
+	assert_string_equal(main_name(r, 6), "pb-nap.geo.net");
+	trace_free(f);
+	trace_free(r);
+}
+
+/* Wassenaar's 20-probe summary lines and "( [AS701 - ...]" without a name. */
+static void
+test_wassenaar(void **state)
+{
+	struct trace	*t = load("seed003-wassenaar.txt", PASTE_TRACEROUTE);
+	struct trace_hop_stats s;
+
+	(void)state;
+	assert_int_equal(t->nhops, 13);
+	hop_counts(t, 4, 20, 20);
+	trace_hop_stats(trace_hop_by_ttl(t, 6), &s);
+	assert_true(s.min_ms == 7.49 && s.max_ms == 68.8);
+	assert_true(t->reached);
+	trace_free(t);
+}
+
+static void
+test_linux(void **state)
+{
+	struct trace	*t = load("linux-v4.txt", PASTE_TRACEROUTE);
+	struct trace_hop *h;
+
+	(void)state;
+	assert_string_equal(t->dst, "198.18.9.2");
+	assert_int_equal(t->af, 4);
+	assert_true(t->reached);
+	assert_string_equal(t->stop_reason, "completed");
+	h = trace_hop_by_ttl(t, 2);	/* two responders (ECMP) */
+	assert_string_equal(h->probes[0].addr, "198.18.2.2");
+	assert_string_equal(h->probes[1].addr, "198.18.2.6");
+	assert_string_equal(h->probes[1].name, "r2b.lab");
+	hop_counts(t, 3, 3, 0);
+	h = trace_hop_by_ttl(t, 4);	/* -n style, !H, a star */
+	assert_string_equal(h->probes[0].addr, "198.18.4.2");
+	assert_null(h->probes[0].name);
+	assert_string_equal(h->probes[0].annot, "!H");
+	assert_false(h->probes[2].replied);
+	assert_int_equal(trace_hop_by_ttl(t, 5)->probes[0].asn, 64500);
+	trace_free(t);
+}
+
+static void
+test_bsd_and_v6(void **state)
+{
+	struct trace	*t = load("bsd-continuation.txt", PASTE_TRACEROUTE);
+
+	(void)state;
+	hop_counts(t, 2, 3, 3);
+	assert_string_equal(trace_hop_by_ttl(t, 2)->probes[2].name, "core-b");
+	assert_int_equal(t->max_ttl, 64);
+	trace_free(t);
+	t = load("linux-v6.txt", PASTE_TRACEROUTE);
+	assert_int_equal(t->af, 6);
+	assert_string_equal(t->dst, "2001:db8:9::2");
+	hop_counts(t, 2, 3, 2);
+	assert_true(t->reached);
+	trace_free(t);
+}
+
+static void
+test_tracert(void **state)
+{
+	struct trace	*t = load("tracert.txt", PASTE_TRACERT);
+
+	(void)state;
+	assert_string_equal(t->source, "tracert");
+	assert_string_equal(t->dst, "198.18.9.2");
+	assert_string_equal(t->dst_name, "b.example");
+	assert_int_equal(t->nhops, 4);
+	assert_true(trace_hop_by_ttl(t, 1)->probes[0].rtt_ms == 0.5);	/* <1 ms */
+	hop_counts(t, 2, 3, 2);
+	assert_string_equal(main_name(t, 2), "core.example");
+	assert_string_equal(main_addr(t, 2), "198.18.2.2");
+	hop_counts(t, 3, 3, 0);
+	assert_true(t->reached);
+	trace_free(t);
+	t = load("tracert-unreach.txt", PASTE_TRACERT);
+	assert_false(t->reached);
+	assert_string_equal(trace_hop_by_ttl(t, 2)->probes[0].annot, "!N");
+	assert_string_equal(trace_hop_by_ttl(t, 2)->probes[0].addr, "198.18.1.1");
+	trace_free(t);
+}
+
+static void
+test_mtr(void **state)
+{
+	struct trace	*t = load("mtr-report.txt", PASTE_MTR_REPORT);
+	struct trace_hop_stats s;
+
+	(void)state;
+	assert_string_equal(t->source, "mtr");
+	hop_counts(t, 1, 20, 20);
+	hop_counts(t, 2, 20, 0);
+	hop_counts(t, 3, 20, 18);
+	trace_hop_stats(trace_hop_by_ttl(t, 3), &s);
+	assert_true(s.min_ms == 5.0 && s.max_ms == 6.2);
+	assert_string_equal(main_name(t, 3), "core.example");
+	trace_free(t);
+	t = load("mtr.json", PASTE_MTR_JSON);
+	assert_string_equal(t->dst, "198.18.9.2");
+	hop_counts(t, 2, 10, 0);	/* "count": "2" as a string */
+	hop_counts(t, 3, 10, 8);
+	assert_string_equal(main_addr(t, 3), "198.18.9.2");
+	assert_string_equal(main_name(t, 3), "b.example");
+	assert_true(t->reached);
+	trace_free(t);
+}
+
+/* tracepair's own JSON goes through trace_from_json unchanged. */
+static void
+test_tracepair_json(void **state)
+{
+	struct trace	*t = load("linux-v4.txt", PASTE_TRACEROUTE), *u;
+	char		*js, err[256];
+
+	(void)state;
+	js = trace_to_json(t, 1);
+	assert_int_equal(paste_detect(js, strlen(js)), PASTE_TRACEPAIR);
+	u = paste_parse(js, strlen(js), PASTE_AUTO, err, sizeof(err));
+	assert_non_null(u);
+	assert_int_equal(u->nhops, t->nhops);
+	assert_string_equal(trace_hop_by_ttl(u, 4)->probes[0].annot, "!H");
+	free(js);
+	trace_free(t);
+	trace_free(u);
+}
+
+/* Each bad input: the error names the line. */
+static void
+test_errors(void **state)
+{
+	static const struct {
+		const char	*text;
+		enum paste_format fmt;
+		const char	*want;		/* prefix of the error */
+	} bad[] = {
+		{ "traceroute to x (198.18.9.2), 30 hops max\n 1  gw  1.0 ms\n"
+		  "this is not a traceroute line\n", PASTE_AUTO, "3: cannot parse" },
+		{ "", PASTE_AUTO, "1: cannot parse: no hop lines" },
+		{ "\n\n", PASTE_TRACEROUTE, "2: cannot parse: no hop lines" },
+		{ " 1  gw  1.0 ms !TOOLONGANNOT\n", PASTE_AUTO, "1: cannot parse annotation" },
+		{ " 2  gw  1.0 ms\n 1  gw  1.0 ms\n", PASTE_AUTO, "2: cannot parse: hop 1 after hop 2" },
+		{ " 1  gw  5/3 pkts\n", PASTE_AUTO, "1: cannot parse probe count" },
+		{ "Tracing route to x [198.18.9.2]\n  1  junk (x)\n", PASTE_AUTO,
+		  "2: cannot parse tracert" },
+		{ "HOST: a Loss% Snt\n  1.|-- gw  abc  10\n", PASTE_AUTO,
+		  "2: cannot parse mtr value" },
+		{ "  1.|-- gw  0.0%  10\n", PASTE_MTR_REPORT, "1: cannot parse mtr hop before" },
+		{ "{\"report\": {\"hubs\": [{\"count\": 1}]}}", PASTE_AUTO,
+		  "1: cannot parse mtr JSON: hub 1" },
+		{ "{\n\"version\": 1,\n", PASTE_AUTO, "3: cannot parse tracepair JSON" },
+		{ " 1  gw (198.18.1.1)\0 1.0 ms\n", PASTE_AUTO, "1: cannot parse: NUL" },
+	};
+	char		 err[256];
+	size_t		 i, len;
+	struct trace	*t;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = strlen(bad[i].text);
+		if (i == sizeof(bad) / sizeof(bad[0]) - 1)
+			len = 28;	/* includes the NUL byte */
+		err[0] = '\0';
+		t = paste_parse(bad[i].text, len, bad[i].fmt, err, sizeof(err));
+		if (t != NULL || strncmp(err, bad[i].want, strlen(bad[i].want)) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s...\"", i, err,
+			    bad[i].want);
+	}
+}
+
+static void
+test_long_line(void **state)
+{
+	char	*buf, err[256];
+	size_t	 n = PASTE_MAX_LINE + 10;
+
+	(void)state;
+	buf = malloc(n + 20);
+	assert_non_null(buf);
+	memcpy(buf, " 1  gw  1.0 ms\n 2  ", 19);
+	memset(buf + 19, 'a', n);
+	assert_null(paste_parse(buf, n + 19, PASTE_TRACEROUTE, err, sizeof(err)));
+	assert_non_null(strstr(err, "2: cannot parse: line longer"));
+	free(buf);
+}
+
+static void
+test_format_names(void **state)
+{
+	enum paste_format f;
+
+	(void)state;
+	assert_int_equal(paste_format_parse("tracert", &f), 0);
+	assert_int_equal(f, PASTE_TRACERT);
+	assert_int_equal(paste_format_parse("mtr-json", &f), 0);
+	assert_int_equal(f, PASTE_MTR_JSON);
+	assert_int_equal(paste_format_parse("nope", &f), -1);
+	assert_string_equal(paste_format_name(PASTE_MTR_REPORT), "mtr-report");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed003),
+		cmocka_unit_test(test_wassenaar),
+		cmocka_unit_test(test_linux),
+		cmocka_unit_test(test_bsd_and_v6),
+		cmocka_unit_test(test_tracert),
+		cmocka_unit_test(test_mtr),
+		cmocka_unit_test(test_tracepair_json),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_format_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
