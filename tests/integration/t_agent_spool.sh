@@ -1,0 +1,67 @@
+#!/bin/sh
+# t_agent_spool.sh: the controller stops while both agents finish their jobs;
+# the results wait in each agent's spool (fsync'd files), survive an agent
+# restart, and after the controller restarts every result arrives exactly
+# once and the spools empty (ResultAck).
+. tests/lab/lib.sh
+. tests/integration/pairlab.sh
+require_root
+plan 8
+
+W=$(mktemp -d /tmp/t_agent_spool.XXXXXX)
+trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
+pairlab_write_scn "$W/small.scn"
+if ! pairlab_up "$W/small.scn"; then
+	pfail "pairlab up with both agents registered"
+	exit 1
+fi
+ok "controller and both agents up"
+
+nspool() { ls "$PAIRLAB_DIR/spool-$1" 2>/dev/null | grep -c '\.tps$'; }
+# wait_for SECONDS CMD: poll CMD every 0.2 s
+wait_for() {
+	_n=$(($1 * 5))
+	shift
+	while [ $_n -gt 0 ]; do
+		eval "$1" && return 0
+		sleep 0.2
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+pairlab_cli pair sf-office chicago-office -n -q 10 -z 0.1 -m 6 --timeout 30 \
+    >"$W/pair.out" 2>"$W/pair.err" &
+cli=$!
+started() { grep -q 'job .* in [0-9.]* ms' "$PAIRLAB_DIR/agent-$1.log"; }
+wait_for 10 'started sf-office && started chicago-office'
+pairlab_stop_controller TERM
+wait $cli
+diag "CLI with the controller gone: exit $? ($(head -1 "$W/pair.err"))"
+
+pcheck "wait_for 30 '[ \$(nspool sf-office) -eq 1 ] && [ \$(nspool chicago-office) -eq 1 ]'" \
+    "each agent spooled its result while the controller was down"
+
+# the spool survives an agent crash
+pairlab_stop_agent sf-office KILL
+pairlab_start_agent sf-office
+sleep 1
+pcheck "[ \$(nspool sf-office) -eq 1 ] && grep -q '1 result(s) in the spool' $PAIRLAB_DIR/agent-sf-office.log" \
+    "sf-office restarted with its spooled result"
+
+pairlab_start_controller
+pcheck "pairlab_wait_agents 2 30" "both agents reconnect to the restarted controller"
+pcheck "wait_for 20 '[ \$(nspool sf-office) -eq 0 ] && [ \$(nspool chicago-office) -eq 0 ]'" \
+    "both spools are empty once the controller acknowledged"
+pcheck "grep -q 'resent 1 spooled result' $PAIRLAB_DIR/agent-sf-office.log &&
+    grep -q 'resent 1 spooled result' $PAIRLAB_DIR/agent-chicago-office.log" \
+    "each agent resent its spooled result after reconnecting"
+
+DB=$PAIRLAB_DIR/controller.db
+jobs=$(sqlite3 "$DB" "select count(*) from jobs" 2>/dev/null)
+traces=$(sqlite3 "$DB" "select count(*) from traces where json is not null and json != ''" 2>/dev/null)
+rows=$(sqlite3 "$DB" "select count(*) from traces" 2>/dev/null)
+pcheck "[ '$jobs' = 2 ] && [ '$traces' = 2 ]" \
+    "both jobs' traces are stored (jobs $jobs, traces $traces)"
+pcheck "[ '$rows' = 2 ] && [ \$(sqlite3 $DB 'select count(distinct job_id) from traces') = 2 ]" \
+    "each result stored exactly once ($rows rows)"
