@@ -407,6 +407,9 @@ probe_pkt_parse4(const uint8_t *pkt, size_t len, struct probe_reply *r)
 	len -= ihl;
 	if (len < ICMP_HDR)
 		return -1;
+	/* Raw sockets see ICMP before the kernel checks it: we check. */
+	if (probe_pkt_fold(probe_pkt_sum(icmp, len, 0)) != 0)
+		return -1;
 	r->icmp_type = icmp[0];
 	r->icmp_code = icmp[1];
 	switch (icmp[0]) {

@@ -13,10 +13,30 @@ trace_text_opts_init(struct trace_text_opts *o)
 }
 
 static void
+print_mpls(FILE *fp, const struct trace_probe *p)
+{
+	int	 i;
+
+	fprintf(fp, " <MPLS:");
+	for (i = 0; i < p->nmpls; i++)
+		fprintf(fp, "%sL=%u,E=%u,S=%u,T=%u", i ? "/" : "",
+		    p->mpls[i].label, p->mpls[i].exp, p->mpls[i].s,
+		    p->mpls[i].ttl);
+	fprintf(fp, ">");
+}
+
+/* 1 when two probes carry the same label stack. */
+static int
+same_mpls(const struct trace_probe *a, const struct trace_probe *b)
+{
+	return a->nmpls == b->nmpls &&
+	    memcmp(a->mpls, b->mpls, sizeof(a->mpls[0]) * (size_t)a->nmpls) == 0;
+}
+
+static void
 print_responder(FILE *fp, const struct trace_probe *p,
     const struct trace_text_opts *o)
 {
-	int	 i;
 
 	if (p->addr[0] == '\0')
 		fprintf(fp, " ?");
@@ -26,22 +46,15 @@ print_responder(FILE *fp, const struct trace_probe *p,
 		fprintf(fp, " %s (%s)", p->name ? p->name : p->addr, p->addr);
 	if (o->show_asn && p->asn != 0)
 		fprintf(fp, " [AS%u]", p->asn);
-	if (o->show_mpls && p->nmpls > 0) {
-		fprintf(fp, " <MPLS:");
-		for (i = 0; i < p->nmpls; i++)
-			fprintf(fp, "%sL=%u,E=%u,S=%u,T=%u", i ? "/" : "",
-			    p->mpls[i].label, p->mpls[i].exp, p->mpls[i].s,
-			    p->mpls[i].ttl);
-		fprintf(fp, ">");
-	}
+	if (o->show_mpls && p->nmpls > 0)
+		print_mpls(fp, p);
 }
 
 int
 trace_text_print(FILE *fp, const struct trace *t, const struct trace_text_opts *o)
 {
 	const struct trace_hop *h;
-	const struct trace_probe *p;
-	const char	*last;
+	const struct trace_probe *p, *last;
 	int	 i, j, unans;
 
 	if (o->header) {
@@ -65,10 +78,11 @@ trace_text_print(FILE *fp, const struct trace *t, const struct trace_text_opts *
 				unans++;
 				continue;
 			}
-			if (last == NULL || strcmp(last, p->addr) != 0) {
+			if (last == NULL || strcmp(last->addr, p->addr) != 0)
 				print_responder(fp, p, o);
-				last = p->addr;
-			}
+			else if (o->show_mpls && p->nmpls > 0 && !same_mpls(last, p))
+				print_mpls(fp, p);
+			last = p;
 			fprintf(fp, "  %.3f ms", p->rtt_ms);
 			if (p->annot[0] != '\0')
 				fprintf(fp, " %s", p->annot);

@@ -1,0 +1,221 @@
+/* test_probe_engine.c: the engine on loopback: every method, concurrent runs, the rate cap, start errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <event2/event.h>
+
+#include "probe.h"
+
+/* One run's outcome. */
+struct result {
+	struct trace	*t;
+	char		 err[160];
+	int		 done;
+};
+
+static struct event_base *base;
+static struct probe_engine *eng;
+static int	 pending;
+
+static void
+done(struct trace *t, const char *err, void *arg)
+{
+	struct result	*r = arg;
+
+	r->t = t;
+	if (err)
+		snprintf(r->err, sizeof(r->err), "%s", err);
+	r->done = 1;
+	if (--pending == 0)
+		event_base_loopbreak(base);
+}
+
+static int
+setup(void **state)
+{
+	char	 err[160];
+
+	(void)state;
+	if (geteuid() != 0)
+		return 0;
+	base = event_base_new();
+	eng = probe_engine_new(base, NULL, err, sizeof(err));
+	if (eng == NULL)
+		fprintf(stderr, "# %s\n", err);
+	return eng == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	probe_engine_free(eng);
+	if (base)
+		event_base_free(base);
+	return 0;
+}
+
+static void
+opts(struct probe_opts *o, const char *host, enum trace_method m, int q)
+{
+	probe_opts_init(o);
+	snprintf(o->host, sizeof(o->host), "%s", host);
+	o->method = m;
+	o->queries = q;
+	o->no_dns = 1;
+	o->max_ttl = 5;
+}
+
+static void
+wait_all(void)
+{
+	struct timeval tv = { 10, 0 };
+
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+}
+
+/* Five methods on two families, all at once on one engine. */
+static void
+test_concurrent(void **state)
+{
+	static const enum trace_method m[] = { TRACE_METHOD_UDP,
+	    TRACE_METHOD_UDP_PARIS, TRACE_METHOD_ICMP, TRACE_METHOD_ICMP_PARIS,
+	    TRACE_METHOD_TCP };
+	static const char *hosts[] = { "127.0.0.1", "::1" };
+	struct result	 res[10];
+	struct probe_opts o;
+	char	 err[160];
+	int	 i, j, n = 0;
+
+	(void)state;
+	if (eng == NULL)
+		skip();
+	memset(res, 0, sizeof(res));
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < 5; i++, n++) {
+			opts(&o, hosts[j], m[i], 4);
+			pending++;
+			if (probe_start(eng, &o, done, &res[n], err, sizeof(err)) == NULL)
+				fail_msg("%s %s: %s", hosts[j],
+				    trace_method_name(m[i]), err);
+		}
+	wait_all();
+	for (n = 0; n < 10; n++) {
+		assert_true(res[n].done);
+		assert_non_null(res[n].t);
+		assert_true(res[n].t->reached);
+		assert_string_equal(res[n].t->stop_reason, "completed");
+		assert_int_equal(res[n].t->nhops, 1);
+		assert_int_equal(res[n].t->hops[0].nprobes, 4);
+		for (i = 0; i < 4; i++)
+			assert_true(res[n].t->hops[0].probes[i].replied);
+		assert_string_equal(res[n].t->hops[0].probes[0].addr,
+		    n < 5 ? "127.0.0.1" : "::1");
+		trace_free(res[n].t);
+	}
+}
+
+/* 40 probes at 200 pps: a burst of 10, then 5 ms apart. */
+static void
+test_rate_cap(void **state)
+{
+	struct result	 res;
+	struct probe_opts o;
+	struct timespec	 a, b;
+	char	 err[160];
+	double	 el;
+
+	(void)state;
+	if (eng == NULL)
+		skip();
+	memset(&res, 0, sizeof(res));
+	opts(&o, "127.0.0.1", TRACE_METHOD_ICMP, 40);
+	o.max_ttl = 1;
+	probe_engine_set_rate(eng, 200);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	pending = 1;
+	assert_non_null(probe_start(eng, &o, done, &res, err, sizeof(err)));
+	wait_all();
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	probe_engine_set_rate(eng, 0);
+	el = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+	assert_non_null(res.t);
+	assert_int_equal(res.t->hops[0].nprobes, 40);
+	/* (40 - 10) / 200 = 150 ms at least, and not much more. */
+	if (el < 0.145 || el > 0.6)
+		fail_msg("40 probes at 200 pps took %.3f s", el);
+	trace_free(res.t);
+}
+
+static void
+test_start_errors(void **state)
+{
+	struct probe_opts o;
+	char	 err[160];
+
+	(void)state;
+	if (eng == NULL)
+		skip();
+	opts(&o, "no-such-host.invalid", TRACE_METHOD_UDP, 1);
+	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "unknown host"));
+	opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1);
+	strcpy(o.iface, "nosuchif0");
+	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "no such interface"));
+	opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1);
+	o.first_ttl = 9;
+	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
+	opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1);
+	o.af = 6;
+	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
+}
+
+/* A cancelled run never calls back and leaves the engine usable. */
+static void
+test_cancel(void **state)
+{
+	struct result	 res[2];
+	struct probe_opts o;
+	struct probe_run *r;
+	char	 err[160];
+
+	(void)state;
+	if (eng == NULL)
+		skip();
+	memset(res, 0, sizeof(res));
+	opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 2);
+	r = probe_start(eng, &o, done, &res[0], err, sizeof(err));
+	assert_non_null(r);
+	probe_cancel(r);
+	pending = 1;
+	assert_non_null(probe_start(eng, &o, done, &res[1], err, sizeof(err)));
+	wait_all();
+	assert_false(res[0].done);
+	assert_true(res[1].done);
+	assert_non_null(res[1].t);
+	assert_true(res[1].t->reached);
+	trace_free(res[1].t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_concurrent),
+		cmocka_unit_test(test_rate_cap),
+		cmocka_unit_test(test_start_errors),
+		cmocka_unit_test(test_cancel),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
