@@ -15,6 +15,8 @@
 #   pairlab_logs         print every daemon log (call it when a test fails)
 #   pairlab_down         stop everything this file started, tear the lab down
 #
+# PAIRLAB_CTL_EXTRA (optional, set before pairlab_up): more controller config
+# lines, e.g. "pair_margin_ms 20".
 # Set by pairlab_up: PAIRLAB_DIR (temp dir: pki/, *.conf, *.log, spools),
 # PAIRLAB_ID (lab id), PAIRLAB_CTL (controller HOST:PORT), PAIRLAB_AGENTS.
 # Every process is started by this file and stopped by its PID; nothing else
@@ -163,6 +165,9 @@ key $PAIRLAB_DIR/pki/ctl.key
 crl $PAIRLAB_DIR/pki/crl.pem
 database $PAIRLAB_DIR/controller.db
 EOF
+	# extra controller settings, one "key value" per line
+	[ -n "${PAIRLAB_CTL_EXTRA:-}" ] &&
+	    printf '%s\n' "$PAIRLAB_CTL_EXTRA" >>"$PAIRLAB_DIR/controller.conf"
 	pairlab_start_controller
 	_n=0
 	for _a in $PAIRLAB_AGENTS; do
