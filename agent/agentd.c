@@ -896,6 +896,7 @@ agentd_main(int argc, char **argv)
 	char		 err[512], **av = argv;
 	int		 ch, check = 0, verbose = 0, use_syslog = 0, ac = argc;
 	char		*fake[64];
+	struct event_config *evcfg;
 
 	/* Accept argv with or without the program name in front. */
 	if (argc > 0 && argv[0][0] == '-' && argc < 63) {
@@ -953,7 +954,16 @@ agentd_main(int argc, char **argv)
 	}
 	log_init("tracepair-agent", !use_syslog, verbose);
 	signal(SIGPIPE, SIG_IGN);
-	if ((ad.base = event_base_new()) == NULL) {
+	/*
+	 * Precise timers (timerfd): a job's start instant is a timer, and the
+	 * two halves of a pair should start within a millisecond or so.
+	 */
+	if ((evcfg = event_config_new()) != NULL) {
+		event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+		ad.base = event_base_new_with_config(evcfg);
+		event_config_free(evcfg);
+	}
+	if (ad.base == NULL && (ad.base = event_base_new()) == NULL) {
 		log_warnx("cannot create the event base");
 		agentd_free(&ad);
 		return 1;
