@@ -123,10 +123,12 @@ pairlab_cli() {
 	    "$TP_BIN/tracepair" "$@"
 }
 
-# Number of agents `tracepair agents --json` reports online.
+# Number of agents `tracepair agents --json` reports online with their
+# clock measured (RTT known): only those can take a paired job.
 pairlab_online() {
 	pairlab_cli agents --json 2>/dev/null |
-	    jq '[.[] | select(.online)] | length' 2>/dev/null || echo 0
+	    jq '[.[] | select(.online and .rtt_ms > 0)] | length' 2>/dev/null ||
+	    echo 0
 }
 
 pairlab_wait_agents() {
