@@ -1,0 +1,217 @@
+/* ctl.h: the controller daemon's shared state and the interfaces of its ctl_* modules. */
+#ifndef TRACEPAIR_CTL_H
+#define TRACEPAIR_CTL_H
+
+#include <sys/queue.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "frame.h"
+#include "probe_opts.h"
+#include "store.h"
+#include "tls.h"
+#include "trace.h"
+
+#define CTL_SOFTWARE		"tracepair-controller 0.1"
+#define CTL_MAX_LISTEN		8
+#define CTL_ADDR_LEN		64	/* "[v6]:port" */
+
+struct event_base;
+struct event;
+struct evconnlistener;
+struct config;
+
+/* Settings from the configuration file (ctl_conf.c). */
+struct ctl_conf {
+	int		 nlisten;
+	char		 listen[CTL_MAX_LISTEN][CTL_ADDR_LEN];	/* "addr:port" */
+	char		*ca, *cert, *key, *crl;	/* PEM files */
+	char		*database;	/* SQLite file */
+	long long	 frame_limit;	/* bytes */
+	long long	 max_connections;
+	long long	 hello_timeout_s;	/* TLS + Hello must finish within */
+	long long	 idle_timeout_s;	/* close a peer silent this long */
+	long long	 clock_interval_s;	/* resync every agent this often */
+	long long	 clock_pings;	/* pings per sync round at connect */
+	long long	 clock_pings_periodic;	/* pings per periodic round */
+	long long	 clock_batch;	/* periodic rounds started per tick at most */
+	long long	 pair_margin_ms;	/* added to 2 x RTT for the start instant */
+	long long	 pair_timeout_ms;	/* default deadline of a pair/trace */
+	long long	 max_timeout_ms;	/* largest deadline an operator may ask */
+};
+
+/* Where a session is in its life. */
+enum ctl_sess_state {
+	CTL_SESS_TLS = 0,	/* handshake running */
+	CTL_SESS_HELLO,		/* identified, waiting for the peer's Hello */
+	CTL_SESS_READY,		/* Hello exchanged */
+	CTL_SESS_CLOSING	/* frame_conn_close issued */
+};
+
+struct ctl_agent;
+
+/* One accepted TLS connection (an agent or an operator). */
+struct ctl_session {
+	TAILQ_ENTRY(ctl_session) entry;
+	struct ctl	*ctl;
+	struct frame_conn *fc;
+	enum ctl_sess_state state;
+	char		 addr[CTL_ADDR_LEN];	/* peer "ip:port" */
+	char		 ip[TRACE_ADDR_LEN];	/* peer address alone */
+	struct tls_peer	 peer;		/* from the certificate */
+	double		 opened;	/* UNIX time accepted */
+	double		 last_rx;	/* UNIX time of the last frame */
+	struct ctl_agent *agent;	/* registry entry (agents, when READY) */
+};
+
+/* Clock state of one agent (ctl_clock.c). */
+struct ctl_clock {
+	int		 synced;	/* at least one round finished */
+	int64_t		 offset_ns;	/* agent - controller, best sample */
+	int64_t		 rtt_ns;	/* RTT of that sample */
+	int		 pings_left;	/* of the round in progress; 0 = idle */
+	int64_t		 ping_t1;	/* t1 of the ping in flight, 0 none */
+	int64_t		 round_best_rtt;	/* best of this round, INT64_MAX none */
+	int64_t		 round_best_off;
+	double		 next_sync;	/* UNIX time the next round is due */
+};
+
+/* One agent the controller knows (online or not). */
+struct ctl_agent {
+	TAILQ_ENTRY(ctl_agent) entry;
+	char		 name[TLS_NAME_LEN];
+	char		 tenant[TLS_NAME_LEN];
+	char		 version[64];	/* Hello.software */
+	char		 address[CTL_ADDR_LEN];	/* last peer address */
+	char		 probe4[TRACE_ADDR_LEN];	/* Hello.probe_addr4 */
+	char		 probe6[TRACE_ADDR_LEN];	/* Hello.probe_addr6 */
+	struct ctl_session *sess;	/* NULL when offline */
+	double		 connected_since;	/* 0 offline */
+	double		 last_seen;
+	struct ctl_clock clock;
+	int		 dirty;		/* store row out of date */
+};
+
+struct ctl_job;
+struct ctl_pair;
+
+/* The daemon. */
+struct ctl {
+	struct event_base *base;
+	struct ctl_conf	 conf;
+	SSL_CTX		*ssl_ctx;
+	struct store	*store;
+	int		 nlisteners;
+	struct evconnlistener *listeners[CTL_MAX_LISTEN];
+	int		 listeners_paused;	/* after EMFILE, until the next tick */
+	struct event	*tick;		/* the one periodic timer (1 s) */
+	struct event	*sig_int, *sig_term, *sig_hup;
+	TAILQ_HEAD(, ctl_session) sessions;
+	int		 nsessions;
+	TAILQ_HEAD(, ctl_agent) agents;
+	int		 nagents_online;
+	TAILQ_HEAD(, ctl_job) jobs;	/* jobs waiting for a result */
+	TAILQ_HEAD(, ctl_pair) pairs;	/* pairs and single traces in progress */
+	uint64_t	 next_id;	/* job / pair id counter */
+	char		 id_prefix[24];	/* unique per controller run */
+};
+
+/* A job sent to an agent, waiting for its JobResult (ctl_pair.c). */
+struct ctl_job {
+	TAILQ_ENTRY(ctl_job) entry;
+	char		 id[48];
+	struct ctl_pair	*pair;		/* the pair or single trace it belongs to */
+	int		 side;		/* 0 = A / the agent, 1 = B */
+	char		 agent[TLS_NAME_LEN];
+	char		 tenant[TLS_NAME_LEN];
+	int		 done;		/* result or failure recorded */
+	struct trace	*trace;		/* result, or NULL */
+	char		 error[256];	/* why there is no trace */
+	int64_t		 offset_ns;	/* the agent's offset when sent */
+};
+
+/* A paired trace (two jobs) or a single trace (one job) in progress. */
+struct ctl_pair {
+	TAILQ_ENTRY(ctl_pair) entry;
+	char		 id[48];
+	int		 single;	/* 1: TraceRequest, one job */
+	struct ctl_session *op;		/* operator to answer, NULL if gone */
+	uint64_t	 request_id;	/* of the operator's request */
+	char		 tenant[TLS_NAME_LEN];
+	char		 agent[2][TLS_NAME_LEN];
+	struct ctl_job	*job[2];
+	double		 deadline;	/* UNIX time */
+};
+
+/* ctl_conf.c */
+void	 ctl_conf_init(struct ctl_conf *);
+/* Read FILE.  -1 with "file:line: reason". */
+int	 ctl_conf_load(struct ctl_conf *, const char *path, char *err,
+	    size_t errlen);
+void	 ctl_conf_free(struct ctl_conf *);
+
+/* ctl_session.c */
+int	 ctl_listen(struct ctl *, char *err, size_t errlen);
+void	 ctl_listen_close(struct ctl *);
+/* Queue env to s; logs and closes the session when it cannot. */
+int	 ctl_send(struct ctl_session *, const frame_env *env);
+/* Send Error{code, msg}, log the reason with the peer identity, close. */
+void	 ctl_session_refuse(struct ctl_session *, uint64_t request_id,
+	    Tracepair__ErrorCode code, const char *msg);
+/* Tick work: hello/idle timeouts, resume paused listeners. */
+void	 ctl_session_tick(struct ctl *, double now);
+void	 ctl_session_close_all(struct ctl *);
+
+/* ctl_registry.c */
+/* Load known agents from the store (all offline). */
+int	 ctl_registry_load(struct ctl *, char *err, size_t errlen);
+/*
+ * An agent session finished its Hello: register it (newest wins: an older
+ * session of the same tenant/name is closed).  NULL on memory exhaustion.
+ */
+struct ctl_agent *ctl_registry_online(struct ctl *, struct ctl_session *,
+	    const Tracepair__Hello *);
+void	 ctl_registry_offline(struct ctl *, struct ctl_agent *);
+/* The agent of tenant named name, or NULL (another tenant's is NULL too). */
+struct ctl_agent *ctl_registry_find(struct ctl *, const char *tenant,
+	    const char *name);
+/* Write rows that changed, in one transaction. */
+void	 ctl_registry_flush(struct ctl *);
+void	 ctl_registry_free(struct ctl *);
+/* AgentsReply for an operator of tenant. */
+void	 ctl_registry_reply(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id);
+
+/* ctl_clock.c */
+/* One NTP-style sample from t1..t4 (ns).  -1 when inconsistent. */
+int	 ctl_clock_sample(int64_t t1, int64_t t2, int64_t t3, int64_t t4,
+	    int64_t *offset, int64_t *rtt);
+/* Start a round of n pings to an agent now. */
+void	 ctl_clock_start(struct ctl *, struct ctl_agent *, int n);
+void	 ctl_clock_pong(struct ctl *, struct ctl_agent *,
+	    const Tracepair__Pong *);
+/* Tick work: start due periodic rounds, at most clock_batch per tick. */
+void	 ctl_clock_tick(struct ctl *, double now);
+int64_t	 ctl_now_ns(void);
+double	 ctl_now(void);
+
+/* ctl_pair.c */
+void	 ctl_pair_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__PairRequest *);
+void	 ctl_trace_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__TraceRequest *);
+void	 ctl_job_result(struct ctl *, struct ctl_session *,
+	    uint64_t request_id, const Tracepair__JobResult *);
+/* The agent's session ended: its running jobs fail with reason. */
+void	 ctl_jobs_agent_gone(struct ctl *, const char *tenant,
+	    const char *name, const char *reason);
+/* The operator's session ended: its pairs run on, unanswered. */
+void	 ctl_pairs_operator_gone(struct ctl *, struct ctl_session *);
+/* Tick work: deadlines. */
+void	 ctl_pair_tick(struct ctl *, double now);
+void	 ctl_pair_free_all(struct ctl *);
+
+#endif

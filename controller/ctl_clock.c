@@ -1,0 +1,143 @@
+/* ctl_clock.c: each agent's clock offset and RTT over its connection (NTP-style, best of several pings). */
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "ctl.h"
+#include "log.h"
+
+int64_t
+ctl_now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+double
+ctl_now(void)
+{
+	return (double)ctl_now_ns() / 1e9;
+}
+
+/*
+ * t1 controller send, t2 agent receive, t3 agent send, t4 controller
+ * receive.  offset = ((t2 - t1) + (t3 - t4)) / 2 is agent minus
+ * controller; rtt = (t4 - t1) - (t3 - t2) is the time on the wire.
+ */
+int
+ctl_clock_sample(int64_t t1, int64_t t2, int64_t t3, int64_t t4,
+    int64_t *offset, int64_t *rtt)
+{
+	if (t1 <= 0 || t4 < t1 || t3 < t2)
+		return -1;
+	*rtt = (t4 - t1) - (t3 - t2);
+	if (*rtt < 0)
+		return -1;
+	*offset = ((t2 - t1) + (t3 - t4)) / 2;
+	return 0;
+}
+
+/* Send the next ping of the round in progress. */
+static void
+ctl_clock_ping(struct ctl *ctl, struct ctl_agent *a)
+{
+	frame_env		 env;
+	Tracepair__Ping		 p;
+
+	(void)ctl;
+	tracepair__envelope__init(&env);
+	tracepair__ping__init(&p);
+	p.t1_ns = ctl_now_ns();
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PING;
+	env.ping = &p;
+	a->clock.ping_t1 = p.t1_ns;
+	a->clock.pings_left--;
+	(void)ctl_send(a->sess, &env);
+}
+
+void
+ctl_clock_start(struct ctl *ctl, struct ctl_agent *a, int n)
+{
+	if (a->sess == NULL || a->clock.pings_left > 0 || n < 1)
+		return;
+	a->clock.pings_left = n;
+	a->clock.round_best_rtt = INT64_MAX;
+	a->clock.next_sync = ctl_now() + (double)ctl->conf.clock_interval_s;
+	ctl_clock_ping(ctl, a);
+}
+
+/* End of a round: keep its best sample. */
+static void
+ctl_clock_finish(struct ctl_agent *a)
+{
+	if (a->clock.round_best_rtt == INT64_MAX)
+		return;
+	a->clock.offset_ns = a->clock.round_best_off;
+	a->clock.rtt_ns = a->clock.round_best_rtt;
+	if (!a->clock.synced)
+		log_info("agent %s (%s): clock offset %.3f ms, rtt %.3f ms",
+		    a->name, a->tenant, (double)a->clock.offset_ns / 1e6,
+		    (double)a->clock.rtt_ns / 1e6);
+	else
+		log_debug("agent %s (%s): clock offset %.3f ms, rtt %.3f ms",
+		    a->name, a->tenant, (double)a->clock.offset_ns / 1e6,
+		    (double)a->clock.rtt_ns / 1e6);
+	a->clock.synced = 1;
+	a->dirty = 1;
+}
+
+void
+ctl_clock_pong(struct ctl *ctl, struct ctl_agent *a, const Tracepair__Pong *p)
+{
+	int64_t	 t4 = ctl_now_ns(), off, rtt;
+
+	if (a == NULL || a->sess == NULL)
+		return;
+	/* Only the pong of the ping in flight counts (no replays). */
+	if (a->clock.ping_t1 == 0 || p->t1_ns != a->clock.ping_t1) {
+		log_debug("agent %s: stray pong ignored", a->name);
+		return;
+	}
+	a->clock.ping_t1 = 0;
+	if (ctl_clock_sample(p->t1_ns, p->t2_ns, p->t3_ns, t4, &off, &rtt) == 0 &&
+	    rtt < a->clock.round_best_rtt) {
+		a->clock.round_best_rtt = rtt;
+		a->clock.round_best_off = off;
+	}
+	if (a->clock.pings_left > 0)
+		ctl_clock_ping(ctl, a);
+	else
+		ctl_clock_finish(a);
+}
+
+void
+ctl_clock_tick(struct ctl *ctl, double now)
+{
+	struct ctl_agent	*a;
+	long long		 started = 0;
+
+	/*
+	 * One walk per second over the agents; rounds that are due start in
+	 * batches of at most clock_batch, so 5,000 agents that connected in
+	 * the same second do not all ping in the same second a minute later.
+	 */
+	TAILQ_FOREACH(a, &ctl->agents, entry) {
+		if (a->sess == NULL || a->sess->state != CTL_SESS_READY)
+			continue;
+		if (a->clock.pings_left > 0 && a->clock.ping_t1 != 0 &&
+		    now - (double)a->clock.ping_t1 / 1e9 > 10.0) {
+			/* A pong got lost: close the round with what it has. */
+			a->clock.pings_left = 0;
+			a->clock.ping_t1 = 0;
+			ctl_clock_finish(a);
+			continue;
+		}
+		if (a->clock.pings_left > 0 || now < a->clock.next_sync)
+			continue;
+		if (started++ >= ctl->conf.clock_batch)
+			break;
+		ctl_clock_start(ctl, a, (int)ctl->conf.clock_pings_periodic);
+	}
+}

@@ -1,0 +1,173 @@
+/* ctl_conf.c: the controller's configuration file (keys in deploy/tracepair-controller.conf.example). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <event2/util.h>
+
+#include "config.h"
+#include "ctl.h"
+
+void
+ctl_conf_init(struct ctl_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->frame_limit = FRAME_LIMIT_DEFAULT;
+	c->max_connections = 20000;
+	c->hello_timeout_s = 10;
+	c->idle_timeout_s = 300;
+	c->clock_interval_s = 60;
+	c->clock_pings = 8;
+	c->clock_pings_periodic = 4;
+	c->clock_batch = 200;
+	c->pair_margin_ms = 200;
+	c->pair_timeout_ms = 60000;
+	c->max_timeout_ms = 600000;
+}
+
+void
+ctl_conf_free(struct ctl_conf *c)
+{
+	free(c->ca);
+	free(c->cert);
+	free(c->key);
+	free(c->crl);
+	free(c->database);
+	memset(c, 0, sizeof(*c));
+}
+
+/* A required readable file.  -1 with a reason. */
+static int
+conf_file(struct config *cf, const char *key, int required, char **out,
+    char *err, size_t errlen)
+{
+	const char	*v = config_get(cf, key);
+
+	if (v == NULL || v[0] == '\0') {
+		if (!required)
+			return 0;
+		snprintf(err, errlen, "%s: missing '%s FILE'", cf->name, key);
+		return -1;
+	}
+	if (access(v, R_OK) == -1) {
+		snprintf(err, errlen, "%s: %s %s: not readable", cf->name, key, v);
+		return -1;
+	}
+	if ((*out = strdup(v)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Port of a parsed listen address (0 when none was given). */
+static int
+conf_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+int
+ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
+{
+	static const struct {
+		const char	*key;
+		long long	 min, max;
+		size_t		 off;
+	} ints[] = {
+		{ "frame_limit", 1024, 64 * 1024 * 1024,
+		    offsetof(struct ctl_conf, frame_limit) },
+		{ "max_connections", 1, 1000000,
+		    offsetof(struct ctl_conf, max_connections) },
+		{ "hello_timeout", 1, 3600,
+		    offsetof(struct ctl_conf, hello_timeout_s) },
+		{ "idle_timeout", 10, 86400,
+		    offsetof(struct ctl_conf, idle_timeout_s) },
+		{ "clock_interval", 5, 86400,
+		    offsetof(struct ctl_conf, clock_interval_s) },
+		{ "clock_pings", 1, 64, offsetof(struct ctl_conf, clock_pings) },
+		{ "clock_pings_periodic", 1, 64,
+		    offsetof(struct ctl_conf, clock_pings_periodic) },
+		{ "clock_batch", 1, 100000,
+		    offsetof(struct ctl_conf, clock_batch) },
+		{ "pair_margin_ms", 0, 60000,
+		    offsetof(struct ctl_conf, pair_margin_ms) },
+		{ "pair_timeout_ms", 100, 3600000,
+		    offsetof(struct ctl_conf, pair_timeout_ms) },
+		{ "max_timeout_ms", 100, 86400000,
+		    offsetof(struct ctl_conf, max_timeout_ms) },
+	};
+	struct config		*cf;
+	struct sockaddr_storage	 ss;
+	const char		*v;
+	size_t			 i;
+	int			 it = 0, sslen;
+
+	ctl_conf_init(c);
+	if ((cf = config_load(path, err, errlen)) == NULL)
+		return -1;
+	while ((v = config_next(cf, "listen", &it)) != NULL) {
+		if (c->nlisten == CTL_MAX_LISTEN) {
+			snprintf(err, errlen, "%s: more than %d listen lines",
+			    path, CTL_MAX_LISTEN);
+			goto fail;
+		}
+		sslen = sizeof(ss);
+		if (strlen(v) >= CTL_ADDR_LEN || evutil_parse_sockaddr_port(v,
+		    (struct sockaddr *)&ss, &sslen) == -1 ||
+		    conf_port(&ss) == 0) {
+			snprintf(err, errlen, "%s: listen '%s': want ADDRESS:PORT "
+			    "or [IPv6]:PORT", path, v);
+			goto fail;
+		}
+		snprintf(c->listen[c->nlisten++], CTL_ADDR_LEN, "%s", v);
+	}
+	if (c->nlisten == 0) {
+		snprintf(c->listen[0], CTL_ADDR_LEN, "[::]:4433");
+		snprintf(c->listen[1], CTL_ADDR_LEN, "0.0.0.0:4433");
+		c->nlisten = 2;
+	}
+	if (conf_file(cf, "ca", 1, &c->ca, err, errlen) == -1 ||
+	    conf_file(cf, "cert", 1, &c->cert, err, errlen) == -1 ||
+	    conf_file(cf, "key", 1, &c->key, err, errlen) == -1 ||
+	    conf_file(cf, "crl", 0, &c->crl, err, errlen) == -1)
+		goto fail;
+	c->database = strdup(config_get_str(cf, "database",
+	    "/var/lib/tracepair/controller.db"));
+	if (c->database == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (config_get_int(cf, ints[i].key, ints[i].min, ints[i].max,
+		    *(long long *)(void *)((char *)c + ints[i].off),
+		    (long long *)(void *)((char *)c + ints[i].off), err,
+		    errlen) == -1)
+			goto fail;
+	if (c->pair_timeout_ms > c->max_timeout_ms) {
+		snprintf(err, errlen, "%s: pair_timeout_ms is larger than "
+		    "max_timeout_ms", path);
+		goto fail;
+	}
+	if (c->idle_timeout_s < 2 * c->clock_interval_s) {
+		snprintf(err, errlen, "%s: idle_timeout must be at least twice "
+		    "clock_interval (agents only speak when pinged)", path);
+		goto fail;
+	}
+	if (config_unused(cf, err, errlen) == -1)
+		goto fail;
+	config_free(cf);
+	return 0;
+fail:
+	config_free(cf);
+	ctl_conf_free(c);
+	return -1;
+}

@@ -1,0 +1,741 @@
+/* ctl_pair.c: paired and single traces: jobs with a common start instant, results stored and acked, deadlines, replies. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "ctl.h"
+#include "log.h"
+#include "report.h"
+#include "wire.h"
+
+#define CTL_JOB_ID_MAX	128	/* longest job id accepted from an agent */
+
+static void
+ctl_new_id(struct ctl *ctl, const char *kind, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%s-%" PRIu64, kind, ctl->id_prefix,
+	    ++ctl->next_id);
+}
+
+/* Reply Error{code, msg} to a request; the connection stays. */
+static void
+ctl_reply_error(struct ctl_session *op, uint64_t request_id,
+    Tracepair__ErrorCode code, const char *msg)
+{
+	frame_env		 env;
+	Tracepair__Error	 e;
+	char			 m[256];
+
+	snprintf(m, sizeof(m), "%s", msg);
+	tracepair__envelope__init(&env);
+	tracepair__error__init(&e);
+	e.code = code;
+	e.message = m;
+	env.request_id = request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_ERROR;
+	env.error = &e;
+	log_info("operator %s (%s): request %" PRIu64 " refused: %s",
+	    op->peer.name, op->peer.tenant, request_id, msg);
+	(void)ctl_send(op, &env);
+}
+
+/*
+ * The address src should probe dst at: the family asked for, else one
+ * both have (IPv4 first), else whatever dst has.  NULL when none.
+ */
+static const char *
+ctl_pick_addr(const struct ctl_agent *src, const struct ctl_agent *dst, int af)
+{
+	if (af == 4)
+		return dst->probe4[0] ? dst->probe4 : NULL;
+	if (af == 6)
+		return dst->probe6[0] ? dst->probe6 : NULL;
+	if (dst->probe4[0] && src->probe4[0])
+		return dst->probe4;
+	if (dst->probe6[0] && src->probe6[0])
+		return dst->probe6;
+	if (dst->probe4[0])
+		return dst->probe4;
+	return dst->probe6[0] ? dst->probe6 : NULL;
+}
+
+/* Options of a request, or the defaults.  -1 with a reason. */
+static int
+ctl_request_opts(const Tracepair__TraceOptions *m, struct probe_opts *o,
+    char *err, size_t errlen)
+{
+	if (m == NULL) {
+		probe_opts_init(o);
+		return 0;
+	}
+	return wire_opts_from_pb(m, o, err, errlen);
+}
+
+static uint32_t
+ctl_timeout(struct ctl *ctl, uint32_t asked)
+{
+	if (asked == 0)
+		return (uint32_t)ctl->conf.pair_timeout_ms;
+	if (asked > ctl->conf.max_timeout_ms)
+		return (uint32_t)ctl->conf.max_timeout_ms;
+	return asked;
+}
+
+static struct ctl_job *
+ctl_job_new(struct ctl *ctl, struct ctl_pair *p, int side,
+    const struct ctl_agent *a)
+{
+	struct ctl_job	*j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	ctl_new_id(ctl, "j", j->id, sizeof(j->id));
+	j->pair = p;
+	j->side = side;
+	snprintf(j->agent, sizeof(j->agent), "%s", a->name);
+	snprintf(j->tenant, sizeof(j->tenant), "%s", a->tenant);
+	j->offset_ns = a->clock.offset_ns;
+	TAILQ_INSERT_TAIL(&ctl->jobs, j, entry);
+	p->job[side] = j;
+	return j;
+}
+
+static void
+ctl_pair_free(struct ctl *ctl, struct ctl_pair *p)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		if (p->job[i] == NULL)
+			continue;
+		TAILQ_REMOVE(&ctl->jobs, p->job[i], entry);
+		trace_free(p->job[i]->trace);
+		free(p->job[i]);
+	}
+	free(p);
+}
+
+/* Record a job in the store and send it.  -1 with a reason. */
+static int
+ctl_job_send(struct ctl *ctl, struct ctl_agent *a, struct ctl_job *j,
+    const struct probe_opts *o, double start_ctl, int64_t start_at_agent_ns,
+    uint32_t deadline_ms, char *err, size_t errlen)
+{
+	struct store_job	 sj;
+	frame_env		 env;
+	Tracepair__TraceJob	 tj;
+	char			 text[160];
+
+	snprintf(text, sizeof(text), "%s ttl %d-%d q %d%s%s", trace_method_name(
+	    o->method), o->first_ttl, o->max_ttl, o->queries,
+	    o->af ? (o->af == 4 ? " -4" : " -6") : "", o->port ? " port" : "");
+	memset(&sj, 0, sizeof(sj));
+	sj.job_id = j->id;
+	sj.agent = a->name;
+	sj.tenant = a->tenant;
+	sj.pair_id = j->pair->single ? NULL : j->pair->id;
+	sj.host = o->host;
+	sj.options = text;
+	sj.created = ctl_now();
+	sj.start_at = start_ctl;
+	if (store_job_add(ctl->store, &sj, err, errlen) == -1)
+		return -1;
+	tracepair__envelope__init(&env);
+	tracepair__trace_job__init(&tj);
+	tj.job_id = j->id;
+	tj.start_at_ns = start_at_agent_ns;
+	tj.deadline_ms = deadline_ms;
+	if ((tj.options = wire_opts_to_pb(o)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_TRACE_JOB;
+	env.trace_job = &tj;
+	if (ctl_send(a->sess, &env) == -1) {
+		wire_free(tj.options);
+		snprintf(err, errlen, "agent %s: cannot send the job", a->name);
+		return -1;
+	}
+	wire_free(tj.options);
+	log_info("job %s -> agent %s (%s): %s, start %s", j->id, a->name,
+	    a->tenant, o->host, start_at_agent_ns ? "scheduled" : "now");
+	return 0;
+}
+
+/* Analysis JSON and text report of two traces; NULLs when it fails. */
+static void
+ctl_analyse(const struct trace *fwd, const struct trace *rev, char **json,
+    char **text)
+{
+	struct analysis	*an;
+	FILE		*f;
+	size_t		 len;
+	char		 err[256];
+
+	*json = *text = NULL;
+	if ((an = analysis_run(fwd, rev, NULL, err, sizeof(err))) == NULL) {
+		log_warnx("analysis: %s", err);
+		return;
+	}
+	*json = report_json(fwd, rev, an, 0);
+	if ((f = open_memstream(text, &len)) != NULL) {
+		if (report_text(f, fwd, rev, an, NULL) == -1) {
+			fclose(f);
+			free(*text);
+			*text = NULL;
+		} else
+			fclose(f);
+	}
+	analysis_free(an);
+}
+
+/* Start-time difference of two traces, each corrected by its agent's offset. */
+static double
+ctl_skew_ms(const struct ctl_job *a, const struct ctl_job *b)
+{
+	double	 sa, sb;
+
+	if (a->trace == NULL || b->trace == NULL || a->trace->start <= 0 ||
+	    b->trace->start <= 0)
+		return 0;
+	sa = a->trace->start - (double)a->offset_ns / 1e9;
+	sb = b->trace->start - (double)b->offset_ns / 1e9;
+	return fabs(sa - sb) * 1000.0;
+}
+
+static void
+ctl_single_finish(struct ctl_pair *p)
+{
+	struct ctl_job		*j = p->job[0];
+	frame_env		 env;
+	Tracepair__TraceReply	 r;
+
+	log_info("trace %s (agent %s): %s%s%s", j->id, j->agent,
+	    j->trace ? "ok" : "failed", j->trace ? "" : ": ",
+	    j->trace ? "" : j->error);
+	if (p->op == NULL)
+		return;
+	tracepair__envelope__init(&env);
+	tracepair__trace_reply__init(&r);
+	r.job_id = j->id;
+	r.status = j->trace ? "ok" : "failed";
+	r.reason = j->trace ? "" : j->error;
+	if (j->trace != NULL && (r.trace = wire_trace_to_pb(j->trace)) == NULL) {
+		ctl_reply_error(p->op, p->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		return;
+	}
+	env.request_id = p->request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY;
+	env.trace_reply = &r;
+	(void)ctl_send(p->op, &env);
+	wire_free(r.trace);
+}
+
+static void
+ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
+{
+	struct ctl_job		*a = p->job[0], *b = p->job[1];
+	frame_env		 env;
+	Tracepair__PairReply	 r;
+	char			 reason[600], err[256], *json = NULL, *text = NULL;
+	const char		*status;
+	double			 skew = 0;
+
+	reason[0] = '\0';
+	if (a->trace && b->trace) {
+		status = "ok";
+		skew = ctl_skew_ms(a, b);
+		ctl_analyse(a->trace, b->trace, &json, &text);
+		if (json != NULL && store_analysis_put(ctl->store, p->id, json,
+		    text ? text : "", err, sizeof(err)) == -1)
+			log_warnx("pair %s: %s", p->id, err);
+	} else {
+		status = a->trace || b->trace ? "partial" : "failed";
+		snprintf(reason, sizeof(reason), "%s%s%s",
+		    a->trace ? "" : a->error,
+		    !a->trace && !b->trace ? "; " : "",
+		    b->trace ? "" : b->error);
+	}
+	if (store_pair_finish(ctl->store, p->id, status, reason, skew, err,
+	    sizeof(err)) == -1)
+		log_warnx("pair %s: %s", p->id, err);
+	log_info("pair %s (%s <-> %s): %s%s%s, skew %.3f ms", p->id,
+	    p->agent[0], p->agent[1], status, reason[0] ? ": " : "", reason,
+	    skew);
+	if (p->op == NULL)
+		goto done;
+	tracepair__envelope__init(&env);
+	tracepair__pair_reply__init(&r);
+	r.pair_id = p->id;
+	r.status = (char *)(uintptr_t)status;
+	r.reason = reason;
+	r.skew_ms = skew;
+	r.analysis_json = json ? json : (char *)(uintptr_t)"";
+	r.report_text = text ? text : (char *)(uintptr_t)"";
+	if ((a->trace && (r.forward = wire_trace_to_pb(a->trace)) == NULL) ||
+	    (b->trace && (r.reverse = wire_trace_to_pb(b->trace)) == NULL)) {
+		ctl_reply_error(p->op, p->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+	} else {
+		env.request_id = p->request_id;
+		env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY;
+		env.pair_reply = &r;
+		(void)ctl_send(p->op, &env);
+	}
+	wire_free(r.forward);
+	wire_free(r.reverse);
+done:
+	free(json);
+	free(text);
+}
+
+/* When every job of p is done: answer, record, forget. */
+static void
+ctl_pair_check(struct ctl *ctl, struct ctl_pair *p)
+{
+	if (!p->job[0]->done || (!p->single && !p->job[1]->done))
+		return;
+	if (p->single)
+		ctl_single_finish(p);
+	else
+		ctl_pair_finish(ctl, p);
+	TAILQ_REMOVE(&ctl->pairs, p, entry);
+	ctl_pair_free(ctl, p);
+}
+
+/* Fail one job (if still running) and see whether its pair is over. */
+static void
+ctl_job_fail(struct ctl *ctl, struct ctl_job *j, const char *reason)
+{
+	if (j->done)
+		return;
+	j->done = 1;
+	snprintf(j->error, sizeof(j->error), "%s", reason);
+	ctl_pair_check(ctl, j->pair);
+}
+
+/* A failed pair before any job was sent: record it and answer. */
+static void
+ctl_pair_refuse(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
+    const char *agent_a, const char *agent_b, const char *reason)
+{
+	struct store_pair	 sp;
+	frame_env		 env;
+	Tracepair__PairReply	 r;
+	char			 id[48], err[256], rsn[256];
+
+	ctl_new_id(ctl, "p", id, sizeof(id));
+	snprintf(rsn, sizeof(rsn), "%s", reason);
+	memset(&sp, 0, sizeof(sp));
+	sp.pair_id = id;
+	sp.tenant = op->peer.tenant;
+	sp.operator_name = op->peer.name;
+	sp.agent_a = agent_a;
+	sp.agent_b = agent_b;
+	sp.created = ctl_now();
+	sp.status = "failed";
+	sp.reason = reason;
+	if (store_pair_add(ctl->store, &sp, err, sizeof(err)) == -1)
+		log_warnx("pair %s: %s", id, err);
+	log_info("pair %s (%s <-> %s): failed: %s", id, agent_a, agent_b,
+	    reason);
+	tracepair__envelope__init(&env);
+	tracepair__pair_reply__init(&r);
+	r.pair_id = id;
+	r.status = (char *)(uintptr_t)"failed";
+	r.reason = rsn;
+	env.request_id = request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY;
+	env.pair_reply = &r;
+	(void)ctl_send(op, &env);
+}
+
+/* A known agent of the operator's tenant, or an Error reply and NULL. */
+static struct ctl_agent *
+ctl_op_agent(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
+    const char *name)
+{
+	struct ctl_agent	*a;
+	char			 msg[128];
+
+	if (name == NULL || name[0] == '\0') {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, "no agent named");
+		return NULL;
+	}
+	if ((a = ctl_registry_find(ctl, op->peer.tenant, name)) == NULL) {
+		snprintf(msg, sizeof(msg), "unknown agent %.64s", name);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_UNKNOWN_AGENT, msg);
+	}
+	return a;
+}
+
+/* Why agent a cannot take a job now, or NULL when it can. */
+static const char *
+ctl_agent_unready(const struct ctl_agent *a, char *buf, size_t len)
+{
+	if (a->sess == NULL || a->sess->state != CTL_SESS_READY) {
+		snprintf(buf, len, "agent %s offline", a->name);
+		return buf;
+	}
+	if (!a->clock.synced) {
+		snprintf(buf, len, "agent %s: clock not measured yet (it "
+		    "connected just now); try again in a second", a->name);
+		return buf;
+	}
+	return NULL;
+}
+
+void
+ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
+    const Tracepair__PairRequest *req)
+{
+	struct ctl_agent	*ag[2];
+	struct ctl_pair		*p = NULL;
+	struct store_pair	 sp;
+	struct probe_opts	 base, o[2];
+	const char		*host, *why;
+	char			 err[256], buf[256];
+	int64_t			 now_ns, start_ns, rtt_max;
+	uint32_t		 timeout, left;
+	int			 i;
+
+	if ((ag[0] = ctl_op_agent(ctl, op, request_id, req->agent_a)) == NULL ||
+	    (ag[1] = ctl_op_agent(ctl, op, request_id, req->agent_b)) == NULL)
+		return;
+	if (ag[0] == ag[1]) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "a pair needs two different agents");
+		return;
+	}
+	if (ctl_request_opts(req->options, &base, err, sizeof(err)) == -1) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
+		return;
+	}
+	for (i = 0; i < 2; i++)
+		if ((why = ctl_agent_unready(ag[i], buf, sizeof(buf))) != NULL) {
+			ctl_pair_refuse(ctl, op, request_id, ag[0]->name,
+			    ag[1]->name, why);
+			return;
+		}
+	for (i = 0; i < 2; i++) {
+		o[i] = base;
+		if ((host = ctl_pick_addr(ag[i], ag[1 - i], base.af)) == NULL) {
+			snprintf(buf, sizeof(buf), "agent %s has no %sprobe "
+			    "address", ag[1 - i]->name, base.af == 4 ? "IPv4 " :
+			    base.af == 6 ? "IPv6 " : "");
+			ctl_pair_refuse(ctl, op, request_id, ag[0]->name,
+			    ag[1]->name, buf);
+			return;
+		}
+		snprintf(o[i].host, sizeof(o[i].host), "%s", host);
+		if (probe_opts_check(&o[i], err, sizeof(err)) == -1) {
+			ctl_reply_error(op, request_id,
+			    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
+			return;
+		}
+	}
+	timeout = ctl_timeout(ctl, req->timeout_ms);
+	/* The common instant: both jobs arrive before it, with room to spare. */
+	now_ns = ctl_now_ns();
+	rtt_max = ag[0]->clock.rtt_ns > ag[1]->clock.rtt_ns ?
+	    ag[0]->clock.rtt_ns : ag[1]->clock.rtt_ns;
+	start_ns = now_ns + 2 * rtt_max + ctl->conf.pair_margin_ms * 1000000LL;
+	if ((start_ns - now_ns) / 1000000 >= timeout) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "timeout is shorter than the time needed to start");
+		return;
+	}
+	left = timeout - (uint32_t)((start_ns - now_ns) / 1000000);
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		goto oom;
+	ctl_new_id(ctl, "p", p->id, sizeof(p->id));
+	p->op = op;
+	p->request_id = request_id;
+	snprintf(p->tenant, sizeof(p->tenant), "%s", op->peer.tenant);
+	p->deadline = (double)now_ns / 1e9 + timeout / 1000.0;
+	for (i = 0; i < 2; i++) {
+		snprintf(p->agent[i], sizeof(p->agent[i]), "%s", ag[i]->name);
+		if (ctl_job_new(ctl, p, i, ag[i]) == NULL)
+			goto oom;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.pair_id = p->id;
+	sp.tenant = p->tenant;
+	sp.operator_name = op->peer.name;
+	sp.agent_a = ag[0]->name;
+	sp.agent_b = ag[1]->name;
+	sp.job_a = p->job[0]->id;
+	sp.job_b = p->job[1]->id;
+	sp.created = (double)now_ns / 1e9;
+	sp.start_at = (double)start_ns / 1e9;
+	sp.status = "running";
+	if (store_pair_add(ctl->store, &sp, err, sizeof(err)) == -1) {
+		log_warnx("pair %s: %s", p->id, err);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "store failure");
+		ctl_pair_free(ctl, p);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&ctl->pairs, p, entry);
+	log_info("pair %s: %s (%s) <-> %s (%s), start in %.1f ms, deadline %u ms",
+	    p->id, ag[0]->name, o[0].host, ag[1]->name, o[1].host,
+	    (double)(start_ns - now_ns) / 1e6, timeout);
+	for (i = 0; i < 2; i++)
+		if (ctl_job_send(ctl, ag[i], p->job[i], &o[i],
+		    (double)start_ns / 1e9, start_ns + ag[i]->clock.offset_ns,
+		    left, err, sizeof(err)) == -1) {
+			/* The other side may run; this one has failed. */
+			p->job[i]->done = 1;
+			snprintf(p->job[i]->error, sizeof(p->job[i]->error),
+			    "agent %s: %.150s", ag[i]->name, err);
+		}
+	ctl_pair_check(ctl, p);
+	return;
+oom:
+	if (p != NULL)
+		ctl_pair_free(ctl, p);
+	ctl_reply_error(op, request_id, TRACEPAIR__ERROR_CODE__ERROR_INTERNAL,
+	    "out of memory");
+}
+
+void
+ctl_trace_request(struct ctl *ctl, struct ctl_session *op,
+    uint64_t request_id, const Tracepair__TraceRequest *req)
+{
+	struct ctl_agent	*a;
+	struct ctl_pair		*p;
+	struct probe_opts	 o;
+	frame_env		 env;
+	Tracepair__TraceReply	 r;
+	const char		*why;
+	char			 err[256], buf[256];
+	uint32_t		 timeout;
+
+	if ((a = ctl_op_agent(ctl, op, request_id, req->agent)) == NULL)
+		return;
+	if (ctl_request_opts(req->options, &o, err, sizeof(err)) == -1) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
+		return;
+	}
+	if (req->host != NULL && req->host[0] != '\0') {
+		if (strlen(req->host) >= sizeof(o.host)) {
+			ctl_reply_error(op, request_id,
+			    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+			    "host name too long");
+			return;
+		}
+		snprintf(o.host, sizeof(o.host), "%s", req->host);
+	}
+	if (probe_opts_check(&o, err, sizeof(err)) == -1) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
+		return;
+	}
+	if (a->sess == NULL || a->sess->state != CTL_SESS_READY) {
+		(void)ctl_agent_unready(a, buf, sizeof(buf));
+		why = buf;
+		tracepair__envelope__init(&env);
+		tracepair__trace_reply__init(&r);
+		r.status = (char *)(uintptr_t)"failed";
+		r.reason = buf;
+		env.request_id = request_id;
+		env.body_case = TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY;
+		env.trace_reply = &r;
+		log_info("trace for %s (%s): failed: %s", op->peer.name,
+		    op->peer.tenant, why);
+		(void)ctl_send(op, &env);
+		return;
+	}
+	timeout = ctl_timeout(ctl, req->timeout_ms);
+	if ((p = calloc(1, sizeof(*p))) == NULL || ctl_job_new(ctl, p, 0,
+	    a) == NULL) {
+		if (p != NULL)
+			ctl_pair_free(ctl, p);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		return;
+	}
+	p->single = 1;
+	snprintf(p->id, sizeof(p->id), "%s", p->job[0]->id);
+	p->op = op;
+	p->request_id = request_id;
+	snprintf(p->tenant, sizeof(p->tenant), "%s", a->tenant);
+	snprintf(p->agent[0], sizeof(p->agent[0]), "%s", a->name);
+	p->deadline = ctl_now() + timeout / 1000.0;
+	TAILQ_INSERT_TAIL(&ctl->pairs, p, entry);
+	if (ctl_job_send(ctl, a, p->job[0], &o, 0, 0, timeout, err,
+	    sizeof(err)) == -1)
+		ctl_job_fail(ctl, p->job[0], err);
+}
+
+static struct ctl_job *
+ctl_job_find(struct ctl *ctl, const char *id)
+{
+	struct ctl_job	*j;
+
+	TAILQ_FOREACH(j, &ctl->jobs, entry)
+		if (strcmp(j->id, id) == 0)
+			return j;
+	return NULL;
+}
+
+void
+ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
+    const Tracepair__JobResult *jr)
+{
+	struct ctl_job		*j;
+	struct trace		*t = NULL;
+	frame_env		 env;
+	Tracepair__ResultAck	 ack;
+	char			 err[256], error[250], jid[CTL_JOB_ID_MAX + 1];
+	const char		*errline = NULL;
+	int			 rc;
+
+	if (jr->job_id == NULL || jr->job_id[0] == '\0' ||
+	    strlen(jr->job_id) > CTL_JOB_ID_MAX) {
+		ctl_session_refuse(s, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "job result without a valid job id");
+		return;
+	}
+	snprintf(jid, sizeof(jid), "%s", jr->job_id);
+	j = ctl_job_find(ctl, jid);
+	if (j != NULL && (strcmp(j->agent, s->peer.name) != 0 ||
+	    strcmp(j->tenant, s->peer.tenant) != 0)) {
+		log_warnx("agent %s (%s): result for job %s of agent %s ignored",
+		    s->peer.name, s->peer.tenant, jid, j->agent);
+		return;
+	}
+	switch (jr->outcome_case) {
+	case TRACEPAIR__JOB_RESULT__OUTCOME_TRACE:
+		t = wire_trace_from_pb(jr->trace, err, sizeof(err));
+		if (t == NULL) {
+			snprintf(error, sizeof(error), "agent %s sent an invalid "
+			    "trace: %.150s", s->peer.name, err);
+			errline = error;
+			log_warnx("job %s: %s", jid, error);
+		} else {
+			/* Who ran it is the certificate's word. */
+			free(t->agent);
+			t->agent = strdup(s->peer.name);
+		}
+		break;
+	case TRACEPAIR__JOB_RESULT__OUTCOME_ERROR:
+		snprintf(error, sizeof(error), "agent %s: %.150s", s->peer.name,
+		    jr->error ? jr->error : "failed");
+		errline = error;
+		break;
+	default:
+		snprintf(error, sizeof(error), "agent %s: empty result",
+		    s->peer.name);
+		errline = error;
+		break;
+	}
+	rc = store_job_result(ctl->store, jid, s->peer.name, t, errline,
+	    ctl_now(), err, sizeof(err));
+	if (rc == -1) {
+		/* No ack: the agent keeps it spooled and sends it again. */
+		log_warnx("job %s: %s", jid, err);
+		trace_free(t);
+		return;
+	}
+	tracepair__envelope__init(&env);
+	tracepair__result_ack__init(&ack);
+	ack.job_id = jid;
+	env.request_id = request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_RESULT_ACK;
+	env.result_ack = &ack;
+	(void)ctl_send(s, &env);
+	if (rc == 0) {
+		log_debug("job %s: duplicate result acked and ignored", jid);
+		trace_free(t);
+		return;
+	}
+	log_info("job %s: %s from agent %s stored", jid, t ? "trace" :
+	    "error", s->peer.name);
+	if (j == NULL || j->done) {
+		trace_free(t);
+		return;
+	}
+	j->done = 1;
+	j->trace = t;
+	if (t == NULL)
+		snprintf(j->error, sizeof(j->error), "%s", errline);
+	ctl_pair_check(ctl, j->pair);
+}
+
+void
+ctl_jobs_agent_gone(struct ctl *ctl, const char *tenant, const char *name,
+    const char *reason)
+{
+	struct ctl_job	*j, *next;
+
+	/* ctl_job_fail may free the job and its sibling: restart the walk. */
+again:
+	for (j = TAILQ_FIRST(&ctl->jobs); j != NULL; j = next) {
+		next = TAILQ_NEXT(j, entry);
+		if (j->done || strcmp(j->agent, name) != 0 ||
+		    strcmp(j->tenant, tenant) != 0)
+			continue;
+		ctl_job_fail(ctl, j, reason);
+		goto again;
+	}
+}
+
+void
+ctl_pairs_operator_gone(struct ctl *ctl, struct ctl_session *op)
+{
+	struct ctl_pair	*p;
+
+	TAILQ_FOREACH(p, &ctl->pairs, entry)
+		if (p->op == op)
+			p->op = NULL;
+}
+
+void
+ctl_pair_tick(struct ctl *ctl, double now)
+{
+	struct ctl_pair	*p;
+	char		 reason[160];
+	int		 i;
+
+again:
+	TAILQ_FOREACH(p, &ctl->pairs, entry) {
+		if (now < p->deadline)
+			continue;
+		for (i = 0; i < (p->single ? 1 : 2); i++) {
+			if (p->job[i]->done)
+				continue;
+			snprintf(reason, sizeof(reason), "deadline exceeded "
+			    "(no result from agent %s)", p->job[i]->agent);
+			p->job[i]->done = 1;
+			snprintf(p->job[i]->error, sizeof(p->job[i]->error),
+			    "%s", reason);
+		}
+		ctl_pair_check(ctl, p);
+		goto again;
+	}
+}
+
+void
+ctl_pair_free_all(struct ctl *ctl)
+{
+	struct ctl_pair	*p;
+
+	while ((p = TAILQ_FIRST(&ctl->pairs)) != NULL) {
+		TAILQ_REMOVE(&ctl->pairs, p, entry);
+		ctl_pair_free(ctl, p);
+	}
+}

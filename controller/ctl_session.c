@@ -1,0 +1,471 @@
+/* ctl_session.c: the controller's listeners and TLS sessions: accept, identify by certificate, route messages by role. */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include "ctl.h"
+#include "log.h"
+
+/* Which bodies each role may send once its Hello is in. */
+static const struct {
+	Tracepair__Envelope__BodyCase body;
+	enum tls_role	 role;
+} ctl_allowed[] = {
+	{ TRACEPAIR__ENVELOPE__BODY_PONG, TLS_ROLE_AGENT },
+	{ TRACEPAIR__ENVELOPE__BODY_JOB_RESULT, TLS_ROLE_AGENT },
+	{ TRACEPAIR__ENVELOPE__BODY_ERROR, TLS_ROLE_AGENT },
+	{ TRACEPAIR__ENVELOPE__BODY_AGENTS_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_PAIR_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_ERROR, TLS_ROLE_OPERATOR },
+};
+
+static int
+ctl_body_allowed(Tracepair__Envelope__BodyCase body, enum tls_role role)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ctl_allowed) / sizeof(ctl_allowed[0]); i++)
+		if (ctl_allowed[i].body == body && ctl_allowed[i].role == role)
+			return 1;
+	return 0;
+}
+
+/* "role name (tenant) at addr" for log lines. */
+static const char *
+ctl_who(const struct ctl_session *s)
+{
+	static char	 buf[256];
+
+	if (s->state == CTL_SESS_TLS || s->peer.role == TLS_ROLE_NONE)
+		snprintf(buf, sizeof(buf), "%s", s->addr);
+	else
+		snprintf(buf, sizeof(buf), "%s %s%s%s%s at %s",
+		    tls_role_name(s->peer.role), s->peer.name,
+		    s->peer.tenant[0] ? " (" : "", s->peer.tenant,
+		    s->peer.tenant[0] ? ")" : "", s->addr);
+	return buf;
+}
+
+int
+ctl_send(struct ctl_session *s, const frame_env *env)
+{
+	char	 err[256];
+
+	if (s->state == CTL_SESS_CLOSING)
+		return -1;
+	if (frame_conn_send(s->fc, env, err, sizeof(err)) == -1) {
+		log_warnx("%s: cannot send %s: %s", ctl_who(s),
+		    frame_body_name(env), err);
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, err);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_session_refuse(struct ctl_session *s, uint64_t request_id,
+    Tracepair__ErrorCode code, const char *msg)
+{
+	if (s->state == CTL_SESS_CLOSING)
+		return;
+	log_warnx("%s: refused: %s", ctl_who(s), msg);
+	s->state = CTL_SESS_CLOSING;
+	frame_conn_close(s->fc, request_id, code, msg);
+}
+
+/* Remove a session for good (its frame_conn is freed by the caller). */
+static void
+ctl_session_destroy(struct ctl_session *s)
+{
+	struct ctl	*ctl = s->ctl;
+
+	if (s->agent != NULL) {
+		ctl_registry_offline(ctl, s->agent);
+		s->agent = NULL;
+	}
+	if (s->peer.role == TLS_ROLE_OPERATOR)
+		ctl_pairs_operator_gone(ctl, s);
+	TAILQ_REMOVE(&ctl->sessions, s, entry);
+	ctl->nsessions--;
+	free(s);
+}
+
+static void
+ctl_on_connected(struct frame_conn *fc, void *arg)
+{
+	struct ctl_session	*s = arg;
+	SSL			*ssl = bufferevent_openssl_get_ssl(frame_conn_bev(fc));
+	char			 err[256], msg[300];
+
+	if (tls_peer_identity(ssl, &s->peer, err, sizeof(err)) == -1) {
+		snprintf(msg, sizeof(msg), "certificate: %s", err);
+		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN,
+		    msg);
+		return;
+	}
+	if (s->peer.role != TLS_ROLE_AGENT && s->peer.role != TLS_ROLE_OPERATOR) {
+		s->state = CTL_SESS_HELLO;	/* so the log names it */
+		snprintf(msg, sizeof(msg), "role %s may not connect to the "
+		    "controller", tls_role_name(s->peer.role));
+		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN,
+		    msg);
+		return;
+	}
+	if (s->peer.tenant[0] == '\0') {
+		s->state = CTL_SESS_HELLO;
+		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN,
+		    "certificate has no tenant (subject O)");
+		return;
+	}
+	s->state = CTL_SESS_HELLO;
+	log_debug("%s: TLS up (%s)", ctl_who(s), SSL_get_version(ssl));
+}
+
+/* Our Hello, in answer to the peer's. */
+static void
+ctl_send_hello(struct ctl_session *s, uint64_t request_id)
+{
+	frame_env		 env;
+	Tracepair__Hello	 h;
+	char			 sw[] = CTL_SOFTWARE;
+
+	tracepair__envelope__init(&env);
+	tracepair__hello__init(&h);
+	h.protocol_version = FRAME_PROTOCOL_VERSION;
+	h.software = sw;
+	env.request_id = request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	(void)ctl_send(s, &env);
+}
+
+static void
+ctl_on_hello(struct ctl_session *s, const frame_env *env)
+{
+	const Tracepair__Hello	*h = env->hello;
+	char			 msg[128];
+
+	if (s->state != CTL_SESS_HELLO) {
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED, "second hello");
+		return;
+	}
+	if (h->protocol_version != FRAME_PROTOCOL_VERSION) {
+		snprintf(msg, sizeof(msg), "protocol version %u not supported "
+		    "(want %d)", h->protocol_version, FRAME_PROTOCOL_VERSION);
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_VERSION, msg);
+		return;
+	}
+	if ((h->software && strlen(h->software) > 255) ||
+	    (h->probe_addr4 && strlen(h->probe_addr4) >= TRACE_ADDR_LEN) ||
+	    (h->probe_addr6 && strlen(h->probe_addr6) >= TRACE_ADDR_LEN)) {
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "hello field too long");
+		return;
+	}
+	s->state = CTL_SESS_READY;
+	ctl_send_hello(s, env->request_id);
+	if (s->state != CTL_SESS_READY)
+		return;
+	if (s->peer.role == TLS_ROLE_AGENT) {
+		if ((s->agent = ctl_registry_online(s->ctl, s, h)) == NULL) {
+			ctl_session_refuse(s, env->request_id,
+			    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL,
+			    "out of memory");
+			return;
+		}
+		log_info("%s: agent online (%s, probe %s%s%s)", ctl_who(s),
+		    h->software ? h->software : "?",
+		    h->probe_addr4 ? h->probe_addr4 : "",
+		    h->probe_addr4 && h->probe_addr4[0] && h->probe_addr6 &&
+		    h->probe_addr6[0] ? " " : "",
+		    h->probe_addr6 ? h->probe_addr6 : "");
+		ctl_clock_start(s->ctl, s->agent, (int)s->ctl->conf.clock_pings);
+	} else
+		log_info("%s: operator connected", ctl_who(s));
+}
+
+static void
+ctl_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
+{
+	struct ctl_session	*s = arg;
+	struct ctl		*ctl = s->ctl;
+	char			 msg[160];
+
+	(void)fc;
+	if (s->state == CTL_SESS_CLOSING)
+		return;
+	s->last_rx = ctl_now();
+	if (s->agent != NULL)
+		s->agent->last_seen = s->last_rx;
+	if (env->body_case == TRACEPAIR__ENVELOPE__BODY_HELLO) {
+		ctl_on_hello(s, env);
+		return;
+	}
+	if (s->state != CTL_SESS_READY) {
+		snprintf(msg, sizeof(msg), "%s before hello",
+		    frame_body_name(env));
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED, msg);
+		return;
+	}
+	if (!ctl_body_allowed(env->body_case, s->peer.role)) {
+		snprintf(msg, sizeof(msg), "%s not allowed for role %s",
+		    frame_body_name(env), tls_role_name(s->peer.role));
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN, msg);
+		return;
+	}
+	switch (env->body_case) {
+	case TRACEPAIR__ENVELOPE__BODY_PONG:
+		ctl_clock_pong(ctl, s->agent, env->pong);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_JOB_RESULT:
+		ctl_job_result(ctl, s, env->request_id, env->job_result);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_ERROR:
+		log_warnx("%s: says: %s", ctl_who(s),
+		    env->error->message ? env->error->message : "(no message)");
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_AGENTS_REQUEST:
+		ctl_registry_reply(ctl, s, env->request_id);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_PAIR_REQUEST:
+		ctl_pair_request(ctl, s, env->request_id, env->pair_request);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST:
+		ctl_trace_request(ctl, s, env->request_id, env->trace_request);
+		break;
+	default:
+		/* ctl_allowed lists nothing else. */
+		break;
+	}
+}
+
+static void
+ctl_on_close(struct frame_conn *fc, const char *reason, void *arg)
+{
+	struct ctl_session	*s = arg;
+
+	if (s->state == CTL_SESS_TLS)
+		log_warnx("%s: refused: TLS handshake failed: %s", s->addr,
+		    reason);
+	else if (s->state == CTL_SESS_CLOSING)
+		log_debug("%s: closed: %s", ctl_who(s), reason);
+	else
+		log_info("%s: disconnected: %s", ctl_who(s), reason);
+	frame_conn_free(fc);
+	ctl_session_destroy(s);
+}
+
+static const struct frame_conn_cbs ctl_cbs = {
+	ctl_on_connected, ctl_on_message, ctl_on_close
+};
+
+/* Peer address as "ip:port" and "ip". */
+static void
+ctl_format_addr(const struct sockaddr *sa, char *addr, size_t alen, char *ip,
+    size_t iplen)
+{
+	char	 host[INET6_ADDRSTRLEN];
+	int	 port = 0;
+
+	host[0] = '\0';
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+		port = ntohs(s4->sin_port);
+		snprintf(addr, alen, "%s:%d", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], host,
+			    sizeof(host));
+		else
+			inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		port = ntohs(s6->sin6_port);
+		snprintf(addr, alen, strchr(host, ':') ? "[%s]:%d" : "%s:%d",
+		    host, port);
+	} else
+		snprintf(addr, alen, "unknown");
+	snprintf(ip, iplen, "%s", host);
+}
+
+static void
+ctl_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct ctl		*ctl = arg;
+	struct ctl_session	*s;
+	struct bufferevent	*bev;
+	SSL			*ssl;
+	char			 addr[CTL_ADDR_LEN], ip[TRACE_ADDR_LEN];
+	int			 one = 1;
+
+	(void)l;
+	(void)salen;
+	ctl_format_addr(sa, addr, sizeof(addr), ip, sizeof(ip));
+	if (ctl->nsessions >= ctl->conf.max_connections) {
+		log_warnx("%s: refused: %d connections (max_connections)", addr,
+		    ctl->nsessions);
+		evutil_closesocket(fd);
+		return;
+	}
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (ssl = SSL_new(ctl->ssl_ctx)) == NULL) {
+		log_warnx("%s: refused: out of memory", addr);
+		free(s);
+		evutil_closesocket(fd);
+		return;
+	}
+	bev = bufferevent_openssl_socket_new(ctl->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_warnx("%s: refused: cannot create a TLS buffer", addr);
+		SSL_free(ssl);
+		evutil_closesocket(fd);
+		free(s);
+		return;
+	}
+	/* Do not wait for a TLS close_notify from a peer we drop. */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	s->ctl = ctl;
+	s->state = CTL_SESS_TLS;
+	s->opened = s->last_rx = ctl_now();
+	snprintf(s->addr, sizeof(s->addr), "%s", addr);
+	snprintf(s->ip, sizeof(s->ip), "%s", ip);
+	if ((s->fc = frame_conn_new(bev, (size_t)ctl->conf.frame_limit,
+	    &ctl_cbs, s)) == NULL) {
+		log_warnx("%s: refused: out of memory", addr);
+		bufferevent_free(bev);
+		free(s);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&ctl->sessions, s, entry);
+	ctl->nsessions++;
+	log_debug("%s: accepted", addr);
+}
+
+static void
+ctl_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct ctl	*ctl = arg;
+	int		 e = EVUTIL_SOCKET_ERROR(), i;
+
+	log_warnx("accept: %s", evutil_socket_error_to_string(e));
+	if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+		/* Out of descriptors: pause accepting until the next tick. */
+		for (i = 0; i < ctl->nlisteners; i++)
+			evconnlistener_disable(ctl->listeners[i]);
+		ctl->listeners_paused = 1;
+	}
+	(void)l;
+}
+
+int
+ctl_listen(struct ctl *ctl, char *err, size_t errlen)
+{
+	struct sockaddr_storage	 ss;
+	struct evconnlistener	*l;
+	unsigned		 flags;
+	int			 i, sslen;
+
+	for (i = 0; i < ctl->conf.nlisten; i++) {
+		sslen = sizeof(ss);
+		memset(&ss, 0, sizeof(ss));
+		if (evutil_parse_sockaddr_port(ctl->conf.listen[i],
+		    (struct sockaddr *)&ss, &sslen) == -1) {
+			snprintf(err, errlen, "listen %s: bad address",
+			    ctl->conf.listen[i]);
+			return -1;
+		}
+		flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+		    LEV_OPT_CLOSE_ON_EXEC;
+		if (ss.ss_family == AF_INET6)
+			flags |= LEV_OPT_BIND_IPV6ONLY;
+		l = evconnlistener_new_bind(ctl->base, ctl_accept, ctl, flags,
+		    4096, (struct sockaddr *)&ss, sslen);
+		if (l == NULL) {
+			snprintf(err, errlen, "listen %s: %s", ctl->conf.listen[i],
+			    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+			return -1;
+		}
+		evconnlistener_set_error_cb(l, ctl_accept_error);
+		ctl->listeners[ctl->nlisteners++] = l;
+		log_info("listening on %s", ctl->conf.listen[i]);
+	}
+	return 0;
+}
+
+void
+ctl_listen_close(struct ctl *ctl)
+{
+	int	 i;
+
+	for (i = 0; i < ctl->nlisteners; i++)
+		evconnlistener_free(ctl->listeners[i]);
+	ctl->nlisteners = 0;
+}
+
+void
+ctl_session_tick(struct ctl *ctl, double now)
+{
+	struct ctl_session	*s, *next;
+	char			 msg[96];
+	int			 i;
+
+	if (ctl->listeners_paused) {
+		for (i = 0; i < ctl->nlisteners; i++)
+			evconnlistener_enable(ctl->listeners[i]);
+		ctl->listeners_paused = 0;
+	}
+	for (s = TAILQ_FIRST(&ctl->sessions); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		if ((s->state == CTL_SESS_TLS || s->state == CTL_SESS_HELLO) &&
+		    now - s->opened > (double)ctl->conf.hello_timeout_s) {
+			snprintf(msg, sizeof(msg), "no %s within %llds",
+			    s->state == CTL_SESS_TLS ? "TLS handshake" : "hello",
+			    ctl->conf.hello_timeout_s);
+			if (s->state == CTL_SESS_TLS)
+				s->state = CTL_SESS_HELLO;	/* log as refusal */
+			ctl_session_refuse(s, 0,
+			    TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED, msg);
+		} else if (s->state == CTL_SESS_READY && s->agent != NULL &&
+		    now - s->last_rx > (double)ctl->conf.idle_timeout_s) {
+			snprintf(msg, sizeof(msg), "silent for %llds",
+			    ctl->conf.idle_timeout_s);
+			ctl_session_refuse(s, 0,
+			    TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED, msg);
+		}
+	}
+}
+
+void
+ctl_session_close_all(struct ctl *ctl)
+{
+	struct ctl_session	*s;
+
+	while ((s = TAILQ_FIRST(&ctl->sessions)) != NULL) {
+		frame_conn_free(s->fc);
+		ctl_session_destroy(s);
+	}
+}
