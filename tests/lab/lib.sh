@@ -130,10 +130,10 @@ ping_rtts() {
 	    sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p'
 }
 
-# traceroute_hops NODE FAMILY ADDR: one line per hop: the first responding
-# address, or "*" when no probe of that hop was answered
+# traceroute_hops NODE FAMILY ADDR [PROBES]: one line per hop: the first
+# responding address, or "*" when no probe of that hop was answered
 traceroute_hops() {
-	lab_exec "$1" traceroute -"$2" -n -q 3 -w 2 -m 30 "$3" 2>/dev/null |
+	lab_exec "$1" traceroute -"$2" -n -q "${4:-3}" -w 2 -m 30 "$3" 2>/dev/null |
 	    awk 'NR > 1 { a = "*"
 		for (i = 2; i <= NF; i++)
 			if ($i != "*" && $i != "ms" && $(i + 1) != "ms" && $i !~ /^!/) {
