@@ -41,10 +41,11 @@ pairlab_pid() { cat "$PAIRLAB_DIR/$1.pid" 2>/dev/null; }
 
 # Start "NAME NODE CMD ARGS..." in the background inside NODE; log to NAME.log.
 pairlab_spawn() {
-	_n=$1 _node=$2
+	_sp_name=$1 _sp_node=$2
 	shift 2
-	"$TPLAB" exec "$PAIRLAB_ID" "$_node" "$@" >>"$PAIRLAB_DIR/$_n.log" 2>&1 &
-	echo $! >"$PAIRLAB_DIR/$_n.pid"
+	"$TPLAB" exec "$PAIRLAB_ID" "$_sp_node" "$@" \
+	    >>"$PAIRLAB_DIR/$_sp_name.log" 2>&1 &
+	echo $! >"$PAIRLAB_DIR/$_sp_name.pid"
 }
 
 # Stop daemon NAME (by its recorded PID) with SIGNAL (TERM), wait for it.
@@ -171,13 +172,14 @@ EOF
 	[ -n "${PAIRLAB_CTL_EXTRA:-}" ] &&
 	    printf '%s\n' "$PAIRLAB_CTL_EXTRA" >>"$PAIRLAB_DIR/controller.conf"
 	pairlab_start_controller
-	_n=0
-	for _a in $PAIRLAB_AGENTS; do
-		pairlab_agent_conf "$_a" || { pairlab_log "no node $_a"; return 1; }
-		pairlab_start_agent "$_a"
-		_n=$((_n + 1))
+	_up_n=0
+	for _up_a in $PAIRLAB_AGENTS; do
+		pairlab_agent_conf "$_up_a" ||
+		    { pairlab_log "no node $_up_a"; return 1; }
+		pairlab_start_agent "$_up_a"
+		_up_n=$((_up_n + 1))
 	done
-	pairlab_wait_agents $_n 30
+	pairlab_wait_agents $_up_n 30
 }
 
 # Write a small asymmetric two-office scenario to FILE (for tests that need
@@ -221,10 +223,9 @@ pfail() { PAIRLAB_FAILED=1; not_ok "$@"; }
 pairlab_down() {
 	[ -n "$PAIRLAB_DIR" ] || return 0
 	[ -n "${PAIRLAB_FAILED:-}" ] && pairlab_logs
-	for _f in "$PAIRLAB_DIR"/*.pid; do
-		[ -f "$_f" ] || continue
-		_n=$(basename "$_f" .pid)
-		pairlab_kill "$_n" TERM
+	for _dn_f in "$PAIRLAB_DIR"/*.pid; do
+		[ -f "$_dn_f" ] || continue
+		pairlab_kill "$(basename "$_dn_f" .pid)" TERM
 	done
 	[ -n "$PAIRLAB_ID" ] && "$TPLAB" down "$PAIRLAB_ID" >/dev/null 2>&1
 	[ -n "${PAIRLAB_KEEP:-}" ] || rm -rf "$PAIRLAB_DIR"
