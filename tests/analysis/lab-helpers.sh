@@ -1,0 +1,72 @@
+# lab-helpers.sh: helpers the analysis lab tests (tests/lab/t_analysis_*.sh)
+# share, on top of tests/lab/lib.sh: run a pair of traces at the same moment,
+# analyse them, and map the addresses in the result back to scenario nodes.
+
+# an_setup: skip unless the programs and jq exist; make $AN_TMP
+an_setup() {
+	_why=
+	[ -x "$TP_BIN/tracepair-agent" ] || _why="$TP_BIN/tracepair-agent not built"
+	[ -x "$TP_BIN/tracepair" ] || _why="$TP_BIN/tracepair not built"
+	command -v jq >/dev/null 2>&1 || _why="jq not installed"
+	if [ -n "$_why" ]; then
+		echo "1..1"
+		echo "ok 1 - $(basename "$0") # SKIP $_why"
+		exit 0
+	fi
+	AN_TMP=$(mktemp -d)
+}
+
+# an_lab_up SCENARIO: lab_up, then the address -> node table and a trap
+# that also removes $AN_TMP
+an_lab_up() {
+	lab_up "$1"
+	trap 'lab_down_all; rm -rf "$AN_TMP"' EXIT
+	"$TPLAB" links "$LAB" | awk '{
+		split($2, x, ":"); split($3, y, ":")
+		for (i = 4; i <= 7; i++) {
+			if ($i == "-") continue
+			a = $i; sub("/.*", "", a)
+			print a, (i % 2 == 0 ? x[1] : y[1])
+		} }' >"$AN_TMP/nodes"
+}
+
+# an_node ADDR: the scenario node that owns ADDR ("?" if none)
+an_node() {
+	awk -v a="$1" '$1 == a { print $2; f = 1; exit } END { if (!f) print "?" }' \
+	    "$AN_TMP/nodes"
+}
+
+# an_nodes: addresses on stdin -> sorted node names on one line
+an_nodes() {
+	while read -r _a; do [ -n "$_a" ] && an_node "$_a"; done | sort | tr '\n' ' ' |
+	    sed 's/ $//'
+}
+
+# an_pair FAMILY [AGENT OPTIONS...]: trace a -> b and b -> a at the same
+# moment with 20 probes per hop, then analyse; JSON in $AN_TMP/out.json,
+# text report in $AN_TMP/out.txt.  Returns non-zero when a step fails.
+an_pair() {
+	_fam=$1; shift
+	_b=$(lab_addr b "$_fam") && _a=$(lab_addr a "$_fam") || return 1
+	lab_exec a "$TP_BIN/tracepair-agent" trace -"$_fam" -n -q 20 --json "$@" \
+	    "$_b" >"$AN_TMP/fwd.json" 2>"$AN_TMP/fwd.err" &
+	_p1=$!
+	lab_exec b "$TP_BIN/tracepair-agent" trace -"$_fam" -n -q 20 --json "$@" \
+	    "$_a" >"$AN_TMP/rev.json" 2>"$AN_TMP/rev.err" &
+	_p2=$!
+	wait "$_p1" || { diag "forward trace failed: $(cat "$AN_TMP/fwd.err")"; wait "$_p2"; return 1; }
+	wait "$_p2" || { diag "reverse trace failed: $(cat "$AN_TMP/rev.err")"; return 1; }
+	"$TP_BIN/tracepair" analyze --json "$AN_TMP/fwd.json" "$AN_TMP/rev.json" \
+	    >"$AN_TMP/out.json" || return 1
+	"$TP_BIN/tracepair" analyze "$AN_TMP/fwd.json" "$AN_TMP/rev.json" \
+	    >"$AN_TMP/out.txt" || return 1
+}
+
+# an_q JQ-FILTER: run a jq filter over the last analysis (raw output)
+an_q() { jq -r "$1" "$AN_TMP/out.json"; }
+
+# an_suspect_nodes: the nodes on either side of the first suspect
+an_suspect_nodes() { an_q '.analysis.suspects[0].between[]?' | an_nodes; }
+
+# an_fail_diag: the text report as TAP diagnostics
+an_fail_diag() { sed 's/^/# /' "$AN_TMP/out.txt"; }
