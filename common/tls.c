@@ -144,6 +144,53 @@ fail:
 	return NULL;
 }
 
+/* SSL ex_data slot holding the subject of the peer's leaf certificate. */
+static int tls_subject_idx = -1;
+
+static void
+tls_subject_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+    long argl, void *argp)
+{
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	OPENSSL_free(ptr);
+}
+
+/*
+ * Verification itself is OpenSSL's; this only remembers who the leaf
+ * certificate claims to be, so that a refusal can be logged with it.
+ */
+static int
+tls_verify_cb(int ok, X509_STORE_CTX *xs)
+{
+	SSL	*ssl;
+	X509	*x;
+	char	*subj;
+
+	if (X509_STORE_CTX_get_error_depth(xs) != 0 || tls_subject_idx < 0)
+		return ok;
+	ssl = X509_STORE_CTX_get_ex_data(xs,
+	    SSL_get_ex_data_X509_STORE_CTX_idx());
+	x = X509_STORE_CTX_get_current_cert(xs);
+	if (ssl == NULL || x == NULL || SSL_get_ex_data(ssl,
+	    tls_subject_idx) != NULL)
+		return ok;
+	if ((subj = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0)) != NULL)
+		SSL_set_ex_data(ssl, tls_subject_idx, subj);
+	return ok;
+}
+
+const char *
+tls_peer_subject(SSL *ssl)
+{
+	if (ssl == NULL || tls_subject_idx < 0)
+		return NULL;
+	return SSL_get_ex_data(ssl, tls_subject_idx);
+}
+
 SSL_CTX *
 tls_server_ctx(const struct tls_files *f, char *err, size_t errlen)
 {
@@ -156,8 +203,11 @@ tls_server_ctx(const struct tls_files *f, char *err, size_t errlen)
 	}
 	if ((ctx = tls_ctx_common(TLS_server_method(), f, err, errlen)) == NULL)
 		return NULL;
+	if (tls_subject_idx < 0)
+		tls_subject_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL,
+		    tls_subject_free);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
-	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_verify_cb);
 	if ((names = SSL_load_client_CA_file(f->ca)) != NULL)
 		SSL_CTX_set_client_CA_list(ctx, names);
 	/* No resumption: every connection proves its certificate afresh. */

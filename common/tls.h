@@ -52,6 +52,12 @@ int	 tls_cert_identity(X509 *, struct tls_peer *, char *err, size_t errlen);
 /* Identity of the peer of a finished handshake.  -1 with a reason. */
 int	 tls_peer_identity(SSL *, struct tls_peer *, char *err, size_t errlen);
 
+/*
+ * Subject ("/CN=x/O=y") of the leaf certificate a peer offered to a
+ * server context, verified or not (for logging refusals), or NULL.
+ */
+const char *tls_peer_subject(SSL *);
+
 const char *tls_role_name(enum tls_role);
 /* "agent" -> TLS_ROLE_AGENT; -1 when unknown. */
 int	 tls_role_parse(const char *, enum tls_role *);

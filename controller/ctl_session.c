@@ -263,10 +263,16 @@ static void
 ctl_on_close(struct frame_conn *fc, const char *reason, void *arg)
 {
 	struct ctl_session	*s = arg;
+	const char		*subj;
 
-	if (s->state == CTL_SESS_TLS)
-		log_warnx("%s: refused: TLS handshake failed: %s", s->addr,
-		    reason);
+	if (s->state == CTL_SESS_TLS) {
+		/* Name the certificate it offered, if any (not trusted). */
+		subj = tls_peer_subject(bufferevent_openssl_get_ssl(
+		    frame_conn_bev(fc)));
+		log_warnx("%s: refused: TLS handshake failed: %s%s%s%s",
+		    s->addr, reason, subj ? " (certificate " : "",
+		    subj ? subj : "", subj ? ")" : "");
+	}
 	else if (s->state == CTL_SESS_CLOSING)
 		log_debug("%s: closed: %s", ctl_who(s), reason);
 	else
