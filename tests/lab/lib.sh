@@ -85,10 +85,10 @@ lab_down_all() {
 }
 
 # lab_up SCENARIO: build a lab owned by this shell; sets $LAB.  Leftovers of
-# killed tests (owner gone) are collected first.
+# killed tests (labs of lab_up whose owner is gone) are collected first.
 lab_up() {
-	"$TPLAB" gc 2>/dev/null
-	LAB=$("$TPLAB" up --owner $$ "$1") || {
+	"$TPLAB" gc --tests 2>/dev/null
+	LAB=$("$TPLAB" up --owner $$ --test "$1") || {
 		not_ok "lab_up $1" "tplab up failed"
 		exit 1
 	}
