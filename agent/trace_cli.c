@@ -48,6 +48,14 @@ usage(FILE *fp)
 "  -h, --help         this text\n", probe_opts_usage);
 }
 
+/* libevent's own messages (a dead nameserver, say) are not ours to print. */
+static void
+quiet_log(int severity, const char *msg)
+{
+	(void)severity;
+	(void)msg;
+}
+
 static void
 done(struct trace *t, const char *err, void *arg)
 {
@@ -153,6 +161,7 @@ trace_cli_main(int argc, char **argv)
 		fprintf(stderr, "%s: -A %s\n", PROG, err);
 		return 2;
 	}
+	event_set_log_callback(quiet_log);
 	if ((c.base = event_base_new()) == NULL) {
 		fprintf(stderr, "%s: cannot create the event loop\n", PROG);
 		goto out;
