@@ -21,7 +21,7 @@ usage(void)
 	    "[--syslog]\n"
 	    "  -f, --config FILE  configuration (key value lines)\n"
 	    "  -n                 check the configuration and exit\n"
-	    "  -v                 more logging (twice: debug)\n"
+	    "  -v                 debug logging\n"
 	    "      --syslog       log to syslog instead of stderr\n");
 	exit(2);
 }
