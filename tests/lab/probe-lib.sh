@@ -23,10 +23,10 @@ tp_json() {
 }
 
 path_is() {
-	_w=$(echo $1)
-	_g=$(echo $2)
+	_w=$(printf '%s\n' "$1" | tr '\n' ' ' | sed 's/ *$//')
+	_g=$(printf '%s\n' "$2" | tr '\n' ' ' | sed 's/ *$//')
 	if [ -n "$_w" ] && [ "$_w" = "$_g" ]; then
-		ok "$3 ($(echo $_g | wc -w) hops)"
+		ok "$3 ($(printf '%s\n' "$2" | grep -c .) hops)"
 	else
 		not_ok "$3" "want: $_w" "got:  $_g"
 	fi
