@@ -339,6 +339,24 @@ any_mates(const struct an_hop *x, const struct an_hop *y)
 }
 
 /*
+ * Two names of one router: equal (case-insensitive), or one is the other
+ * cut short the way mtr's report cuts names to its column (16+ chars).
+ */
+static int
+same_name(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b);
+
+	if (la == 0 || lb == 0)
+		return 0;
+	if (la == lb)
+		return strcasecmp(a, b) == 0;
+	if ((la < lb ? la : lb) < 16)
+		return 0;
+	return strncasecmp(a, b, la < lb ? la : lb) == 0;
+}
+
+/*
  * Evidence that forward hop fi and reverse hop rj are one router: returns
  * its weight (0 none) and the kind in *how.  A router answers the forward
  * trace from the interface facing A and the reverse trace from the one
@@ -364,7 +382,7 @@ evidence(const struct an_state *st, int fi, int rj, enum analysis_how *how)
 				*how = ANALYSIS_HOW_ALIAS;
 				return 7;
 			}
-	if (f->ref.name[0] != '\0' && strcasecmp(f->ref.name, r->ref.name) == 0) {
+	if (same_name(f->ref.name, r->ref.name)) {
 		*how = ANALYSIS_HOW_NAME;
 		return 6;
 	}

@@ -911,42 +911,38 @@ paste_detect(const char *text, size_t len)
 }
 
 /*
- * Reached: the last hop that answered is the destination (by address or
- * name); without a known destination, a last hop that answered is taken
- * as the destination.
+ * Reached: the last hop answered, and it is the destination by address or
+ * name, or (the tools stop at the destination) it carries no unreachable
+ * annotation and is below the maximum TTL.  Trailing star hops: not
+ * reached.
  */
 static void
 finish(struct trace *t)
 {
 	const struct trace_hop *h;
-	int	 i, j;
+	int	 i, j, answered = 0, unreach = 0, named = 0;
 
 	if (t->queries == 0 && t->nhops > 0)
 		t->queries = t->hops[0].nprobes;
 	if (t->first_ttl == 0 && t->nhops > 0)
 		t->first_ttl = t->hops[0].ttl;
-	for (i = t->nhops - 1; i >= 0; i--) {
-		h = &t->hops[i];
-		for (j = 0; j < h->nprobes; j++)
-			if (h->probes[j].replied)
-				break;
-		if (j == h->nprobes)
-			continue;
-		if (t->dst[0] == '\0' && t->dst_name == NULL)
-			t->reached = 1;
-		for (j = 0; j < h->nprobes && !t->reached; j++) {
-			const struct trace_probe *p = &h->probes[j];
+	h = t->nhops > 0 ? &t->hops[t->nhops - 1] : NULL;
+	for (j = 0; h != NULL && j < h->nprobes; j++) {
+		const struct trace_probe *p = &h->probes[j];
 
-			if (!p->replied)
-				continue;
-			if ((t->dst[0] != '\0' && strcmp(p->addr, t->dst) == 0) ||
-			    (t->dst_name != NULL && p->name != NULL &&
-			    strcasecmp(p->name, t->dst_name) == 0) ||
-			    (t->dst_name != NULL && strcmp(p->addr, t->dst_name) == 0))
-				t->reached = 1;
-		}
-		break;
+		if (p->annot[0] != '\0' && strcmp(p->annot, "!") != 0)
+			unreach = 1;
+		if (!p->replied)
+			continue;
+		answered = 1;
+		if ((t->dst[0] != '\0' && strcmp(p->addr, t->dst) == 0) ||
+		    (t->dst_name != NULL && p->name != NULL &&
+		    strcasecmp(p->name, t->dst_name) == 0) ||
+		    (t->dst_name != NULL && strcmp(p->addr, t->dst_name) == 0))
+			named = 1;
 	}
+	t->reached = answered && (named || (!unreach &&
+	    (t->max_ttl == 0 || h->ttl < t->max_ttl)));
 	if (t->af == 0) {
 		for (i = 0; i < t->nhops && t->af == 0; i++)
 			for (j = 0; j < t->hops[i].nprobes && t->af == 0; j++)

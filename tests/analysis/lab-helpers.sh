@@ -42,16 +42,20 @@ an_nodes() {
 	    sed 's/ $//'
 }
 
-# an_pair FAMILY [AGENT OPTIONS...]: trace a -> b and b -> a at the same
-# moment with 20 probes per hop, then analyse; JSON in $AN_TMP/out.json,
-# text report in $AN_TMP/out.txt.  Returns non-zero when a step fails.
+# an_pair FAMILY [AGENT OPTIONS...]: trace A -> B and B -> A at the same
+# moment with 20 probes per hop (no DNS unless options are given), then
+# analyse; JSON in $AN_TMP/out.json, text report in $AN_TMP/out.txt.  The
+# end hosts are nodes a and b unless $AN_A / $AN_B name others.  Returns
+# non-zero when a step fails.
 an_pair() {
 	_fam=$1; shift
-	_b=$(lab_addr b "$_fam") && _a=$(lab_addr a "$_fam") || return 1
-	lab_exec a "$TP_BIN/tracepair-agent" trace -"$_fam" -n -q 20 --json "$@" \
+	[ $# -gt 0 ] || set -- -n
+	_na=${AN_A:-a} _nb=${AN_B:-b}
+	_b=$(lab_addr "$_nb" "$_fam") && _a=$(lab_addr "$_na" "$_fam") || return 1
+	lab_exec "$_na" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 --json "$@" \
 	    "$_b" >"$AN_TMP/fwd.json" 2>"$AN_TMP/fwd.err" &
 	_p1=$!
-	lab_exec b "$TP_BIN/tracepair-agent" trace -"$_fam" -n -q 20 --json "$@" \
+	lab_exec "$_nb" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 --json "$@" \
 	    "$_a" >"$AN_TMP/rev.json" 2>"$AN_TMP/rev.err" &
 	_p2=$!
 	wait "$_p1" || { diag "forward trace failed: $(cat "$AN_TMP/fwd.err")"; wait "$_p2"; return 1; }
@@ -60,6 +64,30 @@ an_pair() {
 	    >"$AN_TMP/out.json" || return 1
 	"$TP_BIN/tracepair" analyze "$AN_TMP/fwd.json" "$AN_TMP/rev.json" \
 	    >"$AN_TMP/out.txt" || return 1
+}
+
+# an_paste FAMILY FORMAT CMD...: run the text tool CMD (traceroute, mtr ...)
+# from both ends at once, towards the other end's address (appended), and
+# analyse the two pasted outputs as FORMAT (auto, traceroute, mtr-report..)
+an_paste() {
+	_fam=$1 _fmt=$2; shift 2
+	_na=${AN_A:-a} _nb=${AN_B:-b}
+	_b=$(lab_addr "$_nb" "$_fam") && _a=$(lab_addr "$_na" "$_fam") || return 1
+	lab_exec "$_na" "$@" "$_b" >"$AN_TMP/fwd.txt" 2>"$AN_TMP/fwd.err" &
+	_p1=$!
+	lab_exec "$_nb" "$@" "$_a" >"$AN_TMP/rev.txt" 2>"$AN_TMP/rev.err" &
+	_p2=$!
+	wait "$_p1" || { diag "forward $1 failed: $(cat "$AN_TMP/fwd.err")"; wait "$_p2"; return 1; }
+	wait "$_p2" || { diag "reverse $1 failed: $(cat "$AN_TMP/rev.err")"; return 1; }
+	"$TP_BIN/tracepair" analyze --format "$_fmt" --json "$AN_TMP/fwd.txt" \
+	    "$AN_TMP/rev.txt" >"$AN_TMP/out.json" || return 1
+	"$TP_BIN/tracepair" analyze --format "$_fmt" "$AN_TMP/fwd.txt" \
+	    "$AN_TMP/rev.txt" >"$AN_TMP/out.txt" || return 1
+}
+
+# an_names JQ-PATH: lower-case names at JQ-PATH, sorted, on one line
+an_names() {
+	an_q "[$1 | ascii_downcase] | sort | join(\" \")"
 }
 
 # an_q JQ-FILTER: run a jq filter over the last analysis (raw output)

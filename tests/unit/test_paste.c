@@ -287,6 +287,44 @@ test_long_line(void **state)
 	free(buf);
 }
 
+/* Whether the destination was reached, from pasted text alone. */
+static void
+test_reached(void **state)
+{
+	static const struct {
+		const char	*text;
+		int		 reached;
+	} cases[] = {
+		/* mtr names the last hub, the header only has the address */
+		{ "{\"report\":{\"mtr\":{\"dst\":\"198.18.9.2\"},\"hubs\":["
+		  "{\"count\":1,\"host\":\"gw\",\"Loss%\":0,\"Snt\":3},"
+		  "{\"count\":2,\"host\":\"b.example\",\"Loss%\":0,\"Snt\":3}]}}", 1 },
+		/* trailing stars: stopped */
+		{ "traceroute to b (198.18.9.2), 30 hops max\n 1  gw  1 ms\n 2  * * *\n", 0 },
+		/* an unreachable annotation at the last hop: stopped */
+		{ "traceroute to b (198.18.9.2), 30 hops max\n 1  gw  1 ms !N\n", 0 },
+		/* the last hop is the maximum TTL: ran out, not reached */
+		{ "traceroute to b (198.18.9.2), 2 hops max\n 1  gw  1 ms\n 2  x  2 ms\n", 0 },
+		/* the last hop answered below the maximum: traceroute stopped there */
+		{ "traceroute to b (198.18.9.2), 30 hops max\n 1  gw  1 ms\n 2  b-web  2 ms\n", 1 },
+	};
+	struct trace	*t;
+	char		 err[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t = paste_parse(cases[i].text, strlen(cases[i].text), PASTE_AUTO,
+		    err, sizeof(err));
+		if (t == NULL)
+			fail_msg("case %zu: %s", i, err);
+		if (t->reached != cases[i].reached)
+			fail_msg("case %zu: reached %d, want %d", i, t->reached,
+			    cases[i].reached);
+		trace_free(t);
+	}
+}
+
 static void
 test_format_names(void **state)
 {
@@ -314,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_tracepair_json),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_reached),
 		cmocka_unit_test(test_format_names),
 	};
 

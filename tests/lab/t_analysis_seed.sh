@@ -1,0 +1,71 @@
+#!/bin/sh
+# t_analysis_seed.sh: seed 003 in the lab (tests/lab/scenarios/sf-chicago.scn:
+# 12 % loss both ways on core2.SanFrancisco - core1.Denver, asymmetric
+# return through pb-nap and SF-rt3).  tracepair-agent pairs with DNS names
+# (IPv4, IPv6) must name that link; real traceroute (names, and -n) and
+# mtr (--report, --json) outputs pasted into `tracepair analyze` must give
+# the seed's one-direction-only routers.
+. tests/lab/lib.sh
+. tests/analysis/lab-helpers.sh
+require_root
+an_setup
+plan 13
+AN_A=sf-office AN_B=chicago-office
+FWD_ONLY="mae-west-h0.geo.net mae-west.other-isp.net sf-core1-h1.geo.net"
+REV_ONLY="pb-nap.geo.net sf-rt3-f0.geo.net"
+
+want() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "got '$2', want '$3'"
+		an_fail_diag
+	fi
+}
+
+an_lab_up tests/lab/scenarios/sf-chicago.scn
+for f in 4 6; do
+	if an_pair $f -w 3; then
+		want "IPv$f agents: suspect link core2.SanFrancisco - core1.Denver" \
+		    "$(an_q '.analysis.suspects[0].kind') $(an_names '.analysis.suspects[0] | .near.name, .far.name')" \
+		    "link core1.denver.other-isp.net core2.sanfrancisco.other-isp.net"
+		want "IPv$f agents: forward-only routers" \
+		    "$(an_names '.analysis.forward_only[].name')" "$FWD_ONLY"
+		want "IPv$f agents: reverse-only routers" \
+		    "$(an_names '.analysis.reverse_only[].name')" "$REV_ONLY"
+		want "IPv$f agents: 7 shared routers, all by name" \
+		    "$(an_q '[.analysis.shared[] | select(.how == "name")] | length')" 7
+	else
+		for i in 1 2 3 4; do not_ok "IPv$f agents: the pair ran"; done
+	fi
+done
+
+if an_paste 4 traceroute traceroute -q 3 -w 2; then
+	want "pasted traceroute: forward-only routers" \
+	    "$(an_names '.analysis.forward_only[].name')" "$FWD_ONLY"
+	want "pasted traceroute: reverse-only routers" \
+	    "$(an_names '.analysis.reverse_only[].name')" "$REV_ONLY"
+else
+	not_ok "pasted traceroute: analysed"; not_ok "pasted traceroute: -"
+fi
+if an_paste 6 traceroute traceroute -6 -n -q 3 -w 2; then
+	want "pasted traceroute -6 -n: 3 fwd-only, 2 rev-only, 7 shared by subnet" \
+	    "$(an_q '"\(.analysis.forward_only | length) \(.analysis.reverse_only | length) \([.analysis.shared[] | select(.how == "subnet")] | length)"')" \
+	    "3 2 7"
+else
+	not_ok "pasted traceroute -6 -n: analysed"
+fi
+if an_paste 4 mtr-report mtr -r -c 10 -i 0.2; then
+	want "pasted mtr --report (names cut short): 3 fwd-only, 2 rev-only, 7 shared" \
+	    "$(an_q '"\(.analysis.forward_only | length) \(.analysis.reverse_only | length) \(.analysis.shared | length)"')" \
+	    "3 2 7"
+else
+	not_ok "pasted mtr --report: analysed"
+fi
+if an_paste 4 mtr-json mtr -j -c 10 -i 0.2; then
+	want "pasted mtr --json: forward-only routers" \
+	    "$(an_names '.analysis.forward_only[].name')" "$FWD_ONLY"
+else
+	not_ok "pasted mtr --json: analysed"
+fi
+lab_down
