@@ -1,0 +1,131 @@
+/* test_ctl.c: controller pieces without sockets: NTP-style clock samples and the configuration file. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ctl.h"
+
+static void
+test_clock_sample(void **state)
+{
+	int64_t	 off, rtt;
+	int64_t	 ms = 1000000;
+
+	(void)state;
+	/* Agent 5 ms ahead, 2 ms each way, 1 ms inside the agent. */
+	int64_t t1 = 1000 * ms, t2 = t1 + 2 * ms + 5 * ms, t3 = t2 + 1 * ms;
+	int64_t t4 = t1 + 2 * ms + 1 * ms + 2 * ms;
+	assert_int_equal(ctl_clock_sample(t1, t2, t3, t4, &off, &rtt), 0);
+	assert_int_equal(off, 5 * ms);
+	assert_int_equal(rtt, 4 * ms);
+	/* Agent 30 ms behind, asymmetric 1 ms / 3 ms: offset off by 1 ms. */
+	t2 = t1 + 1 * ms - 30 * ms;
+	t3 = t2;
+	t4 = t1 + 1 * ms + 3 * ms;
+	assert_int_equal(ctl_clock_sample(t1, t2, t3, t4, &off, &rtt), 0);
+	assert_int_equal(off, -31 * ms);
+	assert_int_equal(rtt, 4 * ms);
+	/* Inconsistent samples are refused. */
+	assert_int_equal(ctl_clock_sample(t1, t2, t3, t1 - 1, &off, &rtt), -1);
+	assert_int_equal(ctl_clock_sample(t1, t3 + 1, t3, t4, &off, &rtt), -1);
+	assert_int_equal(ctl_clock_sample(0, t2, t3, t4, &off, &rtt), -1);
+	/* The agent claims more time inside than the round trip took. */
+	assert_int_equal(ctl_clock_sample(t1, t2, t2 + 10 * ms, t4, &off, &rtt),
+	    -1);
+}
+
+static char dir[64];
+
+/* Write a config with the files it names made to exist. */
+static const char *
+write_conf(const char *body)
+{
+	static char	 path[128];
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "%s/c.conf", dir);
+	f = fopen(path, "w");
+	fprintf(f, "ca %s/ca\ncert %s/cert\nkey %s/key\n%s", dir, dir, dir, body);
+	fclose(f);
+	return path;
+}
+
+static void
+test_conf(void **state)
+{
+	struct ctl_conf	 c;
+	char		 err[512], p[128];
+	const char	*files[] = { "ca", "cert", "key" };
+	size_t		 i;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/test_ctl.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		fclose(fopen(p, "w"));
+	}
+	assert_int_equal(ctl_conf_load(&c, write_conf(
+	    "listen 198.18.0.1:4433\nlisten [2001:db8::1]:4433\n"
+	    "clock_interval 30\nframe_limit 65536\ndatabase /tmp/x.db\n"),
+	    err, sizeof(err)), 0);
+	assert_int_equal(c.nlisten, 2);
+	assert_string_equal(c.listen[1], "[2001:db8::1]:4433");
+	assert_int_equal(c.clock_interval_s, 30);
+	assert_int_equal(c.frame_limit, 65536);
+	assert_int_equal(c.pair_margin_ms, 200);
+	assert_null(c.crl);
+	assert_string_equal(c.database, "/tmp/x.db");
+	ctl_conf_free(&c);
+
+	/* Defaults: both families on 4433. */
+	assert_int_equal(ctl_conf_load(&c, write_conf(""), err, sizeof(err)), 0);
+	assert_int_equal(c.nlisten, 2);
+	ctl_conf_free(&c);
+
+	/* Each mistake gets one line naming it. */
+	static const struct { const char *body, *want; } bad[] = {
+		{ "listen 198.18.0.1\n", "want ADDRESS:PORT" },
+		{ "listen nowhere:1\n", "want ADDRESS:PORT" },
+		{ "frame_limit 10\n", "out of range" },
+		{ "clock_interval 200\n", "idle_timeout must be at least" },
+		{ "crl /nonexistent/crl.pem\n", "not readable" },
+		{ "colour blue\n", "unknown key 'colour'" },
+		{ "pair_timeout_ms 900000\n", "larger than max_timeout_ms" },
+	};
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(ctl_conf_load(&c, write_conf(bad[i].body), err,
+		    sizeof(err)), -1);
+		if (strstr(err, bad[i].want) == NULL)
+			fail_msg("'%s': got '%s'", bad[i].body, err);
+	}
+	snprintf(p, sizeof(p), "%s/key", dir);
+	unlink(p);
+	assert_int_equal(ctl_conf_load(&c, write_conf(""), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "key"));
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	unlink(write_conf(""));
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clock_sample),
+		cmocka_unit_test(test_conf),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
