@@ -1,0 +1,49 @@
+#!/bin/sh
+# t_analysis_cli.sh: `tracepair analyze` as a user runs it, no network needed:
+# seed 003's pasted traceroutes, --json, stdin, mixed formats, and the errors
+# a user can make (unparseable text names FILE:LINE and exits 1).
+TP=${TP_BIN:-$PWD/${BUILD:-build}/bin}/tracepair
+A=tests/analysis
+n=0
+t() {	# t NAME CMD...: one TAP line, CMD run with eval
+	n=$((n + 1))
+	_name=$1; shift
+	if eval "$*"; then echo "ok $n - $_name"; else echo "not ok $n - $_name"; echo "# failed: $*"; fi
+}
+if [ ! -x "$TP" ]; then
+	echo "1..1"; echo "ok 1 - tracepair analyze # SKIP $TP not built"; exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+echo "1..10"
+
+$TP analyze $A/seed003-forward.txt $A/seed003-reverse.txt >"$tmp/out" 2>"$tmp/err"
+rc=$?
+t "seed 003: exit 0, nothing on stderr" '[ $rc -eq 0 ] && [ ! -s "$tmp/err" ]'
+t "seed 003: verdict first, the core2.SanFrancisco - core1.Denver link" \
+    'head -1 "$tmp/out" | grep -q "^Verdict: Loss starts on the link core2.SanFrancisco.other-isp.net - core1.Denver.other-isp.net, seen in both directions"'
+t "seed 003: side by side, onset marked in both columns" \
+    'grep -q "core1.Denver.other-isp.net *33% ! |   4 = core1.Denver" "$tmp/out" &&
+     grep -q "|   5 = core2.SanFrancisco.other-isp.net *33% !" "$tmp/out"'
+$TP analyze --json - $A/seed003-reverse.txt <$A/seed003-forward.txt >"$tmp/js"
+t "--json from stdin: documented keys" \
+    'command -v jq >/dev/null || { echo "# no jq"; grep -q "\"suspects\"" "$tmp/js"; } &&
+     { ! command -v jq >/dev/null || jq -e ".forward and .reverse and .analysis.verdict and
+       (.analysis.shared | length) == 6 and .analysis.loss.forward.onset_ttl == 7 and
+       .analysis.suspects[0].kind == \"link\" and (.analysis.forward_only | length) == 4" "$tmp/js" >/dev/null; }'
+t "mixed formats (tracert forward, mtr reverse) analyse" \
+    '$TP analyze $A/tracert.txt $A/mtr-report.txt | grep -q "^Verdict:"'
+$TP analyze $A/bad-line.txt $A/seed003-reverse.txt >"$tmp/out" 2>"$tmp/err"
+rc=$?
+t "unparseable: exit 1" '[ $rc -eq 1 ]'
+t "unparseable: FILE:LINE: cannot parse" \
+    'grep -q "^tests/analysis/bad-line.txt:3: cannot parse traceroute line" "$tmp/err" && [ ! -s "$tmp/out" ]'
+$TP analyze $A/nonexistent.txt $A/seed003-reverse.txt 2>"$tmp/err"
+rc=$?
+t "missing file: one line, exit 1" '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/err") -eq 1 ] && grep -q nonexistent "$tmp/err"'
+$TP analyze $A/seed003-forward.txt 2>/dev/null
+rc=$?
+t "one file only: usage, exit 2" '[ $rc -eq 2 ]'
+$TP analyze --format nope $A/seed003-forward.txt $A/seed003-reverse.txt 2>"$tmp/err"
+rc=$?
+t "unknown --format: exit 2, says so" '[ $rc -eq 2 ] && grep -q "unknown format" "$tmp/err"'
