@@ -65,6 +65,7 @@ struct dl_dir {
 	uint64_t	 delay_ns;	/* base one-way delay */
 	uint64_t	 jitter_ns;	/* departure varies uniformly in +-jitter */
 	double		 loss;		/* drop probability, 0..1 */
+	uint64_t	 rng;		/* state of this direction's draws */
 	int		 in_fd;		/* packet socket frames arrive on */
 	int		 out_fd;	/* packet socket frames leave on */
 	struct dl_frame	*ring;		/* FIFO of qmax slots */
@@ -90,26 +91,25 @@ struct dl_dir {
 static uint64_t dl_lead_ns = DL_LEAD_INIT;	/* current lead */
 static uint64_t dl_armed_ns;			/* time the timer is set for, 0 = none */
 
-/* Deterministic pseudo-random generator (xorshift64*), one per process. */
-static uint64_t dl_rng_state = 0x9e3779b97f4a7c15ULL;
-
+/* Deterministic pseudo-random generator (xorshift64*).  Each direction has
+ * its own, so a direction's draws depend only on its own frames. */
 static uint64_t
-dl_rng_next(void)
+dl_rng_next(uint64_t *state)
 {
-	uint64_t x = dl_rng_state;
+	uint64_t x = *state;
 
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
-	dl_rng_state = x;
+	*state = x;
 	return x * 0x2545f4914f6cdd1dULL;
 }
 
 /* Uniform double in [0, 1). */
 static double
-dl_rng_unit(void)
+dl_rng_unit(uint64_t *state)
 {
-	return (double)(dl_rng_next() >> 11) / (double)(1ULL << 53);
+	return (double)(dl_rng_next(state) >> 11) / (double)(1ULL << 53);
 }
 
 static uint64_t
@@ -258,7 +258,7 @@ dl_receive(struct dl_dir *d)
 					arrival = now_mono - (now_real - rx_real);
 			}
 		}
-		if (d->loss > 0 && dl_rng_unit() < d->loss) {
+		if (d->loss > 0 && dl_rng_unit(&d->rng) < d->loss) {
 			d->lost++;
 			continue;
 		}
@@ -268,7 +268,8 @@ dl_receive(struct dl_dir *d)
 		}
 		depart = arrival + d->delay_ns;
 		if (d->jitter_ns > 0) {
-			jit = (uint64_t)(dl_rng_unit() * (double)(2 * d->jitter_ns));
+			jit = (uint64_t)(dl_rng_unit(&d->rng) *
+			    (double)(2 * d->jitter_ns));
 			depart = depart + jit >= d->jitter_ns ?
 			    depart + jit - d->jitter_ns : 0;
 		}
@@ -362,6 +363,7 @@ main(int argc, char **argv)
 	struct pollfd	 pfd[4];
 	sigset_t	 mask;
 	unsigned long	 qmax = DL_QUEUE_DEF;
+	uint64_t	 seed = 0x9e3779b97f4a7c15ULL;
 	int		 ch, rt = 0, sfd, tfd, fda, fdb, done = 0;
 	char		*end;
 
@@ -410,13 +412,11 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			errno = 0;
-			dl_rng_state = strtoull(optarg, &end, 0);
+			seed = strtoull(optarg, &end, 0);
 			if (errno != 0 || *end != '\0') {
 				fprintf(stderr, "tp-delayline: bad seed %s\n", optarg);
 				return 2;
 			}
-			if (dl_rng_state == 0)
-				dl_rng_state = 1;	/* xorshift needs non-zero */
 			break;
 		case 'p':
 			pidfile = optarg;
@@ -452,6 +452,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "tp-delayline: timerfd: %s\n", strerror(errno));
 		return 1;
 	}
+	/* xorshift needs a non-zero state; the two directions differ */
+	dirs[0].rng = seed != 0 ? seed : 1;
+	dirs[1].rng = (seed ^ 0xd1b54a32d192ed03ULL) != 0 ?
+	    seed ^ 0xd1b54a32d192ed03ULL : 1;
 	dirs[0].in_fd = fda;
 	dirs[0].out_fd = fdb;
 	dirs[1].in_fd = fdb;
