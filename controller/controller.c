@@ -125,6 +125,8 @@ main(int argc, char **argv)
 			    ctl.conf.cert, tls_role_name(me.role));
 	}
 	if (checkonly) {
+		SSL_CTX_free(ctl.ssl_ctx);
+		ctl_conf_free(&ctl.conf);
 		printf("configuration OK\n");
 		return 0;
 	}
