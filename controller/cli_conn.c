@@ -362,6 +362,9 @@ ssl_reason(struct cli_conn *c, int rc, char *buf, size_t len)
 		return;
 	}
 	tls_error_reason(NULL, c->ssl, buf, len);
+	/* OpenSSL 3 words a TCP close without close_notify this way */
+	if (strstr(buf, "unexpected eof") != NULL)
+		snprintf(buf, len, "connection closed by the controller");
 }
 
 static int

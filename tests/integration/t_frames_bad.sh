@@ -11,7 +11,7 @@ plan 18
 
 W=$(mktemp -d /tmp/t_frames_bad.XXXXXX)
 SIM=
-trap '[ -n "$SIM" ] && kill $SIM 2>/dev/null; wait 2>/dev/null; pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
+trap '[ -n "$SIM" ] && kill $SIM 2>/dev/null && wait $SIM 2>/dev/null; pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
 [ -x "$TP_BIN/agentsim" ] || { pfail "agentsim built"; exit 1; }
 pairlab_write_scn "$W/small.scn"
 if ! pairlab_up "$W/small.scn"; then

@@ -15,9 +15,9 @@ NS=tpscale$$
 W=$(mktemp -d /tmp/t_scale.XXXXXX)
 CTL=; SIM=
 cleanup() {
-	[ -n "$SIM" ] && kill "$SIM" 2>/dev/null
-	[ -n "$CTL" ] && kill "$CTL" 2>/dev/null
-	wait 2>/dev/null
+	for _p in $SIM $CTL; do
+		kill "$_p" 2>/dev/null && wait "$_p" 2>/dev/null
+	done
 	ip netns del "$NS" 2>/dev/null
 	rm -rf "$W"
 }
