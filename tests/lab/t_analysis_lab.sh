@@ -3,12 +3,13 @@
 # trace -q 20 from both ends at once) through the analysis-*.scn labs,
 # IPv4 and IPv6, checked against each scenario's ground truth: asymmetric
 # paths without loss, loss on one link one way and both ways, a
-# rate-limiting router, a silent router, a filtered destination.
+# rate-limiting router, a destination that rate-limits its replies, a
+# silent router, a filtered destination.
 . tests/lab/lib.sh
 . tests/analysis/lab-helpers.sh
 require_root
 an_setup
-plan 26
+plan 30
 
 S=tests/lab/scenarios
 
@@ -60,6 +61,19 @@ for f in 4 6; do
 		    "$(an_q '.analysis.artifacts[] | select(.kind == "icmp-rate-limit" and .direction == "forward") | .hop.addr' | an_nodes)" "r2"
 	else
 		not_ok "IPv$f ratelimit: pair ran"; not_ok "IPv$f ratelimit: -"
+	fi
+done
+lab_down
+
+an_lab_up $S/analysis-destlimit.scn
+for f in 4 6; do
+	if an_pair $f; then
+		want "IPv$f destlimit: no suspect, no persistent loss" \
+		    "$(an_q '.analysis.suspects | length') $(an_q '.analysis.loss.forward.persistent')" "0 false"
+		want "IPv$f destlimit: b drops replies when probed fast (artifact)" \
+		    "$(an_q '.analysis.artifacts[] | select(.kind == "destination-rate-limit" and .direction == "forward") | .hop.addr' | an_nodes)" "b"
+	else
+		not_ok "IPv$f destlimit: pair ran"; not_ok "IPv$f destlimit: -"
 	fi
 done
 lab_down
