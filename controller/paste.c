@@ -273,17 +273,21 @@ annot_ok(const char *s)
 
 /* ---- traceroute (Linux, BSD, macOS, Wassenaar's traceroute) ------------ */
 
+/*
+ * "traceroute to NAME (ADDR), 30 hops max, 60 byte packets" and its
+ * variants; tok[at] is the word "to".
+ */
 static int
-tr_header(struct pctx *c)
+tr_header_at(struct pctx *c, int at)
 {
 	char	 buf[PASTE_MAX_NAME + 1];
 	int	 i, v, a, b;
 
-	if (c->ntok < 3 || strcmp(c->tok[1], "to") != 0)
+	if (c->ntok < at + 2 || strcmp(c->tok[at], "to") != 0)
 		return perr(c, "cannot parse traceroute header");
 	if (strcmp(c->tok[0], "traceroute6") == 0)
 		c->t->af = 6;
-	strip(c->tok[2], ",:", buf, sizeof(buf));
+	strip(c->tok[at + 1], ",:", buf, sizeof(buf));
 	if (name_ok(buf)) {
 		free(c->t->dst_name);
 		if ((c->t->dst_name = strdup(buf)) == NULL)
@@ -292,7 +296,7 @@ tr_header(struct pctx *c)
 			c->t->af = v;
 		}
 	}
-	for (i = 3; i < c->ntok; i++) {
+	for (i = at + 2; i < c->ntok; i++) {
 		if (c->tok[i][0] == '(') {
 			strip(c->tok[i], "(),:", buf, sizeof(buf));
 			if ((v = take_addr(c->t->dst, buf)) != 0) {
@@ -349,6 +353,10 @@ tr_probes(struct pctx *c, int i)
 				return perr(c, "cannot parse annotation \"%.20s\"", s);
 			if (last != NULL)
 				set_annot(last, s);
+		} else if (s[0] == '<' && s[tl - 1] == '>') {
+			/* Linux -e: <MPLS:L=16001,E=0,S=1,T=1> and the like */
+		} else if (strncmp(s, "F=", 2) == 0 && isdigit((unsigned char)s[2])) {
+			/* Linux --mtu: F=1500, the path MTU found here */
 		} else if (s[0] == '[') {
 			/* [AS1234] or [AS701 - Long Name, Inc.]: skip to ']' */
 			if (strncmp(s, "[AS", 3) == 0)
@@ -402,12 +410,23 @@ parse_traceroute(struct pctx *c)
 	while ((rc = next_line(c)) == 1) {
 		if (c->ntok == 0)
 			continue;
+		if (strcmp(c->tok[0], "MPLS") == 0 || (c->ntok > 1 &&
+		    strcmp(c->tok[0], "Selected") == 0 &&
+		    strcmp(c->tok[1], "device") == 0))
+			continue;	/* BSD -e label lines; tcptraceroute */
+		if (c->ntok > 3 && strcmp(c->tok[0], "Tracing") == 0 &&
+		    strcmp(c->tok[1], "the") == 0 && strcmp(c->tok[2], "path") == 0) {
+			/* tcptraceroute: Tracing the path to NAME (ADDR) on TCP port */
+			if (tr_header_at(c, 3) == -1)
+				return -1;
+			continue;
+		}
 		if (strncmp(c->tok[0], "traceroute", 10) == 0) {
 			size_t n = strlen(c->tok[0]);
 
 			if (c->tok[0][n - 1] == ':')	/* traceroute: warning: ... */
 				continue;
-			if (tr_header(c) == -1)
+			if (tr_header_at(c, 1) == -1)
 				return -1;
 			continue;
 		}

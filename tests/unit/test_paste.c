@@ -142,6 +142,23 @@ test_linux(void **state)
 	trace_free(t);
 }
 
+/* tcptraceroute's header, Linux -e MPLS and --mtu tokens, BSD MPLS lines. */
+static void
+test_tcptraceroute_mpls(void **state)
+{
+	struct trace	*t = load("tcptraceroute-mpls.txt", PASTE_TRACEROUTE);
+
+	(void)state;
+	assert_string_equal(t->dst, "198.18.9.2");
+	assert_string_equal(t->dst_name, "b");
+	assert_int_equal(t->nhops, 3);
+	hop_counts(t, 2, 3, 3);
+	assert_string_equal(main_name(t, 2), "r2");
+	assert_string_equal(main_name(t, 3), "b");
+	assert_true(t->reached);
+	trace_free(t);
+}
+
 static void
 test_bsd_and_v6(void **state)
 {
@@ -346,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_seed003),
 		cmocka_unit_test(test_wassenaar),
 		cmocka_unit_test(test_linux),
+		cmocka_unit_test(test_tcptraceroute_mpls),
 		cmocka_unit_test(test_bsd_and_v6),
 		cmocka_unit_test(test_tracert),
 		cmocka_unit_test(test_mtr),
