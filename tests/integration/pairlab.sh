@@ -114,8 +114,10 @@ EOF
 	fi
 }
 
+# (tplab's namespaces are named ID-NODE: enter it directly, without the
+# cost of a tplab start per command)
 pairlab_cli() {
-	"$TPLAB" exec "$PAIRLAB_ID" controller env \
+	ip netns exec "$PAIRLAB_ID-controller" env \
 	    TRACEPAIR_CONTROLLER="$PAIRLAB_CTL" \
 	    TRACEPAIR_CA="$PAIRLAB_DIR/pki/ca.crt" \
 	    TRACEPAIR_CERT="$PAIRLAB_DIR/pki/${PAIRLAB_OPERATOR:-alice}.crt" \
