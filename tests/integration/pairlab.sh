@@ -16,7 +16,8 @@
 #   pairlab_down         stop everything this file started, tear the lab down
 #
 # PAIRLAB_CTL_EXTRA (optional, set before pairlab_up): more controller config
-# lines, e.g. "pair_margin_ms 20".
+# lines, e.g. "pair_margin_ms 20"; PAIRLAB_AGENT_EXTRA: the same for every
+# agent's config, e.g. "max_jobs 2".
 # Set by pairlab_up: PAIRLAB_DIR (temp dir: pki/, *.conf, *.log, spools),
 # PAIRLAB_ID (lab id), PAIRLAB_CTL (controller HOST:PORT), PAIRLAB_AGENTS.
 # Every process is started by this file and stopped by its PID; nothing else
@@ -108,6 +109,8 @@ backoff_min_ms 200
 backoff_max_ms 2000
 connect_timeout_ms 5000
 EOF
+	[ -n "${PAIRLAB_AGENT_EXTRA:-}" ] &&
+	    printf '%s\n' "$PAIRLAB_AGENT_EXTRA" >>"$PAIRLAB_DIR/agent-$1.conf"
 	if id nobody >/dev/null 2>&1; then
 		echo "user nobody" >>"$PAIRLAB_DIR/agent-$1.conf"
 		chown nobody "$PAIRLAB_DIR/spool-$1"
