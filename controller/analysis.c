@@ -633,8 +633,9 @@ find_shared(struct an_state *st)
  * through every later answering hop (and the destination).  Carrying on
  * means the later hops together lose a share whose 95% Wilson lower bound
  * is above 1%, and no later hop answers so well that it would be unlikely
- * (p < contradict_p) under the loss rate pooled from k onwards.  Lossy
- * hops that fail the test are ICMP rate limiting (artifacts).
+ * (p < contradict_p) under the loss rate pooled from k to the last router
+ * (the destination's own drops, when probed fast, would inflate it).
+ * Lossy hops that fail the test are ICMP rate limiting (artifacts).
  */
 static void
 find_loss(struct an_state *st, enum analysis_dir dir)
@@ -670,12 +671,23 @@ find_loss(struct an_state *st, enum analysis_dir dir)
 			break;
 		}
 		lost_later = sent_later = 0;
+		lost = h->sent - h->recv;
+		sent = h->sent;
 		for (j = k + 1; j < n; j++) {
-			lost_later += d->hops[idx[j]].sent - d->hops[idx[j]].recv;
-			sent_later += d->hops[idx[j]].sent;
+			struct an_hop *x = &d->hops[idx[j]];
+
+			lost_later += x->sent - x->recv;
+			sent_later += x->sent;
+			/*
+			 * The rate: onset to the last router.  A destination
+			 * may drop replies of its own (probed fast), so it
+			 * only counts when no router follows the onset.
+			 */
+			if (!x->is_dest || k == n - 2) {
+				lost += x->sent - x->recv;
+				sent += x->sent;
+			}
 		}
-		lost = lost_later + h->sent - h->recv;
-		sent = sent_later + h->sent;
 		q = (double)lost / sent;
 		analysis_wilson(lost_later, sent_later, &lo, &hi);
 		ok = lost_later > 0 && lo > 0.01;

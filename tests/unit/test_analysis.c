@@ -550,6 +550,37 @@ test_seed003(void **state)
 	trace_free(r);
 }
 
+/*
+ * Agent traces from the sf-chicago lab (12 % loss both ways on core2 -
+ * core1.Denver) where the destination also dropped 19 of 20 replies
+ * (probed fast): its drops must not hide the real onset at hop 7.
+ */
+static void
+test_lab_sfchi(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	struct analysis	*a = run(f, r, NULL);
+
+	(void)state;
+	assert_int_equal(a->loss[0].onset.ttl, 7);
+	assert_int_equal(a->loss[1].onset.ttl, 5);
+	assert_true(a->loss[0].loss_pct < 30);	/* the destination's drops left out */
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
+	assert_string_equal(a->suspects[0].a.name, "core2.sanfrancisco.other-isp.net");
+	assert_string_equal(a->suspects[0].b.name, "core1.denver.other-isp.net");
+	assert_string_equal(a->suspects[0].a.addr, "198.18.10.22");
+	assert_true(a->suspects[0].seen_fwd && a->suspects[0].seen_rev);
+	assert_true(a->suspects[0].confidence > 0.95);
+	assert_int_equal(a->nshared, 7);
+	assert_int_equal(a->nfwd_only, 3);
+	assert_int_equal(a->nrev_only, 2);
+	assert_true(a->step[0].found && a->step[0].at.ttl == 7);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 /* Empty traces and a trace against itself do not break the analysis. */
 static void
 test_edges(void **state)
@@ -593,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_reply_ttl),
 		cmocka_unit_test(test_filtered),
 		cmocka_unit_test(test_seed003),
+		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
 	};
 
