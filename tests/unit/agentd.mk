@@ -5,3 +5,7 @@ TEST_spool_SRCS = agent/spool.c agent/backoff.c agent/hostport.c
 # The spool's file reader on arbitrary bytes (seeds in tests/fuzz/corpus/spool/).
 FUZZ_TARGETS += $(BUILD)/tests/fuzz/fuzz_spool
 FUZZ_spool_SRCS = agent/spool.c
+
+# The daemon's configuration loader (links the engine it calls).
+UNIT_TESTS += $(BUILD)/tests/unit/test_agentd
+TEST_agentd_SRCS = $(AGENTD_SRCS) $(PROBE_SRCS)
