@@ -3,3 +3,9 @@
 UNIT_TESTS += $(BUILD)/tests/unit/test_analysis $(BUILD)/tests/unit/test_paste
 TEST_analysis_SRCS = controller/analysis.c controller/report.c controller/paste.c
 TEST_paste_SRCS = controller/paste.c
+
+# Golden text/JSON reports of the fixture pairs (checked by
+# tests/lab/t_analysis_golden.sh); regenerate after a deliberate change.
+analysis-golden: $(BUILD)/bin/tracepair
+	$(Q)TP_BIN=$(BUILD)/bin sh tests/lab/t_analysis_golden.sh regen
+.PHONY: analysis-golden
