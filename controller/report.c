@@ -294,3 +294,22 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 	}
 	return ferror(fp) ? -1 : 0;
 }
+
+char *
+report_text_str(const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, const struct report_opts *opts)
+{
+	FILE	*fp;
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 rc;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	rc = report_text(fp, fwd, rev, a, opts);
+	if (fclose(fp) != 0 || rc == -1) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

@@ -24,6 +24,9 @@ void		 report_opts_init(struct report_opts *);
  */
 int		 report_text(FILE *, const struct trace *fwd, const struct trace *rev,
 		    const struct analysis *, const struct report_opts *);
+/* The text report as a malloc'ed string (free() it); NULL when out of memory. */
+char		*report_text_str(const struct trace *fwd, const struct trace *rev,
+		    const struct analysis *, const struct report_opts *);
 /*
  * The JSON document {"forward":..., "reverse":..., "analysis":...} of
  * docs/analysis.md, as a jansson object (NULL when out of memory) or as

@@ -519,6 +519,10 @@ test_seed003(void **state)
 	assert_true(strncmp(text, "Verdict: Loss starts on the link "
 	    "core2.SanFrancisco.other-isp.net - core1.Denver.other-isp.net", 93) == 0);
 	assert_non_null(strstr(text, "core1.Denver.other-isp.net              33% !"));
+	js = report_text_str(f, r, a, NULL);
+	assert_non_null(js);
+	assert_string_equal(js, text);
+	free(js);
 	free(text);
 
 	/* JSON: the documented keys */
