@@ -13,7 +13,8 @@
 #include "probe_opts.h"
 
 const char probe_opts_usage[] =
-"  -4 / -6            use IPv4 / IPv6 only\n"
+"  -4                 use IPv4 only\n"
+"  -6                 use IPv6 only\n"
 "  -I                 ICMP echo probes (with --paris: constant checksum)\n"
 "  -T                 TCP SYN probes (port 80 unless -p)\n"
 "  -U                 UDP probes, destination port grows per probe (default)\n"
