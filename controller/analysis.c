@@ -31,7 +31,7 @@ struct an_hop {
 
 /* One direction: its trace and the hops that answered. */
 struct an_dir {
-	const struct trace *t;
+	const struct trace *t;		/* the trace itself */
 	int		 nhops;		/* every hop of the trace with probes */
 	struct an_hop	*hops;		/* by ttl, ascending */
 	int		 reached;	/* the destination answered */
@@ -39,7 +39,7 @@ struct an_dir {
 
 /* Working state of one analysis_run(). */
 struct an_state {
-	const struct analysis_opts *opts;
+	const struct analysis_opts *opts;	/* knobs of this run */
 	struct an_dir	 d[2];		/* ANALYSIS_FORWARD, ANALYSIS_REVERSE */
 	struct analysis	*a;		/* the result being filled */
 	int		 oom;		/* an allocation failed */

@@ -106,7 +106,7 @@ struct analysis_step {
 
 /* Something that looks like a fault and is not. */
 struct analysis_artifact {
-	enum analysis_artifact_kind kind;
+	enum analysis_artifact_kind kind;	/* what it is */
 	enum analysis_dir dir;		/* which trace shows it */
 	struct analysis_hop hop;	/* where */
 	double		 value;		/* loss % (loss kinds) or extra ms (spike) */
@@ -115,8 +115,8 @@ struct analysis_artifact {
 
 /* A hop whose reply came back over a different number of hops than the probe took. */
 struct analysis_replyttl {
-	enum analysis_dir dir;
-	struct analysis_hop hop;
+	enum analysis_dir dir;		/* which trace shows it */
+	struct analysis_hop hop;	/* the hop whose reply came back another way */
 	int		 return_hops;	/* hops the reply crossed (from its TTL) */
 };
 
@@ -131,7 +131,7 @@ struct analysis_stop {
 
 /* A suspect: where the fault most likely is. */
 struct analysis_suspect {
-	enum analysis_suspect_kind kind;
+	enum analysis_suspect_kind kind;	/* link, router, destination or filter */
 	struct analysis_hop a;		/* link: near side (forward order); router: the router */
 	struct analysis_hop b;		/* link: far side; filter/destination: where it stopped */
 	double		 confidence;	/* 0..1 */
@@ -142,22 +142,22 @@ struct analysis_suspect {
 
 /* The result of analysis_run(); free with analysis_free(). */
 struct analysis {
-	int		 nshared;
-	struct analysis_match *shared;	/* in forward order */
-	int		 nfwd_only;
+	int		 nshared;	/* entries in shared */
+	struct analysis_match *shared;	/* routers both saw, in forward order */
+	int		 nfwd_only;	/* entries in fwd_only */
 	struct analysis_hop *fwd_only;	/* routers seen going forward only */
-	int		 nrev_only;
+	int		 nrev_only;	/* entries in rev_only */
 	struct analysis_hop *rev_only;	/* routers seen going back only */
-	int		 ndivergence;
-	struct analysis_divergence *divergence;
+	int		 ndivergence;	/* entries in divergence */
+	struct analysis_divergence *divergence;	/* stretches where the paths differ */
 	struct analysis_loss loss[2];	/* indexed by enum analysis_dir */
 	struct analysis_step step[2];	/* indexed by enum analysis_dir */
 	struct analysis_stop stop[2];	/* indexed by enum analysis_dir */
-	int		 nartifacts;
-	struct analysis_artifact *artifacts;
-	int		 nreplyttl;
-	struct analysis_replyttl *replyttl;
-	int		 nsuspects;
+	int		 nartifacts;	/* entries in artifacts */
+	struct analysis_artifact *artifacts;	/* what looks like a fault and is not */
+	int		 nreplyttl;	/* entries in replyttl */
+	struct analysis_replyttl *replyttl;	/* replies that came back another way */
+	int		 nsuspects;	/* entries in suspects */
 	struct analysis_suspect *suspects;	/* most likely first */
 	int		 min_probes;	/* fewest probes any responding hop got */
 	char		 verdict[ANALYSIS_WHY_LEN];	/* one sentence */
