@@ -83,17 +83,20 @@ load_trace(const char *path, enum paste_format fmt)
 	return t;
 }
 
+#define ALIAS_MAX_PER_LINE	32	/* addresses of one router on one line */
+
 /*
  * Alias evidence: lines "ADDR ADDR [ADDR...]", every address on a line
- * one router; '#' starts a comment.  Returns the count, -1 on error.
+ * one router (each two of them become a pair); '#' starts a comment.
+ * Returns the number of pairs, -1 on error (message on stderr).
  */
 static int
 load_aliases(const char *path, struct analysis_alias **out)
 {
 	struct analysis_alias *al = NULL, *nal;
 	FILE		*fp;
-	char		 line[1024], *p, *save, *first, *w;
-	int		 n = 0, lineno = 0;
+	char		 line[1024], *p, *save, *w, *words[ALIAS_MAX_PER_LINE];
+	int		 n = 0, lineno = 0, nw, i, j;
 	unsigned char	 tmp[16];
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -108,7 +111,7 @@ load_aliases(const char *path, struct analysis_alias **out)
 		}
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
-		first = NULL;
+		nw = 0;
 		save = NULL;
 		for (w = strtok_r(line, " \t\r\n", &save); w != NULL;
 		    w = strtok_r(NULL, " \t\r\n", &save)) {
@@ -119,23 +122,34 @@ load_aliases(const char *path, struct analysis_alias **out)
 				    path, lineno, w);
 				goto fail;
 			}
-			if (first == NULL) {
-				first = w;
-				continue;
-			}
-			if (n == ANALYSIS_MAX_ALIASES) {
-				fprintf(stderr, "%s:%d: more than %d alias pairs\n",
-				    path, lineno, ANALYSIS_MAX_ALIASES);
+			if (nw == ALIAS_MAX_PER_LINE) {
+				fprintf(stderr, "%s:%d: more than %d addresses\n",
+				    path, lineno, ALIAS_MAX_PER_LINE);
 				goto fail;
 			}
-			if ((nal = realloc(al, (n + 1) * sizeof(*al))) == NULL) {
-				fprintf(stderr, "tracepair: out of memory\n");
-				goto fail;
+			words[nw++] = w;
+		}
+		if (nw == 1) {
+			fprintf(stderr, "%s:%d: cannot parse: one address is no alias\n",
+			    path, lineno);
+			goto fail;
+		}
+		for (i = 0; i < nw; i++) {
+			for (j = i + 1; j < nw; j++) {
+				if (n == ANALYSIS_MAX_ALIASES) {
+					fprintf(stderr, "%s:%d: more than %d alias pairs\n",
+					    path, lineno, ANALYSIS_MAX_ALIASES);
+					goto fail;
+				}
+				if ((nal = realloc(al, (n + 1) * sizeof(*al))) == NULL) {
+					fprintf(stderr, "tracepair: out of memory\n");
+					goto fail;
+				}
+				al = nal;
+				snprintf(al[n].a, sizeof(al[n].a), "%s", words[i]);
+				snprintf(al[n].b, sizeof(al[n].b), "%s", words[j]);
+				n++;
 			}
-			al = nal;
-			snprintf(al[n].a, sizeof(al[n].a), "%s", first);
-			snprintf(al[n].b, sizeof(al[n].b), "%s", w);
-			n++;
 		}
 	}
 	fclose(fp);

@@ -15,7 +15,7 @@ if [ ! -x "$TP" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-echo "1..10"
+echo "1..12"
 
 $TP analyze $A/seed003-forward.txt $A/seed003-reverse.txt >"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -47,3 +47,10 @@ t "one file only: usage, exit 2" '[ $rc -eq 2 ]'
 $TP analyze --format nope $A/seed003-forward.txt $A/seed003-reverse.txt 2>"$tmp/err"
 rc=$?
 t "unknown --format: exit 2, says so" '[ $rc -eq 2 ] && grep -q "unknown format" "$tmp/err"'
+$TP analyze --aliases $A/aliases.txt --json $A/alias-forward.txt $A/alias-reverse.txt >"$tmp/js"
+t "--aliases: the middle router is matched by alias evidence" \
+    'grep -q "\"how\": \"alias\"" "$tmp/js" && ! $TP analyze --json $A/alias-forward.txt $A/alias-reverse.txt | grep -q "\"how\": \"alias\""'
+printf '198.18.1.1 not-an-address\n' >"$tmp/al"
+$TP analyze --aliases "$tmp/al" $A/alias-forward.txt $A/alias-reverse.txt >/dev/null 2>"$tmp/err"
+rc=$?
+t "--aliases with a bad line: FILE:LINE, exit 1" '[ $rc -eq 1 ] && grep -q "al:1: cannot parse address" "$tmp/err"'
