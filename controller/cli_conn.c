@@ -172,6 +172,8 @@ cli_conn_settings_resolve(struct cli_conn_settings *s, char *err,
 			return -1;
 	if (s->controller && s->cert && s->key && s->ca)
 		goto done;
+	if (file != NULL && *file == '\0')
+		file = NULL;
 	if (file == NULL && (home = getenv("HOME")) != NULL) {
 		snprintf(path, sizeof(path), "%s/.config/tracepair/cli.conf",
 		    home);

@@ -104,7 +104,7 @@ key $PAIRLAB_DIR/pki/$1.key
 probe_addr4 $_a4
 ${_a6:+probe_addr6 $_a6}
 spool $PAIRLAB_DIR/spool-$1
-dns no
+dns $PAIRLAB_DNS
 backoff_min_ms 200
 backoff_max_ms 2000
 connect_timeout_ms 5000
@@ -153,6 +153,13 @@ pairlab_up() {
 	shift
 	PAIRLAB_AGENTS=${*:-sf-office chicago-office}
 	[ -f "$_scn" ] || _scn=$PAIRLAB_TOP/tests/lab/scenarios/$_scn.scn
+	# Names only when the lab serves them (tplab runs a dnsmasq on each
+	# host's 127.0.0.1 for "dns" lines); otherwise the agents never resolve.
+	if grep -q '^dns ' "$_scn" 2>/dev/null; then
+		PAIRLAB_DNS=${PAIRLAB_DNS:-yes}
+	else
+		PAIRLAB_DNS=no
+	fi
 	for _b in tracepair-controller tracepair-agent tracepair; do
 		[ -x "$TP_BIN/$_b" ] || { pairlab_log "$TP_BIN/$_b not built"; return 1; }
 	done

@@ -1,0 +1,56 @@
+#!/bin/sh
+# t_pair_errors.sh: the operator CLI's one-line errors and exit statuses:
+# unknown agent (4), offline agent (4), controller unreachable (3), TLS
+# session refused (3: an agent certificate used as an operator; a
+# certificate from another CA), usage errors (2), missing settings (2).
+. tests/lab/lib.sh
+. tests/integration/pairlab.sh
+require_root
+plan 9
+
+W=$(mktemp -d /tmp/t_pair_errors.XXXXXX)
+trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
+pairlab_write_scn "$W/small.scn"
+if ! pairlab_up "$W/small.scn"; then
+	pfail "pairlab up with both agents registered"
+	exit 1
+fi
+ok "controller and both agents up"
+
+# expect CODE PATTERN NAME -- ARGS...: run the CLI, check status and stderr
+expect() {
+	_code=$1 _pat=$2 _name=$3
+	shift 4
+	"$@" >"$W/out" 2>"$W/err"
+	_rc=$?
+	_msg=$(head -1 "$W/err")
+	if [ $_rc -eq "$_code" ] && grep -qi -- "$_pat" "$W/err" &&
+	    [ "$(grep -c . "$W/err")" -le 2 ]; then
+		ok "$_name: exit $_rc, '$_msg'"
+	else
+		pfail "$_name: exit $_rc (want $_code), '$_msg' (want /$_pat/)" "$(cat "$W/err")"
+	fi
+}
+
+expect 4 'unknown agent nosuch' "unknown agent" -- \
+    pairlab_cli pair sf-office nosuch -n
+pairlab_stop_agent chicago-office TERM
+sleep 1
+expect 4 'chicago-office offline' "offline agent" -- \
+    pairlab_cli pair sf-office chicago-office -n
+expect 3 'unreachable' "controller unreachable" -- \
+    pairlab_cli agents --controller "${PAIRLAB_CTL%:*}:7399"
+P=$PAIRLAB_DIR/pki
+expect 3 'refused' "agent certificate used as an operator" -- \
+    pairlab_cli agents --cert "$P/sf-office.crt" --key "$P/sf-office.key"
+sh "$PKI_SH" init "$W/other" >/dev/null 2>&1
+sh "$PKI_SH" issue "$W/other" operator eve --org acme >/dev/null 2>&1
+expect 3 'refused the TLS session' "certificate from another CA" -- \
+    pairlab_cli agents --cert "$W/other/eve.crt" --key "$W/other/eve.key"
+expect 2 'usage' "pair with one agent" -- \
+    pairlab_cli pair sf-office
+expect 2 'no controller' "no settings at all" -- \
+    env -u TRACEPAIR_CONTROLLER HOME=/nonexistent TRACEPAIR_CONFIG= \
+    "$TP_BIN/tracepair" agents
+expect 2 'invalid\|unknown\|bad\|option' "bad trace option" -- \
+    pairlab_cli pair sf-office chicago-office -q nope
