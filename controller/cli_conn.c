@@ -503,6 +503,7 @@ cli_conn_error_status(const frame_env *env, char *msg, size_t len)
 	case TRACEPAIR__ERROR_CODE__ERROR_BAD_VERSION:
 	case TRACEPAIR__ERROR_CODE__ERROR_BAD_FRAME:
 	case TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED:
+		snprintf(msg, len, "controller refused: %s", m);
 		return CLI_EXIT_CONN;
 	default:
 		return CLI_EXIT_FAILED;
@@ -538,6 +539,16 @@ cli_conn_open(const struct cli_conn_settings *s, char *err, size_t errlen,
 	snprintf(c->where, sizeof(c->where), "%s", s->controller);
 	if ((c->ctx = tls_client_ctx(&tf, err, errlen)) == NULL)
 		goto fail;
+	/* The controller would refuse anything but an operator anyway. */
+	if (SSL_CTX_get0_certificate(c->ctx) != NULL &&
+	    tls_cert_identity(SSL_CTX_get0_certificate(c->ctx), &peer, why,
+	    sizeof(why)) == 0 && peer.role != TLS_ROLE_OPERATOR) {
+		snprintf(err, errlen, "%s is a%s %s certificate, not an "
+		    "operator certificate", s->cert,
+		    peer.role == TLS_ROLE_AGENT ? "n" : "",
+		    tls_role_name(peer.role));
+		goto fail;
+	}
 	*status = CLI_EXIT_CONN;
 	if ((c->fd = tcp_connect(host, port, deadline, why,
 	    sizeof(why))) == -1) {
@@ -575,8 +586,25 @@ cli_conn_open(const struct cli_conn_settings *s, char *err, size_t errlen,
 	h.software = CLI_SOFTWARE;
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_HELLO;
 	env.hello = &h;
-	if (cli_send(c, &env, deadline, err, errlen) == -1)
+	if (cli_send(c, &env, deadline, err, errlen) == -1) {
+		/*
+		 * TLS 1.3: the server checks our certificate after our side
+		 * of the handshake is done, so a refusal shows up here as a
+		 * reset.  Its alert may still be readable: say why if so.
+		 */
+		uint8_t	 b;
+		int	 st;
+
+		if (read_all(c, &b, 1, mono_ms() + 500, why, sizeof(why),
+		    &st) == -1 && strstr(why, "refused the TLS") != NULL)
+			snprintf(err, errlen, "%s", why);
+		else
+			snprintf(err, errlen, "controller %s closed the TLS "
+			    "session right after the handshake: is the "
+			    "certificate from the controller's CA, valid and "
+			    "not revoked?", s->controller);
 		goto fail;
+	}
 	if ((reply = cli_recv(c, deadline, err, errlen, status)) == NULL)
 		goto fail;
 	if (reply->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR) {

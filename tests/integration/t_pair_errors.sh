@@ -1,12 +1,12 @@
 #!/bin/sh
 # t_pair_errors.sh: the operator CLI's one-line errors and exit statuses:
 # unknown agent (4), offline agent (4), controller unreachable (3), TLS
-# session refused (3: an agent certificate used as an operator; a
-# certificate from another CA), usage errors (2), missing settings (2).
+# session refused (3: a certificate from another CA), an agent certificate
+# (2: refused before connecting), usage errors (2), missing settings (2).
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 9
+plan 10
 
 W=$(mktemp -d /tmp/t_pair_errors.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -41,11 +41,13 @@ expect 4 'chicago-office offline' "offline agent" -- \
 expect 3 'unreachable' "controller unreachable" -- \
     pairlab_cli agents --controller "${PAIRLAB_CTL%:*}:7399"
 P=$PAIRLAB_DIR/pki
-expect 3 'refused' "agent certificate used as an operator" -- \
+expect 2 'not an operator certificate' "agent certificate used as an operator" -- \
     pairlab_cli agents --cert "$P/sf-office.crt" --key "$P/sf-office.key"
+pcheck "pairlab_wait_agents 1 5 && ! grep -q 'tracepair-cli' $PAIRLAB_DIR/controller.log" \
+    "the CLI did not even connect with it (the agent sf-office stays registered)"
 sh "$PKI_SH" init "$W/other" >/dev/null 2>&1
 sh "$PKI_SH" issue "$W/other" operator eve --org acme >/dev/null 2>&1
-expect 3 'refused the TLS session' "certificate from another CA" -- \
+expect 3 'refused the TLS session\|closed the TLS session right after' "certificate from another CA" -- \
     pairlab_cli agents --cert "$W/other/eve.crt" --key "$W/other/eve.key"
 expect 2 'usage' "pair with one agent" -- \
     pairlab_cli pair sf-office
