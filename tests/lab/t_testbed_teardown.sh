@@ -17,7 +17,9 @@ leftovers() {
 	_st=$(ls -d /run/tplab/"$1" 2>/dev/null)
 	_pr=
 	for _p in $2; do
-		kill -0 "$_p" 2>/dev/null && _pr="$_pr $_p"
+		# a zombie (exited, not yet reaped by init) is gone
+		[ -r /proc/"$_p"/stat ] && ! sed 's/.*) //' /proc/"$_p"/stat 2>/dev/null | grep -q '^Z' &&
+		    _pr="$_pr $_p"
 	done
 	printf '%s' "$_ns$_etc$_st$_pr"
 }
