@@ -19,8 +19,13 @@ check "[ $_n -eq 2 ]" "ECMP: r1's IPv6 route to h2 has 2 next hops ($_n)"
 check "[ \"\$(lab_exec r1 sysctl -n net.ipv4.fib_multipath_hash_policy)\" = 1 ]" \
     "ECMP: routers hash on the 5-tuple"
 # classic UDP traceroute changes the port per probe: both paths show at hop 2
-_resp=$(lab_exec h1 traceroute -n -q 10 -w 1 -f 2 -m 2 "$H2" 2>/dev/null |
-    awk 'NR > 1' | tr ' ' '\n' | grep -E '^198\.18\.30\.(6|10)$' | sort -u | tr '\n' ' ')
+# (10 probes all on one path: p = 2^-9; then a second round is added)
+hop2() {
+	lab_exec h1 traceroute -n -q 10 -w 1 -f 2 -m 2 "$H2" 2>/dev/null |
+	    awk 'NR > 1' | tr ' ' '\n' | grep -E '^198\.18\.30\.(6|10)$'
+}
+_resp=$(hop2 | sort -u | tr '\n' ' ')
+[ "$_resp" = '198.18.30.10 198.18.30.6 ' ] || _resp=$( (echo "$_resp" | tr ' ' '\n'; hop2) | grep . | sort -u | tr '\n' ' ')
 check "[ \"$_resp\" = '198.18.30.10 198.18.30.6 ' ]" "ECMP: UDP probes at hop 2 reach r2a and r2b ($_resp)"
 
 # silent router r3 (hop 3), the trace continues to h2 (hop 5)
