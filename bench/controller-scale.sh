@@ -4,6 +4,7 @@
 #
 #   sh bench/controller-scale.sh            # N = 100 1000 5000, 60 s idle window each
 #   NS="100 1000" IDLE_SECS=30 sh bench/controller-scale.sh
+#   EXTRA_CONF='clock_interval 3600\nidle_timeout 7200' sh bench/controller-scale.sh
 #
 # The agents are tests/integration/agentsim (real TLS 1.3 + protocol, one
 # certificate per agent from bench/controller-scale-certs).  For each N: a
@@ -78,6 +79,7 @@ cert $tmp/pki/ctl1.crt
 key $tmp/pki/ctl1.key
 crl $tmp/pki/crl.pem
 database $tmp/ctl.db
+$(printf '%b' "${EXTRA_CONF:-}")
 EOF
 	"$BIN/tracepair-controller" --config "$tmp/ctl.conf" >"$tmp/ctl.log" 2>&1 &
 	ctl_pid=$!

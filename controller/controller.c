@@ -102,6 +102,9 @@ main(int argc, char **argv)
 
 	memset(&ctl, 0, sizeof(ctl));
 	TAILQ_INIT(&ctl.sessions);
+	TAILQ_INIT(&ctl.pending);
+	TAILQ_INIT(&ctl.syncq);
+	TAILQ_INIT(&ctl.dirtyq);
 	TAILQ_INIT(&ctl.agents);
 	TAILQ_INIT(&ctl.jobs);
 	TAILQ_INIT(&ctl.pairs);

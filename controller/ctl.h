@@ -55,7 +55,9 @@ struct ctl_agent;
 
 /* One accepted TLS connection (an agent or an operator). */
 struct ctl_session {
-	TAILQ_ENTRY(ctl_session) entry;
+	TAILQ_ENTRY(ctl_session) entry;		/* ctl->sessions */
+	TAILQ_ENTRY(ctl_session) pend_entry;	/* ctl->pending, while pending */
+	int		 pending;	/* on ctl->pending (TLS or Hello to come) */
 	struct ctl	*ctl;
 	struct frame_conn *fc;
 	enum ctl_sess_state state;
@@ -81,7 +83,10 @@ struct ctl_clock {
 
 /* One agent the controller knows (online or not). */
 struct ctl_agent {
-	TAILQ_ENTRY(ctl_agent) entry;
+	TAILQ_ENTRY(ctl_agent) entry;		/* ctl->agents */
+	TAILQ_ENTRY(ctl_agent) sync_entry;	/* ctl->syncq, while online */
+	TAILQ_ENTRY(ctl_agent) dirty_entry;	/* ctl->dirtyq, while dirty */
+	int		 in_sync;	/* on ctl->syncq */
 	char		 name[TLS_NAME_LEN];
 	char		 tenant[TLS_NAME_LEN];
 	char		 version[64];	/* Hello.software */
@@ -111,6 +116,15 @@ struct ctl {
 	struct event	*sig_int, *sig_term, *sig_hup;
 	TAILQ_HEAD(, ctl_session) sessions;
 	int		 nsessions;
+	/*
+	 * The 1 s tick never walks every connection: it looks at sessions
+	 * still in TLS/Hello (pending), at the head of the sync queue
+	 * (online agents by next_sync: a round moves its agent to the tail,
+	 * so the queue stays ordered) and at the agents whose row changed.
+	 */
+	TAILQ_HEAD(, ctl_session) pending;
+	TAILQ_HEAD(, ctl_agent) syncq;
+	TAILQ_HEAD(, ctl_agent) dirtyq;
 	TAILQ_HEAD(, ctl_agent) agents;
 	int		 nagents_online;
 	TAILQ_HEAD(, ctl_job) jobs;	/* jobs waiting for a result */
@@ -161,7 +175,7 @@ int	 ctl_send(struct ctl_session *, const frame_env *env);
 /* Send Error{code, msg}, log the reason with the peer identity, close. */
 void	 ctl_session_refuse(struct ctl_session *, uint64_t request_id,
 	    Tracepair__ErrorCode code, const char *msg);
-/* Tick work: hello/idle timeouts, resume paused listeners. */
+/* Tick work: TLS/Hello timeouts of pending sessions, resume paused listeners. */
 void	 ctl_session_tick(struct ctl *, double now);
 void	 ctl_session_close_all(struct ctl *);
 
@@ -175,6 +189,8 @@ int	 ctl_registry_load(struct ctl *, char *err, size_t errlen);
 struct ctl_agent *ctl_registry_online(struct ctl *, struct ctl_session *,
 	    const Tracepair__Hello *);
 void	 ctl_registry_offline(struct ctl *, struct ctl_agent *);
+/* The agent's store row is out of date (flushed on the next tick). */
+void	 ctl_registry_dirty(struct ctl *, struct ctl_agent *);
 /* The agent of tenant named name, or NULL (another tenant's is NULL too). */
 struct ctl_agent *ctl_registry_find(struct ctl *, const char *tenant,
 	    const char *name);
@@ -189,11 +205,17 @@ void	 ctl_registry_reply(struct ctl *, struct ctl_session *op,
 /* One NTP-style sample from t1..t4 (ns).  -1 when inconsistent. */
 int	 ctl_clock_sample(int64_t t1, int64_t t2, int64_t t3, int64_t t4,
 	    int64_t *offset, int64_t *rtt);
-/* Start a round of n pings to an agent now. */
+/* Start a round of n pings to an agent now; it goes to the sync queue's tail. */
 void	 ctl_clock_start(struct ctl *, struct ctl_agent *, int n);
+/* The agent went offline: off the sync queue. */
+void	 ctl_clock_stop(struct ctl *, struct ctl_agent *);
 void	 ctl_clock_pong(struct ctl *, struct ctl_agent *,
 	    const Tracepair__Pong *);
-/* Tick work: start due periodic rounds, at most clock_batch per tick. */
+/*
+ * Tick work: agents due at the head of the sync queue (at most
+ * clock_batch per tick) are checked for silence (idle_timeout) and start
+ * a periodic round.
+ */
 void	 ctl_clock_tick(struct ctl *, double now);
 int64_t	 ctl_now_ns(void);
 double	 ctl_now(void);

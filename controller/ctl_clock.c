@@ -58,6 +58,15 @@ ctl_clock_ping(struct ctl *ctl, struct ctl_agent *a)
 }
 
 void
+ctl_clock_stop(struct ctl *ctl, struct ctl_agent *a)
+{
+	if (!a->in_sync)
+		return;
+	TAILQ_REMOVE(&ctl->syncq, a, sync_entry);
+	a->in_sync = 0;
+}
+
+void
 ctl_clock_start(struct ctl *ctl, struct ctl_agent *a, int n)
 {
 	if (a->sess == NULL || a->clock.pings_left > 0 || n < 1)
@@ -65,15 +74,27 @@ ctl_clock_start(struct ctl *ctl, struct ctl_agent *a, int n)
 	a->clock.pings_left = n;
 	a->clock.round_best_rtt = INT64_MAX;
 	a->clock.next_sync = ctl_now() + (double)ctl->conf.clock_interval_s;
+	/* Every round sets next_sync = now + interval: the tail stays last. */
+	ctl_clock_stop(ctl, a);
+	TAILQ_INSERT_TAIL(&ctl->syncq, a, sync_entry);
+	a->in_sync = 1;
 	ctl_clock_ping(ctl, a);
 }
 
 /* End of a round: keep its best sample. */
 static void
-ctl_clock_finish(struct ctl_agent *a)
+ctl_clock_finish(struct ctl *ctl, struct ctl_agent *a)
 {
+	int64_t	 doff, drtt;
+
 	if (a->clock.round_best_rtt == INT64_MAX)
 		return;
+	/* The store row is informational: rewrite it on a 1 ms change only. */
+	doff = a->clock.round_best_off - a->clock.offset_ns;
+	drtt = a->clock.round_best_rtt - a->clock.rtt_ns;
+	if (!a->clock.synced || doff > 1000000 || doff < -1000000 ||
+	    drtt > 1000000 || drtt < -1000000)
+		ctl_registry_dirty(ctl, a);
 	a->clock.offset_ns = a->clock.round_best_off;
 	a->clock.rtt_ns = a->clock.round_best_rtt;
 	if (!a->clock.synced)
@@ -85,7 +106,6 @@ ctl_clock_finish(struct ctl_agent *a)
 		    a->name, a->tenant, (double)a->clock.offset_ns / 1e6,
 		    (double)a->clock.rtt_ns / 1e6);
 	a->clock.synced = 1;
-	a->dirty = 1;
 }
 
 void
@@ -109,7 +129,7 @@ ctl_clock_pong(struct ctl *ctl, struct ctl_agent *a, const Tracepair__Pong *p)
 	if (a->clock.pings_left > 0)
 		ctl_clock_ping(ctl, a);
 	else
-		ctl_clock_finish(a);
+		ctl_clock_finish(ctl, a);
 }
 
 void
@@ -117,27 +137,33 @@ ctl_clock_tick(struct ctl *ctl, double now)
 {
 	struct ctl_agent	*a;
 	long long		 started = 0;
+	char			 msg[96];
 
 	/*
-	 * One walk per second over the agents; rounds that are due start in
-	 * batches of at most clock_batch, so 5,000 agents that connected in
-	 * the same second do not all ping in the same second a minute later.
+	 * Only agents that are due, from the head of the queue; at most
+	 * clock_batch rounds per tick, so 5,000 agents that connected in the
+	 * same second do not all ping in the same second a minute later.
 	 */
-	TAILQ_FOREACH(a, &ctl->agents, entry) {
+	while ((a = TAILQ_FIRST(&ctl->syncq)) != NULL &&
+	    a->clock.next_sync <= now && started < ctl->conf.clock_batch) {
+		ctl_clock_stop(ctl, a);
 		if (a->sess == NULL || a->sess->state != CTL_SESS_READY)
 			continue;
-		if (a->clock.pings_left > 0 && a->clock.ping_t1 != 0 &&
-		    now - (double)a->clock.ping_t1 / 1e9 > 10.0) {
-			/* A pong got lost: close the round with what it has. */
-			a->clock.pings_left = 0;
-			a->clock.ping_t1 = 0;
-			ctl_clock_finish(a);
+		/* Agents answer every ping: silence this long is a dead peer. */
+		if (now - a->sess->last_rx > (double)ctl->conf.idle_timeout_s) {
+			snprintf(msg, sizeof(msg), "silent for %.0fs",
+			    now - a->sess->last_rx);
+			ctl_session_refuse(a->sess, 0,
+			    TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED, msg);
 			continue;
 		}
-		if (a->clock.pings_left > 0 || now < a->clock.next_sync)
-			continue;
-		if (started++ >= ctl->conf.clock_batch)
-			break;
+		if (a->clock.pings_left > 0 || a->clock.ping_t1 != 0) {
+			/* A pong got lost: close that round with what it has. */
+			a->clock.pings_left = 0;
+			a->clock.ping_t1 = 0;
+			ctl_clock_finish(ctl, a);
+		}
 		ctl_clock_start(ctl, a, (int)ctl->conf.clock_pings_periodic);
+		started++;
 	}
 }

@@ -110,8 +110,17 @@ ctl_registry_online(struct ctl *ctl, struct ctl_session *s,
 	a->clock.synced = 0;
 	a->clock.pings_left = 0;
 	a->clock.ping_t1 = 0;
-	a->dirty = 1;
+	ctl_registry_dirty(ctl, a);
 	return a;
+}
+
+void
+ctl_registry_dirty(struct ctl *ctl, struct ctl_agent *a)
+{
+	if (a->dirty)
+		return;
+	a->dirty = 1;
+	TAILQ_INSERT_TAIL(&ctl->dirtyq, a, dirty_entry);
 }
 
 void
@@ -125,7 +134,8 @@ ctl_registry_offline(struct ctl *ctl, struct ctl_agent *a)
 	a->connected_since = 0;
 	a->clock.pings_left = 0;
 	a->clock.ping_t1 = 0;
-	a->dirty = 1;
+	ctl_clock_stop(ctl, a);
+	ctl_registry_dirty(ctl, a);
 	ctl->nagents_online--;
 	snprintf(reason, sizeof(reason), "agent %s disconnected", a->name);
 	ctl_jobs_agent_gone(ctl, a->tenant, a->name, reason);
@@ -139,18 +149,15 @@ ctl_registry_flush(struct ctl *ctl)
 	size_t			 n = 0, i = 0;
 	char			 err[256];
 
-	TAILQ_FOREACH(a, &ctl->agents, entry)
-		if (a->dirty)
-			n++;
+	TAILQ_FOREACH(a, &ctl->dirtyq, dirty_entry)
+		n++;
 	if (n == 0)
 		return;
 	if ((rows = calloc(n, sizeof(*rows))) == NULL) {
 		log_warnx("registry: out of memory");
 		return;
 	}
-	TAILQ_FOREACH(a, &ctl->agents, entry) {
-		if (!a->dirty)
-			continue;
+	TAILQ_FOREACH(a, &ctl->dirtyq, dirty_entry) {
 		rows[i].name = a->name;
 		rows[i].tenant = a->tenant;
 		rows[i].version = a->version;
@@ -166,8 +173,10 @@ ctl_registry_flush(struct ctl *ctl)
 	if (store_agent_put_many(ctl->store, rows, n, err, sizeof(err)) == -1)
 		log_warnx("registry: %s", err);
 	else
-		TAILQ_FOREACH(a, &ctl->agents, entry)
+		while ((a = TAILQ_FIRST(&ctl->dirtyq)) != NULL) {
+			TAILQ_REMOVE(&ctl->dirtyq, a, dirty_entry);
 			a->dirty = 0;
+		}
 	free(rows);
 }
 
@@ -180,6 +189,8 @@ ctl_registry_free(struct ctl *ctl)
 		TAILQ_REMOVE(&ctl->agents, a, entry);
 		free(a);
 	}
+	TAILQ_INIT(&ctl->syncq);
+	TAILQ_INIT(&ctl->dirtyq);
 }
 
 /* One AgentInfo, wholly malloc'd (freed with the reply). */

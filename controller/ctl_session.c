@@ -77,12 +77,23 @@ ctl_send(struct ctl_session *s, const frame_env *env)
 	return 0;
 }
 
+/* The session no longer waits for TLS or Hello. */
+static void
+ctl_session_unpend(struct ctl_session *s)
+{
+	if (!s->pending)
+		return;
+	TAILQ_REMOVE(&s->ctl->pending, s, pend_entry);
+	s->pending = 0;
+}
+
 void
 ctl_session_refuse(struct ctl_session *s, uint64_t request_id,
     Tracepair__ErrorCode code, const char *msg)
 {
 	if (s->state == CTL_SESS_CLOSING)
 		return;
+	ctl_session_unpend(s);
 	log_warnx("%s: refused: %s", ctl_who(s), msg);
 	s->state = CTL_SESS_CLOSING;
 	frame_conn_close(s->fc, request_id, code, msg);
@@ -100,6 +111,7 @@ ctl_session_destroy(struct ctl_session *s)
 	}
 	if (s->peer.role == TLS_ROLE_OPERATOR)
 		ctl_pairs_operator_gone(ctl, s);
+	ctl_session_unpend(s);
 	TAILQ_REMOVE(&ctl->sessions, s, entry);
 	ctl->nsessions--;
 	free(s);
@@ -181,6 +193,7 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 		return;
 	}
 	s->state = CTL_SESS_READY;
+	ctl_session_unpend(s);
 	ctl_send_hello(s, env->request_id);
 	if (s->state != CTL_SESS_READY)
 		return;
@@ -367,6 +380,8 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	TAILQ_INSERT_TAIL(&ctl->sessions, s, entry);
+	TAILQ_INSERT_TAIL(&ctl->pending, s, pend_entry);
+	s->pending = 1;
 	ctl->nsessions++;
 	log_debug("%s: accepted", addr);
 }
@@ -435,7 +450,7 @@ ctl_listen_close(struct ctl *ctl)
 void
 ctl_session_tick(struct ctl *ctl, double now)
 {
-	struct ctl_session	*s, *next;
+	struct ctl_session	*s;
 	char			 msg[96];
 	int			 i;
 
@@ -444,24 +459,16 @@ ctl_session_tick(struct ctl *ctl, double now)
 			evconnlistener_enable(ctl->listeners[i]);
 		ctl->listeners_paused = 0;
 	}
-	for (s = TAILQ_FIRST(&ctl->sessions); s != NULL; s = next) {
-		next = TAILQ_NEXT(s, entry);
-		if ((s->state == CTL_SESS_TLS || s->state == CTL_SESS_HELLO) &&
-		    now - s->opened > (double)ctl->conf.hello_timeout_s) {
-			snprintf(msg, sizeof(msg), "no %s within %llds",
-			    s->state == CTL_SESS_TLS ? "TLS handshake" : "hello",
-			    ctl->conf.hello_timeout_s);
-			if (s->state == CTL_SESS_TLS)
-				s->state = CTL_SESS_HELLO;	/* log as refusal */
-			ctl_session_refuse(s, 0,
-			    TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED, msg);
-		} else if (s->state == CTL_SESS_READY && s->agent != NULL &&
-		    now - s->last_rx > (double)ctl->conf.idle_timeout_s) {
-			snprintf(msg, sizeof(msg), "silent for %llds",
-			    ctl->conf.idle_timeout_s);
-			ctl_session_refuse(s, 0,
-			    TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED, msg);
-		}
+	/* Oldest first: stop at the first one still within its time. */
+	while ((s = TAILQ_FIRST(&ctl->pending)) != NULL &&
+	    now - s->opened > (double)ctl->conf.hello_timeout_s) {
+		snprintf(msg, sizeof(msg), "no %s within %llds",
+		    s->state == CTL_SESS_TLS ? "TLS handshake" : "hello",
+		    ctl->conf.hello_timeout_s);
+		if (s->state == CTL_SESS_TLS)
+			s->state = CTL_SESS_HELLO;	/* log as a refusal */
+		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED,
+		    msg);
 	}
 }
 
