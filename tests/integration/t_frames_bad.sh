@@ -20,8 +20,19 @@ if ! pairlab_up "$W/small.scn"; then
 fi
 ok "controller and both agents up"
 
+# the reason each offence must be logged with, and sent back in an Error
+why() {
+	case $1 in
+	oversize) echo 'exceeds the limit' ;;
+	garbage) echo 'does not decode' ;;
+	nobody) echo 'unknown or empty body' ;;
+	operator-request) echo 'not allowed for role agent' ;;
+	esac
+}
+
 for kind in oversize garbage nobody operator-request; do
 	p=bad-$kind-
+	w=$(why $kind)
 	for i in 000 001; do
 		sh "$PKI_SH" issue "$PAIRLAB_DIR/pki" agent "$p$i" --org acme >/dev/null 2>&1
 	done
@@ -44,8 +55,9 @@ for kind in oversize garbage nobody operator-request; do
 	pcheck "pairlab_cli agents --json | jq -e '.[] | select(.name == \"${p}001\") | .online' >/dev/null &&
 	    ! grep -q '^closed ${p}001' $W/sim-$kind.out" \
 	    "$kind: the well-behaved connection of the same process stays online"
-	pcheck "grep '${p}000' $PAIRLAB_DIR/controller.log | grep -qiv 'hello\|connected\|registered'" \
-	    "$kind: the controller logged the peer and the reason"
+	pcheck "grep '${p}000' $PAIRLAB_DIR/controller.log | grep -q '$w' &&
+	    grep -q '^error ${p}000: .*$w' $W/sim-$kind.out" \
+	    "$kind: the controller logged the peer with the reason '$w' and sent it back in an Error"
 	kill $SIM 2>/dev/null
 	wait $SIM 2>/dev/null
 	SIM=
