@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -611,6 +612,15 @@ agentd_on_connected(struct frame_conn *fc, void *arg)
 		return;
 	}
 	agentd_note_local_addr(ad);
+	{
+		/* small frames (Pong, JobResult): no Nagle + delayed-ACK stalls */
+		int	 one = 1;
+		evutil_socket_t fd = bufferevent_getfd(frame_conn_bev(fc));
+
+		if (fd >= 0)
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one));
+	}
 	log_info("controller: connected to %s (%s:%s) from %s",
 	    peer.name, ad->cfg.controller_host, ad->cfg.controller_port,
 	    ad->local_addr);

@@ -2,6 +2,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -311,6 +314,12 @@ tcp_connect(const char *host, const char *port, int64_t deadline, char *err,
 		break;
 	}
 	freeaddrinfo(res);
+	if (fd != -1) {
+		int	 one = 1;
+
+		/* small request/reply frames: no Nagle + delayed-ACK stalls */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	return fd;
 }
 
