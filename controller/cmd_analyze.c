@@ -16,6 +16,7 @@ analyze_usage(void)
 {
 	fprintf(stderr, "usage: tracepair analyze [--json] [--format FMT] "
 	    "[--aliases FILE] FORWARD REVERSE\n"
+	    "       tracepair analyze [--json] [--aliases FILE] PAIR.json\n"
 	    "  FORWARD, REVERSE: tracepair JSON or pasted traceroute, tracert, "
 	    "mtr --report or mtr --json output (\"-\" = stdin)\n"
 	    "  FMT: auto traceroute tracert mtr-report mtr-json tracepair\n");
@@ -84,6 +85,22 @@ load_trace(const char *path, enum paste_format fmt)
 }
 
 #define ALIAS_MAX_PER_LINE	32	/* addresses of one router on one line */
+
+/* A saved pair (one JSON document with both traces). */
+static int
+load_pair(const char *path, struct trace **fwd, struct trace **rev)
+{
+	char	*buf, err[512];
+	size_t	 len;
+	int	 rc;
+
+	if ((buf = read_file(path, &len)) == NULL)
+		return -1;
+	if ((rc = paste_parse_pair(buf, len, fwd, rev, err, sizeof(err))) == -1)
+		fprintf(stderr, "%s:%s\n", path, err);
+	free(buf);
+	return rc;
+}
 
 /*
  * Alias evidence: lines "ADDR ADDR [ADDR...]", every address on a line
@@ -204,7 +221,7 @@ cmd_analyze(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc - optind != 2) {
+	if (argc - optind != 2 && argc - optind != 1) {
 		analyze_usage();
 		return 2;
 	}
@@ -215,7 +232,10 @@ cmd_analyze(int argc, char **argv)
 		aopts.aliases = aliases;
 		aopts.naliases = nal;
 	}
-	if ((fwd = load_trace(argv[optind], fmt)) == NULL ||
+	if (argc - optind == 1) {
+		if (load_pair(argv[optind], &fwd, &rev) == -1)
+			goto out;
+	} else if ((fwd = load_trace(argv[optind], fmt)) == NULL ||
 	    (rev = load_trace(argv[optind + 1], fmt)) == NULL)
 		goto out;
 	if ((a = analysis_run(fwd, rev, &aopts, err, sizeof(err))) == NULL) {

@@ -879,6 +879,50 @@ parse_tracepair(struct pctx *c)
 	return 0;
 }
 
+int
+paste_parse_pair(const char *text, size_t len, struct trace **fwd,
+    struct trace **rev, char *err, size_t errlen)
+{
+	json_t		*root, *f, *r;
+	json_error_t	 jerr;
+	char		 msg[200];
+
+	*fwd = *rev = NULL;
+	if (len > PASTE_MAX_INPUT) {
+		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
+		    PASTE_MAX_INPUT);
+		return -1;
+	}
+	if ((root = json_loadb(text, len, 0, &jerr)) == NULL) {
+		snprintf(err, errlen, "%d: cannot parse pair JSON: %s",
+		    jerr.line > 0 ? jerr.line : 1, jerr.text);
+		return -1;
+	}
+	f = json_object_get(root, "forward");
+	r = json_object_get(root, "reverse");
+	if (!json_is_object(f) || !json_is_object(r)) {
+		snprintf(err, errlen, "1: cannot parse pair JSON: no \"forward\" "
+		    "and \"reverse\" traces");
+		json_decref(root);
+		return -1;
+	}
+	if ((*fwd = trace_from_jobj(f, msg, sizeof(msg))) == NULL) {
+		snprintf(err, errlen, "1: cannot parse the forward trace: %s", msg);
+		goto fail;
+	}
+	if ((*rev = trace_from_jobj(r, msg, sizeof(msg))) == NULL) {
+		snprintf(err, errlen, "1: cannot parse the reverse trace: %s", msg);
+		goto fail;
+	}
+	json_decref(root);
+	return 0;
+fail:
+	trace_free(*fwd);
+	*fwd = NULL;
+	json_decref(root);
+	return -1;
+}
+
 /* ---- detection and entry point ------------------------------------- */
 
 enum paste_format

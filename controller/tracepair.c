@@ -19,7 +19,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "agents", cmd_agents,
 	    "[--json]: the agents of your tenant, online or not" },
 	{ "analyze", cmd_analyze,
-	    "FORWARD REVERSE [--json]: analyse two traces (JSON or pasted text)" },
+	    "FORWARD REVERSE | PAIR.json [--json]: analyse two traces (JSON or pasted text)" },
 	{ "pair", cmd_pair,
 	    "A B [trace options] [--json]: trace A->B and B->A at one instant" },
 	{ "trace", cmd_trace,

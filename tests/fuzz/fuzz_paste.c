@@ -1,4 +1,4 @@
-/* fuzz_paste.c: paste_parse() in every format, then the analysis and both reports, on arbitrary bytes. */
+/* fuzz_paste.c: paste_parse() in every format, paste_parse_pair(), the analysis and both reports, on arbitrary bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		PASTE_AUTO, PASTE_TRACEROUTE, PASTE_TRACERT, PASTE_MTR_REPORT,
 		PASTE_MTR_JSON
 	};
-	struct trace	*t, *first = NULL;
+	struct trace	*t, *first = NULL, *first2;
 	struct analysis	*a;
 	char		 err[256], *s;
 	FILE		*null;
@@ -40,6 +40,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			free(s);
 			analysis_free(a);
 		}
+		trace_free(t);
+	}
+	if (paste_parse_pair((const char *)data, len, &first2, &t, err,
+	    sizeof(err)) == 0) {
+		trace_free(first2);
 		trace_free(t);
 	}
 	if (first != NULL) {

@@ -15,7 +15,7 @@ if [ ! -x "$TP" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-echo "1..12"
+echo "1..15"
 
 $TP analyze $A/seed003-forward.txt $A/seed003-reverse.txt >"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -41,9 +41,12 @@ t "unparseable: FILE:LINE: cannot parse" \
 $TP analyze $A/nonexistent.txt $A/seed003-reverse.txt 2>"$tmp/err"
 rc=$?
 t "missing file: one line, exit 1" '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/err") -eq 1 ] && grep -q nonexistent "$tmp/err"'
-$TP analyze $A/seed003-forward.txt 2>/dev/null
+$TP analyze 2>/dev/null
 rc=$?
-t "one file only: usage, exit 2" '[ $rc -eq 2 ]'
+t "no file: usage, exit 2" '[ $rc -eq 2 ]'
+$TP analyze a b c 2>/dev/null
+rc=$?
+t "three files: usage, exit 2" '[ $rc -eq 2 ]'
 $TP analyze --format nope $A/seed003-forward.txt $A/seed003-reverse.txt 2>"$tmp/err"
 rc=$?
 t "unknown --format: exit 2, says so" '[ $rc -eq 2 ] && grep -q "unknown format" "$tmp/err"'
@@ -54,3 +57,11 @@ printf '198.18.1.1 not-an-address\n' >"$tmp/al"
 $TP analyze --aliases "$tmp/al" $A/alias-forward.txt $A/alias-reverse.txt >/dev/null 2>"$tmp/err"
 rc=$?
 t "--aliases with a bad line: FILE:LINE, exit 1" '[ $rc -eq 1 ] && grep -q "al:1: cannot parse address" "$tmp/err"'
+$TP analyze --json $A/seed003-forward.txt $A/seed003-reverse.txt >"$tmp/pair.json"
+$TP analyze "$tmp/pair.json" >"$tmp/out2"
+rc=$?
+t "a saved pair (one JSON file) is analysed again" \
+    '[ $rc -eq 0 ] && head -1 "$tmp/out2" | grep -q "core2.SanFrancisco.other-isp.net - core1.Denver"'
+$TP analyze $A/mtr.json 2>"$tmp/err"
+rc=$?
+t "one file that is not a pair: FILE:LINE, exit 1" '[ $rc -eq 1 ] && grep -q "mtr.json:1: cannot parse pair JSON" "$tmp/err"'

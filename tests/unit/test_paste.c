@@ -342,6 +342,42 @@ test_reached(void **state)
 	}
 }
 
+/* A saved pair: one document with both traces. */
+static void
+test_pair(void **state)
+{
+	struct trace	*f, *r, *t = load("linux-v4.txt", PASTE_TRACEROUTE);
+	char		*js, *doc, err[256];
+	size_t		 n;
+
+	(void)state;
+	js = trace_to_json(t, 0);
+	n = 2 * strlen(js) + 64;
+	doc = malloc(n);
+	assert_non_null(doc);
+	snprintf(doc, n, "{\"forward\": %s,\n\"reverse\": %s}", js, js);
+	assert_int_equal(paste_parse_pair(doc, strlen(doc), &f, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(f->nhops, 5);
+	assert_int_equal(r->nhops, 5);
+	trace_free(f);
+	trace_free(r);
+	snprintf(doc, n, "{\"forward\": %s}", js);
+	assert_int_equal(paste_parse_pair(doc, strlen(doc), &f, &r, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "1: cannot parse pair JSON: no"));
+	assert_null(f);
+	assert_int_equal(paste_parse_pair("{\n\n[", 4, &f, &r, err, sizeof(err)), -1);
+	assert_true(strncmp(err, "3: cannot parse pair JSON", 25) == 0);
+	snprintf(doc, n, "{\"forward\": %s, \"reverse\": {\"version\": 99}}", js);
+	assert_int_equal(paste_parse_pair(doc, strlen(doc), &f, &r, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot parse the reverse trace"));
+	free(doc);
+	free(js);
+	trace_free(t);
+}
+
 static void
 test_format_names(void **state)
 {
@@ -371,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_reached),
+		cmocka_unit_test(test_pair),
 		cmocka_unit_test(test_format_names),
 	};
 
