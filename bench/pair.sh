@@ -71,7 +71,7 @@ mkdir -p bench/results
 {
 	echo "# bench/pair.sh: paired trace end to end on bench/pair.scn (chain12, 72 ms RTT)"
 	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) commit $(git rev-parse --short HEAD 2>/dev/null)" \
-	    "host $(uname -n) runs $n/$RUNS pair_margin_ms $PAIR_MARGIN_MS"
+	    "host $(uname -n) load $(cut -d" " -f1-3 /proc/loadavg) runs $n/$RUNS pair_margin_ms $PAIR_MARGIN_MS"
 	echo "# per run: ctl_ms  request received at the controller -> both results stored and"
 	echo "#                  analysed (controller log, ms resolution): the benchmark's figure"
 	echo "#          cli_ms  CLI process start to exit (adds process start, TCP+TLS, Hello, reply)"
