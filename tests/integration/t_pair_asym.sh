@@ -2,11 +2,12 @@
 # t_pair_asym.sh: a paired trace through the real controller and two real
 # agents in the asymmetric lab: both hop lists match the scenario's routes,
 # the start skew is under 10 ms, the CLI prints both traces and the report,
-# `tracepair trace` runs one direction, and another tenant sees neither agent.
+# `tracepair trace` runs one direction, an IPv6 pair probes the announced
+# IPv6 addresses, and another tenant sees neither agent.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 11
+plan 12
 
 W=$(mktemp -d /tmp/t_pair_asym.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -81,6 +82,20 @@ rc=$?
 jq -r '.hops[] | (.responders[0].addr // "*")' "$W/trace.json" >"$W/one.got" 2>/dev/null
 pcheck "[ $rc -eq 0 ] && cmp -s $W/fwd.want $W/one.got" \
     "tracepair trace sf-office $a4 gives the forward hop list (exit $rc)"
+
+# IPv6: each agent is probed at its announced IPv6 address
+if [ -n "$("$TPLAB" addr "$PAIRLAB_ID" chicago-office 6 2>/dev/null)" ]; then
+	pairlab_cli pair sf-office chicago-office -6 -n -q 3 --json >"$W/pair6.json" 2>"$W/pair6.err"
+	rc=$?
+	"$TPLAB" expect "$PAIRLAB_ID" sf-office chicago-office 6 >"$W/fwd6.want"
+	"$TPLAB" expect "$PAIRLAB_ID" chicago-office sf-office 6 >"$W/rev6.want"
+	hops "$W/pair6.json" forward >"$W/fwd6.got" 2>/dev/null
+	hops "$W/pair6.json" reverse >"$W/rev6.got" 2>/dev/null
+	pcheck "[ $rc -eq 0 ] && cmp -s $W/fwd6.want $W/fwd6.got && cmp -s $W/rev6.want $W/rev6.got" \
+	    "IPv6 pair: both hop lists match the scenario (exit $rc; fwd $(tr '\n' ' ' <"$W/fwd6.got"))"
+else
+	skip "IPv6 pair" "the scenario has no IPv6 on the offices"
+fi
 
 # another tenant: the agents do not exist for it
 PAIRLAB_OPERATOR=mallory pairlab_cli pair sf-office chicago-office -n >/dev/null 2>"$W/mallory.err"
