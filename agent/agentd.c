@@ -72,7 +72,7 @@ struct agentd {
 	struct frame_conn *conn;	/* connection to the controller, or NULL */
 	struct event	*reconnect_ev;	/* backoff timer */
 	struct event	*connect_to_ev;	/* connect + handshake + Hello timeout */
-	struct event	*sig_int, *sig_term;
+	struct event	*sig_int, *sig_term, *sig_hup;
 	struct backoff	 backoff;	/* reconnect delays */
 	struct agentd_jobs jobs;	/* scheduled or running */
 	int		 njobs;		/* entries in jobs */
@@ -833,6 +833,20 @@ agentd_on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(ad->base, NULL);
 }
 
+/* SIGHUP: the settings were read before privileges were dropped. */
+static void
+agentd_on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct agentd *ad = arg;
+
+	(void)sig;
+	(void)what;
+	log_info("SIGHUP: nothing to reload (restart to apply a new "
+	    "configuration); %d job(s) scheduled, %zu result(s) spooled, "
+	    "%llu result(s) sent", ad->njobs, spool_count(ad->spool),
+	    (unsigned long long)ad->results_sent);
+}
+
 static void
 agentd_usage(const char *prog)
 {
@@ -878,6 +892,8 @@ agentd_free(struct agentd *ad)
 		event_free(ad->sig_int);
 	if (ad->sig_term)
 		event_free(ad->sig_term);
+	if (ad->sig_hup)
+		event_free(ad->sig_hup);
 	if (ad->engine)
 		probe_engine_free(ad->engine);
 	if (ad->dns)
@@ -1021,10 +1037,12 @@ agentd_main(int argc, char **argv)
 	ad.connect_to_ev = evtimer_new(ad.base, agentd_connect_timeout, &ad);
 	ad.sig_int = evsignal_new(ad.base, SIGINT, agentd_on_signal, &ad);
 	ad.sig_term = evsignal_new(ad.base, SIGTERM, agentd_on_signal, &ad);
+	ad.sig_hup = evsignal_new(ad.base, SIGHUP, agentd_on_hup, &ad);
 	if (ad.reconnect_ev == NULL || ad.connect_to_ev == NULL ||
-	    ad.sig_int == NULL || ad.sig_term == NULL ||
+	    ad.sig_int == NULL || ad.sig_term == NULL || ad.sig_hup == NULL ||
 	    evsignal_add(ad.sig_int, NULL) == -1 ||
-	    evsignal_add(ad.sig_term, NULL) == -1) {
+	    evsignal_add(ad.sig_term, NULL) == -1 ||
+	    evsignal_add(ad.sig_hup, NULL) == -1) {
 		log_warnx("cannot create events");
 		agentd_free(&ad);
 		return 1;
