@@ -47,7 +47,11 @@ CONF
 ulimit -n 4096 2>/dev/null
 in_ns "$TP_BIN/tracepair-controller" --config "$W/controller.conf" >"$W/controller.log" 2>&1 &
 CTL=$!
-sleep 0.5
+i=0
+while ! grep -q 'ready' "$W/controller.log" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 cli() {
 	in_ns env TRACEPAIR_CONTROLLER=127.0.0.1:7300 TRACEPAIR_CA="$P/ca.crt" \
 	    TRACEPAIR_CERT="$P/alice.crt" TRACEPAIR_KEY="$P/alice.key" \
