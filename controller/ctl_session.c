@@ -166,6 +166,15 @@ ctl_send_hello(struct ctl_session *s, uint64_t request_id)
 	(void)ctl_send(s, &env);
 }
 
+/* "" (none) or a numeric address of family af. */
+static int
+ctl_addr_ok(const char *a, int af)
+{
+	unsigned char	 buf[sizeof(struct in6_addr)];
+
+	return a == NULL || a[0] == '\0' || inet_pton(af, a, buf) == 1;
+}
+
 static void
 ctl_on_hello(struct ctl_session *s, const frame_env *env)
 {
@@ -190,6 +199,16 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 		ctl_session_refuse(s, env->request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
 		    "hello field too long");
+		return;
+	}
+	if (!ctl_addr_ok(h->probe_addr4, AF_INET) ||
+	    !ctl_addr_ok(h->probe_addr6, AF_INET6)) {
+		snprintf(msg, sizeof(msg), "hello: probe address '%.46s' is not "
+		    "an IPv%d address", ctl_addr_ok(h->probe_addr4, AF_INET) ?
+		    h->probe_addr6 : h->probe_addr4,
+		    ctl_addr_ok(h->probe_addr4, AF_INET) ? 6 : 4);
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, msg);
 		return;
 	}
 	s->state = CTL_SESS_READY;

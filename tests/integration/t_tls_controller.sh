@@ -79,7 +79,7 @@ sim() {	# sim OUTFILE ARGS...: start agentsim in the background
 export TRACEPAIR_CONTROLLER="127.0.0.1:$port" TRACEPAIR_CERT="$tmp/pki/alice.crt" \
     TRACEPAIR_KEY="$tmp/pki/alice.key" TRACEPAIR_CA="$tmp/pki/ca.crt"
 
-echo "1..14"
+echo "1..15"
 start_ctl "$tmp/ctl.log" || { cat "$tmp/ctl.log"; echo "Bail out! controller did not start"; exit 1; }
 
 sim fast.out --count 3 --answer --answer-delay-ms 200
@@ -143,6 +143,15 @@ printf '\000\000\000\004\022\002\010\002' | timeout 10 openssl s_client -quiet \
     -key "$tmp/pki/alice.key" >"$tmp/v2.out" 2>/dev/null
 check "protocol version 2 refused with the version message" \
     grep -qa "protocol version 2 not supported (want 1)" "$tmp/v2.out"
+
+# An agent Hello whose probe address is not an address: refused, and the
+# live sim-002 keeps its registration.
+printf '\000\000\000\016\022\014\010\001\042\010bad.host' | timeout 10 openssl s_client \
+    -quiet -connect "127.0.0.1:$port" -CAfile "$tmp/pki/ca.crt" -cert "$tmp/pki/sim-002.crt" \
+    -key "$tmp/pki/sim-002.key" >"$tmp/badaddr.out" 2>/dev/null
+"$CLI" agents >"$tmp/agents3.txt" 2>&1
+check "hello with a bad probe address refused; the live agent stays online" \
+    sh -c "grep -qa \"probe address 'bad.host' is not an IPv4 address\" '$tmp/badaddr.out' && grep -q 'sim-002 .* online ' '$tmp/agents3.txt'"
 
 # Restart: agents and pairs are still known.
 kill "$ctl_pid"; wait "$ctl_pid" 2>/dev/null; ctl_pid=""
