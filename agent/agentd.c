@@ -62,17 +62,17 @@ TAILQ_HEAD(agentd_jobs, agentd_job);
 /* The daemon: configuration, engine, spool, connection state. */
 struct agentd {
 	struct agentd_config cfg;	/* from the config file */
-	struct event_base *base;
-	struct evdns_base *dns;
+	struct event_base *base;	/* the one event loop */
+	struct evdns_base *dns;		/* resolver (no servers when dns no) */
 	struct probe_engine *engine;	/* raw sockets, opened while privileged */
 	struct spool	*spool;		/* results not yet acknowledged */
 	SSL_CTX		*ssl_ctx;	/* client context (TLS 1.3, mutual) */
 	struct tls_peer	 self;		/* own identity from own certificate */
-	enum agentd_state state;
+	enum agentd_state state;	/* of the controller connection */
 	struct frame_conn *conn;	/* connection to the controller, or NULL */
 	struct event	*reconnect_ev;	/* backoff timer */
 	struct event	*connect_to_ev;	/* connect + handshake + Hello timeout */
-	struct event	*sig_int, *sig_term, *sig_hup;
+	struct event	*sig_int, *sig_term, *sig_hup;	/* signal events */
 	struct backoff	 backoff;	/* reconnect delays */
 	struct agentd_jobs jobs;	/* scheduled or running */
 	int		 njobs;		/* entries in jobs */

@@ -69,16 +69,16 @@ struct sim_answer {
 
 /* The whole driver. */
 struct sim {
-	struct event_base *base;
+	struct event_base *base;	/* the one event loop */
 	char		 host[256], port[16];	/* controller */
 	char		 pki[1024];	/* certificate directory */
-	const char	*prefix;
-	int		 count, first;
+	const char	*prefix;	/* agent names: PREFIX%03d */
+	int		 count, first;	/* how many agents, index of the first */
 	int		 answer;	/* answer TraceJobs */
-	int		 answer_delay_ms;
+	int		 answer_delay_ms;	/* after the job's start instant */
 	const char	*misbehave;	/* NULL or the kind */
-	int		 nready;
-	struct sim_agent *agents;
+	int		 nready;	/* sessions with Hello exchanged */
+	struct sim_agent *agents;	/* count of them */
 	struct event	*next_ev;	/* paces the connects */
 	int		 next;		/* next agent to connect */
 };
