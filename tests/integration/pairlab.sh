@@ -163,7 +163,7 @@ pairlab_up() {
 	for _b in tracepair-controller tracepair-agent tracepair; do
 		[ -x "$TP_BIN/$_b" ] || { pairlab_log "$TP_BIN/$_b not built"; return 1; }
 	done
-	PAIRLAB_DIR=$(mktemp -d /tmp/pairlab.XXXXXX) || return 1
+	PAIRLAB_DIR=$(mktemp -d "${PAIRLAB_TMPDIR:-/tmp}/pairlab.XXXXXX") || return 1
 	chmod 755 "$PAIRLAB_DIR"
 	pairlab_pki || { pairlab_log "PKI set-up failed"; return 1; }
 	PAIRLAB_ID=$("$TPLAB" up --owner $$ "$_scn") ||
