@@ -29,13 +29,15 @@
  * usage: agentsim --controller HOST:PORT --pki DIR [--prefix sim-]
  *                 [--count N] [--first I] [--hold SECONDS] [--answer]
  *                 [--misbehave oversize|garbage|nobody|operator-request]
- *                 [--answer-delay-ms MS]
+ *                 [--answer-delay-ms MS] [--answer-twice]
  *
  * Agent i (first <= i < first + count) is named PREFIX%03d and presents
  * DIR/PREFIX%03d.crt + .key (certs/tp-pki.sh issue DIR agent NAME).  Each
  * sends Hello with probe address 198.18.200+i/256.i%256, answers Ping with
  * Pong, and with --answer answers every TraceJob with a small synthetic
- * trace (3 hops, reached) after --answer-delay-ms; it counts ResultAcks.
+ * trace (3 hops, reached) after --answer-delay-ms (--answer-twice: sends
+ * each result twice, as an agent resending after a lost ack would); it
+ * prints every ResultAck.
  * stdout gets one line per event worth a test's grep:
  *   "ready N"                  every session has exchanged Hello
  *   "job NAME JOB_ID HOST START_AT_NS"
@@ -76,6 +78,7 @@ struct sim {
 	int		 count, first;	/* how many agents, index of the first */
 	int		 answer;	/* answer TraceJobs */
 	int		 answer_delay_ms;	/* after the job's start instant */
+	int		 answer_twice;	/* send each JobResult twice (a resend) */
 	const char	*misbehave;	/* NULL or the kind */
 	int		 nready;	/* sessions with Hello exchanged */
 	struct sim_agent *agents;	/* count of them */
@@ -228,6 +231,8 @@ sim_answer_cb(evutil_socket_t fd, short what, void *arg)
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_JOB_RESULT;
 	env.job_result = &r;
 	sim_send(ans->a, &env);
+	if (ans->a->sim->answer_twice)	/* as an agent whose ack was lost */
+		sim_send(ans->a, &env);
 	if (r.outcome_case == TRACEPAIR__JOB_RESULT__OUTCOME_TRACE)
 		wire_free(r.trace);
 	trace_free(t);
@@ -400,7 +405,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: agentsim --controller HOST:PORT --pki DIR "
 	    "[--prefix P] [--count N] [--first I] [--hold S] [--answer] "
-	    "[--answer-delay-ms MS] [--misbehave KIND]\n");
+	    "[--answer-delay-ms MS] [--answer-twice] [--misbehave KIND]\n");
 	exit(1);
 }
 
@@ -416,6 +421,7 @@ main(int argc, char **argv)
 		{ "hold",	required_argument, NULL, 'H' },
 		{ "answer",	no_argument,	   NULL, 'a' },
 		{ "answer-delay-ms", required_argument, NULL, 'd' },
+		{ "answer-twice", no_argument,	   NULL, '2' },
 		{ "misbehave",	required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -439,6 +445,7 @@ main(int argc, char **argv)
 		case 'H': hold = atof(optarg); break;
 		case 'a': sim.answer = 1; break;
 		case 'd': sim.answer_delay_ms = atoi(optarg); break;
+		case '2': sim.answer = sim.answer_twice = 1; break;
 		case 'm': sim.misbehave = optarg; break;
 		default: usage();
 		}
