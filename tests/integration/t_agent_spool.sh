@@ -2,11 +2,12 @@
 # t_agent_spool.sh: the controller stops while both agents finish their jobs;
 # the results wait in each agent's spool (fsync'd files), survive an agent
 # restart, and after the controller restarts every result arrives exactly
-# once and the spools empty (ResultAck).
+# once and the spools empty (ResultAck); meanwhile the agents retried with
+# jittered exponential backoff.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 8
+plan 9
 
 W=$(mktemp -d /tmp/t_agent_spool.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -56,6 +57,14 @@ pcheck "wait_for 20 '[ \$(nspool sf-office) -eq 0 ] && [ \$(nspool chicago-offic
 pcheck "grep -q 'resent 1 spooled result' $PAIRLAB_DIR/agent-sf-office.log &&
     grep -q 'resent 1 spooled result' $PAIRLAB_DIR/agent-chicago-office.log" \
     "each agent resent its spooled result after reconnecting"
+
+# while the controller was down chicago-office retried with jittered
+# exponential backoff: first delay in [0.1, 0.2] s, never above the 2 s cap,
+# more than one attempt
+delays=$(sed -n 's/.*reconnecting in \([0-9.]*\) s.*/\1/p' "$PAIRLAB_DIR/agent-chicago-office.log" | tr '\n' ' ')
+pcheck "echo '$delays' | awk '{ if (NF < 2 || \$1 < 0.1 || \$1 > 0.2) exit 1;
+    for (i = 1; i <= NF; i++) if (\$i > 2.0) exit 1; exit 0 }'" \
+    "reconnect delays back off within [0.1 s, 2 s] ($delays)"
 
 DB=$PAIRLAB_DIR/controller.db
 jobs=$(sqlite3 "$DB" "select count(*) from jobs" 2>/dev/null)
