@@ -22,6 +22,7 @@
  */
 
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -378,7 +379,8 @@ dl_usage(void)
 	    "                    [-p PIDFILE] [-r]\n"
 	    "  lower case: direction a>b, upper case: direction b>a\n"
 	    "  -d/-D delay ms, -j/-J jitter ms (uniform +-), -l/-L loss %%\n"
-	    "  -q queue bound per direction (default %d), -s loss/jitter seed,\n"
+	    "  -q queue bound per direction (default %d), -s loss/jitter seed\n"
+	    "     (default: random),\n"
 	    "  -p write the pid once both ports are open, -r real-time priority\n",
 	    DL_QUEUE_DEF);
 	exit(2);
@@ -393,7 +395,8 @@ main(int argc, char **argv)
 	struct pollfd	 pfd[4];
 	sigset_t	 mask;
 	unsigned long	 qmax = DL_QUEUE_DEF;
-	uint64_t	 seed = 0x9e3779b97f4a7c15ULL;
+	uint64_t	 seed = 0;
+	int		 seeded = 0;
 	int		 ch, rt = 0, sfd, tfd, fda, fdb, done = 0;
 	char		*end;
 
@@ -447,6 +450,7 @@ main(int argc, char **argv)
 				fprintf(stderr, "tp-delayline: bad seed %s\n", optarg);
 				return 2;
 			}
+			seeded = 1;
 			break;
 		case 'p':
 			pidfile = optarg;
@@ -482,6 +486,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "tp-delayline: timerfd: %s\n", strerror(errno));
 		return 1;
 	}
+	/* without -s: a different seed every run */
+	if (!seeded && getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		seed = dl_now(CLOCK_MONOTONIC) ^ ((uint64_t)getpid() << 32);
 	/* xorshift needs a non-zero state; the two directions differ */
 	dirs[0].rng = seed != 0 ? seed : 1;
 	dirs[1].rng = (seed ^ 0xd1b54a32d192ed03ULL) != 0 ?
