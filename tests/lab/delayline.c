@@ -397,7 +397,7 @@ main(int argc, char **argv)
 	unsigned long	 qmax = DL_QUEUE_DEF;
 	uint64_t	 seed = 0;
 	int		 seeded = 0;
-	int		 ch, rt = 0, sfd, tfd, fda, fdb, done = 0;
+	int		 ch, rt = 0, sfd, tfd, fda, fdb, done = 0, rc = 0;
 	char		*end;
 
 	memset(dirs, 0, sizeof(dirs));
@@ -539,7 +539,8 @@ main(int argc, char **argv)
 				continue;
 			fprintf(stderr, "tp-delayline: poll: %s\n",
 			    strerror(errno));
-			return 1;
+			rc = 1;
+			break;
 		}
 		if (pfd[0].revents & POLLIN)
 			dl_receive(&dirs[0]);
@@ -577,11 +578,18 @@ main(int argc, char **argv)
 		if (dl_arm(tfd, dirs, 2) == -1) {
 			fprintf(stderr, "tp-delayline: timerfd_settime: %s\n",
 			    strerror(errno));
-			return 1;
+			rc = 1;
+			break;
 		}
 	}
 	dl_report(dirs, 2);
 	if (pidfile != NULL)
 		(void)unlink(pidfile);
-	return 0;
+	free(dirs[0].ring);
+	free(dirs[1].ring);
+	close(tfd);
+	close(sfd);
+	close(fda);
+	close(fdb);
+	return rc;
 }
