@@ -24,6 +24,7 @@
 #include "config.h"
 #include "hostport.h"
 #include "tls.h"
+#include "trace_text.h"
 #include "wire.h"
 
 #define CLI_SOFTWARE	"tracepair-cli 0.1"
@@ -69,6 +70,31 @@ cli_take_bool(int *argc, char **argv, const char *flag)
 			found = 1;
 		}
 	return found;
+}
+
+enum cli_layout
+cli_take_layout(int *argc, char **argv)
+{
+	enum cli_layout	 l = CLI_LAYOUT_AUTO;
+
+	if (cli_take_bool(argc, argv, "--classic"))
+		l = CLI_LAYOUT_CLASSIC;
+	if (cli_take_bool(argc, argv, "--summary"))
+		l = CLI_LAYOUT_SUMMARY;
+	return l;
+}
+
+void
+cli_print_trace(const struct trace *t, enum cli_layout l)
+{
+	struct trace_text_opts topts;
+
+	trace_text_opts_init(&topts);
+	if (l == CLI_LAYOUT_SUMMARY ||
+	    (l == CLI_LAYOUT_AUTO && t->queries > CLI_SUMMARY_QUERIES))
+		trace_text_summary(stdout, t, &topts);
+	else
+		trace_text_print(stdout, t, &topts);
 }
 
 int

@@ -72,6 +72,17 @@ int		 cli_conn_error_status(const frame_env *env, char *msg,
  */
 int		 cli_take_bool(int *argc, char **argv, const char *flag);
 /*
+ * Print one trace for a person: --classic forces traceroute lines,
+ * --summary the mtr-style table; by default the table once there are more
+ * than CLI_SUMMARY_QUERIES probes per hop (20 times on one line is
+ * unreadable).  cli_take_layout() removes those flags from argv.
+ */
+#define CLI_SUMMARY_QUERIES 5
+enum cli_layout { CLI_LAYOUT_AUTO, CLI_LAYOUT_CLASSIC, CLI_LAYOUT_SUMMARY };
+enum cli_layout	 cli_take_layout(int *argc, char **argv);
+struct trace;
+void		 cli_print_trace(const struct trace *, enum cli_layout);
+/*
  * Remove "--flag VALUE" / "--flag=VALUE"; *value points into argv (NULL
  * when absent).  -1 when the value is missing.
  */

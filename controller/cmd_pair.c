@@ -9,7 +9,6 @@
 #include "cli_conn.h"
 #include "probe_opts.h"
 #include "trace.h"
-#include "trace_text.h"
 #include "wire.h"
 
 #define PAIR_WAIT_MARGIN_MS	15000	/* CLI waits this much past the pair timeout */
@@ -19,7 +18,7 @@ static void
 pair_usage(void)
 {
 	fprintf(stderr, "usage: tracepair pair AGENT_A AGENT_B [trace options] "
-	    "[--json] [--timeout SECONDS]\n"
+	    "[--json | --summary | --classic] [--timeout SECONDS]\n"
 	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
 }
 
@@ -108,10 +107,8 @@ pair_print_json(const Tracepair__PairReply *r, const struct trace *fwd,
 
 static void
 pair_print_text(const Tracepair__PairReply *r, const char *a, const char *b,
-    const struct trace *fwd, const struct trace *rev)
+    const struct trace *fwd, const struct trace *rev, enum cli_layout layout)
 {
-	struct trace_text_opts topts;
-
 	printf("pair %s: %s", r->pair_id && *r->pair_id ? r->pair_id : "-",
 	    r->status ? r->status : "?");
 	if (r->reason && *r->reason)
@@ -119,15 +116,14 @@ pair_print_text(const Tracepair__PairReply *r, const char *a, const char *b,
 	if (fwd && rev)
 		printf(", start skew %.2f ms", r->skew_ms);
 	printf("\n");
-	trace_text_opts_init(&topts);
 	printf("\nforward %s -> %s\n", a, b);
 	if (fwd)
-		trace_text_print(stdout, fwd, &topts);
+		cli_print_trace(fwd, layout);
 	else
 		printf("  (no trace)\n");
 	printf("\nreverse %s -> %s\n", b, a);
 	if (rev)
-		trace_text_print(stdout, rev, &topts);
+		cli_print_trace(rev, layout);
 	else
 		printf("  (no trace)\n");
 	if (r->report_text && *r->report_text) {
@@ -152,6 +148,7 @@ cmd_pair(int argc, char **argv)
 	char		 err[512], *end;
 	double		 secs = 0;
 	int		 json, status, wait_ms;
+	enum cli_layout	 layout;
 
 	if (cli_take_bool(&argc, argv, "-h") ||
 	    cli_take_bool(&argc, argv, "--help")) {
@@ -159,6 +156,7 @@ cmd_pair(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	json = cli_take_bool(&argc, argv, "--json");
+	layout = cli_take_layout(&argc, argv);
 	if (cli_take_value(&argc, argv, "--timeout", &tmo) == -1) {
 		cli_errx("pair", "--timeout needs a value in seconds");
 		return CLI_EXIT_USAGE;
@@ -225,7 +223,8 @@ cmd_pair(int argc, char **argv)
 	if (json)
 		pair_print_json(reply->pair_reply, fwd, rev);
 	else
-		pair_print_text(reply->pair_reply, argv[1], argv[2], fwd, rev);
+		pair_print_text(reply->pair_reply, argv[1], argv[2], fwd, rev,
+		    layout);
 	status = pair_status(reply->pair_reply);
 	if (status != CLI_EXIT_OK)
 		cli_errx("pair", "%s: %s", reply->pair_reply->status ?

@@ -9,7 +9,6 @@
 #include "cli_conn.h"
 #include "probe_opts.h"
 #include "trace.h"
-#include "trace_text.h"
 #include "wire.h"
 
 #define TRACE_WAIT_MARGIN_MS	15000	/* CLI waits this much past the timeout */
@@ -19,7 +18,7 @@ static void
 trace_usage(void)
 {
 	fprintf(stderr, "usage: tracepair trace AGENT HOST [trace options] "
-	    "[packetsize] [--json] [--timeout SECONDS]\n"
+	    "[packetsize] [--json | --summary | --classic] [--timeout SECONDS]\n"
 	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
 }
 
@@ -42,7 +41,6 @@ cmd_trace(int argc, char **argv)
 	Tracepair__Envelope req = TRACEPAIR__ENVELOPE__INIT;
 	Tracepair__TraceRequest tr;
 	struct cli_conn_settings cs;
-	struct trace_text_opts topts;
 	struct probe_opts o;
 	struct cli_conn	*c;
 	struct trace	*t = NULL;
@@ -52,6 +50,7 @@ cmd_trace(int argc, char **argv)
 	char		 err[512], *end, *s;
 	double		 secs = 0;
 	int		 json, status, wait_ms;
+	enum cli_layout	 layout;
 
 	if (cli_take_bool(&argc, argv, "-h") ||
 	    cli_take_bool(&argc, argv, "--help")) {
@@ -59,6 +58,7 @@ cmd_trace(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	json = cli_take_bool(&argc, argv, "--json");
+	layout = cli_take_layout(&argc, argv);
 	if (cli_take_value(&argc, argv, "--timeout", &tmo) == -1) {
 		cli_errx("trace", "--timeout needs a value in seconds");
 		return CLI_EXIT_USAGE;
@@ -127,10 +127,8 @@ cmd_trace(int argc, char **argv)
 			free(s);
 		} else
 			printf("null\n");
-	} else if (t != NULL) {
-		trace_text_opts_init(&topts);
-		trace_text_print(stdout, t, &topts);
-	}
+	} else if (t != NULL)
+		cli_print_trace(t, layout);
 	if (status != CLI_EXIT_OK)
 		cli_errx("trace", "%s: %s", r->status ? r->status : "failed",
 		    r->reason && *r->reason ? r->reason : "no reason given");

@@ -7,7 +7,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 12
+plan 14
 
 W=$(mktemp -d /tmp/t_pair_asym.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -75,6 +75,19 @@ pcheck "[ $rc -eq 0 ] && grep -q '^forward sf-office -> chicago-office' $W/pair.
     grep -q '^reverse chicago-office -> sf-office' $W/pair.txt &&
     [ \$(grep -c '^traceroute to' $W/pair.txt) -eq 2 ]" \
     "text output shows both traces (exit $rc)"
+
+# many probes per hop: the mtr-style table by default, --classic forces lines
+pairlab_cli pair sf-office chicago-office -n -q 10 >"$W/pair10.txt" 2>&1
+rc=$?
+pcheck "[ $rc -eq 0 ] && [ \$(grep -c '^HOST: .*Loss%' $W/pair10.txt) -eq 2 ] &&
+    ! grep -q '^traceroute to' $W/pair10.txt &&
+    grep -qE '^ +1\.\|-- .* 0\.0% +10 ' $W/pair10.txt" \
+    "-q 10: both traces as loss/RTT tables (exit $rc)"
+pairlab_cli pair sf-office chicago-office -n -q 10 --classic >"$W/pair10c.txt" 2>&1
+rc=$?
+pcheck "[ $rc -eq 0 ] && [ \$(grep -c '^traceroute to' $W/pair10c.txt) -eq 2 ] &&
+    ! grep -q 'Loss%' $W/pair10c.txt" \
+    "-q 10 --classic: traceroute lines (exit $rc)"
 
 # one direction only
 pairlab_cli trace sf-office "$a4" -n -q 2 --json >"$W/trace.json" 2>"$W/trace.err"

@@ -33,7 +33,7 @@ echo
 echo "\$ tracepair agents"
 pairlab_cli agents || { pairlab_logs >&2; exit 1; }
 echo
-echo "\$ tracepair pair sf-office chicago-office -q 20"
-pairlab_cli pair sf-office chicago-office -q 20 || { pairlab_logs >&2; exit 1; }
+echo "\$ tracepair pair sf-office chicago-office -q 30"
+pairlab_cli pair sf-office chicago-office -q 30 || { pairlab_logs >&2; exit 1; }
 echo
 echo "== done; the lab is being torn down."
