@@ -7,35 +7,37 @@
 . tests/lab/lib.sh
 . tests/lab/probe-lib.sh
 require_root
-plan 8
+plan 16
 
 SCN=tests/lab/scenarios/probe-firewall.scn	# dst drops UDP: the trace waits
 lab_up $SCN
 out=$(mktemp)
 trap 'rm -f "$out"; lab_down_all' EXIT
-_r2=$(lab_expect src dst 4 | sed -n 2p)
-_dst=$(lab_addr dst 4)
-_src=$(lab_addr src 4)
+for fam in 4 6; do
+_r2=$(lab_expect src dst $fam | sed -n 2p)
+_dst=$(lab_addr dst $fam)
+_src=$(lab_addr src $fam)
 
-lab_exec src "$TPA" trace -n --json -4 -q 3 -w 3 "$_dst" >"$out" 2>&1 &
+lab_exec src "$TPA" trace -n --json -$fam -q 3 -w 3 "$_dst" >"$out" 2>&1 &
 _pid=$!
 sleep 0.3
 lab_exec r1 "$TP_BIN/tp-forge" "$_r2" "$_dst" "$_src" 500 400
 _rc=$?
 wait $_pid
-check "[ $_rc = 0 ]" "tp-forge sent 500 forged errors during the trace"
+check "[ $_rc = 0 ]" "IPv$fam tp-forge sent 500 forged errors during the trace"
 _j=$(cat "$out")
 check "[ \"\$(echo '$_j' | jq .reached)\" = false ]" \
-    "forged port unreachables from the destination do not make it 'reached'"
+    "IPv$fam forged port unreachables from the destination do not make it 'reached'"
 _hops=$(echo "$_j" | jq -r '.hops[] | (.responders[0].addr // "*")')
-path_is "$(lab_expect src dst 4 | sed -n 1,2p; printf '*\n*\n*\n*\n*\n')" "$_hops" \
-    "hops are the real ones: r1, r2, then the destination's silence"
+path_is "$(lab_expect src dst $fam | sed -n 1,2p; printf '*\n*\n*\n*\n*\n')" "$_hops" \
+    "IPv$fam hops are the real ones: r1, r2, then the destination's silence"
 _n3=$(echo "$_j" | jq '[.hops[2:][] | .received] | add')
-check "[ \"$_n3\" = 0 ]" "no forged reply became a probe answer past r2 ($_n3)"
+check "[ \"$_n3\" = 0 ]" "IPv$fam no forged reply became a probe answer past r2 ($_n3)"
 _r2n=$(echo "$_j" | jq '.hops[1].received')
-check "[ \"$_r2n\" = 3 ]" "r2's hop holds its 3 real answers, no more ($_r2n)"
+check "[ \"$_r2n\" = 3 ]" "IPv$fam r2's hop holds its 3 real answers, no more ($_r2n)"
 _um=$(echo "$_j" | jq .unmatched_icmp)
 _mf=$(echo "$_j" | jq .malformed_icmp)
-check "[ \"$_um\" -ge 300 ]" "forgeries counted as unmatched ($_um of 400 well-formed)"
-check "[ \"$_mf\" -ge 75 ]" "truncated forgeries counted as malformed ($_mf of 100)"
-check "[ \"\$(echo '$_j' | jq -r .stop_reason)\" = gap-limit ]" "the trace ends by its gap limit"
+check "[ \"$_um\" -ge 300 ]" "IPv$fam forgeries counted as unmatched ($_um of 400 well-formed)"
+check "[ \"$_mf\" -ge 75 ]" "IPv$fam truncated forgeries counted as malformed ($_mf of 100)"
+check "[ \"\$(echo '$_j' | jq -r .stop_reason)\" = gap-limit ]" "IPv$fam the trace ends by its gap limit"
+done
