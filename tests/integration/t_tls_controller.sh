@@ -59,6 +59,7 @@ done
 port=$((40000 + $$ % 20000))
 cat >"$tmp/ctl.conf" <<EOF
 listen 127.0.0.1:$port
+listen [::1]:$port
 ca $tmp/pki/ca.crt
 cert $tmp/pki/ctl1.crt
 key $tmp/pki/ctl1.key
@@ -79,7 +80,7 @@ sim() {	# sim OUTFILE ARGS...: start agentsim in the background
 export TRACEPAIR_CONTROLLER="127.0.0.1:$port" TRACEPAIR_CERT="$tmp/pki/alice.crt" \
     TRACEPAIR_KEY="$tmp/pki/alice.key" TRACEPAIR_CA="$tmp/pki/ca.crt"
 
-echo "1..15"
+echo "1..16"
 start_ctl "$tmp/ctl.log" || { cat "$tmp/ctl.log"; echo "Bail out! controller did not start"; exit 1; }
 
 sim fast.out --count 3 --answer --answer-delay-ms 200
@@ -94,6 +95,9 @@ sleep 0.5	# first clock rounds
 check "operator sees its tenant's four agents online" \
     sh -c "[ \$(grep -c ' online ' '$tmp/agents.txt') -eq 4 ]"
 check "another tenant's agent is not listed" sh -c "! grep -q zed-000 '$tmp/agents.txt'"
+TRACEPAIR_CONTROLLER="[::1]:$port" "$CLI" agents >"$tmp/agents6.txt" 2>&1
+check "the same agents listed over IPv6 loopback" \
+    sh -c "[ \"\$(awk '{ print \$1, \$3 }' '$tmp/agents.txt')\" = \"\$(awk '{ print \$1, \$3 }' '$tmp/agents6.txt')\" ] && [ -s '$tmp/agents6.txt' ]"
 
 "$CLI" pair sim-000 zed-000 >"$tmp/zed.txt" 2>&1
 rc=$?
