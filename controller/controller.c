@@ -164,10 +164,16 @@ main(int argc, char **argv)
 
 	event_base_dispatch(ctl.base);
 
-	/* Free in reverse order. */
+	/*
+	 * Free in reverse order.  Pairs first, recorded as stopped, so that
+	 * closing the agents' sessions does not end them as "disconnected".
+	 */
 	ctl_listen_close(&ctl);
-	ctl_session_close_all(&ctl);
 	ctl_pair_free_all(&ctl);
+	if (store_fail_unfinished(ctl.store, "controller stopped", err,
+	    sizeof(err)) == -1)
+		log_warnx("%s", err);
+	ctl_session_close_all(&ctl);
 	ctl_registry_flush(&ctl);
 	ctl_registry_free(&ctl);
 	event_free(ctl.sig_hup);
