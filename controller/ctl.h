@@ -26,12 +26,12 @@ struct config;
 
 /* Settings from the configuration file (ctl_conf.c). */
 struct ctl_conf {
-	int		 nlisten;
+	int		 nlisten;	/* entries used in listen[] */
 	char		 listen[CTL_MAX_LISTEN][CTL_ADDR_LEN];	/* "addr:port" */
 	char		*ca, *cert, *key, *crl;	/* PEM files */
 	char		*database;	/* SQLite file */
 	long long	 frame_limit;	/* bytes */
-	long long	 max_connections;
+	long long	 max_connections;	/* sessions at once */
 	long long	 hello_timeout_s;	/* TLS + Hello must finish within */
 	long long	 idle_timeout_s;	/* close a peer silent this long */
 	long long	 clock_interval_s;	/* resync every agent this often */
@@ -58,9 +58,9 @@ struct ctl_session {
 	TAILQ_ENTRY(ctl_session) entry;		/* ctl->sessions */
 	TAILQ_ENTRY(ctl_session) pend_entry;	/* ctl->pending, while pending */
 	int		 pending;	/* on ctl->pending (TLS or Hello to come) */
-	struct ctl	*ctl;
-	struct frame_conn *fc;
-	enum ctl_sess_state state;
+	struct ctl	*ctl;	/* the daemon */
+	struct frame_conn *fc;	/* framed TLS connection */
+	enum ctl_sess_state state;	/* where it is */
 	char		 addr[CTL_ADDR_LEN];	/* peer "ip:port" */
 	char		 ip[TRACE_ADDR_LEN];	/* peer address alone */
 	struct tls_peer	 peer;		/* from the certificate */
@@ -77,7 +77,7 @@ struct ctl_clock {
 	int		 pings_left;	/* of the round in progress; 0 = idle */
 	int64_t		 ping_t1;	/* t1 of the ping in flight, 0 none */
 	int64_t		 round_best_rtt;	/* best of this round, INT64_MAX none */
-	int64_t		 round_best_off;
+	int64_t		 round_best_off;	/* offset of round_best_rtt */
 	double		 next_sync;	/* UNIX time the next round is due */
 };
 
@@ -87,16 +87,16 @@ struct ctl_agent {
 	TAILQ_ENTRY(ctl_agent) sync_entry;	/* ctl->syncq, while online */
 	TAILQ_ENTRY(ctl_agent) dirty_entry;	/* ctl->dirtyq, while dirty */
 	int		 in_sync;	/* on ctl->syncq */
-	char		 name[TLS_NAME_LEN];
-	char		 tenant[TLS_NAME_LEN];
+	char		 name[TLS_NAME_LEN];	/* certificate CN */
+	char		 tenant[TLS_NAME_LEN];	/* certificate O */
 	char		 version[64];	/* Hello.software */
 	char		 address[CTL_ADDR_LEN];	/* last peer address */
 	char		 probe4[TRACE_ADDR_LEN];	/* Hello.probe_addr4 */
 	char		 probe6[TRACE_ADDR_LEN];	/* Hello.probe_addr6 */
 	struct ctl_session *sess;	/* NULL when offline */
 	double		 connected_since;	/* 0 offline */
-	double		 last_seen;
-	struct ctl_clock clock;
+	double		 last_seen;	/* UNIX time of its last message */
+	struct ctl_clock clock;	/* offset and RTT */
 	int		 dirty;		/* store row out of date */
 };
 
@@ -105,28 +105,28 @@ struct ctl_pair;
 
 /* The daemon. */
 struct ctl {
-	struct event_base *base;
-	struct ctl_conf	 conf;
-	SSL_CTX		*ssl_ctx;
-	struct store	*store;
-	int		 nlisteners;
-	struct evconnlistener *listeners[CTL_MAX_LISTEN];
+	struct event_base *base;	/* the one event loop */
+	struct ctl_conf	 conf;	/* configuration */
+	SSL_CTX		*ssl_ctx;	/* server context (TLS 1.3, client certs) */
+	struct store	*store;	/* SQLite store */
+	int		 nlisteners;	/* entries used in listeners[] */
+	struct evconnlistener *listeners[CTL_MAX_LISTEN];	/* one per listen line */
 	int		 listeners_paused;	/* after EMFILE, until the next tick */
 	struct event	*tick;		/* the one periodic timer (1 s) */
-	struct event	*sig_int, *sig_term, *sig_hup;
+	struct event	*sig_int, *sig_term, *sig_hup;	/* signals through the loop */
 	TAILQ_HEAD(, ctl_session) sessions;
-	int		 nsessions;
+	int		 nsessions;	/* entries in sessions */
 	/*
 	 * The 1 s tick never walks every connection: it looks at sessions
 	 * still in TLS/Hello (pending), at the head of the sync queue
 	 * (online agents by next_sync: a round moves its agent to the tail,
 	 * so the queue stays ordered) and at the agents whose row changed.
 	 */
-	TAILQ_HEAD(, ctl_session) pending;
-	TAILQ_HEAD(, ctl_agent) syncq;
-	TAILQ_HEAD(, ctl_agent) dirtyq;
-	TAILQ_HEAD(, ctl_agent) agents;
-	int		 nagents_online;
+	TAILQ_HEAD(, ctl_session) pending;	/* in TLS or Hello, oldest first */
+	TAILQ_HEAD(, ctl_agent) syncq;	/* online agents by next_sync */
+	TAILQ_HEAD(, ctl_agent) dirtyq;	/* rows to write */
+	TAILQ_HEAD(, ctl_agent) agents;	/* every known agent */
+	int		 nagents_online;	/* agents with a session */
 	TAILQ_HEAD(, ctl_job) jobs;	/* jobs waiting for a result */
 	TAILQ_HEAD(, ctl_pair) pairs;	/* pairs and single traces in progress */
 	uint64_t	 next_id;	/* job / pair id counter */
@@ -135,12 +135,12 @@ struct ctl {
 
 /* A job sent to an agent, waiting for its JobResult (ctl_pair.c). */
 struct ctl_job {
-	TAILQ_ENTRY(ctl_job) entry;
-	char		 id[48];
+	TAILQ_ENTRY(ctl_job) entry;	/* ctl->jobs */
+	char		 id[48];	/* job id ("j-PREFIX-N") */
 	struct ctl_pair	*pair;		/* the pair or single trace it belongs to */
 	int		 side;		/* 0 = A / the agent, 1 = B */
-	char		 agent[TLS_NAME_LEN];
-	char		 tenant[TLS_NAME_LEN];
+	char		 agent[TLS_NAME_LEN];	/* who runs it */
+	char		 tenant[TLS_NAME_LEN];	/* certificate O */
 	int		 done;		/* result or failure recorded */
 	struct trace	*trace;		/* result, or NULL */
 	char		 error[256];	/* why there is no trace */
@@ -149,14 +149,14 @@ struct ctl_job {
 
 /* A paired trace (two jobs) or a single trace (one job) in progress. */
 struct ctl_pair {
-	TAILQ_ENTRY(ctl_pair) entry;
-	char		 id[48];
+	TAILQ_ENTRY(ctl_pair) entry;	/* ctl->pairs */
+	char		 id[48];	/* pair id, or the job id of a single trace */
 	int		 single;	/* 1: TraceRequest, one job */
 	struct ctl_session *op;		/* operator to answer, NULL if gone */
 	uint64_t	 request_id;	/* of the operator's request */
-	char		 tenant[TLS_NAME_LEN];
-	char		 agent[2][TLS_NAME_LEN];
-	struct ctl_job	*job[2];
+	char		 tenant[TLS_NAME_LEN];	/* certificate O */
+	char		 agent[2][TLS_NAME_LEN];	/* A, B */
+	struct ctl_job	*job[2];	/* A -> B, B -> A (job[1] NULL if single) */
 	double		 deadline;	/* UNIX time */
 };
 

@@ -16,44 +16,44 @@ struct store;
 
 /* An agent as last seen (registry rows survive restarts). */
 struct store_agent {
-	const char	*name;
-	const char	*tenant;
+	const char	*name;	/* CN of its certificate */
+	const char	*tenant;	/* O of its certificate */
 	const char	*version;	/* Hello.software */
 	const char	*address;	/* peer address of its last connection */
 	const char	*probe_addr4;	/* "" when none */
-	const char	*probe_addr6;
+	const char	*probe_addr6;	/* "" when none */
 	double		 connected_since;	/* 0 when offline */
-	double		 last_seen;
+	double		 last_seen;	/* its last message */
 	double		 offset_ms;	/* agent clock - controller clock */
-	double		 rtt_ms;
+	double		 rtt_ms;	/* best ping RTT */
 };
 
 /* A job sent to one agent. */
 struct store_job {
-	const char	*job_id;
-	const char	*agent;
-	const char	*tenant;
+	const char	*job_id;	/* unique per controller run */
+	const char	*agent;	/* who runs it */
+	const char	*tenant;	/* O of its certificate */
 	const char	*pair_id;	/* NULL for a single trace */
 	const char	*host;		/* destination */
 	const char	*options;	/* options as text, for the record */
-	double		 created;
+	double		 created;	/* when it was made */
 	double		 start_at;	/* controller clock, 0 = now */
 };
 
 /* A paired trace and how it ended. */
 struct store_pair {
-	const char	*pair_id;
-	const char	*tenant;
-	const char	*operator_name;
-	const char	*agent_a;
-	const char	*agent_b;
-	const char	*job_a;
-	const char	*job_b;
-	double		 created;
+	const char	*pair_id;	/* unique per controller run */
+	const char	*tenant;	/* O of its certificate */
+	const char	*operator_name;	/* who asked (certificate CN) */
+	const char	*agent_a;	/* forward source */
+	const char	*agent_b;	/* reverse source */
+	const char	*job_a;	/* job of agent_a (A -> B) */
+	const char	*job_b;	/* job of agent_b (B -> A) */
+	double		 created;	/* when it was made */
 	double		 start_at;	/* common start instant, controller clock */
 	const char	*status;	/* "running", "ok", "partial", "failed" */
 	const char	*reason;	/* "" when ok */
-	double		 skew_ms;
+	double		 skew_ms;	/* measured start difference */
 };
 
 /* Open (create) the database at path; "-" or ":memory:" for a private one. */
