@@ -18,8 +18,8 @@
 
 /* One "key value" line. */
 struct config_entry {
-	char		*key;
-	char		*value;
+	char		*key;		/* [A-Za-z0-9_.-]+ */
+	char		*value;		/* rest of the line, unquoted, may be "" */
 	int		 line;		/* 1-based line number */
 	int		 used;		/* set by the lookups; see config_unused */
 };
