@@ -17,7 +17,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
 #include <linux/filter.h>
+#include <linux/net_tstamp.h>
 
 #include <event2/event.h>
 #include <event2/dns.h>
@@ -29,6 +31,7 @@
 #define PROBE_WAIT_FLOOR	0.05	/* s: adaptive waits never go below */
 #define PROBE_DNS_WAIT		2.0	/* s: how long a finished run waits for names */
 #define PROBE_RECV_BATCH	256	/* packets read per socket wake-up */
+#define PROBE_TXRING		4096	/* sends remembered for their kernel TX time */
 
 /* Where one probe stands. */
 enum probe_state {
@@ -59,7 +62,9 @@ struct bucket {
 struct probe_slot {
 	enum probe_state state;
 	int		 ttl;
-	double		 sent;		/* send time, UNIX seconds */
+	double		 sent;		/* send time, UNIX seconds (kernel TX
+					   timestamp once it is known) */
+	double		 rx;		/* receive time of the answer */
 	int		 dest;		/* the reply came from the destination */
 	struct trace_probe *tp;		/* result in run->trace */
 };
@@ -68,6 +73,7 @@ struct probe_slot {
 struct probe_run {
 	TAILQ_ENTRY(probe_run) entry;	/* in engine->runs */
 	struct probe_engine *eng;
+	uint64_t	 serial;	/* names the run in the TX ring */
 	enum run_state	 state;
 	struct probe_opts opts;		/* what was asked */
 	struct probe_flow flow;		/* what every probe shares */
@@ -105,6 +111,17 @@ struct dns_entry {
 	int		 done;		/* the lookup finished */
 };
 
+/*
+ * One send waiting for its kernel TX timestamp: the socket's timestamp
+ * key (SOF_TIMESTAMPING_OPT_ID counts sends per socket) and the probe.
+ */
+struct txrec {
+	int		 fd;		/* socket it was sent on, -1 unused */
+	uint32_t	 key;		/* that socket's send counter */
+	uint64_t	 serial;	/* run */
+	int		 idx;		/* slot */
+};
+
 /* Sockets, the global rate cap and every run in progress. */
 struct probe_engine {
 	struct event_base *base;
@@ -123,6 +140,10 @@ struct probe_engine {
 	uint16_t	 next_id;	/* next flow identifier to try */
 	LIST_HEAD(, dns_entry) names;	/* reverse-DNS cache */
 	uint64_t	 unmatched, malformed;	/* over all runs */
+	uint64_t	 next_serial;	/* next run serial */
+	uint32_t	 txkey[4];	/* send counters of fd4_send, fd6_* */
+	int		 txok[4];	/* TX timestamps enabled on that socket */
+	struct txrec	 txring[PROBE_TXRING];
 	uint8_t		 buf[PROBE_PKT_MAX];	/* receive / send buffer */
 };
 
@@ -278,6 +299,19 @@ probe_engine_new(struct event_base *base, struct evdns_base *dns, char *err,
 		goto fail;
 	}
 
+	/* Kernel send timestamps, best effort (older kernels: user time). */
+	{
+		int	 fds[4] = { e->fd4_send, e->fd6_icmp, e->fd6_udp, e->fd6_tcp };
+		int	 i, tsf = SOF_TIMESTAMPING_TX_SOFTWARE |
+		    SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+		    SOF_TIMESTAMPING_OPT_TSONLY;
+
+		for (i = 0; i < 4; i++)
+			e->txok[i] = fds[i] != -1 && setsockopt(fds[i], SOL_SOCKET,
+			    SO_TIMESTAMPING, &tsf, sizeof(tsf)) == 0;
+		for (i = 0; i < PROBE_TXRING; i++)
+			e->txring[i].fd = -1;
+	}
 	if ((e->ev4_icmp = event_new(base, e->fd4_icmp, EV_READ | EV_PERSIST,
 	    recv_cb, e)) == NULL ||
 	    (e->ev4_tcp = event_new(base, e->fd4_tcp, EV_READ | EV_PERSIST,
@@ -732,6 +766,7 @@ probe_start(struct probe_engine *e, const struct probe_opts *opts,
 		return NULL;
 	}
 	r->eng = e;
+	r->serial = ++e->next_serial;
 	r->opts = *opts;
 	r->cb = cb;
 	r->cb_arg = arg;
@@ -819,6 +854,117 @@ run_next_slot(struct probe_run *r, double now, double *wait)
 		return -1;
 	}
 	return r->next_send;
+}
+
+/* Which of the four send sockets fd is (index into txkey/txok), or -1. */
+static int
+tx_index(const struct probe_engine *e, int fd)
+{
+	if (fd == -1)
+		return -1;
+	if (fd == e->fd4_send) return 0;
+	if (fd == e->fd6_icmp) return 1;
+	if (fd == e->fd6_udp) return 2;
+	if (fd == e->fd6_tcp) return 3;
+	return -1;
+}
+
+/* A probe went out on fd: remember it under the socket's next key. */
+static void
+tx_note(struct probe_engine *e, int fd, const struct probe_run *r, int idx)
+{
+	struct txrec	*t;
+	int		 i = tx_index(e, fd);
+
+	if (i < 0 || !e->txok[i])
+		return;
+	t = &e->txring[e->txkey[i] % PROBE_TXRING];
+	t->fd = fd;
+	t->key = e->txkey[i]++;
+	t->serial = r->serial;
+	t->idx = idx;
+}
+
+/*
+ * Read the kernel's send timestamps from fd's error queue and move each
+ * probe's send time to it (re-deriving the RTT if already answered).
+ */
+static void
+tx_drain(struct probe_engine *e, int fd)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	union {
+		struct cmsghdr	 hdr;
+		uint8_t		 buf[512];
+	} cbuf;
+	uint8_t		 junk[64];
+	struct scm_timestamping ts;
+	struct sock_extended_err ee;
+	struct probe_run *r;
+	struct txrec	*t;
+	double		 tx;
+	int		 i, havets, haveid;
+
+	if ((i = tx_index(e, fd)) < 0 || !e->txok[i])
+		return;
+	for (;;) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = junk;
+		iov.iov_len = sizeof(junk);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf.buf;
+		msg.msg_controllen = sizeof(cbuf.buf);
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) == -1)
+			return;
+		havets = haveid = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_TIMESTAMPING &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof(ts))) {
+				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+				havets = 1;
+			} else if (((cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_RECVERR) ||
+			    (cm->cmsg_level == IPPROTO_IPV6 &&
+			    cm->cmsg_type == IPV6_RECVERR)) &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof(ee))) {
+				memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+				haveid = ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING;
+			}
+		}
+		if (!havets || !haveid || ts.ts[0].tv_sec == 0)
+			continue;
+		t = &e->txring[ee.ee_data % PROBE_TXRING];
+		if (t->fd != fd || t->key != ee.ee_data)
+			continue;
+		t->fd = -1;
+		tx = (double)ts.ts[0].tv_sec + ts.ts[0].tv_nsec / 1e9;
+		TAILQ_FOREACH(r, &e->runs, entry)
+			if (r->serial == t->serial)
+				break;
+		if (r == NULL || r->slots == NULL || t->idx >= r->nprobes)
+			continue;
+		/* A kernel time after the user-space one, and close to it. */
+		if (tx < r->slots[t->idx].sent || tx > r->slots[t->idx].sent + 1)
+			continue;
+		r->slots[t->idx].sent = tx;
+		if (r->slots[t->idx].state == PROBE_ANSWERED &&
+		    r->slots[t->idx].tp != NULL && r->slots[t->idx].rx >= tx)
+			r->slots[t->idx].tp->rtt_ms = (r->slots[t->idx].rx - tx) * 1000;
+	}
+}
+
+static void
+tx_drain_all(struct probe_engine *e)
+{
+	tx_drain(e, e->fd4_send);
+	tx_drain(e, e->fd6_icmp);
+	tx_drain(e, e->fd6_udp);
+	tx_drain(e, e->fd6_tcp);
 }
 
 static int
@@ -909,6 +1055,7 @@ send_probe(struct probe_run *r, int idx, double *sent)
 	n = sendmsg(fd, &msg, flags);
 	if (n == -1)
 		return -1;
+	tx_note(e, fd, r, idx);
 	return 0;
 }
 
@@ -978,6 +1125,7 @@ engine_pump(struct probe_engine *e)
 			r = next;
 		} while (r != start && !TAILQ_EMPTY(&e->runs));
 	} while (progress && e->bucket.tokens >= 1 && !TAILQ_EMPTY(&e->runs));
+	tx_drain_all(e);
 	TAILQ_FOREACH(r, &e->runs, entry)
 		if (r->sent_now) {
 			r->sent_now = 0;
@@ -1016,6 +1164,7 @@ run_reply(struct probe_run *r, int idx, const struct probe_reply *rep,
 	if (s->state == PROBE_INFLIGHT)
 		r->inflight--;
 	s->state = PROBE_ANSWERED;
+	s->rx = ts;
 	p->replied = 1;
 	p->rtt_ms = (ts - s->sent) * 1000.0;
 	if (p->rtt_ms < 0)
@@ -1107,6 +1256,7 @@ recv_cb(evutil_socket_t fd, short what, void *arg)
 	int		 i, hlim, rc, icmp;
 
 	(void)what;
+	tx_drain_all(e);	/* send times first: replies use them */
 	icmp = fd == e->fd4_icmp || fd == e->fd6_icmp;
 	for (i = 0; i < PROBE_RECV_BATCH; i++) {
 		memset(&msg, 0, sizeof(msg));
