@@ -69,15 +69,25 @@ struct ctl_session {
 	struct ctl_agent *agent;	/* registry entry (agents, when READY) */
 };
 
-/* Clock state of one agent (ctl_clock.c). */
+#define CTL_CLOCK_SAMPLES	8	/* recent samples the filter picks from */
+
+/*
+ * Clock state of one agent (ctl_clock.c).  Like NTP's clock filter, the
+ * offset is the one of the smallest-RTT sample among the last
+ * CTL_CLOCK_SAMPLES (no older than 5 sync intervals): a full round at
+ * connect fills the ring, cheaper periodic rounds refresh it.
+ */
 struct ctl_clock {
 	int		 synced;	/* at least one round finished */
-	int64_t		 offset_ns;	/* agent - controller, best sample */
+	int64_t		 offset_ns;	/* agent - controller, chosen sample */
 	int64_t		 rtt_ns;	/* RTT of that sample */
 	int		 pings_left;	/* of the round in progress; 0 = idle */
 	int64_t		 ping_t1;	/* t1 of the ping in flight, 0 none */
-	int64_t		 round_best_rtt;	/* best of this round, INT64_MAX none */
-	int64_t		 round_best_off;	/* offset of round_best_rtt */
+	int		 nsamp;		/* valid entries of the ring */
+	int		 next;		/* ring slot of the next sample */
+	int64_t		 samp_off[CTL_CLOCK_SAMPLES];	/* sample offsets */
+	int64_t		 samp_rtt[CTL_CLOCK_SAMPLES];	/* sample RTTs */
+	double		 samp_t[CTL_CLOCK_SAMPLES];	/* UNIX time taken */
 	double		 next_sync;	/* UNIX time the next round is due */
 };
 
@@ -204,6 +214,14 @@ void	 ctl_registry_reply(struct ctl *, struct ctl_session *op,
 /* ctl_clock.c */
 /* One NTP-style sample from t1..t4 (ns).  -1 when inconsistent. */
 int	 ctl_clock_sample(int64_t t1, int64_t t2, int64_t t3, int64_t t4,
+	    int64_t *offset, int64_t *rtt);
+/* Add one sample to the ring. */
+void	 ctl_clock_add(struct ctl_clock *, int64_t offset, int64_t rtt,
+	    double now);
+/*
+ * The smallest-RTT sample no older than max_age.  -1 when there is none.
+ */
+int	 ctl_clock_pick(const struct ctl_clock *, double now, double max_age,
 	    int64_t *offset, int64_t *rtt);
 /* Start a round of n pings to an agent now; it goes to the sync queue's tail. */
 void	 ctl_clock_start(struct ctl *, struct ctl_agent *, int n);

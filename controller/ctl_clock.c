@@ -72,7 +72,6 @@ ctl_clock_start(struct ctl *ctl, struct ctl_agent *a, int n)
 	if (a->sess == NULL || a->clock.pings_left > 0 || n < 1)
 		return;
 	a->clock.pings_left = n;
-	a->clock.round_best_rtt = INT64_MAX;
 	a->clock.next_sync = ctl_now() + (double)ctl->conf.clock_interval_s;
 	/* Every round sets next_sync = now + interval: the tail stays last. */
 	ctl_clock_stop(ctl, a);
@@ -81,22 +80,53 @@ ctl_clock_start(struct ctl *ctl, struct ctl_agent *a, int n)
 	ctl_clock_ping(ctl, a);
 }
 
-/* End of a round: keep its best sample. */
+void
+ctl_clock_add(struct ctl_clock *c, int64_t offset, int64_t rtt, double now)
+{
+	c->samp_off[c->next] = offset;
+	c->samp_rtt[c->next] = rtt;
+	c->samp_t[c->next] = now;
+	c->next = (c->next + 1) % CTL_CLOCK_SAMPLES;
+	if (c->nsamp < CTL_CLOCK_SAMPLES)
+		c->nsamp++;
+}
+
+int
+ctl_clock_pick(const struct ctl_clock *c, double now, double max_age,
+    int64_t *offset, int64_t *rtt)
+{
+	int	 i, best = -1;
+
+	for (i = 0; i < c->nsamp; i++) {
+		if (now - c->samp_t[i] > max_age)
+			continue;
+		if (best == -1 || c->samp_rtt[i] < c->samp_rtt[best])
+			best = i;
+	}
+	if (best == -1)
+		return -1;
+	*offset = c->samp_off[best];
+	*rtt = c->samp_rtt[best];
+	return 0;
+}
+
+/* End of a round: the filter picks the offset. */
 static void
 ctl_clock_finish(struct ctl *ctl, struct ctl_agent *a)
 {
-	int64_t	 doff, drtt;
+	int64_t	 off, rtt, doff, drtt;
 
-	if (a->clock.round_best_rtt == INT64_MAX)
+	if (ctl_clock_pick(&a->clock, ctl_now(),
+	    5.0 * (double)ctl->conf.clock_interval_s, &off, &rtt) == -1)
 		return;
 	/* The store row is informational: rewrite it on a 1 ms change only. */
-	doff = a->clock.round_best_off - a->clock.offset_ns;
-	drtt = a->clock.round_best_rtt - a->clock.rtt_ns;
+	doff = off - a->clock.offset_ns;
+	drtt = rtt - a->clock.rtt_ns;
 	if (!a->clock.synced || doff > 1000000 || doff < -1000000 ||
 	    drtt > 1000000 || drtt < -1000000)
 		ctl_registry_dirty(ctl, a);
-	a->clock.offset_ns = a->clock.round_best_off;
-	a->clock.rtt_ns = a->clock.round_best_rtt;
+	a->clock.offset_ns = off;
+	a->clock.rtt_ns = rtt;
 	if (!a->clock.synced)
 		log_info("agent %s (%s): clock offset %.3f ms, rtt %.3f ms",
 		    a->name, a->tenant, (double)a->clock.offset_ns / 1e6,
@@ -121,11 +151,8 @@ ctl_clock_pong(struct ctl *ctl, struct ctl_agent *a, const Tracepair__Pong *p)
 		return;
 	}
 	a->clock.ping_t1 = 0;
-	if (ctl_clock_sample(p->t1_ns, p->t2_ns, p->t3_ns, t4, &off, &rtt) == 0 &&
-	    rtt < a->clock.round_best_rtt) {
-		a->clock.round_best_rtt = rtt;
-		a->clock.round_best_off = off;
-	}
+	if (ctl_clock_sample(p->t1_ns, p->t2_ns, p->t3_ns, t4, &off, &rtt) == 0)
+		ctl_clock_add(&a->clock, off, rtt, (double)t4 / 1e9);
 	if (a->clock.pings_left > 0)
 		ctl_clock_ping(ctl, a);
 	else

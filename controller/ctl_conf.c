@@ -22,7 +22,7 @@ ctl_conf_init(struct ctl_conf *c)
 	c->idle_timeout_s = 300;
 	c->clock_interval_s = 60;
 	c->clock_pings = 8;
-	c->clock_pings_periodic = 4;
+	c->clock_pings_periodic = 2;
 	c->clock_batch = 200;
 	c->pair_margin_ms = 200;
 	c->pair_timeout_ms = 60000;

@@ -30,7 +30,6 @@ ctl_agent_new(struct ctl *ctl, const char *tenant, const char *name)
 		return NULL;
 	snprintf(a->name, sizeof(a->name), "%s", name);
 	snprintf(a->tenant, sizeof(a->tenant), "%s", tenant);
-	a->clock.round_best_rtt = INT64_MAX;
 	TAILQ_INSERT_TAIL(&ctl->agents, a, entry);
 	return a;
 }
@@ -110,6 +109,8 @@ ctl_registry_online(struct ctl *ctl, struct ctl_session *s,
 	a->clock.synced = 0;
 	a->clock.pings_left = 0;
 	a->clock.ping_t1 = 0;
+	a->clock.nsamp = 0;	/* samples of an earlier connection do not count */
+	a->clock.next = 0;
 	ctl_registry_dirty(ctl, a);
 	return a;
 }

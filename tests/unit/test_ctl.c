@@ -41,6 +41,41 @@ test_clock_sample(void **state)
 	    -1);
 }
 
+static void
+test_clock_filter(void **state)
+{
+	struct ctl_clock c;
+	int64_t		 off, rtt;
+	int		 i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ctl_clock_pick(&c, 100, 300, &off, &rtt), -1);
+	/* A connect round: the 3 ms sample wins over queued 9..14 ms ones. */
+	for (i = 0; i < 8; i++)
+		ctl_clock_add(&c, 1000 + i, i == 5 ? 3000000 : 9000000 + i * 100000,
+		    100 + i * 0.01);
+	assert_int_equal(ctl_clock_pick(&c, 101, 300, &off, &rtt), 0);
+	assert_int_equal(off, 1005);
+	assert_int_equal(rtt, 3000000);
+	/* Two periodic samples push the two oldest out; 3 ms still best. */
+	ctl_clock_add(&c, 2000, 5000000, 160);
+	ctl_clock_add(&c, 2001, 4000000, 160.01);
+	assert_int_equal(c.nsamp, 8);
+	assert_int_equal(ctl_clock_pick(&c, 161, 300, &off, &rtt), 0);
+	assert_int_equal(off, 1005);
+	/* Once the connect samples are too old, the periodic best counts. */
+	assert_int_equal(ctl_clock_pick(&c, 450, 300, &off, &rtt), 0);
+	assert_int_equal(off, 2001);
+	assert_int_equal(rtt, 4000000);
+	/* Eight newer samples replace the 3 ms one entirely. */
+	for (i = 0; i < 8; i++)
+		ctl_clock_add(&c, 3000 + i, 7000000 - i, 200 + i);
+	assert_int_equal(ctl_clock_pick(&c, 210, 300, &off, &rtt), 0);
+	assert_int_equal(off, 3007);
+	assert_int_equal(ctl_clock_pick(&c, 900, 300, &off, &rtt), -1);
+}
+
 static char dir[64];
 
 /* Write a config with the files it names made to exist. */
@@ -124,6 +159,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clock_sample),
+		cmocka_unit_test(test_clock_filter),
 		cmocka_unit_test(test_conf),
 	};
 
