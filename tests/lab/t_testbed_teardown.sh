@@ -51,9 +51,9 @@ PIDS2=$(recorded_pids "$ID2")
 check "[ -n \"$ID2\" ] && [ -n \"\$(leftovers $ID2 '$PIDS2')\" ]" "killed test: lab $ID2 was up"
 kill -9 "$VICTIM"; wait "$VICTIM" 2>/dev/null
 check "\"$TPLAB\" list | grep -q '^$ID2 .*(gone)'" "killed test: tplab list shows the owner gone"
-"$TPLAB" gc 2>/dev/null
+"$TPLAB" gc --tests 2>/dev/null
 _left=$(leftovers "$ID2" "$PIDS2")
-check "[ -n \"$ID2\" ] && [ -z \"$_left\" ]" "killed test + tplab gc: nothing left ($_left)"
+check "[ -n \"$ID2\" ] && [ -z \"$_left\" ]" "killed test + tplab gc --tests: nothing left ($_left)"
 _dl=$(ps -eo pid=,args= | grep "[t]p-delayline.*/run/tplab/$ID2/" | wc -l)
 check "[ $_dl -eq 0 ]" "killed test + tplab gc: no delay line of $ID2 runs ($_dl)"
 
