@@ -41,6 +41,10 @@ typedef void (*probe_done_cb)(struct trace *trace, const char *err, void *arg);
  * Start a trace now.  Resolves opts->host (numeric or via DNS), sends all
  * TTLs under the rate cap, matches replies strictly.  Returns NULL with a
  * reason in err when the run cannot start (bad host, no route, ...).
+ * Runs on one engine share its sockets; each gets its own flow identifier
+ * (UDP/TCP source port, ICMP echo id), which is how replies find their run.
+ * A name given to an engine with an evdns base is resolved asynchronously:
+ * an unknown name then arrives as the callback's err.
  */
 struct probe_run *probe_start(struct probe_engine *, const struct probe_opts *,
 	    probe_done_cb, void *arg, char *err, size_t errlen);
