@@ -97,6 +97,31 @@ trace_text_print(FILE *fp, const struct trace *t, const struct trace_text_opts *
 	return ferror(fp) ? -1 : 0;
 }
 
+/* The name shown for a hop in the summary: main responder, with its AS. */
+static void
+summary_label(const struct trace_hop *h, const struct trace_text_opts *o,
+    char *label, size_t len)
+{
+	struct trace_responder r[1];
+	const struct trace_probe *mp;
+	char	 tmp[96];	/* fits label[112] with an "AS4294967295 " prefix */
+
+	if (trace_hop_responders(h, r, 1) == 0)
+		snprintf(tmp, sizeof(tmp), "???");
+	else if (o->numeric || r[0].name == NULL)
+		snprintf(tmp, sizeof(tmp), "%s", r[0].addr);
+	else
+		snprintf(tmp, sizeof(tmp), "%.90s", r[0].name);
+	if (o->show_asn && strcmp(tmp, "???") != 0) {
+		mp = trace_hop_main_probe(h);
+		if (mp != NULL && mp->asn != 0)
+			snprintf(label, len, "AS%-7u %s", mp->asn, tmp);
+		else
+			snprintf(label, len, "AS???     %s", tmp);
+	} else
+		snprintf(label, len, "%s", tmp);
+}
+
 int
 trace_text_summary(FILE *fp, const struct trace *t, const struct trace_text_opts *o)
 {
@@ -104,16 +129,22 @@ trace_text_summary(FILE *fp, const struct trace *t, const struct trace_text_opts
 	struct trace_responder r[32];
 	const struct trace_hop *h;
 	const struct trace_probe *lastp;
-	char	 ts[40], label[80];
-	int	 i, j, n;
+	char	 ts[40], label[112];
+	int	 i, j, n, width = 32;
 
+	/* One column for the names, as wide as the longest (mtr does too). */
+	for (i = 0; i < t->nhops; i++) {
+		summary_label(&t->hops[i], o, label, sizeof(label));
+		if ((int)strlen(label) > width)
+			width = (int)strlen(label);
+	}
 	if (o->header) {
 		trace_format_time(t->start, ts, sizeof(ts));
 		fprintf(fp, "Start: %s\n", t->start > 0 ? ts : "unknown");
-		snprintf(label, sizeof(label), "HOST: %s", t->agent ? t->agent :
+		snprintf(label, sizeof(label), "HOST: %.80s", t->agent ? t->agent :
 		    (t->src[0] ? t->src : "localhost"));
-		fprintf(fp, "%-40s %6s %5s %7s %7s %7s %7s %7s\n", label, "Loss%",
-		    "Snt", "Last", "Avg", "Best", "Wrst", "StDev");
+		fprintf(fp, "%-*s %6s %5s %7s %7s %7s %7s %7s\n", width + 8, label,
+		    "Loss%", "Snt", "Last", "Avg", "Best", "Wrst", "StDev");
 	}
 	for (i = 0; i < t->nhops; i++) {
 		h = &t->hops[i];
@@ -125,26 +156,9 @@ trace_text_summary(FILE *fp, const struct trace *t, const struct trace_text_opts
 				lastp = &h->probes[j];
 				break;
 			}
-		if (n == 0)
-			snprintf(label, sizeof(label), "???");
-		else if (o->numeric || r[0].name == NULL)
-			snprintf(label, sizeof(label), "%s", r[0].addr);
-		else
-			snprintf(label, sizeof(label), "%s", r[0].name);
-		if (o->show_asn && n > 0) {
-			const struct trace_probe *mp = trace_hop_main_probe(h);
-			char	 tmp[100];
-
-			if (mp != NULL && mp->asn != 0) {
-				snprintf(tmp, sizeof(tmp), "AS%-7u %s", mp->asn, label);
-				snprintf(label, sizeof(label), "%.79s", tmp);
-			} else {
-				snprintf(tmp, sizeof(tmp), "AS???     %s", label);
-				snprintf(label, sizeof(label), "%.79s", tmp);
-			}
-		}
-		fprintf(fp, "%3d.|-- %-32s %5.1f%% %5d %7.1f %7.1f %7.1f %7.1f %7.1f\n",
-		    h->ttl, label, s.loss_pct, s.sent,
+		summary_label(h, o, label, sizeof(label));
+		fprintf(fp, "%3d.|-- %-*s %5.1f%% %5d %7.1f %7.1f %7.1f %7.1f %7.1f\n",
+		    h->ttl, width, label, s.loss_pct, s.sent,
 		    lastp ? lastp->rtt_ms : 0.0, s.avg_ms, s.min_ms, s.max_ms,
 		    s.stddev_ms);
 		for (j = 1; j < n; j++)

@@ -128,6 +128,39 @@ test_summary(void **state)
 	trace_free(t);
 }
 
+/* Offset of "%" (the loss column) in the line of s that starts with prefix. */
+static long
+loss_column(const char *s, const char *prefix)
+{
+	const char *line = strstr(s, prefix), *pct;
+
+	assert_non_null(line);
+	pct = strchr(line, '%');
+	assert_non_null(pct);
+	return pct - line;
+}
+
+static void
+test_summary_long_names(void **state)
+{
+	struct trace	*t = sample();
+	struct trace_text_opts o;
+	char	*s;
+
+	(void)state;
+	trace_text_opts_init(&o);
+	trace_probe_set_name(&t->hops[3].probes[0],
+	    "my-company-t1.chicago.other-isp.example.net");
+	s = render(t, &o, 1);
+	/* Every row's loss column lines up with the header's, however long. */
+	assert_int_equal(loss_column(s, "HOST: "), loss_column(s, "  1.|-- "));
+	assert_int_equal(loss_column(s, "HOST: "), loss_column(s, "  4.|-- "));
+	assert_int_equal(loss_column(s, "HOST: "), loss_column(s, "  3.|-- "));
+	assert_non_null(strstr(s, "my-company-t1.chicago.other-isp.example.net "));
+	free(s);
+	trace_free(t);
+}
+
 static void
 test_asn(void **state)
 {
@@ -179,6 +212,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classic),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_summary_long_names),
 		cmocka_unit_test(test_asn),
 	};
 
