@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "analysis.h"
 #include "ctl.h"
 #include "log.h"
@@ -166,14 +168,17 @@ ctl_job_send(struct ctl *ctl, struct ctl_agent *a, struct ctl_job *j,
 	return 0;
 }
 
-/* Analysis JSON and text report of two traces; NULLs when it fails. */
+/*
+ * The analysis of two traces as JSON (the "analysis" object of
+ * docs/analysis.md: the traces travel beside it, not inside it) and the
+ * text report; NULLs when it fails.
+ */
 static void
 ctl_analyse(const struct trace *fwd, const struct trace *rev, char **json,
     char **text)
 {
 	struct analysis	*an;
-	FILE		*f;
-	size_t		 len;
+	json_t		*o;
 	char		 err[256];
 
 	*json = *text = NULL;
@@ -181,15 +186,12 @@ ctl_analyse(const struct trace *fwd, const struct trace *rev, char **json,
 		log_warnx("analysis: %s", err);
 		return;
 	}
-	*json = report_json(fwd, rev, an, 0);
-	if ((f = open_memstream(text, &len)) != NULL) {
-		if (report_text(f, fwd, rev, an, NULL) == -1) {
-			fclose(f);
-			free(*text);
-			*text = NULL;
-		} else
-			fclose(f);
+	if ((o = analysis_to_jobj(an)) != NULL) {
+		*json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+		    JSON_REAL_PRECISION(6));
+		json_decref(o);
 	}
+	*text = report_text_str(fwd, rev, an, NULL);
 	analysis_free(an);
 }
 

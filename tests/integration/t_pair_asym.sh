@@ -7,7 +7,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 14
+plan 15
 
 W=$(mktemp -d /tmp/t_pair_asym.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -67,6 +67,12 @@ pcheck "awk -v s='$skew' 'BEGIN { if (s < 0) s = -s; exit !(s != \"\" && s < 10)
     "start skew $skew ms is under 10 ms"
 pcheck "[ \"\$(jq -r '.forward.agent + \">\" + .reverse.agent' $W/pair.json)\" = sf-office\\>chicago-office ]" \
     "forward ran on sf-office, reverse on chicago-office"
+pcheck "jq -e '(.analysis | has(\"analysis\") | not) and
+    (.analysis.verdict | type == \"string\") and
+    (.analysis.forward_only | length == 3) and
+    (.analysis.reverse_only | length == 2) and
+    (.analysis.suspects | length == 0)' $W/pair.json >/dev/null" \
+    "analysis: 3 forward-only, 2 reverse-only routers, no suspect on the clean lab"
 
 # text form: both traces and the analysis
 pairlab_cli pair sf-office chicago-office -n -q 3 >"$W/pair.txt" 2>&1
