@@ -26,6 +26,9 @@ cleanup() {
 trap cleanup EXIT INT TERM HUP
 ip netns add "$NS" && ip -n "$NS" link set lo up || { echo "not ok 1 - netns"; exit 1; }
 in_ns() { ip netns exec "$NS" "$@"; }
+# Daemons are started with `ip netns exec` itself in the background (not
+# through in_ns): then $! is the daemon's PID (ip execs it), and cleanup's
+# kill reaches it instead of a subshell that would leave it orphaned.
 
 P=$W/pki
 t0=$(date +%s)
@@ -48,7 +51,7 @@ crl $P/crl.pem
 database $W/controller.db
 CONF
 ulimit -n 4096 2>/dev/null
-in_ns "$TP_BIN/tracepair-controller" --config "$W/controller.conf" >"$W/controller.log" 2>&1 &
+ip netns exec "$NS" "$TP_BIN/tracepair-controller" --config "$W/controller.conf" >"$W/controller.log" 2>&1 &
 CTL=$!
 i=0
 while ! grep -q 'ready' "$W/controller.log" 2>/dev/null && [ $i -lt 100 ]; do
@@ -62,7 +65,7 @@ cli() {
 }
 
 t0=$(date +%s.%N)
-in_ns "$TP_BIN/agentsim" --controller 127.0.0.1:7300 --pki "$P" --prefix sim- \
+ip netns exec "$NS" "$TP_BIN/agentsim" --controller 127.0.0.1:7300 --pki "$P" --prefix sim- \
     --count "$N" --answer --answer-delay-ms 50 >"$W/sim.out" 2>&1 &
 SIM=$!
 i=0
@@ -89,7 +92,7 @@ check "[ $rc -eq 0 ] && [ \"\$(jq -r .status $W/pair.json)\" = ok ]" \
     "a pair between two simulated agents completes among $N (exit $rc)"
 # a result sent twice (an agent resending after a lost ack) is acked twice
 # and stored once
-in_ns "$TP_BIN/agentsim" --controller 127.0.0.1:7300 --pki "$P" --prefix dup- \
+ip netns exec "$NS" "$TP_BIN/agentsim" --controller 127.0.0.1:7300 --pki "$P" --prefix dup- \
     --count 1 --answer-twice >"$W/dup.out" 2>&1 &
 DUP=$!
 i=0
