@@ -38,7 +38,7 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
 	   -Icommon -Iagent -Icontroller -I$(BUILD)/proto $(PKG_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
 LIBS	 = $(PKG_LIBS) -lm
 
 # Filled in by the module.mk files.
@@ -59,6 +59,7 @@ all: everything
 
 # Sources of the three programs; each area's fragment adds to them.
 AGENT_SRCS	=	# tracepair-agent (needs a main)
+AGENTD_SRCS	=	# tracepair-agentd (the agent daemon)
 CONTROLLER_SRCS	=	# tracepair-controller
 CLI_SRCS	=	# tracepair (operator CLI)
 ANALYSIS_SRCS	=	# analysis library, linked into controller and CLI
@@ -72,6 +73,11 @@ include $(sort $(wildcard common/*.mk agent/*.mk controller/*.mk \
 ifneq ($(AGENT_SRCS),)
 BINS += $(BUILD)/bin/tracepair-agent
 $(BUILD)/bin/tracepair-agent: $(call objs,$(AGENT_SRCS)) $(COMMON_LIB)
+	$(call link,)
+endif
+ifneq ($(AGENTD_SRCS),)
+BINS += $(BUILD)/bin/tracepair-agentd
+$(BUILD)/bin/tracepair-agentd: $(call objs,$(AGENTD_SRCS)) $(COMMON_LIB)
 	$(call link,)
 endif
 ifneq ($(CONTROLLER_SRCS),)
@@ -129,6 +135,17 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory everything
 	$(Q)BUILD=$(BUILD) sh tests/lab/demo.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the four programs (the
+# agent daemon beside tracepair-agent, which runs it) and the man pages.
+PREFIX	?= /usr/local
+INSTALL_BINS = tracepair tracepair-agent tracepair-agentd tracepair-controller
+install: everything
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 755 $(addprefix $(BUILD)/bin/,$(INSTALL_BINS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
@@ -136,6 +153,6 @@ clean:
 	rm -rf build build-san
 
 .SECONDARY:
-.PHONY: all everything deps test check demo fmt clean
+.PHONY: all everything deps test check demo install fmt clean
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

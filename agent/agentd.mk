@@ -1,9 +1,8 @@
-# agent/agentd.mk: the agent daemon (tracepair-agent --config FILE) and its spool.
-# Linked into tracepair-agent once the probe engine's main (agent/main.c) exists.
-AGENTD_SRCS = agent/agentd.c agent/spool.c agent/backoff.c agent/hostport.c
-ifneq ($(wildcard agent/main.c),)
-AGENT_SRCS += $(AGENTD_SRCS)
-endif
+# agent/agentd.mk: the agent daemon, tracepair-agentd (run by
+# `tracepair-agent --config FILE`), its spool, and the agent simulator.
+# The engine's sources (PROBE_SRCS) come from agent/engine.mk.
+AGENTD_SRCS += agent/agentd_main.c agent/agentd.c agent/spool.c agent/backoff.c \
+	agent/hostport.c $(PROBE_SRCS)
 
 # The agent simulator the integration tests drive (N agents in one process).
 LAB_TOOLS += $(BUILD)/bin/agentsim

@@ -1,4 +1,5 @@
-/* main.c: tracepair-agent: `trace` runs one traceroute, anything else is the daemon. */
+/* main.c: tracepair-agent: `trace` runs one traceroute here, anything else becomes the daemon. */
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,46 +8,38 @@
 
 #include "trace_cli.h"
 
-#if __has_include("agentd.h")
-#include "agentd.h"
-#define TP_HAVE_AGENTD 1
-#endif
-
 /*
- * `trace` as root: run tracepair-trace from our own directory when it is
- * there.  It is the same code linked without OpenSSL, SQLite and
- * protobuf-c, which this binary needs for the daemon and which cost about
- * 2 MB of resident memory just by being loaded.  Not done when the
- * privilege comes from file capabilities (they do not pass through exec).
+ * This binary is the small one: the probe engine and the trace command,
+ * linked without OpenSSL, SQLite and protobuf-c, so that a one-off
+ * `tracepair-agent trace` starts in a few milliseconds and stays under
+ * 3 MB resident.  Daemon mode (`--config FILE`, `-n`, ...) needs those
+ * libraries; it lives in tracepair-agentd, installed beside this binary,
+ * which is exec'ed with the same arguments (same PID, so supervisors and
+ * pid files are unaffected).
  */
-static void
-exec_small_tracer(char **argv)
+static int
+exec_daemon(char **argv)
 {
 	char	 self[PATH_MAX], path[PATH_MAX + 32];
 	ssize_t	 n;
 
-	if (geteuid() != 0 ||
-	    (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
-		return;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0) {
+		fprintf(stderr, "tracepair-agent: cannot find my own path: %s\n",
+		    strerror(errno));
+		return 1;
+	}
 	self[n] = '\0';
-	snprintf(path, sizeof(path), "%s/tracepair-trace", dirname(self));
-	if (access(path, X_OK) == 0)
-		execv(path, argv);
-	/* Not there or not runnable: run the trace in this process. */
+	snprintf(path, sizeof(path), "%s/tracepair-agentd", dirname(self));
+	execv(path, argv);
+	fprintf(stderr, "tracepair-agent: cannot run the daemon %s: %s\n",
+	    path, strerror(errno));
+	return 1;
 }
 
 int
 main(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "trace") == 0) {
-		exec_small_tracer(argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "trace") == 0)
 		return trace_cli_main(argc - 1, argv + 1);
-	}
-#ifdef TP_HAVE_AGENTD
-	return agentd_main(argc, argv);
-#else
-	fprintf(stderr, "tracepair-agent: daemon mode is not built\n"
-	    "usage: tracepair-agent trace [options] HOST [packetsize]\n");
-	return 1;
-#endif
+	return exec_daemon(argv);
 }

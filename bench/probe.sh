@@ -53,7 +53,6 @@ echo "## 1. wall time of one trace, -q 3, no DNS ($RUNS runs each, taking turns)
 # programs put on the machine falls on all of them alike.
 set -- \
     "tracepair-agent trace -n -q 3|$TPA trace -n -q 3 $DST" \
-    "tracepair-trace -n -q 3 (the same, one exec)|$TP_BIN/tracepair-trace -n -q 3 $DST" \
     "traceroute -n -q 3 (default: -N 16)|traceroute -n -q 3 $DST" \
     "mtr -r -n -c 3|mtr -r -n -c 3 $DST" \
     "scamper -c 'trace -q 3'|scamper -c trace_-q_3 -i $DST"

@@ -8,4 +8,4 @@ FUZZ_spool_SRCS = agent/spool.c
 
 # The daemon's configuration loader (links the engine it calls).
 UNIT_TESTS += $(BUILD)/tests/unit/test_agentd
-TEST_agentd_SRCS = $(AGENTD_SRCS) $(PROBE_SRCS)
+TEST_agentd_SRCS = $(filter-out agent/agentd_main.c,$(AGENTD_SRCS))
