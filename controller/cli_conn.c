@@ -724,6 +724,32 @@ cli_conn_setup(const char *cmd, struct cli_conn_settings *s, int *status)
 	return c;
 }
 
+frame_env *
+cli_conn_call(struct cli_conn *c, const char *cmd, frame_env *req, int want,
+    int timeout_ms, int *status)
+{
+	frame_env	*reply;
+	char		 err[512];
+
+	reply = cli_conn_request(c, req, timeout_ms, err, sizeof(err), status);
+	cli_conn_close(c);
+	if (reply == NULL) {
+		cli_errx(cmd, "%s", err);
+		return NULL;
+	}
+	if ((int)reply->body_case == want)
+		return reply;
+	if (reply->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR) {
+		*status = cli_conn_error_status(reply, err, sizeof(err));
+		cli_errx(cmd, "%s", err);
+	} else {
+		cli_errx(cmd, "unexpected reply %s", frame_body_name(reply));
+		*status = CLI_EXIT_CONN;
+	}
+	frame_free(reply);
+	return NULL;
+}
+
 void
 cli_conn_close(struct cli_conn *c)
 {

@@ -58,6 +58,15 @@ struct cli_conn	*cli_conn_open(const struct cli_conn_settings *s, char *err,
 frame_env	*cli_conn_request(struct cli_conn *, frame_env *req,
 		    int timeout_ms, char *err, size_t errlen, int *status);
 void		 cli_conn_close(struct cli_conn *);
+/*
+ * One exchange of a subcommand: send req, wait up to timeout_ms, close c.
+ * Returns the reply when its body is `want` (a TRACEPAIR__ENVELOPE__BODY_*
+ * case).  Otherwise prints "tracepair CMD: why" (transport failure, the
+ * controller's Error, an unexpected reply) and returns NULL with the exit
+ * status in *status.
+ */
+frame_env	*cli_conn_call(struct cli_conn *c, const char *cmd,
+		    frame_env *req, int want, int timeout_ms, int *status);
 
 /*
  * The exit status and a one-line message for an Error reply

@@ -95,7 +95,6 @@ cmd_agents(int argc, char **argv)
 	struct cli_conn_settings cs;
 	struct cli_conn	*c;
 	frame_env	*reply;
-	char		 err[512];
 	int		 json, status;
 
 	if (cli_take_bool(&argc, argv, "-h") ||
@@ -116,24 +115,10 @@ cmd_agents(int argc, char **argv)
 		return status;
 	req.body_case = TRACEPAIR__ENVELOPE__BODY_AGENTS_REQUEST;
 	req.agents_request = &ar;
-	reply = cli_conn_request(c, &req, 30000, err, sizeof(err), &status);
-	cli_conn_close(c);
-	if (reply == NULL) {
-		cli_errx("agents", "%s", err);
+	reply = cli_conn_call(c, "agents", &req,
+	    TRACEPAIR__ENVELOPE__BODY_AGENTS_REPLY, 30000, &status);
+	if (reply == NULL)
 		return status;
-	}
-	if (reply->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR) {
-		status = cli_conn_error_status(reply, err, sizeof(err));
-		cli_errx("agents", "%s", err);
-		frame_free(reply);
-		return status;
-	}
-	if (reply->body_case != TRACEPAIR__ENVELOPE__BODY_AGENTS_REPLY) {
-		cli_errx("agents", "unexpected reply %s",
-		    frame_body_name(reply));
-		frame_free(reply);
-		return CLI_EXIT_CONN;
-	}
 	if (json)
 		agents_print_json(reply->agents_reply);
 	else

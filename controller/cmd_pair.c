@@ -200,24 +200,11 @@ cmd_pair(int argc, char **argv)
 	req.pair_request = &pr;
 	wait_ms = pr.timeout_ms ? (int)pr.timeout_ms + PAIR_WAIT_MARGIN_MS :
 	    PAIR_DEFAULT_WAIT_MS;
-	reply = cli_conn_request(c, &req, wait_ms, err, sizeof(err), &status);
+	reply = cli_conn_call(c, "pair", &req,
+	    TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY, wait_ms, &status);
 	wire_free(pr.options);
-	cli_conn_close(c);
-	if (reply == NULL) {
-		cli_errx("pair", "%s", err);
+	if (reply == NULL)
 		return status;
-	}
-	if (reply->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR) {
-		status = cli_conn_error_status(reply, err, sizeof(err));
-		cli_errx("pair", "%s", err);
-		frame_free(reply);
-		return status;
-	}
-	if (reply->body_case != TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY) {
-		cli_errx("pair", "unexpected reply %s", frame_body_name(reply));
-		frame_free(reply);
-		return CLI_EXIT_CONN;
-	}
 	fwd = pair_trace(reply->pair_reply->forward, "forward");
 	rev = pair_trace(reply->pair_reply->reverse, "reverse");
 	if (json)

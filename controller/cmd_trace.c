@@ -98,24 +98,11 @@ cmd_trace(int argc, char **argv)
 	req.trace_request = &tr;
 	wait_ms = tr.timeout_ms ? (int)tr.timeout_ms + TRACE_WAIT_MARGIN_MS :
 	    TRACE_DEFAULT_WAIT_MS;
-	reply = cli_conn_request(c, &req, wait_ms, err, sizeof(err), &status);
+	reply = cli_conn_call(c, "trace", &req,
+	    TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY, wait_ms, &status);
 	wire_free(tr.options);
-	cli_conn_close(c);
-	if (reply == NULL) {
-		cli_errx("trace", "%s", err);
+	if (reply == NULL)
 		return status;
-	}
-	if (reply->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR) {
-		status = cli_conn_error_status(reply, err, sizeof(err));
-		cli_errx("trace", "%s", err);
-		frame_free(reply);
-		return status;
-	}
-	if (reply->body_case != TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY) {
-		cli_errx("trace", "unexpected reply %s", frame_body_name(reply));
-		frame_free(reply);
-		return CLI_EXIT_CONN;
-	}
 	r = reply->trace_reply;
 	if (r->trace != NULL &&
 	    (t = wire_trace_from_pb(r->trace, err, sizeof(err))) == NULL)
