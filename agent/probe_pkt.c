@@ -150,13 +150,19 @@ cksum_fix(uint32_t sum, uint16_t want)
 	return (uint16_t)x;
 }
 
-/* Transport header + payload of probe idx into p (l4len bytes, zeroed). */
+/*
+ * Transport header of probe idx into p, for a transport length of l4len.
+ * p must hold the header and the two checksum tag bytes after it, zeroed;
+ * the rest of the payload is zeros, which add nothing to a checksum, so
+ * only the header is summed and p needs no more than that.
+ */
 static int
 build_l4(const struct probe_flow *f, int idx, uint8_t *p, size_t l4len)
 {
 	uint32_t	 sum;
 	uint16_t	 ck, tag = (uint16_t)(idx + 1);
 	int		 proto = l4_proto(f);
+	size_t		 hdr = l4_hdrlen(f->method);
 
 	switch (f->method) {
 	case TRACE_METHOD_UDP:
@@ -167,7 +173,7 @@ build_l4(const struct probe_flow *f, int idx, uint8_t *p, size_t l4len)
 		else
 			put16(p + 2, f->dport);
 		put16(p + 4, (uint16_t)l4len);
-		sum = probe_pkt_sum(p, l4len, pseudo_sum(f, proto, l4len));
+		sum = probe_pkt_sum(p, hdr, pseudo_sum(f, proto, l4len));
 		if (f->method == TRACE_METHOD_UDP && !f->fixed_port) {
 			ck = probe_pkt_fold(sum);
 			put16(p + 6, ck == 0 ? 0xffff : ck);
@@ -182,7 +188,7 @@ build_l4(const struct probe_flow *f, int idx, uint8_t *p, size_t l4len)
 		p[1] = 0;
 		put16(p + 4, f->icmp_id);
 		put16(p + 6, tag);
-		sum = probe_pkt_sum(p, l4len,
+		sum = probe_pkt_sum(p, hdr,
 		    f->af == 6 ? pseudo_sum(f, proto, l4len) : 0);
 		if (f->method == TRACE_METHOD_ICMP_PARIS) {
 			put16(p + ICMP_HDR, cksum_fix(sum, f->paris_cksum));
@@ -198,12 +204,31 @@ build_l4(const struct probe_flow *f, int idx, uint8_t *p, size_t l4len)
 		p[12] = (TCP_HDR / 4) << 4;
 		p[13] = TCP_SYN;
 		put16(p + 14, 5840);	/* window */
-		sum = probe_pkt_sum(p, l4len, pseudo_sum(f, proto, l4len));
+		sum = probe_pkt_sum(p, hdr, pseudo_sum(f, proto, l4len));
 		put16(p + 16, probe_pkt_fold(sum));
 		return 0;
 	default:
 		return -1;
 	}
+}
+
+/*
+ * The total length probes of f have (0: the default; raised to the
+ * minimum), or -1 when the flow or idx is bad or it exceeds PROBE_PKT_MAX.
+ */
+static int
+flow_size(const struct probe_flow *f, int idx)
+{
+	int	 size = f->size;
+
+	if ((f->af != 4 && f->af != 6) || l4_proto(f) < 0 || idx < 0 ||
+	    idx > 65533)
+		return -1;
+	if (size == 0)
+		size = probe_pkt_default_size(f->af, f->method);
+	if (size < probe_pkt_min_size(f->af, f->method))
+		size = probe_pkt_min_size(f->af, f->method);
+	return size > PROBE_PKT_MAX ? -1 : size;
 }
 
 int
@@ -212,16 +237,9 @@ probe_pkt_build(const struct probe_flow *f, int idx, int ttl, uint8_t *buf,
 {
 	size_t	 iphdr = f->af == 6 ? IP6_HDR : IP4_HDR, total, l4len;
 	uint8_t	*ip = buf;
-	int	 size = f->size;
+	int	 size;
 
-	if ((f->af != 4 && f->af != 6) || l4_proto(f) < 0 || idx < 0 ||
-	    idx > 65533 || ttl < 1 || ttl > 255)
-		return -1;
-	if (size == 0)
-		size = probe_pkt_default_size(f->af, f->method);
-	if (size < probe_pkt_min_size(f->af, f->method))
-		size = probe_pkt_min_size(f->af, f->method);
-	if (size > PROBE_PKT_MAX)
+	if ((size = flow_size(f, idx)) < 0 || ttl < 1 || ttl > 255)
 		return -1;
 	total = (size_t)size;
 	l4len = total - iphdr;
@@ -251,36 +269,24 @@ probe_pkt_build(const struct probe_flow *f, int idx, int ttl, uint8_t *buf,
 	return (int)total;
 }
 
+/*
+ * Only the transport header is built (no IP header, no payload): this
+ * runs for every quoted reply that names a probe of the flow.
+ */
 int
 probe_pkt_l4_head(const struct probe_flow *f, int idx, uint8_t out[8])
 {
-	uint8_t	 buf[PROBE_PKT_V6_DEFAULT + 64];
-	struct probe_flow g = *f;
-	int	 n;
+	uint8_t	 hdr[TCP_HDR + 2];	/* largest header + checksum tag */
+	int	 size;
 
-	/* The first 8 bytes do not depend on the payload length beyond the
-	 * UDP length field and the checksums, so build at the real size when
-	 * it fits and fall back to a heap buffer otherwise. */
-	if (g.size == 0)
-		g.size = probe_pkt_default_size(g.af, g.method);
-	if ((size_t)g.size <= sizeof(buf)) {
-		if ((n = probe_pkt_build(&g, idx, 64, buf, sizeof(buf))) < 0)
-			return -1;
-		memcpy(out, buf + (g.af == 6 ? 0 : IP4_HDR), 8);
-		return 0;
-	} else {
-		uint8_t	*big = malloc((size_t)g.size);
-
-		if (big == NULL)
-			return -1;
-		if ((n = probe_pkt_build(&g, idx, 64, big, (size_t)g.size)) < 0) {
-			free(big);
-			return -1;
-		}
-		memcpy(out, big + (g.af == 6 ? 0 : IP4_HDR), 8);
-		free(big);
-		return 0;
-	}
+	if ((size = flow_size(f, idx)) < 0)
+		return -1;
+	memset(hdr, 0, sizeof(hdr));
+	if (build_l4(f, idx, hdr,
+	    (size_t)size - (f->af == 6 ? IP6_HDR : IP4_HDR)) == -1)
+		return -1;
+	memcpy(out, hdr, 8);
+	return 0;
 }
 
 /*
