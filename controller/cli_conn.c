@@ -120,6 +120,30 @@ cli_take_value(int *argc, char **argv, const char *flag, const char **value)
 	return 0;
 }
 
+int
+cli_take_timeout(const char *cmd, int *argc, char **argv, uint32_t *ms)
+{
+	const char	*tmo;
+	char		*end;
+	double		 secs;
+
+	*ms = 0;
+	if (cli_take_value(argc, argv, "--timeout", &tmo) == -1) {
+		cli_errx(cmd, "--timeout needs a value in seconds");
+		return -1;
+	}
+	if (tmo == NULL)
+		return 0;
+	/* Written so that NaN ("--timeout nan") fails too. */
+	secs = strtod(tmo, &end);
+	if (*end != '\0' || !(secs > 0 && secs <= 3600)) {
+		cli_errx(cmd, "--timeout %s: want seconds in (0, 3600]", tmo);
+		return -1;
+	}
+	*ms = (uint32_t)(secs * 1000);
+	return 0;
+}
+
 static int
 set_str(char **dst, const char *v, char *err, size_t errlen)
 {

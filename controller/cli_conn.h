@@ -3,6 +3,7 @@
 #define TRACEPAIR_CLI_CONN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "frame.h"
 
@@ -97,6 +98,12 @@ void		 cli_print_trace(const struct trace *, enum cli_layout);
  */
 int		 cli_take_value(int *argc, char **argv, const char *flag,
 		    const char **value);
+/*
+ * Remove "--timeout SECONDS" from argv: *ms is 0 when absent, else the
+ * seconds in (0, 3600] as milliseconds.  -1 after printing one line.
+ */
+int		 cli_take_timeout(const char *cmd, int *argc, char **argv,
+		    uint32_t *ms);
 /*
  * The common start of every control-plane command: cli_conn_args takes
  * the connection flags out of argv (before the command checks the rest;

@@ -144,9 +144,8 @@ cmd_pair(int argc, char **argv)
 	struct cli_conn	*c;
 	struct trace	*fwd = NULL, *rev = NULL;
 	frame_env	*reply;
-	const char	*tmo;
-	char		 err[512], *end;
-	double		 secs = 0;
+	char		 err[512];
+	uint32_t	 timeout_ms;
 	int		 json, status, wait_ms;
 	enum cli_layout	 layout;
 
@@ -157,15 +156,8 @@ cmd_pair(int argc, char **argv)
 	}
 	json = cli_take_bool(&argc, argv, "--json");
 	layout = cli_take_layout(&argc, argv);
-	if (cli_take_value(&argc, argv, "--timeout", &tmo) == -1) {
-		cli_errx("pair", "--timeout needs a value in seconds");
+	if (cli_take_timeout("pair", &argc, argv, &timeout_ms) == -1)
 		return CLI_EXIT_USAGE;
-	}
-	if (tmo != NULL && ((secs = strtod(tmo, &end)) <= 0 || *end != '\0' ||
-	    secs > 3600)) {
-		cli_errx("pair", "--timeout %s: want seconds in (0, 3600]", tmo);
-		return CLI_EXIT_USAGE;
-	}
 	if (cli_conn_args("pair", &cs, &argc, argv) == -1)
 		return CLI_EXIT_USAGE;
 	if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-') {
@@ -190,7 +182,7 @@ cmd_pair(int argc, char **argv)
 	tracepair__pair_request__init(&pr);
 	pr.agent_a = argv[1];
 	pr.agent_b = argv[2];
-	pr.timeout_ms = (uint32_t)(secs * 1000);
+	pr.timeout_ms = timeout_ms;
 	if ((pr.options = wire_opts_to_pb(&o)) == NULL) {
 		cli_errx("pair", "out of memory");
 		cli_conn_close(c);

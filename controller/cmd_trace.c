@@ -46,9 +46,8 @@ cmd_trace(int argc, char **argv)
 	struct trace	*t = NULL;
 	frame_env	*reply;
 	const Tracepair__TraceReply *r;
-	const char	*tmo;
-	char		 err[512], *end, *s;
-	double		 secs = 0;
+	char		 err[512], *s;
+	uint32_t	 timeout_ms;
 	int		 json, status, wait_ms;
 	enum cli_layout	 layout;
 
@@ -59,16 +58,8 @@ cmd_trace(int argc, char **argv)
 	}
 	json = cli_take_bool(&argc, argv, "--json");
 	layout = cli_take_layout(&argc, argv);
-	if (cli_take_value(&argc, argv, "--timeout", &tmo) == -1) {
-		cli_errx("trace", "--timeout needs a value in seconds");
+	if (cli_take_timeout("trace", &argc, argv, &timeout_ms) == -1)
 		return CLI_EXIT_USAGE;
-	}
-	if (tmo != NULL && ((secs = strtod(tmo, &end)) <= 0 || *end != '\0' ||
-	    secs > 3600)) {
-		cli_errx("trace", "--timeout %s: want seconds in (0, 3600]",
-		    tmo);
-		return CLI_EXIT_USAGE;
-	}
 	if (cli_conn_args("trace", &cs, &argc, argv) == -1)
 		return CLI_EXIT_USAGE;
 	if (argc < 3 || argv[1][0] == '-') {
@@ -88,7 +79,7 @@ cmd_trace(int argc, char **argv)
 	tracepair__trace_request__init(&tr);
 	tr.agent = argv[1];
 	tr.host = o.host;
-	tr.timeout_ms = (uint32_t)(secs * 1000);
+	tr.timeout_ms = timeout_ms;
 	if ((tr.options = wire_opts_to_pb(&o)) == NULL) {
 		cli_errx("trace", "out of memory");
 		cli_conn_close(c);

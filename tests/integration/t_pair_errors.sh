@@ -2,11 +2,12 @@
 # t_pair_errors.sh: the operator CLI's one-line errors and exit statuses:
 # unknown agent (4), offline agent (4), controller unreachable (3), TLS
 # session refused (3: a certificate from another CA), an agent certificate
-# (2: refused before connecting), usage errors (2), missing settings (2).
+# (2: refused before connecting), usage errors (2, --timeout nan too),
+# missing settings (2).
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 10
+plan 12
 
 W=$(mktemp -d /tmp/t_pair_errors.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -56,3 +57,7 @@ expect 2 'no controller' "no settings at all" -- \
     "$TP_BIN/tracepair" agents
 expect 2 'invalid\|unknown\|bad\|option' "bad trace option" -- \
     pairlab_cli pair sf-office chicago-office -q nope
+expect 2 'want seconds in (0, 3600\]' "pair --timeout nan" -- \
+    pairlab_cli pair sf-office chicago-office --timeout nan
+expect 2 'want seconds in (0, 3600\]' "trace --timeout nan" -- \
+    pairlab_cli trace sf-office 192.0.2.1 --timeout nan
