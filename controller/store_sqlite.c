@@ -322,6 +322,30 @@ fail:
 	return -1;
 }
 
+/*
+ * Step sql with key as ?1 to its first row.  1 with *stp on that row (the
+ * caller finalizes it), 0 when there is none, -1 with a reason.
+ */
+static int
+store_row(struct store *s, const char *sql, const char *key, const char *what,
+    sqlite3_stmt **stp, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_prep(s, sql, err, errlen)) == NULL)
+		return -1;
+	bind_text(st, 1, key);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*stp = st;
+		return 1;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail(s, what, err, errlen);
+}
+
 int
 store_job_trace(struct store *s, const char *job_id, struct trace **out,
     char **error_out, char *err, size_t errlen)
@@ -333,20 +357,9 @@ store_job_trace(struct store *s, const char *job_id, struct trace **out,
 	*out = NULL;
 	if (error_out)
 		*error_out = NULL;
-	st = store_prep(s, "SELECT json, error FROM traces WHERE job_id = ?1",
-	    err, errlen);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, job_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return 0;
-	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return store_fail(s, "trace", err, errlen);
-	}
+	if ((rc = store_row(s, "SELECT json, error FROM traces WHERE"
+	    " job_id = ?1", job_id, "trace", &st, err, errlen)) != 1)
+		return rc;
 	if ((json = (const char *)sqlite3_column_text(st, 0)) != NULL) {
 		*out = trace_from_json(json, strlen(json), err, errlen);
 		if (*out == NULL) {
@@ -444,21 +457,11 @@ store_pair_get(struct store *s, const char *pair_id, struct store_pair *out,
 	int		 rc;
 
 	memset(out, 0, sizeof(*out));
-	st = store_prep(s, "SELECT pair_id, tenant, operator, agent_a, agent_b,"
-	    " job_a, job_b, created, start_at, status, reason, skew_ms"
-	    " FROM pairs WHERE pair_id = ?1", err, errlen);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, pair_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return 0;
-	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return store_fail(s, "pair", err, errlen);
-	}
+	if ((rc = store_row(s, "SELECT pair_id, tenant, operator, agent_a,"
+	    " agent_b, job_a, job_b, created, start_at, status, reason, skew_ms"
+	    " FROM pairs WHERE pair_id = ?1", pair_id, "pair", &st, err,
+	    errlen)) != 1)
+		return rc;
 	dst[0] = &out->pair_id;
 	dst[1] = &out->tenant;
 	dst[2] = &out->operator_name;
@@ -521,27 +524,18 @@ store_analysis_get(struct store *s, const char *pair_id, char **json,
 	int		 rc;
 
 	*json = *report = NULL;
-	st = store_prep(s, "SELECT json, report FROM analyses WHERE pair_id = ?1",
-	    err, errlen);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, pair_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*json = strdup(col_text(st, 0));
-		*report = strdup(col_text(st, 1));
-		sqlite3_finalize(st);
-		if (*json == NULL || *report == NULL) {
-			free(*json);
-			free(*report);
-			*json = *report = NULL;
-			snprintf(err, errlen, "store: out of memory");
-			return -1;
-		}
-		return 1;
-	}
+	if ((rc = store_row(s, "SELECT json, report FROM analyses WHERE"
+	    " pair_id = ?1", pair_id, "analysis", &st, err, errlen)) != 1)
+		return rc;
+	*json = strdup(col_text(st, 0));
+	*report = strdup(col_text(st, 1));
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_fail(s, "analysis", err, errlen);
+	if (*json == NULL || *report == NULL) {
+		free(*json);
+		free(*report);
+		*json = *report = NULL;
+		snprintf(err, errlen, "store: out of memory");
+		return -1;
+	}
+	return 1;
 }
