@@ -148,21 +148,33 @@ take_addr(char *dst, const char *s)
 	return af;
 }
 
-/* Whole token is a finite non-negative number. */
+/*
+ * Whole token is a finite number in [0, 1e7] followed by exactly unit
+ * ("" for a bare number, "ms" for "1.2ms").  Parsed in place: a copy
+ * could be cut short and turn a long token into a number.
+ */
 static int
-num(const char *s, double *out)
+num_unit(const char *s, const char *unit, double *out)
 {
 	char	*end;
 	double	 v;
 
-	if (*s == '\0' || !(isdigit((unsigned char)*s) || *s == '.'))
+	if (!(isdigit((unsigned char)*s) || *s == '.'))
 		return 0;
 	errno = 0;
 	v = strtod(s, &end);
-	if (*end != '\0' || errno != 0 || !isfinite(v) || v < 0 || v > 1e7)
+	if (strcmp(end, unit) != 0 || errno != 0 || !isfinite(v) || v < 0 ||
+	    v > 1e7)
 		return 0;
 	*out = v;
 	return 1;
+}
+
+/* Whole token is a finite number in [0, 1e7]. */
+static int
+num(const char *s, double *out)
+{
+	return num_unit(s, "", out);
 }
 
 /* Whole token is an integer in [lo, hi]. */
@@ -196,21 +208,53 @@ name_ok(const char *s)
 	return 1;
 }
 
-/* Copy a token without the given surrounding characters into buf. */
-static void
+/*
+ * Copy a token without the given surrounding characters into buf.
+ * Returns 0, or -1 when it did not fit (buf holds its start).
+ */
+static int
 strip(const char *s, const char *chars, char *buf, size_t len)
 {
 	size_t	 n;
+	int	 rc = 0;
 
 	while (*s && strchr(chars, *s))
 		s++;
 	n = strlen(s);
 	while (n > 0 && strchr(chars, s[n - 1]))
 		n--;
-	if (n >= len)
+	if (n >= len) {
 		n = len - 1;
+		rc = -1;
+	}
 	memcpy(buf, s, n);
 	buf[n] = '\0';
+	return rc;
+}
+
+/*
+ * An RTT at tok[i]: "1.2 ms" (two tokens) or "1.2ms"; with lt1 also
+ * tracert's "<1 ms" and "<1ms" (taken as 0.5).  Returns the number of
+ * tokens it took, 0 when tok[i] is no RTT.
+ */
+static int
+rtt_at(const struct pctx *c, int i, int lt1, double *ms)
+{
+	const char	*s = c->tok[i];
+
+	if (i + 1 < c->ntok && strcmp(c->tok[i + 1], "ms") == 0) {
+		if (lt1 && strcmp(s, "<1") == 0) {
+			*ms = 0.5;
+			return 2;
+		}
+		if (num(s, ms))
+			return 2;
+	}
+	if (lt1 && strcmp(s, "<1ms") == 0) {
+		*ms = 0.5;
+		return 1;
+	}
+	return num_unit(s, "ms", ms);
 }
 
 /* The responder a line names: name and/or address. */
@@ -339,15 +383,10 @@ tr_probes(struct pctx *c, int i)
 		if (strcmp(s, "*") == 0) {
 			if ((last = add_probe(c, NULL, 0, 0)) == NULL)
 				return -1;
-		} else if (num(s, &v) && i + 1 < c->ntok &&
-		    strcmp(c->tok[i + 1], "ms") == 0) {
+		} else if ((k = rtt_at(c, i, 0, &v)) > 0) {
 			if ((last = add_probe(c, &r, 1, v)) == NULL)
 				return -1;
-			i++;
-		} else if (tl > 2 && strcmp(s + tl - 2, "ms") == 0 &&
-		    (snprintf(buf, sizeof(buf), "%.*s", (int)(tl - 2), s), num(buf, &v))) {
-			if ((last = add_probe(c, &r, 1, v)) == NULL)
-				return -1;
+			i += k - 1;
 		} else if (s[0] == '!') {
 			if (!annot_ok(s))
 				return perr(c, "cannot parse annotation \"%.20s\"", s);
@@ -494,7 +533,7 @@ tracert_hop(struct pctx *c)
 	struct trace_probe *first;
 	char		 buf[PASTE_MAX_NAME + 1];
 	double		 v;
-	int		 i = 1, k, start, ttl;
+	int		 i = 1, k, n, start, ttl;
 	size_t		 j;
 
 	if (!inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl) || open_hop(c, ttl) == -1)
@@ -508,17 +547,10 @@ tracert_hop(struct pctx *c)
 			if (add_probe(c, NULL, 0, 0) == NULL)
 				return -1;
 			i++;
-		} else if (i + 1 < c->ntok && strcmp(c->tok[i + 1], "ms") == 0 &&
-		    (strcmp(s, "<1") == 0 || num(s, &v))) {
-			if (add_probe(c, NULL, 1, strcmp(s, "<1") == 0 ? 0.5 : v) == NULL)
+		} else if ((n = rtt_at(c, i, 1, &v)) > 0) {
+			if (add_probe(c, NULL, 1, v) == NULL)
 				return -1;
-			i += 2;
-		} else if (strlen(s) > 2 && strcmp(s + strlen(s) - 2, "ms") == 0 &&
-		    (snprintf(buf, sizeof(buf), "%.*s", (int)strlen(s) - 2, s),
-		    strcmp(buf, "<1") == 0 || num(buf, &v))) {
-			if (add_probe(c, NULL, 1, strcmp(buf, "<1") == 0 ? 0.5 : v) == NULL)
-				return -1;
-			i++;
+			i += n;
 		} else
 			break;
 	}
@@ -647,8 +679,8 @@ mtr_hop(struct pctx *c, int ttl, int first)
 		return perr(c, "cannot parse mtr line: %d columns expected",
 		    c->ncols);
 	for (k = 0; k < c->ncols; k++) {
-		strip(c->tok[first + nhost + k], "%", buf, sizeof(buf));
-		if (!num(buf, &vals[k]))
+		if (strip(c->tok[first + nhost + k], "%", buf, sizeof(buf)) == -1 ||
+		    !num(buf, &vals[k]))
 			return perr(c, "cannot parse mtr value \"%.20s\"",
 			    c->tok[first + nhost + k]);
 	}

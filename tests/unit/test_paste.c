@@ -304,6 +304,45 @@ test_long_line(void **state)
 	free(buf);
 }
 
+/*
+ * A number token longer than a host name may be ("0.000...0x", 300 bytes)
+ * followed by "ms" or "%" is no RTT and no mtr value, though its first
+ * 255 bytes are a number.
+ */
+static void
+test_long_number(void **state)
+{
+	static const struct {
+		const char	*fmt;		/* %s: the long token */
+		const char	*want;		/* prefix of the error */
+	} bad[] = {
+		{ " 1  gw  %sms\n", "1: cannot parse \"" },
+		{ " 1  gw  %s ms\n", "1: cannot parse \"" },
+		{ "Tracing route to x [198.18.9.2]\n  1  %sms  gw\n",
+		  "2: cannot parse tracert host" },
+		{ "HOST: a Loss%% Snt\n  1.|-- gw  %s%%  10\n",
+		  "2: cannot parse mtr value" },
+	};
+	char		 tok[301], text[512], err[256];
+	size_t		 i;
+	struct trace	*t;
+
+	(void)state;
+	memset(tok, '0', sizeof(tok) - 2);
+	tok[1] = '.';
+	tok[sizeof(tok) - 2] = 'x';
+	tok[sizeof(tok) - 1] = '\0';
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), bad[i].fmt, tok);
+		err[0] = '\0';
+		t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+		if (t != NULL || strncmp(err, bad[i].want, strlen(bad[i].want)) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s...\"", i,
+			    t != NULL ? "a trace" : err, bad[i].want);
+		trace_free(t);
+	}
+}
+
 /* Whether the destination was reached, from pasted text alone. */
 static void
 test_reached(void **state)
@@ -402,6 +441,7 @@ main(void)
 		cmocka_unit_test(test_tcptraceroute_mpls),
 		cmocka_unit_test(test_bsd_and_v6),
 		cmocka_unit_test(test_tracert),
+		cmocka_unit_test(test_long_number),
 		cmocka_unit_test(test_mtr),
 		cmocka_unit_test(test_tracepair_json),
 		cmocka_unit_test(test_errors),
