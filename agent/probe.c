@@ -702,6 +702,28 @@ nomem:
 	return -1;
 }
 
+/* The address family a lookup asks for under -4 / -6 (opts.af). */
+static int
+opts_family(int af)
+{
+	return af == 4 ? AF_INET : af == 6 ? AF_INET6 : AF_UNSPEC;
+}
+
+/* The destination from a looked-up address (AF_INET or AF_INET6). */
+static void
+flow_set_dst(struct probe_flow *f, const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		f->af = 4;
+		memcpy(f->dst, &((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr, 4);
+	} else {
+		f->af = 6;
+		memcpy(f->dst, &((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr, 16);
+	}
+}
+
 static void
 resolve_cb(int result, struct evutil_addrinfo *res, void *arg)
 {
@@ -732,13 +754,7 @@ resolve_cb(int result, struct evutil_addrinfo *res, void *arg)
 		run_fail(r, "%s: no usable address", r->opts.host);
 		return;
 	}
-	if (ai->ai_family == AF_INET) {
-		r->flow.af = 4;
-		memcpy(r->flow.dst, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr, 4);
-	} else {
-		r->flow.af = 6;
-		memcpy(r->flow.dst, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr, 16);
-	}
+	flow_set_dst(&r->flow, ai->ai_addr);
 	evutil_freeaddrinfo(res);
 	if (run_setup(r, err, sizeof(err)) == -1) {
 		run_fail(r, "%s", err);
@@ -783,8 +799,7 @@ probe_start(struct probe_engine *e, const struct probe_opts *opts,
 	if (r->flow.af == 0 && e->dns != NULL) {
 		/* A name: resolve without blocking the other runs. */
 		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = opts->af == 4 ? AF_INET : opts->af == 6 ?
-		    AF_INET6 : AF_UNSPEC;
+		hints.ai_family = opts_family(opts->af);
 		hints.ai_socktype = SOCK_DGRAM;
 		if ((r->resolve = calloc(1, sizeof(*r->resolve))) == NULL) {
 			snprintf(err, errlen, "out of memory");
@@ -800,8 +815,7 @@ probe_start(struct probe_engine *e, const struct probe_opts *opts,
 		struct addrinfo gh, *gr = NULL;
 
 		memset(&gh, 0, sizeof(gh));
-		gh.ai_family = opts->af == 4 ? AF_INET : opts->af == 6 ?
-		    AF_INET6 : AF_UNSPEC;
+		gh.ai_family = opts_family(opts->af);
 		gh.ai_socktype = SOCK_DGRAM;
 		if ((rc = getaddrinfo(opts->host, NULL, &gh, &gr)) != 0 ||
 		    gr == NULL) {
@@ -809,13 +823,7 @@ probe_start(struct probe_engine *e, const struct probe_opts *opts,
 			    gai_strerror(rc));
 			goto fail;
 		}
-		if (gr->ai_family == AF_INET) {
-			r->flow.af = 4;
-			memcpy(r->flow.dst, &((struct sockaddr_in *)(void *)gr->ai_addr)->sin_addr, 4);
-		} else {
-			r->flow.af = 6;
-			memcpy(r->flow.dst, &((struct sockaddr_in6 *)(void *)gr->ai_addr)->sin6_addr, 16);
-		}
+		flow_set_dst(&r->flow, gr->ai_addr);
 		freeaddrinfo(gr);
 	}
 	if (run_setup(r, err, errlen) == -1)
