@@ -21,11 +21,11 @@
 #define SPOOL_SUFFIX	".tps"
 #define SPOOL_DEFAULT_MAX (64u * 1024 * 1024)
 
-uint64_t
-spool_checksum(const void *buf, size_t len)
+/* FNV-1a 64 continued from h over buf: a running hash. */
+static uint64_t
+spool_checksum_more(uint64_t h, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	uint64_t	 h = 0xcbf29ce484222325ULL;
 	size_t		 i;
 
 	for (i = 0; i < len; i++) {
@@ -33,6 +33,12 @@ spool_checksum(const void *buf, size_t len)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+uint64_t
+spool_checksum(const void *buf, size_t len)
+{
+	return spool_checksum_more(0xcbf29ce484222325ULL, buf, len);
 }
 
 static void
@@ -405,17 +411,8 @@ spool_put(struct spool *sp, const char *job_id, const void *data, size_t len,
 	memcpy(e.job_id, job_id, idlen + 1);
 	e.size = size;
 
-	sum = spool_checksum(job_id, idlen);
-	{
-		/* FNV-1a is a running hash: continue over the payload. */
-		const unsigned char *p = data;
-		size_t	 i;
-
-		for (i = 0; i < len; i++) {
-			sum ^= p[i];
-			sum *= 0x100000001b3ULL;
-		}
-	}
+	/* The checksum of job id and payload as one run of bytes. */
+	sum = spool_checksum_more(spool_checksum(job_id, idlen), data, len);
 	memcpy(hdr, SPOOL_MAGIC, SPOOL_MAGIC_LEN);
 	put_be(hdr + 8, idlen, 2);
 	put_be(hdr + 10, len, 4);
