@@ -485,20 +485,28 @@ probe_cancel(struct probe_run *r)
 		run_free(r);
 }
 
+/* The run is over: stop its timer and call back from the event loop. */
+static void
+run_done(struct probe_run *r)
+{
+	struct timeval tv = { 0, 0 };
+
+	r->state = RUN_DONE;
+	event_del(r->ev_timer);
+	evtimer_add(r->ev_done, &tv);
+}
+
 static void
 run_fail(struct probe_run *r, const char *fmt, ...)
 {
 	va_list	 ap;
-	struct timeval tv = { 0, 0 };
 
 	va_start(ap, fmt);
 	vsnprintf(r->err, sizeof(r->err), fmt, ap);
 	va_end(ap);
-	r->state = RUN_DONE;
 	trace_free(r->trace);
 	r->trace = NULL;
-	event_del(r->ev_timer);
-	evtimer_add(r->ev_done, &tv);
+	run_done(r);
 }
 
 static void
@@ -1443,12 +1451,8 @@ run_check(struct probe_run *r)
 	int	 i, ttl, pending = 0;
 
 	if (r->state == RUN_NAMING) {
-		if (run_names(r) || now >= r->naming_until) {
-			r->state = RUN_DONE;
-			event_del(r->ev_timer);
-			tv_from(&tv, 0);
-			evtimer_add(r->ev_done, &tv);
-		}
+		if (run_names(r) || now >= r->naming_until)
+			run_done(r);
 		return;
 	}
 	if (r->state != RUN_PROBING)
@@ -1492,10 +1496,7 @@ run_check(struct probe_run *r)
 	r->state = RUN_NAMING;
 	r->naming_until = now + PROBE_DNS_WAIT;
 	if (run_names(r)) {
-		r->state = RUN_DONE;
-		event_del(r->ev_timer);
-		tv_from(&tv, 0);
-		evtimer_add(r->ev_done, &tv);
+		run_done(r);
 		return;
 	}
 	tv_from(&tv, PROBE_DNS_WAIT);
