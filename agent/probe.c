@@ -983,6 +983,17 @@ tx_drain_all(struct probe_engine *e)
 	tx_drain(e, e->fd6_tcp);
 }
 
+/* One control message: level, type and len bytes of data. */
+static void
+cmsg_fill(struct cmsghdr *cm, int level, int type, const void *data,
+    size_t len)
+{
+	cm->cmsg_level = level;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(cm), data, len);
+}
+
 static int
 send_probe(struct probe_run *r, int idx, double *sent)
 {
@@ -1026,11 +1037,8 @@ send_probe(struct probe_run *r, int idx, double *sent)
 			pi.ipi_ifindex = r->ifindex;
 			msg.msg_control = cbuf.buf;
 			msg.msg_controllen = CMSG_SPACE(sizeof(pi));
-			cm = CMSG_FIRSTHDR(&msg);
-			cm->cmsg_level = IPPROTO_IP;
-			cm->cmsg_type = IP_PKTINFO;
-			cm->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+			cmsg_fill(CMSG_FIRSTHDR(&msg), IPPROTO_IP, IP_PKTINFO,
+			    &pi, sizeof(pi));
 		}
 	} else {
 		struct in6_pktinfo pi;
@@ -1045,26 +1053,17 @@ send_probe(struct probe_run *r, int idx, double *sent)
 		    TRACE_METHOD_UDP_PARIS) ? e->fd6_udp : e->fd6_icmp;
 		msg.msg_control = cbuf.buf;
 		msg.msg_controllen = sizeof(cbuf.buf);
-		cm = CMSG_FIRSTHDR(&msg);
 		memset(&pi, 0, sizeof(pi));
 		memcpy(&pi.ipi6_addr, f->src, 16);
 		pi.ipi6_ifindex = (unsigned)r->ifindex;
-		cm->cmsg_level = IPPROTO_IPV6;
-		cm->cmsg_type = IPV6_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		cm = CMSG_NXTHDR(&msg, cm);
 		hlim = r->slots[idx].ttl;
-		cm->cmsg_level = IPPROTO_IPV6;
-		cm->cmsg_type = IPV6_HOPLIMIT;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &hlim, sizeof(int));
-		cm = CMSG_NXTHDR(&msg, cm);
 		tclass = f->tos;
-		cm->cmsg_level = IPPROTO_IPV6;
-		cm->cmsg_type = IPV6_TCLASS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &tclass, sizeof(int));
+		cm = CMSG_FIRSTHDR(&msg);
+		cmsg_fill(cm, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+		cm = CMSG_NXTHDR(&msg, cm);
+		cmsg_fill(cm, IPPROTO_IPV6, IPV6_HOPLIMIT, &hlim, sizeof(hlim));
+		cm = CMSG_NXTHDR(&msg, cm);
+		cmsg_fill(cm, IPPROTO_IPV6, IPV6_TCLASS, &tclass, sizeof(tclass));
 	}
 	/* Send time: read right before the system call hands it over. */
 	*sent = now_real();
