@@ -300,6 +300,40 @@ open_hop(struct pctx *c, int ttl)
 	return 0;
 }
 
+/* The destination's address, when s is a valid one (its family too). */
+static void
+set_dst_addr(struct pctx *c, const char *s)
+{
+	int	 af;
+
+	if ((af = take_addr(c->t->dst, s)) != 0)
+		c->t->af = af;
+}
+
+/*
+ * The destination a header names, a host name or an address; nothing
+ * when s is no host name.  Returns 0, or -1 when out of memory.
+ */
+static int
+set_dst(struct pctx *c, const char *s)
+{
+	if (!name_ok(s))
+		return 0;
+	free(c->t->dst_name);
+	if ((c->t->dst_name = strdup(s)) == NULL)
+		return perr(c, "out of memory");
+	set_dst_addr(c, s);
+	return 0;
+}
+
+/* A responder token: its address when s is one, else its name. */
+static void
+resp_host(struct resp *r, const char *s)
+{
+	if (!take_addr(r->addr, s))
+		snprintf(r->name, sizeof(r->name), "%s", s);
+}
+
 static void
 set_annot(struct trace_probe *p, const char *a)
 {
@@ -332,20 +366,12 @@ tr_header_at(struct pctx *c, int at)
 	if (strcmp(c->tok[0], "traceroute6") == 0)
 		c->t->af = 6;
 	strip(c->tok[at + 1], ",:", buf, sizeof(buf));
-	if (name_ok(buf)) {
-		free(c->t->dst_name);
-		if ((c->t->dst_name = strdup(buf)) == NULL)
-			return perr(c, "out of memory");
-		if ((v = take_addr(c->t->dst, buf)) != 0) {
-			c->t->af = v;
-		}
-	}
+	if (set_dst(c, buf) == -1)
+		return -1;
 	for (i = at + 2; i < c->ntok; i++) {
 		if (c->tok[i][0] == '(') {
 			strip(c->tok[i], "(),:", buf, sizeof(buf));
-			if ((v = take_addr(c->t->dst, buf)) != 0) {
-				c->t->af = v;
-			}
+			set_dst_addr(c, buf);
 		} else if (i + 1 < c->ntok && strncmp(c->tok[i + 1], "hops", 4) == 0) {
 			if (sscanf(c->tok[i], "%d-%d", &a, &b) == 2 && a > 0 &&
 			    a <= TRACE_MAX_TTL && b > 0 && b <= TRACE_MAX_TTL) {
@@ -432,8 +458,7 @@ tr_probes(struct pctx *c, int i)
 		} else if (name_ok(s)) {
 			/* a new responder: a name, or an address (-n) */
 			memset(&r, 0, sizeof(r));
-			if (!take_addr(r.addr, s))
-				snprintf(r.name, sizeof(r.name), "%s", s);
+			resp_host(&r, s);
 		} else
 			return perr(c, "cannot parse \"%.40s\"", s);
 	}
@@ -505,20 +530,12 @@ tracert_header(struct pctx *c)
 	int	 i, v;
 
 	/* Tracing route to NAME [ADDR] / Tracing route to ADDR over ... */
-	if (c->ntok >= 4 && name_ok(c->tok[3])) {
-		free(c->t->dst_name);
-		if ((c->t->dst_name = strdup(c->tok[3])) == NULL)
-			return perr(c, "out of memory");
-		if ((v = take_addr(c->t->dst, c->tok[3])) != 0) {
-			c->t->af = v;
-		}
-	}
+	if (c->ntok >= 4 && set_dst(c, c->tok[3]) == -1)
+		return -1;
 	for (i = 4; i < c->ntok; i++) {
 		if (c->tok[i][0] == '[') {
 			strip(c->tok[i], "[]", buf, sizeof(buf));
-			if ((v = take_addr(c->t->dst, buf)) != 0) {
-				c->t->af = v;
-			}
+			set_dst_addr(c, buf);
 		} else if (strcmp(c->tok[i], "maximum") == 0 && i + 2 < c->ntok &&
 		    inum(c->tok[i + 2], 1, TRACE_MAX_TTL, &v))
 			c->t->max_ttl = v;
@@ -526,17 +543,18 @@ tracert_header(struct pctx *c)
 	return 0;
 }
 
+/* A hop line, its ttl already read from tok[0]. */
 static int
-tracert_hop(struct pctx *c)
+tracert_hop(struct pctx *c, int ttl)
 {
 	struct resp	 r;
 	struct trace_probe *first;
 	char		 buf[PASTE_MAX_NAME + 1];
 	double		 v;
-	int		 i = 1, k, n, start, ttl;
+	int		 i = 1, k, n, start;
 	size_t		 j;
 
-	if (!inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl) || open_hop(c, ttl) == -1)
+	if (open_hop(c, ttl) == -1)
 		return -1;
 	start = c->hop->nprobes;
 	memset(&r, 0, sizeof(r));
@@ -559,8 +577,7 @@ tracert_hop(struct pctx *c)
 	if (i < c->ntok) {
 		if (!name_ok(c->tok[i]))
 			return perr(c, "cannot parse tracert host \"%.40s\"", c->tok[i]);
-		if (!take_addr(r.addr, c->tok[i]))
-			snprintf(r.name, sizeof(r.name), "%s", c->tok[i]);
+		resp_host(&r, c->tok[i]);
 		i++;
 	}
 	if (i < c->ntok && c->tok[i][0] == '[') {
@@ -587,14 +604,14 @@ tracert_hop(struct pctx *c)
 			if (strncasecmp(rest, tracert_reports[j].text,
 			    strlen(tracert_reports[j].text)) == 0)
 				annot = tracert_reports[j].annot;
-		if (c->hop->nprobes == start &&
-		    (first = add_probe(c, NULL, 0, 0)) != NULL) {
+		if (c->hop->nprobes == start) {
 			/* no RTT printed: one unanswered probe that names the hop */
+			if ((first = add_probe(c, NULL, 0, 0)) == NULL)
+				return -1;
 			memcpy(first->addr, r.addr, sizeof(first->addr));
 			if (r.name[0] != '\0' && trace_probe_set_name(first, r.name) == -1)
 				return perr(c, "out of memory");
-		} else if (c->hop->nprobes == start)
-			return -1;
+		}
 		for (k = start; k < c->hop->nprobes; k++)
 			set_annot(&c->hop->probes[k], annot);
 		return 0;
@@ -622,7 +639,7 @@ parse_tracert(struct pctx *c)
 		    strcmp(c->tok[0], "Tracing") == 0)
 			continue;	/* over a maximum of.. / Trace complete. */
 		else if (inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl)) {
-			if (tracert_hop(c) == -1)
+			if (tracert_hop(c, ttl) == -1)
 				return -1;
 		} else
 			return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
@@ -696,10 +713,9 @@ mtr_hop(struct pctx *c, int ttl, int first)
 		else if (s[0] == '(') {
 			strip(s, "()", buf, sizeof(buf));
 			take_addr(r.addr, buf);
-		} else if (name_ok(s)) {
-			if (!take_addr(r.addr, s))
-				snprintf(r.name, sizeof(r.name), "%s", s);
-		} else
+		} else if (name_ok(s))
+			resp_host(&r, s);
+		else
 			return perr(c, "cannot parse mtr host \"%.40s\"", s);
 	}
 	if ((k = col(c, "Snt")) >= 0)
@@ -814,7 +830,7 @@ parse_mtr_json(struct pctx *c)
 	char		 buf[PASTE_MAX_NAME + 1];
 	double		 count, snt, loss, best, avg, wrst;
 	size_t		 i;
-	int		 rc = -1, rcv, v;
+	int		 rc = -1, rcv;
 
 	c->t->source = strdup("mtr");
 	c->lineno = 1;
@@ -829,19 +845,9 @@ parse_mtr_json(struct pctx *c)
 		goto out;
 	}
 	m = json_object_get(rep, "mtr");
-	if (json_is_string(json_object_get(m, "dst"))) {
-		const char *d = json_string_value(json_object_get(m, "dst"));
-
-		if (strlen(d) <= PASTE_MAX_NAME && name_ok(d)) {
-			if ((c->t->dst_name = strdup(d)) == NULL) {
-				perr(c, "out of memory");
-				goto out;
-			}
-			if ((v = take_addr(c->t->dst, d)) != 0) {
-				c->t->af = v;
-			}
-		}
-	}
+	if (json_is_string(json_object_get(m, "dst")) &&
+	    set_dst(c, json_string_value(json_object_get(m, "dst"))) == -1)
+		goto out;
 	json_array_foreach(hubs, i, hub) {
 		if (jnum(hub, "count", &count) == -1 || count < 1 ||
 		    count > TRACE_MAX_TTL || jnum(hub, "Snt", &snt) == -1 ||
