@@ -258,11 +258,24 @@ agentd_send(struct agentd *ad, Tracepair__Envelope *env)
 	return 0;
 }
 
+/* Send a JobResult to the controller. */
+static int
+agentd_send_result(struct agentd *ad, Tracepair__JobResult *r)
+{
+	Tracepair__Envelope env = TRACEPAIR__ENVELOPE__INIT;
+
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_JOB_RESULT;
+	env.job_result = r;
+	if (agentd_send(ad, &env) == -1)
+		return -1;
+	ad->results_sent++;
+	return 0;
+}
+
 /* Send a packed JobResult (as spooled) to the controller. */
 static int
 agentd_send_packed_result(struct agentd *ad, const void *data, size_t len)
 {
-	Tracepair__Envelope env = TRACEPAIR__ENVELOPE__INIT;
 	Tracepair__JobResult *r;
 	int	 rc;
 
@@ -271,11 +284,7 @@ agentd_send_packed_result(struct agentd *ad, const void *data, size_t len)
 		log_warnx("spool: a result does not decode; not sent");
 		return -1;
 	}
-	env.body_case = TRACEPAIR__ENVELOPE__BODY_JOB_RESULT;
-	env.job_result = r;
-	rc = agentd_send(ad, &env);
-	if (rc == 0)
-		ad->results_sent++;
+	rc = agentd_send_result(ad, r);
 	tracepair__job_result__free_unpacked(r, NULL);
 	return rc;
 }
@@ -376,7 +385,7 @@ agentd_result(struct agentd *ad, const char *job_id, struct trace *trace,
 	log_info("job %s: %s%s", job_id, pt ? "trace done" : "failed: ",
 	    pt ? "" : error);
 	if (ad->state == AD_READY)
-		agentd_send_packed_result(ad, buf, len);
+		agentd_send_result(ad, &r);	/* r is what buf holds */
 	else
 		log_info("job %s: controller not connected; result kept in "
 		    "the spool", job_id);
