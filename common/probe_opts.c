@@ -253,8 +253,10 @@ probe_opts_parse(struct probe_opts *o, int argc, char **argv, char *err,
 			strcpy(o->iface, optarg);
 			break;
 		case 'g':
-			if (o->ngw >= PROBE_MAX_GW)
+			if (o->ngw >= PROBE_MAX_GW) {
+				free(av);
 				BAD("-g: at most %d gateways", PROBE_MAX_GW);
+			}
 			if (is_addr(optarg, 4) != 4)
 				goto bad_addr;
 			snprintf(o->gw[o->ngw++], TRACE_ADDR_LEN, "%s", optarg);

@@ -115,6 +115,9 @@ test_bad(void **state)
 		{ "-q 1000 -m 255 x", "too many probes" },
 		{ "-m", "needs a value" },
 		{ "--rate 0 x", "--rate 0: bad value" },
+		{ "-g 10.0.0.1 -g 10.0.0.2 -g 10.0.0.3 -g 10.0.0.4 -g 10.0.0.5 "
+		  "-g 10.0.0.6 -g 10.0.0.7 -g 10.0.0.8 -g 10.0.0.9 x",
+		  "at most 8 gateways" },
 	};
 	struct probe_opts o;
 	char	 err[128];
