@@ -34,6 +34,7 @@ struct an_dir {
 	const struct trace *t;		/* the trace itself */
 	int		 nhops;		/* every hop of the trace with probes */
 	struct an_hop	*hops;		/* by ttl, ascending */
+	int		 last;		/* index of the last hop that answered, -1 none */
 	int		 reached;	/* the destination answered */
 };
 
@@ -199,10 +200,11 @@ prepare_dir(struct an_dir *d, const struct trace *t)
 	struct an_hop	*h;
 	const struct trace_probe *mp;
 	double		 rtts[TRACE_MAX_QUERIES];
-	int		 i, j, k, n, last = -1;
+	int		 i, j, k, n;
 
 	d->t = t;
 	d->nhops = 0;
+	d->last = -1;
 	if (t->nhops > 0 && (d->hops = calloc(t->nhops, sizeof(*d->hops))) == NULL)
 		return -1;
 	for (i = 0; i < t->nhops; i++) {
@@ -235,14 +237,14 @@ prepare_dir(struct an_dir *d, const struct trace *t)
 		if (n > 0) {
 			qsort(rtts, n, sizeof(rtts[0]), cmp_double);
 			h->med_ms = n % 2 ? rtts[n / 2] : (rtts[n / 2 - 1] + rtts[n / 2]) / 2;
-			last = d->nhops - 1;
+			d->last = d->nhops - 1;
 		}
 		if ((mp = trace_hop_main_probe(h->th)) != NULL)
 			h->reply_ttl = mp->reply_ttl;
 	}
 	/* The destination: the last answering hop, if it is the target. */
-	if (last >= 0) {
-		h = &d->hops[last];
+	if (d->last >= 0) {
+		h = &d->hops[d->last];
 		if (t->reached ||
 		    (t->dst[0] != '\0' && strcmp(h->ref.addr, t->dst) == 0) ||
 		    (t->dst_name != NULL && h->ref.name[0] != '\0' &&
@@ -628,6 +630,18 @@ find_shared(struct an_state *st)
 
 /* ---- loss ---------------------------------------------------------- */
 
+/* Indices into d->hops of the hops that answered, ascending; returns how many. */
+static int
+answering(const struct an_dir *d, int idx[TRACE_MAX_TTL + 1])
+{
+	int	 k, n = 0;
+
+	for (k = 0; k < d->nhops && n <= TRACE_MAX_TTL; k++)
+		if (d->hops[k].recv > 0)
+			idx[n++] = k;
+	return n;
+}
+
 /*
  * Real loss in one direction: the first lossy hop k whose loss carries on
  * through every later answering hop (and the destination).  Carrying on
@@ -642,13 +656,11 @@ find_loss(struct an_state *st, enum analysis_dir dir)
 {
 	struct an_dir	*d = &st->d[dir];
 	struct analysis_loss *L = &st->a->loss[dir];
-	int		 idx[TRACE_MAX_TTL + 1], n = 0, k, j, lost_later, sent_later;
+	int		 idx[TRACE_MAX_TTL + 1], n, k, j, lost_later, sent_later;
 	int		 lost, sent, ok;
 	double		 q, lo, hi, pcum, loc, signif;
 
-	for (k = 0; k < d->nhops && n <= TRACE_MAX_TTL; k++)
-		if (d->hops[k].recv > 0)
-			idx[n++] = k;
+	n = answering(d, idx);
 	for (k = 0; k < n; k++) {
 		struct an_hop *h = &d->hops[idx[k]];
 
@@ -755,12 +767,9 @@ find_latency(struct an_state *st, enum analysis_dir dir)
 	struct an_dir	*d = &st->d[dir];
 	struct analysis_step *S = &st->a->step[dir];
 	double		 lvl[TRACE_MAX_TTL + 1], delta, extra;
-	int		 idx[TRACE_MAX_TTL + 1], n = 0, k;
+	int		 idx[TRACE_MAX_TTL + 1], n, k;
 
-	for (k = 0; k < d->nhops && n <= TRACE_MAX_TTL; k++)
-		if (d->hops[k].recv > 0)
-			idx[n++] = k;
-	if (n == 0)
+	if ((n = answering(d, idx)) == 0)
 		return;
 	lvl[n - 1] = d->hops[idx[n - 1]].med_ms;
 	for (k = n - 2; k >= 0; k--)
@@ -826,12 +835,9 @@ find_silent_and_stop(struct an_state *st, enum analysis_dir dir)
 	struct an_dir	*d = &st->d[dir], *o = &st->d[!dir];
 	struct analysis_stop *S = &st->a->stop[dir];
 	const struct trace *t = d->t;
-	int		 i, last = -1;
+	int		 i, last = d->last;
 	const char	*how;
 
-	for (i = 0; i < d->nhops; i++)
-		if (d->hops[i].recv > 0)
-			last = i;
 	for (i = 0; i < last; i++)
 		if (d->hops[i].recv == 0)
 			add_artifact(st, ANALYSIS_ART_SILENT, dir, &d->hops[i], 100.0,
@@ -934,54 +940,67 @@ describe_loss(char *buf, size_t len, enum analysis_dir dir,
 	    L->ci_high, L->earliest_ttl);
 }
 
+/* The suspect was seen in direction d. */
+static void
+seen_in(struct analysis_suspect *s, enum analysis_dir d)
+{
+	if (d == ANALYSIS_FORWARD)
+		s->seen_fwd = 1;
+	else
+		s->seen_rev = 1;
+}
+
 static void
 find_suspects(struct an_state *st)
 {
+	static const char *src[2] = { "A (forward source)", "B (reverse source)" };
 	struct analysis	*a = st->a;
 	struct analysis_loss *lf = &a->loss[0], *lr = &a->loss[1];
 	struct analysis_suspect *s;
-	struct analysis_hop bf, br, dst;
-	char		 ef[ANALYSIS_WHY_LEN / 2 - 40], er[ANALYSIS_WHY_LEN / 2 - 40];
-	double		 both;
-	int		 d, i;
+	struct analysis_hop before[2], dst;	/* hop before each onset, or the source */
+	char		 e[2][ANALYSIS_WHY_LEN / 2 - 40];	/* describe_loss() of each */
+	double		 both, w;
+	int		 d, i, crossed;
 
-	bf = lf->before;
-	if (lf->persistent && bf.ttl == 0)
-		src_hop(&bf, "A (forward source)");
-	br = lr->before;
-	if (lr->persistent && br.ttl == 0)
-		src_hop(&br, "B (reverse source)");
-	describe_loss(ef, sizeof(ef), ANALYSIS_FORWARD, lf);
-	describe_loss(er, sizeof(er), ANALYSIS_REVERSE, lr);
+	for (d = 0; d < 2; d++) {
+		before[d] = a->loss[d].before;
+		if (a->loss[d].persistent && before[d].ttl == 0)
+			src_hop(&before[d], src[d]);
+		describe_loss(e[d], sizeof(e[d]), d, &a->loss[d]);
+	}
 	both = 1 - (1 - lf->confidence) * (1 - lr->confidence);
 	if (lf->persistent && lr->persistent) {
 		if (same_router(st, &lf->before, &lr->onset) &&
 		    same_router(st, &lf->onset, &lr->before)) {
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &bf, &lf->onset, both);
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &before[0], &lf->onset, both);
 			if (s != NULL) {
 				s->seen_fwd = s->seen_rev = 1;
 				bprintf(s->why, sizeof(s->why), "both directions start "
-				    "losing on this link. %s; %s", ef, er);
+				    "losing on this link. %s; %s", e[0], e[1]);
 			}
 			return;
 		}
 		if (same_router(st, &lf->before, &lr->onset)) {
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &bf, &lf->onset, both * 0.9);
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &before[0], &lf->onset,
+			    both * 0.9);
 			if (s != NULL) {
 				s->seen_fwd = s->seen_rev = 1;
 				bprintf(s->why, sizeof(s->why), "forward loss starts on "
 				    "this link and the reverse loss starts at its near "
-				    "router (its replies cross the link). %s; %s", ef, er);
+				    "router (its replies cross the link). %s; %s", e[0],
+				    e[1]);
 			}
 			return;
 		}
 		if (same_router(st, &lf->onset, &lr->before)) {
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &lr->onset, &br, both * 0.9);
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &lr->onset, &before[1],
+			    both * 0.9);
 			if (s != NULL) {
 				s->seen_fwd = s->seen_rev = 1;
 				bprintf(s->why, sizeof(s->why), "reverse loss starts on "
 				    "this link and the forward loss starts at its far "
-				    "router (its replies cross the link). %s; %s", ef, er);
+				    "router (its replies cross the link). %s; %s", e[0],
+				    e[1]);
 			}
 			return;
 		}
@@ -990,32 +1009,29 @@ find_suspects(struct an_state *st)
 			if (s != NULL) {
 				s->seen_fwd = s->seen_rev = 1;
 				bprintf(s->why, sizeof(s->why), "loss starts at this "
-				    "router in both directions. %s; %s", ef, er);
+				    "router in both directions. %s; %s", e[0], e[1]);
 			}
 			return;
 		}
 	}
 	for (d = 0; d < 2; d++) {
 		struct analysis_loss *L = &a->loss[d];
-		int	 crossed;
 
 		if (!L->persistent)
 			continue;
-		crossed = d == 0 ? link_seen_by_reverse(st, &lf->before, &lf->onset) : 0;
-		if (d == 0)
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &bf, &lf->onset,
-			    L->confidence * (a->loss[1].persistent || crossed ? 0.5 : 0.7));
+		crossed = d == ANALYSIS_FORWARD &&
+		    link_seen_by_reverse(st, &lf->before, &lf->onset);
+		w = L->confidence * (a->loss[!d].persistent || crossed ? 0.5 : 0.7);
+		/* the link with its A-side end first */
+		if (d == ANALYSIS_FORWARD)
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &before[d], &L->onset, w);
 		else
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &lr->onset, &br,
-			    L->confidence * (a->loss[0].persistent ? 0.5 : 0.7));
+			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &L->onset, &before[d], w);
 		if (s == NULL)
 			return;
-		if (d == 0)
-			s->seen_fwd = 1;
-		else
-			s->seen_rev = 1;
+		seen_in(s, d);
 		bprintf(s->why, sizeof(s->why), "%s; the %s direction %s.",
-		    d == 0 ? ef : er, d == 0 ? "reverse" : "forward",
+		    e[d], analysis_dir_name(!d),
 		    a->loss[!d].persistent ? "loses elsewhere (two faults, or "
 		    "one seen through the replies' return path)" :
 		    crossed ? "crosses this link without loss (one-way loss?)" :
@@ -1049,10 +1065,7 @@ find_suspects(struct an_state *st)
 		    &S->last, &dst, S->other_reached ? 0.6 : 0.4);
 		if (s == NULL)
 			return;
-		if (d == 0)
-			s->seen_fwd = 1;
-		else
-			s->seen_rev = 1;
+		seen_in(s, d);
 		if (S->last.ttl == 0)
 			bprintf(s->why, sizeof(s->why), "the %s trace gets no "
 			    "answer from any hop; %s", analysis_dir_name(d),
