@@ -445,6 +445,17 @@ agentd_job_start(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(job->deadline_ev, &tv);
 }
 
+int
+agentd_job_opts(const Tracepair__TraceOptions *m, int dns,
+    struct probe_opts *o, char *err, size_t errlen)
+{
+	if (wire_opts_from_pb(m, o, err, errlen) == -1)
+		return -1;
+	if (!dns)
+		o->no_dns = 1;	/* this agent never resolves names */
+	return probe_opts_check(o, err, errlen);
+}
+
 /* A TraceJob arrived: check it, then schedule its start at start_at_ns. */
 static void
 agentd_on_job(struct agentd *ad, const Tracepair__TraceJob *tj)
@@ -493,13 +504,8 @@ agentd_on_job(struct agentd *ad, const Tracepair__TraceJob *tj)
 		free(job);
 		return;
 	}
-	if (wire_opts_from_pb(tj->options, &job->opts, err, sizeof(err)) == 0 &&
-	    ad->cfg.dns == 0)
-		job->opts.no_dns = 1;	/* this agent never resolves names */
-	else if (ad->cfg.dns == 0)
-		goto badopts;
-	if (probe_opts_check(&job->opts, err, sizeof(err)) == -1) {
-badopts:	;
+	if (agentd_job_opts(tj->options, ad->cfg.dns, &job->opts, err,
+	    sizeof(err)) == -1) {
 		char	 msg[300];
 
 		snprintf(msg, sizeof(msg), "bad trace options: %s", err);

@@ -41,6 +41,15 @@ int	agentd_config_load(const char *path, struct agentd_config *c,
 void	agentd_config_clear(struct agentd_config *c);
 
 /*
+ * The options of a TraceJob as the engine takes them: decoded, no_dns
+ * forced when dns is 0, then checked.  -1 with the first problem in err.
+ */
+struct Tracepair__TraceOptions;
+struct probe_opts;
+int	agentd_job_opts(const struct Tracepair__TraceOptions *m, int dns,
+	    struct probe_opts *o, char *err, size_t errlen);
+
+/*
  * tracepair-agent --config FILE [-n] [-v]: run the daemon in the
  * foreground (logs on stderr, or syslog with --syslog).  Returns the
  * process exit status.

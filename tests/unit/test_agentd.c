@@ -1,4 +1,4 @@
-/* test_agentd.c: the agent daemon's configuration file: defaults, every key, and each mistake a user can make. */
+/* test_agentd.c: the agent daemon's configuration file (defaults, every key, each mistake a user can make) and its check of a job's options. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "agentd.h"
+#include "probe_opts.h"
+#include "wire.h"
 
 /* Write text to a temporary file; its path goes into path. */
 static void
@@ -152,6 +154,34 @@ test_missing_file(void **state)
 	assert_non_null(strstr(err, "/nonexistent/agent.conf"));
 }
 
+/* A job's options are refused for the decoding problem itself, dns or not. */
+static void
+test_job_opts(void **state)
+{
+	Tracepair__TraceOptions *m;
+	struct probe_opts o;
+	char	 err[256];
+	int	 dns;
+
+	(void)state;
+	probe_opts_init(&o);
+	snprintf(o.host, sizeof(o.host), "192.0.2.1");
+	assert_non_null(m = wire_opts_to_pb(&o));
+	for (dns = 0; dns <= 1; dns++) {
+		assert_int_equal(agentd_job_opts(m, dns, &o, err, sizeof(err)),
+		    0);
+		assert_int_equal(o.no_dns, !dns);
+	}
+	m->method = 99;
+	for (dns = 0; dns <= 1; dns++) {
+		err[0] = '\0';
+		assert_int_equal(agentd_job_opts(m, dns, &o, err, sizeof(err)),
+		    -1);
+		assert_string_equal(err, "unknown method 99");
+	}
+	wire_free(m);
+}
+
 int
 main(void)
 {
@@ -160,6 +190,7 @@ main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_mistakes),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_job_opts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
