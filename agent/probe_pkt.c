@@ -290,16 +290,22 @@ probe_pkt_l4_head(const struct probe_flow *f, int idx, uint8_t out[8])
 }
 
 /*
- * RFC 4884 / 4950: an extension structure at off (within icmp[0..len)),
- * parsed for MPLS label stack objects.  Bad extensions are ignored (the
- * reply itself stays valid), as routers get them wrong often enough.
+ * RFC 4884 / 4950: the extension structure of an ICMP error whose
+ * original datagram is origlen bytes (0: a router that does not say,
+ * whose extension then follows the 128 bytes RFC 4884 pads to), parsed
+ * for MPLS label stack objects.  Bad extensions are ignored (the reply
+ * itself stays valid), as routers get them wrong often enough.
  */
 static void
-parse_ext(const uint8_t *icmp, size_t len, size_t off, struct probe_reply *r)
+parse_ext(const uint8_t *icmp, size_t len, size_t origlen,
+    struct probe_reply *r)
 {
 	const uint8_t	*p;
-	size_t		 left, olen, i;
+	size_t		 left, olen, i, off;
 
+	if (origlen == 0 && len <= ICMP_HDR + EXT_MIN_ORIG)
+		return;
+	off = ICMP_HDR + (origlen != 0 ? origlen : EXT_MIN_ORIG);
 	if (off + 4 > len || (icmp[off] >> 4) != 2)
 		return;
 	p = icmp + off + 4;
@@ -354,10 +360,7 @@ parse_quote4(const uint8_t *icmp, size_t len, struct probe_reply *r)
 	memcpy(r->q_src, q + 12, 4);
 	memcpy(r->q_dst, q + 16, 4);
 	memcpy(r->q_l4, q + ihl, 8);
-	if (origlen != 0)
-		parse_ext(icmp, len, ICMP_HDR + origlen, r);
-	else if (len > ICMP_HDR + EXT_MIN_ORIG)
-		parse_ext(icmp, len, ICMP_HDR + EXT_MIN_ORIG, r);
+	parse_ext(icmp, len, origlen, r);
 	return 0;
 }
 
@@ -375,6 +378,16 @@ parse_tcp(const uint8_t *p, size_t len, struct probe_reply *r)
 	if (!(r->tcp_flags & TCP_RST) &&
 	    (r->tcp_flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK))
 		return 1;	/* neither SYN-ACK nor RST: not a reply */
+	return 0;
+}
+
+/* An echo reply (ICMP or ICMPv6, header length already checked). */
+static int
+parse_echo(const uint8_t *icmp, struct probe_reply *r)
+{
+	r->kind = PROBE_REPLY_ECHO;
+	r->echo_id = get16(icmp + 4);
+	r->echo_seq = get16(icmp + 6);
 	return 0;
 }
 
@@ -420,10 +433,7 @@ probe_pkt_parse4(const uint8_t *pkt, size_t len, struct probe_reply *r)
 	r->icmp_code = icmp[1];
 	switch (icmp[0]) {
 	case 0:		/* echo reply */
-		r->kind = PROBE_REPLY_ECHO;
-		r->echo_id = get16(icmp + 4);
-		r->echo_seq = get16(icmp + 6);
-		return 0;
+		return parse_echo(icmp, r);
 	case 3:
 		r->kind = PROBE_REPLY_UNREACH;
 		break;
@@ -454,11 +464,8 @@ probe_pkt_parse6_icmp(const uint8_t *icmp, size_t len, const uint8_t from[16],
 	r->icmp_type = icmp[0];
 	r->icmp_code = icmp[1];
 	switch (icmp[0]) {
-	case 129:
-		r->kind = PROBE_REPLY_ECHO;
-		r->echo_id = get16(icmp + 4);
-		r->echo_seq = get16(icmp + 6);
-		return 0;
+	case 129:	/* echo reply */
+		return parse_echo(icmp, r);
 	case 1:
 		r->kind = PROBE_REPLY_UNREACH;
 		break;
@@ -490,10 +497,8 @@ probe_pkt_parse6_icmp(const uint8_t *icmp, size_t len, const uint8_t from[16],
 	memcpy(r->q_src, q + 8, 16);
 	memcpy(r->q_dst, q + 24, 16);
 	memcpy(r->q_l4, q + IP6_HDR, 8);
-	if (origlen != 0)
-		parse_ext(icmp, len, ICMP_HDR + origlen, r);
-	else if ((icmp[0] == 1 || icmp[0] == 3) && len > ICMP_HDR + EXT_MIN_ORIG)
-		parse_ext(icmp, len, ICMP_HDR + EXT_MIN_ORIG, r);
+	if (icmp[0] == 1 || icmp[0] == 3)
+		parse_ext(icmp, len, origlen, r);
 	return 0;
 }
 
