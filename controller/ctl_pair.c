@@ -87,6 +87,16 @@ ctl_timeout(struct ctl *ctl, uint32_t asked)
 	return asked;
 }
 
+/*
+ * The deadline of an agent's job out of ms left to the controller's own: a
+ * tenth less, at most 1 s less, so that the agent's answer beats ours.
+ */
+static uint32_t
+ctl_agent_deadline(uint32_t ms)
+{
+	return ms - (ms / 10 < 1000 ? ms / 10 : 1000);
+}
+
 static struct ctl_job *
 ctl_job_new(struct ctl *ctl, struct ctl_pair *p, int side,
     const struct ctl_agent *a)
@@ -457,9 +467,8 @@ ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 		    "timeout is shorter than the time needed to start");
 		return;
 	}
-	left = timeout - (uint32_t)((start_ns - now_ns) / 1000000);
-	/* Agents stop a little earlier, so their answer beats our deadline. */
-	left -= left / 10 < 1000 ? left / 10 : 1000;
+	left = ctl_agent_deadline(timeout -
+	    (uint32_t)((start_ns - now_ns) / 1000000));
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		goto oom;
@@ -579,8 +588,8 @@ ctl_trace_request(struct ctl *ctl, struct ctl_session *op,
 	snprintf(p->agent[0], sizeof(p->agent[0]), "%s", a->name);
 	p->deadline = ctl_now() + timeout / 1000.0;
 	TAILQ_INSERT_TAIL(&ctl->pairs, p, entry);
-	if (ctl_job_send(ctl, a, p->job[0], &o, 0, 0, timeout - (timeout / 10 <
-	    1000 ? timeout / 10 : 1000), err, sizeof(err)) == -1)
+	if (ctl_job_send(ctl, a, p->job[0], &o, 0, 0,
+	    ctl_agent_deadline(timeout), err, sizeof(err)) == -1)
 		ctl_job_fail(ctl, p->job[0], err);
 }
 
