@@ -1333,28 +1333,6 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 		engine_pump(r->eng);
 }
 
-/* Cut the hops list to ttl <= last (hops are ordered by ttl). */
-static void
-trace_cut(struct trace *t, int last)
-{
-	int	 i, j;
-
-	for (i = 0; i < t->nhops; i++) {
-		if (t->hops[i].ttl <= last)
-			continue;
-		for (j = 0; j < t->hops[i].nprobes; j++) {
-			free(t->hops[i].probes[j].name);
-			free(t->hops[i].probes[j].quoted_diff);
-		}
-		free(t->hops[i].probes);
-		t->hops[i].probes = NULL;
-		t->hops[i].nprobes = 0;
-	}
-	for (i = 0; i < t->nhops && t->hops[i].ttl <= last; i++)
-		;
-	t->nhops = i;
-}
-
 /* Probing is over: decide how it stopped and trim the hop list. */
 static void
 run_conclude(struct probe_run *r)

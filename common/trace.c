@@ -34,18 +34,28 @@ probe_clear(struct trace_probe *p)
 	free(p->quoted_diff);
 }
 
+/* Free a hop's probes; the hop is left with none. */
+static void
+hop_clear(struct trace_hop *h)
+{
+	int	 j;
+
+	for (j = 0; j < h->nprobes; j++)
+		probe_clear(&h->probes[j]);
+	free(h->probes);
+	h->probes = NULL;
+	h->nprobes = 0;
+}
+
 void
 trace_free(struct trace *t)
 {
-	int	 i, j;
+	int	 i;
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nhops; i++) {
-		for (j = 0; j < t->hops[i].nprobes; j++)
-			probe_clear(&t->hops[i].probes[j]);
-		free(t->hops[i].probes);
-	}
+	for (i = 0; i < t->nhops; i++)
+		hop_clear(&t->hops[i]);
 	free(t->hops);
 	free(t->agent);
 	free(t->source);
@@ -99,6 +109,13 @@ trace_add_hop(struct trace *t, int ttl, int nprobes)
 	}
 	t->nhops++;
 	return h;
+}
+
+void
+trace_cut(struct trace *t, int last)
+{
+	while (t->nhops > 0 && t->hops[t->nhops - 1].ttl > last)
+		hop_clear(&t->hops[--t->nhops]);
 }
 
 struct trace_hop *

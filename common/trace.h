@@ -93,6 +93,8 @@ struct trace	*trace_new(void);
 void		 trace_free(struct trace *);
 /* Append a hop for ttl with room for nprobes probes (all unanswered). */
 struct trace_hop *trace_add_hop(struct trace *, int ttl, int nprobes);
+/* Drop the hops beyond ttl last (hops are ordered by ttl). */
+void		 trace_cut(struct trace *, int last);
 struct trace_hop *trace_hop_by_ttl(const struct trace *, int ttl);
 /* Grow a hop by one unanswered probe; returns it or NULL. */
 struct trace_probe *trace_hop_add_probe(struct trace_hop *);
