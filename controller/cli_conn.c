@@ -28,6 +28,8 @@
 #include "wire.h"
 
 #define CLI_SOFTWARE	"tracepair-cli 0.1"
+#define CLI_WAIT_MARGIN_MS	15000	/* waited past a request's own timeout */
+#define CLI_DEFAULT_WAIT_MS	75000	/* when the controller's default applies */
 
 /* An open session with the controller (blocking socket + SSL). */
 struct cli_conn {
@@ -142,6 +144,13 @@ cli_take_timeout(const char *cmd, int *argc, char **argv, uint32_t *ms)
 	}
 	*ms = (uint32_t)(secs * 1000);
 	return 0;
+}
+
+int
+cli_wait_ms(uint32_t timeout_ms)
+{
+	return timeout_ms ? (int)timeout_ms + CLI_WAIT_MARGIN_MS :
+	    CLI_DEFAULT_WAIT_MS;
 }
 
 static int

@@ -104,6 +104,8 @@ int		 cli_take_value(int *argc, char **argv, const char *flag,
  */
 int		 cli_take_timeout(const char *cmd, int *argc, char **argv,
 		    uint32_t *ms);
+/* How long to wait for the reply to a request of timeout_ms (0: default). */
+int		 cli_wait_ms(uint32_t timeout_ms);
 /*
  * The common start of every control-plane command: cli_conn_args takes
  * the connection flags out of argv (before the command checks the rest;

@@ -11,8 +11,6 @@
 #include "trace.h"
 #include "wire.h"
 
-#define PAIR_WAIT_MARGIN_MS	15000	/* CLI waits this much past the pair timeout */
-#define PAIR_DEFAULT_WAIT_MS	75000	/* when the controller's default applies */
 
 static void
 pair_usage(void)
@@ -146,7 +144,7 @@ cmd_pair(int argc, char **argv)
 	frame_env	*reply;
 	char		 err[512];
 	uint32_t	 timeout_ms;
-	int		 json, status, wait_ms;
+	int		 json, status;
 	enum cli_layout	 layout;
 
 	if (cli_take_bool(&argc, argv, "-h") ||
@@ -190,10 +188,9 @@ cmd_pair(int argc, char **argv)
 	}
 	req.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REQUEST;
 	req.pair_request = &pr;
-	wait_ms = pr.timeout_ms ? (int)pr.timeout_ms + PAIR_WAIT_MARGIN_MS :
-	    PAIR_DEFAULT_WAIT_MS;
 	reply = cli_conn_call(c, "pair", &req,
-	    TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY, wait_ms, &status);
+	    TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY, cli_wait_ms(timeout_ms),
+	    &status);
 	wire_free(pr.options);
 	if (reply == NULL)
 		return status;

@@ -11,8 +11,6 @@
 #include "trace.h"
 #include "wire.h"
 
-#define TRACE_WAIT_MARGIN_MS	15000	/* CLI waits this much past the timeout */
-#define TRACE_DEFAULT_WAIT_MS	75000	/* when the controller's default applies */
 
 static void
 trace_usage(void)
@@ -48,7 +46,7 @@ cmd_trace(int argc, char **argv)
 	const Tracepair__TraceReply *r;
 	char		 err[512], *s;
 	uint32_t	 timeout_ms;
-	int		 json, status, wait_ms;
+	int		 json, status;
 	enum cli_layout	 layout;
 
 	if (cli_take_bool(&argc, argv, "-h") ||
@@ -87,10 +85,9 @@ cmd_trace(int argc, char **argv)
 	}
 	req.body_case = TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST;
 	req.trace_request = &tr;
-	wait_ms = tr.timeout_ms ? (int)tr.timeout_ms + TRACE_WAIT_MARGIN_MS :
-	    TRACE_DEFAULT_WAIT_MS;
 	reply = cli_conn_call(c, "trace", &req,
-	    TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY, wait_ms, &status);
+	    TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY, cli_wait_ms(timeout_ms),
+	    &status);
 	wire_free(tr.options);
 	if (reply == NULL)
 		return status;
