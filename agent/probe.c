@@ -1092,7 +1092,7 @@ engine_pump(struct probe_engine *e)
 	struct probe_run *r, *start;
 	struct timeval	 tv;
 	double		 now, wait, soonest = -1, sent;
-	int		 idx, progress;
+	int		 idx, progress, sent_any = 0;
 
 	if (TAILQ_EMPTY(&e->runs))
 		return;
@@ -1132,7 +1132,7 @@ engine_pump(struct probe_engine *e)
 				}
 				r->last_send = now;
 				r->next_send++;
-				r->sent_now = 1;
+				r->sent_now = sent_any = 1;
 				progress = 1;
 			} else if (wait >= 0 && (soonest < 0 || wait < soonest))
 				soonest = wait;
@@ -1140,7 +1140,9 @@ engine_pump(struct probe_engine *e)
 			r = next;
 		} while (r != start && !TAILQ_EMPTY(&e->runs));
 	} while (progress && e->bucket.tokens >= 1 && !TAILQ_EMPTY(&e->runs));
-	tx_drain_all(e);
+	/* Send times of what just went out (recv_cb drains before replies). */
+	if (sent_any)
+		tx_drain_all(e);
 	TAILQ_FOREACH(r, &e->runs, entry)
 		if (r->sent_now) {
 			r->sent_now = 0;
