@@ -64,6 +64,7 @@ struct cell {
 	char	 mark;			/* '=' shared, '+' one direction only,
 					   '*' silent, 'D' destination, ' ' */
 	int	 onset;			/* the loss onset of its direction */
+	double	 loss_pct;		/* the hop's loss */
 };
 
 static int
@@ -98,6 +99,7 @@ make_cell(const struct trace *t, const struct analysis *a, int dir,
 	c->h = h;
 	c->onset = a->loss[dir].persistent && a->loss[dir].onset.ttl == h->ttl;
 	trace_hop_stats(h, &s);
+	c->loss_pct = s.loss_pct;
 	if (in_shared(a, dir, h->ttl))
 		c->mark = '=';
 	else if (in_only(a, dir, h->ttl))
@@ -114,7 +116,6 @@ static void
 fmt_cell(char *buf, size_t len, const struct cell *c, int width)
 {
 	const struct trace_probe *p;
-	struct trace_hop_stats s;
 	char	 label[REPORT_MAX_WIDTH + 1];
 	const char *l = "*";
 
@@ -122,22 +123,34 @@ fmt_cell(char *buf, size_t len, const struct cell *c, int width)
 		snprintf(buf, len, "%*s", width + 13, "");
 		return;
 	}
-	trace_hop_stats(c->h, &s);
 	if ((p = trace_hop_main_probe(c->h)) != NULL)
 		l = p->name != NULL ? p->name : p->addr[0] ? p->addr : "?";
 	snprintf(label, sizeof(label), "%.*s", width, l);
 	snprintf(buf, len, "%3d %c %-*s %3.0f%%%s", c->h->ttl, c->mark, width,
-	    label, s.loss_pct, c->onset ? " !" : "  ");
+	    label, c->loss_pct, c->onset ? " !" : "  ");
 }
 
+/*
+ * One row: forward hop *fi on the left when take_f, reverse hop *ri on
+ * the right when take_r (each index moves on), empty cells otherwise.
+ */
 static int
-row(FILE *fp, const struct cell *f, const struct cell *r, int width)
+row(FILE *fp, const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, int *fi, int *ri, int take_f, int take_r,
+    int width)
 {
-	char	 a[REPORT_MAX_WIDTH + 64], b[REPORT_MAX_WIDTH + 64];
+	struct cell	 f, r;
+	char		 lb[REPORT_MAX_WIDTH + 64], rb[REPORT_MAX_WIDTH + 64];
 
-	fmt_cell(a, sizeof(a), f, width);
-	fmt_cell(b, sizeof(b), r, width);
-	return fprintf(fp, "  %s | %s\n", a, b) < 0 ? -1 : 0;
+	memset(&f, 0, sizeof(f));
+	memset(&r, 0, sizeof(r));
+	if (take_f)
+		make_cell(fwd, a, 0, &fwd->hops[(*fi)++], &f);
+	if (take_r)
+		make_cell(rev, a, 1, &rev->hops[(*ri)--], &r);
+	fmt_cell(lb, sizeof(lb), &f, width);
+	fmt_cell(rb, sizeof(rb), &r, width);
+	return fprintf(fp, "  %s | %s\n", lb, rb) < 0 ? -1 : 0;
 }
 
 /* The reverse hop with this ttl's index, or -1. */
@@ -160,10 +173,8 @@ static int
 side_by_side(FILE *fp, const struct trace *fwd, const struct trace *rev,
     const struct analysis *a, int width)
 {
-	struct cell	 cf, cr, empty;
-	int		 fi = 0, ri = rev->nhops - 1, k, stop_f, stop_r;
+	int		 fi = 0, ri = rev->nhops - 1, k, stop_f, stop_r, tf, tr;
 
-	memset(&empty, 0, sizeof(empty));
 	for (k = 0; k <= a->nshared; k++) {
 		if (k < a->nshared) {
 			stop_f = a->shared[k].fwd.ttl;
@@ -172,26 +183,20 @@ side_by_side(FILE *fp, const struct trace *fwd, const struct trace *rev,
 			stop_f = 1 << 20;
 			stop_r = -1;
 		}
-		while ((fi < fwd->nhops && fwd->hops[fi].ttl < stop_f) ||
-		    (ri >= 0 && ri > stop_r)) {
-			cf = empty;
-			cr = empty;
-			if (fi < fwd->nhops && fwd->hops[fi].ttl < stop_f)
-				make_cell(fwd, a, 0, &fwd->hops[fi++], &cf);
-			if (ri >= 0 && ri > stop_r)
-				make_cell(rev, a, 1, &rev->hops[ri--], &cr);
-			if (row(fp, &cf, &cr, width) == -1)
+		/* the hops of each side before the anchor */
+		for (;;) {
+			tf = fi < fwd->nhops && fwd->hops[fi].ttl < stop_f;
+			tr = ri >= 0 && ri > stop_r;
+			if (!tf && !tr)
+				break;
+			if (row(fp, fwd, rev, a, &fi, &ri, tf, tr, width) == -1)
 				return -1;
 		}
 		if (k == a->nshared)
 			break;
-		cf = empty;
-		cr = empty;
-		if (fi < fwd->nhops)
-			make_cell(fwd, a, 0, &fwd->hops[fi++], &cf);
-		if (ri >= 0)
-			make_cell(rev, a, 1, &rev->hops[ri--], &cr);
-		if (row(fp, &cf, &cr, width) == -1)
+		/* the anchor: the shared router on one row */
+		if (row(fp, fwd, rev, a, &fi, &ri, fi < fwd->nhops, ri >= 0,
+		    width) == -1)
 			return -1;
 	}
 	return 0;
