@@ -28,18 +28,39 @@
 #define IPV6_HDRINCL	36
 #endif
 
-static uint16_t
-cksum(const uint8_t *p, size_t len)
+/* The 32-bit partial Internet checksum sum of buf, continuing s. */
+static uint32_t
+sum16(const void *buf, size_t len, uint32_t s)
 {
-	uint32_t	 s = 0;
+	const uint8_t	*p = buf;
 
 	for (; len > 1; p += 2, len -= 2)
 		s += (uint32_t)(p[0] << 8 | p[1]);
 	if (len)
 		s += (uint32_t)(p[0] << 8);
+	return s;
+}
+
+/* Internet checksum of buf, continuing the partial sum s (0 to start). */
+static uint16_t
+cksum(const void *buf, size_t len, uint32_t s)
+{
+	s = sum16(buf, len, s);
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)~s;
+}
+
+/* The pause between two packets at rate per second (rate >= 1). */
+static struct timespec
+rate_gap(long rate)
+{
+	struct timespec	 gap;
+	long		 ns = 1000000000L / rate;
+
+	gap.tv_sec = ns / 1000000000L;
+	gap.tv_nsec = ns % 1000000000L;
+	return gap;
 }
 
 static void
@@ -103,7 +124,7 @@ forge6(const char *r, const char *d, const char *t, long count, long rate)
 	struct timespec	 gap;
 	uint8_t		 pkt[256], *icmp = pkt + 40, *q;
 	uint32_t	 sum;
-	size_t		 len, i;
+	size_t		 len;
 	long		 n;
 	int		 fd, on = 1, proto;
 
@@ -120,8 +141,7 @@ forge6(const char *r, const char *d, const char *t, long count, long rate)
 	memset(&sin6, 0, sizeof(sin6));
 	sin6.sin6_family = AF_INET6;
 	sin6.sin6_addr = target;
-	gap.tv_sec = 0;
-	gap.tv_nsec = 1000000000L / rate;
+	gap = rate_gap(rate);
 	for (n = 0; n < count; n++) {
 		memset(pkt, 0, sizeof(pkt));
 		icmp[0] = 3;			/* time exceeded */
@@ -153,17 +173,9 @@ forge6(const char *r, const char *d, const char *t, long count, long rate)
 		memcpy(q + 24, &dst, 16);
 		l4_head(q + 40, proto);
 		/* ICMPv6 checksum: pseudo-header + message */
-		sum = 0;
-		for (i = 0; i < 16; i += 2) {
-			sum += (uint32_t)(from.s6_addr[i] << 8 | from.s6_addr[i + 1]);
-			sum += (uint32_t)(target.s6_addr[i] << 8 | target.s6_addr[i + 1]);
-		}
-		sum += (uint32_t)(8 + len) + 58;
-		for (i = 0; i < 8 + len; i += 2)
-			sum += (uint32_t)(icmp[i] << 8 | icmp[i + 1]);
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		put16(icmp + 2, (uint16_t)~sum);
+		sum = sum16(&target, 16, sum16(&from, 16, 0)) +
+		    (uint32_t)(8 + len) + 58;
+		put16(icmp + 2, cksum(icmp, 8 + len, sum));
 		pkt[0] = 0x60;
 		put16(pkt + 4, (uint16_t)(8 + len));
 		pkt[6] = 58;
@@ -193,7 +205,7 @@ quote(uint8_t *q, struct in_addr src, struct in_addr dst, int proto)
 	q[9] = (uint8_t)proto;
 	memcpy(q + 12, &src, 4);
 	memcpy(q + 16, &dst, 4);
-	put16(q + 10, cksum(q, 20));
+	put16(q + 10, cksum(q, 20, 0));
 	l4_head(q + 20, proto);
 }
 
@@ -228,8 +240,7 @@ main(int argc, char **argv)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr = target;
-	gap.tv_sec = 0;
-	gap.tv_nsec = 1000000000L / rate;
+	gap = rate_gap(rate);
 	for (i = 0; i < count; i++) {
 		memset(pkt, 0, sizeof(pkt));
 		type = 11;
@@ -256,14 +267,14 @@ main(int argc, char **argv)
 		quote(icmp + 8, target, dst, proto);
 		icmp[0] = (uint8_t)type;
 		icmp[1] = (uint8_t)code;
-		put16(icmp + 2, cksum(icmp, 8 + len));
+		put16(icmp + 2, cksum(icmp, 8 + len, 0));
 		pkt[0] = 0x45;
 		put16(pkt + 2, (uint16_t)(20 + 8 + len));
 		pkt[8] = 64;
 		pkt[9] = 1;
 		memcpy(pkt + 12, &from, 4);
 		memcpy(pkt + 16, &target, 4);
-		put16(pkt + 10, cksum(pkt, 20));
+		put16(pkt + 10, cksum(pkt, 20, 0));
 		if (sendto(fd, pkt, 20 + 8 + len, 0, (struct sockaddr *)&sin,
 		    sizeof(sin)) == -1) {
 			fprintf(stderr, "tp-forge: sendto: %s\n", strerror(errno));

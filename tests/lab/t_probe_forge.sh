@@ -7,7 +7,7 @@
 . tests/lab/lib.sh
 . tests/lab/probe-lib.sh
 require_root
-plan 16
+plan 17
 
 SCN=tests/lab/scenarios/probe-firewall.scn	# dst drops UDP: the trace waits
 lab_up $SCN
@@ -41,3 +41,10 @@ check "[ \"$_um\" -ge 300 ]" "IPv$fam forgeries counted as unmatched ($_um of 40
 check "[ \"$_mf\" -ge 75 ]" "IPv$fam truncated forgeries counted as malformed ($_mf of 100)"
 check "[ \"\$(echo '$_j' | jq -r .stop_reason)\" = gap-limit ]" "IPv$fam the trace ends by its gap limit"
 done
+
+# RATE 1 is one packet a second: 2 packets take 2 s (a whole second once
+# overflowed the nanosecond field and nanosleep did not pause at all).
+_t0=$(date +%s.%N)
+lab_exec r1 "$TP_BIN/tp-forge" "$_r2" "$_dst" "$_src" 2 1
+_t1=$(date +%s.%N)
+check "awk 'BEGIN { exit !($_t1 - $_t0 >= 1.5) }'" "tp-forge RATE 1 paces one packet a second"
