@@ -42,24 +42,40 @@ tls_role_parse(const char *s, enum tls_role *out)
 	return -1;
 }
 
-/* The oldest queued OpenSSL error as one short line; drains the queue. */
-static void
-tls_queue_reason(char *buf, size_t len)
+/* Drain OpenSSL's error queue.  first if not 0, else its oldest error. */
+static unsigned long
+tls_drain(unsigned long first)
 {
-	unsigned long	 e, first = 0;
-	const char	*r;
+	unsigned long	 e;
 
 	while ((e = ERR_get_error()) != 0)
 		if (first == 0)
 			first = e;
-	if (first == 0) {
-		snprintf(buf, len, "unknown TLS error");
-		return;
-	}
-	if ((r = ERR_reason_error_string(first)) != NULL)
+	return first;
+}
+
+/* OpenSSL error e as one short line. */
+static void
+tls_error_string(unsigned long e, char *buf, size_t len)
+{
+	const char	*r;
+
+	if ((r = ERR_reason_error_string(e)) != NULL)
 		snprintf(buf, len, "%s", r);
 	else
-		ERR_error_string_n(first, buf, len);
+		ERR_error_string_n(e, buf, len);
+}
+
+/* The oldest queued OpenSSL error as one short line; drains the queue. */
+static void
+tls_queue_reason(char *buf, size_t len)
+{
+	unsigned long	 first = tls_drain(0);
+
+	if (first == 0)
+		snprintf(buf, len, "unknown TLS error");
+	else
+		tls_error_string(first, buf, len);
 }
 
 /* Load every CRL of a PEM file into store.  -1 with a reason. */
@@ -385,14 +401,9 @@ tls_error_reason(struct bufferevent *bev, SSL *ssl, char *buf, size_t len)
 		while ((e = bufferevent_get_openssl_error(bev)) != 0)
 			if (first == 0)
 				first = e;
-	while ((e = ERR_get_error()) != 0)
-		if (first == 0)
-			first = e;
-	if (first != 0) {
-		if ((r = ERR_reason_error_string(first)) == NULL) {
-			ERR_error_string_n(first, tmp, sizeof(tmp));
-			r = tmp;
-		}
+	if ((first = tls_drain(first)) != 0) {
+		tls_error_string(first, tmp, sizeof(tmp));
+		r = tmp;
 	}
 	vr = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
 	if (vr != X509_V_OK)
