@@ -648,10 +648,8 @@ run_setup(struct probe_run *r, char *err, size_t errlen)
 	f->tos = o->tos;
 	f->dont_fragment = o->dont_fragment;
 	f->fixed_port = o->fixed_port;
-	f->size = o->packet_size ? o->packet_size :
-	    probe_pkt_default_size(f->af, f->method);
-	if (f->size < probe_pkt_min_size(f->af, f->method))
-		f->size = probe_pkt_min_size(f->af, f->method);
+	f->size = o->packet_size;
+	f->size = probe_pkt_size(f);
 	if (o->port)
 		f->dport = (uint16_t)o->port;
 	else

@@ -135,6 +135,18 @@ probe_pkt_default_size(int af, enum trace_method m)
 	return af == 6 ? PROBE_PKT_V6_DEFAULT : PROBE_PKT_V4_DEFAULT;
 }
 
+int
+probe_pkt_size(const struct probe_flow *f)
+{
+	int	 size = f->size;
+
+	if (size == 0)
+		size = probe_pkt_default_size(f->af, f->method);
+	if (size < probe_pkt_min_size(f->af, f->method))
+		size = probe_pkt_min_size(f->af, f->method);
+	return size;
+}
+
 /*
  * The two bytes that, added to a packet whose checksum field is 0 and
  * whose partial sum is `sum`, make its checksum come out as `want`.
@@ -219,15 +231,12 @@ build_l4(const struct probe_flow *f, int idx, uint8_t *p, size_t l4len)
 static int
 flow_size(const struct probe_flow *f, int idx)
 {
-	int	 size = f->size;
+	int	 size;
 
 	if ((f->af != 4 && f->af != 6) || l4_proto(f) < 0 || idx < 0 ||
 	    idx > 65533)
 		return -1;
-	if (size == 0)
-		size = probe_pkt_default_size(f->af, f->method);
-	if (size < probe_pkt_min_size(f->af, f->method))
-		size = probe_pkt_min_size(f->af, f->method);
+	size = probe_pkt_size(f);
 	return size > PROBE_PKT_MAX ? -1 : size;
 }
 
@@ -665,13 +674,11 @@ probe_pkt_quoted_diff(const struct probe_flow *f, int idx,
 {
 	char	 buf[160];
 	size_t	 n = 0;
-	int	 size = f->size ? f->size : probe_pkt_default_size(f->af, f->method);
+	int	 size = probe_pkt_size(f);
 	int	 len, df;
 
 	if (r->q_proto < 0)
 		return NULL;
-	if (size < probe_pkt_min_size(f->af, f->method))
-		size = probe_pkt_min_size(f->af, f->method);
 	buf[0] = '\0';
 	if (r->q_tos >= 0 && r->q_tos != f->tos)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, " tos 0x%02x->0x%02x",
@@ -688,7 +695,5 @@ probe_pkt_quoted_diff(const struct probe_flow *f, int idx,
 	if (f->af == 4 && r->q_frag >= 0 && r->q_frag != df && n < sizeof(buf))
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
 		    " frag 0x%04x->0x%04x", df, r->q_frag);
-	if (n == 0 || n >= sizeof(buf))
-		return n == 0 ? NULL : strdup(buf + 1);
-	return strdup(buf + 1);
+	return n == 0 ? NULL : strdup(buf + 1);
 }

@@ -87,6 +87,8 @@ uint16_t probe_pkt_fold(uint32_t sum);
 int	probe_pkt_default_size(int af, enum trace_method);
 /* Smallest total length a probe of this flow can have. */
 int	probe_pkt_min_size(int af, enum trace_method);
+/* Total length of f's probes: f->size (0: the default), raised to the minimum. */
+int	probe_pkt_size(const struct probe_flow *);
 
 /*
  * Build probe idx with the given TTL into buf.  IPv4: the whole packet
