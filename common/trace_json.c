@@ -15,6 +15,18 @@ jstr_or_null(const char *s)
 	return (s != NULL && *s != '\0') ? json_string(s) : json_null();
 }
 
+/* A UNIX time as "2026-11-23T10:00:00.000Z", null when unset (0). */
+static json_t *
+jtime_or_null(double t)
+{
+	char	 ts[40];
+
+	if (!(t > 0))
+		return json_null();
+	trace_format_time(t, ts, sizeof(ts));
+	return json_string(ts);
+}
+
 static json_t *
 probe_to_jobj(const struct trace_probe *p)
 {
@@ -83,7 +95,6 @@ hop_to_jobj(const struct trace_hop *h)
 json_t *
 trace_to_jobj(const struct trace *t)
 {
-	char	 ts[40];
 	json_t	*o, *hops;
 	int	 i;
 
@@ -102,16 +113,8 @@ trace_to_jobj(const struct trace *t)
 	json_object_set_new(o, "queries", json_integer(t->queries));
 	json_object_set_new(o, "packet_size", json_integer(t->packet_size));
 	json_object_set_new(o, "options", jstr_or_null(t->options));
-	if (t->start > 0) {
-		trace_format_time(t->start, ts, sizeof(ts));
-		json_object_set_new(o, "start", json_string(ts));
-	} else
-		json_object_set_new(o, "start", json_null());
-	if (t->end > 0) {
-		trace_format_time(t->end, ts, sizeof(ts));
-		json_object_set_new(o, "end", json_string(ts));
-	} else
-		json_object_set_new(o, "end", json_null());
+	json_object_set_new(o, "start", jtime_or_null(t->start));
+	json_object_set_new(o, "end", jtime_or_null(t->end));
 	json_object_set_new(o, "reached", json_boolean(t->reached));
 	json_object_set_new(o, "stop_reason", json_string(t->stop_reason));
 	json_object_set_new(o, "unmatched_icmp", json_integer((json_int_t)t->unmatched_icmp));
