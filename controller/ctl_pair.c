@@ -388,15 +388,19 @@ ctl_op_agent(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	return a;
 }
 
-/* Why agent a cannot take a job now, or NULL when it can. */
+/*
+ * Why agent a cannot take a job now (offline; or, for a job that needs its
+ * clock, not measured yet), or NULL when it can.
+ */
 static const char *
-ctl_agent_unready(const struct ctl_agent *a, char *buf, size_t len)
+ctl_agent_unready(const struct ctl_agent *a, int need_clock, char *buf,
+    size_t len)
 {
 	if (a->sess == NULL || a->sess->state != CTL_SESS_READY) {
 		snprintf(buf, len, "agent %s offline", a->name);
 		return buf;
 	}
-	if (!a->clock.synced) {
+	if (need_clock && !a->clock.synced) {
 		snprintf(buf, len, "agent %s: clock not measured yet (it "
 		    "connected just now); try again in a second", a->name);
 		return buf;
@@ -433,7 +437,8 @@ ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 		return;
 	}
 	for (i = 0; i < 2; i++)
-		if ((why = ctl_agent_unready(ag[i], buf, sizeof(buf))) != NULL) {
+		if ((why = ctl_agent_unready(ag[i], 1, buf,
+		    sizeof(buf))) != NULL) {
 			ctl_pair_refuse(ctl, op, request_id, ag[0]->name,
 			    ag[1]->name, why);
 			return;
@@ -556,9 +561,7 @@ ctl_trace_request(struct ctl *ctl, struct ctl_session *op,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
 		return;
 	}
-	if (a->sess == NULL || a->sess->state != CTL_SESS_READY) {
-		(void)ctl_agent_unready(a, buf, sizeof(buf));
-		why = buf;
+	if ((why = ctl_agent_unready(a, 0, buf, sizeof(buf))) != NULL) {
 		tracepair__envelope__init(&env);
 		tracepair__trace_reply__init(&r);
 		r.status = (char *)(uintptr_t)"failed";
