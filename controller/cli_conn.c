@@ -147,6 +147,19 @@ cli_take_timeout(const char *cmd, int *argc, char **argv, uint32_t *ms)
 }
 
 int
+cli_reply_status(const char *cmd, const char *status, const char *reason)
+{
+	if (status != NULL && strcmp(status, "ok") == 0)
+		return CLI_EXIT_OK;
+	cli_errx(cmd, "%s: %s", status ? status : "failed",
+	    reason && *reason ? reason : "no reason given");
+	if (reason != NULL && (strstr(reason, "offline") != NULL ||
+	    strstr(reason, "unknown agent") != NULL))
+		return CLI_EXIT_AGENT;
+	return CLI_EXIT_FAILED;
+}
+
+int
 cli_wait_ms(uint32_t timeout_ms)
 {
 	return timeout_ms ? (int)timeout_ms + CLI_WAIT_MARGIN_MS :

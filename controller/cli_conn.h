@@ -104,6 +104,13 @@ int		 cli_take_value(int *argc, char **argv, const char *flag,
  */
 int		 cli_take_timeout(const char *cmd, int *argc, char **argv,
 		    uint32_t *ms);
+/*
+ * The exit status of a pair or trace reply: CLI_EXIT_OK for status "ok",
+ * else CLI_EXIT_AGENT (offline or unknown agent) or CLI_EXIT_FAILED after
+ * printing "tracepair CMD: status: reason".
+ */
+int		 cli_reply_status(const char *cmd, const char *status,
+		    const char *reason);
 /* How long to wait for the reply to a request of timeout_ms (0: default). */
 int		 cli_wait_ms(uint32_t timeout_ms);
 /*

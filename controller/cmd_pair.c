@@ -62,19 +62,6 @@ pair_trace(const Tracepair__Trace *pt, const char *what)
 	return t;
 }
 
-static int
-pair_status(const Tracepair__PairReply *r)
-{
-	const char *reason = r->reason ? r->reason : "";
-
-	if (r->status != NULL && strcmp(r->status, "ok") == 0)
-		return CLI_EXIT_OK;
-	if (strstr(reason, "offline") != NULL ||
-	    strstr(reason, "unknown agent") != NULL)
-		return CLI_EXIT_AGENT;
-	return CLI_EXIT_FAILED;
-}
-
 static void
 pair_print_json(const Tracepair__PairReply *r, const struct trace *fwd,
     const struct trace *rev)
@@ -201,12 +188,8 @@ cmd_pair(int argc, char **argv)
 	else
 		pair_print_text(reply->pair_reply, argv[1], argv[2], fwd, rev,
 		    layout);
-	status = pair_status(reply->pair_reply);
-	if (status != CLI_EXIT_OK)
-		cli_errx("pair", "%s: %s", reply->pair_reply->status ?
-		    reply->pair_reply->status : "failed",
-		    reply->pair_reply->reason && *reply->pair_reply->reason ?
-		    reply->pair_reply->reason : "no reason given");
+	status = cli_reply_status("pair", reply->pair_reply->status,
+	    reply->pair_reply->reason);
 	trace_free(fwd);
 	trace_free(rev);
 	frame_free(reply);

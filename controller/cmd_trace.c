@@ -20,19 +20,6 @@ trace_usage(void)
 	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
 }
 
-static int
-trace_reply_status(const Tracepair__TraceReply *r)
-{
-	const char *reason = r->reason ? r->reason : "";
-
-	if (r->status != NULL && strcmp(r->status, "ok") == 0)
-		return CLI_EXIT_OK;
-	if (strstr(reason, "offline") != NULL ||
-	    strstr(reason, "unknown agent") != NULL)
-		return CLI_EXIT_AGENT;
-	return CLI_EXIT_FAILED;
-}
-
 int
 cmd_trace(int argc, char **argv)
 {
@@ -95,7 +82,6 @@ cmd_trace(int argc, char **argv)
 	if (r->trace != NULL &&
 	    (t = wire_trace_from_pb(r->trace, err, sizeof(err))) == NULL)
 		cli_errx("trace", "trace unreadable: %s", err);
-	status = trace_reply_status(r);
 	if (json) {
 		if (t != NULL && (s = trace_to_json(t, 1)) != NULL) {
 			printf("%s\n", s);
@@ -104,9 +90,7 @@ cmd_trace(int argc, char **argv)
 			printf("null\n");
 	} else if (t != NULL)
 		cli_print_trace(t, layout);
-	if (status != CLI_EXIT_OK)
-		cli_errx("trace", "%s: %s", r->status ? r->status : "failed",
-		    r->reason && *r->reason ? r->reason : "no reason given");
+	status = cli_reply_status("trace", r->status, r->reason);
 	trace_free(t);
 	frame_free(reply);
 	return status;
