@@ -56,7 +56,7 @@ agents_print_json(const Tracepair__AgentsReply *r)
 static void
 agents_print_text(const Tracepair__AgentsReply *r)
 {
-	size_t	 i, online;
+	size_t	 i, online = 0;
 	char	 seen[40], probe[100], off[16], rtt[16];
 
 	printf("%-20s %-12s %-7s %-24s %-18s %9s %8s  %s\n", "NAME", "TENANT",
@@ -71,6 +71,7 @@ agents_print_text(const Tracepair__AgentsReply *r)
 		else
 			snprintf(seen, sizeof(seen), "-");
 		if (a->online) {
+			online++;
 			snprintf(off, sizeof(off), "%+.2fms", a->offset_ms);
 			snprintf(rtt, sizeof(rtt), "%.2fms", a->rtt_ms);
 		} else {
@@ -82,8 +83,6 @@ agents_print_text(const Tracepair__AgentsReply *r)
 		    a->online ? "online" : "offline", str_or(a->address, "-"),
 		    probe, off, rtt, seen);
 	}
-	for (i = 0, online = 0; i < r->n_agents; i++)
-		online += r->agents[i]->online ? 1 : 0;
 	printf("%zu agent(s), %zu online\n", r->n_agents, online);
 }
 
