@@ -98,3 +98,14 @@ an_suspect_nodes() { an_q '.analysis.suspects[0].between[]?' | an_nodes; }
 
 # an_fail_diag: the text report as TAP diagnostics
 an_fail_diag() { sed 's/^/# /' "$AN_TMP/out.txt"; }
+
+# an_want NAME GOT WANT: one TAP line comparing two strings; the text
+# report as diagnostics when they differ
+an_want() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "got '$2', want '$3'"
+		an_fail_diag
+	fi
+}

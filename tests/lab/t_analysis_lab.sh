@@ -13,93 +13,73 @@ plan 30
 
 S=tests/lab/scenarios
 
-# want NAME GOT WANT: one TAP line comparing two strings
-want() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "got '$2', want '$3'"
-		an_fail_diag
-	fi
-}
-
-an_lab_up $S/analysis-asym.scn
-for f in 4 6; do
-	if an_pair $f; then
-		want "IPv$f asym: forward-only routers" \
-		    "$(an_q '.analysis.forward_only[].addr' | an_nodes)" "r2 r3"
-		want "IPv$f asym: reverse-only routers" \
-		    "$(an_q '.analysis.reverse_only[].addr' | an_nodes)" "r5"
-		want "IPv$f asym: no suspect, shared r1 r4" \
-		    "$(an_q '.analysis.suspects | length')/$(an_q '.analysis.shared[].forward.addr' | an_nodes)" "0/r1 r4"
-	else
-		not_ok "IPv$f asym: pair ran"; not_ok "IPv$f asym: -"; not_ok "IPv$f asym: -"
-	fi
-done
-lab_down
-
-for scn in loss1 loss2; do
-	an_lab_up $S/analysis-$scn.scn
+# scenario NAME CHECKS N: the lab analysis-NAME.scn, a pair traced and
+# analysed for IPv4 and IPv6, each checked by the function CHECKS (given
+# the family and NAME; N TAP lines, N failures when the pair did not run)
+scenario() {
+	an_lab_up $S/analysis-$1.scn
 	for f in 4 6; do
 		if an_pair $f; then
-			want "IPv$f $scn: suspect is the link r2 - r3" \
-			    "$(an_q '.analysis.suspects[0].kind') $(an_suspect_nodes)" "link r2 r3"
-			want "IPv$f $scn: forward loss starts at r3" \
-			    "$(an_q '.analysis.loss.forward.addr' | an_nodes)" "r3"
+			"$2" $f "$1"
 		else
-			not_ok "IPv$f $scn: pair ran"; not_ok "IPv$f $scn: -"
+			not_ok "IPv$f $1: pair ran"
+			_i=1
+			while [ $_i -lt "$3" ]; do
+				not_ok "IPv$f $1: -"
+				_i=$((_i + 1))
+			done
 		fi
 	done
 	lab_down
-done
+}
 
-an_lab_up $S/analysis-ratelimit.scn
-for f in 4 6; do
-	if an_pair $f; then
-		want "IPv$f ratelimit: no suspect" "$(an_q '.analysis.suspects | length')" 0
-		want "IPv$f ratelimit: r2 is a rate-limit artifact" \
-		    "$(an_q '.analysis.artifacts[] | select(.kind == "icmp-rate-limit" and .direction == "forward") | .hop.addr' | an_nodes)" "r2"
-	else
-		not_ok "IPv$f ratelimit: pair ran"; not_ok "IPv$f ratelimit: -"
-	fi
-done
-lab_down
+check_asym() {
+	an_want "IPv$1 $2: forward-only routers" \
+	    "$(an_q '.analysis.forward_only[].addr' | an_nodes)" "r2 r3"
+	an_want "IPv$1 $2: reverse-only routers" \
+	    "$(an_q '.analysis.reverse_only[].addr' | an_nodes)" "r5"
+	an_want "IPv$1 $2: no suspect, shared r1 r4" \
+	    "$(an_q '.analysis.suspects | length')/$(an_q '.analysis.shared[].forward.addr' | an_nodes)" "0/r1 r4"
+}
 
-an_lab_up $S/analysis-destlimit.scn
-for f in 4 6; do
-	if an_pair $f; then
-		want "IPv$f destlimit: no suspect, no persistent loss" \
-		    "$(an_q '.analysis.suspects | length') $(an_q '.analysis.loss.forward.persistent')" "0 false"
-		want "IPv$f destlimit: b drops replies when probed fast (artifact)" \
-		    "$(an_q '.analysis.artifacts[] | select(.kind == "destination-rate-limit" and .direction == "forward") | .hop.addr' | an_nodes)" "b"
-	else
-		not_ok "IPv$f destlimit: pair ran"; not_ok "IPv$f destlimit: -"
-	fi
-done
-lab_down
+check_loss() {
+	an_want "IPv$1 $2: suspect is the link r2 - r3" \
+	    "$(an_q '.analysis.suspects[0].kind') $(an_suspect_nodes)" "link r2 r3"
+	an_want "IPv$1 $2: forward loss starts at r3" \
+	    "$(an_q '.analysis.loss.forward.addr' | an_nodes)" "r3"
+}
 
-an_lab_up $S/analysis-silent.scn
-for f in 4 6; do
-	if an_pair $f; then
-		want "IPv$f silent: no suspect, shared r1 r3 r4" \
-		    "$(an_q '.analysis.suspects | length')/$(an_q '.analysis.shared[].forward.addr' | an_nodes)" "0/r1 r3 r4"
-		want "IPv$f silent: hop 2 is a silent router" \
-		    "$(an_q '[.analysis.artifacts[] | select(.kind == "silent-router" and .direction == "forward") | .hop.ttl] | join(",")')" "2"
-	else
-		not_ok "IPv$f silent: pair ran"; not_ok "IPv$f silent: -"
-	fi
-done
-lab_down
+check_ratelimit() {
+	an_want "IPv$1 $2: no suspect" "$(an_q '.analysis.suspects | length')" 0
+	an_want "IPv$1 $2: r2 is a rate-limit artifact" \
+	    "$(an_q '.analysis.artifacts[] | select(.kind == "icmp-rate-limit" and .direction == "forward") | .hop.addr' | an_nodes)" "r2"
+}
 
-an_lab_up $S/analysis-filtered.scn
-for f in 4 6; do
-	if an_pair $f; then
-		want "IPv$f filtered: suspect is a filter after r4" \
-		    "$(an_q '.analysis.suspects[0].kind') $(an_q '.analysis.suspects[0].between[0]' | an_nodes)" "filter r4"
-		want "IPv$f filtered: reverse got through, TCP 443 advised" \
-		    "$(an_q '.analysis.stops.forward.other_reached') $(an_q '.analysis.stops.forward.advice' | grep -c 443)" "true 1"
-	else
-		not_ok "IPv$f filtered: pair ran"; not_ok "IPv$f filtered: -"
-	fi
-done
-lab_down
+check_destlimit() {
+	an_want "IPv$1 $2: no suspect, no persistent loss" \
+	    "$(an_q '.analysis.suspects | length') $(an_q '.analysis.loss.forward.persistent')" "0 false"
+	an_want "IPv$1 $2: b drops replies when probed fast (artifact)" \
+	    "$(an_q '.analysis.artifacts[] | select(.kind == "destination-rate-limit" and .direction == "forward") | .hop.addr' | an_nodes)" "b"
+}
+
+check_silent() {
+	an_want "IPv$1 $2: no suspect, shared r1 r3 r4" \
+	    "$(an_q '.analysis.suspects | length')/$(an_q '.analysis.shared[].forward.addr' | an_nodes)" "0/r1 r3 r4"
+	an_want "IPv$1 $2: hop 2 is a silent router" \
+	    "$(an_q '[.analysis.artifacts[] | select(.kind == "silent-router" and .direction == "forward") | .hop.ttl] | join(",")')" "2"
+}
+
+check_filtered() {
+	an_want "IPv$1 $2: suspect is a filter after r4" \
+	    "$(an_q '.analysis.suspects[0].kind') $(an_q '.analysis.suspects[0].between[0]' | an_nodes)" "filter r4"
+	an_want "IPv$1 $2: reverse got through, TCP 443 advised" \
+	    "$(an_q '.analysis.stops.forward.other_reached') $(an_q '.analysis.stops.forward.advice' | grep -c 443)" "true 1"
+}
+
+scenario asym check_asym 3
+scenario loss1 check_loss 2
+scenario loss2 check_loss 2
+scenario ratelimit check_ratelimit 2
+scenario destlimit check_destlimit 2
+scenario silent check_silent 2
+scenario filtered check_filtered 2

@@ -16,28 +16,19 @@ AN_A=sf-office AN_B=chicago-office
 FWD_ONLY="mae-west-h0.geo.net mae-west.other-isp.net sf-core1-h1.geo.net"
 REV_ONLY="pb-nap.geo.net sf-rt3-f0.geo.net"
 
-want() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1" "got '$2', want '$3'"
-		an_fail_diag
-	fi
-}
-
 an_lab_up tests/lab/scenarios/sf-chicago.scn
 for f in 4 6; do
 	# 30 probes per hop: at 12 % loss a hop just past the link shows at
 	# most one loss in 20 probes about once in 25 runs, moving the onset.
 	if an_pair $f -w 3 -q 30; then
-		want "IPv$f agents: suspect link core2.SanFrancisco - core1.Denver" \
+		an_want "IPv$f agents: suspect link core2.SanFrancisco - core1.Denver" \
 		    "$(an_q '.analysis.suspects[0].kind') $(an_names '.analysis.suspects[0] | .near.name, .far.name')" \
 		    "link core1.denver.other-isp.net core2.sanfrancisco.other-isp.net"
-		want "IPv$f agents: forward-only routers" \
+		an_want "IPv$f agents: forward-only routers" \
 		    "$(an_names '.analysis.forward_only[].name')" "$FWD_ONLY"
-		want "IPv$f agents: reverse-only routers" \
+		an_want "IPv$f agents: reverse-only routers" \
 		    "$(an_names '.analysis.reverse_only[].name')" "$REV_ONLY"
-		want "IPv$f agents: 7 shared routers, all by name" \
+		an_want "IPv$f agents: 7 shared routers, all by name" \
 		    "$(an_q '[.analysis.shared[] | select(.how == "name")] | length')" 7
 	else
 		for i in 1 2 3 4; do not_ok "IPv$f agents: the pair ran"; done
@@ -45,29 +36,29 @@ for f in 4 6; do
 done
 
 if an_paste 4 traceroute traceroute -q 10 -w 2; then
-	want "pasted traceroute: forward-only routers" \
+	an_want "pasted traceroute: forward-only routers" \
 	    "$(an_names '.analysis.forward_only[].name')" "$FWD_ONLY"
-	want "pasted traceroute: reverse-only routers" \
+	an_want "pasted traceroute: reverse-only routers" \
 	    "$(an_names '.analysis.reverse_only[].name')" "$REV_ONLY"
 else
 	not_ok "pasted traceroute: analysed"; not_ok "pasted traceroute: -"
 fi
 if an_paste 6 traceroute traceroute -6 -n -q 10 -w 2; then
-	want "pasted traceroute -6 -n: 3 fwd-only, 2 rev-only, 7 shared by subnet" \
+	an_want "pasted traceroute -6 -n: 3 fwd-only, 2 rev-only, 7 shared by subnet" \
 	    "$(an_q '"\(.analysis.forward_only | length) \(.analysis.reverse_only | length) \([.analysis.shared[] | select(.how == "subnet")] | length)"')" \
 	    "3 2 7"
 else
 	not_ok "pasted traceroute -6 -n: analysed"
 fi
 if an_paste 4 mtr-report mtr -r -c 10 -i 0.2; then
-	want "pasted mtr --report (names cut short): 3 fwd-only, 2 rev-only, 7 shared" \
+	an_want "pasted mtr --report (names cut short): 3 fwd-only, 2 rev-only, 7 shared" \
 	    "$(an_q '"\(.analysis.forward_only | length) \(.analysis.reverse_only | length) \(.analysis.shared | length)"')" \
 	    "3 2 7"
 else
 	not_ok "pasted mtr --report: analysed"
 fi
 if an_paste 4 mtr-json mtr -j -c 10 -i 0.2; then
-	want "pasted mtr --json: forward-only routers" \
+	an_want "pasted mtr --json: forward-only routers" \
 	    "$(an_names '.analysis.forward_only[].name')" "$FWD_ONLY"
 else
 	not_ok "pasted mtr --json: analysed"
