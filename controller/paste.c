@@ -365,8 +365,9 @@ tr_header_at(struct pctx *c, int at)
 		return perr(c, "cannot parse traceroute header");
 	if (strcmp(c->tok[0], "traceroute6") == 0)
 		c->t->af = 6;
-	strip(c->tok[at + 1], ",:", buf, sizeof(buf));
-	if (set_dst(c, buf) == -1)
+	/* a name too long to keep whole is no name */
+	if (strip(c->tok[at + 1], ",:", buf, sizeof(buf)) == 0 &&
+	    set_dst(c, buf) == -1)
 		return -1;
 	for (i = at + 2; i < c->ntok; i++) {
 		if (c->tok[i][0] == '(') {

@@ -343,6 +343,25 @@ test_long_number(void **state)
 	}
 }
 
+/* A header name longer than a host name may be is dropped, not cut short. */
+static void
+test_long_dst_name(void **state)
+{
+	char		 name[301], text[512], err[256];
+	struct trace	*t;
+
+	(void)state;
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(text, sizeof(text), "traceroute to %s (198.18.9.2), 30 hops "
+	    "max\n 1  gw  1.0 ms\n", name);
+	t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+	assert_non_null(t);
+	assert_null(t->dst_name);
+	assert_string_equal(t->dst, "198.18.9.2");
+	trace_free(t);
+}
+
 /* Whether the destination was reached, from pasted text alone. */
 static void
 test_reached(void **state)
@@ -442,6 +461,7 @@ main(void)
 		cmocka_unit_test(test_bsd_and_v6),
 		cmocka_unit_test(test_tracert),
 		cmocka_unit_test(test_long_number),
+		cmocka_unit_test(test_long_dst_name),
 		cmocka_unit_test(test_mtr),
 		cmocka_unit_test(test_tracepair_json),
 		cmocka_unit_test(test_errors),
