@@ -775,6 +775,7 @@ probe_start(struct probe_engine *e, const struct probe_opts *opts,
 {
 	struct probe_run *r;
 	struct evutil_addrinfo hints;
+	struct evdns_getaddrinfo_request *req;
 	int	 rc;
 
 	if (probe_opts_check(opts, err, errlen) == -1)
@@ -813,8 +814,13 @@ probe_start(struct probe_engine *e, const struct probe_opts *opts,
 		}
 		r->resolve->run = r;
 		r->state = RUN_RESOLVING;
-		r->resolve->req = evdns_getaddrinfo(e->dns, opts->host, NULL,
-		    &hints, resolve_cb, r->resolve);
+		/*
+		 * NULL: resolve_cb has already run (an answer from the hosts
+		 * file, say) and freed the request; r->resolve is NULL then.
+		 */
+		if ((req = evdns_getaddrinfo(e->dns, opts->host, NULL, &hints,
+		    resolve_cb, r->resolve)) != NULL)
+			r->resolve->req = req;
 		return r;
 	}
 	if (r->flow.af == 0) {

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 #include <event2/event.h>
+#include <event2/dns.h>
 
 #include "probe.h"
 
@@ -180,6 +181,48 @@ test_start_errors(void **state)
 	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
 }
 
+/*
+ * A name the resolver answers at once (from a hosts file) calls back
+ * inside evdns_getaddrinfo: the run still starts and completes (the
+ * request it freed was once written to after the call).
+ */
+static void
+test_name_at_once(void **state)
+{
+	struct result	 res;
+	struct probe_opts o;
+	struct probe_engine *e2;
+	struct evdns_base *dns;
+	static const char hosts[] = "127.0.0.1 tp-engine-test\n";
+	char	 err[160], path[] = "/tmp/tp-hosts.XXXXXX";
+	int	 fd;
+
+	(void)state;
+	if (eng == NULL)
+		skip();
+	/* No nameserver: nothing can leave the host. */
+	assert_non_null(dns = evdns_base_new(base, 0));
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_int_equal(write(fd, hosts, strlen(hosts)), (ssize_t)strlen(hosts));
+	close(fd);
+	assert_int_equal(evdns_base_load_hosts(dns, path), 0);
+	unlink(path);
+	e2 = probe_engine_new(base, dns, err, sizeof(err));
+	assert_non_null(e2);
+	memset(&res, 0, sizeof(res));
+	opts(&o, "tp-engine-test", TRACE_METHOD_ICMP, 1);
+	pending = 1;
+	assert_non_null(probe_start(e2, &o, done, &res, err, sizeof(err)));
+	wait_all();
+	assert_true(res.done);
+	assert_non_null(res.t);
+	assert_string_equal(res.t->dst, "127.0.0.1");
+	assert_true(res.t->reached);
+	trace_free(res.t);
+	probe_engine_free(e2);
+	evdns_base_free(dns, 0);
+}
+
 /* A cancelled run never calls back and leaves the engine usable. */
 static void
 test_cancel(void **state)
@@ -215,6 +258,7 @@ main(void)
 		cmocka_unit_test(test_rate_cap),
 		cmocka_unit_test(test_start_errors),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_name_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
