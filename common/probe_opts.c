@@ -174,7 +174,8 @@ probe_opts_parse(struct probe_opts *o, int argc, char **argv, char *err,
 		av[i + 1] = argv[i];
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc + 1, av, "46A:DFIM:N:P:STUef:g:i:m:np:q:rs:t:w:z:",
+	/* The leading ':' makes a missing value ':' (optopt the option). */
+	while ((ch = getopt_long(argc + 1, av, ":46A:DFIM:N:P:STUef:g:i:m:np:q:rs:t:w:z:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case '4': o->af = 4; break;
@@ -262,14 +263,13 @@ probe_opts_parse(struct probe_opts *o, int argc, char **argv, char *err,
 			snprintf(o->gw[o->ngw++], TRACE_ADDR_LEN, "%s", optarg);
 			break;
 		case ':':
-			free(av);
-			BAD("option -%c needs a value", optopt ? optopt : '?');
-		default:
-			if (optopt != 0 && optopt < 256 &&
-			    strchr("AMNPfgimpqstwz", optopt) != NULL) {
+			if (optopt > 0 && optopt < 256) {
 				free(av);
 				BAD("option -%c needs a value", optopt);
 			}
+			/* a long option: named as given, below */
+			/* FALLTHROUGH */
+		default:
 			if (optopt != 0 && optopt < 256) {
 				free(av);
 				BAD("unknown option -%c", optopt);
