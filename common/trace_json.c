@@ -257,15 +257,15 @@ probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
 			int	 exp = 0, s = 0, ttl = 0;
 
 			label = 0;
-			if (!json_is_object(e) ||
-			    get_int(e, "label", 0, 0xfffff, &label, err, errlen) == -1 ||
-			    get_int(e, "exp", 0, 7, &exp, err, errlen) == -1 ||
-			    get_int(e, "s", 0, 1, &s, err, errlen) == -1 ||
-			    get_int(e, "ttl", 0, 255, &ttl, err, errlen) == -1) {
-				if (!json_is_object(e))
-					snprintf(err, errlen, "an mpls entry must be an object");
+			if (!json_is_object(e)) {
+				snprintf(err, errlen, "an mpls entry must be an object");
 				return -1;
 			}
+			if (get_int(e, "label", 0, 0xfffff, &label, err, errlen) == -1 ||
+			    get_int(e, "exp", 0, 7, &exp, err, errlen) == -1 ||
+			    get_int(e, "s", 0, 1, &s, err, errlen) == -1 ||
+			    get_int(e, "ttl", 0, 255, &ttl, err, errlen) == -1)
+				return -1;
 			m->label = (uint32_t)label;
 			m->exp = (uint8_t)exp;
 			m->s = (uint8_t)s;
