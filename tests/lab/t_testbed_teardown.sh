@@ -30,7 +30,10 @@ recorded_pids() { awk '{ printf "%s ", $1 }' /run/tplab/"$1"/pids 2>/dev/null; }
 lab_up $SCN
 ID=$LAB
 PIDS=$(recorded_pids "$ID")
-lab_exec sf-office sleep 300 &
+# tplab exec itself, not the lab_exec function: tplab execs down to the
+# sleep, so $! is the process inside the node.  Through the function, $!
+# would be a subshell outside the lab that exits only after its child.
+"$TPLAB" exec "$ID" sf-office sleep 300 &
 SLEEPER=$!
 sleep 0.5
 _n=$(echo $PIDS | wc -w)
