@@ -7,6 +7,7 @@
 #                       one agent per node (default: sf-office chicago-office)
 #                       probing at the node's primary IPv4 address; returns
 #                       once every agent is registered online (0) or not (1).
+#   pairlab_up_small [NOTE]  the built-in small lab in $W, one TAP result
 #   pairlab_cli ARGS...  run `tracepair ARGS` as operator alice (tenant acme)
 #                        from the controller node
 #   pairlab_start_agent NODE / pairlab_stop_agent NODE [SIGNAL]
@@ -231,6 +232,18 @@ pcheck() {
 	if eval "$1"; then ok "$2"; else not_ok "$2" "failed: $1"; PAIRLAB_FAILED=1; fi
 }
 pfail() { PAIRLAB_FAILED=1; not_ok "$@"; }
+
+# pairlab_up_small [NOTE]: the built-in small lab (written to $W/small.scn)
+# with both agents registered; one TAP result either way, and exit 1 on
+# failure (nothing else in a test can run without it).
+pairlab_up_small() {
+	pairlab_write_scn "$W/small.scn"
+	if ! pairlab_up "$W/small.scn"; then
+		pfail "pairlab up with both agents registered"
+		exit 1
+	fi
+	ok "controller and both agents up${1:+ ($1)}"
+}
 
 pairlab_down() {
 	[ -n "$PAIRLAB_DIR" ] || return 0

@@ -9,13 +9,8 @@ plan 5
 
 W=$(mktemp -d /tmp/t_agent_jobs.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
-pairlab_write_scn "$W/small.scn"
 PAIRLAB_AGENT_EXTRA="max_jobs 2"
-if ! pairlab_up "$W/small.scn"; then
-	pfail "pairlab up with both agents registered"
-	exit 1
-fi
-ok "controller and both agents up (max_jobs 2)"
+pairlab_up_small "max_jobs 2"
 
 chi=$("$TPLAB" addr "$PAIRLAB_ID" chicago-office 4)
 r2=198.18.60.6

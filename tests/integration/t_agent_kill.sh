@@ -9,12 +9,7 @@ plan 5
 
 W=$(mktemp -d /tmp/t_agent_kill.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
-pairlab_write_scn "$W/small.scn"
-if ! pairlab_up "$W/small.scn"; then
-	pfail "pairlab up with both agents registered"
-	exit 1
-fi
-ok "controller and both agents up"
+pairlab_up_small
 
 # A slow pair: 20 probes a hop, 100 ms apart: several seconds per direction.
 TIMEOUT=30

@@ -11,12 +11,7 @@ plan 9
 
 W=$(mktemp -d /tmp/t_agent_spool.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
-pairlab_write_scn "$W/small.scn"
-if ! pairlab_up "$W/small.scn"; then
-	pfail "pairlab up with both agents registered"
-	exit 1
-fi
-ok "controller and both agents up"
+pairlab_up_small
 
 nspool() { ls "$PAIRLAB_DIR/spool-$1" 2>/dev/null | grep -c '\.tps$'; }
 # wait_for SECONDS CMD: poll CMD every 0.2 s

@@ -13,12 +13,7 @@ W=$(mktemp -d /tmp/t_frames_bad.XXXXXX)
 SIM=
 trap '[ -n "$SIM" ] && kill $SIM 2>/dev/null && wait $SIM 2>/dev/null; pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
 [ -x "$TP_BIN/agentsim" ] || { pfail "agentsim built"; exit 1; }
-pairlab_write_scn "$W/small.scn"
-if ! pairlab_up "$W/small.scn"; then
-	pfail "pairlab up with both agents registered"
-	exit 1
-fi
-ok "controller and both agents up"
+pairlab_up_small
 
 # the reason each offence must be logged with, and sent back in an Error
 why() {

@@ -11,12 +11,7 @@ plan 12
 
 W=$(mktemp -d /tmp/t_pair_errors.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
-pairlab_write_scn "$W/small.scn"
-if ! pairlab_up "$W/small.scn"; then
-	pfail "pairlab up with both agents registered"
-	exit 1
-fi
-ok "controller and both agents up"
+pairlab_up_small
 
 # expect CODE PATTERN NAME -- ARGS...: run the CLI, check status and stderr
 expect() {
