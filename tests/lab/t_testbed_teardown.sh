@@ -19,7 +19,7 @@ leftovers() {
 	for _p in $2; do
 		# a zombie (exited, not yet reaped by init) is gone
 		[ -r /proc/"$_p"/stat ] && ! sed 's/.*) //' /proc/"$_p"/stat 2>/dev/null | grep -q '^Z' &&
-		    _pr="$_pr $_p"
+		    _pr="$_pr $_p:$(cat /proc/"$_p"/comm 2>/dev/null)"
 	done
 	printf '%s' "$_ns$_etc$_st$_pr"
 }
@@ -33,9 +33,15 @@ PIDS=$(recorded_pids "$ID")
 # tplab exec itself, not the lab_exec function: tplab execs down to the
 # sleep, so $! is the process inside the node.  Through the function, $!
 # would be a subshell outside the lab that exits only after its child.
+# Wait until it is the sleep inside the node (on a loaded machine bash
+# takes a while to reach the exec): a process still on its way in is not
+# in the namespace yet, and no teardown could find it.
 "$TPLAB" exec "$ID" sf-office sleep 300 &
 SLEEPER=$!
-sleep 0.5
+for _i in $(seq 200); do
+	[ "$(cat /proc/$SLEEPER/comm 2>/dev/null)" = sleep ] && break
+	sleep 0.05
+done
 _n=$(echo $PIDS | wc -w)
 check "[ $_n -eq 17 ]" "sf-chicago runs 14 delay lines and 3 dnsmasq ($_n recorded)"
 check "[ \$(ip netns list | grep -c '^$ID-') -eq 17 ]" "sf-chicago has 17 namespaces (15 nodes, dl, mgmt)"
