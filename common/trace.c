@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "trace.h"
@@ -233,6 +234,28 @@ trace_hop_main_probe(const struct trace_hop *h)
 		if (h->probes[i].addr == all[0].addr)
 			return &h->probes[i];
 	return NULL;
+}
+
+int
+trace_hop_is_dst(const struct trace *t, const struct trace_hop *h)
+{
+	const struct trace_probe *p;
+	const char *dn = t->dst_name != NULL ? t->dst_name : "";
+	int	 i;
+
+	for (i = 0; i < h->nprobes; i++) {
+		p = &h->probes[i];
+		if (!p->replied)
+			continue;
+		if (p->addr[0] != '\0' && ((t->dst[0] != '\0' &&
+		    strcmp(p->addr, t->dst) == 0) ||
+		    (dn[0] != '\0' && strcmp(p->addr, dn) == 0)))
+			return 1;
+		if (p->name != NULL && p->name[0] != '\0' && dn[0] != '\0' &&
+		    strcasecmp(p->name, dn) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 const char *

@@ -109,6 +109,13 @@ int		 trace_hop_responders(const struct trace_hop *,
 		    struct trace_responder *out, int max);
 /* The responder of a hop with most replies, or NULL if none answered. */
 const struct trace_probe *trace_hop_main_probe(const struct trace_hop *);
+/*
+ * 1 when a probe of the hop that got a reply was answered by the trace's
+ * destination: its address is t->dst, or its name (case-insensitive) or
+ * its address is t->dst_name, the destination as the user gave it.  Empty
+ * or missing strings never match.  Says nothing about t->reached.
+ */
+int		 trace_hop_is_dst(const struct trace *, const struct trace_hop *);
 
 const char	*trace_method_name(enum trace_method);
 /* Returns -1 when the name is unknown. */

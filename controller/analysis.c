@@ -245,12 +245,7 @@ prepare_dir(struct an_dir *d, const struct trace *t)
 	/* The destination: the last answering hop, if it is the target. */
 	if (d->last >= 0) {
 		h = &d->hops[d->last];
-		if (t->reached ||
-		    (t->dst[0] != '\0' && strcmp(h->ref.addr, t->dst) == 0) ||
-		    (t->dst_name != NULL && h->ref.name[0] != '\0' &&
-		    strcasecmp(h->ref.name, t->dst_name) == 0) ||
-		    (t->dst_name != NULL && h->ref.addr[0] != '\0' &&
-		    strcmp(h->ref.addr, t->dst_name) == 0)) {
+		if (t->reached || trace_hop_is_dst(t, h->th)) {
 			h->is_dest = 1;
 			d->reached = 1;
 		}

@@ -1022,7 +1022,7 @@ static void
 finish(struct trace *t)
 {
 	const struct trace_hop *h;
-	int	 i, j, answered = 0, unreach = 0, named = 0;
+	int	 i, j, answered = 0, unreach = 0;
 
 	if (t->queries == 0 && t->nhops > 0)
 		t->queries = t->hops[0].nprobes;
@@ -1034,16 +1034,10 @@ finish(struct trace *t)
 
 		if (p->annot[0] != '\0' && strcmp(p->annot, "!") != 0)
 			unreach = 1;
-		if (!p->replied)
-			continue;
-		answered = 1;
-		if ((t->dst[0] != '\0' && strcmp(p->addr, t->dst) == 0) ||
-		    (t->dst_name != NULL && p->name != NULL &&
-		    strcasecmp(p->name, t->dst_name) == 0) ||
-		    (t->dst_name != NULL && strcmp(p->addr, t->dst_name) == 0))
-			named = 1;
+		if (p->replied)
+			answered = 1;
 	}
-	t->reached = answered && (named || (!unreach &&
+	t->reached = answered && (trace_hop_is_dst(t, h) || (!unreach &&
 	    (t->max_ttl == 0 || h->ttl < t->max_ttl)));
 	if (t->af == 0) {
 		for (i = 0; i < t->nhops && t->af == 0; i++)

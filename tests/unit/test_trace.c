@@ -92,6 +92,52 @@ test_responders(void **state)
 	trace_free(t);
 }
 
+/*
+ * trace_hop_is_dst: any answered probe of the hop by address, by name (case
+ * aside) or by the address the user gave; unanswered probes and empty
+ * strings never count.
+ */
+static void
+test_hop_is_dst(void **state)
+{
+	struct trace	*t = sample_trace();
+	struct trace_hop *h1 = &t->hops[0], *h2 = &t->hops[1];
+
+	(void)state;
+	/* by address: hop 2's one reply comes from t->dst */
+	assert_int_equal(trace_hop_is_dst(t, h2), 1);
+	assert_int_equal(trace_hop_is_dst(t, h1), 0);
+	/* a responder that is not the main one still counts (ECMP at the last hop) */
+	strcpy(h1->probes[0].addr, "198.18.1.2");
+	assert_int_equal(trace_hop_is_dst(t, h1), 1);
+	/* an unanswered probe carrying the address does not */
+	h1->probes[0].replied = 0;
+	assert_int_equal(trace_hop_is_dst(t, h1), 0);
+	/* by name, case aside, when the user gave a name */
+	t->dst[0] = '\0';
+	assert_int_equal(trace_hop_is_dst(t, h2), 0);
+	t->dst_name = strdup("R1B.Lab");
+	assert_int_equal(trace_hop_is_dst(t, h1), 1);
+	/* by the address the user gave as dst_name */
+	free(t->dst_name);
+	t->dst_name = strdup("198.18.1.2");
+	assert_int_equal(trace_hop_is_dst(t, h2), 1);
+	assert_int_equal(trace_hop_is_dst(t, h1), 0);
+	/* empty strings never match: no address, no name, empty dst_name */
+	free(t->dst_name);
+	t->dst_name = strdup("");
+	h2->probes[1].addr[0] = '\0';
+	assert_int_equal(trace_hop_is_dst(t, h2), 0);
+	trace_probe_set_name(&h2->probes[1], "");
+	assert_int_equal(trace_hop_is_dst(t, h2), 0);
+	/* a hop with no probe answered */
+	h2->probes[1].replied = 0;
+	strcpy(t->dst, "198.18.1.2");
+	strcpy(h2->probes[1].addr, "198.18.1.2");
+	assert_int_equal(trace_hop_is_dst(t, h2), 0);
+	trace_free(t);
+}
+
 static void
 test_json_roundtrip(void **state)
 {
@@ -163,6 +209,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_responders),
+		cmocka_unit_test(test_hop_is_dst),
 		cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_rejects),
 		cmocka_unit_test(test_time),
