@@ -28,6 +28,10 @@ static const char *const frame_body_names[] = {
 	[TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY] = "pair_reply",
 	[TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST] = "trace_request",
 	[TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY] = "trace_reply",
+	[TRACEPAIR__ENVELOPE__BODY_PAIRS_REQUEST] = "pairs_request",
+	[TRACEPAIR__ENVELOPE__BODY_PAIRS_REPLY] = "pairs_reply",
+	[TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REQUEST] = "pair_get_request",
+	[TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REPLY] = "pair_get_reply",
 };
 #define FRAME_NBODIES	(sizeof(frame_body_names) / sizeof(frame_body_names[0]))
 

@@ -8,9 +8,14 @@
  * declare it here and add a row to the table in controller/tracepair.c.
  */
 int	cmd_analyze(int argc, char **argv);
-/* Control-plane commands (controller/cmd_agents.c, cmd_pair.c, cmd_trace.c). */
+/*
+ * Control-plane commands (controller/cmd_agents.c, cmd_pair.c,
+ * cmd_pairs.c: pairs and show, cmd_trace.c).
+ */
 int	cmd_agents(int argc, char **argv);
 int	cmd_pair(int argc, char **argv);
+int	cmd_pairs(int argc, char **argv);
+int	cmd_show(int argc, char **argv);
 int	cmd_trace(int argc, char **argv);
 
 #endif

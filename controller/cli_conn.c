@@ -575,6 +575,7 @@ cli_conn_error_status(const frame_env *env, char *msg, size_t len)
 		return CLI_EXIT_FAILED;
 	switch (e->code) {
 	case TRACEPAIR__ERROR_CODE__ERROR_UNKNOWN_AGENT:
+	case TRACEPAIR__ERROR_CODE__ERROR_NOT_FOUND:
 		return CLI_EXIT_AGENT;
 	case TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST:
 		if (strstr(m, "offline") != NULL)
@@ -783,6 +784,14 @@ cli_conn_call(struct cli_conn *c, const char *cmd, frame_env *req, int want,
 		cli_errx(cmd, "%s", err);
 		return NULL;
 	}
+	return cli_conn_expect(cmd, reply, want, status);
+}
+
+frame_env *
+cli_conn_expect(const char *cmd, frame_env *reply, int want, int *status)
+{
+	char	 err[512];
+
 	if ((int)reply->body_case == want)
 		return reply;
 	if (reply->body_case == TRACEPAIR__ENVELOPE__BODY_ERROR) {

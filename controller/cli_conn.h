@@ -12,7 +12,7 @@
 #define CLI_EXIT_FAILED		1	/* it ran and failed (pair failed/partial, trace failed) */
 #define CLI_EXIT_USAGE		2	/* bad command line or settings */
 #define CLI_EXIT_CONN		3	/* controller unreachable, TLS refused, protocol error */
-#define CLI_EXIT_AGENT		4	/* unknown or offline agent */
+#define CLI_EXIT_AGENT		4	/* unknown or offline agent, no such pair */
 
 #define CLI_DEFAULT_PORT	"7300"
 
@@ -68,6 +68,13 @@ void		 cli_conn_close(struct cli_conn *);
  */
 frame_env	*cli_conn_call(struct cli_conn *c, const char *cmd,
 		    frame_env *req, int want, int timeout_ms, int *status);
+/*
+ * The second half of cli_conn_call, for a command that looks at some
+ * replies itself first: reply when its body is `want`, else it is freed
+ * after printing why, and NULL with the exit status in *status.
+ */
+frame_env	*cli_conn_expect(const char *cmd, frame_env *reply, int want,
+		    int *status);
 
 /*
  * The exit status and a one-line message for an Error reply
@@ -129,9 +136,25 @@ struct cli_conn	*cli_conn_setup(const char *cmd, struct cli_conn_settings *s,
 void		 cli_errx(const char *cmd, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 
+/*
+ * The printers of a PairReply (cmd_pair.c), shared by `pair` and `show`
+ * so that a stored pair prints as it did when it ran.  cli_pair_trace
+ * converts one of its traces (NULL when absent, or after printing why it
+ * is unreadable); a and b are the agents' names.
+ */
+struct trace	*cli_pair_trace(const char *cmd, const Tracepair__Trace *,
+		    const char *what);
+void		 cli_pair_print_json(const Tracepair__PairReply *,
+		    const struct trace *fwd, const struct trace *rev);
+void		 cli_pair_print_text(const Tracepair__PairReply *,
+		    const char *a, const char *b, const struct trace *fwd,
+		    const struct trace *rev, enum cli_layout layout);
+
 /* The control-plane subcommands built on this module (also in cli.h). */
 int		 cmd_agents(int argc, char **argv);
 int		 cmd_pair(int argc, char **argv);
+int		 cmd_pairs(int argc, char **argv);
+int		 cmd_show(int argc, char **argv);
 int		 cmd_trace(int argc, char **argv);
 
 #endif

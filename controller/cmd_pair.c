@@ -48,9 +48,8 @@ pair_parse_opts(int argc, char **argv, const char *standin,
 	return rc;
 }
 
-/* A trace of the reply as a struct trace (NULL when absent or bad). */
-static struct trace *
-pair_trace(const Tracepair__Trace *pt, const char *what)
+struct trace *
+cli_pair_trace(const char *cmd, const Tracepair__Trace *pt, const char *what)
 {
 	struct trace *t;
 	char	 err[256];
@@ -58,12 +57,12 @@ pair_trace(const Tracepair__Trace *pt, const char *what)
 	if (pt == NULL)
 		return NULL;
 	if ((t = wire_trace_from_pb(pt, err, sizeof(err))) == NULL)
-		cli_errx("pair", "%s trace unreadable: %s", what, err);
+		cli_errx(cmd, "%s trace unreadable: %s", what, err);
 	return t;
 }
 
-static void
-pair_print_json(const Tracepair__PairReply *r, const struct trace *fwd,
+void
+cli_pair_print_json(const Tracepair__PairReply *r, const struct trace *fwd,
     const struct trace *rev)
 {
 	json_t	*doc, *analysis = NULL;
@@ -90,8 +89,8 @@ pair_print_json(const Tracepair__PairReply *r, const struct trace *fwd,
 	json_decref(doc);
 }
 
-static void
-pair_print_text(const Tracepair__PairReply *r, const char *a, const char *b,
+void
+cli_pair_print_text(const Tracepair__PairReply *r, const char *a, const char *b,
     const struct trace *fwd, const struct trace *rev, enum cli_layout layout)
 {
 	printf("pair %s: %s", r->pair_id && *r->pair_id ? r->pair_id : "-",
@@ -181,12 +180,12 @@ cmd_pair(int argc, char **argv)
 	wire_free(pr.options);
 	if (reply == NULL)
 		return status;
-	fwd = pair_trace(reply->pair_reply->forward, "forward");
-	rev = pair_trace(reply->pair_reply->reverse, "reverse");
+	fwd = cli_pair_trace("pair", reply->pair_reply->forward, "forward");
+	rev = cli_pair_trace("pair", reply->pair_reply->reverse, "reverse");
 	if (json)
-		pair_print_json(reply->pair_reply, fwd, rev);
+		cli_pair_print_json(reply->pair_reply, fwd, rev);
 	else
-		pair_print_text(reply->pair_reply, argv[1], argv[2], fwd, rev,
+		cli_pair_print_text(reply->pair_reply, argv[1], argv[2], fwd, rev,
 		    layout);
 	status = cli_reply_status("pair", reply->pair_reply->status,
 	    reply->pair_reply->reason);

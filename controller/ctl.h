@@ -238,7 +238,35 @@ void	 ctl_clock_tick(struct ctl *, double now);
 int64_t	 ctl_now_ns(void);
 double	 ctl_now(void);
 
+/* A stored pair with everything its PairReply carries (ctl_pair.c). */
+struct ctl_pair_record {
+	struct store_pair sp;	/* the pair row */
+	struct trace	*fwd;	/* A -> B, NULL when none is stored */
+	struct trace	*rev;	/* B -> A, NULL when none is stored */
+	char		*json;	/* the analysis JSON, NULL when none */
+	char		*report;	/* the text report, NULL when none */
+};
+
 /* ctl_pair.c */
+/* Reply Error{code, msg} to an operator's request; the connection stays. */
+void	 ctl_reply_error(struct ctl_session *op, uint64_t request_id,
+	    Tracepair__ErrorCode code, const char *msg);
+/*
+ * Read pair_id of tenant back from the store: 1 found (free it with
+ * ctl_pair_record_free), 0 when there is none or it is another tenant's
+ * (the caller cannot tell the two apart), -1 with a reason.
+ */
+int	 ctl_pair_load(struct ctl *, const char *tenant, const char *pair_id,
+	    struct ctl_pair_record *, char *err, size_t errlen);
+void	 ctl_pair_record_free(struct ctl_pair_record *);
+/*
+ * The one builder of a PairReply (the answer to PairRequest, and the pair
+ * in PairGetReply): strings point into rec, the traces are new
+ * (ctl_pair_reply_clear).  -1 when out of memory.
+ */
+int	 ctl_pair_reply_fill(Tracepair__PairReply *,
+	    const struct ctl_pair_record *rec);
+void	 ctl_pair_reply_clear(Tracepair__PairReply *);
 void	 ctl_pair_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__PairRequest *);
 void	 ctl_trace_request(struct ctl *, struct ctl_session *op,
@@ -253,5 +281,16 @@ void	 ctl_pairs_operator_gone(struct ctl *, struct ctl_session *);
 /* Tick work: deadlines. */
 void	 ctl_pair_tick(struct ctl *, double now);
 void	 ctl_pair_free_all(struct ctl *);
+
+/* ctl_history.c */
+#define CTL_PAIRS_DEFAULT	20	/* PairsRequest.limit 0 */
+#define CTL_PAIRS_MAX		1000	/* largest PairsRequest.limit */
+#define CTL_PAIR_ID_MAX		64	/* longest pair id PairGetRequest takes */
+/* PairsReply: the operator's tenant's stored pairs, newest first. */
+void	 ctl_pairs_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__PairsRequest *);
+/* PairGetReply: one stored pair of the operator's tenant. */
+void	 ctl_pair_get_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__PairGetRequest *);
 
 #endif

@@ -23,8 +23,7 @@ ctl_new_id(struct ctl *ctl, const char *kind, char *buf, size_t len)
 	    ++ctl->next_id);
 }
 
-/* Reply Error{code, msg} to a request; the connection stays. */
-static void
+void
 ctl_reply_error(struct ctl_session *op, uint64_t request_id,
     Tracepair__ErrorCode code, const char *msg)
 {
@@ -248,15 +247,106 @@ ctl_single_finish(struct ctl_pair *p)
 	wire_free(r.trace);
 }
 
+void
+ctl_pair_record_free(struct ctl_pair_record *rec)
+{
+	store_pair_free(&rec->sp);
+	trace_free(rec->fwd);
+	trace_free(rec->rev);
+	free(rec->json);
+	free(rec->report);
+	memset(rec, 0, sizeof(*rec));
+}
+
+int
+ctl_pair_load(struct ctl *ctl, const char *tenant, const char *pair_id,
+    struct ctl_pair_record *rec, char *err, size_t errlen)
+{
+	int	 rc;
+
+	memset(rec, 0, sizeof(*rec));
+	if ((rc = store_pair_get(ctl->store, pair_id, &rec->sp, err,
+	    errlen)) != 1)
+		return rc;
+	/* Another tenant's pair is as absent as one never made. */
+	if (strcmp(rec->sp.tenant, tenant) != 0) {
+		ctl_pair_record_free(rec);
+		return 0;
+	}
+	if ((rec->sp.job_a[0] != '\0' && store_job_trace(ctl->store,
+	    rec->sp.job_a, &rec->fwd, NULL, err, errlen) == -1) ||
+	    (rec->sp.job_b[0] != '\0' && store_job_trace(ctl->store,
+	    rec->sp.job_b, &rec->rev, NULL, err, errlen) == -1) ||
+	    store_analysis_get(ctl->store, pair_id, &rec->json, &rec->report,
+	    err, errlen) == -1) {
+		ctl_pair_record_free(rec);
+		return -1;
+	}
+	return 1;
+}
+
+int
+ctl_pair_reply_fill(Tracepair__PairReply *r, const struct ctl_pair_record *rec)
+{
+	tracepair__pair_reply__init(r);
+	r->pair_id = (char *)(uintptr_t)rec->sp.pair_id;
+	r->status = (char *)(uintptr_t)rec->sp.status;
+	r->reason = (char *)(uintptr_t)(rec->sp.reason ? rec->sp.reason : "");
+	r->skew_ms = rec->sp.skew_ms;
+	r->analysis_json = rec->json ? rec->json : (char *)(uintptr_t)"";
+	r->report_text = rec->report ? rec->report : (char *)(uintptr_t)"";
+	if ((rec->fwd && (r->forward = wire_trace_to_pb(rec->fwd)) == NULL) ||
+	    (rec->rev && (r->reverse = wire_trace_to_pb(rec->rev)) == NULL)) {
+		ctl_pair_reply_clear(r);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_pair_reply_clear(Tracepair__PairReply *r)
+{
+	wire_free(r->forward);
+	wire_free(r->reverse);
+	r->forward = r->reverse = NULL;
+}
+
+/* Send rec as the PairReply to request_id of op. */
+static void
+ctl_pair_reply_send(struct ctl_session *op, uint64_t request_id,
+    const struct ctl_pair_record *rec)
+{
+	frame_env		 env;
+	Tracepair__PairReply	 r;
+
+	if (ctl_pair_reply_fill(&r, rec) == -1) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		return;
+	}
+	tracepair__envelope__init(&env);
+	env.request_id = request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY;
+	env.pair_reply = &r;
+	(void)ctl_send(op, &env);
+	ctl_pair_reply_clear(&r);
+}
+
+/*
+ * Record how the pair ended and answer its operator with what the store
+ * now holds, the way PairGetRequest will later (traces read back from
+ * their stored JSON), so that the two answers are the same.  Only if the
+ * store cannot be read is the answer made from memory.
+ */
 static void
 ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 {
 	struct ctl_job		*a = p->job[0], *b = p->job[1];
-	frame_env		 env;
-	Tracepair__PairReply	 r;
+	struct ctl_pair_record	 rec;
 	char			 reason[600], err[256], *json = NULL, *text = NULL;
 	const char		*status;
 	double			 skew = 0;
+	int			 rc;
 
 	reason[0] = '\0';
 	if (a->trace && b->trace) {
@@ -281,26 +371,27 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	    skew);
 	if (p->op == NULL)
 		goto done;
-	tracepair__envelope__init(&env);
-	tracepair__pair_reply__init(&r);
-	r.pair_id = p->id;
-	r.status = (char *)(uintptr_t)status;
-	r.reason = reason;
-	r.skew_ms = skew;
-	r.analysis_json = json ? json : (char *)(uintptr_t)"";
-	r.report_text = text ? text : (char *)(uintptr_t)"";
-	if ((a->trace && (r.forward = wire_trace_to_pb(a->trace)) == NULL) ||
-	    (b->trace && (r.reverse = wire_trace_to_pb(b->trace)) == NULL)) {
-		ctl_reply_error(p->op, p->request_id,
-		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "out of memory");
-	} else {
-		env.request_id = p->request_id;
-		env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY;
-		env.pair_reply = &r;
-		(void)ctl_send(p->op, &env);
+	if ((rc = ctl_pair_load(ctl, p->tenant, p->id, &rec, err,
+	    sizeof(err))) == 1 && strcmp(rec.sp.status, status) == 0) {
+		ctl_pair_reply_send(p->op, p->request_id, &rec);
+		ctl_pair_record_free(&rec);
+		goto done;
 	}
-	wire_free(r.forward);
-	wire_free(r.reverse);
+	if (rc == 1)
+		ctl_pair_record_free(&rec);
+	else
+		log_warnx("pair %s: reading it back: %s", p->id,
+		    rc == 0 ? "not stored" : err);
+	memset(&rec, 0, sizeof(rec));
+	rec.sp.pair_id = p->id;
+	rec.sp.status = status;
+	rec.sp.reason = reason;
+	rec.sp.skew_ms = skew;
+	rec.fwd = a->trace;
+	rec.rev = b->trace;
+	rec.json = json;
+	rec.report = text;
+	ctl_pair_reply_send(p->op, p->request_id, &rec);	/* not freed: borrowed */
 done:
 	free(json);
 	free(text);
@@ -336,35 +427,24 @@ static void
 ctl_pair_refuse(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
     const char *agent_a, const char *agent_b, const char *reason)
 {
-	struct store_pair	 sp;
-	frame_env		 env;
-	Tracepair__PairReply	 r;
-	char			 id[48], err[256], rsn[256];
+	struct ctl_pair_record	 rec;
+	char			 id[48], err[256];
 
 	ctl_new_id(ctl, "p", id, sizeof(id));
-	snprintf(rsn, sizeof(rsn), "%s", reason);
-	memset(&sp, 0, sizeof(sp));
-	sp.pair_id = id;
-	sp.tenant = op->peer.tenant;
-	sp.operator_name = op->peer.name;
-	sp.agent_a = agent_a;
-	sp.agent_b = agent_b;
-	sp.created = ctl_now();
-	sp.status = "failed";
-	sp.reason = reason;
-	if (store_pair_add(ctl->store, &sp, err, sizeof(err)) == -1)
+	memset(&rec, 0, sizeof(rec));
+	rec.sp.pair_id = id;
+	rec.sp.tenant = op->peer.tenant;
+	rec.sp.operator_name = op->peer.name;
+	rec.sp.agent_a = agent_a;
+	rec.sp.agent_b = agent_b;
+	rec.sp.created = ctl_now();
+	rec.sp.status = "failed";
+	rec.sp.reason = reason;
+	if (store_pair_add(ctl->store, &rec.sp, err, sizeof(err)) == -1)
 		log_warnx("pair %s: %s", id, err);
 	log_info("pair %s (%s <-> %s): failed: %s", id, agent_a, agent_b,
 	    reason);
-	tracepair__envelope__init(&env);
-	tracepair__pair_reply__init(&r);
-	r.pair_id = id;
-	r.status = (char *)(uintptr_t)"failed";
-	r.reason = rsn;
-	env.request_id = request_id;
-	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY;
-	env.pair_reply = &r;
-	(void)ctl_send(op, &env);
+	ctl_pair_reply_send(op, request_id, &rec);	/* nothing to free */
 }
 
 /* A known agent of the operator's tenant, or an Error reply and NULL. */

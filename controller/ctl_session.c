@@ -30,6 +30,8 @@ static const struct {
 	{ TRACEPAIR__ENVELOPE__BODY_AGENTS_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_PAIR_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_PAIRS_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_ERROR, TLS_ROLE_OPERATOR },
 };
 
@@ -284,6 +286,13 @@ ctl_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 		break;
 	case TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST:
 		ctl_trace_request(ctl, s, env->request_id, env->trace_request);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_PAIRS_REQUEST:
+		ctl_pairs_request(ctl, s, env->request_id, env->pairs_request);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REQUEST:
+		ctl_pair_get_request(ctl, s, env->request_id,
+		    env->pair_get_request);
 		break;
 	default:
 		/* ctl_allowed lists nothing else. */

@@ -111,6 +111,22 @@ int	 store_pair_finish(struct store *, const char *pair_id,
 int	 store_pair_get(struct store *, const char *pair_id,
 	    struct store_pair *out, char *err, size_t errlen);
 void	 store_pair_free(struct store_pair *);
+/*
+ * Called for each pair store_pair_list finds, with the verdict of its
+ * analysis ("" when it has none); strings live until the callback returns.
+ * Return 0 to go on, 1 to stop the listing there.
+ */
+typedef int (*store_pair_cb)(const struct store_pair *, const char *verdict,
+    void *arg);
+/*
+ * The pairs of tenant, newest first (by created): only those where agent
+ * (NULL = any) is A or B and created at or after since (0 = any), at most
+ * limit (> 0) of them.  An index on (tenant, created) keeps it a short
+ * walk at 100,000 pairs.
+ */
+int	 store_pair_list(struct store *, const char *tenant, const char *agent,
+	    double since, int limit, store_pair_cb, void *arg, char *err,
+	    size_t errlen);
 
 int	 store_analysis_put(struct store *, const char *pair_id,
 	    const char *json, const char *report, char *err, size_t errlen);

@@ -33,7 +33,8 @@ static const char store_schema[] =
 	" skew_ms REAL, finished REAL);"
 	"CREATE TABLE IF NOT EXISTS analyses ("
 	" pair_id TEXT PRIMARY KEY, json TEXT, report TEXT, created REAL);"
-	"CREATE INDEX IF NOT EXISTS jobs_pair ON jobs(pair_id);";
+	"CREATE INDEX IF NOT EXISTS jobs_pair ON jobs(pair_id);"
+	"CREATE INDEX IF NOT EXISTS pairs_tenant_created ON pairs(tenant, created);";
 
 static int
 store_fail(struct store *s, const char *what, char *err, size_t errlen)
@@ -497,6 +498,60 @@ store_pair_free(struct store_pair *p)
 {
 	free((void *)(uintptr_t)p->pair_id);
 	memset(p, 0, sizeof(*p));
+}
+
+int
+store_pair_list(struct store *s, const char *tenant, const char *agent,
+    double since, int limit, store_pair_cb cb, void *arg, char *err,
+    size_t errlen)
+{
+	struct store_pair	 p;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (tenant == NULL || limit <= 0) {
+		snprintf(err, errlen, "store: pair list without a tenant or "
+		    "a limit");
+		return -1;
+	}
+	/* Ties on created (same instant) go newest row first. */
+	st = store_prep(s, "SELECT p.pair_id, p.tenant, p.operator, p.agent_a,"
+	    " p.agent_b, p.job_a, p.job_b, p.created, p.start_at, p.status,"
+	    " p.reason, p.skew_ms, CASE WHEN json_valid(a.json) THEN"
+	    " json_extract(a.json, '$.verdict') END"
+	    " FROM pairs p LEFT JOIN analyses a ON a.pair_id = p.pair_id"
+	    " WHERE p.tenant = ?1 AND (?2 IS NULL OR p.agent_a = ?2 OR"
+	    " p.agent_b = ?2) AND p.created >= ?3"
+	    " ORDER BY p.created DESC, p.rowid DESC LIMIT ?4", err, errlen);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, tenant);
+	bind_text(st, 2, agent);
+	sqlite3_bind_double(st, 3, since);
+	sqlite3_bind_int(st, 4, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof(p));
+		p.pair_id = col_text(st, 0);
+		p.tenant = col_text(st, 1);
+		p.operator_name = col_text(st, 2);
+		p.agent_a = col_text(st, 3);
+		p.agent_b = col_text(st, 4);
+		p.job_a = col_text(st, 5);
+		p.job_b = col_text(st, 6);
+		p.created = sqlite3_column_double(st, 7);
+		p.start_at = sqlite3_column_double(st, 8);
+		p.status = col_text(st, 9);
+		p.reason = col_text(st, 10);
+		p.skew_ms = sqlite3_column_double(st, 11);
+		if (cb(&p, col_text(st, 12), arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "pair list", err, errlen);
+	return 0;
 }
 
 int

@@ -22,6 +22,10 @@ static const struct cli_cmd cli_cmds[] = {
 	    "FORWARD REVERSE | PAIR.json [--json]: analyse two traces (JSON or pasted text)" },
 	{ "pair", cmd_pair,
 	    "A B [trace options] [--json]: trace A->B and B->A at one instant" },
+	{ "pairs", cmd_pairs,
+	    "[--agent NAME] [--since WHEN] [-n N] [--json]: stored pairs, newest first" },
+	{ "show", cmd_show,
+	    "PAIR-ID [--json | --summary | --classic]: a stored pair as `pair` printed it" },
 	{ "trace", cmd_trace,
 	    "AGENT HOST [trace options] [--json]: one trace run by one agent" },
 };

@@ -28,7 +28,8 @@
 /*
  * usage: agentsim --controller HOST:PORT --pki DIR [--prefix sim-]
  *                 [--count N] [--first I] [--hold SECONDS] [--answer]
- *                 [--misbehave oversize|garbage|nobody|operator-request]
+ *                 [--misbehave oversize|garbage|nobody|operator-request|
+ *                  pairs-request]
  *                 [--answer-delay-ms MS] [--answer-twice]
  *
  * Agent i (first <= i < first + count) is named PREFIX%03d and presents
@@ -45,7 +46,7 @@
  *   "closed NAME: REASON"
  * With --misbehave, agent 0 sends one bad frame right after its Hello
  * exchange (a length over the 1 MiB limit, random bytes, an Envelope with
- * no body, or an operator's AgentsRequest); the others behave.
+ * no body, an operator's AgentsRequest or PairsRequest); the others behave.
  * Exits 0 after --hold seconds (default: until SIGTERM), 1 on set-up
  * errors.
  */
@@ -153,6 +154,15 @@ sim_send_bad(struct sim_agent *a)
 		static const uint8_t f[] = { 0, 0, 0, 2, 0x08, 0x05 };
 
 		evbuffer_add(out, f, sizeof(f));
+	} else if (strcmp(k, "pairs-request") == 0) {
+		Tracepair__Envelope env = TRACEPAIR__ENVELOPE__INIT;
+		Tracepair__PairsRequest pr;
+
+		tracepair__pairs_request__init(&pr);
+		env.request_id = 9;
+		env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIRS_REQUEST;
+		env.pairs_request = &pr;
+		sim_send(a, &env);
 	} else {
 		Tracepair__Envelope env = TRACEPAIR__ENVELOPE__INIT;
 		Tracepair__AgentsRequest ar = TRACEPAIR__AGENTS_REQUEST__INIT;
@@ -455,7 +465,8 @@ main(int argc, char **argv)
 		usage();
 	if (sim.misbehave && strcmp(sim.misbehave, "oversize") &&
 	    strcmp(sim.misbehave, "garbage") && strcmp(sim.misbehave, "nobody") &&
-	    strcmp(sim.misbehave, "operator-request"))
+	    strcmp(sim.misbehave, "operator-request") &&
+	    strcmp(sim.misbehave, "pairs-request"))
 		usage();
 	if (hostport_split(controller, "7300", sim.host, sizeof(sim.host),
 	    sim.port, sizeof(sim.port), err, sizeof(err)) == -1) {

@@ -5,4 +5,5 @@ UNIT_TESTS += $(BUILD)/tests/unit/test_frame $(BUILD)/tests/unit/test_wire \
 TEST_store_SRCS = controller/store_sqlite.c
 TEST_ctl_SRCS = controller/ctl_conf.c controller/ctl_session.c \
 	controller/ctl_registry.c controller/ctl_clock.c controller/ctl_pair.c \
+	controller/ctl_history.c \
 	controller/store_sqlite.c $(ANALYSIS_SRCS)

@@ -1,0 +1,222 @@
+/* ctl_history.c: stored pairs for operators: PairsRequest lists a tenant's pairs, PairGetRequest returns one as it was answered. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "log.h"
+#include "wire.h"
+
+/* Room kept in a frame for the Envelope around a PairsReply's list. */
+#define CTL_PAIRS_SLACK		256
+
+/* A PairsReply being filled by store_pair_list. */
+struct ctl_pairs_fill {
+	Tracepair__PairsReply *r;	/* the reply; r->pairs has room for max */
+	size_t		 max;		/* entries r->pairs can take */
+	size_t		 size;		/* encoded bytes of the entries so far */
+	size_t		 budget;	/* bytes the entries may take */
+	int		 oom;		/* memory ran out */
+};
+
+/* The first line of a verdict, as a new string. */
+static char *
+ctl_first_line(const char *s)
+{
+	size_t	 n = strcspn(s, "\r\n");
+	char	*l;
+
+	if ((l = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(l, s, n);
+	l[n] = '\0';
+	return l;
+}
+
+/* store_pair_cb: one PairSummary, unless it would pass the frame budget. */
+static int
+ctl_pairs_add(const struct store_pair *p, const char *verdict, void *arg)
+{
+	struct ctl_pairs_fill	*f = arg;
+	Tracepair__PairSummary	*m;
+	size_t			 n;
+
+	if (f->r->n_pairs >= f->max)
+		return 1;
+	if ((m = malloc(sizeof(*m))) == NULL) {
+		f->oom = 1;
+		return 1;
+	}
+	tracepair__pair_summary__init(m);
+	m->pair_id = wire_strdup(p->pair_id);
+	m->agent_a = wire_strdup(p->agent_a);
+	m->agent_b = wire_strdup(p->agent_b);
+	m->operator_name = wire_strdup(p->operator_name);
+	m->status = wire_strdup(p->status);
+	m->reason = wire_strdup(p->reason);
+	m->verdict = ctl_first_line(verdict);
+	m->created = p->created;
+	m->skew_ms = p->skew_ms;
+	if (m->pair_id == NULL || m->agent_a == NULL || m->agent_b == NULL ||
+	    m->operator_name == NULL || m->status == NULL ||
+	    m->reason == NULL || m->verdict == NULL) {
+		wire_free(m);
+		f->oom = 1;
+		return 1;
+	}
+	/* The entry, its tag and its length (a varint of at most 5 bytes). */
+	n = tracepair__pair_summary__get_packed_size(m) + 6;
+	if (f->size + n > f->budget) {
+		wire_free(m);
+		f->r->truncated = 1;
+		return 1;
+	}
+	f->size += n;
+	f->r->pairs[f->r->n_pairs++] = m;
+	return 0;
+}
+
+void
+ctl_pairs_request(struct ctl *ctl, struct ctl_session *op,
+    uint64_t request_id, const Tracepair__PairsRequest *req)
+{
+	struct ctl_pairs_fill	 f;
+	frame_env		 env;
+	Tracepair__PairsReply	*r;
+	const char		*agent = NULL;
+	char			 err[256];
+	size_t			 limit;
+
+	if (req->agent != NULL && req->agent[0] != '\0') {
+		if (strlen(req->agent) >= TLS_NAME_LEN) {
+			ctl_reply_error(op, request_id,
+			    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+			    "agent name too long");
+			return;
+		}
+		agent = req->agent;
+	}
+	if (!isfinite(req->since) || req->since < 0) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "since must be a UNIX time (0 for any)");
+		return;
+	}
+	limit = req->limit == 0 ? CTL_PAIRS_DEFAULT : req->limit;
+	if (limit > CTL_PAIRS_MAX)
+		limit = CTL_PAIRS_MAX;
+	if ((r = malloc(sizeof(*r))) == NULL)
+		goto oom;
+	tracepair__pairs_reply__init(r);
+	if ((r->pairs = calloc(limit, sizeof(*r->pairs))) == NULL)
+		goto oom;
+	memset(&f, 0, sizeof(f));
+	f.r = r;
+	f.max = limit;
+	/* The CLI reads at most FRAME_LIMIT_DEFAULT, whatever ours is. */
+	f.budget = (size_t)ctl->conf.frame_limit < FRAME_LIMIT_DEFAULT ?
+	    (size_t)ctl->conf.frame_limit : FRAME_LIMIT_DEFAULT;
+	f.budget -= CTL_PAIRS_SLACK;
+	if (store_pair_list(ctl->store, op->peer.tenant, agent, req->since,
+	    (int)limit, ctl_pairs_add, &f, err, sizeof(err)) == -1) {
+		log_warnx("pairs for %s (%s): %s", op->peer.name,
+		    op->peer.tenant, err);
+		wire_free(r);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "store failure");
+		return;
+	}
+	if (f.oom)
+		goto oom;
+	tracepair__envelope__init(&env);
+	env.request_id = request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIRS_REPLY;
+	env.pairs_reply = r;
+	log_debug("pairs for %s (%s): %zu%s", op->peer.name, op->peer.tenant,
+	    r->n_pairs, r->truncated ? " (truncated)" : "");
+	(void)ctl_send(op, &env);
+	wire_free(r);
+	return;
+oom:
+	wire_free(r);
+	ctl_reply_error(op, request_id, TRACEPAIR__ERROR_CODE__ERROR_INTERNAL,
+	    "out of memory");
+}
+
+/*
+ * Why id cannot be a pair id (NULL when it can): ids are made by
+ * ctl_new_id ("p-PREFIX-N"), so letters, digits, '-', '_' and '.' only.
+ */
+static const char *
+ctl_pair_id_bad(const char *id)
+{
+	size_t	 i, n;
+
+	if (id == NULL || id[0] == '\0')
+		return "no pair id";
+	if ((n = strlen(id)) > CTL_PAIR_ID_MAX)
+		return "pair id too long";
+	for (i = 0; i < n; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') ||
+		    (id[i] >= 'A' && id[i] <= 'Z') ||
+		    (id[i] >= '0' && id[i] <= '9') || id[i] == '-' ||
+		    id[i] == '_' || id[i] == '.'))
+			return "pair id with characters other than letters, "
+			    "digits, '-', '_' and '.'";
+	return NULL;
+}
+
+void
+ctl_pair_get_request(struct ctl *ctl, struct ctl_session *op,
+    uint64_t request_id, const Tracepair__PairGetRequest *req)
+{
+	struct ctl_pair_record	 rec;
+	frame_env		 env;
+	Tracepair__PairGetReply	 g;
+	Tracepair__PairReply	 r;
+	const char		*why;
+	char			 err[256], msg[128];
+	int			 rc;
+
+	if ((why = ctl_pair_id_bad(req->pair_id)) != NULL) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, why);
+		return;
+	}
+	rc = ctl_pair_load(ctl, op->peer.tenant, req->pair_id, &rec, err,
+	    sizeof(err));
+	if (rc == -1) {
+		log_warnx("pair %s for %s (%s): %s", req->pair_id,
+		    op->peer.name, op->peer.tenant, err);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "store failure");
+		return;
+	}
+	if (rc == 0) {
+		snprintf(msg, sizeof(msg), "no such pair %s", req->pair_id);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_NOT_FOUND, msg);
+		return;
+	}
+	if (ctl_pair_reply_fill(&r, &rec) == -1) {
+		ctl_pair_record_free(&rec);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		return;
+	}
+	tracepair__pair_get_reply__init(&g);
+	g.pair = &r;
+	g.agent_a = (char *)(uintptr_t)rec.sp.agent_a;
+	g.agent_b = (char *)(uintptr_t)rec.sp.agent_b;
+	g.operator_name = (char *)(uintptr_t)rec.sp.operator_name;
+	g.created = rec.sp.created;
+	tracepair__envelope__init(&env);
+	env.request_id = request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REPLY;
+	env.pair_get_reply = &g;
+	(void)ctl_send(op, &env);
+	ctl_pair_reply_clear(&r);
+	ctl_pair_record_free(&rec);
+}

@@ -1,0 +1,131 @@
+#!/bin/sh
+# t_pairs_history.sh: stored pairs fetched back: `tracepair pairs` lists
+# the tenant's pairs newest first (--agent, --since, -n), `tracepair show
+# ID` prints byte for byte what `tracepair pair` printed (text and --json);
+# an operator of another tenant gets "no such pair" for the same id, like
+# an id never made, and an empty list; an over-long id is refused (2); an
+# agent certificate sending PairsRequest is refused and closed; the history
+# survives a controller restart on the same database.
+. tests/lab/lib.sh
+. tests/integration/pairlab.sh
+require_root
+plan 21
+
+W=$(mktemp -d /tmp/t_pairs_history.XXXXXX)
+SIM=
+trap '[ -n "$SIM" ] && kill $SIM 2>/dev/null && wait $SIM 2>/dev/null; pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
+[ -x "$TP_BIN/agentsim" ] || { pfail "agentsim built"; exit 1; }
+pairlab_up_small
+
+# expect CODE PATTERN NAME -- ARGS...: run the CLI, check status and that
+# stderr (one line, two for a usage) matches PATTERN
+expect() {
+	_code=$1 _pat=$2 _name=$3
+	shift 4
+	"$@" >"$W/out" 2>"$W/err"
+	_rc=$?
+	_msg=$(head -1 "$W/err")
+	if [ $_rc -eq "$_code" ] && grep -q -- "$_pat" "$W/err" &&
+	    [ "$(grep -c . "$W/err")" -le 2 ]; then
+		ok "$_name: exit $_rc, '$_msg'"
+	else
+		pfail "$_name: exit $_rc (want $_code), '$_msg' (want /$_pat/)" "$(cat "$W/err")"
+	fi
+}
+
+# Two pairs: the first printed as text, the second (the other way round)
+# as JSON.
+pairlab_cli pair sf-office chicago-office -n -q 1 >"$W/p1.txt" 2>"$W/p1.err"
+rc1=$?
+ID1=$(sed -n 's/^pair \([^:]*\): .*/\1/p' "$W/p1.txt" | head -1)
+pairlab_cli pair chicago-office sf-office -n -q 1 --json >"$W/p2.json" 2>"$W/p2.err"
+rc2=$?
+ID2=$(jq -r .pair_id "$W/p2.json" 2>/dev/null)
+pcheck "[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ -n '$ID1' ] && [ -n '$ID2' ] && [ '$ID1' != '$ID2' ]" \
+    "two pairs ran ($ID1, $ID2)"
+
+pairlab_cli pairs >"$W/list.txt" 2>"$W/list.err"
+pcheck "[ \"\$(awk 'NR > 1 { print \$1 }' $W/list.txt | tr '\n' ' ')\" = '$ID2 $ID1 ' ]" \
+    "pairs: both, newest first"
+pcheck "head -1 $W/list.txt | grep -q '^ID  *WHEN(UTC)  *A -> B  *STATUS  *VERDICT' &&
+    grep '^$ID1 ' $W/list.txt | grep -q 'sf-office -> chicago-office  *ok ' &&
+    grep '^$ID2 ' $W/list.txt | grep -q 'chicago-office -> sf-office  *ok '" \
+    "pairs: header, agents A -> B and status of each"
+pairlab_cli pairs --json >"$W/list.json" 2>/dev/null
+pcheck "jq -e 'length == 2 and .[0].pair_id == \"$ID2\" and .[1].pair_id == \"$ID1\" and
+    .[1].agent_a == \"sf-office\" and .[1].agent_b == \"chicago-office\" and
+    .[1].operator == \"alice\" and all(.[]; .status == \"ok\" and .verdict != \"\" and
+    (.created | test(\"^20[0-9-]+T[0-9:.]+Z$\")))' $W/list.json >/dev/null" \
+    "pairs --json: ids, agents, operator, status, a verdict and an ISO time for each"
+pcheck "[ \"\$(jq -r '.[0].verdict' $W/list.json)\" = \"\$(jq -r '.analysis.verdict' $W/p2.json | head -1)\" ]" \
+    "pairs --json: the verdict is the first line of the analysis verdict"
+pcheck "[ \"\$(pairlab_cli pairs -n 1 --json | jq -r '.[].pair_id')\" = '$ID2' ] &&
+    [ \"\$(pairlab_cli pairs --since 1h --json | jq length)\" = 2 ] &&
+    [ \"\$(pairlab_cli pairs --since 2099-01-01 --json | jq length)\" = 0 ] &&
+    [ \"\$(pairlab_cli pairs --agent nosuch --json | jq length)\" = 0 ] &&
+    [ \"\$(pairlab_cli pairs --agent sf-office --json | jq length)\" = 2 ]" \
+    "pairs -n 1, --since 1h / 2099-01-01, --agent filter"
+
+pairlab_cli show "$ID1" >"$W/s1.txt" 2>"$W/s1.err"
+rc=$?
+pcheck "[ $rc -eq 0 ] && cmp -s $W/p1.txt $W/s1.txt" \
+    "show $ID1 prints byte for byte what pair printed (text, $(wc -c <"$W/p1.txt") bytes)"
+pairlab_cli show "$ID2" --json >"$W/s2.json" 2>"$W/s2.err"
+rc=$?
+pcheck "[ $rc -eq 0 ] && cmp -s $W/p2.json $W/s2.json" \
+    "show --json $ID2 is byte for byte what pair --json printed ($(wc -c <"$W/p2.json") bytes)"
+pcheck "pairlab_cli show '$ID1' --summary | grep -q '^pair $ID1: ok' &&
+    pairlab_cli show '$ID1' --classic | grep -q '^pair $ID1: ok'" \
+    "show --summary / --classic print the pair too"
+[ -s "$W/s1.txt" ] && ! cmp -s "$W/p1.txt" "$W/s1.txt" &&
+    diff "$W/p1.txt" "$W/s1.txt" | head -20 | sed 's/^/# /'
+
+expect 4 "^tracepair: no such pair p-nosuch-1\$" "unknown id" -- \
+    pairlab_cli show p-nosuch-1
+expect 2 "pair id too long" "over-long id" -- \
+    pairlab_cli show "p-$(printf '%0100d' 7)"
+expect 2 "usage" "show without an id" -- pairlab_cli show
+expect 2 "since" "pairs --since nonsense" -- pairlab_cli pairs --since yesterday
+PAIRLAB_OPERATOR=mallory
+export PAIRLAB_OPERATOR
+expect 4 "^tracepair: no such pair $ID1\$" "another tenant's operator, an existing id" -- \
+    pairlab_cli show "$ID1"
+pcheck "[ \"\$(pairlab_cli pairs --json | jq length)\" = 0 ] &&
+    [ \"\$(pairlab_cli pairs)\" = 'no stored pairs' ]" \
+    "another tenant's operator lists no pairs"
+unset PAIRLAB_OPERATOR
+
+# An agent certificate sending PairsRequest: refused, that connection closed.
+sh "$PKI_SH" issue "$PAIRLAB_DIR/pki" agent bad-pr-000 --org acme >/dev/null 2>&1
+"$TPLAB" exec "$PAIRLAB_ID" controller "$TP_BIN/agentsim" \
+    --controller "$PAIRLAB_CTL" --pki "$PAIRLAB_DIR/pki" --prefix bad-pr- \
+    --count 1 --misbehave pairs-request --hold 30 >"$W/sim.out" 2>&1 &
+SIM=$!
+i=0
+while ! grep -q '^closed bad-pr-000' "$W/sim.out" && [ $i -lt 150 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+pcheck "grep -q '^error bad-pr-000: .*pairs_request not allowed for role agent' $W/sim.out &&
+    grep -q '^closed bad-pr-000' $W/sim.out &&
+    grep 'bad-pr-000' $PAIRLAB_DIR/controller.log | grep -q 'pairs_request not allowed for role agent'" \
+    "an agent's PairsRequest is refused (FORBIDDEN) and its connection closed"
+kill $SIM 2>/dev/null
+wait $SIM 2>/dev/null
+SIM=
+
+# The history is in the database: a restarted controller has it.
+pairlab_stop_controller TERM
+pcheck "! kill -0 \$(pairlab_pid controller) 2>/dev/null" "controller stopped"
+pairlab_start_controller
+i=0
+until pairlab_cli pairs --json >"$W/list2.json" 2>/dev/null || [ $i -ge 100 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+pcheck "[ \"\$(jq -r '.[].pair_id' $W/list2.json | tr '\n' ' ')\" = '$ID2 $ID1 ' ]" \
+    "after a restart: both pairs listed, newest first"
+pairlab_cli show "$ID1" >"$W/s3.txt" 2>/dev/null
+pcheck "cmp -s $W/p1.txt $W/s3.txt" "after a restart: show $ID1 is still what pair printed"
+pairlab_cli show "$ID2" --json >"$W/s4.json" 2>/dev/null
+pcheck "cmp -s $W/p2.json $W/s4.json" "after a restart: show --json $ID2 is still what pair --json printed"
