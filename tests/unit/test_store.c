@@ -1,4 +1,4 @@
-/* test_store.c: SQLite store round trips: agents, jobs + results (duplicates), pairs, analyses, reopen. */
+/* test_store.c: SQLite store round trips: agents, jobs + results (duplicates), pairs, analyses, reopen, pair listings. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -210,6 +210,160 @@ test_pairs(void **state)
 	store_close(s);
 }
 
+/* What a store_pair_list call saw: ids in order, the verdicts. */
+struct listed {
+	int	 n;		/* rows seen */
+	int	 stop_after;	/* return 1 after this many (0: never) */
+	char	 id[8][32];	/* the first 8 ids */
+	char	 verdict[8][64];	/* and their verdicts */
+};
+
+static int
+list_cb(const struct store_pair *p, const char *verdict, void *arg)
+{
+	struct listed	*l = arg;
+
+	if (l->n < 8) {
+		snprintf(l->id[l->n], sizeof(l->id[0]), "%s", p->pair_id);
+		snprintf(l->verdict[l->n], sizeof(l->verdict[0]), "%s",
+		    verdict);
+	}
+	l->n++;
+	return l->stop_after > 0 && l->n >= l->stop_after;
+}
+
+/* Add pair id of tenant with agents a, b, created at t. */
+static void
+add_pair(struct store *s, const char *id, const char *tenant, const char *a,
+    const char *b, double t)
+{
+	struct store_pair	 p;
+	char			 err[256];
+
+	memset(&p, 0, sizeof(p));
+	p.pair_id = id;
+	p.tenant = tenant;
+	p.operator_name = "alice";
+	p.agent_a = a;
+	p.agent_b = b;
+	p.created = t;
+	p.status = "ok";
+	assert_int_equal(store_pair_add(s, &p, err, sizeof(err)), 0);
+}
+
+static void
+test_pair_list(void **state)
+{
+	struct store	*s;
+	struct listed	 l;
+	char		 err[256];
+
+	(void)state;
+	s = store_open("-", err, sizeof(err));	/* test_pairs left rows */
+	assert_non_null(s);
+	add_pair(s, "p-1", "acme", "sf", "chi", 100);
+	add_pair(s, "p-2", "acme", "chi", "ny", 200);
+	add_pair(s, "p-3", "other", "sf", "chi", 300);
+	add_pair(s, "p-4", "acme", "ny", "sf", 400);
+	add_pair(s, "p-5", "acme", "sf", "chi", 400);	/* same instant: newer row */
+	assert_int_equal(store_analysis_put(s, "p-1", "{\"verdict\":"
+	    "\"No fault found\",\"shared\":[]}", "report", err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_analysis_put(s, "p-2", "not json", "report",
+	    err, sizeof(err)), 0);
+
+	/* Newest first, the tenant's only; verdicts from the analysis JSON. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "acme", NULL, 0, 20, list_cb, &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.id[0], "p-5");
+	assert_string_equal(l.id[1], "p-4");
+	assert_string_equal(l.id[2], "p-2");
+	assert_string_equal(l.id[3], "p-1");
+	assert_string_equal(l.verdict[3], "No fault found");
+	assert_string_equal(l.verdict[2], "");	/* not JSON: no verdict */
+	assert_string_equal(l.verdict[0], "");	/* no analysis */
+
+	/* Either side matches the agent filter; other tenants never. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "acme", "ny", 0, 20, list_cb, &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.id[0], "p-4");
+	assert_string_equal(l.id[1], "p-2");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "other", "ny", 0, 20, list_cb, &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "nobody", NULL, 0, 20, list_cb,
+	    &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 0);
+
+	/* since is inclusive; limit and the callback's stop cut the list. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "acme", NULL, 200, 20, list_cb, &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.id[2], "p-2");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "acme", NULL, 0, 2, list_cb, &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 2);
+	memset(&l, 0, sizeof(l));
+	l.stop_after = 1;
+	assert_int_equal(store_pair_list(s, "acme", NULL, 0, 20, list_cb, &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.id[0], "p-5");
+
+	/* Bad arguments are refused, not guessed. */
+	assert_int_equal(store_pair_list(s, NULL, NULL, 0, 20, list_cb, &l,
+	    err, sizeof(err)), -1);
+	assert_int_equal(store_pair_list(s, "acme", NULL, 0, 0, list_cb, &l,
+	    err, sizeof(err)), -1);
+	store_close(s);
+}
+
+/*
+ * 100,000 pairs of one tenant (in memory): the newest 20 are the last
+ * ones added and the filters still find the few pairs of a rare agent.
+ */
+static void
+test_pair_list_large(void **state)
+{
+	struct store	*s;
+	struct listed	 l;
+	char		 err[256], id[32];
+	int		 i;
+
+	(void)state;
+	s = store_open("-", err, sizeof(err));
+	assert_non_null(s);
+	for (i = 0; i < 100000; i++) {
+		snprintf(id, sizeof(id), "p-%d", i);
+		add_pair(s, id, i % 2 ? "acme" : "other", i % 1000 ? "sf" :
+		    "rare", "chi", 1000 + i);
+	}
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "acme", NULL, 0, 20, list_cb, &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 20);
+	assert_string_equal(l.id[0], "p-99999");
+	assert_string_equal(l.id[1], "p-99997");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "other", "rare", 0, 1000, list_cb,
+	    &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 100);
+	assert_string_equal(l.id[0], "p-99000");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, "acme", NULL, 1000 + 99990, 1000,
+	    list_cb, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 5);
+	store_close(s);
+}
+
 static void
 test_open_failure(void **state)
 {
@@ -227,6 +381,8 @@ main(void)
 		cmocka_unit_test(test_agents),
 		cmocka_unit_test(test_results_and_duplicates),
 		cmocka_unit_test(test_pairs),
+		cmocka_unit_test(test_pair_list),
+		cmocka_unit_test(test_pair_list_large),
 		cmocka_unit_test(test_open_failure),
 	};
 
