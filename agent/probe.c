@@ -32,6 +32,7 @@
 #define PROBE_DNS_WAIT		2.0	/* s: how long a finished run waits for names */
 #define PROBE_RECV_BATCH	256	/* packets read per socket wake-up */
 #define PROBE_TXRING		4096	/* sends remembered for their kernel TX time */
+#define PROBE_FLOW_ID_MIN	1024	/* lowest flow identifier (source port) */
 
 /* Where one probe stands. */
 enum probe_state {
@@ -140,6 +141,7 @@ struct probe_engine {
 	uint16_t	 next_id;	/* next flow identifier to try */
 	LIST_HEAD(, dns_entry) names;	/* reverse-DNS cache */
 	uint64_t	 unmatched, malformed;	/* over all runs */
+	uint64_t	 tcp_read;	/* segments read from fd4_tcp / fd6_tcp */
 	uint64_t	 next_serial;	/* next run serial */
 	uint32_t	 txkey[4];	/* send counters of fd4_send, fd6_* */
 	int		 txok[4];	/* TX timestamps enabled on that socket */
@@ -227,6 +229,51 @@ raw_socket(int af, int proto, int *fd, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The TCP reply sockets: a raw TCP socket gets a copy of every segment the
+ * host receives (the daemon's own TLS connection, any bulk transfer).  Pass
+ * only what probe_pkt_match can use: ACK set together with SYN or RST (a
+ * SYN-ACK, or the RST+ACK a closed port sends back to a SYN; a bare RST
+ * cannot acknowledge a probe's sequence number), addressed to a port a run
+ * can use as its flow identifier (>= PROBE_FLOW_ID_MIN; the reply's
+ * destination port is the probe's source port).  An IPv4 raw socket hands
+ * the IP header first (IHL words long), an IPv6 one starts at TCP.  Loads
+ * past the end of a short packet drop it.
+ */
+static int
+tcp_reply_filter(int fd, int ipv4)
+{
+	struct sock_filter	 insn[] = {
+		/* X = offset of the TCP header */
+		ipv4 ? (struct sock_filter)BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0) :
+		    (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 13),		/* flags */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x10, 0, 4),	/* ACK */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x06, 0, 3),	/* SYN|RST */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),		/* dst port */
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, PROBE_FLOW_ID_MIN, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		BPF_STMT(BPF_RET | BPF_K, 0)
+	};
+	struct sock_fprog	 prog = { sizeof(insn) / sizeof(insn[0]), insn };
+	int	 on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) == -1)
+		return -1;
+	/* Nobody replaces it after the privilege drop (best effort). */
+	(void)setsockopt(fd, SOL_SOCKET, SO_LOCK_FILTER, &on, sizeof(on));
+	return 0;
+}
+
+/* Throw away what a socket queued before its filter was attached. */
+static void
+drain_input(struct probe_engine *e, int fd)
+{
+	while (recv(fd, e->buf, sizeof(e->buf), MSG_DONTWAIT) >= 0)
+		continue;
+}
+
 /* A socket used only to send: a filter that accepts nothing. */
 static int
 drop_all_input(int fd)
@@ -298,6 +345,14 @@ probe_engine_new(struct event_base *base, struct evdns_base *dns, char *err,
 		snprintf(err, errlen, "UDPv6 socket: %s", strerror(errno));
 		goto fail;
 	}
+	if (tcp_reply_filter(e->fd4_tcp, 1) == -1 ||
+	    (e->fd6_tcp != -1 && tcp_reply_filter(e->fd6_tcp, 0) == -1)) {
+		snprintf(err, errlen, "TCP reply filter: %s", strerror(errno));
+		goto fail;
+	}
+	drain_input(e, e->fd4_tcp);
+	if (e->fd6_tcp != -1)
+		drain_input(e, e->fd6_tcp);
 
 	/* Kernel send timestamps, best effort (older kernels: user time). */
 	{
@@ -344,6 +399,12 @@ probe_engine_counters(const struct probe_engine *e, uint64_t *unmatched,
 {
 	*unmatched = e->unmatched;
 	*malformed = e->malformed;
+}
+
+uint64_t
+probe_engine_tcp_read(const struct probe_engine *e)
+{
+	return e->tcp_read;
 }
 
 static void	 run_free(struct probe_run *);
@@ -658,7 +719,7 @@ run_setup(struct probe_run *r, char *err, size_t errlen)
 	for (tries = 0; tries < 65536; tries++) {
 		uint16_t id = e->next_id++;
 
-		if (id < 1024)
+		if (id < PROBE_FLOW_ID_MIN)
 			continue;
 		if (!flow_id_used(e, id)) {
 			f->sport = f->icmp_id = id;
@@ -1307,6 +1368,8 @@ recv_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		if (t == 0)
 			t = now_real();
+		if (!icmp)
+			e->tcp_read++;
 		if (fd == e->fd4_icmp || fd == e->fd4_tcp)
 			rc = probe_pkt_parse4(e->buf, (size_t)n, &rep);
 		else {

@@ -30,6 +30,12 @@ void	probe_engine_free(struct probe_engine *);
 /* ICMP that matched no probe / was malformed, over the engine's life. */
 void	probe_engine_counters(const struct probe_engine *, uint64_t *unmatched,
 	    uint64_t *malformed);
+/*
+ * TCP segments the engine has read from its raw TCP sockets (IPv4 and
+ * IPv6).  A socket filter passes only possible replies (SYN-ACK, RST+ACK)
+ * to flow ports, so other TCP traffic on the host does not count here.
+ */
+uint64_t probe_engine_tcp_read(const struct probe_engine *);
 
 /*
  * Called once when a run ends.  The trace belongs to the callee (trace_free).
