@@ -31,6 +31,14 @@ void	probe_engine_free(struct probe_engine *);
 void	probe_engine_counters(const struct probe_engine *, uint64_t *unmatched,
 	    uint64_t *malformed);
 /*
+ * The reverse-DNS cache: a name is kept ttl seconds, a lookup that gave
+ * no name ttl_none seconds, and at most max entries (the oldest finished
+ * one goes first).  0 for any: the default (3600 s, 300 s, 4096).
+ */
+void	probe_engine_set_names(struct probe_engine *, double ttl,
+	    double ttl_none, int max);
+
+/*
  * TCP segments the engine has read from its raw TCP sockets (IPv4 and
  * IPv6).  A socket filter passes only possible replies (SYN-ACK, RST+ACK)
  * to flow ports, so other TCP traffic on the host does not count here.
