@@ -902,6 +902,35 @@ same_router(const struct an_state *st, const struct analysis_hop *fr,
 	return 0;
 }
 
+/* One view of a router: "name (addr)", or whichever of the two is known. */
+static void
+router_view(char *buf, size_t len, const struct analysis_hop *h)
+{
+	if (h->name[0] != '\0' && h->addr[0] != '\0')
+		bprintf(buf, len, "%s (%s)", h->name, h->addr);
+	else
+		bprintf(buf, len, "%s", analysis_hop_label(h));
+}
+
+const char *
+analysis_router_label(const struct analysis_suspect *s, char *buf, size_t len)
+{
+	char	 f[ANALYSIS_NAME_LEN + TRACE_ADDR_LEN + 4];
+	char	 r[ANALYSIS_NAME_LEN + TRACE_ADDR_LEN + 4];
+
+	router_view(f, sizeof(f), &s->a);
+	router_view(r, sizeof(r), &s->b);
+	if (s->b.ttl == 0 || strcmp(f, r) == 0)
+		bprintf(buf, len, "%s", f);
+	else if (same_name(s->a.name, s->b.name) && s->a.addr[0] != '\0' &&
+	    s->b.addr[0] != '\0')
+		bprintf(buf, len, "%s (%s forward, %s reverse)", s->a.name,
+		    s->a.addr, s->b.addr);
+	else
+		bprintf(buf, len, "%s (forward) / %s (reverse)", f, r);
+	return buf;
+}
+
 /* 1 when both ends of a forward link are routers the reverse trace also saw. */
 static int
 link_seen_by_reverse(const struct an_state *st, const struct analysis_hop *x,
@@ -951,8 +980,10 @@ find_suspects(struct an_state *st)
 	static const char *src[2] = { "A (forward source)", "B (reverse source)" };
 	struct analysis	*a = st->a;
 	struct analysis_loss *lf = &a->loss[0], *lr = &a->loss[1];
-	struct analysis_suspect *s;
+	struct analysis_suspect *s, *router = NULL;	/* the router suspect, until
+							   the next add_suspect() */
 	struct analysis_hop before[2], dst;	/* hop before each onset, or the source */
+	char		 lbl[ANALYSIS_WHY_LEN / 2] = "";	/* the router's label, "" none */
 	char		 e[2][ANALYSIS_WHY_LEN / 2 - 40];	/* describe_loss() of each */
 	double		 both, w;
 	int		 d, i, crossed;
@@ -999,14 +1030,33 @@ find_suspects(struct an_state *st)
 			}
 			return;
 		}
-		if (same_router(st, &lf->onset, &lr->onset)) {
-			s = add_suspect(st, ANALYSIS_SUSPECT_ROUTER, &lf->onset, NULL, both * 0.8);
-			if (s != NULL) {
-				s->seen_fwd = s->seen_rev = 1;
-				bprintf(s->why, sizeof(s->why), "loss starts at this "
-				    "router in both directions. %s; %s", e[0], e[1]);
-			}
-			return;
+		/*
+		 * One router at the heart of both onsets: both start at it
+		 * (its own replies are lost too), or both start just after
+		 * it (what it forwards is lost, either way).  No one link
+		 * explains both; the links stay listed as alternatives.
+		 */
+		if (same_router(st, &lf->onset, &lr->onset))
+			router = add_suspect(st, ANALYSIS_SUSPECT_ROUTER,
+			    &lf->onset, &lr->onset, both * 0.8);
+		else if (lf->before.ttl > 0 && lr->before.ttl > 0 &&
+		    same_router(st, &lf->before, &lr->before)) {
+			router = add_suspect(st, ANALYSIS_SUSPECT_ROUTER,
+			    &lf->before, &lr->before, both * 0.8);
+			if (router != NULL)
+				router->after = 1;
+		}
+		if (router != NULL) {
+			router->seen_fwd = router->seen_rev = 1;
+			bprintf(router->why, sizeof(router->why), "both directions "
+			    "start losing %s this router (forward at hop %d %s, "
+			    "reverse at hop %d %s): it %s, both ways, or one of its "
+			    "links. %s; %s", router->after ? "just after" : "at",
+			    lf->onset.ttl, analysis_hop_label(&lf->onset),
+			    lr->onset.ttl, analysis_hop_label(&lr->onset),
+			    router->after ? "loses what it forwards" :
+			    "loses what it forwards and its own replies", e[0], e[1]);
+			analysis_router_label(router, lbl, sizeof(lbl));
 		}
 	}
 	for (d = 0; d < 2; d++) {
@@ -1025,6 +1075,12 @@ find_suspects(struct an_state *st)
 		if (s == NULL)
 			return;
 		seen_in(s, d);
+		if (lbl[0] != '\0') {
+			bprintf(s->why, sizeof(s->why), "%s; an alternative to "
+			    "the router %s: this link alone explains only the %s "
+			    "loss.", e[d], lbl, analysis_dir_name(d));
+			continue;
+		}
 		bprintf(s->why, sizeof(s->why), "%s; the %s direction %s.",
 		    e[d], analysis_dir_name(!d),
 		    a->loss[!d].persistent ? "loses elsewhere (two faults, or "
@@ -1090,6 +1146,7 @@ make_verdict(struct an_state *st)
 	struct analysis	*a = st->a;
 	const struct analysis_suspect *s;
 	char		 few[96] = "";
+	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
 	int		 i, nart = 0;
 
 	if (a->min_probes > 0 && a->min_probes < 10)
@@ -1120,9 +1177,12 @@ make_verdict(struct an_state *st)
 		    "in the reverse direction only", s->confidence, few);
 		break;
 	case ANALYSIS_SUSPECT_ROUTER:
-		bprintf(a->verdict, sizeof(a->verdict), "Loss starts at router %s "
-		    "in both directions (confidence %.2f).%s",
-		    analysis_hop_label(&s->a), s->confidence, few);
+		bprintf(a->verdict, sizeof(a->verdict), "Router %s or one of its "
+		    "links: loss begins %s in both directions (forward %.0f%%, "
+		    "reverse %.0f%%; confidence %.2f).%s",
+		    analysis_router_label(s, lbl, sizeof(lbl)),
+		    s->after ? "just after it" : "at it", a->loss[0].loss_pct,
+		    a->loss[1].loss_pct, s->confidence, few);
 		break;
 	case ANALYSIS_SUSPECT_DESTINATION:
 	case ANALYSIS_SUSPECT_FILTER:
@@ -1346,8 +1406,12 @@ analysis_to_jobj(const struct analysis *a)
 		    json_null() : hop_jobj(&s->b), "confidence", s->confidence,
 		    "seen_forward", s->seen_fwd, "seen_reverse", s->seen_rev,
 		    "why", s->why);
-		if (s->kind == ANALYSIS_SUSPECT_ROUTER)
+		if (s->kind == ANALYSIS_SUSPECT_ROUTER) {
 			json_object_set_new(x, "router", hop_jobj(&s->a));
+			json_object_set_new(x, "router_reverse", hop_jobj(&s->b));
+			json_object_set_new(x, "loss_begins",
+			    json_string(s->after ? "after" : "at"));
+		}
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(o, "suspects", arr);

@@ -132,8 +132,13 @@ struct analysis_stop {
 /* A suspect: where the fault most likely is. */
 struct analysis_suspect {
 	enum analysis_suspect_kind kind;	/* link, router, destination or filter */
-	struct analysis_hop a;		/* link: near side (forward order); router: the router */
-	struct analysis_hop b;		/* link: far side; filter/destination: where it stopped */
+	struct analysis_hop a;		/* link: near side (forward order); router: the
+					   router as the forward trace saw it */
+	struct analysis_hop b;		/* link: far side; filter/destination: where it
+					   stopped; router: the router as the reverse
+					   trace saw it (ttl 0: not known) */
+	int		 after;		/* router: 1 when loss begins just after it (what
+					   it forwards), 0 when at it (its own replies too) */
 	double		 confidence;	/* 0..1 */
 	int		 seen_fwd;	/* the forward trace points here */
 	int		 seen_rev;	/* the reverse trace points here */
@@ -178,6 +183,14 @@ const char	*analysis_artifact_kind_name(enum analysis_artifact_kind);
 const char	*analysis_dir_name(enum analysis_dir);
 /* A hop's label for people: its name, else its address, else "*". */
 const char	*analysis_hop_label(const struct analysis_hop *);
+/*
+ * A router suspect's label for people, from what both traces saw of it:
+ * "name (addr)", "name (addr forward, addr reverse)" when the two
+ * directions saw different interfaces, or "x (forward) / y (reverse)"
+ * when they gave different names.  Writes into buf and returns it.
+ */
+const char	*analysis_router_label(const struct analysis_suspect *, char *buf,
+		    size_t len);
 
 /*
  * The analysis as the "analysis" object of docs/analysis.md (jansson);

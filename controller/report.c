@@ -223,6 +223,7 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
     const struct analysis *a, const struct report_opts *opts)
 {
 	struct report_opts defaults;
+	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
 	int		 i, d, width;
 
 	if (opts == NULL) {
@@ -238,11 +239,8 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 			const struct analysis_suspect *s = &a->suspects[i];
 
 			if (s->kind == ANALYSIS_SUSPECT_ROUTER)
-				fprintf(fp, "  %d. router %s%s%s%s, confidence %.2f\n",
-				    i + 1, analysis_hop_label(&s->a),
-				    s->a.addr[0] && s->a.name[0] ? " (" : "",
-				    s->a.addr[0] && s->a.name[0] ? s->a.addr : "",
-				    s->a.addr[0] && s->a.name[0] ? ")" : "",
+				fprintf(fp, "  %d. router %s, confidence %.2f\n",
+				    i + 1, analysis_router_label(s, lbl, sizeof(lbl)),
 				    s->confidence);
 			else
 				fprintf(fp, "  %d. %s %s - %s, confidence %.2f\n",

@@ -1,4 +1,5 @@
 /* test_analysis.c: the asymmetry analysis and its reports, over hand-written trace pairs. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -252,6 +253,10 @@ test_loss_link_both_directions(void **state)
 	assert_string_equal(s->b.addr, "198.18.0.10");	/* R3 */
 	assert_true(s->seen_fwd && s->seen_rev);
 	assert_true(s->confidence > 0.9);
+	/* one link explains both: no router suspect, nothing else listed */
+	assert_int_equal(a->nsuspects, 1);
+	assert_non_null(strstr(a->verdict, "Loss starts on the link 198.18.0.6 - "
+	    "198.18.0.10, seen in both directions"));
 	/* the same picture from 3 probes per hop is less certain */
 	a3 = run(f3, r3, NULL);
 	assert_true(a3->nsuspects >= 1);
@@ -265,6 +270,197 @@ test_loss_link_both_directions(void **state)
 	trace_free(r);
 	trace_free(f3);
 	trace_free(r3);
+}
+
+/* The suspect of kind ROUTER in a, or NULL; *n counts the router suspects. */
+static const struct analysis_suspect *
+router_suspect(const struct analysis *a, int *n)
+{
+	const struct analysis_suspect *r = NULL;
+	int	 i;
+
+	*n = 0;
+	for (i = 0; i < a->nsuspects; i++)
+		if (a->suspects[i].kind == ANALYSIS_SUSPECT_ROUTER) {
+			r = &a->suspects[i];
+			(*n)++;
+		}
+	return r;
+}
+
+/*
+ * R2 loses what it forwards, both ways: the forward loss starts at R3
+ * (after R2), the reverse loss at R1 (after R2).  The links R2 - R3 and
+ * R1 - R2 share R2, which each direction sees from another interface
+ * (.6 forward, .9 reverse): one router suspect ahead of both links.
+ */
+static void
+test_router_after(void **state)
+{
+	const struct hopdef fd[] = {
+		{ "198.18.0.2", "r1.lab", 20, 20, 1, 0 },
+		{ "198.18.0.6", "r2.lab", 20, 20, 2, 0 },
+		{ "198.18.0.10", "r3.lab", 20, 15, 3, 0 },
+		{ "198.18.0.14", "b.lab", 20, 15, 4, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ "198.18.0.13", "r3.lab", 20, 20, 1, 0 },
+		{ "198.18.0.9", "r2.lab", 20, 20, 2, 0 },
+		{ "198.18.0.5", "r1.lab", 20, 16, 3, 0 },
+		{ "198.18.0.1", "a.lab", 20, 15, 4, 0 }, END
+	};
+	struct trace	*f = mk(fd, "198.18.0.14"), *r = mk(rd, "198.18.0.1");
+	struct analysis	*a = run(f, r, NULL);
+	const struct analysis_suspect *s;
+	char		*text, lbl[256];
+	json_t		*x, *js;
+	double		 both;
+	int		 n;
+
+	(void)state;
+	assert_int_equal(a->loss[0].onset.ttl, 3);
+	assert_int_equal(a->loss[1].onset.ttl, 3);
+	s = &a->suspects[0];
+	assert_int_equal(s->kind, ANALYSIS_SUSPECT_ROUTER);
+	assert_ptr_equal(router_suspect(a, &n), s);
+	assert_int_equal(n, 1);
+	assert_string_equal(s->a.addr, "198.18.0.6");	/* R2 seen forward */
+	assert_int_equal(s->a.ttl, 2);
+	assert_string_equal(s->b.addr, "198.18.0.9");	/* R2 seen in reverse */
+	assert_int_equal(s->b.ttl, 2);
+	assert_int_equal(s->after, 1);
+	assert_true(s->seen_fwd && s->seen_rev);
+	both = 1 - (1 - a->loss[0].confidence) * (1 - a->loss[1].confidence);
+	assert_true(fabs(s->confidence - 0.8 * both) < 1e-9);
+	/* the two links stay listed, below the router, each seen one way */
+	assert_int_equal(a->nsuspects, 3);
+	assert_int_equal(a->suspects[1].kind, ANALYSIS_SUSPECT_LINK);
+	assert_int_equal(a->suspects[2].kind, ANALYSIS_SUSPECT_LINK);
+	assert_true(a->suspects[1].confidence < s->confidence);
+	assert_true(a->suspects[1].seen_fwd != a->suspects[1].seen_rev);
+	assert_non_null(strstr(a->suspects[1].why, "an alternative to the router"));
+	assert_string_equal(analysis_router_label(s, lbl, sizeof(lbl)),
+	    "r2.lab (198.18.0.6 forward, 198.18.0.9 reverse)");
+	assert_true(strncmp(a->verdict, "Router r2.lab (198.18.0.6 forward, "
+	    "198.18.0.9 reverse) or one of its links: loss begins just after "
+	    "it in both directions (forward ", 117) == 0);
+	assert_non_null(strstr(s->why, "forward at hop 3 r3.lab, reverse at hop 3 r1.lab"));
+	/* text: the router line names both interfaces */
+	text = report_text_str(f, r, a, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "  1. router r2.lab (198.18.0.6 forward, "
+	    "198.18.0.9 reverse), confidence "));
+	free(text);
+	/* JSON: router (forward view), router_reverse, loss_begins */
+	js = analysis_to_jobj(a);
+	assert_non_null(js);
+	x = json_array_get(json_object_get(js, "suspects"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "kind")), "router");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(x,
+	    "router"), "addr")), "198.18.0.6");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(x,
+	    "router_reverse"), "addr")), "198.18.0.9");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(x,
+	    "router_reverse"), "ttl")), 2);
+	assert_string_equal(json_string_value(json_object_get(x, "loss_begins")),
+	    "after");
+	assert_true(json_is_null(json_object_get(x, "far")));
+	assert_int_equal(json_array_size(json_object_get(x, "between")), 0);
+	json_decref(js);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
+ * Both directions start losing at R2 itself (its own replies are lost
+ * too): a router suspect "at it"; without names the label gives both
+ * interfaces' addresses.
+ */
+static void
+test_router_at(void **state)
+{
+	const struct hopdef fd[] = {
+		{ "198.18.0.2", NULL, 20, 20, 1, 0 },
+		{ "198.18.0.6", NULL, 20, 16, 2, 0 },
+		{ "198.18.0.10", NULL, 20, 15, 3, 0 },
+		{ "198.18.0.14", NULL, 20, 15, 4, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ "198.18.0.13", NULL, 20, 20, 1, 0 },
+		{ "198.18.0.9", NULL, 20, 16, 2, 0 },
+		{ "198.18.0.5", NULL, 20, 15, 3, 0 },
+		{ "198.18.0.1", NULL, 20, 15, 4, 0 }, END
+	};
+	struct trace	*f = mk(fd, "198.18.0.14"), *r = mk(rd, "198.18.0.1");
+	struct analysis	*a = run(f, r, NULL);
+	const struct analysis_suspect *s = &a->suspects[0];
+	json_t		*js;
+	char		 lbl[256];
+	int		 n;
+
+	(void)state;
+	assert_int_equal(s->kind, ANALYSIS_SUSPECT_ROUTER);
+	assert_ptr_equal(router_suspect(a, &n), s);
+	assert_int_equal(n, 1);
+	assert_int_equal(s->after, 0);
+	assert_string_equal(s->a.addr, "198.18.0.6");
+	assert_string_equal(s->b.addr, "198.18.0.9");
+	assert_string_equal(analysis_router_label(s, lbl, sizeof(lbl)),
+	    "198.18.0.6 (forward) / 198.18.0.9 (reverse)");
+	assert_non_null(strstr(a->verdict, "or one of its links: loss begins at "
+	    "it in both directions (forward "));
+	assert_non_null(strstr(s->why, "its own replies"));
+	js = analysis_to_jobj(a);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(js, "suspects"), 0), "loss_begins")), "at");
+	json_decref(js);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
+ * Near miss: the forward loss starts on r3 - r4, the reverse loss on
+ * r1 - r2.  The links share no router: two one-way links, as before, no
+ * router suspect.
+ */
+static void
+test_router_near_miss(void **state)
+{
+	const struct hopdef fd[] = {
+		{ NULL, "r1", 20, 20, 1, 0 }, { NULL, "r2", 20, 20, 2, 0 },
+		{ NULL, "r3", 20, 20, 3, 0 }, { NULL, "r4", 20, 15, 4, 0 },
+		{ "198.18.9.9", "b", 20, 15, 5, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ NULL, "r4", 20, 20, 1, 0 }, { NULL, "r3", 20, 20, 2, 0 },
+		{ NULL, "r2", 20, 20, 3, 0 }, { NULL, "r1", 20, 15, 4, 0 },
+		{ "198.18.1.1", "a", 20, 15, 5, 0 }, END
+	};
+	struct trace	*f = mk(fd, "198.18.9.9"), *r = mk(rd, "198.18.1.1");
+	struct analysis	*a = run(f, r, NULL);
+	int		 n, i;
+
+	(void)state;
+	assert_true(a->loss[0].persistent && a->loss[1].persistent);
+	assert_null(router_suspect(a, &n));
+	assert_int_equal(a->nsuspects, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(a->suspects[i].kind, ANALYSIS_SUSPECT_LINK);
+		assert_true(a->suspects[i].seen_fwd != a->suspects[i].seen_rev);
+		assert_true(fabs(a->suspects[i].confidence - 0.5 *
+		    a->loss[a->suspects[i].seen_rev].confidence) < 1e-9);
+		assert_non_null(strstr(a->suspects[i].why, "loses elsewhere"));
+	}
+	assert_string_equal(a->suspects[a->suspects[0].seen_rev].a.name, "r3");
+	assert_string_equal(a->suspects[a->suspects[0].seen_rev].b.name, "r4");
+	assert_string_equal(a->suspects[!a->suspects[0].seen_rev].a.name, "r1");
+	assert_string_equal(a->suspects[!a->suspects[0].seen_rev].b.name, "r2");
+	assert_non_null(strstr(a->verdict, "Loss starts on the link "));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
 }
 
 /* Loss in one direction only, on a link the other direction does not use. */
@@ -620,6 +816,9 @@ main(void)
 		cmocka_unit_test(test_align_address_alias_name),
 		cmocka_unit_test(test_divergence),
 		cmocka_unit_test(test_loss_link_both_directions),
+		cmocka_unit_test(test_router_after),
+		cmocka_unit_test(test_router_at),
+		cmocka_unit_test(test_router_near_miss),
 		cmocka_unit_test(test_loss_one_direction),
 		cmocka_unit_test(test_ratelimit_artifact),
 		cmocka_unit_test(test_destination_ratelimit),
