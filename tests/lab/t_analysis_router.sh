@@ -1,0 +1,57 @@
+#!/bin/sh
+# t_analysis_router.sh: the router verdict on real packets.  Router r2
+# (a - r1 - r2 - r3 - b) loses traffic in both directions:
+# analysis-router.scn drops 20 % of what it forwards (loss begins just after
+# r2 both ways), analysis-router-links.scn 25 % of every frame it sends (its
+# own replies too: loss begins at r2).  Traced with DNS names and 30 probes
+# per hop from both ends at once, IPv4 and IPv6: the first suspect must be
+# router r2, as each direction saw it (forward: its r1 - r2 interface,
+# reverse: its r2 - r3 interface), named in the verdict, with the two links
+# listed below it.
+. tests/lab/lib.sh
+. tests/analysis/lab-helpers.sh
+require_root
+an_setup
+plan 12
+
+S=tests/lab/scenarios
+
+# r2's interface on r1 - r2 (forward view) and on r2 - r3 (reverse view)
+r2_fwd() { [ "$1" = 4 ] && echo 198.18.24.6 || echo 2001:db8:24:2::2; }
+r2_rev() { [ "$1" = 4 ] && echo 198.18.24.9 || echo 2001:db8:24:3::1; }
+
+# scenario NAME BEGINS: the lab analysis-NAME.scn, a pair per family and
+# three checks each; BEGINS is "after" or "at" (where loss begins)
+scenario() {
+	an_lab_up $S/analysis-$1.scn
+	case $2 in
+	after) _words="just after it" ;;
+	*) _words="at it" ;;
+	esac
+	for f in 4 6; do
+		if ! an_pair $f -q 30; then
+			not_ok "IPv$f $1: pair ran"
+			not_ok "IPv$f $1: -"
+			not_ok "IPv$f $1: -"
+			continue
+		fi
+		an_want "IPv$f $1: first suspect router r2 seen both ways, loss begins $2 it" \
+		    "$(an_q '.analysis.suspects[0] | [.kind, .router.addr,
+			.router_reverse.addr, .loss_begins, .seen_forward,
+			.seen_reverse] | map(tostring) | join(" ")')" \
+		    "router $(r2_fwd $f) $(r2_rev $f) $2 true true"
+		an_want "IPv$f $1: the verdict names r2 as both directions saw it" \
+		    "$(an_q '.analysis.verdict' | sed 's/ in both directions .*//')" \
+		    "Router r2.lab.test ($(r2_fwd $f) forward, $(r2_rev $f) reverse) or one of its links: loss begins $_words"
+		# forward and reverse link, each seen one way: r1 - r2 and r2 - r3
+		an_want "IPv$f $1: the links next to r2 follow as one-way alternatives" \
+		    "$(an_q '[.analysis.suspects[1:][] | select(.kind == "link") |
+			(.between | join("-"))] | sort | join(" ")' |
+			tr ' -' '\n\n' | an_nodes)" \
+		    "r1 r2 r2 r3"
+	done
+	lab_down
+}
+
+scenario router after
+scenario router-links at
