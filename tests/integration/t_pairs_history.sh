@@ -1,7 +1,8 @@
 #!/bin/sh
 # t_pairs_history.sh: stored pairs fetched back: `tracepair pairs` lists
 # the tenant's pairs newest first (--agent, --since, -n), `tracepair show
-# ID` prints byte for byte what `tracepair pair` printed (text and --json);
+# ID` prints byte for byte what `tracepair pair` printed (text and --json,
+# a pair refused with an agent offline too);
 # an operator of another tenant gets "no such pair" for the same id, like
 # an id never made, and an empty list; an over-long id is refused (2); an
 # agent certificate sending PairsRequest is refused and closed; the history
@@ -9,7 +10,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 21
+plan 22
 
 W=$(mktemp -d /tmp/t_pairs_history.XXXXXX)
 SIM=
@@ -114,6 +115,21 @@ kill $SIM 2>/dev/null
 wait $SIM 2>/dev/null
 SIM=
 
+# A pair refused before it ran (an agent offline) is stored and shown too.
+pairlab_stop_agent chicago-office TERM
+i=0
+until pairlab_cli pair sf-office chicago-office -n -q 1 >"$W/p3.txt" 2>"$W/p3.err"
+    [ $? -eq 4 ] || [ $i -ge 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+ID3=$(sed -n 's/^pair \([^:]*\): failed.*/\1/p' "$W/p3.txt" | head -1)
+pairlab_cli show "$ID3" >"$W/s5.txt" 2>"$W/s5.err"
+rc=$?
+pcheck "[ -n '$ID3' ] && grep -q 'offline' $W/p3.txt && [ $rc -eq 0 ] && cmp -s $W/p3.txt $W/s5.txt &&
+    [ \"\$(pairlab_cli pairs -n 1 | awk 'NR == 2 { print \$1, \$7 }')\" = '$ID3 failed' ]" \
+    "a pair refused with an agent offline: listed as failed, show prints what pair printed"
+
 # The history is in the database: a restarted controller has it.
 pairlab_stop_controller TERM
 pcheck "! kill -0 \$(pairlab_pid controller) 2>/dev/null" "controller stopped"
@@ -123,8 +139,8 @@ until pairlab_cli pairs --json >"$W/list2.json" 2>/dev/null || [ $i -ge 100 ]; d
 	sleep 0.2
 	i=$((i + 1))
 done
-pcheck "[ \"\$(jq -r '.[].pair_id' $W/list2.json | tr '\n' ' ')\" = '$ID2 $ID1 ' ]" \
-    "after a restart: both pairs listed, newest first"
+pcheck "[ \"\$(jq -r '.[].pair_id' $W/list2.json | tr '\n' ' ')\" = '$ID3 $ID2 $ID1 ' ]" \
+    "after a restart: the three pairs listed, newest first"
 pairlab_cli show "$ID1" >"$W/s3.txt" 2>/dev/null
 pcheck "cmp -s $W/p1.txt $W/s3.txt" "after a restart: show $ID1 is still what pair printed"
 pairlab_cli show "$ID2" --json >"$W/s4.json" 2>/dev/null
