@@ -2,15 +2,15 @@
 # t_pairs_history.sh: stored pairs fetched back: `tracepair pairs` lists
 # the tenant's pairs newest first (--agent, --since, -n), `tracepair show
 # ID` prints byte for byte what `tracepair pair` printed (text and --json,
-# a pair refused with an agent offline too);
-# an operator of another tenant gets "no such pair" for the same id, like
-# an id never made, and an empty list; an over-long id is refused (2); an
-# agent certificate sending PairsRequest is refused and closed; the history
+# a pair refused with an agent offline too); an operator of another tenant
+# gets "no such pair" for the same id, like an id never made, and an empty
+# list; an over-long id or one with odd characters is refused (2); an agent
+# certificate sending PairsRequest is refused and closed; the history
 # survives a controller restart on the same database.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 22
+plan 24
 
 W=$(mktemp -d /tmp/t_pairs_history.XXXXXX)
 SIM=
@@ -85,7 +85,10 @@ expect 4 "^tracepair: no such pair p-nosuch-1\$" "unknown id" -- \
     pairlab_cli show p-nosuch-1
 expect 2 "pair id too long" "over-long id" -- \
     pairlab_cli show "p-$(printf '%0100d' 7)"
+expect 2 "pair id with characters other than" "id with a quote and a space" -- \
+    pairlab_cli show "p-1' OR 1"
 expect 2 "usage" "show without an id" -- pairlab_cli show
+expect 2 "want a number of pairs in \[1, 1000\]" "pairs -n 0" -- pairlab_cli pairs -n 0
 expect 2 "since" "pairs --since nonsense" -- pairlab_cli pairs --since yesterday
 PAIRLAB_OPERATOR=mallory
 export PAIRLAB_OPERATOR
