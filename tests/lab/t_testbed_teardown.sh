@@ -19,7 +19,7 @@ leftovers() {
 	for _p in $2; do
 		# a zombie (exited, not yet reaped by init) is gone
 		[ -r /proc/"$_p"/stat ] && ! sed 's/.*) //' /proc/"$_p"/stat 2>/dev/null | grep -q '^Z' &&
-		    _pr="$_pr $_p:$(cat /proc/"$_p"/comm 2>/dev/null)"
+		    _pr="$_pr $_p:$(cat /proc/"$_p"/stat 2>/dev/null | cut -d' ' -f2-4)"
 	done
 	printf '%s' "$_ns$_etc$_st$_pr"
 }
@@ -54,7 +54,7 @@ wait "$SLEEPER" 2>/dev/null
 _idf=$(mktemp)
 sh -c ". tests/lab/lib.sh; lab_up $SCN; echo \$LAB >$_idf; exec sleep 600" &
 VICTIM=$!
-for _i in $(seq 100); do [ -s "$_idf" ] && break; sleep 0.1; done
+for _i in $(seq 600); do [ -s "$_idf" ] && break; sleep 0.1; done
 ID2=$(cat "$_idf"); rm -f "$_idf"
 PIDS2=$(recorded_pids "$ID2")
 check "[ -n \"$ID2\" ] && [ -n \"\$(leftovers $ID2 '$PIDS2')\" ]" "killed test: lab $ID2 was up"
