@@ -71,6 +71,8 @@ struct probe_slot {
 					   timestamp once it is known) */
 	double		 rx;		/* receive time of the answer */
 	int		 dest;		/* the reply came from the destination */
+	int		 heap_pos;	/* PROBE_INFLIGHT: place in its TTL's
+					   heap (probe_run.heap), else -1 */
 	struct trace_probe *tp;		/* result in run->trace */
 };
 
@@ -88,6 +90,18 @@ struct probe_run {
 	struct probe_slot *slots;	/* index = (ttl - first) * queries + q */
 	int		 next_send;	/* next slot to send */
 	int		 inflight;	/* slots in PROBE_INFLIGHT */
+	int		 unsent;	/* slots in PROBE_UNSENT */
+	/*
+	 * What run_check needs, kept up to date as probes change state
+	 * instead of rescanning every slot on each reply: per TTL, the
+	 * longest RTT answered, and the slots in flight as a min-heap on
+	 * their send time (the earliest is the first to time out, since
+	 * every probe of a TTL waits as long).  TTL k (= ttl - first_ttl)
+	 * owns heap[k * queries ...], heapn[k] entries long.
+	 */
+	double		 here[TRACE_MAX_TTL + 2];	/* s, 0: none answered */
+	int		*heap;		/* slot indices, nprobes long */
+	int		 heapn[TRACE_MAX_TTL + 1];	/* entries per TTL */
 	int		 terminal_ttl;	/* lowest TTL that ended the trace, 0 none */
 	double		 last_send;	/* for -z */
 	int		 sent_now;	/* sent in this pump: timeouts to arm */
@@ -620,6 +634,7 @@ run_free(struct probe_run *r)
 	if (r->ev_done) event_free(r->ev_done);
 	trace_free(r->trace);
 	free(r->slots);
+	free(r->heap);
 	free(r);
 }
 
@@ -835,15 +850,18 @@ run_setup(struct probe_run *r, char *err, size_t errlen)
 		if (trace_add_hop(t, ttl, o->queries) == NULL)
 			goto nomem;
 	r->nprobes = (o->max_ttl - o->first_ttl + 1) * o->queries;
-	if ((r->slots = calloc((size_t)r->nprobes, sizeof(*r->slots))) == NULL)
+	if ((r->slots = calloc((size_t)r->nprobes, sizeof(*r->slots))) == NULL ||
+	    (r->heap = calloc((size_t)r->nprobes, sizeof(*r->heap))) == NULL)
 		goto nomem;
 	for (i = 0, n = 0; i < t->nhops; i++) {
 		h = &t->hops[i];
 		for (q = 0; q < o->queries; q++, n++) {
 			r->slots[n].ttl = h->ttl;
 			r->slots[n].tp = &h->probes[q];
+			r->slots[n].heap_pos = -1;
 		}
 	}
+	r->unsent = r->nprobes;
 	bucket_init(&r->bucket, o->pps);
 	r->state = RUN_PROBING;
 	engine_listen(e);
@@ -992,6 +1010,93 @@ fail:
 	return NULL;
 }
 
+/* ---- probes in flight, per TTL ---------------------------------------- */
+
+/* Put slot idx at place i of heap h. */
+static void
+heap_set(struct probe_run *r, int *h, int i, int idx)
+{
+	h[i] = idx;
+	r->slots[idx].heap_pos = i;
+}
+
+/* Move the entry at place i of heap h (n entries) to where it belongs. */
+static void
+heap_fix(struct probe_run *r, int *h, int n, int i)
+{
+	int	 idx = h[i], c;
+
+	while (i > 0 && r->slots[idx].sent < r->slots[h[(i - 1) / 2]].sent) {
+		heap_set(r, h, i, h[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && r->slots[h[c + 1]].sent < r->slots[h[c]].sent)
+			c++;
+		if (!(r->slots[h[c]].sent < r->slots[idx].sent))
+			break;
+		heap_set(r, h, i, h[c]);
+		i = c;
+	}
+	heap_set(r, h, i, idx);
+}
+
+/* Slot idx went into flight (its send time set). */
+static void
+inflight_add(struct probe_run *r, int idx)
+{
+	int	 k = idx / r->opts.queries;
+	int	*h = r->heap + k * r->opts.queries;
+
+	h[r->heapn[k]] = idx;
+	r->heapn[k]++;
+	heap_fix(r, h, r->heapn[k], r->heapn[k] - 1);
+}
+
+/* Slot idx left flight (answered, timed out or discarded). */
+static void
+inflight_remove(struct probe_run *r, int idx)
+{
+	int	 k = idx / r->opts.queries, pos = r->slots[idx].heap_pos;
+	int	*h = r->heap + k * r->opts.queries;
+
+	if (pos < 0)
+		return;
+	r->slots[idx].heap_pos = -1;
+	if (pos < --r->heapn[k]) {
+		heap_set(r, h, pos, h[r->heapn[k]]);
+		heap_fix(r, h, r->heapn[k], pos);
+	}
+}
+
+/* The send time of slot idx changed (a kernel timestamp). */
+static void
+inflight_moved(struct probe_run *r, int idx)
+{
+	int	 k = idx / r->opts.queries;
+
+	if (r->slots[idx].heap_pos >= 0)
+		heap_fix(r, r->heap + k * r->opts.queries, r->heapn[k],
+		    r->slots[idx].heap_pos);
+}
+
+/* The longest RTT answered at ttl, from its slots (after one got shorter). */
+static void
+here_recompute(struct probe_run *r, int ttl)
+{
+	int	 q = r->opts.queries, i = (ttl - r->opts.first_ttl) * q, end = i + q;
+	double	 m = 0;
+
+	for (; i < end; i++)
+		if (r->slots[i].state == PROBE_ANSWERED) {
+			double rtt = r->slots[i].tp->rtt_ms / 1000.0;
+
+			if (rtt > m)
+				m = rtt;
+		}
+	r->here[ttl] = m;
+}
+
 /* ---- sending ---------------------------------------------------------- */
 
 /* The slot a run would send next, -1 if none is allowed now. */
@@ -1117,9 +1222,13 @@ tx_drain(struct probe_engine *e, int fd)
 		if (tx < r->slots[t->idx].sent || tx > r->slots[t->idx].sent + 1)
 			continue;
 		r->slots[t->idx].sent = tx;
+		inflight_moved(r, t->idx);
 		if (r->slots[t->idx].state == PROBE_ANSWERED &&
-		    r->slots[t->idx].tp != NULL && r->slots[t->idx].rx >= tx)
+		    r->slots[t->idx].tp != NULL && r->slots[t->idx].rx >= tx) {
 			r->slots[t->idx].tp->rtt_ms = (r->slots[t->idx].rx - tx) * 1000;
+			if (r->state == RUN_PROBING)
+				here_recompute(r, r->slots[t->idx].ttl);
+		}
 	}
 }
 
@@ -1276,9 +1385,11 @@ engine_pump(struct probe_engine *e)
 					r->slots[idx].state = PROBE_INFLIGHT;
 					r->slots[idx].sent = sent;
 					r->inflight++;
+					inflight_add(r, idx);
 					if (r->trace->start == 0)
 						r->trace->start = sent;
 				}
+				r->unsent--;
 				r->last_send = now;
 				r->next_send++;
 				r->sent_now = sent_any = 1;
@@ -1325,16 +1436,20 @@ run_reply(struct probe_run *r, int idx, const struct probe_reply *rep,
 {
 	struct probe_slot *s = &r->slots[idx];
 	struct trace_probe *p = s->tp;
-	int	 i;
+	int	 i, ttl;
 
-	if (s->state == PROBE_INFLIGHT)
+	if (s->state == PROBE_INFLIGHT) {
 		r->inflight--;
+		inflight_remove(r, idx);
+	}
 	s->state = PROBE_ANSWERED;
 	s->rx = ts;
 	p->replied = 1;
 	p->rtt_ms = (ts - s->sent) * 1000.0;
 	if (p->rtt_ms < 0)
 		p->rtt_ms = 0;
+	if (p->rtt_ms / 1000.0 > r->here[s->ttl])
+		r->here[s->ttl] = p->rtt_ms / 1000.0;
 	inet_ntop(r->flow.af == 6 ? AF_INET6 : AF_INET, rep->from, p->addr,
 	    sizeof(p->addr));
 	p->reply_ttl = rep->reply_ttl;
@@ -1351,12 +1466,18 @@ run_reply(struct probe_run *r, int idx, const struct probe_reply *rep,
 	    (r->terminal_ttl == 0 || s->ttl < r->terminal_ttl)) {
 		r->terminal_ttl = s->ttl;
 		/* Probes beyond the end are dropped from the result. */
-		for (i = 0; i < r->nprobes; i++) {
-			if (r->slots[i].ttl <= r->terminal_ttl)
-				continue;
+		for (i = (r->terminal_ttl - r->opts.first_ttl + 1) *
+		    r->opts.queries; i < r->nprobes; i++) {
 			if (r->slots[i].state == PROBE_INFLIGHT)
 				r->inflight--;
+			else if (r->slots[i].state == PROBE_UNSENT)
+				r->unsent--;
 			r->slots[i].state = PROBE_DISCARDED;
+			r->slots[i].heap_pos = -1;
+		}
+		for (ttl = r->terminal_ttl + 1; ttl <= r->opts.max_ttl; ttl++) {
+			r->heapn[ttl - r->opts.first_ttl] = 0;
+			r->here[ttl] = 0;
 		}
 	}
 	if (!r->opts.no_dns)
@@ -1548,13 +1669,12 @@ run_names(struct probe_run *r)
 	return !pending;
 }
 
-/* Adaptive wait (seconds) for a probe at slot i, given the replies so far. */
+/* Adaptive wait (seconds) for a probe at ttl, given the replies so far. */
 static double
-slot_wait(const struct probe_run *r, int i, const double *here,
+slot_wait(const struct probe_run *r, int ttl, const double *here,
     const double *near)
 {
 	double	 w = r->opts.wait_max;
-	int	 ttl = r->slots[i].ttl;
 
 	if (here[ttl] > 0 && r->opts.wait_here > 0) {
 		if (here[ttl] * r->opts.wait_here < w)
@@ -1570,15 +1690,17 @@ slot_wait(const struct probe_run *r, int i, const double *here,
 
 /*
  * Give up on probes past their adaptive wait, and finish the run when
- * nothing is left to send or wait for; otherwise arm the timer.
+ * nothing is left to send or wait for; otherwise arm the timer.  The work
+ * is per TTL, not per probe: a TTL's probes all wait as long, so only the
+ * earliest sent of each (its heap's top) can be due first.
  */
 static void
 run_check(struct probe_run *r)
 {
-	double	 here[TRACE_MAX_TTL + 2], near[TRACE_MAX_TTL + 2];
-	double	 now = now_real(), next = -1, dl;
+	double	 near[TRACE_MAX_TTL + 2];
+	double	 now = now_real(), next = -1, dl, w;
 	struct timeval tv;
-	int	 i, ttl, pending = 0;
+	int	 k, ttl, pending, *h;
 
 	if (r->state == RUN_NAMING) {
 		if (run_names(r) || now >= r->naming_until)
@@ -1587,33 +1709,32 @@ run_check(struct probe_run *r)
 	}
 	if (r->state != RUN_PROBING)
 		return;
-	memset(here, 0, sizeof(here));
-	memset(near, 0, sizeof(near));
-	for (i = 0; i < r->nprobes; i++)
-		if (r->slots[i].state == PROBE_ANSWERED) {
-			double rtt = r->slots[i].tp->rtt_ms / 1000.0;
+	/* The nearest later TTL's longest RTT (here[] is 0 past max_ttl). */
+	near[r->opts.max_ttl + 1] = 0;
+	for (ttl = r->opts.max_ttl; ttl >= r->opts.first_ttl; ttl--)
+		near[ttl] = r->here[ttl + 1] > 0 ? r->here[ttl + 1] : near[ttl + 1];
+	pending = r->unsent > 0;
+	for (ttl = r->opts.first_ttl; ttl <= r->opts.max_ttl; ttl++) {
+		k = ttl - r->opts.first_ttl;
+		if (r->heapn[k] == 0)
+			continue;
+		h = r->heap + k * r->opts.queries;
+		w = slot_wait(r, ttl, r->here, near);
+		while (r->heapn[k] > 0) {
+			struct probe_slot *s = &r->slots[h[0]];
 
-			if (rtt > here[r->slots[i].ttl])
-				here[r->slots[i].ttl] = rtt;
-		}
-	for (ttl = TRACE_MAX_TTL; ttl >= 1; ttl--)
-		near[ttl] = here[ttl + 1] > 0 ? here[ttl + 1] : near[ttl + 1];
-	for (i = 0; i < r->nprobes; i++) {
-		struct probe_slot *s = &r->slots[i];
-
-		if (s->state == PROBE_UNSENT)
+			dl = s->sent + w;
+			if (now >= dl) {
+				inflight_remove(r, h[0]);
+				s->state = PROBE_TIMEDOUT;
+				r->inflight--;
+				continue;
+			}
 			pending = 1;
-		if (s->state != PROBE_INFLIGHT)
-			continue;
-		dl = s->sent + slot_wait(r, i, here, near);
-		if (now >= dl) {
-			s->state = PROBE_TIMEDOUT;
-			r->inflight--;
-			continue;
+			if (next < 0 || dl < next)
+				next = dl;
+			break;
 		}
-		pending = 1;
-		if (next < 0 || dl < next)
-			next = dl;
 	}
 	if (pending) {
 		if (next >= 0) {

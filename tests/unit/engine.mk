@@ -2,7 +2,7 @@
 UNIT_TESTS += $(BUILD)/tests/unit/test_probe_pkt $(BUILD)/tests/unit/test_probe_opts \
 	$(BUILD)/tests/unit/test_probe_priv $(BUILD)/tests/unit/test_probe_engine \
 	$(BUILD)/tests/unit/test_probe_text $(BUILD)/tests/unit/test_probe_tcpfilter \
-	$(BUILD)/tests/unit/test_probe_dnscache
+	$(BUILD)/tests/unit/test_probe_dnscache $(BUILD)/tests/unit/test_probe_large
 TEST_probe_pkt_SRCS	= agent/probe_pkt.c
 TEST_probe_opts_SRCS	=
 TEST_probe_priv_SRCS	= $(PROBE_SRCS)
@@ -10,3 +10,4 @@ TEST_probe_engine_SRCS	= $(PROBE_SRCS)
 TEST_probe_text_SRCS	= agent/asn.c
 TEST_probe_tcpfilter_SRCS = $(PROBE_SRCS)
 TEST_probe_dnscache_SRCS = $(PROBE_SRCS)
+TEST_probe_large_SRCS	= $(PROBE_SRCS)
