@@ -6,11 +6,12 @@
 # gets "no such pair" for the same id, like an id never made, and an empty
 # list; an over-long id or one with odd characters is refused (2); an agent
 # certificate sending PairsRequest is refused and closed; the history
-# survives a controller restart on the same database.
+# survives a controller restart on the same database; at the smallest
+# frame limit a long list stops early and says so.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 24
+plan 25
 
 W=$(mktemp -d /tmp/t_pairs_history.XXXXXX)
 SIM=
@@ -148,3 +149,24 @@ pairlab_cli show "$ID1" >"$W/s3.txt" 2>/dev/null
 pcheck "cmp -s $W/p1.txt $W/s3.txt" "after a restart: show $ID1 is still what pair printed"
 pairlab_cli show "$ID2" --json >"$W/s4.json" 2>/dev/null
 pcheck "cmp -s $W/p2.json $W/s4.json" "after a restart: show --json $ID2 is still what pair --json printed"
+
+# A list that would not fit in one frame stops early and says so: the
+# smallest frame limit, six more (refused) pairs.
+pairlab_stop_controller TERM
+echo "frame_limit 1024" >>"$PAIRLAB_DIR/controller.conf"
+pairlab_start_controller
+i=0
+until pairlab_cli pairs >/dev/null 2>&1 || [ $i -ge 100 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+for i in 1 2 3 4 5 6; do
+	pairlab_cli pair sf-office chicago-office -n >/dev/null 2>&1
+done
+pairlab_cli pairs -n 1000 --json >"$W/list3.json" 2>"$W/list3.err"
+rc=$?
+n=$(jq length "$W/list3.json" 2>/dev/null)
+pcheck "[ $rc -eq 0 ] && [ -n '$n' ] && [ '$n' -ge 1 ] && [ '$n' -lt 9 ] &&
+    grep -q '^tracepair pairs: only the newest $n pairs fit in one reply' $W/list3.err &&
+    [ \"\$(jq -r '.[-1].pair_id' $W/list3.json)\" != '$ID1' ]" \
+    "frame_limit 1024: the list of 9 stops at $n pairs, and says so"
