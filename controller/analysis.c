@@ -985,7 +985,7 @@ find_suspects(struct an_state *st)
 	struct analysis_hop before[2], dst;	/* hop before each onset, or the source */
 	char		 lbl[ANALYSIS_WHY_LEN / 2] = "";	/* the router's label, "" none */
 	char		 e[2][ANALYSIS_WHY_LEN / 2 - 40];	/* describe_loss() of each */
-	double		 both, w;
+	double		 both, all, w;	/* either / both directions' onsets right */
 	int		 d, i, crossed;
 
 	for (d = 0; d < 2; d++) {
@@ -995,6 +995,7 @@ find_suspects(struct an_state *st)
 		describe_loss(e[d], sizeof(e[d]), d, &a->loss[d]);
 	}
 	both = 1 - (1 - lf->confidence) * (1 - lr->confidence);
+	all = lf->confidence * lr->confidence;
 	if (lf->persistent && lr->persistent) {
 		if (same_router(st, &lf->before, &lr->onset) &&
 		    same_router(st, &lf->onset, &lr->before)) {
@@ -1035,14 +1036,17 @@ find_suspects(struct an_state *st)
 		 * (its own replies are lost too), or both start just after
 		 * it (what it forwards is lost, either way).  No one link
 		 * explains both; the links stay listed as alternatives.
+		 * Each direction alone names only a link: the router rests on
+		 * both onsets being right at once, so the confidences
+		 * multiply (a link seen both ways needs either one).
 		 */
 		if (same_router(st, &lf->onset, &lr->onset))
 			router = add_suspect(st, ANALYSIS_SUSPECT_ROUTER,
-			    &lf->onset, &lr->onset, both * 0.8);
+			    &lf->onset, &lr->onset, all * 0.8);
 		else if (lf->before.ttl > 0 && lr->before.ttl > 0 &&
 		    same_router(st, &lf->before, &lr->before)) {
 			router = add_suspect(st, ANALYSIS_SUSPECT_ROUTER,
-			    &lf->before, &lr->before, both * 0.8);
+			    &lf->before, &lr->before, all * 0.8);
 			if (router != NULL)
 				router->after = 1;
 		}

@@ -330,7 +330,8 @@ test_router_after(void **state)
 	assert_int_equal(s->b.ttl, 2);
 	assert_int_equal(s->after, 1);
 	assert_true(s->seen_fwd && s->seen_rev);
-	both = 1 - (1 - a->loss[0].confidence) * (1 - a->loss[1].confidence);
+	both = a->loss[0].confidence * a->loss[1].confidence;
+	assert_true(both > 0.9);
 	assert_true(fabs(s->confidence - 0.8 * both) < 1e-9);
 	/* the two links stay listed, below the router, each seen one way */
 	assert_int_equal(a->nsuspects, 3);
@@ -458,6 +459,51 @@ test_router_near_miss(void **state)
 	assert_string_equal(a->suspects[!a->suspects[0].seen_rev].a.name, "r1");
 	assert_string_equal(a->suspects[!a->suspects[0].seen_rev].b.name, "r2");
 	assert_non_null(strstr(a->verdict, "Loss starts on the link "));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
+ * The router rests on both onsets: here the forward loss really starts at
+ * r3 (12 of 20 lost) but the destination answering well made r3 look
+ * like rate limiting, so the forward onset is r4 with little confidence
+ * (it could start at r3).  The reverse onset r2, after r3, is firm.  The
+ * hops before both onsets are r3, yet the router must not outrank the
+ * reverse link r2 - r3 (the real fault, loss both ways on r2 - r3).
+ */
+static void
+test_router_uncertain(void **state)
+{
+	const struct hopdef fd[] = {
+		{ NULL, "r1", 20, 20, 1, 0 }, { NULL, "r2", 20, 20, 2, 0 },
+		{ NULL, "r3", 20, 8, 3, 0 }, { NULL, "r4", 20, 9, 4, 0 },
+		{ "198.18.9.9", "b", 20, 16, 5, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ NULL, "r4", 20, 20, 1, 0 }, { NULL, "r3", 20, 20, 2, 0 },
+		{ NULL, "r2", 20, 11, 3, 0 }, { NULL, "r1", 20, 11, 4, 0 },
+		{ "198.18.1.1", "a", 20, 8, 5, 0 }, END
+	};
+	struct trace	*f = mk(fd, "198.18.9.9"), *r = mk(rd, "198.18.1.1");
+	struct analysis	*a = run(f, r, NULL);
+	const struct analysis_suspect *s;
+	int		 n;
+
+	(void)state;
+	assert_int_equal(a->loss[0].onset.ttl, 4);
+	assert_true(a->loss[0].earliest_ttl < 4);
+	assert_true(a->loss[0].confidence < 0.2);
+	assert_int_equal(a->loss[1].onset.ttl, 3);
+	assert_true(a->loss[1].confidence > 0.9);
+	s = router_suspect(a, &n);
+	assert_non_null(s);
+	assert_string_equal(s->a.name, "r3");
+	assert_true(s->confidence < 0.8 * a->loss[0].confidence + 1e-9);
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
+	assert_string_equal(a->suspects[0].a.name, "r2");
+	assert_string_equal(a->suspects[0].b.name, "r3");
+	assert_non_null(strstr(a->verdict, "Loss starts on the link r2 - r3"));
 	analysis_free(a);
 	trace_free(f);
 	trace_free(r);
@@ -819,6 +865,7 @@ main(void)
 		cmocka_unit_test(test_router_after),
 		cmocka_unit_test(test_router_at),
 		cmocka_unit_test(test_router_near_miss),
+		cmocka_unit_test(test_router_uncertain),
 		cmocka_unit_test(test_loss_one_direction),
 		cmocka_unit_test(test_ratelimit_artifact),
 		cmocka_unit_test(test_destination_ratelimit),
