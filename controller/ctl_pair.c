@@ -336,7 +336,8 @@ ctl_pair_reply_send(struct ctl_session *op, uint64_t request_id,
  * Record how the pair ended and answer its operator with what the store
  * now holds, the way PairGetRequest will later (traces read back from
  * their stored JSON), so that the two answers are the same.  Only if the
- * store cannot be read is the answer made from memory.
+ * store cannot be read, or missed the outcome or the analysis (each
+ * logged), is the answer made from memory.
  */
 static void
 ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
@@ -371,15 +372,19 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	    skew);
 	if (p->op == NULL)
 		goto done;
+	/* What the store holds, unless it missed the outcome or the analysis. */
 	if ((rc = ctl_pair_load(ctl, p->tenant, p->id, &rec, err,
-	    sizeof(err))) == 1 && strcmp(rec.sp.status, status) == 0) {
+	    sizeof(err))) == 1 && strcmp(rec.sp.status, status) == 0 &&
+	    (json == NULL || rec.json != NULL)) {
 		ctl_pair_reply_send(p->op, p->request_id, &rec);
 		ctl_pair_record_free(&rec);
 		goto done;
 	}
-	if (rc == 1)
+	if (rc == 1) {
 		ctl_pair_record_free(&rec);
-	else
+		log_warnx("pair %s: the store missed its outcome; answered "
+		    "from memory", p->id);
+	} else
 		log_warnx("pair %s: reading it back: %s", p->id,
 		    rc == 0 ? "not stored" : err);
 	memset(&rec, 0, sizeof(rec));
