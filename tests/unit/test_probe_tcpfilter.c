@@ -1,4 +1,4 @@
-/* test_probe_tcpfilter.c: the engine's raw TCP sockets read only probe replies (SYN-ACK, RST+ACK), not the host's other TCP traffic. */
+/* test_probe_tcpfilter.c: the engine's raw TCP sockets read only probe replies (SYN-ACK, RST+ACK to a flow port), not the host's other TCP traffic. */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -252,12 +252,158 @@ test_ipv6(void **state)
 	one_family(AF_INET6, "::1");
 }
 
+/* One forged TCP segment: IPv4 header length, destination port, flags. */
+struct forged {
+	int		 ihl;		/* IPv4 header words (5, or 6 with NOPs) */
+	uint16_t	 dport;		/* destination port */
+	uint8_t		 flags;		/* TCP flags */
+	int		 tcplen;	/* bytes of TCP header sent (20, or short) */
+	int		 pass;		/* the filter should let it through */
+};
+
+#define F_SYN	0x02
+#define F_RST	0x04
+#define F_PSH	0x08
+#define F_ACK	0x10
+
+/*
+ * What the filter passes: ACK with SYN or RST, to a port >= 1024; behind
+ * an IPv4 header with options too.  The forged segments come from port
+ * 999, so whatever the host's TCP answers goes to a port the filter drops.
+ */
+static const struct forged forged[] = {
+	{ 6, 40000, F_SYN | F_ACK, 20, 1 },
+	{ 6, 40001, F_RST | F_ACK, 20, 1 },
+	{ 5, 40002, F_SYN | F_ACK, 20, 1 },
+	{ 6, 40003, F_RST, 20, 0 },		/* cannot acknowledge a probe */
+	{ 6, 80, F_SYN | F_ACK, 20, 0 },	/* no flow uses a port < 1024 */
+	{ 5, 1023, F_RST | F_ACK, 20, 0 },
+	{ 6, 40004, F_PSH | F_ACK, 20, 0 },	/* data */
+	{ 6, 40005, F_SYN, 20, 0 },
+	{ 6, 40006, F_SYN | F_ACK, 12, 0 },	/* flags past the end */
+};
+
+/* Build forged segment f (TCP part only) into p; its length. */
+static size_t
+forge_tcp(const struct forged *f, uint8_t *p)
+{
+	memset(p, 0, 20);
+	p[0] = 999 >> 8;
+	p[1] = 999 & 0xff;
+	p[2] = (uint8_t)(f->dport >> 8);
+	p[3] = (uint8_t)(f->dport & 0xff);
+	p[7] = 1;			/* sequence number */
+	p[11] = 1;			/* acknowledgement number */
+	p[12] = 5 << 4;
+	p[13] = f->flags;
+	p[15] = 0xff;			/* window */
+	return (size_t)f->tcplen;
+}
+
+/* Send every forged segment to 127.0.0.1 (af AF_INET) or ::1. */
+static int
+send_forged(int af)
+{
+	uint8_t	 pkt[64];
+	size_t	 i, n, hl;
+	int	 fd, on = 1, pass = 0;
+
+	if (af == AF_INET) {
+		struct sockaddr_in sin;
+
+		assert_true((fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) != -1);
+		assert_int_equal(setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &on,
+		    sizeof(on)), 0);
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		for (i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+			hl = (size_t)forged[i].ihl * 4;
+			memset(pkt, 0, sizeof(pkt));
+			pkt[0] = (uint8_t)(0x40 | forged[i].ihl);
+			pkt[8] = 64;			/* TTL */
+			pkt[9] = IPPROTO_TCP;
+			memcpy(pkt + 12, &sin.sin_addr, 4);
+			memcpy(pkt + 16, &sin.sin_addr, 4);
+			memset(pkt + 20, 1, hl - 20);	/* NOP options */
+			n = hl + forge_tcp(&forged[i], pkt + hl);
+			pkt[2] = (uint8_t)(n >> 8);
+			pkt[3] = (uint8_t)(n & 0xff);
+			assert_int_equal(sendto(fd, pkt, n, 0,
+			    (struct sockaddr *)&sin, sizeof(sin)), (ssize_t)n);
+			pass += forged[i].pass;
+		}
+	} else {
+		struct sockaddr_in6 sin6;
+
+		assert_true((fd = socket(AF_INET6, SOCK_RAW, IPPROTO_TCP)) != -1);
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_addr = in6addr_loopback;
+		for (i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+			n = forge_tcp(&forged[i], pkt);
+			assert_int_equal(sendto(fd, pkt, n, 0,
+			    (struct sockaddr *)&sin6, sizeof(sin6)), (ssize_t)n);
+			pass += forged[i].pass;
+		}
+	}
+	close(fd);
+	return pass;
+}
+
+/*
+ * Forged segments, one per case the filter decides: exactly those it
+ * should pass are read (counted before the next trace's replies).
+ */
+static void
+forged_family(int af, const char *host)
+{
+	struct probe_engine *e;
+	struct result	 res;
+	char	 err[160];
+	uint16_t closed;
+	int	 lfd, pass;
+
+	if (!isolated)
+		skip();
+	lfd = listener(af, host, &closed);
+	close(lfd);
+	e = probe_engine_new(base, NULL, err, sizeof(err));
+	if (e == NULL)
+		fail_msg("%s", err);
+	tcp_trace(e, host, closed, &res);	/* the engine now reads */
+	trace_free(res.t);
+	assert_int_equal(probe_engine_tcp_read(e), PROBES);
+	pass = send_forged(af);
+	tcp_trace(e, host, closed, &res);
+	assert_true(res.t->reached);
+	trace_free(res.t);
+	assert_int_equal(probe_engine_tcp_read(e), 2 * PROBES + pass);
+	probe_engine_free(e);
+}
+
+static void
+test_forged_ipv4(void **state)
+{
+	(void)state;
+	forged_family(AF_INET, "127.0.0.1");
+}
+
+static void
+test_forged_ipv6(void **state)
+{
+	(void)state;
+	forged_family(AF_INET6, "::1");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv4),
 		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_forged_ipv4),
+		cmocka_unit_test(test_forged_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
