@@ -242,7 +242,7 @@ tv_from(struct timeval *tv, double s)
 static int
 raw_socket(int af, int proto, int *fd, char *err, size_t errlen)
 {
-	int	 on = 1;
+	int	 on = 1, rcvbuf = 1 << 20;
 
 	*fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (*fd == -1) {
@@ -260,6 +260,18 @@ raw_socket(int af, int proto, int *fd, char *err, size_t errlen)
 		snprintf(err, errlen, "SO_TIMESTAMPNS: %s", strerror(errno));
 		return -1;
 	}
+	/*
+	 * Every TTL is in flight at once, and the daemon runs many traces
+	 * together: replies arrive in bursts.  A larger receive buffer keeps
+	 * a burst that lands while the process is not scheduled (a loaded
+	 * machine) from being dropped by the kernel and counted as loss.
+	 * FORCE passes net.core.rmem_max with CAP_NET_ADMIN; without it the
+	 * plain request is capped by rmem_max.  Not fatal either way.
+	 */
+	if (setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) == -1)
+		(void)setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf));
 	return 0;
 }
 
