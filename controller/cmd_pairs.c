@@ -290,7 +290,7 @@ cmd_show(int argc, char **argv)
 	    reply->error != NULL &&
 	    reply->error->code == TRACEPAIR__ERROR_CODE__ERROR_NOT_FOUND) {
 		/* Another tenant's pair reads the same as one never made. */
-		fprintf(stderr, "tracepair: no such pair %s\n", argv[1]);
+		cli_errx("show", "no such pair %s", argv[1]);
 		frame_free(reply);
 		return CLI_EXIT_AGENT;
 	}

@@ -82,7 +82,7 @@ pcheck "pairlab_cli show '$ID1' --summary | grep -q '^pair $ID1: ok' &&
 [ -s "$W/s1.txt" ] && ! cmp -s "$W/p1.txt" "$W/s1.txt" &&
     diff "$W/p1.txt" "$W/s1.txt" | head -20 | sed 's/^/# /'
 
-expect 4 "^tracepair: no such pair p-nosuch-1\$" "unknown id" -- \
+expect 4 "^tracepair show: no such pair p-nosuch-1\$" "unknown id" -- \
     pairlab_cli show p-nosuch-1
 expect 2 "pair id too long" "over-long id" -- \
     pairlab_cli show "p-$(printf '%0100d' 7)"
@@ -93,7 +93,7 @@ expect 2 "want a number of pairs in \[1, 1000\]" "pairs -n 0" -- pairlab_cli pai
 expect 2 "since" "pairs --since nonsense" -- pairlab_cli pairs --since yesterday
 PAIRLAB_OPERATOR=mallory
 export PAIRLAB_OPERATOR
-expect 4 "^tracepair: no such pair $ID1\$" "another tenant's operator, an existing id" -- \
+expect 4 "^tracepair show: no such pair $ID1\$" "another tenant's operator, an existing id" -- \
     pairlab_cli show "$ID1"
 pcheck "[ \"\$(pairlab_cli pairs --json | jq length)\" = 0 ] &&
     [ \"\$(pairlab_cli pairs)\" = 'no stored pairs' ]" \
