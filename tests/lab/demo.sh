@@ -36,4 +36,7 @@ echo
 echo "\$ tracepair pair sf-office chicago-office -q 30"
 pairlab_cli pair sf-office chicago-office -q 30 || { pairlab_logs >&2; exit 1; }
 echo
+echo "\$ tracepair pairs      # stored: 'tracepair show ID' prints it again later"
+pairlab_cli pairs || { pairlab_logs >&2; exit 1; }
+echo
 echo "== done; the lab is being torn down."
