@@ -262,7 +262,8 @@ int
 ctl_pair_load(struct ctl *ctl, const char *tenant, const char *pair_id,
     struct ctl_pair_record *rec, char *err, size_t errlen)
 {
-	int	 rc;
+	double	 ra = 0, rb = 0;
+	int	 rc, failed, both;
 
 	memset(rec, 0, sizeof(*rec));
 	if ((rc = store_pair_get(ctl->store, pair_id, &rec->sp, err,
@@ -274,13 +275,29 @@ ctl_pair_load(struct ctl *ctl, const char *tenant, const char *pair_id,
 		return 0;
 	}
 	if ((rec->sp.job_a[0] != '\0' && store_job_trace(ctl->store,
-	    rec->sp.job_a, &rec->fwd, NULL, err, errlen) == -1) ||
+	    rec->sp.job_a, &rec->fwd, NULL, &ra, err, errlen) == -1) ||
 	    (rec->sp.job_b[0] != '\0' && store_job_trace(ctl->store,
-	    rec->sp.job_b, &rec->rev, NULL, err, errlen) == -1) ||
+	    rec->sp.job_b, &rec->rev, NULL, &rb, err, errlen) == -1) ||
 	    store_analysis_get(ctl->store, pair_id, &rec->json, &rec->report,
 	    err, errlen) == -1) {
 		ctl_pair_record_free(rec);
 		return -1;
+	}
+	/*
+	 * A result stored after its pair ended (past the deadline, or resent
+	 * after a reconnect) was not part of the answer: a failed pair had
+	 * no trace, a partial one only the trace that was stored first.
+	 */
+	failed = strcmp(rec->sp.status, "failed") == 0;
+	both = strcmp(rec->sp.status, "partial") == 0 && rec->fwd != NULL &&
+	    rec->rev != NULL;
+	if (failed || (both && ra > rb)) {
+		trace_free(rec->fwd);
+		rec->fwd = NULL;
+	}
+	if (failed || (both && ra <= rb)) {
+		trace_free(rec->rev);
+		rec->rev = NULL;
 	}
 	return 1;
 }

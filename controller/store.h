@@ -91,10 +91,12 @@ int	 store_job_result(struct store *, const char *job_id,
 /*
  * The stored trace of job_id: 1 and *out (trace_free) when there is one,
  * 0 when none is stored, -1 on failure.  *error_out, when not NULL, gets
- * a malloc'd copy of the job's error line (or NULL).
+ * a malloc'd copy of the job's error line (or NULL); *received, when not
+ * NULL, when the result was stored (0 when none is).
  */
 int	 store_job_trace(struct store *, const char *job_id,
-	    struct trace **out, char **error_out, char *err, size_t errlen);
+	    struct trace **out, char **error_out, double *received, char *err,
+	    size_t errlen);
 /* Mark jobs and pairs still running from a previous run as failed. */
 int	 store_fail_unfinished(struct store *, const char *reason,
 	    char *err, size_t errlen);

@@ -349,7 +349,7 @@ store_row(struct store *s, const char *sql, const char *key, const char *what,
 
 int
 store_job_trace(struct store *s, const char *job_id, struct trace **out,
-    char **error_out, char *err, size_t errlen)
+    char **error_out, double *received, char *err, size_t errlen)
 {
 	sqlite3_stmt	*st;
 	const char	*json;
@@ -358,9 +358,13 @@ store_job_trace(struct store *s, const char *job_id, struct trace **out,
 	*out = NULL;
 	if (error_out)
 		*error_out = NULL;
-	if ((rc = store_row(s, "SELECT json, error FROM traces WHERE"
-	    " job_id = ?1", job_id, "trace", &st, err, errlen)) != 1)
+	if (received)
+		*received = 0;
+	if ((rc = store_row(s, "SELECT json, error, received FROM traces"
+	    " WHERE job_id = ?1", job_id, "trace", &st, err, errlen)) != 1)
 		return rc;
+	if (received)
+		*received = sqlite3_column_double(st, 2);
 	if ((json = (const char *)sqlite3_column_text(st, 0)) != NULL) {
 		*out = trace_from_json(json, strlen(json), err, errlen);
 		if (*out == NULL) {

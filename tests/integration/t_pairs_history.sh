@@ -6,12 +6,13 @@
 # gets "no such pair" for the same id, like an id never made, and an empty
 # list; an over-long id or one with odd characters is refused (2); an agent
 # certificate sending PairsRequest is refused and closed; the history
-# survives a controller restart on the same database; at the smallest
+# survives a controller restart on the same database; a result stored
+# after its pair ended does not change what show prints; at the smallest
 # frame limit a long list stops early and says so.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 25
+plan 26
 
 W=$(mktemp -d /tmp/t_pairs_history.XXXXXX)
 SIM=
@@ -150,6 +151,45 @@ pcheck "cmp -s $W/p1.txt $W/s3.txt" "after a restart: show $ID1 is still what pa
 pairlab_cli show "$ID2" --json >"$W/s4.json" 2>/dev/null
 pcheck "cmp -s $W/p2.json $W/s4.json" "after a restart: show --json $ID2 is still what pair --json printed"
 
+# A result that comes after its pair ended (the agent answers past the
+# deadline) is stored, but is not part of the pair: show prints the
+# partial pair as pair printed it, without the late trace.
+for i in 000 001; do
+	sh "$PKI_SH" issue "$PAIRLAB_DIR/pki" agent lt-$i --org acme >/dev/null 2>&1
+done
+"$TPLAB" exec "$PAIRLAB_ID" controller "$TP_BIN/agentsim" \
+    --controller "$PAIRLAB_CTL" --pki "$PAIRLAB_DIR/pki" --prefix lt- \
+    --count 1 --answer --answer-delay-ms 100 >"$W/lt0.out" 2>&1 &
+SIM=$!
+"$TPLAB" exec "$PAIRLAB_ID" controller "$TP_BIN/agentsim" \
+    --controller "$PAIRLAB_CTL" --pki "$PAIRLAB_DIR/pki" --prefix lt- \
+    --first 1 --count 1 --answer --answer-delay-ms 8000 >"$W/lt1.out" 2>&1 &
+SIM="$SIM $!"
+i=0
+until [ "$(pairlab_cli agents --json 2>/dev/null | jq '[.[] |
+    select((.name | startswith("lt-")) and .online and .rtt_ms > 0)] | length')" = 2 ] ||
+    [ $i -ge 150 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+pairlab_cli pair lt-000 lt-001 -n --timeout 4 >"$W/p4.txt" 2>"$W/p4.err"
+ID4=$(sed -n 's/^pair \([^:]*\): .*/\1/p' "$W/p4.txt" | head -1)
+i=0
+while ! grep -q '^ack lt-001 ' "$W/lt1.out" && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+pairlab_cli show "$ID4" >"$W/s6.txt" 2>"$W/s6.err"
+rc=$?
+pcheck "[ -n '$ID4' ] && grep -q '^pair $ID4: partial' $W/p4.txt &&
+    grep -q '^ack lt-001 ' $W/lt1.out && [ $rc -eq 0 ] && cmp -s $W/p4.txt $W/s6.txt" \
+    "a result stored after its pair ended: show still prints the partial pair as pair printed it"
+[ -s "$W/s6.txt" ] && ! cmp -s "$W/p4.txt" "$W/s6.txt" &&
+    diff "$W/p4.txt" "$W/s6.txt" | head -20 | sed 's/^/# /'
+kill $SIM 2>/dev/null
+wait $SIM 2>/dev/null
+SIM=
+
 # A list that would not fit in one frame stops early and says so: the
 # smallest frame limit, six more (refused) pairs.
 pairlab_stop_controller TERM
@@ -166,7 +206,7 @@ done
 pairlab_cli pairs -n 1000 --json >"$W/list3.json" 2>"$W/list3.err"
 rc=$?
 n=$(jq length "$W/list3.json" 2>/dev/null)
-pcheck "[ $rc -eq 0 ] && [ -n '$n' ] && [ '$n' -ge 1 ] && [ '$n' -lt 9 ] &&
+pcheck "[ $rc -eq 0 ] && [ -n '$n' ] && [ '$n' -ge 1 ] && [ '$n' -lt 10 ] &&
     grep -q '^tracepair pairs: only the newest $n pairs fit in one reply' $W/list3.err &&
     [ \"\$(jq -r '.[-1].pair_id' $W/list3.json)\" != '$ID1' ]" \
-    "frame_limit 1024: the list of 9 stops at $n pairs, and says so"
+    "frame_limit 1024: the list of 10 stops at $n pairs, and says so"

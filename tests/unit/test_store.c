@@ -117,12 +117,13 @@ test_results_and_duplicates(void **state)
 	struct store_job	 j = { "job-1", "sf", "acme", NULL, "198.18.9.9", "-I", 10, 0 };
 	struct trace		*t = small_trace(), *back;
 	char			 err[256], *e, *j1, *j2;
+	double			 rcv;
 
 	(void)state;
 	s = store_open(dbpath, err, sizeof(err));
 	assert_non_null(s);
 	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
-	assert_int_equal(store_job_trace(s, "job-1", &back, &e, err,
+	assert_int_equal(store_job_trace(s, "job-1", &back, &e, NULL, err,
 	    sizeof(err)), 0);
 	assert_int_equal(store_job_result(s, "job-1", "sf", t, NULL, 11, err,
 	    sizeof(err)), 1);
@@ -140,9 +141,11 @@ test_results_and_duplicates(void **state)
 	/* Survives a reopen (a controller restart). */
 	s = store_open(dbpath, err, sizeof(err));
 	assert_non_null(s);
-	assert_int_equal(store_job_trace(s, "job-1", &back, &e, err,
+	assert_int_equal(store_job_trace(s, "job-1", &back, &e, &rcv, err,
 	    sizeof(err)), 1);
 	assert_null(e);
+	/* When the first result came; the duplicates did not change it. */
+	assert_true(rcv == 11);
 	t->start = 1795000000.5;
 	j1 = trace_to_json(t, 0);
 	j2 = trace_to_json(back, 0);
@@ -150,9 +153,10 @@ test_results_and_duplicates(void **state)
 	free(j1);
 	free(j2);
 	trace_free(back);
-	assert_int_equal(store_job_trace(s, "job-x", &back, &e, err,
+	assert_int_equal(store_job_trace(s, "job-x", &back, &e, &rcv, err,
 	    sizeof(err)), 1);
 	assert_null(back);
+	assert_true(rcv == 14);
 	assert_string_equal(e, "no route");
 	free(e);
 	store_close(s);
