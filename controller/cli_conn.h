@@ -144,8 +144,9 @@ void		 cli_errx(const char *cmd, const char *fmt, ...)
  */
 struct trace	*cli_pair_trace(const char *cmd, const Tracepair__Trace *,
 		    const char *what);
-void		 cli_pair_print_json(const Tracepair__PairReply *,
-		    const struct trace *fwd, const struct trace *rev);
+void		 cli_pair_print_json(const char *cmd,
+		    const Tracepair__PairReply *, const struct trace *fwd,
+		    const struct trace *rev);
 void		 cli_pair_print_text(const Tracepair__PairReply *,
 		    const char *a, const char *b, const struct trace *fwd,
 		    const struct trace *rev, enum cli_layout layout);

@@ -62,8 +62,8 @@ cli_pair_trace(const char *cmd, const Tracepair__Trace *pt, const char *what)
 }
 
 void
-cli_pair_print_json(const Tracepair__PairReply *r, const struct trace *fwd,
-    const struct trace *rev)
+cli_pair_print_json(const char *cmd, const Tracepair__PairReply *r,
+    const struct trace *fwd, const struct trace *rev)
 {
 	json_t	*doc, *analysis = NULL;
 	json_error_t jerr;
@@ -80,7 +80,7 @@ cli_pair_print_json(const Tracepair__PairReply *r, const struct trace *fwd,
 	    "reverse", rev ? trace_to_jobj(rev) : json_null(),
 	    "analysis", analysis ? analysis : json_null());
 	if (doc == NULL) {
-		cli_errx("pair", "cannot build the JSON document");
+		cli_errx(cmd, "cannot build the JSON document");
 		return;
 	}
 	if ((s = json_dumps(doc, JSON_INDENT(2))) != NULL)
@@ -183,7 +183,7 @@ cmd_pair(int argc, char **argv)
 	fwd = cli_pair_trace("pair", reply->pair_reply->forward, "forward");
 	rev = cli_pair_trace("pair", reply->pair_reply->reverse, "reverse");
 	if (json)
-		cli_pair_print_json(reply->pair_reply, fwd, rev);
+		cli_pair_print_json("pair", reply->pair_reply, fwd, rev);
 	else
 		cli_pair_print_text(reply->pair_reply, argv[1], argv[2], fwd, rev,
 		    layout);

@@ -306,7 +306,7 @@ cmd_show(int argc, char **argv)
 	fwd = cli_pair_trace("show", g->pair->forward, "forward");
 	rev = cli_pair_trace("show", g->pair->reverse, "reverse");
 	if (json)
-		cli_pair_print_json(g->pair, fwd, rev);
+		cli_pair_print_json("show", g->pair, fwd, rev);
 	else
 		cli_pair_print_text(g->pair, str_or(g->agent_a, "?"),
 		    str_or(g->agent_b, "?"), fwd, rev, layout);
