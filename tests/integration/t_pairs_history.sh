@@ -152,9 +152,10 @@ pairlab_cli show "$ID2" --json >"$W/s4.json" 2>/dev/null
 pcheck "cmp -s $W/p2.json $W/s4.json" "after a restart: show --json $ID2 is still what pair --json printed"
 
 # A result that comes after its pair ended (the agent answers past the
-# deadline) is stored, but is not part of the pair: show prints the
-# partial pair as pair printed it, without the late trace.
-for i in 000 001; do
+# deadline) is stored, but is not part of the pair: show prints a partial
+# pair (lt-001 late) and a failed one (both late) as pair printed them,
+# without the late traces.
+for i in 000 001 002; do
 	sh "$PKI_SH" issue "$PAIRLAB_DIR/pki" agent lt-$i --org acme >/dev/null 2>&1
 done
 "$TPLAB" exec "$PAIRLAB_ID" controller "$TP_BIN/agentsim" \
@@ -163,29 +164,39 @@ done
 SIM=$!
 "$TPLAB" exec "$PAIRLAB_ID" controller "$TP_BIN/agentsim" \
     --controller "$PAIRLAB_CTL" --pki "$PAIRLAB_DIR/pki" --prefix lt- \
-    --first 1 --count 1 --answer --answer-delay-ms 8000 >"$W/lt1.out" 2>&1 &
+    --first 1 --count 2 --answer --answer-delay-ms 8000 >"$W/lt1.out" 2>&1 &
 SIM="$SIM $!"
 i=0
 until [ "$(pairlab_cli agents --json 2>/dev/null | jq '[.[] |
-    select((.name | startswith("lt-")) and .online and .rtt_ms > 0)] | length')" = 2 ] ||
+    select((.name | startswith("lt-")) and .online and .rtt_ms > 0)] | length')" = 3 ] ||
     [ $i -ge 150 ]; do
 	sleep 0.2
 	i=$((i + 1))
 done
 pairlab_cli pair lt-000 lt-001 -n --timeout 4 >"$W/p4.txt" 2>"$W/p4.err"
 ID4=$(sed -n 's/^pair \([^:]*\): .*/\1/p' "$W/p4.txt" | head -1)
+pairlab_cli pair lt-001 lt-002 -n --timeout 4 >"$W/p5.txt" 2>"$W/p5.err"
+ID5=$(sed -n 's/^pair \([^:]*\): .*/\1/p' "$W/p5.txt" | head -1)
+# The three late results (lt-001 twice, lt-002 once), each stored and acked.
 i=0
-while ! grep -q '^ack lt-001 ' "$W/lt1.out" && [ $i -lt 300 ]; do
+while [ "$(grep -c '^ack lt-00[12] ' "$W/lt1.out")" -lt 3 ] && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 pairlab_cli show "$ID4" >"$W/s6.txt" 2>"$W/s6.err"
-rc=$?
-pcheck "[ -n '$ID4' ] && grep -q '^pair $ID4: partial' $W/p4.txt &&
-    grep -q '^ack lt-001 ' $W/lt1.out && [ $rc -eq 0 ] && cmp -s $W/p4.txt $W/s6.txt" \
-    "a result stored after its pair ended: show still prints the partial pair as pair printed it"
-[ -s "$W/s6.txt" ] && ! cmp -s "$W/p4.txt" "$W/s6.txt" &&
-    diff "$W/p4.txt" "$W/s6.txt" | head -20 | sed 's/^/# /'
+rc4=$?
+pairlab_cli show "$ID5" >"$W/s7.txt" 2>"$W/s7.err"
+rc5=$?
+pcheck "[ \"\$(grep -c '^ack lt-00[12] ' $W/lt1.out)\" -eq 3 ] &&
+    [ -n '$ID4' ] && grep -q '^pair $ID4: partial' $W/p4.txt &&
+    [ $rc4 -eq 0 ] && cmp -s $W/p4.txt $W/s6.txt &&
+    [ -n '$ID5' ] && grep -q '^pair $ID5: failed' $W/p5.txt &&
+    [ $rc5 -eq 0 ] && cmp -s $W/p5.txt $W/s7.txt" \
+    "results stored after their pair ended: show prints the partial and the failed pair as pair printed them"
+for n in 4:6 5:7; do
+	[ -s "$W/s${n#*:}.txt" ] && ! cmp -s "$W/p${n%:*}.txt" "$W/s${n#*:}.txt" &&
+	    diff "$W/p${n%:*}.txt" "$W/s${n#*:}.txt" | head -20 | sed 's/^/# /'
+done
 kill $SIM 2>/dev/null
 wait $SIM 2>/dev/null
 SIM=
@@ -206,7 +217,7 @@ done
 pairlab_cli pairs -n 1000 --json >"$W/list3.json" 2>"$W/list3.err"
 rc=$?
 n=$(jq length "$W/list3.json" 2>/dev/null)
-pcheck "[ $rc -eq 0 ] && [ -n '$n' ] && [ '$n' -ge 1 ] && [ '$n' -lt 10 ] &&
+pcheck "[ $rc -eq 0 ] && [ -n '$n' ] && [ '$n' -ge 1 ] && [ '$n' -lt 11 ] &&
     grep -q '^tracepair pairs: only the newest $n pairs fit in one reply' $W/list3.err &&
     [ \"\$(jq -r '.[-1].pair_id' $W/list3.json)\" != '$ID1' ]" \
-    "frame_limit 1024: the list of 10 stops at $n pairs, and says so"
+    "frame_limit 1024: the list of 11 stops at $n pairs, and says so"
