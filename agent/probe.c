@@ -31,6 +31,7 @@
 #define PROBE_WAIT_FLOOR	0.05	/* s: adaptive waits never go below */
 #define PROBE_DNS_WAIT		2.0	/* s: how long a finished run waits for names */
 #define PROBE_RECV_BATCH	256	/* packets read per socket wake-up */
+#define PROBE_RECV_DRAIN	4096	/* packets read per socket before a timeout */
 #define PROBE_TXRING		4096	/* sends remembered for their kernel TX time */
 #define PROBE_FLOW_ID_MIN	1024	/* lowest flow identifier (source port) */
 #define PROBE_DNS_TTL_NAME	3600.0	/* s: a reverse-DNS name is kept */
@@ -184,7 +185,7 @@ struct probe_engine {
 };
 
 static void	 engine_pump(struct probe_engine *);
-static void	 run_check(struct probe_run *);
+static void	 run_check(struct probe_run *, double);
 static void	 run_fail(struct probe_run *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -555,7 +556,7 @@ dns_cb(int result, char type, int count, int ttl, void *addresses, void *arg)
 	for (r = TAILQ_FIRST(&e->runs); r != NULL; r = next) {
 		next = TAILQ_NEXT(r, entry);
 		if (r->state == RUN_NAMING)
-			run_check(r);
+			run_check(r, now_real());
 	}
 }
 
@@ -1418,7 +1419,7 @@ engine_pump(struct probe_engine *e)
 	TAILQ_FOREACH(r, &e->runs, entry)
 		if (r->sent_now) {
 			r->sent_now = 0;
-			run_check(r);	/* arms the timeouts of what was sent */
+			run_check(r, now_real());	/* arms the timeouts of what was sent */
 		}
 	if (TAILQ_EMPTY(&e->runs))
 		return;
@@ -1524,7 +1525,12 @@ dispatch(struct probe_engine *e, int rc, const struct probe_reply *rep,
 		    r->slots[idx].state != PROBE_TIMEDOUT)
 			continue;	/* never sent, duplicate or discarded */
 		run_reply(r, idx, rep, ts);
-		run_check(r);
+		/*
+		 * Judged as of this reply's arrival, not of now: replies
+		 * queued behind it (the process was not scheduled for a
+		 * while) may answer probes that look overdue now.
+		 */
+		run_check(r, ts);
 		return;
 	}
 	if (!icmp)
@@ -1535,10 +1541,10 @@ dispatch(struct probe_engine *e, int rc, const struct probe_reply *rep,
 			r->trace->unmatched_icmp++;
 }
 
+/* Read and dispatch up to max packets queued on reply socket fd. */
 static void
-recv_cb(evutil_socket_t fd, short what, void *arg)
+read_replies(struct probe_engine *e, int fd, int max)
 {
-	struct probe_engine *e = arg;
 	struct probe_reply rep;
 	struct sockaddr_storage from;
 	struct msghdr	 msg;
@@ -1554,10 +1560,8 @@ recv_cb(evutil_socket_t fd, short what, void *arg)
 	double		 t;
 	int		 i, hlim, rc, icmp;
 
-	(void)what;
-	tx_drain_all(e);	/* send times first: replies use them */
 	icmp = fd == e->fd4_icmp || fd == e->fd6_icmp;
-	for (i = 0; i < PROBE_RECV_BATCH; i++) {
+	for (i = 0; i < max; i++) {
 		memset(&msg, 0, sizeof(msg));
 		iov.iov_base = e->buf;
 		iov.iov_len = sizeof(e->buf);
@@ -1602,6 +1606,16 @@ recv_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		dispatch(e, rc, &rep, t, icmp);
 	}
+}
+
+static void
+recv_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_engine *e = arg;
+
+	(void)what;
+	tx_drain_all(e);	/* send times first: replies use them */
+	read_replies(e, fd, PROBE_RECV_BATCH);
 	engine_pump(e);
 }
 
@@ -1611,10 +1625,24 @@ static void
 timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct probe_run *r = arg;
+	struct probe_engine *e = r->eng;
 
 	(void)fd;
 	(void)what;
-	run_check(r);
+	/*
+	 * Replies that arrived while the process was not scheduled are
+	 * still queued (a batch of recv_cb may have left some): count them
+	 * before giving their probes up.  The read may end this run too
+	 * (run_check then does nothing); runs are freed only by done_cb.
+	 */
+	tx_drain_all(e);
+	read_replies(e, e->fd4_icmp, PROBE_RECV_DRAIN);
+	read_replies(e, e->fd4_tcp, PROBE_RECV_DRAIN);
+	if (e->fd6_icmp != -1)
+		read_replies(e, e->fd6_icmp, PROBE_RECV_DRAIN);
+	if (e->fd6_tcp != -1)
+		read_replies(e, e->fd6_tcp, PROBE_RECV_DRAIN);
+	run_check(r, now_real());
 	if (r->state == RUN_PROBING)
 		engine_pump(r->eng);
 }
@@ -1701,13 +1729,15 @@ slot_wait(const struct probe_run *r, int ttl, const double *here,
 }
 
 /*
- * Give up on probes past their adaptive wait, and finish the run when
+ * Give up on probes past their adaptive wait as of time at (now, or the
+ * arrival of the reply just read: replies still queued behind it must not
+ * find their probes given up and the run over), and finish the run when
  * nothing is left to send or wait for; otherwise arm the timer.  The work
  * is per TTL, not per probe: a TTL's probes all wait as long, so only the
  * earliest sent of each (its heap's top) can be due first.
  */
 static void
-run_check(struct probe_run *r)
+run_check(struct probe_run *r, double at)
 {
 	double	 near[TRACE_MAX_TTL + 2];
 	double	 now = now_real(), next = -1, dl, w;
@@ -1736,7 +1766,7 @@ run_check(struct probe_run *r)
 			struct probe_slot *s = &r->slots[h[0]];
 
 			dl = s->sent + w;
-			if (now >= dl) {
+			if (at >= dl) {
 				inflight_remove(r, h[0]);
 				s->state = PROBE_TIMEDOUT;
 				r->inflight--;
