@@ -130,6 +130,24 @@ pairlab_cli() {
 	    "$TP_BIN/tracepair" "$@"
 }
 
+# pairlab_expect CODE PATTERN NAME -- ARGS...: run ARGS (the CLI, as a
+# rule), check its exit status is CODE and that stderr is one line (two
+# for a usage) matching PATTERN (case ignored); one TAP line.
+pairlab_expect() {
+	_code=$1 _pat=$2 _name=$3
+	shift 4
+	"$@" >"$PAIRLAB_DIR/expect.out" 2>"$PAIRLAB_DIR/expect.err"
+	_rc=$?
+	_msg=$(head -1 "$PAIRLAB_DIR/expect.err")
+	if [ $_rc -eq "$_code" ] && grep -qi -- "$_pat" "$PAIRLAB_DIR/expect.err" &&
+	    [ "$(grep -c . "$PAIRLAB_DIR/expect.err")" -le 2 ]; then
+		ok "$_name: exit $_rc, '$_msg'"
+	else
+		pfail "$_name: exit $_rc (want $_code), '$_msg' (want /$_pat/)" \
+		    "$(cat "$PAIRLAB_DIR/expect.err")"
+	fi
+}
+
 # Number of agents `tracepair agents --json` reports online with their
 # clock measured (RTT known): only those can take a paired job.
 pairlab_online() {

@@ -13,46 +13,31 @@ W=$(mktemp -d /tmp/t_pair_errors.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
 pairlab_up_small
 
-# expect CODE PATTERN NAME -- ARGS...: run the CLI, check status and stderr
-expect() {
-	_code=$1 _pat=$2 _name=$3
-	shift 4
-	"$@" >"$W/out" 2>"$W/err"
-	_rc=$?
-	_msg=$(head -1 "$W/err")
-	if [ $_rc -eq "$_code" ] && grep -qi -- "$_pat" "$W/err" &&
-	    [ "$(grep -c . "$W/err")" -le 2 ]; then
-		ok "$_name: exit $_rc, '$_msg'"
-	else
-		pfail "$_name: exit $_rc (want $_code), '$_msg' (want /$_pat/)" "$(cat "$W/err")"
-	fi
-}
-
-expect 4 'unknown agent nosuch' "unknown agent" -- \
+pairlab_expect 4 'unknown agent nosuch' "unknown agent" -- \
     pairlab_cli pair sf-office nosuch -n
 pairlab_stop_agent chicago-office TERM
 sleep 1
-expect 4 'chicago-office offline' "offline agent" -- \
+pairlab_expect 4 'chicago-office offline' "offline agent" -- \
     pairlab_cli pair sf-office chicago-office -n
-expect 3 'unreachable' "controller unreachable" -- \
+pairlab_expect 3 'unreachable' "controller unreachable" -- \
     pairlab_cli agents --controller "${PAIRLAB_CTL%:*}:7399"
 P=$PAIRLAB_DIR/pki
-expect 2 'not an operator certificate' "agent certificate used as an operator" -- \
+pairlab_expect 2 'not an operator certificate' "agent certificate used as an operator" -- \
     pairlab_cli agents --cert "$P/sf-office.crt" --key "$P/sf-office.key"
 pcheck "pairlab_wait_agents 1 5 && ! grep -q 'tracepair-cli' $PAIRLAB_DIR/controller.log" \
     "the CLI did not even connect with it (the agent sf-office stays registered)"
 sh "$PKI_SH" init "$W/other" >/dev/null 2>&1
 sh "$PKI_SH" issue "$W/other" operator eve --org acme >/dev/null 2>&1
-expect 3 'refused the TLS session\|closed the TLS session right after' "certificate from another CA" -- \
+pairlab_expect 3 'refused the TLS session\|closed the TLS session right after' "certificate from another CA" -- \
     pairlab_cli agents --cert "$W/other/eve.crt" --key "$W/other/eve.key"
-expect 2 'usage' "pair with one agent" -- \
+pairlab_expect 2 'usage' "pair with one agent" -- \
     pairlab_cli pair sf-office
-expect 2 'no controller' "no settings at all" -- \
+pairlab_expect 2 'no controller' "no settings at all" -- \
     env -u TRACEPAIR_CONTROLLER HOME=/nonexistent TRACEPAIR_CONFIG= \
     "$TP_BIN/tracepair" agents
-expect 2 'invalid\|unknown\|bad\|option' "bad trace option" -- \
+pairlab_expect 2 'invalid\|unknown\|bad\|option' "bad trace option" -- \
     pairlab_cli pair sf-office chicago-office -q nope
-expect 2 'want seconds in (0, 3600\]' "pair --timeout nan" -- \
+pairlab_expect 2 'want seconds in (0, 3600\]' "pair --timeout nan" -- \
     pairlab_cli pair sf-office chicago-office --timeout nan
-expect 2 'want seconds in (0, 3600\]' "trace --timeout nan" -- \
+pairlab_expect 2 'want seconds in (0, 3600\]' "trace --timeout nan" -- \
     pairlab_cli trace sf-office 192.0.2.1 --timeout nan

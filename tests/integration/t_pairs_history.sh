@@ -20,22 +20,6 @@ trap '[ -n "$SIM" ] && kill $SIM 2>/dev/null && wait $SIM 2>/dev/null; pairlab_d
 [ -x "$TP_BIN/agentsim" ] || { pfail "agentsim built"; exit 1; }
 pairlab_up_small
 
-# expect CODE PATTERN NAME -- ARGS...: run the CLI, check status and that
-# stderr (one line, two for a usage) matches PATTERN
-expect() {
-	_code=$1 _pat=$2 _name=$3
-	shift 4
-	"$@" >"$W/out" 2>"$W/err"
-	_rc=$?
-	_msg=$(head -1 "$W/err")
-	if [ $_rc -eq "$_code" ] && grep -q -- "$_pat" "$W/err" &&
-	    [ "$(grep -c . "$W/err")" -le 2 ]; then
-		ok "$_name: exit $_rc, '$_msg'"
-	else
-		pfail "$_name: exit $_rc (want $_code), '$_msg' (want /$_pat/)" "$(cat "$W/err")"
-	fi
-}
-
 # Two pairs: the first printed as text, the second (the other way round)
 # as JSON.
 pairlab_cli pair sf-office chicago-office -n -q 1 >"$W/p1.txt" 2>"$W/p1.err"
@@ -83,18 +67,18 @@ pcheck "pairlab_cli show '$ID1' --summary | grep -q '^pair $ID1: ok' &&
 [ -s "$W/s1.txt" ] && ! cmp -s "$W/p1.txt" "$W/s1.txt" &&
     diff "$W/p1.txt" "$W/s1.txt" | head -20 | sed 's/^/# /'
 
-expect 4 "^tracepair show: no such pair p-nosuch-1\$" "unknown id" -- \
+pairlab_expect 4 "^tracepair show: no such pair p-nosuch-1\$" "unknown id" -- \
     pairlab_cli show p-nosuch-1
-expect 2 "pair id too long" "over-long id" -- \
+pairlab_expect 2 "pair id too long" "over-long id" -- \
     pairlab_cli show "p-$(printf '%0100d' 7)"
-expect 2 "pair id with characters other than" "id with a quote and a space" -- \
+pairlab_expect 2 "pair id with characters other than" "id with a quote and a space" -- \
     pairlab_cli show "p-1' OR 1"
-expect 2 "usage" "show without an id" -- pairlab_cli show
-expect 2 "want a number of pairs in \[1, 1000\]" "pairs -n 0" -- pairlab_cli pairs -n 0
-expect 2 "since" "pairs --since nonsense" -- pairlab_cli pairs --since yesterday
+pairlab_expect 2 "usage" "show without an id" -- pairlab_cli show
+pairlab_expect 2 "want a number of pairs in \[1, 1000\]" "pairs -n 0" -- pairlab_cli pairs -n 0
+pairlab_expect 2 "since" "pairs --since nonsense" -- pairlab_cli pairs --since yesterday
 PAIRLAB_OPERATOR=mallory
 export PAIRLAB_OPERATOR
-expect 4 "^tracepair show: no such pair $ID1\$" "another tenant's operator, an existing id" -- \
+pairlab_expect 4 "^tracepair show: no such pair $ID1\$" "another tenant's operator, an existing id" -- \
     pairlab_cli show "$ID1"
 pcheck "[ \"\$(pairlab_cli pairs --json | jq length)\" = 0 ] &&
     [ \"\$(pairlab_cli pairs)\" = 'no stored pairs' ]" \
