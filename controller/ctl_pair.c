@@ -761,11 +761,18 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 		errline = error;
 		break;
 	}
-	rc = store_job_result(ctl->store, jid, s->peer.name, t, errline,
-	    ctl_now(), err, sizeof(err));
+	rc = store_job_result(ctl->store, jid, s->peer.name, s->peer.tenant, t,
+	    errline, ctl_now(), err, sizeof(err));
 	if (rc == -1) {
 		/* No ack: the agent keeps it spooled and sends it again. */
 		log_warnx("job %s: %s", jid, err);
+		trace_free(t);
+		return;
+	}
+	if (rc == 2) {
+		/* As for a job held in memory: ignored, not acked. */
+		log_warnx("agent %s (%s): result for job %s, stored as another "
+		    "agent's, ignored", s->peer.name, s->peer.tenant, jid);
 		trace_free(t);
 		return;
 	}

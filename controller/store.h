@@ -79,15 +79,17 @@ int	 store_agents_all_offline(struct store *, char *err, size_t errlen);
 int	 store_job_add(struct store *, const struct store_job *, char *err,
 	    size_t errlen);
 /*
- * Record the outcome of a job: a trace (stored as trace JSON) or an error
- * line.  Returns 1 when stored, 0 when a result for job_id was already
- * stored (a duplicate: ignore it, but ack it), -1 on failure.  A result
- * for a job the store does not know (sent before a restart that lost the
- * job row, say) is stored too.
+ * Record the outcome of a job, sent by agent of tenant: a trace (stored as
+ * trace JSON) or an error line.  Returns 1 when stored, 0 when a result
+ * for job_id was already stored (a duplicate: ignore it, but ack it), 2
+ * when the job is stored as another agent's or another tenant's (nothing
+ * stored: a result is only ever its own agent's word), -1 on failure.  A
+ * result for a job the store does not know (sent before a restart that
+ * lost the job row, say) is stored too.
  */
 int	 store_job_result(struct store *, const char *job_id,
-	    const char *agent, const struct trace *, const char *error,
-	    double received, char *err, size_t errlen);
+	    const char *agent, const char *tenant, const struct trace *,
+	    const char *error, double received, char *err, size_t errlen);
 /*
  * The stored trace of job_id: 1 and *out (trace_free) when there is one,
  * 0 when none is stored, -1 on failure.  *error_out, when not NULL, gets

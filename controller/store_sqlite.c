@@ -271,12 +271,12 @@ store_job_add(struct store *s, const struct store_job *j, char *err,
 
 int
 store_job_result(struct store *s, const char *job_id, const char *agent,
-    const struct trace *t, const char *error, double received, char *err,
-    size_t errlen)
+    const char *tenant, const struct trace *t, const char *error,
+    double received, char *err, size_t errlen)
 {
 	sqlite3_stmt	*st;
 	char		*json = NULL;
-	int		 changed;
+	int		 changed, rc;
 
 	if (t != NULL && (json = trace_to_json(t, 0)) == NULL) {
 		snprintf(err, errlen, "store: cannot encode the trace");
@@ -285,6 +285,26 @@ store_job_result(struct store *s, const char *job_id, const char *agent,
 	if (store_exec(s, "BEGIN IMMEDIATE", err, errlen) == -1) {
 		free(json);
 		return -1;
+	}
+	/* A job given to someone else: not this agent's result to store. */
+	st = store_prep(s, "SELECT 1 FROM jobs WHERE job_id = ?1 AND"
+	    " (agent IS NOT ?2 OR tenant IS NOT ?3)", err, errlen);
+	if (st == NULL)
+		goto fail;
+	bind_text(st, 1, job_id);
+	bind_text(st, 2, agent);
+	bind_text(st, 3, tenant);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW) {
+		free(json);
+		if (store_exec(s, "ROLLBACK", err, errlen) == -1)
+			return -1;
+		return 2;
+	}
+	if (rc != SQLITE_DONE) {
+		(void)store_fail(s, "job", err, errlen);
+		goto fail;
 	}
 	st = store_prep(s, "INSERT OR IGNORE INTO traces (job_id, agent,"
 	    " received, json, error) VALUES (?1, ?2, ?3, ?4, ?5)", err, errlen);

@@ -125,17 +125,32 @@ test_results_and_duplicates(void **state)
 	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
 	assert_int_equal(store_job_trace(s, "job-1", &back, &e, NULL, err,
 	    sizeof(err)), 0);
-	assert_int_equal(store_job_result(s, "job-1", "sf", t, NULL, 11, err,
-	    sizeof(err)), 1);
+	assert_int_equal(store_job_result(s, "job-1", "sf", "acme", t, NULL, 11,
+	    err, sizeof(err)), 1);
 	/* The same job id again: duplicate, nothing changes. */
 	t->start = 1;
-	assert_int_equal(store_job_result(s, "job-1", "sf", t, NULL, 12, err,
-	    sizeof(err)), 0);
-	assert_int_equal(store_job_result(s, "job-1", "sf", NULL, "late error",
-	    13, err, sizeof(err)), 0);
+	assert_int_equal(store_job_result(s, "job-1", "sf", "acme", t, NULL, 12,
+	    err, sizeof(err)), 0);
+	assert_int_equal(store_job_result(s, "job-1", "sf", "acme", NULL,
+	    "late error", 13, err, sizeof(err)), 0);
 	/* A result for a job this store never saw is kept too. */
-	assert_int_equal(store_job_result(s, "job-x", "chi", NULL, "no route",
-	    14, err, sizeof(err)), 1);
+	assert_int_equal(store_job_result(s, "job-x", "chi", "acme", NULL,
+	    "no route", 14, err, sizeof(err)), 1);
+	/*
+	 * A job given to sf of acme: another agent's result, or one from an
+	 * agent of the same name in another tenant, is refused (2) and
+	 * leaves the job open for its own agent's result.
+	 */
+	j.job_id = "job-2";
+	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
+	assert_int_equal(store_job_result(s, "job-2", "chi", "acme", t, NULL,
+	    15, err, sizeof(err)), 2);
+	assert_int_equal(store_job_result(s, "job-2", "sf", "globex", t, NULL,
+	    15, err, sizeof(err)), 2);
+	assert_int_equal(store_job_trace(s, "job-2", &back, &e, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_job_result(s, "job-2", "sf", "acme", NULL,
+	    "its own", 16, err, sizeof(err)), 1);
 	store_close(s);
 
 	/* Survives a reopen (a controller restart). */
