@@ -776,6 +776,10 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 		trace_free(t);
 		return;
 	}
+	if (rc == 3)
+		/* Acked below, so that the agent's spool lets it go. */
+		log_warnx("agent %s (%s): result for job %s, which the store "
+		    "does not know, dropped", s->peer.name, s->peer.tenant, jid);
 	tracepair__envelope__init(&env);
 	tracepair__result_ack__init(&ack);
 	ack.job_id = jid;
@@ -783,8 +787,10 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_RESULT_ACK;
 	env.result_ack = &ack;
 	(void)ctl_send(s, &env);
-	if (rc == 0) {
-		log_debug("job %s: duplicate result acked and ignored", jid);
+	if (rc == 0 || rc == 3) {
+		if (rc == 0)
+			log_debug("job %s: duplicate result acked and ignored",
+			    jid);
 		trace_free(t);
 		return;
 	}

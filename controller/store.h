@@ -83,9 +83,9 @@ int	 store_job_add(struct store *, const struct store_job *, char *err,
  * trace JSON) or an error line.  Returns 1 when stored, 0 when a result
  * for job_id was already stored (a duplicate: ignore it, but ack it), 2
  * when the job is stored as another agent's or another tenant's (nothing
- * stored: a result is only ever its own agent's word), -1 on failure.  A
- * result for a job the store does not know (sent before a restart that
- * lost the job row, say) is stored too.
+ * stored: a result is only ever its own agent's word), 3 when the store
+ * has no such job (nothing stored: every job is stored before it is sent,
+ * so only a lost database or a forger sends one), -1 on failure.
  */
 int	 store_job_result(struct store *, const char *job_id,
 	    const char *agent, const char *tenant, const struct trace *,

@@ -286,25 +286,34 @@ store_job_result(struct store *s, const char *job_id, const char *agent,
 		free(json);
 		return -1;
 	}
-	/* A job given to someone else: not this agent's result to store. */
-	st = store_prep(s, "SELECT 1 FROM jobs WHERE job_id = ?1 AND"
-	    " (agent IS NOT ?2 OR tenant IS NOT ?3)", err, errlen);
+	/*
+	 * Only the job's own agent may store its result: 3 when there is no
+	 * such job, 2 when it was given to someone else.
+	 */
+	st = store_prep(s, "SELECT agent IS ?2 AND tenant IS ?3 FROM jobs"
+	    " WHERE job_id = ?1", err, errlen);
 	if (st == NULL)
 		goto fail;
 	bind_text(st, 1, job_id);
 	bind_text(st, 2, agent);
 	bind_text(st, 3, tenant);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_column_int(st, 0) ? 1 : 2;
+	else if (rc == SQLITE_DONE)
+		rc = 3;
+	else
+		rc = -1;
 	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == -1) {
+		(void)store_fail(s, "job", err, errlen);
+		goto fail;
+	}
+	if (rc != 1) {
 		free(json);
 		if (store_exec(s, "ROLLBACK", err, errlen) == -1)
 			return -1;
-		return 2;
-	}
-	if (rc != SQLITE_DONE) {
-		(void)store_fail(s, "job", err, errlen);
-		goto fail;
+		return rc;
 	}
 	st = store_prep(s, "INSERT OR IGNORE INTO traces (job_id, agent,"
 	    " received, json, error) VALUES (?1, ?2, ?3, ?4, ?5)", err, errlen);

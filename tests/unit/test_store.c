@@ -133,9 +133,22 @@ test_results_and_duplicates(void **state)
 	    err, sizeof(err)), 0);
 	assert_int_equal(store_job_result(s, "job-1", "sf", "acme", NULL,
 	    "late error", 13, err, sizeof(err)), 0);
-	/* A result for a job this store never saw is kept too. */
+	/*
+	 * A result for a job this store never saw is not kept (3): every
+	 * job is stored before it is sent, so only a forger (or a lost
+	 * database) sends one, and a forger must not fill in a job id that
+	 * is yet to come.
+	 */
+	assert_int_equal(store_job_result(s, "job-x", "chi", "acme", NULL,
+	    "no route", 14, err, sizeof(err)), 3);
+	assert_int_equal(store_job_trace(s, "job-x", &back, &e, NULL, err,
+	    sizeof(err)), 0);
+	j.job_id = "job-x";
+	j.agent = "chi";
+	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
 	assert_int_equal(store_job_result(s, "job-x", "chi", "acme", NULL,
 	    "no route", 14, err, sizeof(err)), 1);
+	j.agent = "sf";
 	/*
 	 * A job given to sf of acme: another agent's result, or one from an
 	 * agent of the same name in another tenant, is refused (2) and
