@@ -303,12 +303,10 @@ store_job_result(struct store *s, const char *job_id, const char *agent,
 	else if (rc == SQLITE_DONE)
 		rc = 3;
 	else
-		rc = -1;
+		rc = store_fail(s, "job", err, errlen);	/* before finalize */
 	sqlite3_finalize(st);
-	if (rc == -1) {
-		(void)store_fail(s, "job", err, errlen);
+	if (rc == -1)
 		goto fail;
-	}
 	if (rc != 1) {
 		free(json);
 		if (store_exec(s, "ROLLBACK", err, errlen) == -1)
