@@ -17,7 +17,7 @@
 #include <event2/event.h>
 #include <event2/dns.h>
 
-#include "probe.h"
+#include "probe_harness.h"
 
 #define NADDR	8	/* 127.0.0.1 .. 127.0.0.8 */
 
@@ -40,14 +40,6 @@ struct server {
 	int		 got_held;	/* the held query arrived */
 };
 
-/* One run's outcome. */
-struct result {
-	struct trace	*t;		/* the trace, NULL on failure */
-	char		 err[160];	/* why it failed */
-	int		 done;		/* the callback ran */
-};
-
-static struct event_base *base;
 static struct server srv;
 
 /* Build the answer to query q (len bytes) into out; its length or 0. */
@@ -123,7 +115,7 @@ server_cb(evutil_socket_t fd, short what, void *arg)
 			s->heldlen = olen;
 			s->heldto = from;
 			s->got_held = 1;
-			event_base_loopbreak(base);
+			event_base_loopbreak(ph_base);
 			continue;
 		}
 		(void)sendto(fd, out, olen, 0, (struct sockaddr *)&from, fl);
@@ -150,10 +142,10 @@ setup(void **state)
 	socklen_t sl = sizeof(sin);
 
 	(void)state;
-	if (geteuid() != 0)
-		return 0;
-	if ((base = event_base_new()) == NULL)
+	if (ph_open(0, 0) == -1)
 		return -1;
+	if (ph_base == NULL)		/* not root: the tests skip */
+		return 0;
 	memset(&srv, 0, sizeof(srv));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -163,7 +155,8 @@ setup(void **state)
 	    getsockname(srv.fd, (struct sockaddr *)&sin, &sl) == -1)
 		return -1;
 	srv.port = ntohs(sin.sin_port);
-	srv.ev = event_new(base, srv.fd, EV_READ | EV_PERSIST, server_cb, &srv);
+	srv.ev = event_new(ph_base, srv.fd, EV_READ | EV_PERSIST, server_cb,
+	    &srv);
 	if (srv.ev == NULL || event_add(srv.ev, NULL) == -1)
 		return -1;
 	return 0;
@@ -172,14 +165,11 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	(void)state;
 	if (srv.ev)
 		event_free(srv.ev);
 	if (srv.fd > 0)
 		close(srv.fd);
-	if (base)
-		event_base_free(base);
-	return 0;
+	return ph_teardown(state);
 }
 
 /* Fresh counts and a resolver that asks only our server. */
@@ -193,7 +183,7 @@ resolver(void)
 	memset(srv.nxdomain, 0, sizeof(srv.nxdomain));
 	srv.hold = srv.got_held = 0;
 	srv.heldlen = 0;
-	assert_non_null(dns = evdns_base_new(base, 0));
+	assert_non_null(dns = evdns_base_new(ph_base, 0));
 	snprintf(ns, sizeof(ns), "127.0.0.1:%u", srv.port);
 	assert_int_equal(evdns_base_nameserver_ip_add(dns, ns), 0);
 	/* No retransmission while an answer is held back. */
@@ -209,35 +199,21 @@ static void
 dns_free(struct evdns_base *dns)
 {
 	evdns_base_free(dns, 1);
-	event_base_loop(base, EVLOOP_NONBLOCK);
-}
-
-static void
-done(struct trace *t, const char *err, void *arg)
-{
-	struct result	*r = arg;
-
-	r->t = t;
-	if (err)
-		snprintf(r->err, sizeof(r->err), "%s", err);
-	r->done = 1;
-	event_base_loopbreak(base);
+	event_base_loop(ph_base, EVLOOP_NONBLOCK);
 }
 
 /* Start an ICMP trace (-q 1 -m 1, with names) to 127.0.0.n. */
 static void
-start(struct probe_engine *e, int n, struct result *res)
+start(struct probe_engine *e, int n, struct ph_result *res)
 {
 	struct probe_opts o;
-	char	 err[160];
+	char	 err[160], host[32];
 
-	probe_opts_init(&o);
-	snprintf(o.host, sizeof(o.host), "127.0.0.%d", n);
-	o.method = TRACE_METHOD_ICMP;
-	o.queries = 1;
-	o.max_ttl = 1;
+	snprintf(host, sizeof(host), "127.0.0.%d", n);
+	ph_opts(&o, host, TRACE_METHOD_ICMP, 1, 1);
+	o.no_dns = 0;			/* names: the cache is under test */
 	memset(res, 0, sizeof(*res));
-	if (probe_start(e, &o, done, res, err, sizeof(err)) == NULL)
+	if (probe_start(e, &o, ph_done, res, err, sizeof(err)) == NULL)
 		fail_msg("127.0.0.%d: %s", n, err);
 }
 
@@ -251,8 +227,8 @@ until(const int *flag)
 	while (!*flag) {
 		struct timeval tv = { 1, 0 };
 
-		event_base_loopexit(base, &tv);
-		event_base_dispatch(base);
+		event_base_loopexit(ph_base, &tv);
+		event_base_dispatch(ph_base);
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		if (b.tv_sec - a.tv_sec > 30)
 			fail_msg("nothing happened in 30 s");
@@ -263,7 +239,7 @@ until(const int *flag)
 static void
 trace_name(struct probe_engine *e, int n, char *name, size_t len)
 {
-	struct result	 res;
+	struct ph_result res;
 
 	start(e, n, &res);
 	until(&res.done);
@@ -298,10 +274,10 @@ test_expiry(void **state)
 	char	 err[160], name[64];
 
 	(void)state;
-	if (base == NULL)
+	if (ph_base == NULL)
 		skip();
 	dns = resolver();
-	assert_non_null(e = probe_engine_new(base, dns, err, sizeof(err)));
+	assert_non_null(e = probe_engine_new(ph_base, dns, err, sizeof(err)));
 	srv.nxdomain[2] = 1;
 	probe_engine_set_names(e, 1000, 1000, 0);
 	trace_name(e, 1, name, sizeof(name));
@@ -346,14 +322,14 @@ test_bound_and_inflight(void **state)
 {
 	struct evdns_base *dns;
 	struct probe_engine *e;
-	struct result	 first;
+	struct ph_result first;
 	char	 err[160], name[64];
 
 	(void)state;
-	if (base == NULL)
+	if (ph_base == NULL)
 		skip();
 	dns = resolver();
-	assert_non_null(e = probe_engine_new(base, dns, err, sizeof(err)));
+	assert_non_null(e = probe_engine_new(ph_base, dns, err, sizeof(err)));
 	probe_engine_set_names(e, 0, 0, 2);
 	/* 127.0.0.2's answer is held: its entry stays in flight. */
 	srv.hold = 2;
@@ -388,14 +364,14 @@ test_orphan(void **state)
 {
 	struct evdns_base *dns;
 	struct probe_engine *e;
-	struct result	 res;
+	struct ph_result res;
 	char	 err[160];
 
 	(void)state;
-	if (base == NULL)
+	if (ph_base == NULL)
 		skip();
 	dns = resolver();
-	assert_non_null(e = probe_engine_new(base, dns, err, sizeof(err)));
+	assert_non_null(e = probe_engine_new(ph_base, dns, err, sizeof(err)));
 	srv.hold = 5;
 	start(e, 5, &res);
 	until(&srv.got_held);
@@ -406,7 +382,7 @@ test_orphan(void **state)
 	srv.got_held = 0;
 	srv.hold = 6;
 	/* A later lookup: by its query the answer has been read. */
-	assert_non_null(e = probe_engine_new(base, dns, err, sizeof(err)));
+	assert_non_null(e = probe_engine_new(ph_base, dns, err, sizeof(err)));
 	start(e, 6, &res);
 	until(&srv.got_held);
 	probe_engine_free(e);

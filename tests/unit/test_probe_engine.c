@@ -10,79 +10,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <event2/event.h>
 #include <event2/dns.h>
 
-#include "probe.h"
-
-/* One run's outcome. */
-struct result {
-	struct trace	*t;
-	char		 err[160];
-	int		 done;
-};
-
-static struct event_base *base;
-static struct probe_engine *eng;
-static int	 pending;
-
-static void
-done(struct trace *t, const char *err, void *arg)
-{
-	struct result	*r = arg;
-
-	r->t = t;
-	if (err)
-		snprintf(r->err, sizeof(r->err), "%s", err);
-	r->done = 1;
-	if (--pending == 0)
-		event_base_loopbreak(base);
-}
-
-static int
-setup(void **state)
-{
-	char	 err[160];
-
-	(void)state;
-	if (geteuid() != 0)
-		return 0;
-	base = event_base_new();
-	eng = probe_engine_new(base, NULL, err, sizeof(err));
-	if (eng == NULL)
-		fprintf(stderr, "# %s\n", err);
-	return eng == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	probe_engine_free(eng);
-	if (base)
-		event_base_free(base);
-	return 0;
-}
-
-static void
-opts(struct probe_opts *o, const char *host, enum trace_method m, int q)
-{
-	probe_opts_init(o);
-	snprintf(o->host, sizeof(o->host), "%s", host);
-	o->method = m;
-	o->queries = q;
-	o->no_dns = 1;
-	o->max_ttl = 5;
-}
-
-static void
-wait_all(void)
-{
-	struct timeval tv = { 10, 0 };
-
-	event_base_loopexit(base, &tv);
-	event_base_dispatch(base);
-}
+#include "probe_harness.h"
 
 /* Five methods on two families, all at once on one engine. */
 static void
@@ -92,24 +22,25 @@ test_concurrent(void **state)
 	    TRACE_METHOD_UDP_PARIS, TRACE_METHOD_ICMP, TRACE_METHOD_ICMP_PARIS,
 	    TRACE_METHOD_TCP };
 	static const char *hosts[] = { "127.0.0.1", "::1" };
-	struct result	 res[10];
+	struct ph_result res[10];
 	struct probe_opts o;
 	char	 err[160];
 	int	 i, j, n = 0;
 
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
 	memset(res, 0, sizeof(res));
 	for (j = 0; j < 2; j++)
 		for (i = 0; i < 5; i++, n++) {
-			opts(&o, hosts[j], m[i], 4);
-			pending++;
-			if (probe_start(eng, &o, done, &res[n], err, sizeof(err)) == NULL)
+			ph_opts(&o, hosts[j], m[i], 4, 5);
+			ph_pending++;
+			if (probe_start(ph_eng, &o, ph_done, &res[n], err,
+			    sizeof(err)) == NULL)
 				fail_msg("%s %s: %s", hosts[j],
 				    trace_method_name(m[i]), err);
 		}
-	wait_all();
+	ph_wait(10);
 	for (n = 0; n < 10; n++) {
 		assert_true(res[n].done);
 		assert_non_null(res[n].t);
@@ -129,25 +60,25 @@ test_concurrent(void **state)
 static void
 test_rate_cap(void **state)
 {
-	struct result	 res;
+	struct ph_result res;
 	struct probe_opts o;
 	struct timespec	 a, b;
 	char	 err[160];
 	double	 el;
 
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
 	memset(&res, 0, sizeof(res));
-	opts(&o, "127.0.0.1", TRACE_METHOD_ICMP, 40);
-	o.max_ttl = 1;
-	probe_engine_set_rate(eng, 200);
+	ph_opts(&o, "127.0.0.1", TRACE_METHOD_ICMP, 40, 1);
+	probe_engine_set_rate(ph_eng, 200);
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	pending = 1;
-	assert_non_null(probe_start(eng, &o, done, &res, err, sizeof(err)));
-	wait_all();
+	ph_pending = 1;
+	assert_non_null(probe_start(ph_eng, &o, ph_done, &res, err,
+	    sizeof(err)));
+	ph_wait(10);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	probe_engine_set_rate(eng, 0);
+	probe_engine_set_rate(ph_eng, 0);
 	el = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
 	assert_non_null(res.t);
 	assert_int_equal(res.t->hops[0].nprobes, 40);
@@ -164,21 +95,21 @@ test_start_errors(void **state)
 	char	 err[160];
 
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
-	opts(&o, "no-such-host.invalid", TRACE_METHOD_UDP, 1);
-	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
+	ph_opts(&o, "no-such-host.invalid", TRACE_METHOD_UDP, 1, 5);
+	assert_null(probe_start(ph_eng, &o, ph_done, NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "unknown host"));
-	opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1);
+	ph_opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1, 5);
 	strcpy(o.iface, "nosuchif0");
-	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
+	assert_null(probe_start(ph_eng, &o, ph_done, NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "no such interface"));
-	opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1);
+	ph_opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1, 5);
 	o.first_ttl = 9;
-	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
-	opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1);
+	assert_null(probe_start(ph_eng, &o, ph_done, NULL, err, sizeof(err)));
+	ph_opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 1, 5);
 	o.af = 6;
-	assert_null(probe_start(eng, &o, done, NULL, err, sizeof(err)));
+	assert_null(probe_start(ph_eng, &o, ph_done, NULL, err, sizeof(err)));
 }
 
 /*
@@ -189,7 +120,7 @@ test_start_errors(void **state)
 static void
 test_name_at_once(void **state)
 {
-	struct result	 res;
+	struct ph_result res;
 	struct probe_opts o;
 	struct probe_engine *e2;
 	struct evdns_base *dns;
@@ -198,22 +129,22 @@ test_name_at_once(void **state)
 	int	 fd;
 
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
 	/* No nameserver: nothing can leave the host. */
-	assert_non_null(dns = evdns_base_new(base, 0));
+	assert_non_null(dns = evdns_base_new(ph_base, 0));
 	assert_true((fd = mkstemp(path)) != -1);
 	assert_int_equal(write(fd, hosts, strlen(hosts)), (ssize_t)strlen(hosts));
 	close(fd);
 	assert_int_equal(evdns_base_load_hosts(dns, path), 0);
 	unlink(path);
-	e2 = probe_engine_new(base, dns, err, sizeof(err));
+	e2 = probe_engine_new(ph_base, dns, err, sizeof(err));
 	assert_non_null(e2);
 	memset(&res, 0, sizeof(res));
-	opts(&o, "tp-engine-test", TRACE_METHOD_ICMP, 1);
-	pending = 1;
-	assert_non_null(probe_start(e2, &o, done, &res, err, sizeof(err)));
-	wait_all();
+	ph_opts(&o, "tp-engine-test", TRACE_METHOD_ICMP, 1, 5);
+	ph_pending = 1;
+	assert_non_null(probe_start(e2, &o, ph_done, &res, err, sizeof(err)));
+	ph_wait(10);
 	assert_true(res.done);
 	assert_non_null(res.t);
 	assert_string_equal(res.t->dst, "127.0.0.1");
@@ -227,22 +158,23 @@ test_name_at_once(void **state)
 static void
 test_cancel(void **state)
 {
-	struct result	 res[2];
+	struct ph_result res[2];
 	struct probe_opts o;
 	struct probe_run *r;
 	char	 err[160];
 
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
 	memset(res, 0, sizeof(res));
-	opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 2);
-	r = probe_start(eng, &o, done, &res[0], err, sizeof(err));
+	ph_opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 2, 5);
+	r = probe_start(ph_eng, &o, ph_done, &res[0], err, sizeof(err));
 	assert_non_null(r);
 	probe_cancel(r);
-	pending = 1;
-	assert_non_null(probe_start(eng, &o, done, &res[1], err, sizeof(err)));
-	wait_all();
+	ph_pending = 1;
+	assert_non_null(probe_start(ph_eng, &o, ph_done, &res[1], err,
+	    sizeof(err)));
+	ph_wait(10);
 	assert_false(res[0].done);
 	assert_true(res[1].done);
 	assert_non_null(res[1].t);
@@ -261,5 +193,5 @@ main(void)
 		cmocka_unit_test(test_name_at_once),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, ph_setup, ph_teardown);
 }

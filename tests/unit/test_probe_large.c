@@ -9,35 +9,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <event2/event.h>
 
-#include "probe.h"
+#include "probe_harness.h"
 
 #define Q	1000	/* probes per TTL: TRACE_MAX_QUERIES */
-
-/* One run's outcome. */
-struct result {
-	struct trace	*t;		/* the trace, NULL on failure */
-	char		 err[160];	/* why it failed */
-	int		 done;		/* the callback ran */
-};
-
-static struct event_base *base;
-static struct probe_engine *eng;
-static int	 pending;
-
-static void
-done(struct trace *t, const char *err, void *arg)
-{
-	struct result	*r = arg;
-
-	r->t = t;
-	if (err)
-		snprintf(r->err, sizeof(r->err), "%s", err);
-	r->done = 1;
-	if (--pending == 0)
-		event_base_loopbreak(base);
-}
 
 /*
  * 5000 probes/s: at 50,000/s some loopback replies were lost (with the
@@ -46,57 +21,30 @@ done(struct trace *t, const char *err, void *arg)
 static int
 setup(void **state)
 {
-	char	 err[160];
-
 	(void)state;
-	if (geteuid() != 0)
-		return 0;
-	base = event_base_new();
-	eng = probe_engine_new(base, NULL, err, sizeof(err));
-	if (eng == NULL)
-		fprintf(stderr, "# %s\n", err);
-	else
-		probe_engine_set_rate(eng, 5000);
-	return eng == NULL ? -1 : 0;
+	return ph_open(1, 5000);
 }
 
-static int
-teardown(void **state)
-{
-	(void)state;
-	probe_engine_free(eng);
-	if (base)
-		event_base_free(base);
-	return 0;
-}
-
+/* Q probes per TTL from TTL first up to 30, at 5000/s, no names. */
 static void
 opts(struct probe_opts *o, const char *host, enum trace_method m, int first)
 {
-	probe_opts_init(o);
-	snprintf(o->host, sizeof(o->host), "%s", host);
-	o->method = m;
-	o->queries = Q;
+	ph_opts(o, host, m, Q, 30);
 	o->first_ttl = first;
-	o->max_ttl = 30;
 	o->pps = 5000;
-	o->no_dns = 1;
 }
 
 /* Run the loop until every run has called back (at most 60 s). */
 static void
 wait_all(void)
 {
-	struct timeval tv = { 60, 0 };
-
-	event_base_loopexit(base, &tv);
-	event_base_dispatch(base);
-	assert_int_equal(pending, 0);
+	ph_wait(60);
+	assert_int_equal(ph_pending, 0);
 }
 
 /* Loopback answers at the first TTL: one hop of Q probes, all answered. */
 static void
-check_one_hop(const struct result *r, int ttl, const char *addr)
+check_one_hop(const struct ph_result *r, int ttl, const char *addr)
 {
 	const struct trace_hop *h;
 	int	 i, answered = 0;
@@ -139,13 +87,13 @@ test_many_probes(void **state)
 		{ "127.0.0.1", TRACE_METHOD_TCP, 1 },
 		{ "127.0.0.1", TRACE_METHOD_ICMP_PARIS, 3 },
 	};
-	struct result	 res[4];
+	struct ph_result res[4];
 	struct probe_opts o;
 	char	 err[160];
 	size_t	 i;
 
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
 	memset(res, 0, sizeof(res));
 	for (i = 0; i < 4; i++) {
@@ -158,8 +106,9 @@ test_many_probes(void **state)
 		 */
 		o.wait_max = 10;
 		o.wait_here = o.wait_near = 0;
-		pending++;
-		if (probe_start(eng, &o, done, &res[i], err, sizeof(err)) == NULL)
+		ph_pending++;
+		if (probe_start(ph_eng, &o, ph_done, &res[i], err,
+		    sizeof(err)) == NULL)
 			fail_msg("%s: %s", runs[i].host, err);
 	}
 	wait_all();
@@ -178,19 +127,19 @@ test_many_probes(void **state)
 static void
 test_many_timeouts(void **state)
 {
-	struct result	 res;
+	struct ph_result res;
 	struct probe_opts o;
 	char	 err[160];
 	int	 i, answered = 0;
 
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
 	memset(&res, 0, sizeof(res));
 	opts(&o, "127.0.0.1", TRACE_METHOD_UDP_PARIS, 1);
 	o.max_ttl = 3;
-	pending = 1;
-	if (probe_start(eng, &o, done, &res, err, sizeof(err)) == NULL)
+	ph_pending = 1;
+	if (probe_start(ph_eng, &o, ph_done, &res, err, sizeof(err)) == NULL)
 		fail_msg("%s", err);
 	wait_all();
 	if (res.t == NULL)
@@ -212,5 +161,5 @@ main(void)
 		cmocka_unit_test(test_many_timeouts),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ph_teardown);
 }

@@ -10,58 +10,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <event2/event.h>
 
-#include "probe.h"
+#include "probe_harness.h"
 
 #define Q	10	/* probes per TTL: all sent at once (bucket depth 32) */
-
-/* One run's outcome. */
-struct result {
-	struct trace	*t;		/* the trace, NULL on failure */
-	char		 err[160];	/* why it failed */
-	int		 done;		/* the callback ran */
-};
-
-static struct event_base *base;
-static struct probe_engine *eng;
-
-static void
-done(struct trace *t, const char *err, void *arg)
-{
-	struct result	*r = arg;
-
-	r->t = t;
-	if (err)
-		snprintf(r->err, sizeof(r->err), "%s", err);
-	r->done = 1;
-	event_base_loopbreak(base);
-}
-
-static int
-setup(void **state)
-{
-	char	 err[160];
-
-	(void)state;
-	if (geteuid() != 0)
-		return 0;
-	base = event_base_new();
-	eng = probe_engine_new(base, NULL, err, sizeof(err));
-	if (eng == NULL)
-		fprintf(stderr, "# %s\n", err);
-	return eng == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	probe_engine_free(eng);
-	if (base)
-		event_base_free(base);
-	return 0;
-}
 
 /* Sleep s seconds, whatever signals arrive. */
 static void
@@ -89,25 +41,18 @@ stall(double s)
 static void
 stalled_run(int af)
 {
-	struct result	 res;
+	struct ph_result res;
 	struct probe_opts o;
-	struct timeval	 tv = { 30, 0 };
 	const struct trace_hop *h;
 	char		 err[160];
 	int		 i, answered = 0;
 
 	memset(&res, 0, sizeof(res));
-	probe_opts_init(&o);
-	snprintf(o.host, sizeof(o.host), "%s", af == 6 ? "::1" : "127.0.0.1");
-	o.method = TRACE_METHOD_ICMP;
-	o.queries = Q;
-	o.max_ttl = 2;
-	o.no_dns = 1;
-	if (probe_start(eng, &o, done, &res, err, sizeof(err)) == NULL)
+	ph_opts(&o, af == 6 ? "::1" : "127.0.0.1", TRACE_METHOD_ICMP, Q, 2);
+	if (probe_start(ph_eng, &o, ph_done, &res, err, sizeof(err)) == NULL)
 		fail_msg("%s", err);
 	stall(0.4);
-	event_base_loopexit(base, &tv);
-	event_base_dispatch(base);
+	ph_wait(30);
 	assert_true(res.done);
 	if (res.t == NULL)
 		fail_msg("%s", res.err);
@@ -126,7 +71,7 @@ static void
 test_stall_ipv4(void **state)
 {
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
 	stalled_run(4);
 }
@@ -135,7 +80,7 @@ static void
 test_stall_ipv6(void **state)
 {
 	(void)state;
-	if (eng == NULL)
+	if (ph_eng == NULL)
 		skip();
 	stalled_run(6);
 }
@@ -148,5 +93,5 @@ main(void)
 		cmocka_unit_test(test_stall_ipv6),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, ph_setup, ph_teardown);
 }

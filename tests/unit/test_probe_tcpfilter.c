@@ -18,34 +18,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <event2/event.h>
 
-#include "probe.h"
+#include "probe_harness.h"
 
 #define MSGS		300	/* small writes each way: one segment each */
 #define PROBES		3	/* probes of each trace (-q), all at TTL 1 */
 
-/* One run's outcome. */
-struct result {
-	struct trace	*t;	/* the trace, NULL on failure */
-	char		 err[160];	/* why it failed */
-	int		 done;	/* the callback ran */
-};
-
-static struct event_base *base;
 static int	 isolated;	/* in a network namespace of our own */
-
-static void
-done(struct trace *t, const char *err, void *arg)
-{
-	struct result	*r = arg;
-
-	r->t = t;
-	if (err)
-		snprintf(r->err, sizeof(r->err), "%s", err);
-	r->done = 1;
-	event_base_loopbreak(base);
-}
 
 /*
  * A network namespace of our own with lo up: the only TCP on it is this
@@ -70,21 +49,11 @@ setup(void **state)
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
 		goto fail;
 	close(fd);
-	base = event_base_new();
 	isolated = 1;
-	return base == NULL ? -1 : 0;
+	return ph_open(0, 0);
 fail:
 	close(fd);
 	return -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	if (base)
-		event_base_free(base);
-	return 0;
 }
 
 /* A listening TCP socket on addr (port chosen by the kernel); its port. */
@@ -162,24 +131,17 @@ chatter(int fds[2])
 /* A TCP trace (-q PROBES -m 1) to host:port on a fresh engine. */
 static void
 tcp_trace(struct probe_engine *e, const char *host, uint16_t port,
-    struct result *res)
+    struct ph_result *res)
 {
 	struct probe_opts o;
-	struct timeval	 tv = { 20, 0 };
 	char	 err[160];
 
-	probe_opts_init(&o);
-	snprintf(o.host, sizeof(o.host), "%s", host);
-	o.method = TRACE_METHOD_TCP;
+	ph_opts(&o, host, TRACE_METHOD_TCP, PROBES, 1);
 	o.port = port;
-	o.queries = PROBES;
-	o.max_ttl = 1;
-	o.no_dns = 1;
 	memset(res, 0, sizeof(*res));
-	if (probe_start(e, &o, done, res, err, sizeof(err)) == NULL)
+	if (probe_start(e, &o, ph_done, res, err, sizeof(err)) == NULL)
 		fail_msg("%s: %s", host, err);
-	event_base_loopexit(base, &tv);
-	event_base_dispatch(base);
+	ph_wait(20);
 	assert_true(res->done);
 	if (res->t == NULL)
 		fail_msg("%s: %s", host, res->err);
@@ -195,7 +157,7 @@ static void
 one_family(int af, const char *host)
 {
 	struct probe_engine *e;
-	struct result	 res;
+	struct ph_result res;
 	char	 err[160];
 	uint16_t closed, open;
 	int	 fds[2], lfd, i;
@@ -207,7 +169,7 @@ one_family(int af, const char *host)
 	lfd = listener(af, host, &closed);
 	close(lfd);
 	lfd = listener(af, host, &open);
-	e = probe_engine_new(base, NULL, err, sizeof(err));
+	e = probe_engine_new(ph_base, NULL, err, sizeof(err));
 	if (e == NULL)
 		fail_msg("%s", err);
 	chatter(fds);
@@ -359,7 +321,7 @@ static void
 forged_family(int af, const char *host)
 {
 	struct probe_engine *e;
-	struct result	 res;
+	struct ph_result res;
 	char	 err[160];
 	uint16_t closed;
 	int	 lfd, pass;
@@ -368,7 +330,7 @@ forged_family(int af, const char *host)
 		skip();
 	lfd = listener(af, host, &closed);
 	close(lfd);
-	e = probe_engine_new(base, NULL, err, sizeof(err));
+	e = probe_engine_new(ph_base, NULL, err, sizeof(err));
 	if (e == NULL)
 		fail_msg("%s", err);
 	tcp_trace(e, host, closed, &res);	/* the engine now reads */
@@ -406,5 +368,5 @@ main(void)
 		cmocka_unit_test(test_forged_ipv6),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, ph_teardown);
 }
