@@ -191,6 +191,7 @@ fill_ref(const struct trace_hop *h, struct analysis_hop *ref)
 		return;
 	copy_str(ref->addr, sizeof(ref->addr), p->addr);
 	copy_str(ref->name, sizeof(ref->name), p->name);
+	ref->asn = p->asn;
 }
 
 static int
@@ -931,6 +932,31 @@ analysis_router_label(const struct analysis_suspect *s, char *buf, size_t len)
 	return buf;
 }
 
+const char *
+analysis_suspect_asn(const struct analysis_suspect *s, char *buf, size_t len)
+{
+	uint32_t x = s->a.asn, y = s->b.asn;
+	char	 xs[16] = "?", ys[16] = "?";
+
+	if (s->kind == ANALYSIS_SUSPECT_ROUTER && s->b.ttl == 0)
+		y = 0;
+	if (s->kind == ANALYSIS_SUSPECT_ROUTER && (x == 0 || y == 0))
+		x = y = x ? x : y;	/* one view known: that is the router's */
+	if (x == 0 && y == 0) {
+		bprintf(buf, len, "%s", "");
+		return buf;
+	}
+	if (x != 0)
+		bprintf(xs, sizeof(xs), "AS%u", x);
+	if (y != 0)
+		bprintf(ys, sizeof(ys), "AS%u", y);
+	if (x == y)
+		bprintf(buf, len, " (%s)", xs);
+	else
+		bprintf(buf, len, " (%s - %s)", xs, ys);
+	return buf;
+}
+
 /* 1 when both ends of a forward link are routers the reverse trace also saw. */
 static int
 link_seen_by_reverse(const struct an_state *st, const struct analysis_hop *x,
@@ -1151,6 +1177,7 @@ make_verdict(struct an_state *st)
 	const struct analysis_suspect *s;
 	char		 few[96] = "";
 	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
+	char		 asn[40];	/* its AS numbers, "" when unknown */
 	int		 i, nart = 0;
 
 	if (a->min_probes > 0 && a->min_probes < 10)
@@ -1174,17 +1201,19 @@ make_verdict(struct an_state *st)
 	switch (s->kind) {
 	case ANALYSIS_SUSPECT_LINK:
 		bprintf(a->verdict, sizeof(a->verdict), "Loss starts on the link "
-		    "%s - %s, seen %s (confidence %.2f).%s",
+		    "%s - %s%s, seen %s (confidence %.2f).%s",
 		    analysis_hop_label(&s->a), analysis_hop_label(&s->b),
+		    analysis_suspect_asn(s, asn, sizeof(asn)),
 		    s->seen_fwd && s->seen_rev ? "in both directions" :
 		    s->seen_fwd ? "in the forward direction only" :
 		    "in the reverse direction only", s->confidence, few);
 		break;
 	case ANALYSIS_SUSPECT_ROUTER:
-		bprintf(a->verdict, sizeof(a->verdict), "Router %s or one of its "
-		    "links: loss begins %s in both directions (forward %.0f%%, "
+		bprintf(a->verdict, sizeof(a->verdict), "Router %s%s or one of "
+		    "its links: loss begins %s in both directions (forward %.0f%%, "
 		    "reverse %.0f%%; confidence %.2f).%s",
 		    analysis_router_label(s, lbl, sizeof(lbl)),
+		    analysis_suspect_asn(s, asn, sizeof(asn)),
 		    s->after ? "just after it" : "at it", a->loss[0].loss_pct,
 		    a->loss[1].loss_pct, s->confidence, few);
 		break;
@@ -1285,10 +1314,34 @@ jstr(const char *s)
 static json_t *
 hop_jobj(const struct analysis_hop *h)
 {
+	json_t	*o;
+
 	if (h->ttl == 0 && h->addr[0] == '\0' && h->name[0] == '\0')
 		return json_null();
-	return json_pack("{s:o,s:o,s:o}", "ttl", h->ttl ? json_integer(h->ttl) :
+	o = json_pack("{s:o,s:o,s:o}", "ttl", h->ttl ? json_integer(h->ttl) :
 	    json_null(), "addr", jstr(h->addr), "name", jstr(h->name));
+	if (o != NULL && h->asn != 0)
+		json_object_set_new(o, "asn", json_integer(h->asn));
+	return o;
+}
+
+/* A suspect's distinct AS numbers in path order, or NULL when none is known. */
+static json_t *
+suspect_asn_jarr(const struct analysis_suspect *s)
+{
+	json_t	*arr;
+	uint32_t x = s->a.asn, y = s->kind == ANALYSIS_SUSPECT_ROUTER &&
+	    s->b.ttl == 0 ? 0 : s->b.asn;
+
+	if (x == 0 && y == 0)
+		return NULL;
+	if ((arr = json_array()) == NULL)
+		return NULL;
+	if (x != 0)
+		json_array_append_new(arr, json_integer(x));
+	if (y != 0 && y != x)
+		json_array_append_new(arr, json_integer(y));
+	return arr;
 }
 
 static json_t *
@@ -1395,7 +1448,7 @@ analysis_to_jobj(const struct analysis *a)
 	arr = json_array();
 	for (i = 0; i < a->nsuspects; i++) {
 		const struct analysis_suspect *s = &a->suspects[i];
-		json_t	*between;
+		json_t	*between, *asn;
 
 		between = json_array();
 		if (s->kind != ANALYSIS_SUSPECT_ROUTER) {
@@ -1410,6 +1463,8 @@ analysis_to_jobj(const struct analysis *a)
 		    json_null() : hop_jobj(&s->b), "confidence", s->confidence,
 		    "seen_forward", s->seen_fwd, "seen_reverse", s->seen_rev,
 		    "why", s->why);
+		if ((asn = suspect_asn_jarr(s)) != NULL)
+			json_object_set_new(x, "asn", asn);
 		if (s->kind == ANALYSIS_SUSPECT_ROUTER) {
 			json_object_set_new(x, "router", hop_jobj(&s->a));
 			json_object_set_new(x, "router_reverse", hop_jobj(&s->b));

@@ -3,6 +3,7 @@
 #define TRACEPAIR_ANALYSIS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "trace.h"
 
@@ -61,6 +62,7 @@ struct analysis_hop {
 	int		 ttl;		/* hop number in its own trace, 0 = none */
 	char		 addr[TRACE_ADDR_LEN];	/* main responder's address, "" unknown */
 	char		 name[ANALYSIS_NAME_LEN];	/* its name, "" unknown */
+	uint32_t	 asn;		/* origin AS of addr (pfx2as), 0 unknown */
 };
 
 /* A forward hop and a reverse hop judged to be the same router. */
@@ -190,6 +192,15 @@ const char	*analysis_hop_label(const struct analysis_hop *);
  * when they gave different names.  Writes into buf and returns it.
  */
 const char	*analysis_router_label(const struct analysis_suspect *, char *buf,
+		    size_t len);
+
+/*
+ * The AS numbers of a suspect for people, "" when none is known:
+ * " (AS64498)" when its hops share one AS, " (AS64497 - AS64498)" for a
+ * link (or a router whose two views) between two ASes, "?" for an
+ * unknown side.  Writes into buf and returns it.
+ */
+const char	*analysis_suspect_asn(const struct analysis_suspect *, char *buf,
 		    size_t len);
 
 /*

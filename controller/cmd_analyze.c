@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "asn.h"
 #include "cli.h"
 #include "paste.h"
 #include "report.h"
@@ -15,11 +16,13 @@ static void
 analyze_usage(void)
 {
 	fprintf(stderr, "usage: tracepair analyze [--json] [--format FMT] "
-	    "[--aliases FILE] FORWARD REVERSE\n"
-	    "       tracepair analyze [--json] [--aliases FILE] PAIR.json\n"
+	    "[--aliases FILE] [-A PFX2AS] FORWARD REVERSE\n"
+	    "       tracepair analyze [--json] [--aliases FILE] [-A PFX2AS] "
+	    "PAIR.json\n"
 	    "  FORWARD, REVERSE: tracepair JSON or pasted traceroute, tracert, "
 	    "mtr --report or mtr --json output (\"-\" = stdin)\n"
-	    "  FMT: auto traceroute tracert mtr-report mtr-json tracepair\n");
+	    "  FMT: auto traceroute tracert mtr-report mtr-json tracepair\n"
+	    "  PFX2AS: CAIDA pfx2as table; hops get their origin AS numbers\n");
 }
 
 /* Read a whole file (or stdin for "-"); NULL with a message on stderr. */
@@ -185,20 +188,22 @@ cmd_analyze(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "aliases", required_argument, NULL, 'a' },
+		{ "pfx2as", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct analysis_opts aopts;
 	struct analysis_alias *aliases = NULL;
+	struct asn_table *asn = NULL;
 	struct analysis	*a = NULL;
 	struct trace	*fwd = NULL, *rev = NULL;
 	enum paste_format fmt = PASTE_AUTO;
-	const char	*aliasfile = NULL;
+	const char	*aliasfile = NULL, *asnfile = NULL;
 	char		 err[256], *s;
 	int		 ch, json = 0, rc = 1, nal = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "jf:a:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jf:a:A:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
@@ -212,6 +217,9 @@ cmd_analyze(int argc, char **argv)
 			break;
 		case 'a':
 			aliasfile = optarg;
+			break;
+		case 'A':
+			asnfile = optarg;
 			break;
 		case 'h':
 			analyze_usage();
@@ -232,12 +240,21 @@ cmd_analyze(int argc, char **argv)
 		aopts.aliases = aliases;
 		aopts.naliases = nal;
 	}
+	if (asnfile != NULL &&
+	    (asn = asn_load(asnfile, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tracepair analyze: %s\n", err);
+		goto out;
+	}
 	if (argc - optind == 1) {
 		if (load_pair(argv[optind], &fwd, &rev) == -1)
 			goto out;
 	} else if ((fwd = load_trace(argv[optind], fmt)) == NULL ||
 	    (rev = load_trace(argv[optind + 1], fmt)) == NULL)
 		goto out;
+	if (asn != NULL) {
+		asn_annotate(asn, fwd);
+		asn_annotate(asn, rev);
+	}
 	if ((a = analysis_run(fwd, rev, &aopts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tracepair analyze: %s\n", err);
 		goto out;
@@ -263,5 +280,6 @@ out:
 	trace_free(fwd);
 	trace_free(rev);
 	free(aliases);
+	asn_free(asn);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <event2/event.h>
 #include <openssl/rand.h>
 
+#include "asn.h"
 #include "ctl.h"
 #include "log.h"
 
@@ -161,6 +162,9 @@ main(int argc, char **argv)
 		fatalx("cannot set up events");
 	log_info("%s ready (store %s, frame limit %lld bytes)", CTL_SOFTWARE,
 	    ctl.conf.database, ctl.conf.frame_limit);
+	if (ctl.conf.asn != NULL)
+		log_info("pfx2as %s: %d prefixes", ctl.conf.pfx2as,
+		    asn_count(ctl.conf.asn));
 
 	event_base_dispatch(ctl.base);
 

@@ -23,6 +23,7 @@ struct event_base;
 struct event;
 struct evconnlistener;
 struct config;
+struct asn_table;
 
 /* Settings from the configuration file (ctl_conf.c). */
 struct ctl_conf {
@@ -41,6 +42,8 @@ struct ctl_conf {
 	long long	 pair_margin_ms;	/* added to 2 x RTT for the start instant */
 	long long	 pair_timeout_ms;	/* default deadline of a pair/trace */
 	long long	 max_timeout_ms;	/* largest deadline an operator may ask */
+	char		*pfx2as;	/* pfx2as table file, NULL when none */
+	struct asn_table *asn;	/* that table, loaded; NULL when none */
 };
 
 /* Where a session is in its life. */

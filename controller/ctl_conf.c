@@ -9,6 +9,7 @@
 
 #include <event2/util.h>
 
+#include "asn.h"
 #include "config.h"
 #include "ctl.h"
 
@@ -37,6 +38,8 @@ ctl_conf_free(struct ctl_conf *c)
 	free(c->key);
 	free(c->crl);
 	free(c->database);
+	free(c->pfx2as);
+	asn_free(c->asn);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -145,6 +148,15 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 	if (c->database == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
+	}
+	/* Loaded here, so that -n checks the table too. */
+	if ((v = config_get(cf, "pfx2as")) != NULL && v[0] != '\0') {
+		if ((c->pfx2as = strdup(v)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		if ((c->asn = asn_load(v, err, errlen)) == NULL)
+			goto fail;
 	}
 	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		if (config_get_int(cf, ints[i].key, ints[i].min, ints[i].max,

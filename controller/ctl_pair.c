@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "analysis.h"
+#include "asn.h"
 #include "ctl.h"
 #include "log.h"
 #include "report.h"
@@ -748,6 +749,9 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 			/* Who ran it is the certificate's word. */
 			free(t->agent);
 			t->agent = strdup(s->peer.name);
+			/* AS numbers before it is stored (config pfx2as). */
+			if (ctl->conf.asn != NULL)
+				asn_annotate(ctl->conf.asn, t);
 		}
 		break;
 	case TRACEPAIR__JOB_RESULT__OUTCOME_ERROR:

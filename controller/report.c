@@ -224,6 +224,7 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 {
 	struct report_opts defaults;
 	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
+	char		 asn[40];	/* its AS numbers, "" when unknown */
 	int		 i, d, width;
 
 	if (opts == NULL) {
@@ -239,14 +240,17 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 			const struct analysis_suspect *s = &a->suspects[i];
 
 			if (s->kind == ANALYSIS_SUSPECT_ROUTER)
-				fprintf(fp, "  %d. router %s, confidence %.2f\n",
+				fprintf(fp, "  %d. router %s%s, confidence %.2f\n",
 				    i + 1, analysis_router_label(s, lbl, sizeof(lbl)),
+				    analysis_suspect_asn(s, asn, sizeof(asn)),
 				    s->confidence);
 			else
-				fprintf(fp, "  %d. %s %s - %s, confidence %.2f\n",
+				fprintf(fp, "  %d. %s %s - %s%s, confidence %.2f\n",
 				    i + 1, analysis_suspect_kind_name(s->kind),
 				    analysis_hop_label(&s->a),
-				    analysis_hop_label(&s->b), s->confidence);
+				    analysis_hop_label(&s->b),
+				    analysis_suspect_asn(s, asn, sizeof(asn)),
+				    s->confidence);
 			fprintf(fp, "     %s\n", s->why);
 		}
 	}

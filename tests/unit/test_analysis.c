@@ -272,6 +272,109 @@ test_loss_link_both_directions(void **state)
 	trace_free(r3);
 }
 
+/* Give every reply from addr the origin AS asn (what asn_annotate does). */
+static void
+set_asn(struct trace *t, const char *addr, uint32_t asn)
+{
+	int	 i, j;
+
+	for (i = 0; i < t->nhops; i++)
+		for (j = 0; j < t->hops[i].nprobes; j++)
+			if (strcmp(t->hops[i].probes[j].addr, addr) == 0)
+				t->hops[i].probes[j].asn = asn;
+}
+
+/* The AS numbers of suspect i in the JSON, as "64497,64498", or "none". */
+static void
+json_suspect_asn(const struct analysis *a, int i, char *buf, size_t len)
+{
+	json_t	*js = analysis_to_jobj(a), *arr;
+	size_t	 k, n = 0;
+
+	assert_non_null(js);
+	arr = json_object_get(json_array_get(json_object_get(js, "suspects"),
+	    (size_t)i), "asn");
+	if (arr == NULL)
+		n += (size_t)snprintf(buf, len, "none");
+	else
+		for (k = 0; k < json_array_size(arr) && n < len; k++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%lld",
+			    k ? "," : "", (long long)json_integer_value(
+			    json_array_get(arr, k)));
+	json_decref(js);
+}
+
+/*
+ * AS numbers (pfx2as) name the networks of the suspect in the verdict,
+ * the suspects list and the JSON; without them nothing changes.
+ */
+static void
+test_asn_link(void **state)
+{
+	struct trace	*f = fwd_sym(20, 16, 15, 0), *r = rev_sym(20, 17, 16, 16);
+	struct analysis	*a;
+	json_t		*js, *near;
+	char		 buf[64], *txt;
+
+	(void)state;
+	/* none known: no "(AS", no asn members */
+	a = run(f, r, NULL);
+	assert_null(strstr(a->verdict, "(AS"));
+	json_suspect_asn(a, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "none");
+	js = analysis_to_jobj(a);
+	near = json_object_get(json_array_get(json_object_get(js, "suspects"),
+	    0), "near");
+	assert_null(json_object_get(near, "asn"));
+	json_decref(js);
+	analysis_free(a);
+
+	/* R2 (.6 forward, .9 reverse) in AS64497, R3 (.10, .13) in AS64498 */
+	set_asn(f, "198.18.0.6", 64497);
+	set_asn(r, "198.18.0.9", 64497);
+	set_asn(f, "198.18.0.10", 64498);
+	set_asn(r, "198.18.0.13", 64498);
+	a = run(f, r, NULL);
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
+	assert_int_equal(a->suspects[0].a.asn, 64497);
+	assert_int_equal(a->suspects[0].b.asn, 64498);
+	assert_non_null(strstr(a->verdict, "Loss starts on the link 198.18.0.6 - "
+	    "198.18.0.10 (AS64497 - AS64498), seen in both directions"));
+	txt = report_text_str(f, r, a, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "  1. link 198.18.0.6 - 198.18.0.10 "
+	    "(AS64497 - AS64498), confidence "));
+	free(txt);
+	json_suspect_asn(a, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "64497,64498");
+	js = analysis_to_jobj(a);
+	near = json_object_get(json_array_get(json_object_get(js, "suspects"),
+	    0), "near");
+	assert_int_equal(json_integer_value(json_object_get(near, "asn")), 64497);
+	json_decref(js);
+	analysis_free(a);
+
+	/* both ends in one AS: named once */
+	set_asn(f, "198.18.0.6", 64498);
+	set_asn(r, "198.18.0.9", 64498);
+	a = run(f, r, NULL);
+	assert_non_null(strstr(a->verdict, "198.18.0.10 (AS64498), seen in both"));
+	json_suspect_asn(a, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "64498");
+	analysis_free(a);
+
+	/* one end unknown: "?" in its place */
+	set_asn(f, "198.18.0.6", 0);
+	set_asn(r, "198.18.0.9", 0);
+	a = run(f, r, NULL);
+	assert_non_null(strstr(a->verdict, "198.18.0.10 (? - AS64498), seen"));
+	json_suspect_asn(a, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "64498");
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 /* The suspect of kind ROUTER in a, or NULL; *n counts the router suspects. */
 static const struct analysis_suspect *
 router_suspect(const struct analysis *a, int *n)
@@ -416,6 +519,50 @@ test_router_at(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(
 	    json_object_get(js, "suspects"), 0), "loss_begins")), "at");
 	json_decref(js);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* A router suspect with an AS number: the verdict and the list name it. */
+static void
+test_asn_router(void **state)
+{
+	const struct hopdef fd[] = {
+		{ "198.18.0.2", NULL, 20, 20, 1, 0 },
+		{ "198.18.0.6", NULL, 20, 16, 2, 0 },
+		{ "198.18.0.10", NULL, 20, 15, 3, 0 },
+		{ "198.18.0.14", NULL, 20, 15, 4, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ "198.18.0.13", NULL, 20, 20, 1, 0 },
+		{ "198.18.0.9", NULL, 20, 16, 2, 0 },
+		{ "198.18.0.5", NULL, 20, 15, 3, 0 },
+		{ "198.18.0.1", NULL, 20, 15, 4, 0 }, END
+	};
+	struct trace	*f = mk(fd, "198.18.0.14"), *r = mk(rd, "198.18.0.1");
+	struct analysis	*a;
+	char		 buf[64], *txt;
+
+	(void)state;
+	set_asn(f, "198.18.0.6", 64498);
+	set_asn(r, "198.18.0.9", 64498);
+	a = run(f, r, NULL);
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_ROUTER);
+	assert_non_null(strstr(a->verdict, "Router 198.18.0.6 (forward) / "
+	    "198.18.0.9 (reverse) (AS64498) or one of its links: loss begins at "
+	    "it"));
+	txt = report_text_str(f, r, a, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "(reverse) (AS64498), confidence "));
+	free(txt);
+	json_suspect_asn(a, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "64498");
+	analysis_free(a);
+	/* only the reverse view known: still the router's AS */
+	set_asn(f, "198.18.0.6", 0);
+	a = run(f, r, NULL);
+	assert_non_null(strstr(a->verdict, "(reverse) (AS64498) or one"));
 	analysis_free(a);
 	trace_free(f);
 	trace_free(r);
@@ -864,6 +1011,8 @@ main(void)
 		cmocka_unit_test(test_loss_link_both_directions),
 		cmocka_unit_test(test_router_after),
 		cmocka_unit_test(test_router_at),
+		cmocka_unit_test(test_asn_link),
+		cmocka_unit_test(test_asn_router),
 		cmocka_unit_test(test_router_near_miss),
 		cmocka_unit_test(test_router_uncertain),
 		cmocka_unit_test(test_loss_one_direction),

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "asn.h"
 #include "ctl.h"
 
 static void
@@ -154,6 +155,61 @@ test_conf(void **state)
 	rmdir(dir);
 }
 
+/* pfx2as FILE: loaded with the configuration, a bad table is "FILE:LINE: reason". */
+static void
+test_conf_pfx2as(void **state)
+{
+	struct ctl_conf	 c;
+	char		 err[512], p[160], t[128], body[192];
+	const char	*files[] = { "ca", "cert", "key" };
+	FILE		*f;
+	size_t		 i;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/test_ctl.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		fclose(fopen(p, "w"));
+	}
+	snprintf(t, sizeof(t), "%s/pfx2as", dir);
+	assert_non_null(f = fopen(t, "w"));
+	fprintf(f, "# comment\n198.18.10.0 24 64498\n2001:db8:10:: 48 64497\n");
+	fclose(f);
+	snprintf(body, sizeof(body), "pfx2as %s\n", t);
+	assert_int_equal(ctl_conf_load(&c, write_conf(body), err, sizeof(err)), 0);
+	assert_string_equal(c.pfx2as, t);
+	assert_non_null(c.asn);
+	assert_int_equal(asn_lookup(c.asn, "198.18.10.26"), 64498);
+	assert_int_equal(asn_lookup(c.asn, "2001:db8:10:7::2"), 64497);
+	ctl_conf_free(&c);
+
+	/* none configured: no table */
+	assert_int_equal(ctl_conf_load(&c, write_conf(""), err, sizeof(err)), 0);
+	assert_null(c.asn);
+	assert_null(c.pfx2as);
+	ctl_conf_free(&c);
+
+	/* a bad third line */
+	assert_non_null(f = fopen(t, "w"));
+	fprintf(f, "198.18.10.0 24 64498\n\n198.18.11.0 33 64498\n");
+	fclose(f);
+	assert_int_equal(ctl_conf_load(&c, write_conf(body), err, sizeof(err)), -1);
+	snprintf(p, sizeof(p), "%s:3: ", t);
+	if (strncmp(err, p, strlen(p)) != 0)
+		fail_msg("got '%s'", err);
+	/* a missing table */
+	unlink(t);
+	assert_int_equal(ctl_conf_load(&c, write_conf(body), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, t));
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	unlink(write_conf(""));
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -161,6 +217,7 @@ main(void)
 		cmocka_unit_test(test_clock_sample),
 		cmocka_unit_test(test_clock_filter),
 		cmocka_unit_test(test_conf),
+		cmocka_unit_test(test_conf_pfx2as),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
