@@ -19,6 +19,9 @@
 # PAIRLAB_CTL_EXTRA (optional, set before pairlab_up): more controller config
 # lines, e.g. "pair_margin_ms 20"; PAIRLAB_AGENT_EXTRA: the same for every
 # agent's config, e.g. "max_jobs 2".
+# PAIRLAB_PFX2AS (optional): a pfx2as table for the controller ("pfx2as
+# FILE"), e.g. tests/lab/scenarios/sf-chicago.pfx2as; a relative path is
+# taken from the top of the tree.  Default: none.
 # Set by pairlab_up: PAIRLAB_DIR (temp dir: pki/, *.conf, *.log, spools),
 # PAIRLAB_ID (lab id), PAIRLAB_CTL (controller HOST:PORT), PAIRLAB_AGENTS.
 # Every process is started by this file and stopped by its PID; nothing else
@@ -202,6 +205,12 @@ EOF
 	# extra controller settings, one "key value" per line
 	[ -n "${PAIRLAB_CTL_EXTRA:-}" ] &&
 	    printf '%s\n' "$PAIRLAB_CTL_EXTRA" >>"$PAIRLAB_DIR/controller.conf"
+	# AS numbers for the traces the controller stores
+	case "${PAIRLAB_PFX2AS:-}" in
+	"") ;;
+	/*) echo "pfx2as $PAIRLAB_PFX2AS" >>"$PAIRLAB_DIR/controller.conf" ;;
+	*) echo "pfx2as $PAIRLAB_TOP/$PAIRLAB_PFX2AS" >>"$PAIRLAB_DIR/controller.conf" ;;
+	esac
 	pairlab_start_controller
 	_up_n=0
 	for _up_a in $PAIRLAB_AGENTS; do

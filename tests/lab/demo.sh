@@ -5,7 +5,10 @@
 # 10 back through pb-nap and SF-rt3, 12 % loss both ways on the
 # core2.SanFrancisco -- core1.Denver link), starts a controller on the
 # management network and an agent in each office, runs one paired trace
-# from the operator's side and shows the report.  Everything it started is
+# from the operator's side and shows the report.  The controller maps every
+# router to its network (tests/lab/scenarios/sf-chicago.pfx2as: AS64496
+# mycompany, AS64497 geo.net, AS64498 other-isp.net), so the report and
+# its verdict name the culprit's AS.  Everything it started is
 # stopped, and the lab torn down, on exit.
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -24,6 +27,7 @@ trap 'exit 130' INT TERM
 
 echo "== tracepair demo: San Francisco office <-> Chicago office (seed 003)"
 echo "== building the lab, the PKI, a controller and one agent per office ..."
+PAIRLAB_PFX2AS=tests/lab/scenarios/sf-chicago.pfx2as
 if ! pairlab_up sf-chicago sf-office chicago-office; then
 	echo "make demo: the lab did not come up; daemon logs follow" >&2
 	pairlab_logs >&2

@@ -1,0 +1,70 @@
+#!/bin/sh
+# t_pair_asn.sh: AS numbers in paired traces: a controller with a pfx2as
+# table (tests/lab/scenarios/sf-chicago.pfx2as) annotates what the agents
+# send before storing it, so `pair --json` hops carry their origin AS, the
+# text report shows it, the verdict names the culprit's network (AS64498,
+# other-isp.net, owns the lossy core2 - core1.Denver link), `show ID`
+# prints what `pair` printed, and `tracepair-controller -n` refuses a
+# broken table with "FILE:LINE:" and a non-zero exit.
+. tests/lab/lib.sh
+. tests/integration/pairlab.sh
+require_root
+plan 9
+
+W=$(mktemp -d /tmp/t_pair_asn.XXXXXX)
+trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
+
+PAIRLAB_PFX2AS=tests/lab/scenarios/sf-chicago.pfx2as
+if ! pairlab_up sf-chicago; then
+	pfail "pairlab up (sf-chicago, pfx2as) with both agents registered" "$(pairlab_logs)"
+	exit 1
+fi
+ok "controller with a pfx2as table and both agents up"
+
+# few probes: the AS numbers of the hops
+pairlab_cli pair sf-office chicago-office -n -q 3 --json >"$W/pair.json" 2>"$W/pair.err"
+rc=$?
+pcheck "[ $rc -eq 0 ] && [ \"\$(jq -r .status $W/pair.json)\" = ok ]" \
+    "pair --json: status ok (exit $rc)"
+# the AS numbers every reply from ADDR in DIRECTION carried, as "a,b"
+asns() {	# forward|reverse ADDR
+	jq -r "[.$1.hops[].probes[] | select(.addr == \"$2\") | .asn] | unique | map(tostring) | join(\",\")" \
+	    "$W/pair.json" 2>/dev/null
+}
+pcheck "[ \"\$(asns forward 198.18.10.22)\" = 64498 ] &&
+    [ \"\$(asns forward 198.18.10.26)\" = 64498 ] &&
+    [ \"\$(asns reverse 198.18.10.25)\" = 64498 ] &&
+    [ \"\$(asns reverse 198.18.10.29)\" = 64498 ]" \
+    "pair --json: core2.SanFrancisco and core1.Denver carry AS64498 both ways"
+pcheck "[ \"\$(asns forward 198.18.10.2)\" = 64496 ] &&
+    [ \"\$(asns forward 198.18.10.6)\" = 64497 ] &&
+    [ \"\$(asns forward 198.18.10.42)\" = 64496 ] &&
+    [ \"\$(asns reverse 198.18.10.46)\" = 64497 ]" \
+    "pair --json: mycompany's routers AS64496, geo.net's AS64497"
+
+# 30 probes per hop: 12 % loss gives a firm verdict
+pairlab_cli pair sf-office chicago-office -n -q 30 >"$W/pair.txt" 2>"$W/pair30.err"
+rc=$?
+ID=$(sed -n 's/^pair \([^:]*\): .*/\1/p' "$W/pair.txt" | head -1)
+diag "$(grep '^Verdict:' "$W/pair.txt")"
+pcheck "[ $rc -eq 0 ] && [ -n '$ID' ] && grep -q '^Verdict: .*(AS64498)' $W/pair.txt" \
+    "pair -q 30: the verdict names AS64498 (exit $rc)"
+pcheck "grep -qE '^ +[0-9]+\\.\\|-- AS64498 +198\\.18\\.10\\.22 ' $W/pair.txt &&
+    grep -qE '^ +[0-9]+\\.\\|-- AS64496 +198\\.18\\.10\\.2 ' $W/pair.txt" \
+    "pair -q 30: the hop tables show each responder's AS"
+pairlab_cli show "$ID" >"$W/show.txt" 2>"$W/show.err"
+rc=$?
+pcheck "[ $rc -eq 0 ] && cmp -s $W/pair.txt $W/show.txt" \
+    "show $ID prints byte for byte what pair printed (exit $rc)"
+pairlab_cli show "$ID" --json >"$W/show.json" 2>"$W/show.err"
+pcheck "jq -e '.analysis.suspects[0].asn | index(64498) != null' $W/show.json >/dev/null" \
+    "show --json: the first suspect's asn names 64498"
+
+# tracepair-controller -n: a broken table is one line FILE:LINE: and exit 1
+grep -v '^pfx2as ' "$PAIRLAB_DIR/controller.conf" >"$W/bad.conf"
+printf '198.18.10.0 24 64498\n# comment\n198.18.10.0 33 64498\n' >"$W/bad.pfx2as"
+echo "pfx2as $W/bad.pfx2as" >>"$W/bad.conf"
+"$TP_BIN/tracepair-controller" -n -f "$W/bad.conf" >"$W/n.out" 2>"$W/n.err"
+rc=$?
+pcheck "[ $rc -ne 0 ] && [ \$(wc -l <$W/n.err) -eq 1 ] && grep -q '$W/bad.pfx2as:3: ' $W/n.err" \
+    "-n with a broken pfx2as: '$(cat "$W/n.err")', exit $rc"
