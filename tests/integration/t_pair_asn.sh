@@ -5,11 +5,12 @@
 # text report shows it, the verdict names the culprit's network (AS64498,
 # other-isp.net, owns the lossy core2 - core1.Denver link), `show ID`
 # prints what `pair` printed, and `tracepair-controller -n` refuses a
-# broken table with "FILE:LINE:" and a non-zero exit.
+# broken table with "FILE:LINE:" and a non-zero exit.  `tracepair analyze
+# -A` annotates saved traces the same way.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 9
+plan 11
 
 W=$(mktemp -d /tmp/t_pair_asn.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -68,3 +69,17 @@ echo "pfx2as $W/bad.pfx2as" >>"$W/bad.conf"
 rc=$?
 pcheck "[ $rc -ne 0 ] && [ \$(wc -l <$W/n.err) -eq 1 ] && grep -q '$W/bad.pfx2as:3: ' $W/n.err" \
     "-n with a broken pfx2as: '$(cat "$W/n.err")', exit $rc"
+
+# tracepair analyze -A: the same table on the saved lab traces
+"$TP_BIN/tracepair" analyze -A tests/lab/scenarios/sf-chicago.pfx2as \
+    tests/analysis/lab-sfchi-forward.json tests/analysis/lab-sfchi-reverse.json \
+    >"$W/an.txt" 2>"$W/an.err"
+rc=$?
+pcheck "[ $rc -eq 0 ] && grep -q '^Verdict: Loss starts on the link core2.sanfrancisco.other-isp.net - core1.denver.other-isp.net (AS64498), seen in both directions' $W/an.txt" \
+    "analyze -A: the verdict names AS64498 (exit $rc)"
+"$TP_BIN/tracepair" analyze -A "$W/bad.pfx2as" \
+    tests/analysis/lab-sfchi-forward.json tests/analysis/lab-sfchi-reverse.json \
+    >"$W/an2.txt" 2>"$W/an2.err"
+rc=$?
+pcheck "[ $rc -eq 1 ] && [ ! -s $W/an2.txt ] && grep -q '$W/bad.pfx2as:3: ' $W/an2.err" \
+    "analyze -A with a broken table: '$(cat "$W/an2.err")', exit $rc"
