@@ -710,40 +710,6 @@ ctl_job_find(struct ctl *ctl, const char *id)
 	return NULL;
 }
 
-#define CTL_ASN_MEMO	64	/* distinct addresses remembered per trace */
-
-/*
- * asn_annotate, looking each distinct address up once: a lookup walks the
- * whole table (about 4 ms for a full 1M-prefix pfx2as) and runs in the
- * event loop, while a trace has many probes but few responders.
- */
-static void
-ctl_asn_annotate(const struct asn_table *tab, struct trace *t)
-{
-	const char	*addr[CTL_ASN_MEMO];	/* addresses looked up */
-	uint32_t	 asn[CTL_ASN_MEMO];	/* their origin AS */
-	int		 i, j, k, n = 0;
-
-	for (i = 0; i < t->nhops; i++)
-		for (j = 0; j < t->hops[i].nprobes; j++) {
-			struct trace_probe *p = &t->hops[i].probes[j];
-
-			if (!p->replied || p->addr[0] == '\0')
-				continue;
-			for (k = 0; k < n && strcmp(addr[k], p->addr) != 0; k++)
-				;
-			if (k < n) {
-				p->asn = asn[k];
-				continue;
-			}
-			p->asn = asn_lookup(tab, p->addr);
-			if (n < CTL_ASN_MEMO) {
-				addr[n] = p->addr;
-				asn[n++] = p->asn;
-			}
-		}
-}
-
 void
 ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
     const Tracepair__JobResult *jr)
@@ -785,7 +751,7 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 			t->agent = strdup(s->peer.name);
 			/* AS numbers before it is stored (config pfx2as). */
 			if (ctl->conf.asn != NULL)
-				ctl_asn_annotate(ctl->conf.asn, t);
+				asn_annotate(ctl->conf.asn, t);
 		}
 		break;
 	case TRACEPAIR__JOB_RESULT__OUTCOME_ERROR:

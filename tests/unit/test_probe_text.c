@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <arpa/inet.h>
 
 #include "asn.h"
 #include "trace.h"
@@ -206,6 +207,94 @@ test_asn(void **state)
 	assert_null(asn_load("/nonexistent/pfx2as", err, sizeof(err)));
 }
 
+/* A reference prefix of test_asn_index, as written in its table. */
+struct ref_prefix {
+	int		 af, len;	/* 4 or 6; bits */
+	uint8_t		 a[16];	/* address as written (host bits set) */
+	uint32_t	 asn;
+};
+
+/* Longest match by a scan, the first line winning among equals. */
+static uint32_t
+ref_lookup(const struct ref_prefix *r, int n, int af, const uint8_t *a)
+{
+	int	 i, b, best = -1;
+	uint32_t asn = 0;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].af != af || r[i].len <= best)
+			continue;
+		for (b = 0; b < r[i].len; b++)
+			if (((a[b / 8] ^ r[i].a[b / 8]) >> (7 - b % 8)) & 1)
+				break;
+		if (b == r[i].len) {
+			best = r[i].len;
+			asn = r[i].asn;
+		}
+	}
+	return asn;
+}
+
+/*
+ * The sorted index answers every lookup as a scan of the table would:
+ * random IPv4 and IPv6 prefixes of every length (host bits set, the same
+ * prefix twice with different AS numbers), queried inside and around them.
+ */
+static void
+test_asn_index(void **state)
+{
+	enum { NP = 3000, NQ = 20000 };
+	struct ref_prefix *r = calloc(NP, sizeof(*r));
+	char	*text = malloc(NP * 64), buf[INET6_ADDRSTRLEN], err[160];
+	size_t	 len = 0;
+	struct asn_table *t;
+	uint8_t	 a[16];
+	int	 i, j, af, bad = 0;
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(text);
+	srandom(4242);
+	for (i = 0; i < NP; i++) {
+		if (i > 0 && i % 97 == 0) {
+			r[i] = r[i - 1];	/* the same prefix again */
+			r[i].asn++;
+		} else {
+			r[i].af = i % 4 == 0 ? 6 : 4;
+			r[i].len = (int)(random() % (r[i].af == 4 ? 33 : 129));
+			for (j = 0; j < 16; j++)
+				r[i].a[j] = (uint8_t)(random() % 4 == 0 ?
+				    random() : j % 3);	/* shared bits */
+			if (r[i].af == 4)
+				memset(r[i].a + 4, 0, 12);
+			r[i].asn = 64512 + (uint32_t)i;
+		}
+		inet_ntop(r[i].af == 4 ? AF_INET : AF_INET6, r[i].a, buf,
+		    sizeof(buf));
+		len += (size_t)snprintf(text + len, 64, "%s\t%d\t%u\n", buf,
+		    r[i].len, r[i].asn);
+	}
+	t = asn_parse(text, len, err, sizeof(err));
+	assert_non_null(t);
+	assert_int_equal(asn_count(t), NP);
+	for (i = 0; i < NQ; i++) {
+		const struct ref_prefix *p = &r[random() % NP];
+
+		af = p->af;
+		memcpy(a, p->a, sizeof(a));
+		/* flip one random bit: inside the prefix or just outside */
+		j = (int)(random() % (af == 4 ? 32 : 128));
+		a[j / 8] ^= (uint8_t)(0x80 >> (j % 8));
+		inet_ntop(af == 4 ? AF_INET : AF_INET6, a, buf, sizeof(buf));
+		if (asn_lookup(t, buf) != ref_lookup(r, NP, af, a))
+			bad++;
+	}
+	assert_int_equal(bad, 0);
+	asn_free(t);
+	free(text);
+	free(r);
+}
+
 int
 main(void)
 {
@@ -214,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_summary_long_names),
 		cmocka_unit_test(test_asn),
+		cmocka_unit_test(test_asn_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
