@@ -90,8 +90,14 @@ void
 cli_print_trace(const struct trace *t, enum cli_layout l)
 {
 	struct trace_text_opts topts;
+	int	 i, j;
 
 	trace_text_opts_init(&topts);
+	/* AS numbers when the controller annotated the trace (pfx2as). */
+	for (i = 0; i < t->nhops && !topts.show_asn; i++)
+		for (j = 0; j < t->hops[i].nprobes; j++)
+			if (t->hops[i].probes[j].asn != 0)
+				topts.show_asn = 1;
 	if (l == CLI_LAYOUT_SUMMARY ||
 	    (l == CLI_LAYOUT_AUTO && t->queries > CLI_SUMMARY_QUERIES))
 		trace_text_summary(stdout, t, &topts);

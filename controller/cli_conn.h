@@ -98,6 +98,7 @@ int		 cli_take_bool(int *argc, char **argv, const char *flag);
 enum cli_layout { CLI_LAYOUT_AUTO, CLI_LAYOUT_CLASSIC, CLI_LAYOUT_SUMMARY };
 enum cli_layout	 cli_take_layout(int *argc, char **argv);
 struct trace;
+/* One trace in layout l; "[ASn]" after responders when it carries them. */
 void		 cli_print_trace(const struct trace *, enum cli_layout);
 /*
  * Remove "--flag VALUE" / "--flag=VALUE"; *value points into argv (NULL

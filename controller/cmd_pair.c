@@ -9,7 +9,6 @@
 #include "cli_conn.h"
 #include "probe_opts.h"
 #include "trace.h"
-#include "trace_text.h"
 #include "wire.h"
 
 
@@ -90,33 +89,6 @@ cli_pair_print_json(const char *cmd, const Tracepair__PairReply *r,
 	json_decref(doc);
 }
 
-/*
- * One trace of a pair, as cli_print_trace lays it out, with "[ASn]"
- * after each responder when the controller annotated the trace (pfx2as).
- */
-static void
-pair_print_trace(const struct trace *t, enum cli_layout l)
-{
-	struct trace_text_opts topts;
-	int	 i, j, has_asn = 0;
-
-	for (i = 0; i < t->nhops && !has_asn; i++)
-		for (j = 0; j < t->hops[i].nprobes; j++)
-			if (t->hops[i].probes[j].asn != 0)
-				has_asn = 1;
-	if (!has_asn) {
-		cli_print_trace(t, l);
-		return;
-	}
-	trace_text_opts_init(&topts);
-	topts.show_asn = 1;
-	if (l == CLI_LAYOUT_SUMMARY ||
-	    (l == CLI_LAYOUT_AUTO && t->queries > CLI_SUMMARY_QUERIES))
-		trace_text_summary(stdout, t, &topts);
-	else
-		trace_text_print(stdout, t, &topts);
-}
-
 void
 cli_pair_print_text(const Tracepair__PairReply *r, const char *a, const char *b,
     const struct trace *fwd, const struct trace *rev, enum cli_layout layout)
@@ -130,12 +102,12 @@ cli_pair_print_text(const Tracepair__PairReply *r, const char *a, const char *b,
 	printf("\n");
 	printf("\nforward %s -> %s\n", a, b);
 	if (fwd)
-		pair_print_trace(fwd, layout);
+		cli_print_trace(fwd, layout);
 	else
 		printf("  (no trace)\n");
 	printf("\nreverse %s -> %s\n", b, a);
 	if (rev)
-		pair_print_trace(rev, layout);
+		cli_print_trace(rev, layout);
 	else
 		printf("  (no trace)\n");
 	if (r->report_text && *r->report_text) {
