@@ -932,16 +932,31 @@ analysis_router_label(const struct analysis_suspect *s, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The AS numbers of a suspect's two ends (a link) or of its two views (a
+ * router: forward and reverse interface; 0 unknown).  A router known from
+ * one view only has that AS on both.
+ */
+static void
+suspect_asns(const struct analysis_suspect *s, uint32_t *x, uint32_t *y)
+{
+	*x = s->a.asn;
+	*y = s->b.asn;
+	if (s->kind != ANALYSIS_SUSPECT_ROUTER)
+		return;
+	if (s->b.ttl == 0)
+		*y = 0;
+	if (*x == 0 || *y == 0)
+		*x = *y = *x ? *x : *y;
+}
+
 const char *
 analysis_suspect_asn(const struct analysis_suspect *s, char *buf, size_t len)
 {
-	uint32_t x = s->a.asn, y = s->b.asn;
+	uint32_t x, y;
 	char	 xs[16] = "?", ys[16] = "?";
 
-	if (s->kind == ANALYSIS_SUSPECT_ROUTER && s->b.ttl == 0)
-		y = 0;
-	if (s->kind == ANALYSIS_SUSPECT_ROUTER && (x == 0 || y == 0))
-		x = y = x ? x : y;	/* one view known: that is the router's */
+	suspect_asns(s, &x, &y);
 	if (x == 0 && y == 0) {
 		bprintf(buf, len, "%s", "");
 		return buf;
@@ -1330,9 +1345,9 @@ static json_t *
 suspect_asn_jarr(const struct analysis_suspect *s)
 {
 	json_t	*arr;
-	uint32_t x = s->a.asn, y = s->kind == ANALYSIS_SUSPECT_ROUTER &&
-	    s->b.ttl == 0 ? 0 : s->b.asn;
+	uint32_t x, y;
 
+	suspect_asns(s, &x, &y);
 	if (x == 0 && y == 0)
 		return NULL;
 	if ((arr = json_array()) == NULL)
