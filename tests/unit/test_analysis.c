@@ -477,6 +477,23 @@ test_router_after(void **state)
 }
 
 /*
+ * A - R1 - R2 - R3 - B where both directions start losing at R2 itself
+ * (test_router_at, test_asn_router).
+ */
+static const struct hopdef router_at_fwd[] = {
+	{ "198.18.0.2", NULL, 20, 20, 1, 0 },
+	{ "198.18.0.6", NULL, 20, 16, 2, 0 },
+	{ "198.18.0.10", NULL, 20, 15, 3, 0 },
+	{ "198.18.0.14", NULL, 20, 15, 4, 0 }, END
+};
+static const struct hopdef router_at_rev[] = {
+	{ "198.18.0.13", NULL, 20, 20, 1, 0 },
+	{ "198.18.0.9", NULL, 20, 16, 2, 0 },
+	{ "198.18.0.5", NULL, 20, 15, 3, 0 },
+	{ "198.18.0.1", NULL, 20, 15, 4, 0 }, END
+};
+
+/*
  * Both directions start losing at R2 itself (its own replies are lost
  * too): a router suspect "at it"; without names the label gives both
  * interfaces' addresses.
@@ -484,19 +501,8 @@ test_router_after(void **state)
 static void
 test_router_at(void **state)
 {
-	const struct hopdef fd[] = {
-		{ "198.18.0.2", NULL, 20, 20, 1, 0 },
-		{ "198.18.0.6", NULL, 20, 16, 2, 0 },
-		{ "198.18.0.10", NULL, 20, 15, 3, 0 },
-		{ "198.18.0.14", NULL, 20, 15, 4, 0 }, END
-	};
-	const struct hopdef rd[] = {
-		{ "198.18.0.13", NULL, 20, 20, 1, 0 },
-		{ "198.18.0.9", NULL, 20, 16, 2, 0 },
-		{ "198.18.0.5", NULL, 20, 15, 3, 0 },
-		{ "198.18.0.1", NULL, 20, 15, 4, 0 }, END
-	};
-	struct trace	*f = mk(fd, "198.18.0.14"), *r = mk(rd, "198.18.0.1");
+	struct trace	*f = mk(router_at_fwd, "198.18.0.14");
+	struct trace	*r = mk(router_at_rev, "198.18.0.1");
 	struct analysis	*a = run(f, r, NULL);
 	const struct analysis_suspect *s = &a->suspects[0];
 	json_t		*js;
@@ -528,19 +534,8 @@ test_router_at(void **state)
 static void
 test_asn_router(void **state)
 {
-	const struct hopdef fd[] = {
-		{ "198.18.0.2", NULL, 20, 20, 1, 0 },
-		{ "198.18.0.6", NULL, 20, 16, 2, 0 },
-		{ "198.18.0.10", NULL, 20, 15, 3, 0 },
-		{ "198.18.0.14", NULL, 20, 15, 4, 0 }, END
-	};
-	const struct hopdef rd[] = {
-		{ "198.18.0.13", NULL, 20, 20, 1, 0 },
-		{ "198.18.0.9", NULL, 20, 16, 2, 0 },
-		{ "198.18.0.5", NULL, 20, 15, 3, 0 },
-		{ "198.18.0.1", NULL, 20, 15, 4, 0 }, END
-	};
-	struct trace	*f = mk(fd, "198.18.0.14"), *r = mk(rd, "198.18.0.1");
+	struct trace	*f = mk(router_at_fwd, "198.18.0.14");
+	struct trace	*r = mk(router_at_rev, "198.18.0.1");
 	struct analysis	*a;
 	char		 buf[64], *txt;
 
