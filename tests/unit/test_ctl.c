@@ -79,6 +79,37 @@ test_clock_filter(void **state)
 
 static char dir[64];
 
+/* A new temporary dir holding the empty ca, cert and key a config names. */
+static void
+make_dir(void)
+{
+	const char	*files[] = { "ca", "cert", "key" };
+	char		 p[128];
+	size_t		 i;
+
+	snprintf(dir, sizeof(dir), "/tmp/test_ctl.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		fclose(fopen(p, "w"));
+	}
+}
+
+/* Remove what make_dir and write_conf made. */
+static void
+remove_dir(void)
+{
+	const char	*files[] = { "ca", "cert", "key", "c.conf" };
+	char		 p[128];
+	size_t		 i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 /* Write a config with the files it names made to exist. */
 static const char *
 write_conf(const char *body)
@@ -98,16 +129,10 @@ test_conf(void **state)
 {
 	struct ctl_conf	 c;
 	char		 err[512], p[128];
-	const char	*files[] = { "ca", "cert", "key" };
 	size_t		 i;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_ctl.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	for (i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		fclose(fopen(p, "w"));
-	}
+	make_dir();
 	assert_int_equal(ctl_conf_load(&c, write_conf(
 	    "listen 198.18.0.1:4433\nlisten [2001:db8::1]:4433\n"
 	    "clock_interval 30\nframe_limit 65536\ndatabase /tmp/x.db\n"),
@@ -147,12 +172,7 @@ test_conf(void **state)
 	unlink(p);
 	assert_int_equal(ctl_conf_load(&c, write_conf(""), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "key"));
-	for (i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		unlink(p);
-	}
-	unlink(write_conf(""));
-	rmdir(dir);
+	remove_dir();
 }
 
 /* pfx2as FILE: loaded with the configuration, a bad table is "FILE:LINE: reason". */
@@ -161,17 +181,10 @@ test_conf_pfx2as(void **state)
 {
 	struct ctl_conf	 c;
 	char		 err[512], p[160], t[128], body[192];
-	const char	*files[] = { "ca", "cert", "key" };
 	FILE		*f;
-	size_t		 i;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_ctl.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	for (i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		fclose(fopen(p, "w"));
-	}
+	make_dir();
 	snprintf(t, sizeof(t), "%s/pfx2as", dir);
 	assert_non_null(f = fopen(t, "w"));
 	fprintf(f, "# comment\n198.18.10.0 24 64498\n2001:db8:10:: 48 64497\n");
@@ -202,12 +215,7 @@ test_conf_pfx2as(void **state)
 	unlink(t);
 	assert_int_equal(ctl_conf_load(&c, write_conf(body), err, sizeof(err)), -1);
 	assert_non_null(strstr(err, t));
-	for (i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		unlink(p);
-	}
-	unlink(write_conf(""));
-	rmdir(dir);
+	remove_dir();
 }
 
 int
