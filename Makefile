@@ -37,7 +37,28 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wcast-qual
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP \
-	   -Icommon -Iagent -Icontroller -I$(BUILD)/proto $(PKG_CFLAGS)
+	   $(INC) -I$(BUILD)/proto $(PKG_CFLAGS)
+
+# Include paths are per folder, so that an include across the house's
+# walls fails to compile (docs/architecture.md): common/ sees only itself;
+# the agent sees common/; the analysis library sees common/; the daemon
+# sees common/ and the analysis library; the CLI sees common/ and the
+# analysis library; nothing sees controller/cli/.  Tests and benchmarks see
+# everything they test.  (For pattern-specific variables the longer
+# pattern, i.e. the deeper folder, wins.)
+INC_common	= -Icommon
+INC_agent	= -Icommon -Iagent
+INC_analysis	= -Icommon -Icontroller/analysis
+INC_controller	= -Icommon -Icontroller/analysis -Icontroller
+INC_cli		= -Icommon -Icontroller/analysis -Icontroller/cli
+INC_tests	= -Icommon -Iagent -Icontroller/analysis -Icontroller \
+		  -Icontroller/cli -Itests/unit
+INC		= $(INC_tests)
+$(BUILD)/obj/common/%.o: INC = $(INC_common)
+$(BUILD)/obj/agent/%.o: INC = $(INC_agent)
+$(BUILD)/obj/controller/%.o: INC = $(INC_controller)
+$(BUILD)/obj/controller/analysis/%.o: INC = $(INC_analysis)
+$(BUILD)/obj/controller/cli/%.o: INC = $(INC_cli)
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
 LIBS	 = $(PKG_LIBS) -lm
 
@@ -68,7 +89,7 @@ ANALYSIS_SRCS	=	# analysis library, linked into controller and CLI
 # the variables above and define their own tests; the programs are linked
 # below, once every fragment has been read.
 include $(sort $(wildcard common/*.mk agent/*.mk controller/*.mk \
-	tests/*.mk tests/*/*.mk bench/*.mk))
+	controller/*/*.mk tests/*.mk tests/*/*.mk bench/*.mk))
 
 ifneq ($(AGENT_SRCS),)
 BINS += $(BUILD)/bin/tracepair-agent

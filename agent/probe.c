@@ -26,6 +26,7 @@
 #include <event2/util.h>
 
 #include "probe.h"
+#include "probe_dns.h"
 #include "probe_pkt.h"
 
 #define PROBE_WAIT_FLOOR	0.05	/* s: adaptive waits never go below */
@@ -34,10 +35,6 @@
 #define PROBE_RECV_DRAIN	4096	/* packets read per socket before a timeout */
 #define PROBE_TXRING		4096	/* sends remembered for their kernel TX time */
 #define PROBE_FLOW_ID_MIN	1024	/* lowest flow identifier (source port) */
-#define PROBE_DNS_TTL_NAME	3600.0	/* s: a reverse-DNS name is kept */
-#define PROBE_DNS_TTL_NONE	300.0	/* s: a failed / empty lookup is kept */
-#define PROBE_DNS_MAX		4096	/* cache entries at most */
-#define PROBE_DNS_BUCKETS	1024	/* hash chains of the cache */
 
 /* Where one probe stands. */
 enum probe_state {
@@ -123,26 +120,6 @@ struct resolve {
 };
 
 /*
- * A reverse-DNS cache entry; orphaned (eng NULL, out of every list) when
- * the engine goes or while its lookup is still running.  A finished entry
- * is forgotten after the name lifetime (or the shorter one of a lookup
- * that gave no name); an entry whose lookup runs is never freed but by
- * its callback.
- */
-struct dns_entry {
-	LIST_ENTRY(dns_entry) hash;	/* in its chain of engine->names */
-	TAILQ_ENTRY(dns_entry) age;	/* in engine->names_age, oldest first */
-	struct probe_engine *eng;	/* NULL: orphaned, dns_cb frees it */
-	char		 addr[TRACE_ADDR_LEN];	/* numeric address, the key */
-	char		*name;		/* NULL: none (yet) */
-	int		 done;		/* the lookup finished */
-	double		 done_at;	/* when it finished (UNIX seconds) */
-};
-
-/* One hash chain of the reverse-DNS cache. */
-LIST_HEAD(dns_chain, dns_entry);
-
-/*
  * One send waiting for its kernel TX timestamp: the socket's timestamp
  * key (SOF_TIMESTAMPING_OPT_ID counts sends per socket) and the probe.
  */
@@ -169,12 +146,7 @@ struct probe_engine {
 	TAILQ_HEAD(, probe_run) runs;
 	struct probe_run *rr_next;	/* round-robin position */
 	uint16_t	 next_id;	/* next flow identifier to try */
-	struct dns_chain names[PROBE_DNS_BUCKETS];	/* reverse-DNS cache */
-	TAILQ_HEAD(, dns_entry) names_age;	/* the same entries, oldest first */
-	int		 nnames;	/* entries in the cache */
-	int		 names_max;	/* most entries (PROBE_DNS_MAX) */
-	double		 names_ttl;	/* s a name is kept (PROBE_DNS_TTL_NAME) */
-	double		 names_ttl_none;	/* s no name is kept (..._NONE) */
+	struct probe_dns *names;	/* reverse-DNS cache (probe_dns.c) */
 	uint64_t	 unmatched, malformed;	/* over all runs */
 	uint64_t	 tcp_read;	/* segments read from fd4_tcp / fd6_tcp */
 	uint64_t	 next_serial;	/* next run serial */
@@ -186,6 +158,7 @@ struct probe_engine {
 
 static void	 engine_pump(struct probe_engine *);
 static void	 run_check(struct probe_run *, double);
+static void	 engine_names_done(void *);
 static void	 run_fail(struct probe_run *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -340,7 +313,7 @@ probe_engine_new(struct event_base *base, struct evdns_base *dns, char *err,
 {
 	struct probe_engine *e;
 	struct icmp6_filter filt;
-	int	 b, on = 1;
+	int	 on = 1;
 
 	if ((e = calloc(1, sizeof(*e))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -351,10 +324,11 @@ probe_engine_new(struct event_base *base, struct evdns_base *dns, char *err,
 	e->fd4_send = e->fd4_icmp = e->fd4_tcp = -1;
 	e->fd6_icmp = e->fd6_udp = e->fd6_tcp = -1;
 	TAILQ_INIT(&e->runs);
-	for (b = 0; b < PROBE_DNS_BUCKETS; b++)
-		LIST_INIT(&e->names[b]);
-	TAILQ_INIT(&e->names_age);
-	probe_engine_set_names(e, 0, 0, 0);
+	if ((e->names = probe_dns_new(dns, engine_names_done, e)) == NULL) {
+		free(e);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	e->next_id = (uint16_t)(0x8000 | (getpid() & 0x7fff));
 	bucket_init(&e->bucket, PROBE_PPS_DEFAULT);
 
@@ -461,26 +435,21 @@ void
 probe_engine_set_names(struct probe_engine *e, double ttl, double ttl_none,
     int max)
 {
-	e->names_ttl = ttl > 0 ? ttl : PROBE_DNS_TTL_NAME;
-	e->names_ttl_none = ttl_none > 0 ? ttl_none : PROBE_DNS_TTL_NONE;
-	e->names_max = max > 0 ? max : PROBE_DNS_MAX;
+	probe_dns_set_limits(e->names, ttl, ttl_none, max);
 }
 
 static void	 run_free(struct probe_run *);
-static void	 dns_forget(struct dns_entry *);
 
 void
 probe_engine_free(struct probe_engine *e)
 {
 	struct probe_run *r;
-	struct dns_entry *d;
 
 	if (e == NULL)
 		return;
 	while ((r = TAILQ_FIRST(&e->runs)) != NULL)
 		run_free(r);
-	while ((d = TAILQ_FIRST(&e->names_age)) != NULL)
-		dns_forget(d);
+	probe_dns_free(e->names);
 	if (e->ev4_icmp) event_free(e->ev4_icmp);
 	if (e->ev4_tcp) event_free(e->ev4_tcp);
 	if (e->ev6_icmp) event_free(e->ev6_icmp);
@@ -509,121 +478,17 @@ engine_listen(struct probe_engine *e)
 
 /* ---- reverse DNS ------------------------------------------------------ */
 
-/* Out of the cache: freed now, or by dns_cb when its lookup still runs. */
+/* A lookup finished (probe_dns.c): runs waiting for names look again. */
 static void
-dns_forget(struct dns_entry *d)
+engine_names_done(void *arg)
 {
-	struct probe_engine *e = d->eng;
-
-	LIST_REMOVE(d, hash);
-	TAILQ_REMOVE(&e->names_age, d, age);
-	e->nnames--;
-	if (d->done) {
-		free(d->name);
-		free(d);
-	} else
-		d->eng = NULL;	/* its callback frees it */
-}
-
-/* FNV-1a of the numeric address: its chain. */
-static struct dns_chain *
-dns_chain(struct probe_engine *e, const char *addr)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *addr != '\0'; addr++)
-		h = (h ^ (uint8_t)*addr) * 16777619u;
-	return &e->names[h % PROBE_DNS_BUCKETS];
-}
-
-static void
-dns_cb(int result, char type, int count, int ttl, void *addresses, void *arg)
-{
-	struct dns_entry *d = arg;
-	struct probe_engine *e = d->eng;
+	struct probe_engine *e = arg;
 	struct probe_run *r, *next;
 
-	(void)ttl;
-	if (e == NULL) {		/* engine gone, or evicted */
-		free(d);
-		return;
-	}
-	d->done = 1;
-	d->done_at = now_real();
-	if (result == DNS_ERR_NONE && type == DNS_PTR && count > 0 &&
-	    addresses != NULL && ((char **)addresses)[0] != NULL)
-		d->name = strdup(((char **)addresses)[0]);
 	for (r = TAILQ_FIRST(&e->runs); r != NULL; r = next) {
 		next = TAILQ_NEXT(r, entry);
 		if (r->state == RUN_NAMING)
 			run_check(r, now_real());
-	}
-}
-
-/* The cache entry of addr, NULL if none or expired (then forgotten). */
-static struct dns_entry *
-dns_find(struct probe_engine *e, const char *addr)
-{
-	struct dns_entry *d;
-
-	LIST_FOREACH(d, dns_chain(e, addr), hash)
-		if (strcmp(d->addr, addr) == 0)
-			break;
-	if (d != NULL && d->done && now_real() >= d->done_at +
-	    (d->name != NULL ? e->names_ttl : e->names_ttl_none)) {
-		dns_forget(d);
-		return NULL;
-	}
-	return d;
-}
-
-/*
- * Room for one more entry: forget the oldest finished one when the cache
- * is full.  0, or -1 when every entry is still being looked up.
- */
-static int
-dns_room(struct probe_engine *e)
-{
-	struct dns_entry *d;
-
-	if (e->nnames < e->names_max)
-		return 0;
-	TAILQ_FOREACH(d, &e->names_age, age)
-		if (d->done) {
-			dns_forget(d);
-			return 0;
-		}
-	return -1;
-}
-
-/* Start a lookup of addr unless cached; never blocks. */
-static void
-dns_lookup(struct probe_engine *e, int af, const uint8_t *a, const char *addr)
-{
-	struct dns_entry *d;
-	struct evdns_request *req;
-	struct in_addr in4;
-	struct in6_addr in6;
-
-	if (e->dns == NULL || dns_find(e, addr) != NULL || dns_room(e) == -1)
-		return;
-	if ((d = calloc(1, sizeof(*d))) == NULL)
-		return;
-	d->eng = e;
-	snprintf(d->addr, sizeof(d->addr), "%s", addr);
-	LIST_INSERT_HEAD(dns_chain(e, addr), d, hash);
-	TAILQ_INSERT_TAIL(&e->names_age, d, age);
-	e->nnames++;
-	if (af == 4) {
-		memcpy(&in4, a, 4);
-		req = evdns_base_resolve_reverse(e->dns, &in4, 0, dns_cb, d);
-	} else {
-		memcpy(&in6, a, 16);
-		req = evdns_base_resolve_reverse_ipv6(e->dns, &in6, 0, dns_cb, d);
-	}
-	if (req == NULL && !d->done) {
-		d->done = 1;
-		d->done_at = now_real();
 	}
 }
 
@@ -1493,8 +1358,8 @@ run_reply(struct probe_run *r, int idx, const struct probe_reply *rep,
 			r->here[ttl] = 0;
 		}
 	}
-	if (!r->opts.no_dns)
-		dns_lookup(r->eng, r->flow.af, rep->from, p->addr);
+	if (!r->opts.no_dns && r->eng->dns != NULL)
+		probe_dns_lookup(r->eng->names, r->flow.af, rep->from, p->addr);
 }
 
 static void
@@ -1689,7 +1554,7 @@ run_conclude(struct probe_run *r)
 static int
 run_names(struct probe_run *r)
 {
-	struct dns_entry *d;
+	const char *name;
 	int	 i, pending = 0;
 
 	if (r->eng->dns == NULL || r->opts.no_dns)
@@ -1699,12 +1564,15 @@ run_names(struct probe_run *r)
 
 		if (p == NULL || !p->replied || p->name != NULL)
 			continue;
-		if ((d = dns_find(r->eng, p->addr)) == NULL)
-			continue;
-		if (!d->done)
+		switch (probe_dns_get(r->eng->names, p->addr, &name)) {
+		case 0:
 			pending = 1;
-		else if (d->name != NULL)
-			trace_probe_set_name(p, d->name);
+			break;
+		case 1:
+			if (name != NULL)
+				trace_probe_set_name(p, name);
+			break;
+		}
 	}
 	return !pending;
 }

@@ -115,6 +115,7 @@ struct ctl_agent {
 
 struct ctl_job;
 struct ctl_pair;
+struct ctl_pair_record;
 
 /* The daemon. */
 struct ctl {
@@ -171,6 +172,10 @@ struct ctl_pair {
 	char		 agent[2][TLS_NAME_LEN];	/* A, B */
 	struct ctl_job	*job[2];	/* A -> B, B -> A (job[1] NULL if single) */
 	double		 deadline;	/* UNIX time */
+	/* Told how the pair ended (ctl_pair_start's origin); NULL: nobody. */
+	void		(*on_finish)(struct ctl *, const struct ctl_pair_record *,
+			    void *);
+	void		*finish_arg;	/* for on_finish */
 };
 
 /* ctl_conf.c */
@@ -180,14 +185,49 @@ int	 ctl_conf_load(struct ctl_conf *, const char *path, char *err,
 	    size_t errlen);
 void	 ctl_conf_free(struct ctl_conf *);
 
-/* ctl_session.c */
-int	 ctl_listen(struct ctl *, char *err, size_t errlen);
-void	 ctl_listen_close(struct ctl *);
-/* Queue env to s; logs and closes the session when it cannot. */
+
+/*
+ * The daemon's files stand in layers; a file calls only the layers below
+ * it, never back up (docs/architecture.md):
+ *
+ *   controller.c                 main, signals, the 1 s tick
+ *   ctl_session.c                listeners, TLS sessions, routing by role
+ *   ctl_pair.c                   pairs and single traces, results
+ *   ctl_history.c                stored pairs read back, their replies
+ *   ctl_clock.c                  clock offsets (pings)
+ *   ctl_registry.c               the agents known, online or not
+ *   ctl_reply.c, store_sqlite.c  sending and refusing, the clock; the store
+ *
+ * ctl_conf.c reads the configuration for controller.c.
+ */
+
+/* ctl_reply.c: the bottom layer. */
+int64_t	 ctl_now_ns(void);
+double	 ctl_now(void);
+/* "role name (tenant) at addr" of a session, for log lines (static buffer). */
+const char *ctl_who(const struct ctl_session *);
+/*
+ * Queue env to s.  When it cannot (the frame is too large, or memory ran
+ * out while queueing), the session is refused and closed: a reply that was
+ * built but cannot be sent leaves the peer nothing else to wait for.
+ */
 int	 ctl_send(struct ctl_session *, const frame_env *env);
 /* Send Error{code, msg}, log the reason with the peer identity, close. */
 void	 ctl_session_refuse(struct ctl_session *, uint64_t request_id,
 	    Tracepair__ErrorCode code, const char *msg);
+/* The session no longer waits for TLS or Hello (off ctl->pending). */
+void	 ctl_session_unpend(struct ctl_session *);
+/*
+ * Reply Error{code, msg} to a request; the connection stays.  The one
+ * out-of-memory policy of the daemon: a reply that cannot be built is
+ * answered with ERROR_INTERNAL "out of memory" this way.
+ */
+void	 ctl_reply_error(struct ctl_session *op, uint64_t request_id,
+	    Tracepair__ErrorCode code, const char *msg);
+
+/* ctl_session.c: the top of the daemon, below controller.c. */
+int	 ctl_listen(struct ctl *, char *err, size_t errlen);
+void	 ctl_listen_close(struct ctl *);
 /* Tick work: TLS/Hello timeouts of pending sessions, resume paused listeners. */
 void	 ctl_session_tick(struct ctl *, double now);
 void	 ctl_session_close_all(struct ctl *);
@@ -201,6 +241,10 @@ int	 ctl_registry_load(struct ctl *, char *err, size_t errlen);
  */
 struct ctl_agent *ctl_registry_online(struct ctl *, struct ctl_session *,
 	    const Tracepair__Hello *);
+/*
+ * The agent's session ended: mark it offline.  The session's close path
+ * (ctl_session.c) then stops its clock and fails the jobs it was running.
+ */
 void	 ctl_registry_offline(struct ctl *, struct ctl_agent *);
 /* The agent's store row is out of date (flushed on the next tick). */
 void	 ctl_registry_dirty(struct ctl *, struct ctl_agent *);
@@ -238,10 +282,9 @@ void	 ctl_clock_pong(struct ctl *, struct ctl_agent *,
  * a periodic round.
  */
 void	 ctl_clock_tick(struct ctl *, double now);
-int64_t	 ctl_now_ns(void);
-double	 ctl_now(void);
 
-/* A stored pair with everything its PairReply carries (ctl_pair.c). */
+/* ctl_history.c */
+/* A stored pair with everything its PairReply carries (ctl_history.c). */
 struct ctl_pair_record {
 	struct store_pair sp;	/* the pair row */
 	struct trace	*fwd;	/* A -> B, NULL when none is stored */
@@ -250,10 +293,6 @@ struct ctl_pair_record {
 	char		*report;	/* the text report, NULL when none */
 };
 
-/* ctl_pair.c */
-/* Reply Error{code, msg} to an operator's request; the connection stays. */
-void	 ctl_reply_error(struct ctl_session *op, uint64_t request_id,
-	    Tracepair__ErrorCode code, const char *msg);
 /*
  * Read pair_id of tenant back from the store: 1 found (free it with
  * ctl_pair_record_free), 0 when there is none or it is another tenant's
@@ -270,6 +309,51 @@ void	 ctl_pair_record_free(struct ctl_pair_record *);
 int	 ctl_pair_reply_fill(Tracepair__PairReply *,
 	    const struct ctl_pair_record *rec);
 void	 ctl_pair_reply_clear(Tracepair__PairReply *);
+/* Send rec as the PairReply to request_id of op (an Error when out of memory). */
+void	 ctl_pair_reply_send(struct ctl_session *op, uint64_t request_id,
+	    const struct ctl_pair_record *rec);
+#define CTL_PAIRS_DEFAULT	20	/* PairsRequest.limit 0 */
+#define CTL_PAIRS_MAX		1000	/* largest PairsRequest.limit */
+#define CTL_PAIR_ID_MAX		64	/* longest pair id PairGetRequest takes */
+/* PairsReply: the operator's tenant's stored pairs, newest first. */
+void	 ctl_pairs_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__PairsRequest *);
+/* PairGetReply: one stored pair of the operator's tenant. */
+void	 ctl_pair_get_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__PairGetRequest *);
+
+/* ctl_pair.c */
+/*
+ * Called once when a pair ends (ok, partial or failed, also when it is
+ * refused before any job is sent), with the record of how it ended as
+ * stored: the scheduler's history and alerting hang here.  rec and what
+ * it points to are valid only during the call.
+ */
+typedef void	 (*ctl_pair_finish_fn)(struct ctl *, const struct ctl_pair_record *rec,
+		    void *arg);
+/* Who starts a pair, and who hears how it ended. */
+struct ctl_pair_origin {
+	const char	*tenant;	/* the tenant whose agents run it */
+	const char	*operator_name;	/* stored with the pair ("" none) */
+	struct ctl_session *op;		/* operator to answer, or NULL */
+	uint64_t	 request_id;	/* of op's request */
+	ctl_pair_finish_fn on_finish;	/* NULL: nobody else listens */
+	void		*finish_arg;	/* passed to on_finish */
+};
+/*
+ * Start a paired trace of agents a and b (both of origin->tenant) with
+ * options base (host unset: each side traces to the other's probe
+ * address), deadline timeout_ms (0: the configured default).  0 when the
+ * pair exists (started, or recorded as failed because an agent is offline
+ * or unmeasured: either way it ends through on_finish and the operator,
+ * if any, gets its PairReply); -1 when nothing was started or recorded,
+ * with the error code and reason for the requester.  No operator session
+ * is needed: the scheduler calls this with origin->op NULL.
+ */
+int	 ctl_pair_start(struct ctl *, const struct ctl_pair_origin *origin,
+	    struct ctl_agent *a, struct ctl_agent *b,
+	    const struct probe_opts *base, uint32_t timeout_ms,
+	    Tracepair__ErrorCode *code, char *err, size_t errlen);
 void	 ctl_pair_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__PairRequest *);
 void	 ctl_trace_request(struct ctl *, struct ctl_session *op,
@@ -284,16 +368,5 @@ void	 ctl_pairs_operator_gone(struct ctl *, struct ctl_session *);
 /* Tick work: deadlines. */
 void	 ctl_pair_tick(struct ctl *, double now);
 void	 ctl_pair_free_all(struct ctl *);
-
-/* ctl_history.c */
-#define CTL_PAIRS_DEFAULT	20	/* PairsRequest.limit 0 */
-#define CTL_PAIRS_MAX		1000	/* largest PairsRequest.limit */
-#define CTL_PAIR_ID_MAX		64	/* longest pair id PairGetRequest takes */
-/* PairsReply: the operator's tenant's stored pairs, newest first. */
-void	 ctl_pairs_request(struct ctl *, struct ctl_session *op,
-	    uint64_t request_id, const Tracepair__PairsRequest *);
-/* PairGetReply: one stored pair of the operator's tenant. */
-void	 ctl_pair_get_request(struct ctl *, struct ctl_session *op,
-	    uint64_t request_id, const Tracepair__PairGetRequest *);
 
 #endif

@@ -1,25 +1,9 @@
 /* ctl_clock.c: each agent's clock offset and RTT over its connection (NTP-style, best of several pings). */
 #include <stdint.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "ctl.h"
 #include "log.h"
-
-int64_t
-ctl_now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-double
-ctl_now(void)
-{
-	return (double)ctl_now_ns() / 1e9;
-}
 
 /*
  * t1 controller send, t2 agent receive, t3 agent send, t4 controller

@@ -1,4 +1,4 @@
-/* ctl_history.c: stored pairs for operators: PairsRequest lists a tenant's pairs, PairGetRequest returns one as it was answered. */
+/* ctl_history.c: stored pairs: a pair's record read back and its PairReply built (for ctl_pair.c too); PairsRequest lists a tenant's pairs, PairGetRequest returns one as it was answered. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +20,111 @@ struct ctl_pairs_fill {
 	size_t		 budget;	/* bytes the entries may take */
 	int		 oom;		/* memory ran out */
 };
+
+/* ---- a stored pair's record and its PairReply */
+
+void
+ctl_pair_record_free(struct ctl_pair_record *rec)
+{
+	store_pair_free(&rec->sp);
+	trace_free(rec->fwd);
+	trace_free(rec->rev);
+	free(rec->json);
+	free(rec->report);
+	memset(rec, 0, sizeof(*rec));
+}
+
+int
+ctl_pair_load(struct ctl *ctl, const char *tenant, const char *pair_id,
+    struct ctl_pair_record *rec, char *err, size_t errlen)
+{
+	double	 ra = 0, rb = 0;
+	int	 rc, failed, both;
+
+	memset(rec, 0, sizeof(*rec));
+	if ((rc = store_pair_get(ctl->store, pair_id, &rec->sp, err,
+	    errlen)) != 1)
+		return rc;
+	/* Another tenant's pair is as absent as one never made. */
+	if (strcmp(rec->sp.tenant, tenant) != 0) {
+		ctl_pair_record_free(rec);
+		return 0;
+	}
+	if ((rec->sp.job_a[0] != '\0' && store_job_trace(ctl->store,
+	    rec->sp.job_a, &rec->fwd, NULL, &ra, err, errlen) == -1) ||
+	    (rec->sp.job_b[0] != '\0' && store_job_trace(ctl->store,
+	    rec->sp.job_b, &rec->rev, NULL, &rb, err, errlen) == -1) ||
+	    store_analysis_get(ctl->store, pair_id, &rec->json, &rec->report,
+	    err, errlen) == -1) {
+		ctl_pair_record_free(rec);
+		return -1;
+	}
+	/*
+	 * A result stored after its pair ended (past the deadline, or resent
+	 * after a reconnect) was not part of the answer: a failed pair had
+	 * no trace, a partial one only the trace that was stored first.
+	 */
+	failed = strcmp(rec->sp.status, "failed") == 0;
+	both = strcmp(rec->sp.status, "partial") == 0 && rec->fwd != NULL &&
+	    rec->rev != NULL;
+	if (failed || (both && ra > rb)) {
+		trace_free(rec->fwd);
+		rec->fwd = NULL;
+	}
+	if (failed || (both && ra <= rb)) {
+		trace_free(rec->rev);
+		rec->rev = NULL;
+	}
+	return 1;
+}
+
+int
+ctl_pair_reply_fill(Tracepair__PairReply *r, const struct ctl_pair_record *rec)
+{
+	tracepair__pair_reply__init(r);
+	r->pair_id = (char *)(uintptr_t)rec->sp.pair_id;
+	r->status = (char *)(uintptr_t)rec->sp.status;
+	r->reason = (char *)(uintptr_t)(rec->sp.reason ? rec->sp.reason : "");
+	r->skew_ms = rec->sp.skew_ms;
+	r->analysis_json = rec->json ? rec->json : (char *)(uintptr_t)"";
+	r->report_text = rec->report ? rec->report : (char *)(uintptr_t)"";
+	if ((rec->fwd && (r->forward = wire_trace_to_pb(rec->fwd)) == NULL) ||
+	    (rec->rev && (r->reverse = wire_trace_to_pb(rec->rev)) == NULL)) {
+		ctl_pair_reply_clear(r);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_pair_reply_clear(Tracepair__PairReply *r)
+{
+	wire_free(r->forward);
+	wire_free(r->reverse);
+	r->forward = r->reverse = NULL;
+}
+
+void
+ctl_pair_reply_send(struct ctl_session *op, uint64_t request_id,
+    const struct ctl_pair_record *rec)
+{
+	frame_env		 env;
+	Tracepair__PairReply	 r;
+
+	if (ctl_pair_reply_fill(&r, rec) == -1) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "out of memory");
+		return;
+	}
+	tracepair__envelope__init(&env);
+	env.request_id = request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY;
+	env.pair_reply = &r;
+	(void)ctl_send(op, &env);
+	ctl_pair_reply_clear(&r);
+}
+
+/* ---- PairsRequest, PairGetRequest */
 
 /* The first line of a verdict, as a new string. */
 static char *

@@ -24,27 +24,6 @@ ctl_new_id(struct ctl *ctl, const char *kind, char *buf, size_t len)
 	    ++ctl->next_id);
 }
 
-void
-ctl_reply_error(struct ctl_session *op, uint64_t request_id,
-    Tracepair__ErrorCode code, const char *msg)
-{
-	frame_env		 env;
-	Tracepair__Error	 e;
-	char			 m[256];
-
-	snprintf(m, sizeof(m), "%s", msg);
-	tracepair__envelope__init(&env);
-	tracepair__error__init(&e);
-	e.code = code;
-	e.message = m;
-	env.request_id = request_id;
-	env.body_case = TRACEPAIR__ENVELOPE__BODY_ERROR;
-	env.error = &e;
-	log_info("operator %s (%s): request %" PRIu64 " refused: %s",
-	    op->peer.name, op->peer.tenant, request_id, msg);
-	(void)ctl_send(op, &env);
-}
-
 /*
  * The address src should probe dst at: the family asked for, else one
  * both have (IPv4 first), else whatever dst has.  NULL when none.
@@ -248,108 +227,6 @@ ctl_single_finish(struct ctl_pair *p)
 	wire_free(r.trace);
 }
 
-void
-ctl_pair_record_free(struct ctl_pair_record *rec)
-{
-	store_pair_free(&rec->sp);
-	trace_free(rec->fwd);
-	trace_free(rec->rev);
-	free(rec->json);
-	free(rec->report);
-	memset(rec, 0, sizeof(*rec));
-}
-
-int
-ctl_pair_load(struct ctl *ctl, const char *tenant, const char *pair_id,
-    struct ctl_pair_record *rec, char *err, size_t errlen)
-{
-	double	 ra = 0, rb = 0;
-	int	 rc, failed, both;
-
-	memset(rec, 0, sizeof(*rec));
-	if ((rc = store_pair_get(ctl->store, pair_id, &rec->sp, err,
-	    errlen)) != 1)
-		return rc;
-	/* Another tenant's pair is as absent as one never made. */
-	if (strcmp(rec->sp.tenant, tenant) != 0) {
-		ctl_pair_record_free(rec);
-		return 0;
-	}
-	if ((rec->sp.job_a[0] != '\0' && store_job_trace(ctl->store,
-	    rec->sp.job_a, &rec->fwd, NULL, &ra, err, errlen) == -1) ||
-	    (rec->sp.job_b[0] != '\0' && store_job_trace(ctl->store,
-	    rec->sp.job_b, &rec->rev, NULL, &rb, err, errlen) == -1) ||
-	    store_analysis_get(ctl->store, pair_id, &rec->json, &rec->report,
-	    err, errlen) == -1) {
-		ctl_pair_record_free(rec);
-		return -1;
-	}
-	/*
-	 * A result stored after its pair ended (past the deadline, or resent
-	 * after a reconnect) was not part of the answer: a failed pair had
-	 * no trace, a partial one only the trace that was stored first.
-	 */
-	failed = strcmp(rec->sp.status, "failed") == 0;
-	both = strcmp(rec->sp.status, "partial") == 0 && rec->fwd != NULL &&
-	    rec->rev != NULL;
-	if (failed || (both && ra > rb)) {
-		trace_free(rec->fwd);
-		rec->fwd = NULL;
-	}
-	if (failed || (both && ra <= rb)) {
-		trace_free(rec->rev);
-		rec->rev = NULL;
-	}
-	return 1;
-}
-
-int
-ctl_pair_reply_fill(Tracepair__PairReply *r, const struct ctl_pair_record *rec)
-{
-	tracepair__pair_reply__init(r);
-	r->pair_id = (char *)(uintptr_t)rec->sp.pair_id;
-	r->status = (char *)(uintptr_t)rec->sp.status;
-	r->reason = (char *)(uintptr_t)(rec->sp.reason ? rec->sp.reason : "");
-	r->skew_ms = rec->sp.skew_ms;
-	r->analysis_json = rec->json ? rec->json : (char *)(uintptr_t)"";
-	r->report_text = rec->report ? rec->report : (char *)(uintptr_t)"";
-	if ((rec->fwd && (r->forward = wire_trace_to_pb(rec->fwd)) == NULL) ||
-	    (rec->rev && (r->reverse = wire_trace_to_pb(rec->rev)) == NULL)) {
-		ctl_pair_reply_clear(r);
-		return -1;
-	}
-	return 0;
-}
-
-void
-ctl_pair_reply_clear(Tracepair__PairReply *r)
-{
-	wire_free(r->forward);
-	wire_free(r->reverse);
-	r->forward = r->reverse = NULL;
-}
-
-/* Send rec as the PairReply to request_id of op. */
-static void
-ctl_pair_reply_send(struct ctl_session *op, uint64_t request_id,
-    const struct ctl_pair_record *rec)
-{
-	frame_env		 env;
-	Tracepair__PairReply	 r;
-
-	if (ctl_pair_reply_fill(&r, rec) == -1) {
-		ctl_reply_error(op, request_id,
-		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "out of memory");
-		return;
-	}
-	tracepair__envelope__init(&env);
-	env.request_id = request_id;
-	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY;
-	env.pair_reply = &r;
-	(void)ctl_send(op, &env);
-	ctl_pair_reply_clear(&r);
-}
-
 /*
  * Record how the pair ended and answer its operator with what the store
  * now holds, the way PairGetRequest will later (traces read back from
@@ -388,13 +265,16 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	log_info("pair %s (%s <-> %s): %s%s%s, skew %.3f ms", p->id,
 	    p->agent[0], p->agent[1], status, reason[0] ? ": " : "", reason,
 	    skew);
-	if (p->op == NULL)
+	if (p->op == NULL && p->on_finish == NULL)
 		goto done;
 	/* What the store holds, unless it missed the outcome or the analysis. */
 	if ((rc = ctl_pair_load(ctl, p->tenant, p->id, &rec, err,
 	    sizeof(err))) == 1 && strcmp(rec.sp.status, status) == 0 &&
 	    (json == NULL || rec.json != NULL)) {
-		ctl_pair_reply_send(p->op, p->request_id, &rec);
+		if (p->op != NULL)
+			ctl_pair_reply_send(p->op, p->request_id, &rec);
+		if (p->on_finish != NULL)
+			p->on_finish(ctl, &rec, p->finish_arg);
 		ctl_pair_record_free(&rec);
 		goto done;
 	}
@@ -414,7 +294,11 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	rec.rev = b->trace;
 	rec.json = json;
 	rec.report = text;
-	ctl_pair_reply_send(p->op, p->request_id, &rec);	/* not freed: borrowed */
+	/* Not freed: borrowed. */
+	if (p->op != NULL)
+		ctl_pair_reply_send(p->op, p->request_id, &rec);
+	if (p->on_finish != NULL)
+		p->on_finish(ctl, &rec, p->finish_arg);
 done:
 	free(json);
 	free(text);
@@ -445,9 +329,9 @@ ctl_job_fail(struct ctl *ctl, struct ctl_job *j, const char *reason)
 	ctl_pair_check(ctl, j->pair);
 }
 
-/* A failed pair before any job was sent: record it and answer. */
+/* A failed pair before any job was sent: record it, answer, tell on_finish. */
 static void
-ctl_pair_refuse(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
+ctl_pair_refuse(struct ctl *ctl, const struct ctl_pair_origin *origin,
     const char *agent_a, const char *agent_b, const char *reason)
 {
 	struct ctl_pair_record	 rec;
@@ -456,8 +340,8 @@ ctl_pair_refuse(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	ctl_new_id(ctl, "p", id, sizeof(id));
 	memset(&rec, 0, sizeof(rec));
 	rec.sp.pair_id = id;
-	rec.sp.tenant = op->peer.tenant;
-	rec.sp.operator_name = op->peer.name;
+	rec.sp.tenant = origin->tenant;
+	rec.sp.operator_name = origin->operator_name;
 	rec.sp.agent_a = agent_a;
 	rec.sp.agent_b = agent_b;
 	rec.sp.created = ctl_now();
@@ -467,7 +351,11 @@ ctl_pair_refuse(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 		log_warnx("pair %s: %s", id, err);
 	log_info("pair %s (%s <-> %s): failed: %s", id, agent_a, agent_b,
 	    reason);
-	ctl_pair_reply_send(op, request_id, &rec);	/* nothing to free */
+	/* Nothing to free: rec borrows every string. */
+	if (origin->op != NULL)
+		ctl_pair_reply_send(origin->op, origin->request_id, &rec);
+	if (origin->on_finish != NULL)
+		origin->on_finish(ctl, &rec, origin->finish_arg);
 }
 
 /* A known agent of the operator's tenant, or an Error reply and NULL. */
@@ -511,79 +399,68 @@ ctl_agent_unready(const struct ctl_agent *a, int need_clock, char *buf,
 	return NULL;
 }
 
-void
-ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
-    const Tracepair__PairRequest *req)
+int
+ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
+    struct ctl_agent *a, struct ctl_agent *b, const struct probe_opts *base,
+    uint32_t timeout_ms, Tracepair__ErrorCode *code, char *err, size_t errlen)
 {
-	struct ctl_agent	*ag[2];
+	struct ctl_agent	*ag[2] = { a, b };
 	struct ctl_pair		*p = NULL;
 	struct store_pair	 sp;
-	struct probe_opts	 base, o[2];
+	struct probe_opts	 o[2];
 	const char		*host, *why;
-	char			 err[256], buf[256];
+	char			 buf[256];
 	int64_t			 now_ns, start_ns, rtt_max;
 	uint32_t		 timeout, left;
 	int			 i;
 
-	if ((ag[0] = ctl_op_agent(ctl, op, request_id, req->agent_a)) == NULL ||
-	    (ag[1] = ctl_op_agent(ctl, op, request_id, req->agent_b)) == NULL)
-		return;
-	if (ag[0] == ag[1]) {
-		ctl_reply_error(op, request_id,
-		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
-		    "a pair needs two different agents");
-		return;
-	}
-	if (ctl_request_opts(req->options, &base, err, sizeof(err)) == -1) {
-		ctl_reply_error(op, request_id,
-		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
-		return;
+	*code = TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST;
+	if (a == b) {
+		snprintf(err, errlen, "a pair needs two different agents");
+		return -1;
 	}
 	for (i = 0; i < 2; i++)
 		if ((why = ctl_agent_unready(ag[i], 1, buf,
 		    sizeof(buf))) != NULL) {
-			ctl_pair_refuse(ctl, op, request_id, ag[0]->name,
-			    ag[1]->name, why);
-			return;
+			ctl_pair_refuse(ctl, origin, a->name, b->name, why);
+			return 0;
 		}
 	for (i = 0; i < 2; i++) {
-		o[i] = base;
-		if ((host = ctl_pick_addr(ag[i], ag[1 - i], base.af)) == NULL) {
+		o[i] = *base;
+		if ((host = ctl_pick_addr(ag[i], ag[1 - i], base->af)) == NULL) {
 			snprintf(buf, sizeof(buf), "agent %s has no %sprobe "
-			    "address", ag[1 - i]->name, base.af == 4 ? "IPv4 " :
-			    base.af == 6 ? "IPv6 " : "");
-			ctl_pair_refuse(ctl, op, request_id, ag[0]->name,
-			    ag[1]->name, buf);
-			return;
+			    "address", ag[1 - i]->name, base->af == 4 ? "IPv4 " :
+			    base->af == 6 ? "IPv6 " : "");
+			ctl_pair_refuse(ctl, origin, a->name, b->name, buf);
+			return 0;
 		}
 		snprintf(o[i].host, sizeof(o[i].host), "%s", host);
-		if (probe_opts_check(&o[i], err, sizeof(err)) == -1) {
-			ctl_reply_error(op, request_id,
-			    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
-			return;
-		}
+		if (probe_opts_check(&o[i], err, errlen) == -1)
+			return -1;
 	}
-	timeout = ctl_timeout(ctl, req->timeout_ms);
+	timeout = ctl_timeout(ctl, timeout_ms);
 	/* The common instant: both jobs arrive before it, with room to spare. */
 	now_ns = ctl_now_ns();
-	rtt_max = ag[0]->clock.rtt_ns > ag[1]->clock.rtt_ns ?
-	    ag[0]->clock.rtt_ns : ag[1]->clock.rtt_ns;
+	rtt_max = a->clock.rtt_ns > b->clock.rtt_ns ? a->clock.rtt_ns :
+	    b->clock.rtt_ns;
 	start_ns = now_ns + 2 * rtt_max + ctl->conf.pair_margin_ms * 1000000LL;
 	if ((start_ns - now_ns) / 1000000 >= timeout) {
-		ctl_reply_error(op, request_id,
-		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		snprintf(err, errlen,
 		    "timeout is shorter than the time needed to start");
-		return;
+		return -1;
 	}
 	left = ctl_agent_deadline(timeout -
 	    (uint32_t)((start_ns - now_ns) / 1000000));
 
+	*code = TRACEPAIR__ERROR_CODE__ERROR_INTERNAL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		goto oom;
 	ctl_new_id(ctl, "p", p->id, sizeof(p->id));
-	p->op = op;
-	p->request_id = request_id;
-	snprintf(p->tenant, sizeof(p->tenant), "%s", op->peer.tenant);
+	p->op = origin->op;
+	p->request_id = origin->request_id;
+	p->on_finish = origin->on_finish;
+	p->finish_arg = origin->finish_arg;
+	snprintf(p->tenant, sizeof(p->tenant), "%s", origin->tenant);
 	p->deadline = (double)now_ns / 1e9 + timeout / 1000.0;
 	for (i = 0; i < 2; i++) {
 		snprintf(p->agent[i], sizeof(p->agent[i]), "%s", ag[i]->name);
@@ -593,41 +470,68 @@ ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	memset(&sp, 0, sizeof(sp));
 	sp.pair_id = p->id;
 	sp.tenant = p->tenant;
-	sp.operator_name = op->peer.name;
-	sp.agent_a = ag[0]->name;
-	sp.agent_b = ag[1]->name;
+	sp.operator_name = origin->operator_name;
+	sp.agent_a = a->name;
+	sp.agent_b = b->name;
 	sp.job_a = p->job[0]->id;
 	sp.job_b = p->job[1]->id;
 	sp.created = (double)now_ns / 1e9;
 	sp.start_at = (double)start_ns / 1e9;
 	sp.status = "running";
-	if (store_pair_add(ctl->store, &sp, err, sizeof(err)) == -1) {
-		log_warnx("pair %s: %s", p->id, err);
-		ctl_reply_error(op, request_id,
-		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "store failure");
+	if (store_pair_add(ctl->store, &sp, buf, sizeof(buf)) == -1) {
+		log_warnx("pair %s: %s", p->id, buf);
 		ctl_pair_free(ctl, p);
-		return;
+		snprintf(err, errlen, "store failure");
+		return -1;
 	}
 	TAILQ_INSERT_TAIL(&ctl->pairs, p, entry);
 	log_info("pair %s: %s (%s) <-> %s (%s), start in %.1f ms, deadline %u ms",
-	    p->id, ag[0]->name, o[0].host, ag[1]->name, o[1].host,
+	    p->id, a->name, o[0].host, b->name, o[1].host,
 	    (double)(start_ns - now_ns) / 1e6, timeout);
 	for (i = 0; i < 2; i++)
 		if (ctl_job_send(ctl, ag[i], p->job[i], &o[i],
 		    (double)start_ns / 1e9, start_ns + ag[i]->clock.offset_ns,
-		    left, err, sizeof(err)) == -1) {
+		    left, buf, sizeof(buf)) == -1) {
 			/* The other side may run; this one has failed. */
 			p->job[i]->done = 1;
 			snprintf(p->job[i]->error, sizeof(p->job[i]->error),
-			    "agent %s: %.150s", ag[i]->name, err);
+			    "agent %s: %.150s", ag[i]->name, buf);
 		}
 	ctl_pair_check(ctl, p);
-	return;
+	return 0;
 oom:
 	if (p != NULL)
 		ctl_pair_free(ctl, p);
-	ctl_reply_error(op, request_id, TRACEPAIR__ERROR_CODE__ERROR_INTERNAL,
-	    "out of memory");
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+void
+ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
+    const Tracepair__PairRequest *req)
+{
+	struct ctl_pair_origin	 origin;
+	struct ctl_agent	*a, *b;
+	struct probe_opts	 base;
+	Tracepair__ErrorCode	 code;
+	char			 err[256];
+
+	if ((a = ctl_op_agent(ctl, op, request_id, req->agent_a)) == NULL ||
+	    (b = ctl_op_agent(ctl, op, request_id, req->agent_b)) == NULL)
+		return;
+	if (ctl_request_opts(req->options, &base, err, sizeof(err)) == -1) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
+		return;
+	}
+	memset(&origin, 0, sizeof(origin));
+	origin.tenant = op->peer.tenant;
+	origin.operator_name = op->peer.name;
+	origin.op = op;
+	origin.request_id = request_id;
+	if (ctl_pair_start(ctl, &origin, a, b, &base, req->timeout_ms, &code,
+	    err, sizeof(err)) == -1)
+		ctl_reply_error(op, request_id, code, err);
 }
 
 void

@@ -127,19 +127,14 @@ ctl_registry_dirty(struct ctl *ctl, struct ctl_agent *a)
 void
 ctl_registry_offline(struct ctl *ctl, struct ctl_agent *a)
 {
-	char	 reason[128];
-
 	if (a->sess == NULL)
 		return;
 	a->sess = NULL;
 	a->connected_since = 0;
 	a->clock.pings_left = 0;
 	a->clock.ping_t1 = 0;
-	ctl_clock_stop(ctl, a);
 	ctl_registry_dirty(ctl, a);
 	ctl->nagents_online--;
-	snprintf(reason, sizeof(reason), "agent %s disconnected", a->name);
-	ctl_jobs_agent_gone(ctl, a->tenant, a->name, reason);
 }
 
 void
@@ -255,6 +250,6 @@ ctl_registry_reply(struct ctl *ctl, struct ctl_session *op,
 	return;
 oom:
 	wire_free(r);
-	ctl_session_refuse(op, request_id, TRACEPAIR__ERROR_CODE__ERROR_INTERNAL,
+	ctl_reply_error(op, request_id, TRACEPAIR__ERROR_CODE__ERROR_INTERNAL,
 	    "out of memory");
 }

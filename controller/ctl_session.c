@@ -46,70 +46,25 @@ ctl_body_allowed(Tracepair__Envelope__BodyCase body, enum tls_role role)
 	return 0;
 }
 
-/* "role name (tenant) at addr" for log lines. */
-static const char *
-ctl_who(const struct ctl_session *s)
-{
-	static char	 buf[256];
-
-	if (s->state == CTL_SESS_TLS || s->peer.role == TLS_ROLE_NONE)
-		snprintf(buf, sizeof(buf), "%s", s->addr);
-	else
-		snprintf(buf, sizeof(buf), "%s %s%s%s%s at %s",
-		    tls_role_name(s->peer.role), s->peer.name,
-		    s->peer.tenant[0] ? " (" : "", s->peer.tenant,
-		    s->peer.tenant[0] ? ")" : "", s->addr);
-	return buf;
-}
-
-int
-ctl_send(struct ctl_session *s, const frame_env *env)
-{
-	char	 err[256];
-
-	if (s->state == CTL_SESS_CLOSING)
-		return -1;
-	if (frame_conn_send(s->fc, env, err, sizeof(err)) == -1) {
-		log_warnx("%s: cannot send %s: %s", ctl_who(s),
-		    frame_body_name(env), err);
-		ctl_session_refuse(s, env->request_id,
-		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, err);
-		return -1;
-	}
-	return 0;
-}
-
-/* The session no longer waits for TLS or Hello. */
-static void
-ctl_session_unpend(struct ctl_session *s)
-{
-	if (!s->pending)
-		return;
-	TAILQ_REMOVE(&s->ctl->pending, s, pend_entry);
-	s->pending = 0;
-}
-
-void
-ctl_session_refuse(struct ctl_session *s, uint64_t request_id,
-    Tracepair__ErrorCode code, const char *msg)
-{
-	if (s->state == CTL_SESS_CLOSING)
-		return;
-	ctl_session_unpend(s);
-	log_warnx("%s: refused: %s", ctl_who(s), msg);
-	s->state = CTL_SESS_CLOSING;
-	frame_conn_close(s->fc, request_id, code, msg);
-}
-
 /* Remove a session for good (its frame_conn is freed by the caller). */
 static void
 ctl_session_destroy(struct ctl_session *s)
 {
 	struct ctl	*ctl = s->ctl;
+	struct ctl_agent *a = s->agent;
+	char		 reason[128];
 
-	if (s->agent != NULL) {
-		ctl_registry_offline(ctl, s->agent);
+	if (a != NULL) {
+		/*
+		 * The agent is offline: off the registry and the clock's sync
+		 * queue, and the jobs it was running fail.
+		 */
 		s->agent = NULL;
+		ctl_registry_offline(ctl, a);
+		ctl_clock_stop(ctl, a);
+		snprintf(reason, sizeof(reason), "agent %s disconnected",
+		    a->name);
+		ctl_jobs_agent_gone(ctl, a->tenant, a->name, reason);
 	}
 	if (s->peer.role == TLS_ROLE_OPERATOR)
 		ctl_pairs_operator_gone(ctl, s);

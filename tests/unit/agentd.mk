@@ -1,6 +1,6 @@
 # tests/unit/agentd.mk: unit tests of the agent daemon's spool and backoff.
 UNIT_TESTS += $(BUILD)/tests/unit/test_spool
-TEST_spool_SRCS = agent/spool.c agent/backoff.c agent/hostport.c
+TEST_spool_SRCS = agent/spool.c agent/backoff.c
 
 # The spool's file reader on arbitrary bytes (seeds in tests/fuzz/corpus/spool/).
 FUZZ_TARGETS += $(BUILD)/tests/fuzz/fuzz_spool

@@ -1,8 +1,8 @@
 # tests/unit/analysis.mk: unit tests of the asymmetry analysis, its reports
 # and the pasted-traceroute parsers (fixtures in tests/analysis/).
 UNIT_TESTS += $(BUILD)/tests/unit/test_analysis $(BUILD)/tests/unit/test_paste
-TEST_analysis_SRCS = controller/analysis.c controller/report.c controller/paste.c
-TEST_paste_SRCS = controller/paste.c
+TEST_analysis_SRCS = $(ANALYSIS_SRCS)
+TEST_paste_SRCS = controller/analysis/paste.c
 
 # Golden text/JSON reports of the fixture pairs (checked by
 # tests/lab/t_analysis_golden.sh); regenerate after a deliberate change.

@@ -10,7 +10,7 @@ TEST_probe_priv_SRCS	= $(PROBE_SRCS)
 # The engine's loop tests share one harness (loop, engine, callback, wait).
 PROBE_HARNESS_SRCS	= tests/unit/probe_harness.c $(PROBE_SRCS)
 TEST_probe_engine_SRCS	= $(PROBE_HARNESS_SRCS)
-TEST_probe_text_SRCS	= agent/asn.c
+TEST_probe_text_SRCS	=
 TEST_probe_tcpfilter_SRCS = $(PROBE_HARNESS_SRCS)
 TEST_probe_dnscache_SRCS = $(PROBE_HARNESS_SRCS)
 TEST_probe_large_SRCS	= $(PROBE_HARNESS_SRCS)

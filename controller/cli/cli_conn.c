@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "cli.h"
 #include "cli_conn.h"
 #include "config.h"
 #include "hostport.h"
@@ -40,130 +41,6 @@ struct cli_conn {
 	uint64_t	 next_id;	/* request_id of the next request */
 };
 
-void
-cli_errx(const char *cmd, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	fprintf(stderr, "tracepair %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* ------------------------------------------------------------- settings */
-
-static void
-argv_remove(int *argc, char **argv, int i, int n)
-{
-	memmove(&argv[i], &argv[i + n], (*argc - i - n + 1) * sizeof(*argv));
-	*argc -= n;
-}
-
-int
-cli_take_bool(int *argc, char **argv, const char *flag)
-{
-	int	 i, found = 0;
-
-	for (i = 0; i < *argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], flag) == 0) {
-			argv_remove(argc, argv, i--, 1);
-			found = 1;
-		}
-	return found;
-}
-
-enum cli_layout
-cli_take_layout(int *argc, char **argv)
-{
-	enum cli_layout	 l = CLI_LAYOUT_AUTO;
-
-	if (cli_take_bool(argc, argv, "--classic"))
-		l = CLI_LAYOUT_CLASSIC;
-	if (cli_take_bool(argc, argv, "--summary"))
-		l = CLI_LAYOUT_SUMMARY;
-	return l;
-}
-
-void
-cli_print_trace(const struct trace *t, enum cli_layout l)
-{
-	struct trace_text_opts topts;
-	int	 i, j;
-
-	trace_text_opts_init(&topts);
-	/* AS numbers when the controller annotated the trace (pfx2as). */
-	for (i = 0; i < t->nhops && !topts.show_asn; i++)
-		for (j = 0; j < t->hops[i].nprobes; j++)
-			if (t->hops[i].probes[j].asn != 0)
-				topts.show_asn = 1;
-	if (l == CLI_LAYOUT_SUMMARY ||
-	    (l == CLI_LAYOUT_AUTO && t->queries > CLI_SUMMARY_QUERIES))
-		trace_text_summary(stdout, t, &topts);
-	else
-		trace_text_print(stdout, t, &topts);
-}
-
-int
-cli_take_value(int *argc, char **argv, const char *flag, const char **value)
-{
-	size_t	 fl = strlen(flag);
-	int	 i;
-
-	*value = NULL;
-	for (i = 0; i < *argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strncmp(argv[i], flag, fl) != 0)
-			continue;
-		if (argv[i][fl] == '=') {
-			*value = argv[i] + fl + 1;
-			argv_remove(argc, argv, i--, 1);
-		} else if (argv[i][fl] == '\0') {
-			if (i + 1 >= *argc)
-				return -1;
-			*value = argv[i + 1];
-			argv_remove(argc, argv, i--, 2);
-		}
-	}
-	return 0;
-}
-
-int
-cli_take_timeout(const char *cmd, int *argc, char **argv, uint32_t *ms)
-{
-	const char	*tmo;
-	char		*end;
-	double		 secs;
-
-	*ms = 0;
-	if (cli_take_value(argc, argv, "--timeout", &tmo) == -1) {
-		cli_errx(cmd, "--timeout needs a value in seconds");
-		return -1;
-	}
-	if (tmo == NULL)
-		return 0;
-	/* Written so that NaN ("--timeout nan") fails too. */
-	secs = strtod(tmo, &end);
-	if (*end != '\0' || !(secs > 0 && secs <= 3600)) {
-		cli_errx(cmd, "--timeout %s: want seconds in (0, 3600]", tmo);
-		return -1;
-	}
-	*ms = (uint32_t)(secs * 1000);
-	return 0;
-}
-
-int
-cli_reply_status(const char *cmd, const char *status, const char *reason)
-{
-	if (status != NULL && strcmp(status, "ok") == 0)
-		return CLI_EXIT_OK;
-	cli_errx(cmd, "%s: %s", status ? status : "failed",
-	    reason && *reason ? reason : "no reason given");
-	if (reason != NULL && (strstr(reason, "offline") != NULL ||
-	    strstr(reason, "unknown agent") != NULL))
-		return CLI_EXIT_AGENT;
-	return CLI_EXIT_FAILED;
-}
 
 int
 cli_wait_ms(uint32_t timeout_ms)

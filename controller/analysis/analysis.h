@@ -202,10 +202,17 @@ const char	*analysis_router_label(const struct analysis_suspect *, char *buf,
  */
 const char	*analysis_suspect_asn(const struct analysis_suspect *, char *buf,
 		    size_t len);
+/*
+ * The AS numbers of a suspect's two ends (a link) or of its two views (a
+ * router: forward and reverse interface; 0 unknown).  A router known from
+ * one view only has that AS on both.
+ */
+void		 analysis_suspect_asns(const struct analysis_suspect *,
+		    uint32_t *x, uint32_t *y);
 
 /*
- * The analysis as the "analysis" object of docs/analysis.md (jansson);
- * NULL when out of memory.
+ * The analysis as the "analysis" object of docs/analysis.md (jansson;
+ * analysis_json.c); NULL when out of memory.
  */
 struct json_t;
 struct json_t	*analysis_to_jobj(const struct analysis *);

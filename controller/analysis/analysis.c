@@ -7,8 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <jansson.h>
-
 #include "analysis.h"
 
 #define AN_MAX_ADDRS	8	/* responder addresses kept per hop for matching */
@@ -937,8 +935,8 @@ analysis_router_label(const struct analysis_suspect *s, char *buf, size_t len)
  * router: forward and reverse interface; 0 unknown).  A router known from
  * one view only has that AS on both.
  */
-static void
-suspect_asns(const struct analysis_suspect *s, uint32_t *x, uint32_t *y)
+void
+analysis_suspect_asns(const struct analysis_suspect *s, uint32_t *x, uint32_t *y)
 {
 	*x = s->a.asn;
 	*y = s->b.asn;
@@ -956,7 +954,7 @@ analysis_suspect_asn(const struct analysis_suspect *s, char *buf, size_t len)
 	uint32_t x, y;
 	char	 xs[16] = "?", ys[16] = "?";
 
-	suspect_asns(s, &x, &y);
+	analysis_suspect_asns(s, &x, &y);
 	if (x == 0 && y == 0) {
 		bprintf(buf, len, "%s", "");
 		return buf;
@@ -1316,179 +1314,4 @@ analysis_free(struct analysis *a)
 	free(a->replyttl);
 	free(a->suspects);
 	free(a);
-}
-
-/* ---- JSON ---------------------------------------------------------- */
-
-static json_t *
-jstr(const char *s)
-{
-	return s[0] != '\0' ? json_string(s) : json_null();
-}
-
-static json_t *
-hop_jobj(const struct analysis_hop *h)
-{
-	json_t	*o;
-
-	if (h->ttl == 0 && h->addr[0] == '\0' && h->name[0] == '\0')
-		return json_null();
-	o = json_pack("{s:o,s:o,s:o}", "ttl", h->ttl ? json_integer(h->ttl) :
-	    json_null(), "addr", jstr(h->addr), "name", jstr(h->name));
-	if (o != NULL && h->asn != 0)
-		json_object_set_new(o, "asn", json_integer(h->asn));
-	return o;
-}
-
-/* A suspect's distinct AS numbers in path order, or NULL when none is known. */
-static json_t *
-suspect_asn_jarr(const struct analysis_suspect *s)
-{
-	json_t	*arr;
-	uint32_t x, y;
-
-	suspect_asns(s, &x, &y);
-	if (x == 0 && y == 0)
-		return NULL;
-	if ((arr = json_array()) == NULL)
-		return NULL;
-	if (x != 0)
-		json_array_append_new(arr, json_integer(x));
-	if (y != 0 && y != x)
-		json_array_append_new(arr, json_integer(y));
-	return arr;
-}
-
-static json_t *
-match_jobj(const struct analysis_match *m)
-{
-	if (m->fwd.ttl == 0)
-		return json_null();
-	return json_pack("{s:o,s:o,s:s}", "forward", hop_jobj(&m->fwd),
-	    "reverse", hop_jobj(&m->rev), "how", analysis_how_name(m->how));
-}
-
-static json_t *
-loss_jobj(const struct analysis_loss *L)
-{
-	if (!L->persistent)
-		return json_pack("{s:n,s:n,s:n,s:f,s:b}", "onset_ttl", "addr",
-		    "name", "loss_pct", 0.0, "persistent", 0);
-	return json_pack("{s:i,s:o,s:o,s:o,s:f,s:b,s:i,s:i,s:f,s:f,s:i,s:f}",
-	    "onset_ttl", L->onset.ttl, "addr", jstr(L->onset.addr),
-	    "name", jstr(L->onset.name), "before", hop_jobj(&L->before),
-	    "loss_pct", L->loss_pct, "persistent", 1, "sent", L->sent,
-	    "lost", L->lost, "ci_low_pct", L->ci_low, "ci_high_pct", L->ci_high,
-	    "earliest_onset_ttl", L->earliest_ttl, "confidence", L->confidence);
-}
-
-static json_t *
-step_jobj(const struct analysis_step *S)
-{
-	if (!S->found)
-		return json_null();
-	return json_pack("{s:i,s:o,s:o,s:f,s:f}", "ttl", S->at.ttl,
-	    "addr", jstr(S->at.addr), "name", jstr(S->at.name),
-	    "before_ms", S->before_ms, "after_ms", S->after_ms);
-}
-
-static json_t *
-stop_jobj(const struct analysis_stop *S)
-{
-	if (!S->stopped)
-		return json_null();
-	return json_pack("{s:o,s:o,s:b,s:s}", "last", hop_jobj(&S->last),
-	    "annotation", jstr(S->annot), "other_reached", S->other_reached,
-	    "advice", S->advice);
-}
-
-static json_t *
-hops_jarr(const struct analysis_hop *h, int n)
-{
-	json_t	*arr = json_array();
-	int	 i;
-
-	for (i = 0; arr != NULL && i < n; i++)
-		json_array_append_new(arr, hop_jobj(&h[i]));
-	return arr;
-}
-
-json_t *
-analysis_to_jobj(const struct analysis *a)
-{
-	json_t	*o, *arr, *x;
-	int	 i;
-
-	if ((o = json_object()) == NULL)
-		return NULL;
-	json_object_set_new(o, "verdict", json_string(a->verdict));
-	arr = json_array();
-	for (i = 0; i < a->nshared; i++)
-		json_array_append_new(arr, match_jobj(&a->shared[i]));
-	json_object_set_new(o, "shared", arr);
-	json_object_set_new(o, "forward_only", hops_jarr(a->fwd_only, a->nfwd_only));
-	json_object_set_new(o, "reverse_only", hops_jarr(a->rev_only, a->nrev_only));
-	arr = json_array();
-	for (i = 0; i < a->ndivergence; i++)
-		json_array_append_new(arr, json_pack("{s:o,s:o,s:i,s:i}",
-		    "diverge_after", match_jobj(&a->divergence[i].from),
-		    "rejoin_at", match_jobj(&a->divergence[i].to),
-		    "forward_only", a->divergence[i].nfwd_only,
-		    "reverse_only", a->divergence[i].nrev_only));
-	json_object_set_new(o, "divergence", arr);
-	json_object_set_new(o, "loss", json_pack("{s:o,s:o}",
-	    "forward", loss_jobj(&a->loss[0]), "reverse", loss_jobj(&a->loss[1])));
-	json_object_set_new(o, "latency", json_pack("{s:o,s:o}",
-	    "forward", step_jobj(&a->step[0]), "reverse", step_jobj(&a->step[1])));
-	json_object_set_new(o, "stops", json_pack("{s:o,s:o}",
-	    "forward", stop_jobj(&a->stop[0]), "reverse", stop_jobj(&a->stop[1])));
-	arr = json_array();
-	for (i = 0; i < a->nartifacts; i++) {
-		const struct analysis_artifact *x2 = &a->artifacts[i];
-
-		x = json_pack("{s:s,s:s,s:o,s:f,s:s}",
-		    "kind", analysis_artifact_kind_name(x2->kind),
-		    "direction", analysis_dir_name(x2->dir), "hop", hop_jobj(&x2->hop),
-		    "value", x2->value, "why", x2->why);
-		json_array_append_new(arr, x);
-	}
-	json_object_set_new(o, "artifacts", arr);
-	arr = json_array();
-	for (i = 0; i < a->nreplyttl; i++)
-		json_array_append_new(arr, json_pack("{s:s,s:o,s:i}",
-		    "direction", analysis_dir_name(a->replyttl[i].dir),
-		    "hop", hop_jobj(&a->replyttl[i].hop),
-		    "return_hops", a->replyttl[i].return_hops));
-	json_object_set_new(o, "reply_ttl", arr);
-	arr = json_array();
-	for (i = 0; i < a->nsuspects; i++) {
-		const struct analysis_suspect *s = &a->suspects[i];
-		json_t	*between, *asn;
-
-		between = json_array();
-		if (s->kind != ANALYSIS_SUSPECT_ROUTER) {
-			json_array_append_new(between, json_string(s->a.addr[0] ?
-			    s->a.addr : analysis_hop_label(&s->a)));
-			json_array_append_new(between, json_string(s->b.addr[0] ?
-			    s->b.addr : analysis_hop_label(&s->b)));
-		}
-		x = json_pack("{s:s,s:o,s:o,s:o,s:f,s:b,s:b,s:s}",
-		    "kind", analysis_suspect_kind_name(s->kind), "between", between,
-		    "near", hop_jobj(&s->a), "far", s->kind == ANALYSIS_SUSPECT_ROUTER ?
-		    json_null() : hop_jobj(&s->b), "confidence", s->confidence,
-		    "seen_forward", s->seen_fwd, "seen_reverse", s->seen_rev,
-		    "why", s->why);
-		if ((asn = suspect_asn_jarr(s)) != NULL)
-			json_object_set_new(x, "asn", asn);
-		if (s->kind == ANALYSIS_SUSPECT_ROUTER) {
-			json_object_set_new(x, "router", hop_jobj(&s->a));
-			json_object_set_new(x, "router_reverse", hop_jobj(&s->b));
-			json_object_set_new(x, "loss_begins",
-			    json_string(s->after ? "after" : "at"));
-		}
-		json_array_append_new(arr, x);
-	}
-	json_object_set_new(o, "suspects", arr);
-	json_object_set_new(o, "min_probes_per_hop", json_integer(a->min_probes));
-	return o;
 }

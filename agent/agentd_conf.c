@@ -1,0 +1,147 @@
+/* agentd_conf.c: the agent daemon's configuration file: read, checked, defaults filled in (mirrors controller/ctl_conf.c). */
+#include <arpa/inet.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentd.h"
+#include "config.h"
+#include "hostport.h"
+
+void
+agentd_config_clear(struct agentd_config *c)
+{
+	free(c->ca);
+	free(c->cert);
+	free(c->key);
+	free(c->user);
+	free(c->spool_dir);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+dup_value(struct config *cf, const char *key, const char *def, char **out,
+    char *err, size_t errlen)
+{
+	const char *v = config_get_str(cf, key, def);
+
+	if (v == NULL || *v == '\0') {
+		snprintf(err, errlen, "%s: '%s' is required", cf->name, key);
+		return -1;
+	}
+	if ((*out = strdup(v)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+get_addr(struct config *cf, const char *key, int af, char *out, size_t len,
+    char *err, size_t errlen)
+{
+	const char *v = config_get(cf, key);
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	out[0] = '\0';
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (inet_pton(af, v, buf) != 1) {
+		snprintf(err, errlen, "%s: %s '%s' is not an IPv%d address",
+		    cf->name, key, v, af == AF_INET ? 4 : 6);
+		return -1;
+	}
+	snprintf(out, len, "%s", v);
+	return 0;
+}
+
+int
+agentd_config_load(const char *path, struct agentd_config *c, char *err,
+    size_t errlen)
+{
+	struct config	*cf;
+	const char	*v;
+	long long	 n;
+	char		 ebuf[256];
+	int		 b;
+
+	memset(c, 0, sizeof(*c));
+	if ((cf = config_load(path, err, errlen)) == NULL)
+		return -1;
+	if ((v = config_get(cf, "controller")) == NULL) {
+		snprintf(err, errlen, "%s: 'controller HOST:PORT' is required",
+		    path);
+		goto fail;
+	}
+	if (hostport_split(v, AGENTD_DEFAULT_PORT, c->controller_host,
+	    sizeof(c->controller_host), c->controller_port,
+	    sizeof(c->controller_port), ebuf, sizeof(ebuf)) == -1) {
+		snprintf(err, errlen, "%s: controller %s", path, ebuf);
+		goto fail;
+	}
+	if (dup_value(cf, "ca", NULL, &c->ca, err, errlen) == -1 ||
+	    dup_value(cf, "cert", NULL, &c->cert, err, errlen) == -1 ||
+	    dup_value(cf, "key", NULL, &c->key, err, errlen) == -1 ||
+	    dup_value(cf, "spool", "/var/spool/tracepair-agent",
+	    &c->spool_dir, err, errlen) == -1)
+		goto fail;
+	if ((v = config_get(cf, "user")) != NULL && *v != '\0' &&
+	    (c->user = strdup(v)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (get_addr(cf, "probe_addr4", AF_INET, c->probe_addr4,
+	    sizeof(c->probe_addr4), err, errlen) == -1 ||
+	    get_addr(cf, "probe_addr6", AF_INET6, c->probe_addr6,
+	    sizeof(c->probe_addr6), err, errlen) == -1)
+		goto fail;
+	if (config_get_int(cf, "spool_max_mb", 1, 1024 * 1024, 64, &n, err,
+	    errlen) == -1)
+		goto fail;
+	c->spool_max_bytes = (size_t)n * 1024 * 1024;
+	if (config_get_int(cf, "max_jobs", 1, 1000, 8, &n, err, errlen) == -1)
+		goto fail;
+	c->max_jobs = n;
+	if (config_get_int(cf, "pps", 0, 1000000, 0, &n, err, errlen) == -1)
+		goto fail;
+	c->pps = n;
+	if (config_get_bool(cf, "dns", 1, &b, err, errlen) == -1)
+		goto fail;
+	c->dns = b;
+	if (config_get_int(cf, "backoff_min_ms", 10, 3600000, 1000, &n, err,
+	    errlen) == -1)
+		goto fail;
+	c->backoff_min_ms = n;
+	if (config_get_int(cf, "backoff_max_ms", 10, 3600000, 60000, &n, err,
+	    errlen) == -1)
+		goto fail;
+	c->backoff_max_ms = n;
+	if (c->backoff_max_ms < c->backoff_min_ms) {
+		snprintf(err, errlen, "%s: backoff_max_ms is below "
+		    "backoff_min_ms", path);
+		goto fail;
+	}
+	if (config_get_int(cf, "connect_timeout_ms", 100, 600000, 15000, &n,
+	    err, errlen) == -1)
+		goto fail;
+	c->connect_timeout_ms = n;
+	if (config_get_int(cf, "idle_timeout_s", 0, 86400, 300, &n, err,
+	    errlen) == -1)
+		goto fail;
+	c->idle_timeout_s = n;
+	if (config_get_int(cf, "default_deadline_ms", 100, 3600000, 120000,
+	    &n, err, errlen) == -1)
+		goto fail;
+	c->default_deadline_ms = n;
+	if (config_unused(cf, err, errlen) == -1)
+		goto fail;
+	config_free(cf);
+	return 0;
+fail:
+	config_free(cf);
+	agentd_config_clear(c);
+	return -1;
+}
+

@@ -1,0 +1,86 @@
+/* cli_args.c: the operator CLI's shared argument helpers: flags taken out of argv in place. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void
+argv_remove(int *argc, char **argv, int i, int n)
+{
+	memmove(&argv[i], &argv[i + n], (*argc - i - n + 1) * sizeof(*argv));
+	*argc -= n;
+}
+
+int
+cli_take_bool(int *argc, char **argv, const char *flag)
+{
+	int	 i, found = 0;
+
+	for (i = 0; i < *argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], flag) == 0) {
+			argv_remove(argc, argv, i--, 1);
+			found = 1;
+		}
+	return found;
+}
+
+enum cli_layout
+cli_take_layout(int *argc, char **argv)
+{
+	enum cli_layout	 l = CLI_LAYOUT_AUTO;
+
+	if (cli_take_bool(argc, argv, "--classic"))
+		l = CLI_LAYOUT_CLASSIC;
+	if (cli_take_bool(argc, argv, "--summary"))
+		l = CLI_LAYOUT_SUMMARY;
+	return l;
+}
+
+
+int
+cli_take_value(int *argc, char **argv, const char *flag, const char **value)
+{
+	size_t	 fl = strlen(flag);
+	int	 i;
+
+	*value = NULL;
+	for (i = 0; i < *argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], flag, fl) != 0)
+			continue;
+		if (argv[i][fl] == '=') {
+			*value = argv[i] + fl + 1;
+			argv_remove(argc, argv, i--, 1);
+		} else if (argv[i][fl] == '\0') {
+			if (i + 1 >= *argc)
+				return -1;
+			*value = argv[i + 1];
+			argv_remove(argc, argv, i--, 2);
+		}
+	}
+	return 0;
+}
+
+int
+cli_take_timeout(const char *cmd, int *argc, char **argv, uint32_t *ms)
+{
+	const char	*tmo;
+	char		*end;
+	double		 secs;
+
+	*ms = 0;
+	if (cli_take_value(argc, argv, "--timeout", &tmo) == -1) {
+		cli_errx(cmd, "--timeout needs a value in seconds");
+		return -1;
+	}
+	if (tmo == NULL)
+		return 0;
+	/* Written so that NaN ("--timeout nan") fails too. */
+	secs = strtod(tmo, &end);
+	if (*end != '\0' || !(secs > 0 && secs <= 3600)) {
+		cli_errx(cmd, "--timeout %s: want seconds in (0, 3600]", tmo);
+		return -1;
+	}
+	*ms = (uint32_t)(secs * 1000);
+	return 0;
+}
