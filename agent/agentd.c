@@ -87,15 +87,6 @@ static void	agentd_schedule_reconnect(struct agentd *);
 
 /* ------------------------------------------------------------- helpers */
 
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void
 ms_to_tv(int64_t ms, struct timeval *tv)
 {
@@ -119,6 +110,13 @@ agentd_send(struct agentd *ad, Tracepair__Envelope *env)
 		return -1;
 	}
 	return 0;
+}
+
+/* agentd_send for wire_pong. */
+static int
+agentd_send_cb(void *arg, Tracepair__Envelope *env)
+{
+	return agentd_send(arg, env);
 }
 
 /* Send a JobResult to the controller. */
@@ -392,7 +390,7 @@ agentd_on_job(struct agentd *ad, const Tracepair__TraceJob *tj)
 	TAILQ_INSERT_TAIL(&ad->jobs, job, entry);
 	ad->njobs++;
 	/* start_at is in our CLOCK_REALTIME: turn it into a relative timer */
-	delay_ns = tj->start_at_ns ? tj->start_at_ns - now_ns() : 0;
+	delay_ns = tj->start_at_ns ? tj->start_at_ns - wire_now_ns() : 0;
 	if (delay_ns < 0) {
 		if (tj->start_at_ns != 0)
 			log_info("job %s: start instant passed %.1f ms ago; "
@@ -514,7 +512,7 @@ static void
 agentd_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 {
 	struct agentd *ad = arg;
-	int64_t	 t2 = now_ns();
+	int64_t	 t2 = wire_now_ns();
 	char	 msg[256];
 
 	switch (env->body_case) {
@@ -558,19 +556,9 @@ agentd_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 		return;
 	}
 	switch (env->body_case) {
-	case TRACEPAIR__ENVELOPE__BODY_PING: {
-		Tracepair__Envelope out = TRACEPAIR__ENVELOPE__INIT;
-		Tracepair__Pong pong = TRACEPAIR__PONG__INIT;
-
-		pong.t1_ns = env->ping->t1_ns;
-		pong.t2_ns = t2;
-		out.request_id = env->request_id;
-		out.body_case = TRACEPAIR__ENVELOPE__BODY_PONG;
-		out.pong = &pong;
-		pong.t3_ns = now_ns();
-		agentd_send(ad, &out);
+	case TRACEPAIR__ENVELOPE__BODY_PING:
+		(void)wire_pong(env, t2, agentd_send_cb, ad);
 		return;
-	}
 	case TRACEPAIR__ENVELOPE__BODY_TRACE_JOB:
 		agentd_on_job(ad, env->trace_job);
 		return;

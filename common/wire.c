@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "wire.h"
 
@@ -432,4 +433,29 @@ wire_opts_from_pb(const Tracepair__TraceOptions *m, struct probe_opts *o,
 	o->unanswered_summary = m->unanswered_summary;
 	o->show_mpls = m->show_mpls;
 	return 0;
+}
+
+int64_t
+wire_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int
+wire_pong(const Tracepair__Envelope *ping, int64_t t2_ns,
+    int (*send)(void *, Tracepair__Envelope *), void *arg)
+{
+	Tracepair__Envelope out = TRACEPAIR__ENVELOPE__INIT;
+	Tracepair__Pong pong = TRACEPAIR__PONG__INIT;
+
+	pong.t1_ns = ping->ping != NULL ? ping->ping->t1_ns : 0;
+	pong.t2_ns = t2_ns;
+	out.request_id = ping->request_id;
+	out.body_case = TRACEPAIR__ENVELOPE__BODY_PONG;
+	out.pong = &pong;
+	pong.t3_ns = wire_now_ns();
+	return send(arg, &out);
 }

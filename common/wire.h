@@ -3,6 +3,7 @@
 #define TRACEPAIR_WIRE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "probe_opts.h"
 #include "trace.h"
@@ -34,6 +35,17 @@ Tracepair__TraceOptions *wire_opts_to_pb(const struct probe_opts *);
  */
 int		 wire_opts_from_pb(const Tracepair__TraceOptions *,
 		    struct probe_opts *o, char *err, size_t errlen);
+
+/* The wall clock (CLOCK_REALTIME, ns) every protocol timestamp is read from. */
+int64_t		 wire_now_ns(void);
+/*
+ * The agent's half of the clock measurement (docs/protocol.md): answer
+ * ping (an Envelope whose body is a Ping, read at t2_ns) with a Pong that
+ * echoes t1, carries t2 and, read as late as possible, t3; send(arg, env)
+ * queues it.  Returns what send returns.
+ */
+int		 wire_pong(const Tracepair__Envelope *ping, int64_t t2_ns,
+		    int (*send)(void *arg, Tracepair__Envelope *env), void *arg);
 
 /* malloc'd copy of s ("" for NULL) that free_unpacked can free. */
 char		*wire_strdup(const char *s);

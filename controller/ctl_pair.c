@@ -624,7 +624,7 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 	Tracepair__ResultAck	 ack;
 	char			 err[256], error[250], jid[CTL_JOB_ID_MAX + 1];
 	const char		*errline = NULL;
-	int			 rc;
+	enum store_result	 res;
 
 	if (jr->job_id == NULL || jr->job_id[0] == '\0' ||
 	    strlen(jr->job_id) > CTL_JOB_ID_MAX) {
@@ -669,22 +669,22 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 		errline = error;
 		break;
 	}
-	rc = store_job_result(ctl->store, jid, s->peer.name, s->peer.tenant, t,
+	res = store_job_result(ctl->store, jid, s->peer.name, s->peer.tenant, t,
 	    errline, ctl_now(), err, sizeof(err));
-	if (rc == -1) {
+	if (res == STORE_RESULT_FAILED) {
 		/* No ack: the agent keeps it spooled and sends it again. */
 		log_warnx("job %s: %s", jid, err);
 		trace_free(t);
 		return;
 	}
-	if (rc == 2) {
+	if (res == STORE_RESULT_NOT_OWNER) {
 		/* As for a job held in memory: ignored, not acked. */
 		log_warnx("agent %s (%s): result for job %s, stored as another "
 		    "agent's, ignored", s->peer.name, s->peer.tenant, jid);
 		trace_free(t);
 		return;
 	}
-	if (rc == 3)
+	if (res == STORE_RESULT_NO_JOB)
 		/* Acked below, so that the agent's spool lets it go. */
 		log_warnx("agent %s (%s): result for job %s, which the store "
 		    "does not know, dropped", s->peer.name, s->peer.tenant, jid);
@@ -695,8 +695,8 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_RESULT_ACK;
 	env.result_ack = &ack;
 	(void)ctl_send(s, &env);
-	if (rc == 0 || rc == 3) {
-		if (rc == 0)
+	if (res == STORE_RESULT_DUPLICATE || res == STORE_RESULT_NO_JOB) {
+		if (res == STORE_RESULT_DUPLICATE)
 			log_debug("job %s: duplicate result acked and ignored",
 			    jid);
 		trace_free(t);

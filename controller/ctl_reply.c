@@ -6,14 +6,12 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "wire.h"
 
 int64_t
 ctl_now_ns(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	return wire_now_ns();
 }
 
 double

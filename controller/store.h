@@ -78,16 +78,22 @@ int	 store_agents_all_offline(struct store *, char *err, size_t errlen);
 
 int	 store_job_add(struct store *, const struct store_job *, char *err,
 	    size_t errlen);
+/* What store_job_result did with a result. */
+enum store_result {
+	STORE_RESULT_FAILED = -1,	/* the store failed (err says why): nothing stored */
+	STORE_RESULT_DUPLICATE = 0,	/* a result was already stored: ignore it, but ack it */
+	STORE_RESULT_STORED = 1,	/* stored */
+	STORE_RESULT_NOT_OWNER = 2,	/* the job is another agent's or tenant's: nothing
+					 * stored (a result is only its own agent's word) */
+	STORE_RESULT_NO_JOB = 3		/* no such job: nothing stored (every job is stored
+					 * before it is sent, so only a lost database or a
+					 * forger sends one) */
+};
 /*
  * Record the outcome of a job, sent by agent of tenant: a trace (stored as
- * trace JSON) or an error line.  Returns 1 when stored, 0 when a result
- * for job_id was already stored (a duplicate: ignore it, but ack it), 2
- * when the job is stored as another agent's or another tenant's (nothing
- * stored: a result is only ever its own agent's word), 3 when the store
- * has no such job (nothing stored: every job is stored before it is sent,
- * so only a lost database or a forger sends one), -1 on failure.
+ * trace JSON) or an error line.
  */
-int	 store_job_result(struct store *, const char *job_id,
+enum store_result store_job_result(struct store *, const char *job_id,
 	    const char *agent, const char *tenant, const struct trace *,
 	    const char *error, double received, char *err, size_t errlen);
 /*

@@ -269,27 +269,25 @@ store_job_add(struct store *s, const struct store_job *j, char *err,
 	return store_done(s, st, "job", err, errlen);
 }
 
-int
+enum store_result
 store_job_result(struct store *s, const char *job_id, const char *agent,
     const char *tenant, const struct trace *t, const char *error,
     double received, char *err, size_t errlen)
 {
 	sqlite3_stmt	*st;
 	char		*json = NULL;
+	enum store_result res;
 	int		 changed, rc;
 
 	if (t != NULL && (json = trace_to_json(t, 0)) == NULL) {
 		snprintf(err, errlen, "store: cannot encode the trace");
-		return -1;
+		return STORE_RESULT_FAILED;
 	}
 	if (store_exec(s, "BEGIN IMMEDIATE", err, errlen) == -1) {
 		free(json);
-		return -1;
+		return STORE_RESULT_FAILED;
 	}
-	/*
-	 * Only the job's own agent may store its result: 3 when there is no
-	 * such job, 2 when it was given to someone else.
-	 */
+	/* Only the job's own agent may store its result. */
 	st = store_prep(s, "SELECT agent IS ?2 AND tenant IS ?3 FROM jobs"
 	    " WHERE job_id = ?1", err, errlen);
 	if (st == NULL)
@@ -299,19 +297,22 @@ store_job_result(struct store *s, const char *job_id, const char *agent,
 	bind_text(st, 3, tenant);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		rc = sqlite3_column_int(st, 0) ? 1 : 2;
+		res = sqlite3_column_int(st, 0) ? STORE_RESULT_STORED :
+		    STORE_RESULT_NOT_OWNER;
 	else if (rc == SQLITE_DONE)
-		rc = 3;
-	else
-		rc = store_fail(s, "job", err, errlen);	/* before finalize */
+		res = STORE_RESULT_NO_JOB;
+	else {
+		(void)store_fail(s, "job", err, errlen);	/* before finalize */
+		res = STORE_RESULT_FAILED;
+	}
 	sqlite3_finalize(st);
-	if (rc == -1)
+	if (res == STORE_RESULT_FAILED)
 		goto fail;
-	if (rc != 1) {
+	if (res != STORE_RESULT_STORED) {
 		free(json);
 		if (store_exec(s, "ROLLBACK", err, errlen) == -1)
-			return -1;
-		return rc;
+			return STORE_RESULT_FAILED;
+		return res;
 	}
 	st = store_prep(s, "INSERT OR IGNORE INTO traces (job_id, agent,"
 	    " received, json, error) VALUES (?1, ?2, ?3, ?4, ?5)", err, errlen);
@@ -339,15 +340,15 @@ store_job_result(struct store *s, const char *job_id, const char *agent,
 	}
 	free(json);
 	if (store_exec(s, "COMMIT", err, errlen) == -1)
-		return -1;
-	return changed ? 1 : 0;
+		return STORE_RESULT_FAILED;
+	return changed ? STORE_RESULT_STORED : STORE_RESULT_DUPLICATE;
 fail:
 	free(json);
 	{
 		char	 dummy[64];
 		(void)store_exec(s, "ROLLBACK", dummy, sizeof(dummy));
 	}
-	return -1;
+	return STORE_RESULT_FAILED;
 }
 
 /*

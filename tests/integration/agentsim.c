@@ -87,15 +87,6 @@ struct sim {
 	int		 next;		/* next agent to connect */
 };
 
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void
 sim_send(struct sim_agent *a, Tracepair__Envelope *env)
 {
@@ -104,6 +95,14 @@ sim_send(struct sim_agent *a, Tracepair__Envelope *env)
 	if (a->conn != NULL && frame_conn_send(a->conn, env, err,
 	    sizeof(err)) == -1)
 		fprintf(stderr, "agentsim %s: send: %s\n", a->name, err);
+}
+
+/* sim_send for wire_pong. */
+static int
+sim_send_cb(void *arg, Tracepair__Envelope *env)
+{
+	sim_send(arg, env);
+	return 0;
 }
 
 static void
@@ -182,7 +181,7 @@ sim_trace(struct sim_agent *a, const char *host)
 {
 	struct trace *t = trace_new();
 	struct trace_hop *h;
-	double	 now = now_ns() / 1e9;
+	double	 now = wire_now_ns() / 1e9;
 	int	 ttl, q;
 
 	if (t == NULL)
@@ -272,7 +271,7 @@ sim_on_job(struct sim_agent *a, const Tracepair__TraceJob *j)
 	ans->job_id = strdup(j->job_id);
 	ans->host = strdup(*host ? host : "198.18.255.1");
 	ans->ev = evtimer_new(a->sim->base, sim_answer_cb, ans);
-	delay_ns = j->start_at_ns ? j->start_at_ns - now_ns() : 0;
+	delay_ns = j->start_at_ns ? j->start_at_ns - wire_now_ns() : 0;
 	if (delay_ns < 0)
 		delay_ns = 0;
 	delay_ns += (int64_t)a->sim->answer_delay_ms * 1000000;
@@ -285,7 +284,7 @@ static void
 sim_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 {
 	struct sim_agent *a = arg;
-	int64_t	 t2 = now_ns();
+	int64_t	 t2 = wire_now_ns();
 
 	(void)fc;
 	switch (env->body_case) {
@@ -301,19 +300,9 @@ sim_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 				sim_send_bad(a);
 		}
 		break;
-	case TRACEPAIR__ENVELOPE__BODY_PING: {
-		Tracepair__Envelope out = TRACEPAIR__ENVELOPE__INIT;
-		Tracepair__Pong pong = TRACEPAIR__PONG__INIT;
-
-		pong.t1_ns = env->ping->t1_ns;
-		pong.t2_ns = t2;
-		out.request_id = env->request_id;
-		out.body_case = TRACEPAIR__ENVELOPE__BODY_PONG;
-		out.pong = &pong;
-		pong.t3_ns = now_ns();
-		sim_send(a, &out);
+	case TRACEPAIR__ENVELOPE__BODY_PING:
+		(void)wire_pong(env, t2, sim_send_cb, a);
 		break;
-	}
 	case TRACEPAIR__ENVELOPE__BODY_TRACE_JOB:
 		sim_on_job(a, env->trace_job);
 		break;

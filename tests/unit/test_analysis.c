@@ -29,6 +29,16 @@ struct hopdef {
 #define END	{ NULL, NULL, 0, 0, 0, 0 }
 
 /* A trace from a table ending in END; reached when the last hop answers. */
+/* s starts with the whole of prefix (no hand-counted lengths). */
+#define assert_prefix(s, prefix) assert_prefix_at((s), (prefix), __FILE__, __LINE__)
+static void
+assert_prefix_at(const char *s, const char *prefix, const char *file, int line)
+{
+	if (s == NULL || strncmp(s, prefix, strlen(prefix)) != 0)
+		fail_msg("%s:%d: want a text starting \"%s\", got \"%.300s\"",
+		    file, line, prefix, s ? s : "(null)");
+}
+
 static struct trace *
 mk(const struct hopdef *d, const char *dst)
 {
@@ -445,9 +455,9 @@ test_router_after(void **state)
 	assert_non_null(strstr(a->suspects[1].why, "an alternative to the router"));
 	assert_string_equal(analysis_router_label(s, lbl, sizeof(lbl)),
 	    "r2.lab (198.18.0.6 forward, 198.18.0.9 reverse)");
-	assert_true(strncmp(a->verdict, "Router r2.lab (198.18.0.6 forward, "
+	assert_prefix(a->verdict, "Router r2.lab (198.18.0.6 forward, "
 	    "198.18.0.9 reverse) or one of its links: loss begins just after "
-	    "it in both directions (forward ", 117) == 0);
+	    "it in both directions (forward ");
 	assert_non_null(strstr(s->why, "forward at hop 3 r3.lab, reverse at hop 3 r1.lab"));
 	/* text: the router line names both interfaces */
 	text = report_text_str(f, r, a, NULL);
@@ -833,16 +843,30 @@ test_filtered(void **state)
 	trace_free(r);
 }
 
+/* The whole file at path (NUL-terminated), however long; fails the test otherwise. */
 static char *
 slurp(const char *path, size_t *len)
 {
 	FILE	*fp = fopen(path, "r");
-	char	*buf = malloc(1 << 16);
+	char	*buf = NULL;
+	size_t	 cap = 0, n;
 
-	assert_non_null(fp);
-	assert_non_null(buf);
-	*len = fread(buf, 1, 1 << 16, fp);
+	if (fp == NULL)
+		fail_msg("%s: cannot open", path);
+	*len = 0;
+	do {
+		if (*len + 1 >= cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			if ((buf = realloc(buf, cap)) == NULL)
+				fail_msg("%s: out of memory", path);
+		}
+		n = fread(buf + *len, 1, cap - *len - 1, fp);
+		*len += n;
+	} while (n > 0);
+	if (ferror(fp))
+		fail_msg("%s: read error", path);
 	fclose(fp);
+	buf[*len] = '\0';
 	return buf;
 }
 
@@ -900,8 +924,8 @@ test_seed003(void **state)
 	fp = open_memstream(&text, &tlen);
 	assert_int_equal(report_text(fp, f, r, a, NULL), 0);
 	fclose(fp);
-	assert_true(strncmp(text, "Verdict: Loss starts on the link "
-	    "core2.SanFrancisco.other-isp.net - core1.Denver.other-isp.net", 93) == 0);
+	assert_prefix(text, "Verdict: Loss starts on the link "
+	    "core2.SanFrancisco.other-isp.net - core1.Denver.other-isp.net");
 	assert_non_null(strstr(text, "core1.Denver.other-isp.net              33% !"));
 	js = report_text_str(f, r, a, NULL);
 	assert_non_null(js);

@@ -1,4 +1,4 @@
-/* test_ctl.c: controller pieces without sockets: NTP-style clock samples and the configuration file. */
+/* test_ctl.c: controller pieces without sockets: NTP-style clock samples, the configuration file, a pair started with no operator. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sys/queue.h>
 
 #include <cmocka.h>
 
@@ -218,6 +220,105 @@ test_conf_pfx2as(void **state)
 	remove_dir();
 }
 
+/* What the finish hook of a pair saw. */
+struct finish_seen {
+	int	 calls;		/* times called */
+	char	 status[16];	/* rec->sp.status */
+	char	 reason[128];	/* rec->sp.reason */
+	char	 pair_id[48];	/* rec->sp.pair_id */
+};
+
+static void
+finish_hook(struct ctl *ctl, const struct ctl_pair_record *rec, void *arg)
+{
+	struct finish_seen *f = arg;
+
+	(void)ctl;
+	f->calls++;
+	snprintf(f->status, sizeof(f->status), "%s", rec->sp.status);
+	snprintf(f->reason, sizeof(f->reason), "%s",
+	    rec->sp.reason ? rec->sp.reason : "");
+	snprintf(f->pair_id, sizeof(f->pair_id), "%s", rec->sp.pair_id);
+}
+
+/*
+ * ctl_pair_start with no operator session (as the scheduler starts pairs):
+ * a pair that cannot run is recorded as failed, the finish hook hears it
+ * once, and the store holds it; a pair of one agent with itself is refused
+ * without a record.
+ */
+static void
+test_pair_start_no_operator(void **state)
+{
+	struct ctl		 ctl;
+	struct ctl_agent	 a, b;
+	struct ctl_pair_origin	 origin;
+	struct probe_opts	 o;
+	struct finish_seen	 seen;
+	struct store_pair	 sp;
+	Tracepair__ErrorCode	 code;
+	char			 db[] = "/tmp/test_ctl_pair.XXXXXX", path[64],
+				 err[256];
+	int			 fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(db)) != -1);
+	close(fd);
+	snprintf(path, sizeof(path), "%s", db);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl_conf_init(&ctl.conf);
+	TAILQ_INIT(&ctl.sessions);
+	TAILQ_INIT(&ctl.pending);
+	TAILQ_INIT(&ctl.syncq);
+	TAILQ_INIT(&ctl.dirtyq);
+	TAILQ_INIT(&ctl.agents);
+	TAILQ_INIT(&ctl.jobs);
+	TAILQ_INIT(&ctl.pairs);
+	snprintf(ctl.id_prefix, sizeof(ctl.id_prefix), "test");
+	unlink(path);
+	assert_non_null(ctl.store = store_open(path, err, sizeof(err)));
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	snprintf(a.name, sizeof(a.name), "sf");
+	snprintf(b.name, sizeof(b.name), "chi");
+	snprintf(a.tenant, sizeof(a.tenant), "acme");
+	snprintf(b.tenant, sizeof(b.tenant), "acme");
+	snprintf(a.probe4, sizeof(a.probe4), "198.18.0.1");
+	snprintf(b.probe4, sizeof(b.probe4), "198.18.0.2");
+	probe_opts_init(&o);
+
+	memset(&seen, 0, sizeof(seen));
+	memset(&origin, 0, sizeof(origin));
+	origin.tenant = "acme";
+	origin.operator_name = "schedule:test";
+	origin.on_finish = finish_hook;
+	origin.finish_arg = &seen;
+	/* Both offline: recorded as failed, heard once, no operator needed. */
+	assert_int_equal(ctl_pair_start(&ctl, &origin, &a, &b, &o, 0, &code,
+	    err, sizeof(err)), 0);
+	assert_int_equal(seen.calls, 1);
+	assert_string_equal(seen.status, "failed");
+	assert_string_equal(seen.reason, "agent sf offline");
+	assert_int_equal(store_pair_get(ctl.store, seen.pair_id, &sp, err,
+	    sizeof(err)), 1);
+	assert_string_equal(sp.status, "failed");
+	assert_string_equal(sp.tenant, "acme");
+	assert_string_equal(sp.operator_name, "schedule:test");
+	store_pair_free(&sp);
+	assert_true(TAILQ_EMPTY(&ctl.pairs));
+
+	/* One agent with itself: refused, nothing recorded, hook silent. */
+	assert_int_equal(ctl_pair_start(&ctl, &origin, &a, &a, &o, 0, &code,
+	    err, sizeof(err)), -1);
+	assert_int_equal(code, TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST);
+	assert_string_equal(err, "a pair needs two different agents");
+	assert_int_equal(seen.calls, 1);
+
+	store_close(ctl.store);
+	ctl_conf_free(&ctl.conf);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -226,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_clock_filter),
 		cmocka_unit_test(test_conf),
 		cmocka_unit_test(test_conf_pfx2as),
+		cmocka_unit_test(test_pair_start_no_operator),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

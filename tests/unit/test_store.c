@@ -126,44 +126,44 @@ test_results_and_duplicates(void **state)
 	assert_int_equal(store_job_trace(s, "job-1", &back, &e, NULL, err,
 	    sizeof(err)), 0);
 	assert_int_equal(store_job_result(s, "job-1", "sf", "acme", t, NULL, 11,
-	    err, sizeof(err)), 1);
+	    err, sizeof(err)), STORE_RESULT_STORED);
 	/* The same job id again: duplicate, nothing changes. */
 	t->start = 1;
 	assert_int_equal(store_job_result(s, "job-1", "sf", "acme", t, NULL, 12,
-	    err, sizeof(err)), 0);
+	    err, sizeof(err)), STORE_RESULT_DUPLICATE);
 	assert_int_equal(store_job_result(s, "job-1", "sf", "acme", NULL,
-	    "late error", 13, err, sizeof(err)), 0);
+	    "late error", 13, err, sizeof(err)), STORE_RESULT_DUPLICATE);
 	/*
-	 * A result for a job this store never saw is not kept (3): every
+	 * A result for a job this store never saw is not kept (STORE_RESULT_NO_JOB): every
 	 * job is stored before it is sent, so only a forger (or a lost
 	 * database) sends one, and a forger must not fill in a job id that
 	 * is yet to come.
 	 */
 	assert_int_equal(store_job_result(s, "job-x", "chi", "acme", NULL,
-	    "no route", 14, err, sizeof(err)), 3);
+	    "no route", 14, err, sizeof(err)), STORE_RESULT_NO_JOB);
 	assert_int_equal(store_job_trace(s, "job-x", &back, &e, NULL, err,
 	    sizeof(err)), 0);
 	j.job_id = "job-x";
 	j.agent = "chi";
 	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
 	assert_int_equal(store_job_result(s, "job-x", "chi", "acme", NULL,
-	    "no route", 14, err, sizeof(err)), 1);
+	    "no route", 14, err, sizeof(err)), STORE_RESULT_STORED);
 	j.agent = "sf";
 	/*
 	 * A job given to sf of acme: another agent's result, or one from an
-	 * agent of the same name in another tenant, is refused (2) and
+	 * agent of the same name in another tenant, is refused (STORE_RESULT_NOT_OWNER) and
 	 * leaves the job open for its own agent's result.
 	 */
 	j.job_id = "job-2";
 	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
 	assert_int_equal(store_job_result(s, "job-2", "chi", "acme", t, NULL,
-	    15, err, sizeof(err)), 2);
+	    15, err, sizeof(err)), STORE_RESULT_NOT_OWNER);
 	assert_int_equal(store_job_result(s, "job-2", "sf", "globex", t, NULL,
-	    15, err, sizeof(err)), 2);
+	    15, err, sizeof(err)), STORE_RESULT_NOT_OWNER);
 	assert_int_equal(store_job_trace(s, "job-2", &back, &e, NULL, err,
 	    sizeof(err)), 0);
 	assert_int_equal(store_job_result(s, "job-2", "sf", "acme", NULL,
-	    "its own", 16, err, sizeof(err)), 1);
+	    "its own", 16, err, sizeof(err)), STORE_RESULT_STORED);
 	store_close(s);
 
 	/* Survives a reopen (a controller restart). */
