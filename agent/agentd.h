@@ -8,7 +8,6 @@
 
 #define AGENTD_HOST_LEN		256
 #define AGENTD_PORT_LEN		16
-#define AGENTD_DEFAULT_PORT	"7300"
 
 /* Settings of tracepair-agent --config FILE (deploy/tracepair-agent.conf.example). */
 struct agentd_config {

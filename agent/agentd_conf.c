@@ -75,7 +75,7 @@ agentd_config_load(const char *path, struct agentd_config *c, char *err,
 		    path);
 		goto fail;
 	}
-	if (hostport_split(v, AGENTD_DEFAULT_PORT, c->controller_host,
+	if (hostport_split(v, TP_DEFAULT_PORT, c->controller_host,
 	    sizeof(c->controller_host), c->controller_port,
 	    sizeof(c->controller_port), ebuf, sizeof(ebuf)) == -1) {
 		snprintf(err, errlen, "%s: controller %s", path, ebuf);

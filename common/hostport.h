@@ -5,6 +5,12 @@
 #include <stddef.h>
 
 /*
+ * The controller's one port: it listens there by default, and agents, the
+ * CLI and the test driver dial it when a controller address has none.
+ */
+#define TP_DEFAULT_PORT	"7300"
+
+/*
  * Split s into host and port (digits, 1..65535); a missing port becomes
  * defport.  A bare IPv6 address (two colons or more, no brackets) has no
  * port.  Returns -1 with a one-line reason in err.

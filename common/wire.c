@@ -369,6 +369,8 @@ wire_opts_to_pb(const struct probe_opts *o)
 	m->quoted_diff = o->quoted_diff != 0;
 	m->unanswered_summary = o->unanswered_summary != 0;
 	m->show_mpls = o->show_mpls != 0;
+	m->max_inflight = o->max_inflight;
+	m->gap_limit = o->gap_limit;
 	if (o->ngw > 0) {
 		if ((m->gw = calloc((size_t)o->ngw, sizeof(*m->gw))) == NULL)
 			goto fail;
@@ -432,6 +434,8 @@ wire_opts_from_pb(const Tracepair__TraceOptions *m, struct probe_opts *o,
 	o->quoted_diff = m->quoted_diff;
 	o->unanswered_summary = m->unanswered_summary;
 	o->show_mpls = m->show_mpls;
+	o->max_inflight = m->max_inflight;
+	o->gap_limit = m->gap_limit;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "asn.h"
 #include "config.h"
 #include "ctl.h"
+#include "hostport.h"
 
 void
 ctl_conf_init(struct ctl_conf *c)
@@ -134,8 +135,9 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		snprintf(c->listen[c->nlisten++], CTL_ADDR_LEN, "%s", v);
 	}
 	if (c->nlisten == 0) {
-		snprintf(c->listen[0], CTL_ADDR_LEN, "[::]:4433");
-		snprintf(c->listen[1], CTL_ADDR_LEN, "0.0.0.0:4433");
+		snprintf(c->listen[0], CTL_ADDR_LEN, "[::]:%s", TP_DEFAULT_PORT);
+		snprintf(c->listen[1], CTL_ADDR_LEN, "0.0.0.0:%s",
+		    TP_DEFAULT_PORT);
 		c->nlisten = 2;
 	}
 	if (conf_file(cf, "ca", 1, &c->ca, err, errlen) == -1 ||

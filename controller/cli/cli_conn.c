@@ -490,7 +490,7 @@ cli_conn_open(const struct cli_conn_settings *s, char *err, size_t errlen,
 	int	 rc, to;
 
 	*status = CLI_EXIT_USAGE;
-	if (hostport_split(s->controller, CLI_DEFAULT_PORT, host, sizeof(host),
+	if (hostport_split(s->controller, TP_DEFAULT_PORT, host, sizeof(host),
 	    port, sizeof(port), why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "controller %s", why);
 		return NULL;

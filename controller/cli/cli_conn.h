@@ -14,7 +14,6 @@
 #define CLI_EXIT_CONN		3	/* controller unreachable, TLS refused, protocol error */
 #define CLI_EXIT_AGENT		4	/* unknown or offline agent, no such pair */
 
-#define CLI_DEFAULT_PORT	"7300"
 
 /*
  * Where and as whom to connect.  Each field comes from a flag, else the

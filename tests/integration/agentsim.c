@@ -457,7 +457,7 @@ main(int argc, char **argv)
 	    strcmp(sim.misbehave, "operator-request") &&
 	    strcmp(sim.misbehave, "pairs-request"))
 		usage();
-	if (hostport_split(controller, "7300", sim.host, sizeof(sim.host),
+	if (hostport_split(controller, TP_DEFAULT_PORT, sim.host, sizeof(sim.host),
 	    sim.port, sizeof(sim.port), err, sizeof(err)) == -1) {
 		fprintf(stderr, "agentsim: controller %s\n", err);
 		return 1;

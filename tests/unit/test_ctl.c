@@ -14,6 +14,7 @@
 
 #include "asn.h"
 #include "ctl.h"
+#include "hostport.h"
 
 static void
 test_clock_sample(void **state)
@@ -148,9 +149,12 @@ test_conf(void **state)
 	assert_string_equal(c.database, "/tmp/x.db");
 	ctl_conf_free(&c);
 
-	/* Defaults: both families on 4433. */
+	/* Defaults: both families on the one port agents and the CLI dial. */
 	assert_int_equal(ctl_conf_load(&c, write_conf(""), err, sizeof(err)), 0);
 	assert_int_equal(c.nlisten, 2);
+	assert_string_equal(c.listen[0], "[::]:" TP_DEFAULT_PORT);
+	assert_string_equal(c.listen[1], "0.0.0.0:" TP_DEFAULT_PORT);
+	assert_string_equal(TP_DEFAULT_PORT, "7300");
 	ctl_conf_free(&c);
 
 	/* Each mistake gets one line naming it. */

@@ -233,6 +233,8 @@ test_opts_round_trip(void **state)
 	o.unanswered_summary = 1;
 	strcpy(o.asfile, "/var/lib/tracepair/pfx2as");
 	o.show_mpls = 1;
+	o.max_inflight = 4;	/* -N and --gap reach the agent too */
+	o.gap_limit = 7;
 
 	m = wire_opts_to_pb(&o);
 	assert_non_null(m);
