@@ -114,6 +114,9 @@ endif
 
 everything: $(BINS) $(UNIT_TESTS) $(FUZZ_TARGETS) $(LAB_TOOLS)
 
+# The four programs alone (what the packages ship).
+programs: $(BINS)
+
 $(PROTO_C) $(PROTO_H): proto/tracepair.proto
 	@mkdir -p $(BUILD)/proto
 	@echo "  PROTOC  $<"
@@ -156,24 +159,45 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory everything
 	$(Q)BUILD=$(BUILD) sh tests/lab/demo.sh
 
-# make install [PREFIX=/usr/local] [DESTDIR=...]: the four programs (the
-# agent daemon beside tracepair-agent, which runs it) and the man pages.
+# make install [PREFIX=/usr/local] [SYSCONFDIR=/etc] [DESTDIR=...]: the four
+# programs (the agent daemon beside tracepair-agent, which runs it), the man
+# pages, the systemd units (BINDIR and SYSCONFDIR filled in; not enabled),
+# the example configs under SYSCONFDIR/tracepair/ and the PKI script.
+# docs/deploy.md goes on from there.
 PREFIX	?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 INSTALL_BINS = tracepair tracepair-agent tracepair-agentd tracepair-controller
 install: everything
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/tracepair $(DESTDIR)$(PREFIX)/share/tracepair
 	install -m 755 $(addprefix $(BUILD)/bin/,$(INSTALL_BINS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	for u in tracepair-agent tracepair-controller; do \
+		sed -e 's|@BINDIR@|$(PREFIX)/bin|g' \
+		    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' deploy/$$u.service.in \
+		    >$(DESTDIR)$(UNITDIR)/$$u.service && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u.service || exit 1; \
+	done
+	install -m 644 deploy/tracepair-agent.conf.example \
+	    deploy/tracepair-controller.conf.example $(DESTDIR)$(SYSCONFDIR)/tracepair/
+	install -m 755 certs/tp-pki.sh $(DESTDIR)$(PREFIX)/share/tracepair/
+
+# make deb: the Debian packages tracepair, tracepair-agent and
+# tracepair-controller (deploy/debian/, dpkg-buildpackage + debhelper) from
+# a clean copy of the committed tree, into build-deb/; lintian checks them.
+deb:
+	$(Q)sh deploy/make-deb.sh
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-deb
 
 .SECONDARY:
-.PHONY: all everything deps test check demo install fmt clean
+.PHONY: all everything programs deps test check demo install deb fmt clean
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -836,6 +836,11 @@ agentd_main(int argc, char **argv)
 		agentd_free(&ad);
 		return 1;
 	}
+	if (check && agentd_config_check(&ad.cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		agentd_free(&ad);
+		return 1;
+	}
 	if (check) {
 		printf("configuration OK (agent %s, tenant %s, controller "
 		    "%s:%s)\n", ad.self.name, ad.self.tenant[0] ?

@@ -6,6 +6,8 @@
 
 #include "trace.h"
 
+/* Where results wait for the controller's ack (the unit's StateDirectory). */
+#define AGENTD_DEFAULT_SPOOL	"/var/lib/tracepair-agent"
 #define AGENTD_HOST_LEN		256
 #define AGENTD_PORT_LEN		16
 
@@ -38,6 +40,12 @@ struct agentd_config {
 int	agentd_config_load(const char *path, struct agentd_config *c,
 	    char *err, size_t errlen);
 void	agentd_config_clear(struct agentd_config *c);
+/*
+ * What start-up will need beyond the file itself (for -n): the user
+ * exists, and the spool can be written by that user.  -1 with a reason.
+ */
+int	agentd_config_check(const struct agentd_config *c, char *err,
+	    size_t errlen);
 
 /*
  * The options of a TraceJob as the engine takes them: decoded, no_dns

@@ -1,10 +1,18 @@
 /* agentd_conf.c: the agent daemon's configuration file: read, checked, defaults filled in (mirrors controller/ctl_conf.c). */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <arpa/inet.h>
 
+#include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agentd.h"
 #include "config.h"
@@ -84,7 +92,7 @@ agentd_config_load(const char *path, struct agentd_config *c, char *err,
 	if (dup_value(cf, "ca", NULL, &c->ca, err, errlen) == -1 ||
 	    dup_value(cf, "cert", NULL, &c->cert, err, errlen) == -1 ||
 	    dup_value(cf, "key", NULL, &c->key, err, errlen) == -1 ||
-	    dup_value(cf, "spool", "/var/spool/tracepair-agent",
+	    dup_value(cf, "spool", AGENTD_DEFAULT_SPOOL,
 	    &c->spool_dir, err, errlen) == -1)
 		goto fail;
 	if ((v = config_get(cf, "user")) != NULL && *v != '\0' &&
@@ -145,3 +153,70 @@ fail:
 	return -1;
 }
 
+
+/*
+ * 0 when path (or, if it does not exist yet, the directory it would be
+ * made in) can be written and searched by whoever this process is.
+ */
+static int
+spool_access(const char *path)
+{
+	char	 parent[PATH_MAX], *slash;
+
+	if (access(path, F_OK) == 0)
+		return access(path, W_OK | X_OK);
+	if (errno != ENOENT)
+		return -1;
+	snprintf(parent, sizeof(parent), "%s", path);
+	if ((slash = strrchr(parent, '/')) == NULL)
+		snprintf(parent, sizeof(parent), ".");
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	return access(parent, W_OK | X_OK);
+}
+
+int
+agentd_config_check(const struct agentd_config *c, char *err, size_t errlen)
+{
+	struct passwd	*pw = NULL;
+	pid_t		 pid;
+	int		 status, rc;
+
+	if (c->user != NULL && (pw = getpwnam(c->user)) == NULL) {
+		snprintf(err, errlen, "user %s: no such user (create it, e.g. "
+		    "adduser --system --group %s, or remove the 'user' line)",
+		    c->user, c->user);
+		return -1;
+	}
+	/*
+	 * The spool is opened after the privilege drop: try it as the user
+	 * the daemon will be, in a child that becomes that user.
+	 */
+	if (pw == NULL || geteuid() != 0 || pw->pw_uid == geteuid())
+		rc = spool_access(c->spool_dir) == 0 ? 0 : errno;
+	else {
+		if ((pid = fork()) == -1) {
+			snprintf(err, errlen, "fork: %s", strerror(errno));
+			return -1;
+		}
+		if (pid == 0) {
+			if (setgroups(1, &pw->pw_gid) == -1 ||
+			    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+			    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+				_exit(EPERM);
+			_exit(spool_access(c->spool_dir) == 0 ? 0 : errno);
+		}
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		rc = WIFEXITED(status) ? WEXITSTATUS(status) : EPERM;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "spool %s: not writable by %s: %s "
+		    "(its owner must be the agent's user)", c->spool_dir,
+		    pw != NULL ? pw->pw_name : "this user", strerror(rc));
+		return -1;
+	}
+	return 0;
+}

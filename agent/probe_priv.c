@@ -45,7 +45,16 @@ probe_drop_privileges(const char *user, char *err, size_t errlen)
 				return -1;
 			}
 	}
-	if (pw != NULL) {
+	/*
+	 * Already that user (a unit with User= and the raw-socket capability
+	 * as an ambient one): nothing to switch, and no CAP_SETUID to do it.
+	 */
+	if (pw != NULL && getresuid(&ruid, &euid, &suid) == 0 &&
+	    getresgid(&rgid, &egid, &sgid) == 0 && ruid == pw->pw_uid &&
+	    euid == pw->pw_uid && suid == pw->pw_uid && rgid == pw->pw_gid &&
+	    egid == pw->pw_gid && sgid == pw->pw_gid && pw->pw_uid != 0)
+		;
+	else if (pw != NULL) {
 		if (setgroups(1, &pw->pw_gid) == -1 ||
 		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
 		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1) {

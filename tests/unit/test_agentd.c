@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ test_defaults(void **state)
 	assert_string_equal(c.ca, "/etc/tp/ca.crt");
 	assert_string_equal(c.cert, "/etc/tp/a.crt");
 	assert_string_equal(c.key, "/etc/tp/a.key");
-	assert_string_equal(c.spool_dir, "/var/spool/tracepair-agent");
+	assert_string_equal(c.spool_dir, "/var/lib/tracepair-agent");
 	assert_null(c.user);
 	assert_string_equal(c.probe_addr4, "");
 	assert_string_equal(c.probe_addr6, "");
@@ -182,11 +183,44 @@ test_job_opts(void **state)
 	wire_free(m);
 }
 
+/*
+ * -n checks what start-up needs: the user exists, and the spool can be
+ * written by that user (tried as that user when we are root).
+ */
+static void
+test_check_runtime(void **state)
+{
+	struct agentd_config c;
+	char	 err[256], dir[] = "/tmp/test_agentd_spool.XXXXXX", sub[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/spool", dir);
+	memset(&c, 0, sizeof(c));
+	c.spool_dir = sub;
+	/* No user: this process; the spool does not exist yet but can be made. */
+	assert_int_equal(agentd_config_check(&c, err, sizeof(err)), 0);
+	c.user = (char *)(uintptr_t)"no-such-user-tp";
+	assert_int_equal(agentd_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "user no-such-user-tp: no such user"));
+	if (geteuid() == 0) {
+		/* Root may write the root-owned 0700 directory; nobody may not. */
+		assert_int_equal(chmod(dir, 0700), 0);
+		c.user = (char *)(uintptr_t)"nobody";
+		assert_int_equal(agentd_config_check(&c, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "not writable by nobody"));
+		assert_int_equal(chmod(dir, 0777), 0);
+		assert_int_equal(agentd_config_check(&c, err, sizeof(err)), 0);
+	}
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_check_runtime),
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_mistakes),
 		cmocka_unit_test(test_missing_file),
