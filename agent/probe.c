@@ -719,7 +719,9 @@ run_setup(struct probe_run *r, char *err, size_t errlen)
 	snprintf(t->dst, sizeof(t->dst), "%s", a);
 	t->af = f->af;
 	t->method = f->method;
-	t->port = f->dport;
+	/* No port in an ICMP probe: 0, as docs/trace-json.md says. */
+	t->port = f->method == TRACE_METHOD_ICMP ||
+	    f->method == TRACE_METHOD_ICMP_PARIS ? 0 : f->dport;
 	t->first_ttl = o->first_ttl;
 	t->max_ttl = o->max_ttl;
 	t->queries = o->queries;

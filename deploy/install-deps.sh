@@ -12,7 +12,8 @@ libjansson-dev libcmocka-dev libcap-dev libarchive-dev
 iproute2 ethtool iptables iputils-ping procps psmisc kmod
 traceroute mtr-tiny scamper dnsmasq-base
 clang libclang-rt-14-dev
-time jq"
+time jq
+debhelper dpkg-dev fakeroot lintian"
 
 missing=""
 for p in $PKGS; do

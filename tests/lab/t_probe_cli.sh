@@ -17,7 +17,7 @@ trap 'ip netns del "$NS" 2>/dev/null; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM HUP
 ip -n "$NS" link set lo up
 run() { ip netns exec "$NS" "$TPA" trace "$@" >"$W/out" 2>"$W/err"; echo $? >"$W/rc"; }
-plan 16
+plan 17
 
 run --help
 _missing=
@@ -66,5 +66,8 @@ check "jq -e '.reached and .stop_reason == \"completed\" and .method == \"tcp\" 
 run -n -q 2 --json -6 --paris ::1
 check "jq -e '.af == 6 and .method == \"udp-paris\" and .reached and (.start | test(\"Z$\"))' $W/out >/dev/null" \
     "--json over IPv6 with --paris"
+run -n -q 1 --json -I 127.0.0.1
+check "jq -e '.method == \"icmp\" and .reached and .port == 0' $W/out >/dev/null" \
+    "--json of an ICMP trace: port 0 (no port in the probe)"
 check "MANWIDTH=80 man -l docs/man/tracepair-agent.8 2>&1 | grep -q 'CAP_NET_RAW'" \
     "the man page renders and documents the privilege"
