@@ -163,18 +163,31 @@ ctl_job_send(struct ctl *ctl, struct ctl_agent *a, struct ctl_job *j,
  * text report; NULLs when it fails.
  */
 static void
-ctl_analyse(const struct trace *fwd, const struct trace *rev, char **json,
-    char **text)
+ctl_analyse(struct ctl *ctl, const struct ctl_pair *p, const struct trace *fwd,
+    const struct trace *rev, char **json, char **text)
 {
+	struct analysis_opts opts;
 	struct analysis	*an;
+	struct ctl_agent *ag;
 	json_t		*o;
 	char		 err[256];
+	int		 side;
 
 	*json = *text = NULL;
-	if ((an = analysis_run(fwd, rev, NULL, err, sizeof(err))) == NULL) {
+	/* what the registry knows: which site is behind NAT (site.h) */
+	analysis_opts_init(&opts);
+	for (side = 0; side < 2; side++)
+		if ((ag = ctl_registry_find(ctl, p->tenant, p->agent[side])) != NULL)
+			opts.site[side].nat = ag->nat != CTL_NAT_NONE;
+	if ((an = analysis_run(fwd, rev, &opts, err, sizeof(err))) == NULL) {
 		log_warnx("analysis: %s", err);
 		return;
 	}
+	/* carrier-grade NAT on an agent's way out: said by `agents` too */
+	for (side = 0; side < 2; side++)
+		if (an->site[side].cgnat_ttl > 0 && (ag = ctl_registry_find(ctl,
+		    p->tenant, p->agent[side])) != NULL && ag->nat != CTL_NAT_NONE)
+			ctl_registry_note_cgnat(ctl, ag);
 	if ((o = analysis_to_jobj(an)) != NULL) {
 		*json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
 		    JSON_REAL_PRECISION(6));
@@ -248,7 +261,7 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	if (a->trace && b->trace) {
 		status = "ok";
 		skew = ctl_skew_ms(a, b);
-		ctl_analyse(a->trace, b->trace, &json, &text);
+		ctl_analyse(ctl, p, a->trace, b->trace, &json, &text);
 		if (json != NULL && store_analysis_put(ctl->store, p->id, json,
 		    text ? text : "", err, sizeof(err)) == -1)
 			log_warnx("pair %s: %s", p->id, err);

@@ -275,6 +275,27 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 		    a->shared[i].fwd.ttl, analysis_hop_label(&a->shared[i].fwd),
 		    a->shared[i].rev.ttl, analysis_hop_label(&a->shared[i].rev),
 		    analysis_how_name(a->shared[i].how));
+	for (d = 0; d < 2; d++) {
+		const struct site *S = &a->site[d];
+
+		if (S->how == SITE_HOW_NONE)
+			continue;
+		fprintf(fp, "%s site %s: %s%s, gateway hop %d %s%s%s%s",
+		    d == 0 || a->site[0].how == SITE_HOW_NONE ? "\nSites:\n " :
+		    " ", d == 0 ? "A" : "B",
+		    S->nat ? "behind NAT" : "own segment",
+		    S->cgnat_ttl ? " and carrier-grade NAT" : "", S->gw_ttl,
+		    S->gw_inside, S->edge_outside[0] && !S->cgnat_ttl ?
+		    " (public " : "", S->cgnat_ttl ? "" : S->edge_outside,
+		    S->edge_outside[0] && !S->cgnat_ttl ? ")" : "");
+		if (S->cgnat_ttl)
+			fprintf(fp, ", carrier-grade NAT hop %d %s%s%s%s",
+			    S->cgnat_ttl, S->cgnat_addr, S->edge_outside[0] ?
+			    " (public " : "", S->edge_outside,
+			    S->edge_outside[0] ? ", shared)" : "");
+		fprintf(fp, "; %d hop(s) of its own (found by %s)\n",
+		    a->nsegment[d], site_how_name(S->how));
+	}
 	fprintf(fp, "\n  %-*s | %s\n", width + 13, opts->fwd_label, opts->rev_label);
 	if (side_by_side(fp, fwd, rev, a, width) == -1)
 		return -1;
