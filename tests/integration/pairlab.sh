@@ -19,6 +19,11 @@
 # PAIRLAB_CTL_EXTRA (optional, set before pairlab_up): more controller config
 # lines, e.g. "pair_margin_ms 20"; PAIRLAB_AGENT_EXTRA: the same for every
 # agent's config, e.g. "max_jobs 2".
+# PAIRLAB_CTL_ROUTED=1: the controller listens on its routed IPv4 address
+# (node "controller" in the topology, not on a management network), so
+# agents reach it through their sites' gateways (NAT tests).
+# PAIRLAB_AUTO_ADDR=1: agents are given no probe address; the controller
+# uses the address their connection arrives from.
 # PAIRLAB_PFX2AS (optional): a pfx2as table for the controller ("pfx2as
 # FILE"), e.g. tests/lab/scenarios/sf-chicago.pfx2as; a relative path is
 # taken from the top of the tree.  Default: none.
@@ -94,10 +99,12 @@ pairlab_start_agent() {
 
 pairlab_stop_agent() { pairlab_kill "agent-$1" "${2:-TERM}"; }
 
-# Write the agent config of NODE (probe address: its primary IPv4).
+# Write the agent config of NODE (probe address: its primary IPv4, none
+# with PAIRLAB_AUTO_ADDR).
 pairlab_agent_conf() {
 	_a4=$("$TPLAB" addr "$PAIRLAB_ID" "$1" 4) || return 1
 	_a6=$("$TPLAB" addr "$PAIRLAB_ID" "$1" 6 2>/dev/null) || _a6=""
+	[ -n "${PAIRLAB_AUTO_ADDR:-}" ] && _a6=""
 	mkdir -p "$PAIRLAB_DIR/spool-$1"
 	cat >"$PAIRLAB_DIR/agent-$1.conf" <<EOF
 # agent $1 of lab $PAIRLAB_ID
@@ -105,7 +112,7 @@ controller $PAIRLAB_CTL
 ca $PAIRLAB_DIR/pki/ca.crt
 cert $PAIRLAB_DIR/pki/$1.crt
 key $PAIRLAB_DIR/pki/$1.key
-probe_addr4 $_a4
+${PAIRLAB_AUTO_ADDR:+# automatic: }probe_addr4 $_a4
 ${_a6:+probe_addr6 $_a6}
 spool $PAIRLAB_DIR/spool-$1
 dns $PAIRLAB_DNS
@@ -190,8 +197,13 @@ pairlab_up() {
 	pairlab_pki || { pairlab_log "PKI set-up failed"; return 1; }
 	PAIRLAB_ID=$("$TPLAB" up --owner $$ "$_scn") ||
 	    { pairlab_log "tplab up $_scn failed"; PAIRLAB_ID=""; return 1; }
-	_ctl=$("$TPLAB" addr "$PAIRLAB_ID" controller m) ||
-	    { pairlab_log "no controller node on a mgmt network"; return 1; }
+	if [ -n "${PAIRLAB_CTL_ROUTED:-}" ]; then
+		_ctl=$("$TPLAB" addr "$PAIRLAB_ID" controller 4) ||
+		    { pairlab_log "no controller node in the topology"; return 1; }
+	else
+		_ctl=$("$TPLAB" addr "$PAIRLAB_ID" controller m) ||
+		    { pairlab_log "no controller node on a mgmt network"; return 1; }
+	fi
 	PAIRLAB_CTL=$_ctl:$PAIRLAB_PORT
 	cat >"$PAIRLAB_DIR/controller.conf" <<EOF
 # controller of lab $PAIRLAB_ID

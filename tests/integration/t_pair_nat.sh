@@ -1,0 +1,150 @@
+#!/bin/sh
+# t_pair_nat.sh: offices behind NAT gateways (tests/lab/scenarios/nat-sites.scn),
+# paired through the real controller and agents, no probe address
+# configured anywhere: the controller sees each agent at its public
+# address, `tracepair agents` shows local and public addresses and the
+# NAT (carrier-grade NAT said once a pair found RFC 6598 space on the way
+# out), pairs trace to the public addresses, and the analysis knows each
+# site's boundary: NAT at both sites, at one, double NAT (site gateway and
+# carrier-grade NAT) give exactly the shared routers of the scenario, no
+# one-direction router and no suspect; a lossy NAT gateway is the suspect
+# of kind "site"; `tracepair analyze` infers the same offline, from the
+# stand-in private addresses or from --site-a/b-gateway hints.
+. tests/lab/lib.sh
+. tests/integration/pairlab.sh
+require_root
+plan 15
+
+W=$(mktemp -d /tmp/t_pair_nat.XXXXXX)
+trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
+
+# the lab's stand-ins for RFC 1918 and RFC 6598 space (see the scenario)
+TRACEPAIR_TEST_PRIVATE=198.18.128.0/18
+TRACEPAIR_TEST_CGNAT=198.18.192.0/20
+export TRACEPAIR_TEST_PRIVATE TRACEPAIR_TEST_CGNAT
+PAIRLAB_CTL_ROUTED=1
+PAIRLAB_AUTO_ADDR=1
+if ! pairlab_up nat-sites office-a office-b office-c office-d; then
+	pfail "pairlab up (nat-sites) with four agents registered" "$(pairlab_logs)"
+	exit 1
+fi
+ok "controller on the core, four agents up (three behind NAT)"
+
+# agent NAME's FIELD in `agents --json`
+agent() {	# NAME FIELD
+	jq -r ".[] | select(.name == \"$1\") | .$2" "$W/agents.json"
+}
+pairlab_cli agents --json >"$W/agents.json"
+pcheck "[ \"\$(agent office-a local_addr)\" = 198.18.130.2 ] &&
+    [ \"\$(agent office-a public_addr)\" = 198.18.70.1 ] &&
+    [ \"\$(agent office-a nat)\" = nat ] &&
+    [ \"\$(agent office-a probe_addr4)\" = 198.18.70.1 ]" \
+    "office-a: local 198.18.130.2, public 198.18.70.1, NAT, probed at the public address"
+pcheck "[ \"\$(agent office-b public_addr)\" = 198.18.70.10 ] &&
+    [ \"\$(agent office-d public_addr)\" = 198.18.70.17 ] &&
+    [ \"\$(agent office-d local_addr)\" = 198.18.132.2 ] &&
+    [ \"\$(agent office-d nat)\" = nat ]" \
+    "office-b public 198.18.70.10; office-d public 198.18.70.17 (the CGNAT's), local 198.18.132.2"
+pcheck "[ \"\$(agent office-c local_addr)\" = 198.18.70.14 ] &&
+    [ \"\$(agent office-c public_addr)\" = 198.18.70.14 ] &&
+    [ \"\$(agent office-c nat)\" = '' ]" \
+    "office-c (no NAT): local = public 198.18.70.14, no NAT"
+pairlab_cli agents >"$W/agents.txt"
+pcheck "grep -q 'LOCAL-ADDR *PUBLIC-ADDR *NAT' $W/agents.txt &&
+    grep -Eq '^office-a .* 198\\.18\\.130\\.2 +198\\.18\\.70\\.1 +nat ' $W/agents.txt" \
+    "agents (text) shows local, public address and NAT"
+
+# the main responders of a trace, "*" for none, space-separated
+hops() {	# FILE forward|reverse
+	jq -r "[.$2.hops[] | (.responders[0].addr // \"*\")] | join(\" \")" "$1"
+}
+# the shared routers as "fwd~rev/how" pairs
+shared() {	# FILE
+	jq -r '[.analysis.shared[] | "\(.forward.addr)~\(.reverse.addr)/\(.how)"] | join(" ")' "$1"
+}
+pair() {	# A B FILE [OPTIONS...]
+	_a=$1 _b=$2 _f=$3
+	shift 3
+	pairlab_cli pair "$_a" "$_b" -n --json "$@" >"$_f" 2>"$_f.err"
+}
+
+# NAT at both sites
+pair office-a office-b "$W/ab.json" -q 3
+rc=$?
+pcheck "[ $rc -eq 0 ] && [ \"\$(jq -r .status $W/ab.json)\" = ok ] &&
+    [ \"\$(hops $W/ab.json forward)\" = '198.18.130.1 198.18.70.2 198.18.70.6 198.18.70.10' ] &&
+    [ \"\$(hops $W/ab.json reverse)\" = '198.18.131.1 198.18.70.9 198.18.70.5 198.18.70.1' ]" \
+    "NAT both: each office traces to the other's public address (exit $rc; $(hops "$W/ab.json" forward))"
+pcheck "[ \"\$(shared $W/ab.json)\" = '198.18.130.1~198.18.70.1/gateway 198.18.70.2~198.18.70.5/subnet 198.18.70.6~198.18.70.9/subnet 198.18.70.10~198.18.131.1/gateway' ] &&
+    jq -e '(.analysis.forward_only | length == 0) and (.analysis.reverse_only | length == 0) and
+        (.analysis.divergence | length == 0) and (.analysis.suspects | length == 0) and
+        .analysis.sites[0].gateway.addr == \"198.18.130.1\" and .analysis.sites[0].public_addr == \"198.18.70.1\" and
+        .analysis.sites[1].gateway.addr == \"198.18.131.1\" and .analysis.sites[1].public_addr == \"198.18.70.10\" and
+        .analysis.sites[0].nat and .analysis.sites[1].nat' $W/ab.json >/dev/null" \
+    "NAT both: gateways matched inside/outside, 4 shared routers, nothing one-way, no suspect ($(shared "$W/ab.json"))"
+
+# NAT at one site (office-c is public)
+pair office-a office-c "$W/ac.json" -q 3
+rc=$?
+pcheck "[ $rc -eq 0 ] &&
+    [ \"\$(shared $W/ac.json)\" = '198.18.130.1~198.18.70.1/gateway 198.18.70.2~198.18.70.5/subnet 198.18.70.6~198.18.70.13/subnet' ] &&
+    jq -e '(.analysis.forward_only | length == 0) and (.analysis.reverse_only | length == 0) and
+        (.analysis.suspects | length == 0) and .analysis.sites[1] == null and
+        .analysis.sites[0].gateway.addr == \"198.18.130.1\"' $W/ac.json >/dev/null" \
+    "NAT at one site: 3 shared routers, site A only, nothing one-way (exit $rc; $(shared "$W/ac.json"))"
+
+# double NAT: office-d's gateway, then the carrier-grade NAT
+pair office-d office-c "$W/dc.json" -q 3
+rc=$?
+pcheck "[ $rc -eq 0 ] &&
+    [ \"\$(hops $W/dc.json forward)\" = '198.18.132.1 198.18.192.1 198.18.70.18 198.18.70.6 198.18.70.14' ] &&
+    [ \"\$(shared $W/dc.json)\" = '198.18.192.1~198.18.70.17/gateway 198.18.70.18~198.18.70.5/subnet 198.18.70.6~198.18.70.13/subnet' ] &&
+    jq -e '(.analysis.forward_only | length == 0) and (.analysis.reverse_only | length == 0) and
+        (.analysis.suspects | length == 0) and .analysis.sites[0].gateway.addr == \"198.18.132.1\" and
+        .analysis.sites[0].cgnat.addr == \"198.18.192.1\" and .analysis.sites[0].public_addr == \"198.18.70.17\"' $W/dc.json >/dev/null" \
+    "double NAT: site gateway hop 1, CGNAT hop 2 matched with the public 198.18.70.17 (exit $rc; $(shared "$W/dc.json"))"
+pairlab_cli agents --json >"$W/agents.json"
+pairlab_cli agents >"$W/agents.txt"
+pcheck "[ \"\$(agent office-d nat)\" = cgnat ] && [ \"\$(agent office-a nat)\" = nat ] &&
+    grep -q 'behind carrier-grade NAT (RFC 6598)' $W/agents.txt" \
+    "after the pair, agents says office-d is behind carrier-grade NAT"
+pairlab_cli show "$(jq -r .pair_id "$W/dc.json")" >"$W/dc.txt" 2>&1
+pcheck "grep -q 'site A: behind NAT and carrier-grade NAT, gateway hop 1 198.18.132.1, carrier-grade NAT hop 2 198.18.192.1 (public 198.18.70.17, shared)' $W/dc.txt" \
+    "the text report says the site, its gateway and the carrier-grade NAT"
+
+# offline: the same inference from the saved traces
+jq '.forward' "$W/ab.json" >"$W/ab-fwd.json"
+jq '.reverse' "$W/ab.json" >"$W/ab-rev.json"
+"$TP_BIN/tracepair" analyze --json "$W/ab-fwd.json" "$W/ab-rev.json" >"$W/off.json" 2>"$W/off.err"
+rc=$?
+pcheck "[ $rc -eq 0 ] && jq -e '.analysis | (.forward_only | length == 0) and (.reverse_only | length == 0) and
+    .sites[0].found_by == \"private-addresses\" and .sites[1].gateway.addr == \"198.18.131.1\"' $W/off.json >/dev/null" \
+    "analyze offline: sites from the (stand-in) private addresses (exit $rc)"
+env -u TRACEPAIR_TEST_PRIVATE -u TRACEPAIR_TEST_CGNAT "$TP_BIN/tracepair" analyze --json \
+    "$W/ab-fwd.json" "$W/ab-rev.json" >"$W/off0.json" 2>/dev/null
+env -u TRACEPAIR_TEST_PRIVATE -u TRACEPAIR_TEST_CGNAT "$TP_BIN/tracepair" analyze --json \
+    --site-a-gateway 198.18.70.1 --site-b-gateway 198.18.131.1 \
+    "$W/ab-fwd.json" "$W/ab-rev.json" >"$W/offh.json" 2>/dev/null
+rc=$?
+pcheck "jq -e '.analysis | (.forward_only | length == 1) and (.reverse_only | length == 1)' $W/off0.json >/dev/null &&
+    [ $rc -eq 0 ] && jq -e '.analysis | (.forward_only | length == 0) and (.reverse_only | length == 0) and
+    .sites[0].found_by == \"hint\" and .sites[1].found_by == \"hint\"' $W/offh.json >/dev/null" \
+    "analyze offline without private ranges: gateways one-way; with --site-a/b-gateway hints: none"
+pairlab_expect 2 'not an IP address' "analyze --site-a-gateway junk" -- \
+    "$TP_BIN/tracepair" analyze --site-a-gateway junk "$W/ab-fwd.json" "$W/ab-rev.json"
+
+# a lossy NAT gateway: gw-a drops half of the UDP it forwards out (the
+# probes); what office-b sends to gw-a's public address is not forwarded
+# and arrives whole.  False failure: the suspect needs loss that persists
+# from hop 2; with 40 probes a hop, hop 2 losing fewer than 10 has
+# probability sum_{k<10} C(40,k)/2^40 = 3.4e-4 ... per hop; the onset
+# needs it at hop 2 only, and the analysis' persistence test accepts far
+# less, so the failure chance is below 1e-6 (the binomial tail at 3 lost).
+"$TPLAB" exec "$PAIRLAB_ID" gw-a iptables -I FORWARD -o eth1 -p udp \
+    -m statistic --mode random --probability 0.5 -j DROP
+pair office-a office-b "$W/lossy.json" -q 40
+rc=$?
+pcheck "[ $rc -eq 0 ] && jq -e '.analysis.suspects[0].kind == \"site\" and
+    .analysis.suspects[0].near.addr == \"198.18.130.1\" and
+    (.analysis.verdict | startswith(\"The site'\"'\"'s own gateway 198.18.130.1 (public 198.18.70.1)\"))' $W/lossy.json >/dev/null" \
+    "lossy NAT gateway: the suspect is site A's own gateway (exit $rc; $(jq -r .analysis.verdict "$W/lossy.json" 2>/dev/null))"
