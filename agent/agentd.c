@@ -425,6 +425,7 @@ agentd_send_hello(struct agentd *ad)
 	snprintf(a6, sizeof(a6), "%s", ad->cfg.probe_addr6);
 	h.protocol_version = FRAME_PROTOCOL_VERSION;
 	h.local_addr = ad->local_addr;
+	h.site_method = ad->cfg.site_method;
 	h.software = AGENTD_SOFTWARE;
 	h.n_capabilities = sizeof(caps) / sizeof(caps[0]);
 	h.capabilities = caps;

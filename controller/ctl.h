@@ -119,6 +119,7 @@ struct ctl_agent {
 	char		 local[TRACE_ADDR_LEN];	/* Hello.local_addr ("" unknown) */
 	char		 public_addr[TRACE_ADDR_LEN];	/* its connection arrives from */
 	int		 nat;		/* enum ctl_nat */
+	char		 site_method[24];	/* Hello.site_method ("" any) */
 	struct ctl_session *sess;	/* NULL when offline */
 	double		 connected_since;	/* 0 offline */
 	double		 last_seen;	/* UNIX time of its last message */

@@ -44,6 +44,27 @@ ctl_pick_addr(const struct ctl_agent *src, const struct ctl_agent *dst, int af)
 	return dst->probe6[0] ? dst->probe6 : NULL;
 }
 
+/*
+ * A trace into dst's site with the default method (udp) uses the method
+ * dst's site lets in (its agent's site_method: a firewall that drops
+ * inbound UDP); any method the operator asked for is used as asked.
+ */
+static void
+ctl_site_method(const struct ctl_agent *dst, struct probe_opts *o)
+{
+	enum trace_method m;
+	int		 port;
+	char		 err[128];
+
+	if (dst->site_method[0] == '\0' || o->method != TRACE_METHOD_UDP ||
+	    probe_site_method_parse(dst->site_method, &m, &port, err,
+	    sizeof(err)) == -1)
+		return;
+	o->method = m;
+	if (port != 0)
+		o->port = port;
+}
+
 /* Options of a request, or the defaults.  -1 with a reason. */
 static int
 ctl_request_opts(const Tracepair__TraceOptions *m, struct probe_opts *o,
@@ -448,6 +469,7 @@ ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
 			return 0;
 		}
 		snprintf(o[i].host, sizeof(o[i].host), "%s", host);
+		ctl_site_method(ag[1 - i], &o[i]);
 		if (probe_opts_check(&o[i], err, errlen) == -1)
 			return -1;
 	}

@@ -133,6 +133,8 @@ ctl_registry_online(struct ctl *ctl, struct ctl_session *s,
 	snprintf(a->local, sizeof(a->local), "%s",
 	    h->local_addr ? h->local_addr : "");
 	snprintf(a->public_addr, sizeof(a->public_addr), "%s", s->ip);
+	snprintf(a->site_method, sizeof(a->site_method), "%s",
+	    h->site_method ? h->site_method : "");
 	/*
 	 * A family with no configured probe address: the address its
 	 * connection arrives from, which behind NAT is the public one (a
@@ -246,9 +248,10 @@ ctl_agent_info(const struct ctl_agent *a)
 	ai->local_addr = wire_strdup(a->local);
 	ai->public_addr = wire_strdup(a->sess ? a->public_addr : "");
 	ai->nat = wire_strdup(ctl_registry_nat_name(a->nat));
+	ai->site_method = wire_strdup(a->site_method);
 	if (!ai->name || !ai->tenant || !ai->version || !ai->address ||
 	    !ai->probe_addr4 || !ai->probe_addr6 || !ai->local_addr ||
-	    !ai->public_addr || !ai->nat) {
+	    !ai->public_addr || !ai->nat || !ai->site_method) {
 		wire_free(ai);
 		return NULL;
 	}

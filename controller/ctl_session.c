@@ -18,6 +18,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "probe_opts.h"
 
 /* Which bodies each role may send once its Hello is in. */
 static const struct {
@@ -140,6 +141,8 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 {
 	const Tracepair__Hello	*h = env->hello;
 	char			 msg[128];
+	enum trace_method	 m;
+	int			 port;
 
 	if (s->state != CTL_SESS_HELLO) {
 		ctl_session_refuse(s, env->request_id,
@@ -170,6 +173,15 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 		    ctl_addr_ok(h->probe_addr4, AF_INET) ? 6 : 4);
 		ctl_session_refuse(s, env->request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, msg);
+		return;
+	}
+	if (h->site_method != NULL && h->site_method[0] != '\0' &&
+	    (strlen(h->site_method) >= sizeof(s->agent->site_method) ||
+	    probe_site_method_parse(h->site_method, &m, &port, msg,
+	    sizeof(msg)) == -1)) {
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "hello: bad site method");
 		return;
 	}
 	if (!ctl_addr_ok(h->local_addr, AF_INET) &&

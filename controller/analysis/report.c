@@ -218,6 +218,25 @@ loss_line(FILE *fp, int dir, const struct analysis *a)
 	    L->earliest_ttl);
 }
 
+/* How one direction probed and whether that got into the far site. */
+static void
+probe_line(FILE *fp, int dir, const struct trace *t, const struct analysis *a)
+{
+	char	 port[24] = "";
+
+	if (t->method == TRACE_METHOD_TCP && t->port > 0)
+		snprintf(port, sizeof(port), " port %d", t->port);
+	fprintf(fp, "  probes %s: %s%s, ", analysis_dir_name(dir),
+	    trace_method_name(t->method), port);
+	if (!a->stop[dir].stopped)
+		fprintf(fp, "reached %s\n", t->dst);
+	else if (a->stop[dir].last.ttl > 0)
+		fprintf(fp, "stopped after hop %d %s: filtered or lost beyond it\n",
+		    a->stop[dir].last.ttl, analysis_hop_label(&a->stop[dir].last));
+	else
+		fprintf(fp, "no hop answered\n");
+}
+
 int
 report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
     const struct analysis *a, const struct report_opts *opts)
@@ -296,6 +315,10 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 		fprintf(fp, "; %d hop(s) of its own (found by %s)\n",
 		    a->nsegment[d], site_how_name(S->how));
 	}
+	if (a->site[0].how != SITE_HOW_NONE || a->site[1].how != SITE_HOW_NONE ||
+	    fwd->method != rev->method)
+		for (d = 0; d < 2; d++)
+			probe_line(fp, d, d == 0 ? fwd : rev, a);
 	fprintf(fp, "\n  %-*s | %s\n", width + 13, opts->fwd_label, opts->rev_label);
 	if (side_by_side(fp, fwd, rev, a, width) == -1)
 		return -1;

@@ -33,7 +33,7 @@ agents_print_json(const Tracepair__AgentsReply *r)
 		const Tracepair__AgentInfo *a = r->agents[i];
 
 		json_array_append_new(arr, json_pack(
-		    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:f, "
+		    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:f, "
 		    "s:f, s:f, s:f}",
 		    "name", str_or(a->name, ""),
 		    "tenant", str_or(a->tenant, ""),
@@ -42,6 +42,7 @@ agents_print_json(const Tracepair__AgentsReply *r)
 		    "local_addr", str_or(a->local_addr, ""),
 		    "public_addr", str_or(a->public_addr, ""),
 		    "nat", str_or(a->nat, ""),
+		    "site_method", str_or(a->site_method, ""),
 		    "probe_addr4", str_or(a->probe_addr4, ""),
 		    "probe_addr6", str_or(a->probe_addr6, ""),
 		    "online", (int)a->online,

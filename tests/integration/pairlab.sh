@@ -19,9 +19,9 @@
 # PAIRLAB_CTL_EXTRA (optional, set before pairlab_up): more controller config
 # lines, e.g. "pair_margin_ms 20"; PAIRLAB_AGENT_EXTRA: the same for every
 # agent's config, e.g. "max_jobs 2".
-# PAIRLAB_CTL_ROUTED=1: the controller listens on its routed IPv4 address
-# (node "controller" in the topology, not on a management network), so
-# agents reach it through their sites' gateways (NAT tests).
+# PAIRLAB_CTL_ROUTED=1 (or 6): the controller listens on its routed IPv4
+# (IPv6) address (node "controller" in the topology, not on a management
+# network), so agents reach it through their sites' gateways (NAT tests).
 # PAIRLAB_AUTO_ADDR=1: agents are given no probe address; the controller
 # uses the address their connection arrives from.
 # PAIRLAB_PFX2AS (optional): a pfx2as table for the controller ("pfx2as
@@ -98,6 +98,15 @@ pairlab_start_agent() {
 }
 
 pairlab_stop_agent() { pairlab_kill "agent-$1" "${2:-TERM}"; }
+
+# pairlab_agent_reconf NODE LINE: add LINE to NODE's agent config and
+# restart it; returns once every agent is online again (0) or not (1).
+pairlab_agent_reconf() {
+	printf '%s\n' "$2" >>"$PAIRLAB_DIR/agent-$1.conf"
+	pairlab_stop_agent "$1"
+	pairlab_start_agent "$1"
+	pairlab_wait_agents "$(echo $PAIRLAB_AGENTS | wc -w)" 30
+}
 
 # Write the agent config of NODE (probe address: its primary IPv4, none
 # with PAIRLAB_AUTO_ADDR).
@@ -197,7 +206,10 @@ pairlab_up() {
 	pairlab_pki || { pairlab_log "PKI set-up failed"; return 1; }
 	PAIRLAB_ID=$("$TPLAB" up --owner $$ "$_scn") ||
 	    { pairlab_log "tplab up $_scn failed"; PAIRLAB_ID=""; return 1; }
-	if [ -n "${PAIRLAB_CTL_ROUTED:-}" ]; then
+	if [ "${PAIRLAB_CTL_ROUTED:-}" = 6 ]; then
+		_ctl=[$("$TPLAB" addr "$PAIRLAB_ID" controller 6)] ||
+		    { pairlab_log "no controller node in the topology"; return 1; }
+	elif [ -n "${PAIRLAB_CTL_ROUTED:-}" ]; then
 		_ctl=$("$TPLAB" addr "$PAIRLAB_ID" controller 4) ||
 		    { pairlab_log "no controller node in the topology"; return 1; }
 	else

@@ -9,11 +9,14 @@
 # carrier-grade NAT) give exactly the shared routers of the scenario, no
 # one-direction router and no suspect; a lossy NAT gateway is the suspect
 # of kind "site"; `tracepair analyze` infers the same offline, from the
-# stand-in private addresses or from --site-a/b-gateway hints.
+# stand-in private addresses or from --site-a/b-gateway hints; a site
+# gateway dropping inbound UDP stops the trace into the site until the
+# site's agent says `site_method icmp`, and the report says which method
+# reached each site.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 15
+plan 19
 
 W=$(mktemp -d /tmp/t_pair_nat.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -62,10 +65,18 @@ hops() {	# FILE forward|reverse
 shared() {	# FILE
 	jq -r '[.analysis.shared[] | "\(.forward.addr)~\(.reverse.addr)/\(.how)"] | join(" ")' "$1"
 }
-pair() {	# A B FILE [OPTIONS...]
+pair() {	# A B FILE [OPTIONS...]; waits while an agent's clock is new
 	_a=$1 _b=$2 _f=$3
 	shift 3
-	pairlab_cli pair "$_a" "$_b" -n --json "$@" >"$_f" 2>"$_f.err"
+	_i=0
+	while :; do
+		pairlab_cli pair "$_a" "$_b" -n --json "$@" >"$_f" 2>"$_f.err"
+		_prc=$?
+		grep -q 'clock not measured yet' "$_f.err" && [ $_i -lt 50 ] ||
+		    return $_prc
+		sleep 0.2
+		_i=$((_i + 1))
+	done
 }
 
 # NAT at both sites
@@ -148,3 +159,37 @@ pcheck "[ $rc -eq 0 ] && jq -e '.analysis.suspects[0].kind == \"site\" and
     .analysis.suspects[0].near.addr == \"198.18.130.1\" and
     (.analysis.verdict | startswith(\"The site'\"'\"'s own gateway 198.18.130.1 (public 198.18.70.1)\"))' $W/lossy.json >/dev/null" \
     "lossy NAT gateway: the suspect is site A's own gateway (exit $rc; $(jq -r .analysis.verdict "$W/lossy.json" 2>/dev/null))"
+"$TPLAB" exec "$PAIRLAB_ID" gw-a iptables -D FORWARD -o eth1 -p udp \
+    -m statistic --mode random --probability 0.5 -j DROP
+
+# a site firewall: gw-b drops UDP arriving from outside, so office-b's
+# public address takes no UDP probe: the trace into site B stops at r2
+"$TPLAB" exec "$PAIRLAB_ID" gw-b iptables -I INPUT -i eth0 -p udp -j DROP
+pair office-a office-b "$W/fw.json" -q 3
+rc=$?
+pairlab_cli show "$(jq -r .pair_id "$W/fw.json")" >"$W/fw.txt" 2>&1
+pcheck "[ $rc -eq 0 ] && [ \"\$(hops $W/fw.json forward | sed 's/ \\*//g')\" = '198.18.130.1 198.18.70.2 198.18.70.6' ] &&
+    jq -e '.analysis.stops.forward.last.addr == \"198.18.70.6\" and .analysis.stops.reverse == null' $W/fw.json >/dev/null &&
+    grep -q 'probes forward: udp, stopped after hop 3 198.18.70.6' $W/fw.txt &&
+    grep -q 'probes reverse: udp, reached 198.18.70.1' $W/fw.txt" \
+    "site B's firewall drops inbound UDP: forward stops after r2, the report says so (exit $rc; $(hops "$W/fw.json" forward); $(grep '^  probes' "$W/fw.txt" | tr '\n' ';'))"
+if pairlab_agent_reconf office-b "site_method icmp"; then
+	ok "office-b restarted with site_method icmp"
+else
+	pfail "office-b restarted with site_method icmp"
+fi
+pairlab_cli agents --json >"$W/agents.json"
+pair office-a office-b "$W/fw2.json" -q 3
+rc=$?
+pairlab_cli show "$(jq -r .pair_id "$W/fw2.json")" >"$W/fw2.txt" 2>&1
+pcheck "[ \"\$(agent office-b site_method)\" = icmp ] && [ $rc -eq 0 ] &&
+    [ \"\$(jq -r .forward.method $W/fw2.json)\" = icmp ] &&
+    [ \"\$(jq -r .reverse.method $W/fw2.json)\" = udp ] &&
+    [ \"\$(hops $W/fw2.json forward)\" = '198.18.130.1 198.18.70.2 198.18.70.6 198.18.70.10' ] &&
+    [ \"\$(shared $W/fw2.json)\" = '198.18.130.1~198.18.70.1/gateway 198.18.70.2~198.18.70.5/subnet 198.18.70.6~198.18.70.9/subnet 198.18.70.10~198.18.131.1/gateway' ] &&
+    jq -e '(.analysis.suspects | length == 0) and (.analysis.forward_only | length == 0) and
+        (.analysis.reverse_only | length == 0)' $W/fw2.json >/dev/null" \
+    "site_method icmp: the trace into site B uses ICMP echo and reaches it; sites and shared routers exact (exit $rc)"
+pcheck "grep -q 'probes forward: icmp, reached 198.18.70.10' $W/fw2.txt &&
+    grep -q 'probes reverse: udp, reached 198.18.70.1' $W/fw2.txt" \
+    "the report says which method reached each site"
