@@ -99,6 +99,35 @@ pairlab_start_agent() {
 
 pairlab_stop_agent() { pairlab_kill "agent-$1" "${2:-TERM}"; }
 
+# pairlab_pair_json A B FILE [OPTIONS...]: `pair A B -n --json OPTIONS` into
+# FILE (stderr FILE.err), asked again while an agent's clock is still being
+# measured (it connected just now; at most 10 s); the CLI's exit status.
+pairlab_pair_json() {
+	_pj_a=$1 _pj_b=$2 _pj_f=$3
+	shift 3
+	_pj_i=0
+	while :; do
+		pairlab_cli pair "$_pj_a" "$_pj_b" -n --json "$@" >"$_pj_f" 2>"$_pj_f.err"
+		_pj_rc=$?
+		grep -q 'clock not measured yet' "$_pj_f.err" && [ $_pj_i -lt 50 ] ||
+		    return $_pj_rc
+		sleep 0.2
+		_pj_i=$((_pj_i + 1))
+	done
+}
+
+# pairlab_shared FILE: the shared routers of a pair's JSON analysis as
+# "FWD~REV/HOW" (addresses and how they were matched), space-separated.
+pairlab_shared() {
+	jq -r '[.analysis.shared[] | "\(.forward.addr)~\(.reverse.addr)/\(.how)"] | join(" ")' "$1"
+}
+
+# pairlab_agent_field FILE NAME FIELD: FIELD of agent NAME in FILE
+# (`agents --json` output).
+pairlab_agent_field() {
+	jq -r ".[] | select(.name == \"$2\") | .$3" "$1"
+}
+
 # pairlab_agent_reconf NODE LINE: add LINE to NODE's agent config and
 # restart it; returns once every agent is online again (0) or not (1).
 pairlab_agent_reconf() {

@@ -23,27 +23,9 @@ if ! pairlab_up fw-site6 office-a office-b; then
 fi
 ok "controller on the core's IPv6 address, both agents up"
 
-agent() {	# NAME FIELD
-	jq -r ".[] | select(.name == \"$1\") | .$2" "$W/agents.json"
-}
+agent() { pairlab_agent_field "$W/agents.json" "$1" "$2"; }
 hops() {	# FILE forward|reverse: main responders, silent hops left out
 	jq -r "[.$2.hops[] | .responders[0].addr // empty] | join(\" \")" "$1"
-}
-shared() {	# FILE
-	jq -r '[.analysis.shared[] | "\(.forward.addr)~\(.reverse.addr)/\(.how)"] | join(" ")' "$1"
-}
-pair() {	# A B FILE [OPTIONS...]; waits while an agent's clock is new
-	_a=$1 _b=$2 _f=$3
-	shift 3
-	_i=0
-	while :; do
-		pairlab_cli pair "$_a" "$_b" -n --json "$@" >"$_f" 2>"$_f.err"
-		_prc=$?
-		grep -q 'clock not measured yet' "$_f.err" && [ $_i -lt 50 ] ||
-		    return $_prc
-		sleep 0.2
-		_i=$((_i + 1))
-	done
 }
 
 pairlab_cli agents --json >"$W/agents.json"
@@ -54,14 +36,14 @@ pcheck "[ \"\$(agent office-b public_addr)\" = 2001:db8:74:4::2 ] &&
     "office-b: seen at its own IPv6 address, no NAT, probed there"
 
 SHARED='2001:db8:74:1::2~2001:db8:74:2::1/subnet 2001:db8:74:2::2~2001:db8:74:3::1/subnet 2001:db8:74:3::2~2001:db8:74:4::1/subnet'
-pair office-a office-b "$W/udp.json" -6 -q 3
+pairlab_pair_json office-a office-b "$W/udp.json" -6 -q 3
 rc=$?
 pairlab_cli show "$(jq -r .pair_id "$W/udp.json")" >"$W/udp.txt" 2>&1
 pcheck "[ $rc -eq 0 ] &&
     [ \"\$(hops $W/udp.json forward)\" = '2001:db8:74:1::2 2001:db8:74:2::2 2001:db8:74:3::2' ] &&
     [ \"\$(hops $W/udp.json reverse)\" = '2001:db8:74:4::1 2001:db8:74:3::1 2001:db8:74:2::1 2001:db8:74:1::1' ]" \
     "UDP into site B stops after fw-b; the reverse reaches office-a (exit $rc; $(hops "$W/udp.json" forward))"
-pcheck "[ \"\$(shared $W/udp.json)\" = '$SHARED' ] &&
+pcheck "[ \"\$(pairlab_shared $W/udp.json)\" = '$SHARED' ] &&
     jq -e '(.analysis.forward_only | length == 0) and (.analysis.reverse_only | length == 0) and
         (.analysis.suspects | length == 1) and .analysis.suspects[0].kind == \"filter\" and
         .analysis.suspects[0].near.addr == \"2001:db8:74:3::2\" and
@@ -74,14 +56,14 @@ if pairlab_agent_reconf office-b "site_method tcp:443"; then
 else
 	pfail "office-b restarted with site_method tcp:443"
 fi
-pair office-a office-b "$W/tcp.json" -6 -q 3
+pairlab_pair_json office-a office-b "$W/tcp.json" -6 -q 3
 rc=$?
 pairlab_cli show "$(jq -r .pair_id "$W/tcp.json")" >"$W/tcp.txt" 2>&1
 pcheck "[ $rc -eq 0 ] && [ \"\$(jq -r .forward.method $W/tcp.json)\" = tcp ] &&
     [ \"\$(jq -r .forward.port $W/tcp.json)\" = 443 ] &&
     [ \"\$(jq -r .reverse.method $W/tcp.json)\" = udp ] &&
     [ \"\$(hops $W/tcp.json forward)\" = '2001:db8:74:1::2 2001:db8:74:2::2 2001:db8:74:3::2 2001:db8:74:4::2' ] &&
-    [ \"\$(shared $W/tcp.json)\" = '$SHARED' ] &&
+    [ \"\$(pairlab_shared $W/tcp.json)\" = '$SHARED' ] &&
     jq -e '(.analysis.forward_only | length == 0) and (.analysis.reverse_only | length == 0) and
         (.analysis.suspects | length == 0)' $W/tcp.json >/dev/null" \
     "site_method tcp:443: TCP SYN reaches office-b through the firewall; routers exact, no suspect (exit $rc)"
