@@ -26,11 +26,21 @@ ctl_new_id(struct ctl *ctl, const char *kind, char *buf, size_t len)
 
 /*
  * The address src should probe dst at: the family asked for, else one
- * both have (IPv4 first), else whatever dst has.  NULL when none.
+ * both have (IPv4 first), else whatever dst has.  NULL when none.  Two
+ * agents behind one NAT (the same public address) probe each other at
+ * their local addresses, unless dst configured a probe address.
  */
 static const char *
 ctl_pick_addr(const struct ctl_agent *src, const struct ctl_agent *dst, int af)
 {
+	int	 laf = strchr(dst->local, ':') != NULL ? 6 : 4;
+
+	if (dst->nat != CTL_NAT_NONE && dst->sess != NULL &&
+	    src->sess != NULL && dst->local[0] != '\0' &&
+	    strcmp(src->public_addr, dst->public_addr) == 0 &&
+	    (af == 0 || af == laf) &&
+	    strcmp(laf == 4 ? dst->probe4 : dst->probe6, dst->public_addr) == 0)
+		return dst->local;
 	if (af == 4)
 		return dst->probe4[0] ? dst->probe4 : NULL;
 	if (af == 6)

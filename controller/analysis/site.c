@@ -70,7 +70,8 @@ site_find(const struct trace *own, const struct trace *other,
 	int		 i;
 
 	memset(s, 0, sizeof(*s));
-	if (own == NULL)
+	/* to a private destination: both ends are inside one network */
+	if (own == NULL || addrclass_inside(own->dst))
 		return;
 	far = reached_addr(other);
 	/* the leading run of private / CGNAT hops (unanswered hops inside

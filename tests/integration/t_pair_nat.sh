@@ -16,7 +16,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 19
+plan 20
 
 W=$(mktemp -d /tmp/t_pair_nat.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -27,11 +27,11 @@ TRACEPAIR_TEST_CGNAT=198.18.192.0/20
 export TRACEPAIR_TEST_PRIVATE TRACEPAIR_TEST_CGNAT
 PAIRLAB_CTL_ROUTED=1
 PAIRLAB_AUTO_ADDR=1
-if ! pairlab_up nat-sites office-a office-b office-c office-d; then
-	pfail "pairlab up (nat-sites) with four agents registered" "$(pairlab_logs)"
+if ! pairlab_up nat-sites office-a office-b office-c office-d office-a2; then
+	pfail "pairlab up (nat-sites) with five agents registered" "$(pairlab_logs)"
 	exit 1
 fi
-ok "controller on the core, four agents up (three behind NAT)"
+ok "controller on the core, five agents up (four behind NAT)"
 
 # agent NAME's FIELD in `agents --json`
 agent() { pairlab_agent_field "$W/agents.json" "$1" "$2"; }
@@ -84,6 +84,15 @@ pcheck "[ $rc -eq 0 ] &&
         (.analysis.suspects | length == 0) and .analysis.sites[1] == null and
         .analysis.sites[0].gateway.addr == \"198.18.130.1\"' $W/ac.json >/dev/null" \
     "NAT at one site: 3 shared routers, site A only, nothing one-way (exit $rc; $(pairlab_shared "$W/ac.json"))"
+
+# two agents behind one NAT: they probe each other at their local addresses
+pairlab_pair_json office-a office-a2 "$W/aa.json" -q 3
+rc=$?
+pcheck "[ $rc -eq 0 ] && [ \"\$(jq -r .forward.dst $W/aa.json)\" = 198.18.130.6 ] &&
+    [ \"\$(jq -r .reverse.dst $W/aa.json)\" = 198.18.130.2 ] &&
+    [ \"\$(pairlab_shared $W/aa.json)\" = '198.18.130.1~198.18.130.5/subnet' ] &&
+    jq -e '(.analysis | has(\"sites\") | not) and (.analysis.suspects | length == 0)' $W/aa.json >/dev/null" \
+    "one site, one NAT: office-a and office-a2 trace to each other's local address, gw-a shared (exit $rc)"
 
 # double NAT: office-d's gateway, then the carrier-grade NAT
 pairlab_pair_json office-d office-c "$W/dc.json" -q 3

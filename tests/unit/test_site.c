@@ -191,6 +191,30 @@ test_nat_one(void **state)
 	trace_free(r);
 }
 
+/*
+ * Two hosts of one private network (a private destination): no site
+ * boundary, the gateway between them is an ordinary shared router.
+ */
+static void
+test_same_site(void **state)
+{
+	static const char *const fwd[] = { "192.168.1.1", "192.168.1.6", NULL };
+	static const char *const rev[] = { "192.168.1.5", "192.168.1.2", NULL };
+	struct trace	*f = path_trace("192.168.1.2", "192.168.1.6", fwd, 0, 0);
+	struct trace	*r = path_trace("192.168.1.6", "192.168.1.2", rev, 0, 0);
+	struct analysis	*a = analyse(f, r, NULL);
+
+	(void)state;
+	assert_int_equal(a->site[0].how, SITE_HOW_NONE);
+	assert_int_equal(a->site[1].how, SITE_HOW_NONE);
+	assert_int_equal(a->nshared, 1);
+	assert_int_equal(a->shared[0].how, ANALYSIS_HOW_SUBNET);
+	assert_int_equal(a->nfwd_only + a->nrev_only, 0);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 /* Double NAT: A's gateway, then carrier-grade NAT (RFC 6598), then the ISP. */
 static void
 test_cgnat(void **state)
@@ -302,6 +326,7 @@ main(void)
 		cmocka_unit_test(test_nat_both),
 		cmocka_unit_test(test_nat_one),
 		cmocka_unit_test(test_cgnat),
+		cmocka_unit_test(test_same_site),
 		cmocka_unit_test(test_hint),
 		cmocka_unit_test(test_site_suspect),
 	};
