@@ -1241,116 +1241,6 @@ find_suspects(struct an_state *st)
 	}
 }
 
-/* The side (0 A, 1 B) whose site gateway or edge hop h is, -1 none. */
-static int
-site_gateway_of(const struct analysis *a, const struct analysis_hop *h)
-{
-	int	 side;
-
-	if (h->addr[0] == '\0')
-		return -1;
-	for (side = 0; side < 2; side++) {
-		const struct site *S = &a->site[side];
-
-		if (S->how == SITE_HOW_NONE)
-			continue;
-		if (strcmp(h->addr, S->gw_inside) == 0 ||
-		    (S->cgnat_addr[0] == '\0' &&
-		    strcmp(h->addr, S->edge_outside) == 0))
-			return side;
-	}
-	return -1;
-}
-
-/* 1 when d reached its destination with every probe to it answered. */
-static int
-reached_cleanly(const struct an_dir *d)
-{
-	const struct an_hop *h;
-
-	if (!d->reached || d->last < 0)
-		return 0;
-	h = &d->hops[d->last];
-	return h->sent > 0 && h->recv == h->sent;
-}
-
-/* 1 when h is inside site side's own segment (gateway excluded) or its source. */
-static int
-site_inside(const struct analysis *a, int side, const struct analysis_hop *h)
-{
-	int	 i;
-
-	if (h->ttl == 0 && h->addr[0] == '\0')
-		return 1;	/* "A (forward source)": the agent itself */
-	for (i = 0; i < a->nsegment[side]; i++)
-		if (h->addr[0] != '\0' && strcmp(a->segment[side][i].addr,
-		    h->addr) == 0 && strcmp(h->addr, a->site[side].gw_inside) != 0)
-			return 1;
-	return 0;
-}
-
-/*
- * A site's own gateway as the suspect (kind "site"): a router suspect that
- * is the gateway; a link inside the site; or the gateway's uplink when
- * only the direction leaving the site loses and the other direction
- * reaches the gateway's public address without loss (the uplink carries
- * that traffic well: what the gateway forwards is lost, "it's our own
- * router").
- */
-static void
-site_suspects(struct an_state *st)
-{
-	struct analysis	*a = st->a;
-	struct analysis_suspect *s;
-	int		 i, side, ga, gb, out;
-	char		 lbl[2 * TRACE_ADDR_LEN + 16], why[ANALYSIS_WHY_LEN];
-
-	for (i = 0; i < a->nsuspects; i++) {
-		s = &a->suspects[i];
-		side = -1;
-		if (s->kind == ANALYSIS_SUSPECT_ROUTER) {
-			if ((ga = site_gateway_of(a, &s->a)) >= 0)
-				side = ga;
-			else if ((gb = site_gateway_of(a, &s->b)) >= 0)
-				side = gb;
-		} else if (s->kind == ANALYSIS_SUSPECT_LINK) {
-			ga = site_gateway_of(a, &s->a);
-			gb = site_gateway_of(a, &s->b);
-			if ((ga == 0 || site_inside(a, 0, &s->a)) &&
-			    (gb == 0 || site_inside(a, 0, &s->b)))
-				side = 0;	/* inside site A */
-			else if ((ga == 1 || site_inside(a, 1, &s->a)) &&
-			    (gb == 1 || site_inside(a, 1, &s->b)))
-				side = 1;
-			else if (ga >= 0 || gb >= 0) {
-				side = ga >= 0 ? ga : gb;
-				out = side == 0 ? ANALYSIS_FORWARD : ANALYSIS_REVERSE;
-				/* only the way out of the site loses, and the
-				   way in reaches the gateway cleanly */
-				if (!(a->loss[out].persistent &&
-				    !a->loss[!out].persistent &&
-				    reached_cleanly(&st->d[!out]) &&
-				    a->site[side].edge_outside[0] != '\0'))
-					side = -1;
-			}
-		}
-		if (side < 0)
-			continue;
-		s->kind = ANALYSIS_SUSPECT_SITE;
-		memset(&s->a, 0, sizeof(s->a));
-		memset(&s->b, 0, sizeof(s->b));
-		copy_str(s->a.addr, sizeof(s->a.addr), a->site[side].gw_inside);
-		s->a.ttl = a->site[side].gw_ttl;
-		copy_str(s->b.addr, sizeof(s->b.addr), a->site[side].edge_outside);
-		snprintf(lbl, sizeof(lbl), "%s%s%s%s", s->a.addr,
-		    s->b.addr[0] ? " (public " : "", s->b.addr,
-		    s->b.addr[0] ? ")" : "");
-		copy_str(why, sizeof(why), s->why);
-		bprintf(s->why, sizeof(s->why), "site %s's own gateway %s: "
-		    "%s", side == 0 ? "A" : "B", lbl, why);
-	}
-}
-
 static int
 cmp_suspect(const void *x, const void *y)
 {
@@ -1469,7 +1359,7 @@ analysis_run(const struct trace *fwd, const struct trace *rev,
 		find_silent_and_stop(&st, d);
 	}
 	find_suspects(&st);
-	site_suspects(&st);
+	site_suspects(st.a, fwd, rev);
 	if (st.oom)
 		goto oom;
 	if (st.a->nsuspects > 1)

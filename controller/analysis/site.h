@@ -57,4 +57,15 @@ void		 site_find(const struct trace *own, const struct trace *other,
 		    const struct site_hint *hint, struct site *out);
 const char	*site_how_name(enum site_how);
 
+/*
+ * After the suspects of analysis a (of fwd and rev) are found: those at a
+ * site become kind "site" (ANALYSIS_SUSPECT_SITE): a router suspect that
+ * is a site's gateway, a link inside a site, or the gateway's uplink when
+ * only the way out of the site loses and the way in reaches the gateway's
+ * public address with every probe answered.
+ */
+struct analysis;
+void		 site_suspects(struct analysis *a, const struct trace *fwd,
+		    const struct trace *rev);
+
 #endif
