@@ -416,11 +416,16 @@ agentd_send_hello(struct agentd *ad)
 	char	 a4[TRACE_ADDR_LEN], a6[TRACE_ADDR_LEN];
 
 	tracepair__hello__init(&h);
-	snprintf(a4, sizeof(a4), "%s", ad->cfg.probe_addr4[0] ?
-	    ad->cfg.probe_addr4 : (ad->local_af == 4 ? ad->local_addr : ""));
-	snprintf(a6, sizeof(a6), "%s", ad->cfg.probe_addr6[0] ?
-	    ad->cfg.probe_addr6 : (ad->local_af == 6 ? ad->local_addr : ""));
+	/*
+	 * Only configured probe addresses are announced: otherwise the
+	 * controller probes us at the address our connection arrives from,
+	 * which behind NAT is the public one, not local_addr.
+	 */
+	snprintf(a4, sizeof(a4), "%s", ad->cfg.probe_addr4);
+	snprintf(a6, sizeof(a6), "%s", ad->cfg.probe_addr6);
 	h.protocol_version = FRAME_PROTOCOL_VERSION;
+	h.local_addr = ad->local_addr;
+	h.site_method = ad->cfg.site_method;
 	h.software = AGENTD_SOFTWARE;
 	h.n_capabilities = sizeof(caps) / sizeof(caps[0]);
 	h.capabilities = caps;
@@ -430,9 +435,10 @@ agentd_send_hello(struct agentd *ad)
 	env.hello = &h;
 	ad->state = AD_HELLO;
 	if (agentd_send(ad, &env) == 0)
-		log_info("controller: hello sent (probe address %s%s%s)",
+		log_info("controller: hello sent (local address %s, probe "
+		    "address %s%s%s)", ad->local_addr[0] ? ad->local_addr : "?",
 		    a4[0] ? a4 : "", a4[0] && a6[0] ? ", " : "",
-		    a6[0] ? a6 : (a4[0] ? "" : "none"));
+		    a6[0] ? a6 : (a4[0] ? "" : "as seen by the controller"));
 }
 
 /* Note the source address of our connection (the default probe address). */
@@ -464,6 +470,29 @@ agentd_note_local_addr(struct agentd *ad)
 			ad->local_af = 6;
 		}
 	}
+}
+
+/*
+ * The controller's Hello says where our connection arrives from: a
+ * different address than our own means a NAT on the way (an address from
+ * the controller is data: only a numeric address is logged).
+ */
+static void
+agentd_note_observed(struct agentd *ad, const char *observed)
+{
+	unsigned char	 buf[sizeof(struct in6_addr)];
+
+	if (observed == NULL || observed[0] == '\0' ||
+	    strlen(observed) >= TRACE_ADDR_LEN ||
+	    (inet_pton(AF_INET, observed, buf) != 1 &&
+	    inet_pton(AF_INET6, observed, buf) != 1))
+		return;
+	if (strcmp(observed, ad->local_addr) == 0)
+		log_info("controller: sees us at our own address %s (no NAT)",
+		    observed);
+	else
+		log_info("controller: sees us at %s, our address is %s: "
+		    "behind NAT", observed, ad->local_addr);
 }
 
 static void
@@ -538,6 +567,7 @@ agentd_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 		log_info("controller: session up (%s); %zu result(s) spooled",
 		    env->hello->software ? env->hello->software : "?",
 		    spool_count(ad->spool));
+		agentd_note_observed(ad, env->hello->observed_addr);
 		agentd_replay_spool(ad);
 		return;
 	case TRACEPAIR__ENVELOPE__BODY_ERROR:

@@ -18,8 +18,10 @@ struct agentd_config {
 	char		*ca;		/* CA certificate file (PEM) */
 	char		*cert;		/* own agent certificate */
 	char		*key;		/* own private key */
-	char		 probe_addr4[TRACE_ADDR_LEN];	/* "" = source addr of the connection */
-	char		 probe_addr6[TRACE_ADDR_LEN];	/* "" = source addr if IPv6 */
+	char		 probe_addr4[TRACE_ADDR_LEN];	/* "" = where the controller sees us */
+	char		 probe_addr6[TRACE_ADDR_LEN];	/* "" = where the controller sees us */
+	char		 site_method[24];	/* how probes from outside get into
+						   our site ("" any: udp) */
 	char		*user;		/* drop privileges to this user, or NULL */
 	char		*spool_dir;	/* directory of undelivered results */
 	size_t		 spool_max_bytes;	/* bound of the spool */

@@ -17,6 +17,7 @@
 #include "agentd.h"
 #include "config.h"
 #include "hostport.h"
+#include "probe_opts.h"
 
 void
 agentd_config_clear(struct agentd_config *c)
@@ -105,6 +106,21 @@ agentd_config_load(const char *path, struct agentd_config *c, char *err,
 	    get_addr(cf, "probe_addr6", AF_INET6, c->probe_addr6,
 	    sizeof(c->probe_addr6), err, errlen) == -1)
 		goto fail;
+	if ((v = config_get(cf, "site_method")) != NULL && *v != '\0') {
+		enum trace_method m;
+		int		 port;
+		char		 ebuf2[128];
+
+		if (strlen(v) >= sizeof(c->site_method))
+			snprintf(ebuf2, sizeof(ebuf2), "site_method too long");
+		if (strlen(v) >= sizeof(c->site_method) ||
+		    probe_site_method_parse(v, &m, &port, ebuf2,
+		    sizeof(ebuf2)) == -1) {
+			snprintf(err, errlen, "%s: %s", path, ebuf2);
+			goto fail;
+		}
+		snprintf(c->site_method, sizeof(c->site_method), "%s", v);
+	}
 	if (config_get_int(cf, "spool_max_mb", 1, 1024 * 1024, 64, &n, err,
 	    errlen) == -1)
 		goto fail;

@@ -5,4 +5,5 @@
 # and the generated protocol header (see INC_common in the Makefile).
 COMMON_SRCS += common/frame.c common/tls.c common/wire.c common/config.c \
 	common/log.c common/trace.c common/trace_json.c \
-	common/trace_text.c common/probe_opts.c common/asn.c common/hostport.c
+	common/trace_text.c common/probe_opts.c common/asn.c common/hostport.c \
+	common/addrclass.c

@@ -68,6 +68,35 @@ probe_opts_gap_limit(const struct probe_opts *o)
 }
 
 /* A whole-string integer in [lo, hi]. */
+static int get_int(const char *s, long lo, long hi, int *out);
+
+int
+probe_site_method_parse(const char *s, enum trace_method *m, int *port,
+    char *err, size_t errlen)
+{
+	char	 name[16];
+	const char *colon = strchr(s, ':');
+	size_t	 l = colon ? (size_t)(colon - s) : strlen(s);
+
+	*port = 0;
+	if (l == 0 || l >= sizeof(name))
+		goto bad;
+	memcpy(name, s, l);
+	name[l] = '\0';
+	if (trace_method_parse(name, m) == -1 || *m == TRACE_METHOD_UNKNOWN)
+		goto bad;
+	if (*m == TRACE_METHOD_TCP)
+		*port = PROBE_SITE_TCP_PORT;
+	if (colon != NULL && (*m != TRACE_METHOD_TCP ||
+	    get_int(colon + 1, 1, 65535, port) == -1))
+		goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "site method '%.32s': want udp, udp-paris, icmp, "
+	    "icmp-paris, tcp or tcp:PORT", s);
+	return -1;
+}
+
 static int
 get_int(const char *s, long lo, long hi, int *out)
 {

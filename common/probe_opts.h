@@ -57,6 +57,15 @@ int	probe_opts_parse(struct probe_opts *o, int argc, char **argv,
 	    char *err, size_t errlen);
 /* Check a filled-in struct (from the wire, say).  Same contract. */
 int	probe_opts_check(const struct probe_opts *, char *err, size_t errlen);
+/*
+ * How probes from outside get into a site (the agent's site_method,
+ * Hello.site_method): a method name of -P (udp, udp-paris, icmp,
+ * icmp-paris, tcp), tcp with ":PORT" (default PROBE_SITE_TCP_PORT).
+ * *port is 0 for methods without one.  -1 with a one-line reason.
+ */
+#define PROBE_SITE_TCP_PORT	443
+int	probe_site_method_parse(const char *, enum trace_method *, int *port,
+	    char *err, size_t errlen);
 /* The gap limit a run uses (0 is PROBE_GAP_DEFAULT, -1 is off: returns 0). */
 #define PROBE_GAP_DEFAULT	5
 #define PROBE_PPS_DEFAULT	2000.0

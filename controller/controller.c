@@ -12,6 +12,7 @@
 #include <openssl/rand.h>
 
 #include "asn.h"
+#include "addrclass.h"
 #include "ctl.h"
 #include "log.h"
 
@@ -110,6 +111,9 @@ main(int argc, char **argv)
 	TAILQ_INIT(&ctl.jobs);
 	TAILQ_INIT(&ctl.pairs);
 	if (ctl_conf_load(&ctl.conf, conffile, err, sizeof(err)) == -1)
+		errx(1, "%s", err);
+	/* test-only private/CGNAT stand-in ranges (docs/analysis.md) */
+	if (addrclass_test_from_env(err, sizeof(err)) == -1)
 		errx(1, "%s", err);
 	memset(&tf, 0, sizeof(tf));
 	tf.ca = ctl.conf.ca;

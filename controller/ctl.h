@@ -95,6 +95,14 @@ struct ctl_clock {
 };
 
 /* One agent the controller knows (online or not). */
+/* What the controller knows of the NAT in front of an agent. */
+enum ctl_nat {
+	CTL_NAT_NONE = 0,	/* local and public address are one (or unknown) */
+	CTL_NAT_NAT,		/* they differ: a NAT on the way */
+	CTL_NAT_CGNAT		/* and carrier-grade NAT space (RFC 6598) on the
+				   way out: the public address is shared */
+};
+
 struct ctl_agent {
 	TAILQ_ENTRY(ctl_agent) entry;		/* ctl->agents */
 	TAILQ_ENTRY(ctl_agent) sync_entry;	/* ctl->syncq, while online */
@@ -104,8 +112,14 @@ struct ctl_agent {
 	char		 tenant[TLS_NAME_LEN];	/* certificate O */
 	char		 version[64];	/* Hello.software */
 	char		 address[CTL_ADDR_LEN];	/* last peer address */
-	char		 probe4[TRACE_ADDR_LEN];	/* Hello.probe_addr4 */
-	char		 probe6[TRACE_ADDR_LEN];	/* Hello.probe_addr6 */
+	char		 probe4[TRACE_ADDR_LEN];	/* Hello.probe_addr4, else the
+						   public address if IPv4 */
+	char		 probe6[TRACE_ADDR_LEN];	/* Hello.probe_addr6, else the
+						   public address if IPv6 */
+	char		 local[TRACE_ADDR_LEN];	/* Hello.local_addr ("" unknown) */
+	char		 public_addr[TRACE_ADDR_LEN];	/* its connection arrives from */
+	int		 nat;		/* enum ctl_nat */
+	char		 site_method[24];	/* Hello.site_method ("" any) */
 	struct ctl_session *sess;	/* NULL when offline */
 	double		 connected_since;	/* 0 offline */
 	double		 last_seen;	/* UNIX time of its last message */
@@ -246,6 +260,10 @@ struct ctl_agent *ctl_registry_online(struct ctl *, struct ctl_session *,
  * (ctl_session.c) then stops its clock and fails the jobs it was running.
  */
 void	 ctl_registry_offline(struct ctl *, struct ctl_agent *);
+/* A pair found carrier-grade NAT space on the agent's way out. */
+void	 ctl_registry_note_cgnat(struct ctl *, struct ctl_agent *);
+/* "", "nat" or "cgnat" for an enum ctl_nat. */
+const char *ctl_registry_nat_name(int);
 /* The agent's store row is out of date (flushed on the next tick). */
 void	 ctl_registry_dirty(struct ctl *, struct ctl_agent *);
 /* The agent of tenant named name, or NULL (another tenant's is NULL too). */

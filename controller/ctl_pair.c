@@ -26,11 +26,21 @@ ctl_new_id(struct ctl *ctl, const char *kind, char *buf, size_t len)
 
 /*
  * The address src should probe dst at: the family asked for, else one
- * both have (IPv4 first), else whatever dst has.  NULL when none.
+ * both have (IPv4 first), else whatever dst has.  NULL when none.  Two
+ * agents behind one NAT (the same public address) probe each other at
+ * their local addresses, unless dst configured a probe address.
  */
 static const char *
 ctl_pick_addr(const struct ctl_agent *src, const struct ctl_agent *dst, int af)
 {
+	int	 laf = strchr(dst->local, ':') != NULL ? 6 : 4;
+
+	if (dst->nat != CTL_NAT_NONE && dst->sess != NULL &&
+	    src->sess != NULL && dst->local[0] != '\0' &&
+	    strcmp(src->public_addr, dst->public_addr) == 0 &&
+	    (af == 0 || af == laf) &&
+	    strcmp(laf == 4 ? dst->probe4 : dst->probe6, dst->public_addr) == 0)
+		return dst->local;
 	if (af == 4)
 		return dst->probe4[0] ? dst->probe4 : NULL;
 	if (af == 6)
@@ -42,6 +52,27 @@ ctl_pick_addr(const struct ctl_agent *src, const struct ctl_agent *dst, int af)
 	if (dst->probe4[0])
 		return dst->probe4;
 	return dst->probe6[0] ? dst->probe6 : NULL;
+}
+
+/*
+ * A trace into dst's site with the default method (udp) uses the method
+ * dst's site lets in (its agent's site_method: a firewall that drops
+ * inbound UDP); any method the operator asked for is used as asked.
+ */
+static void
+ctl_site_method(const struct ctl_agent *dst, struct probe_opts *o)
+{
+	enum trace_method m;
+	int		 port;
+	char		 err[128];
+
+	if (dst->site_method[0] == '\0' || o->method != TRACE_METHOD_UDP ||
+	    probe_site_method_parse(dst->site_method, &m, &port, err,
+	    sizeof(err)) == -1)
+		return;
+	o->method = m;
+	if (port != 0)
+		o->port = port;
 }
 
 /* Options of a request, or the defaults.  -1 with a reason. */
@@ -163,18 +194,31 @@ ctl_job_send(struct ctl *ctl, struct ctl_agent *a, struct ctl_job *j,
  * text report; NULLs when it fails.
  */
 static void
-ctl_analyse(const struct trace *fwd, const struct trace *rev, char **json,
-    char **text)
+ctl_analyse(struct ctl *ctl, const struct ctl_pair *p, const struct trace *fwd,
+    const struct trace *rev, char **json, char **text)
 {
+	struct analysis_opts opts;
 	struct analysis	*an;
+	struct ctl_agent *ag;
 	json_t		*o;
 	char		 err[256];
+	int		 side;
 
 	*json = *text = NULL;
-	if ((an = analysis_run(fwd, rev, NULL, err, sizeof(err))) == NULL) {
+	/* what the registry knows: which site is behind NAT (site.h) */
+	analysis_opts_init(&opts);
+	for (side = 0; side < 2; side++)
+		if ((ag = ctl_registry_find(ctl, p->tenant, p->agent[side])) != NULL)
+			opts.site[side].nat = ag->nat != CTL_NAT_NONE;
+	if ((an = analysis_run(fwd, rev, &opts, err, sizeof(err))) == NULL) {
 		log_warnx("analysis: %s", err);
 		return;
 	}
+	/* carrier-grade NAT on an agent's way out: said by `agents` too */
+	for (side = 0; side < 2; side++)
+		if (an->site[side].cgnat_ttl > 0 && (ag = ctl_registry_find(ctl,
+		    p->tenant, p->agent[side])) != NULL && ag->nat != CTL_NAT_NONE)
+			ctl_registry_note_cgnat(ctl, ag);
 	if ((o = analysis_to_jobj(an)) != NULL) {
 		*json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
 		    JSON_REAL_PRECISION(6));
@@ -248,7 +292,7 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	if (a->trace && b->trace) {
 		status = "ok";
 		skew = ctl_skew_ms(a, b);
-		ctl_analyse(a->trace, b->trace, &json, &text);
+		ctl_analyse(ctl, p, a->trace, b->trace, &json, &text);
 		if (json != NULL && store_analysis_put(ctl->store, p->id, json,
 		    text ? text : "", err, sizeof(err)) == -1)
 			log_warnx("pair %s: %s", p->id, err);
@@ -435,6 +479,7 @@ ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
 			return 0;
 		}
 		snprintf(o[i].host, sizeof(o[i].host), "%s", host);
+		ctl_site_method(ag[1 - i], &o[i]);
 		if (probe_opts_check(&o[i], err, errlen) == -1)
 			return -1;
 	}

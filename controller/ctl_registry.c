@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrclass.h"
 #include "ctl.h"
 #include "log.h"
 #include "wire.h"
@@ -63,6 +64,37 @@ ctl_registry_load(struct ctl *ctl, char *err, size_t errlen)
 	    err, errlen);
 }
 
+/*
+ * NAT from the two addresses: none when they agree or the local one is
+ * unknown; carrier-grade when the agent's own address is already RFC 6598
+ * space (a later pair may find CGNAT further out: ctl_registry_note_cgnat).
+ */
+static int
+ctl_registry_nat_of(const char *local, const char *public_addr)
+{
+	if (local[0] == '\0' || strcmp(local, public_addr) == 0)
+		return CTL_NAT_NONE;
+	return addrclass_of(local) == ADDRCLASS_CGNAT ? CTL_NAT_CGNAT :
+	    CTL_NAT_NAT;
+}
+
+void
+ctl_registry_note_cgnat(struct ctl *ctl, struct ctl_agent *a)
+{
+	if (a->nat == CTL_NAT_CGNAT)
+		return;
+	log_info("agent %s: carrier-grade NAT on the way out: its public "
+	    "address %s is shared", a->name, a->public_addr);
+	a->nat = CTL_NAT_CGNAT;
+	(void)ctl;
+}
+
+const char *
+ctl_registry_nat_name(int nat)
+{
+	return nat == CTL_NAT_CGNAT ? "cgnat" : nat == CTL_NAT_NAT ? "nat" : "";
+}
+
 struct ctl_agent *
 ctl_registry_online(struct ctl *ctl, struct ctl_session *s,
     const Tracepair__Hello *h)
@@ -98,13 +130,22 @@ ctl_registry_online(struct ctl *ctl, struct ctl_session *s,
 	    h->probe_addr4 ? h->probe_addr4 : "");
 	snprintf(a->probe6, sizeof(a->probe6), "%s",
 	    h->probe_addr6 ? h->probe_addr6 : "");
-	/* Neither given: the address its connection came from. */
-	if (a->probe4[0] == '\0' && a->probe6[0] == '\0') {
-		if (strchr(s->ip, ':') != NULL)
+	snprintf(a->local, sizeof(a->local), "%s",
+	    h->local_addr ? h->local_addr : "");
+	snprintf(a->public_addr, sizeof(a->public_addr), "%s", s->ip);
+	snprintf(a->site_method, sizeof(a->site_method), "%s",
+	    h->site_method ? h->site_method : "");
+	/*
+	 * A family with no configured probe address: the address its
+	 * connection arrives from, which behind NAT is the public one (a
+	 * configured address always wins).
+	 */
+	if (strchr(s->ip, ':') != NULL) {
+		if (a->probe6[0] == '\0')
 			snprintf(a->probe6, sizeof(a->probe6), "%s", s->ip);
-		else
-			snprintf(a->probe4, sizeof(a->probe4), "%s", s->ip);
-	}
+	} else if (a->probe4[0] == '\0')
+		snprintf(a->probe4, sizeof(a->probe4), "%s", s->ip);
+	a->nat = ctl_registry_nat_of(a->local, a->public_addr);
 	a->connected_since = a->last_seen = ctl_now();
 	a->clock.synced = 0;
 	a->clock.pings_left = 0;
@@ -204,8 +245,13 @@ ctl_agent_info(const struct ctl_agent *a)
 	ai->address = wire_strdup(a->sess ? a->address : "");
 	ai->probe_addr4 = wire_strdup(a->probe4);
 	ai->probe_addr6 = wire_strdup(a->probe6);
+	ai->local_addr = wire_strdup(a->local);
+	ai->public_addr = wire_strdup(a->sess ? a->public_addr : "");
+	ai->nat = wire_strdup(ctl_registry_nat_name(a->nat));
+	ai->site_method = wire_strdup(a->site_method);
 	if (!ai->name || !ai->tenant || !ai->version || !ai->address ||
-	    !ai->probe_addr4 || !ai->probe_addr6) {
+	    !ai->probe_addr4 || !ai->probe_addr6 || !ai->local_addr ||
+	    !ai->public_addr || !ai->nat || !ai->site_method) {
 		wire_free(ai);
 		return NULL;
 	}

@@ -18,6 +18,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "probe_opts.h"
 
 /* Which bodies each role may send once its Hello is in. */
 static const struct {
@@ -117,6 +118,9 @@ ctl_send_hello(struct ctl_session *s, uint64_t request_id)
 	tracepair__hello__init(&h);
 	h.protocol_version = FRAME_PROTOCOL_VERSION;
 	h.software = sw;
+	/* an agent learns where its connection arrives from (NAT detection) */
+	if (s->peer.role == TLS_ROLE_AGENT)
+		h.observed_addr = s->ip;
 	env.request_id = request_id;
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_HELLO;
 	env.hello = &h;
@@ -137,6 +141,8 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 {
 	const Tracepair__Hello	*h = env->hello;
 	char			 msg[128];
+	enum trace_method	 m;
+	int			 port;
 
 	if (s->state != CTL_SESS_HELLO) {
 		ctl_session_refuse(s, env->request_id,
@@ -152,7 +158,8 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 	}
 	if ((h->software && strlen(h->software) > 255) ||
 	    (h->probe_addr4 && strlen(h->probe_addr4) >= TRACE_ADDR_LEN) ||
-	    (h->probe_addr6 && strlen(h->probe_addr6) >= TRACE_ADDR_LEN)) {
+	    (h->probe_addr6 && strlen(h->probe_addr6) >= TRACE_ADDR_LEN) ||
+	    (h->local_addr && strlen(h->local_addr) >= TRACE_ADDR_LEN)) {
 		ctl_session_refuse(s, env->request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
 		    "hello field too long");
@@ -168,6 +175,22 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, msg);
 		return;
 	}
+	if (h->site_method != NULL && h->site_method[0] != '\0' &&
+	    (strlen(h->site_method) >= sizeof(s->agent->site_method) ||
+	    probe_site_method_parse(h->site_method, &m, &port, msg,
+	    sizeof(msg)) == -1)) {
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "hello: bad site method");
+		return;
+	}
+	if (!ctl_addr_ok(h->local_addr, AF_INET) &&
+	    !ctl_addr_ok(h->local_addr, AF_INET6)) {
+		ctl_session_refuse(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+		    "hello: local address is not an IP address");
+		return;
+	}
 	s->state = CTL_SESS_READY;
 	ctl_session_unpend(s);
 	ctl_send_hello(s, env->request_id);
@@ -180,12 +203,12 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 			    "out of memory");
 			return;
 		}
-		log_info("%s: agent online (%s, probe %s%s%s)", ctl_who(s),
+		log_info("%s: agent online (%s, probe %s%s%s%s%s)", ctl_who(s),
 		    h->software ? h->software : "?",
-		    h->probe_addr4 ? h->probe_addr4 : "",
-		    h->probe_addr4 && h->probe_addr4[0] && h->probe_addr6 &&
-		    h->probe_addr6[0] ? " " : "",
-		    h->probe_addr6 ? h->probe_addr6 : "");
+		    s->agent->probe4, s->agent->probe4[0] &&
+		    s->agent->probe6[0] ? " " : "", s->agent->probe6,
+		    s->agent->nat ? ", behind NAT: local " : "",
+		    s->agent->nat ? s->agent->local : "");
 		ctl_clock_start(s->ctl, s->agent, (int)s->ctl->conf.clock_pings);
 	} else
 		log_info("%s: operator connected", ctl_who(s));

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "analysis.h"
+#include "site.h"
 
 #define AN_MAX_ADDRS	8	/* responder addresses kept per hop for matching */
 
@@ -23,6 +24,9 @@ struct an_hop {
 	int		 is_dest;	/* the destination (an end host, not a router) */
 	int		 reply_ttl;	/* reply TTL of the main responder, -1 unknown */
 	char		 annot[8];	/* annotation of the last replying probe */
+	int		 in_site;	/* 1 + side of the site whose segment it is, 0 none */
+	int		 site_edge;	/* 1 + side: this hop is that site's edge box
+					   (its own view, or the other's destination) */
 	int		 match;		/* index of the aligned hop in the other direction, -1 */
 	enum analysis_how how;		/* valid when match >= 0 */
 };
@@ -44,8 +48,10 @@ struct an_state {
 	int		 oom;		/* an allocation failed */
 };
 
-static const char *how_names[] = { "address", "alias", "name", "subnet" };
-static const char *suspect_names[] = { "link", "router", "destination", "filter" };
+static const char *how_names[] = { "address", "alias", "name", "subnet",
+	"gateway" };
+static const char *suspect_names[] = { "link", "router", "destination", "filter",
+	"site" };
 static const char *artifact_names[] = {
 	"icmp-rate-limit", "destination-rate-limit", "rtt-spike", "silent-router"
 };
@@ -53,13 +59,13 @@ static const char *artifact_names[] = {
 const char *
 analysis_how_name(enum analysis_how h)
 {
-	return (unsigned)h <= ANALYSIS_HOW_SUBNET ? how_names[h] : "unknown";
+	return (unsigned)h <= ANALYSIS_HOW_GATEWAY ? how_names[h] : "unknown";
 }
 
 const char *
 analysis_suspect_kind_name(enum analysis_suspect_kind k)
 {
-	return (unsigned)k <= ANALYSIS_SUSPECT_FILTER ? suspect_names[k] : "unknown";
+	return (unsigned)k <= ANALYSIS_SUSPECT_SITE ? suspect_names[k] : "unknown";
 }
 
 const char *
@@ -400,6 +406,62 @@ alignable(const struct an_hop *h)
 }
 
 /*
+ * A hop that takes part in alignment and in the routers of one direction:
+ * a router outside both sites' own segments, or a site's edge (its own
+ * view, and the other trace's destination when that is the site's public
+ * address).
+ */
+static int
+alignable_site(const struct an_hop *h)
+{
+	if (h->site_edge)
+		return h->recv > 0;
+	return alignable(h) && !h->in_site;
+}
+
+/*
+ * Mark each site's segment and edge (site.c): hops inside a site are its
+ * own, shown once, from its own trace; its edge box is one router with
+ * the other trace's destination.
+ */
+static int
+mark_sites(struct an_state *st)
+{
+	struct analysis	*a = st->a;
+	int		 side, i, n;
+
+	for (side = 0; side < 2; side++) {
+		struct an_dir *own = &st->d[side], *other = &st->d[!side];
+		struct site *S = &a->site[side];
+
+		site_find(own->t, other->t, &st->opts->site[side], S);
+		if (S->how == SITE_HOW_NONE)
+			continue;
+		for (i = 0, n = 0; i < own->nhops; i++)
+			if (own->hops[i].ref.ttl <= S->inside_ttl)
+				n++;
+		if (n > 0 && (a->segment[side] = calloc(n, sizeof(
+		    *a->segment[side]))) == NULL)
+			return -1;
+		for (i = 0; i < own->nhops; i++) {
+			struct an_hop *h = &own->hops[i];
+
+			if (h->ref.ttl > S->inside_ttl)
+				continue;
+			h->in_site = side + 1;
+			if (h->ref.ttl == S->edge_ttl && S->edge_outside[0] != '\0')
+				h->site_edge = side + 1;
+			a->segment[side][a->nsegment[side]++] = h->ref;
+		}
+		if (S->edge_outside[0] != '\0' && other->last >= 0 &&
+		    other->hops[other->last].is_dest &&
+		    has_addr(&other->hops[other->last], S->edge_outside))
+			other->hops[other->last].site_edge = side + 1;
+	}
+	return 0;
+}
+
+/*
  * Monotone alignment: forward hops in ascending ttl against reverse hops
  * in descending ttl, maximising total evidence (weighted LCS).
  */
@@ -429,7 +491,13 @@ align(struct an_state *st)
 			int	 rj = m - 1 - j;
 
 			w = 0;
-			if (alignable(&F->hops[i]) && alignable(&R->hops[rj]))
+			if (F->hops[i].site_edge != 0 &&
+			    F->hops[i].site_edge == R->hops[rj].site_edge &&
+			    F->hops[i].recv > 0 && R->hops[rj].recv > 0) {
+				w = 9;	/* one gateway, seen inside and outside */
+				how = ANALYSIS_HOW_GATEWAY;
+			} else if (alignable_site(&F->hops[i]) &&
+			    alignable_site(&R->hops[rj]))
 				w = evidence(st, i, rj, &how);
 			wt[(size_t)i * m + j] = w;
 			hw[(size_t)i * m + j] = w ? how : ANALYSIS_HOW_ADDR;
@@ -552,7 +620,7 @@ close_stretch(struct an_state *st, const struct analysis_match *from,
 	int		 j, nr = 0;
 
 	for (j = rlo + 1; j < rhi; j++)
-		if (alignable(&st->d[1].hops[j]))
+		if (alignable_site(&st->d[1].hops[j]))
 			nr++;
 	if (nf == 0 && nr == 0)
 		return;
@@ -598,7 +666,7 @@ find_shared(struct an_state *st)
 			prev = cur;
 			pr = f->match;
 			nf = 0;
-		} else if (alignable(f)) {
+		} else if (alignable_site(f)) {
 			struct analysis_hop *arr;
 
 			if ((arr = grow(st, a->fwd_only, &a->nfwd_only, sizeof(*arr))) == NULL)
@@ -613,7 +681,7 @@ find_shared(struct an_state *st)
 	for (j = 0; j < R->nhops; j++) {
 		struct analysis_hop *arr;
 
-		if (R->hops[j].match >= 0 || !alignable(&R->hops[j]))
+		if (R->hops[j].match >= 0 || !alignable_site(&R->hops[j]))
 			continue;
 		if ((arr = grow(st, a->rev_only, &a->nrev_only, sizeof(*arr))) == NULL)
 			return;
@@ -1241,6 +1309,13 @@ make_verdict(struct an_state *st)
 		    "the path is down" : "the destination does not answer",
 		    analysis_hop_label(&s->b), s->confidence, few);
 		break;
+	case ANALYSIS_SUSPECT_SITE:
+		bprintf(a->verdict, sizeof(a->verdict), "The site's own gateway "
+		    "%s%s%s%s loses traffic, not the network between the sites "
+		    "(confidence %.2f).%s", analysis_hop_label(&s->a),
+		    s->b.addr[0] ? " (public " : "", s->b.addr,
+		    s->b.addr[0] ? ")" : "", s->confidence, few);
+		break;
 	}
 }
 
@@ -1274,7 +1349,7 @@ analysis_run(const struct trace *fwd, const struct trace *rev,
 			if (st.d[d].hops[i].recv > 0 && (st.a->min_probes == 0 ||
 			    st.d[d].hops[i].sent < st.a->min_probes))
 				st.a->min_probes = st.d[d].hops[i].sent;
-	if (align(&st) == -1)
+	if (mark_sites(&st) == -1 || align(&st) == -1)
 		goto oom;
 	find_shared(&st);
 	for (d = 0; d < 2; d++) {
@@ -1284,6 +1359,7 @@ analysis_run(const struct trace *fwd, const struct trace *rev,
 		find_silent_and_stop(&st, d);
 	}
 	find_suspects(&st);
+	site_suspects(st.a, fwd, rev);
 	if (st.oom)
 		goto oom;
 	if (st.a->nsuspects > 1)
@@ -1313,5 +1389,7 @@ analysis_free(struct analysis *a)
 	free(a->artifacts);
 	free(a->replyttl);
 	free(a->suspects);
+	free(a->segment[0]);
+	free(a->segment[1]);
 	free(a);
 }

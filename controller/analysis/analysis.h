@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "site.h"
 #include "trace.h"
 
 #define ANALYSIS_NAME_LEN	256	/* longest host name kept */
@@ -22,7 +23,10 @@ enum analysis_how {
 	ANALYSIS_HOW_ADDR = 0,	/* the same address answered in both directions */
 	ANALYSIS_HOW_ALIAS,	/* the agent's alias probing tied the two addresses */
 	ANALYSIS_HOW_NAME,	/* the same reverse-DNS / pasted name */
-	ANALYSIS_HOW_SUBNET	/* point-to-point subnet mates of adjacent hops */
+	ANALYSIS_HOW_SUBNET,	/* point-to-point subnet mates of adjacent hops */
+	ANALYSIS_HOW_GATEWAY	/* a site's gateway: its LAN address in its own
+				   site's trace, its public address the other
+				   trace's destination (site.h) */
 };
 
 /* Kinds of suspect, most specific first. */
@@ -30,7 +34,10 @@ enum analysis_suspect_kind {
 	ANALYSIS_SUSPECT_LINK = 0,	/* the link between two routers */
 	ANALYSIS_SUSPECT_ROUTER,	/* one router */
 	ANALYSIS_SUSPECT_DESTINATION,	/* the far end host (down or filtering) */
-	ANALYSIS_SUSPECT_FILTER		/* probes stopped by a filter or an outage */
+	ANALYSIS_SUSPECT_FILTER,	/* probes stopped by a filter or an outage */
+	ANALYSIS_SUSPECT_SITE		/* a site's own gateway or LAN (a: the
+					   gateway as its own trace saw it, b:
+					   as the other trace did) */
 };
 
 /* Kinds of artifact: things that look like faults and are not. */
@@ -55,6 +62,8 @@ struct analysis_opts {
 	double		 step_min_frac;	/* and at least this fraction of the base RTT (0.25) */
 	double		 contradict_p;	/* a later hop this unlikely under the onset's loss
 					   rate breaks persistence (0.005) */
+	struct site_hint site[2];	/* what is known of site A (forward source)
+					   and site B; zero: nothing */
 };
 
 /* One hop of one direction, copied out of its trace. */
@@ -166,6 +175,10 @@ struct analysis {
 	struct analysis_replyttl *replyttl;	/* replies that came back another way */
 	int		 nsuspects;	/* entries in suspects */
 	struct analysis_suspect *suspects;	/* most likely first */
+	struct site	 site[2];	/* site A (source of forward), site B */
+	int		 nsegment[2];	/* entries in segment[] */
+	struct analysis_hop *segment[2];	/* each site's own hops (gateway
+					   included), from its own trace */
 	int		 min_probes;	/* fewest probes any responding hop got */
 	char		 verdict[ANALYSIS_WHY_LEN];	/* one sentence */
 };

@@ -4,4 +4,4 @@
 # its own, includes only common/; linked into the controller and the CLI.
 ANALYSIS_SRCS += controller/analysis/analysis.c \
 	controller/analysis/analysis_json.c controller/analysis/report.c \
-	controller/analysis/paste.c
+	controller/analysis/paste.c controller/analysis/site.c

@@ -100,6 +100,25 @@ hops_jarr(const struct analysis_hop *h, int n)
 	return arr;
 }
 
+/* One site of the pair (site.h), or null when no boundary was found. */
+static json_t *
+site_jobj(const struct analysis *a, int side)
+{
+	const struct site *S = &a->site[side];
+	json_t	*o;
+
+	if (S->how == SITE_HOW_NONE)
+		return json_null();
+	o = json_pack("{s:s,s:s,s:b,s:{s:i,s:o},s:o,s:o,s:o}",
+	    "side", side == 0 ? "a" : "b", "found_by", site_how_name(S->how),
+	    "nat", S->nat, "gateway", "ttl", S->gw_ttl, "addr",
+	    jstr(S->gw_inside), "public_addr", jstr(S->edge_outside),
+	    "cgnat", S->cgnat_ttl ? json_pack("{s:i,s:s}", "ttl", S->cgnat_ttl,
+	    "addr", S->cgnat_addr) : json_null(),
+	    "segment", hops_jarr(a->segment[side], a->nsegment[side]));
+	return o;
+}
+
 json_t *
 analysis_to_jobj(const struct analysis *a)
 {
@@ -176,6 +195,10 @@ analysis_to_jobj(const struct analysis *a)
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(o, "suspects", arr);
+	/* only when a site boundary was found (docs/analysis.md) */
+	if (a->site[0].how != SITE_HOW_NONE || a->site[1].how != SITE_HOW_NONE)
+		json_object_set_new(o, "sites", json_pack("[o,o]",
+		    site_jobj(a, 0), site_jobj(a, 1)));
 	json_object_set_new(o, "min_probes_per_hop", json_integer(a->min_probes));
 	return o;
 }

@@ -218,6 +218,25 @@ loss_line(FILE *fp, int dir, const struct analysis *a)
 	    L->earliest_ttl);
 }
 
+/* How one direction probed and whether that got into the far site. */
+static void
+probe_line(FILE *fp, int dir, const struct trace *t, const struct analysis *a)
+{
+	char	 port[24] = "";
+
+	if (t->method == TRACE_METHOD_TCP && t->port > 0)
+		snprintf(port, sizeof(port), " port %d", t->port);
+	fprintf(fp, "  probes %s: %s%s, ", analysis_dir_name(dir),
+	    trace_method_name(t->method), port);
+	if (!a->stop[dir].stopped)
+		fprintf(fp, "reached %s\n", t->dst);
+	else if (a->stop[dir].last.ttl > 0)
+		fprintf(fp, "stopped after hop %d %s: filtered or lost beyond it\n",
+		    a->stop[dir].last.ttl, analysis_hop_label(&a->stop[dir].last));
+	else
+		fprintf(fp, "no hop answered\n");
+}
+
 int
 report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
     const struct analysis *a, const struct report_opts *opts)
@@ -275,6 +294,31 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 		    a->shared[i].fwd.ttl, analysis_hop_label(&a->shared[i].fwd),
 		    a->shared[i].rev.ttl, analysis_hop_label(&a->shared[i].rev),
 		    analysis_how_name(a->shared[i].how));
+	for (d = 0; d < 2; d++) {
+		const struct site *S = &a->site[d];
+
+		if (S->how == SITE_HOW_NONE)
+			continue;
+		fprintf(fp, "%s site %s: %s%s, gateway hop %d %s%s%s%s",
+		    d == 0 || a->site[0].how == SITE_HOW_NONE ? "\nSites:\n " :
+		    " ", d == 0 ? "A" : "B",
+		    S->nat ? "behind NAT" : "own segment",
+		    S->cgnat_ttl ? " and carrier-grade NAT" : "", S->gw_ttl,
+		    S->gw_inside, S->edge_outside[0] && !S->cgnat_ttl ?
+		    " (public " : "", S->cgnat_ttl ? "" : S->edge_outside,
+		    S->edge_outside[0] && !S->cgnat_ttl ? ")" : "");
+		if (S->cgnat_ttl)
+			fprintf(fp, ", carrier-grade NAT hop %d %s%s%s%s",
+			    S->cgnat_ttl, S->cgnat_addr, S->edge_outside[0] ?
+			    " (public " : "", S->edge_outside,
+			    S->edge_outside[0] ? ", shared)" : "");
+		fprintf(fp, "; %d hop(s) of its own (found by %s)\n",
+		    a->nsegment[d], site_how_name(S->how));
+	}
+	if (a->site[0].how != SITE_HOW_NONE || a->site[1].how != SITE_HOW_NONE ||
+	    fwd->method != rev->method)
+		for (d = 0; d < 2; d++)
+			probe_line(fp, d, d == 0 ? fwd : rev, a);
 	fprintf(fp, "\n  %-*s | %s\n", width + 13, opts->fwd_label, opts->rev_label);
 	if (side_by_side(fp, fwd, rev, a, width) == -1)
 		return -1;

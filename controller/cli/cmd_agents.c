@@ -33,11 +33,16 @@ agents_print_json(const Tracepair__AgentsReply *r)
 		const Tracepair__AgentInfo *a = r->agents[i];
 
 		json_array_append_new(arr, json_pack(
-		    "{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:f, s:f, s:f, s:f}",
+		    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:f, "
+		    "s:f, s:f, s:f}",
 		    "name", str_or(a->name, ""),
 		    "tenant", str_or(a->tenant, ""),
 		    "version", str_or(a->version, ""),
 		    "address", str_or(a->address, ""),
+		    "local_addr", str_or(a->local_addr, ""),
+		    "public_addr", str_or(a->public_addr, ""),
+		    "nat", str_or(a->nat, ""),
+		    "site_method", str_or(a->site_method, ""),
 		    "probe_addr4", str_or(a->probe_addr4, ""),
 		    "probe_addr6", str_or(a->probe_addr6, ""),
 		    "online", (int)a->online,
@@ -56,11 +61,12 @@ agents_print_json(const Tracepair__AgentsReply *r)
 static void
 agents_print_text(const Tracepair__AgentsReply *r)
 {
-	size_t	 i, online = 0;
+	size_t	 i, online = 0, ncgnat = 0;
 	char	 seen[40], probe[100], off[16], rtt[16];
 
-	printf("%-20s %-12s %-7s %-24s %-18s %9s %8s  %s\n", "NAME", "TENANT",
-	    "STATE", "ADDRESS", "PROBE-ADDR", "OFFSET", "RTT", "LAST-SEEN");
+	printf("%-20s %-12s %-7s %-18s %-18s %-5s %-18s %9s %8s  %s\n", "NAME",
+	    "TENANT", "STATE", "LOCAL-ADDR", "PUBLIC-ADDR", "NAT", "PROBE-ADDR",
+	    "OFFSET", "RTT", "LAST-SEEN");
 	for (i = 0; i < r->n_agents; i++) {
 		const Tracepair__AgentInfo *a = r->agents[i];
 
@@ -78,12 +84,19 @@ agents_print_text(const Tracepair__AgentsReply *r)
 			snprintf(off, sizeof(off), "-");
 			snprintf(rtt, sizeof(rtt), "-");
 		}
-		printf("%-20s %-12s %-7s %-24s %-18s %9s %8s  %s\n",
+		printf("%-20s %-12s %-7s %-18s %-18s %-5s %-18s %9s %8s  %s\n",
 		    str_or(a->name, "?"), str_or(a->tenant, "-"),
-		    a->online ? "online" : "offline", str_or(a->address, "-"),
-		    probe, off, rtt, seen);
+		    a->online ? "online" : "offline", str_or(a->local_addr, "-"),
+		    str_or(a->public_addr, "-"), str_or(a->nat, "no"), probe,
+		    off, rtt, seen);
+		if (a->nat != NULL && strcmp(a->nat, "cgnat") == 0)
+			ncgnat++;
 	}
 	printf("%zu agent(s), %zu online\n", r->n_agents, online);
+	if (ncgnat > 0)
+		printf("%zu agent(s) behind carrier-grade NAT (RFC 6598): their "
+		    "public address is shared with others and may not take "
+		    "probes from outside\n", ncgnat);
 }
 
 int

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrclass.h"
 #include "analysis.h"
 #include "asn.h"
 #include "cli.h"
@@ -16,13 +17,20 @@ static void
 analyze_usage(void)
 {
 	fprintf(stderr, "usage: tracepair analyze [--json] [--format FMT] "
-	    "[--aliases FILE] [-A PFX2AS] FORWARD REVERSE\n"
+	    "[--aliases FILE] [-A PFX2AS]\n"
+	    "           [--site-a-gateway ADDR] [--site-b-gateway ADDR] "
+	    "FORWARD REVERSE\n"
 	    "       tracepair analyze [--json] [--aliases FILE] [-A PFX2AS] "
-	    "PAIR.json\n"
+	    "[--site-a-gateway ADDR]\n"
+	    "           [--site-b-gateway ADDR] PAIR.json\n"
 	    "  FORWARD, REVERSE: tracepair JSON or pasted traceroute, tracert, "
 	    "mtr --report or mtr --json output (\"-\" = stdin)\n"
 	    "  FMT: auto traceroute tracert mtr-report mtr-json tracepair\n"
-	    "  PFX2AS: CAIDA pfx2as table; hops get their origin AS numbers\n");
+	    "  PFX2AS: CAIDA pfx2as table; hops get their origin AS numbers\n"
+	    "  --site-X-gateway: an address of site A's (forward source) or "
+	    "B's gateway,\n"
+	    "    inside (as its own trace saw it) or outside, when private "
+	    "addresses do not tell\n");
 }
 
 /* Read a whole file (or stdin for "-"); NULL with a message on stderr. */
@@ -189,9 +197,13 @@ cmd_analyze(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "aliases", required_argument, NULL, 'a' },
 		{ "pfx2as", required_argument, NULL, 'A' },
+		{ "site-a-gateway", required_argument, NULL, 'G' },
+		{ "site-b-gateway", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	unsigned char	 abuf[16];
+	const char	*gw[2] = { NULL, NULL };
 	struct analysis_opts aopts;
 	struct analysis_alias *aliases = NULL;
 	struct asn_table *asn = NULL;
@@ -203,7 +215,7 @@ cmd_analyze(int argc, char **argv)
 	int		 ch, json = 0, rc = 1, nal = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "jf:a:A:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jf:a:A:G:H:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
@@ -221,6 +233,17 @@ cmd_analyze(int argc, char **argv)
 		case 'A':
 			asnfile = optarg;
 			break;
+		case 'G':
+		case 'H':
+			if (inet_pton(AF_INET, optarg, abuf) != 1 &&
+			    inet_pton(AF_INET6, optarg, abuf) != 1) {
+				fprintf(stderr, "tracepair analyze: --site-%c-gateway:"
+				    " \"%.64s\" is not an IP address\n",
+				    ch == 'G' ? 'a' : 'b', optarg);
+				return 2;
+			}
+			gw[ch == 'H'] = optarg;
+			break;
 		case 'h':
 			analyze_usage();
 			return 0;
@@ -234,6 +257,15 @@ cmd_analyze(int argc, char **argv)
 		return 2;
 	}
 	analysis_opts_init(&aopts);
+	for (ch = 0; ch < 2; ch++)
+		if (gw[ch] != NULL)
+			snprintf(aopts.site[ch].gateway,
+			    sizeof(aopts.site[ch].gateway), "%s", gw[ch]);
+	/* test-only private/CGNAT stand-in ranges (docs/analysis.md) */
+	if (addrclass_test_from_env(err, sizeof(err)) == -1) {
+		fprintf(stderr, "tracepair analyze: %s\n", err);
+		return 2;
+	}
 	if (aliasfile != NULL) {
 		if ((nal = load_aliases(aliasfile, &aliases)) == -1)
 			return 1;

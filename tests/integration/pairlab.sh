@@ -19,6 +19,11 @@
 # PAIRLAB_CTL_EXTRA (optional, set before pairlab_up): more controller config
 # lines, e.g. "pair_margin_ms 20"; PAIRLAB_AGENT_EXTRA: the same for every
 # agent's config, e.g. "max_jobs 2".
+# PAIRLAB_CTL_ROUTED=1 (or 6): the controller listens on its routed IPv4
+# (IPv6) address (node "controller" in the topology, not on a management
+# network), so agents reach it through their sites' gateways (NAT tests).
+# PAIRLAB_AUTO_ADDR=1: agents are given no probe address; the controller
+# uses the address their connection arrives from.
 # PAIRLAB_PFX2AS (optional): a pfx2as table for the controller ("pfx2as
 # FILE"), e.g. tests/lab/scenarios/sf-chicago.pfx2as; a relative path is
 # taken from the top of the tree.  Default: none.
@@ -94,10 +99,50 @@ pairlab_start_agent() {
 
 pairlab_stop_agent() { pairlab_kill "agent-$1" "${2:-TERM}"; }
 
-# Write the agent config of NODE (probe address: its primary IPv4).
+# pairlab_pair_json A B FILE [OPTIONS...]: `pair A B -n --json OPTIONS` into
+# FILE (stderr FILE.err), asked again while an agent's clock is still being
+# measured (it connected just now; at most 10 s); the CLI's exit status.
+pairlab_pair_json() {
+	_pj_a=$1 _pj_b=$2 _pj_f=$3
+	shift 3
+	_pj_i=0
+	while :; do
+		pairlab_cli pair "$_pj_a" "$_pj_b" -n --json "$@" >"$_pj_f" 2>"$_pj_f.err"
+		_pj_rc=$?
+		grep -q 'clock not measured yet' "$_pj_f.err" && [ $_pj_i -lt 50 ] ||
+		    return $_pj_rc
+		sleep 0.2
+		_pj_i=$((_pj_i + 1))
+	done
+}
+
+# pairlab_shared FILE: the shared routers of a pair's JSON analysis as
+# "FWD~REV/HOW" (addresses and how they were matched), space-separated.
+pairlab_shared() {
+	jq -r '[.analysis.shared[] | "\(.forward.addr)~\(.reverse.addr)/\(.how)"] | join(" ")' "$1"
+}
+
+# pairlab_agent_field FILE NAME FIELD: FIELD of agent NAME in FILE
+# (`agents --json` output).
+pairlab_agent_field() {
+	jq -r ".[] | select(.name == \"$2\") | .$3" "$1"
+}
+
+# pairlab_agent_reconf NODE LINE: add LINE to NODE's agent config and
+# restart it; returns once every agent is online again (0) or not (1).
+pairlab_agent_reconf() {
+	printf '%s\n' "$2" >>"$PAIRLAB_DIR/agent-$1.conf"
+	pairlab_stop_agent "$1"
+	pairlab_start_agent "$1"
+	pairlab_wait_agents "$(echo $PAIRLAB_AGENTS | wc -w)" 30
+}
+
+# Write the agent config of NODE (probe address: its primary IPv4, none
+# with PAIRLAB_AUTO_ADDR).
 pairlab_agent_conf() {
 	_a4=$("$TPLAB" addr "$PAIRLAB_ID" "$1" 4) || return 1
 	_a6=$("$TPLAB" addr "$PAIRLAB_ID" "$1" 6 2>/dev/null) || _a6=""
+	[ -n "${PAIRLAB_AUTO_ADDR:-}" ] && _a6=""
 	mkdir -p "$PAIRLAB_DIR/spool-$1"
 	cat >"$PAIRLAB_DIR/agent-$1.conf" <<EOF
 # agent $1 of lab $PAIRLAB_ID
@@ -105,7 +150,7 @@ controller $PAIRLAB_CTL
 ca $PAIRLAB_DIR/pki/ca.crt
 cert $PAIRLAB_DIR/pki/$1.crt
 key $PAIRLAB_DIR/pki/$1.key
-probe_addr4 $_a4
+${PAIRLAB_AUTO_ADDR:+# automatic: }probe_addr4 $_a4
 ${_a6:+probe_addr6 $_a6}
 spool $PAIRLAB_DIR/spool-$1
 dns $PAIRLAB_DNS
@@ -190,8 +235,16 @@ pairlab_up() {
 	pairlab_pki || { pairlab_log "PKI set-up failed"; return 1; }
 	PAIRLAB_ID=$("$TPLAB" up --owner $$ "$_scn") ||
 	    { pairlab_log "tplab up $_scn failed"; PAIRLAB_ID=""; return 1; }
-	_ctl=$("$TPLAB" addr "$PAIRLAB_ID" controller m) ||
-	    { pairlab_log "no controller node on a mgmt network"; return 1; }
+	if [ "${PAIRLAB_CTL_ROUTED:-}" = 6 ]; then
+		_ctl=[$("$TPLAB" addr "$PAIRLAB_ID" controller 6)] ||
+		    { pairlab_log "no controller node in the topology"; return 1; }
+	elif [ -n "${PAIRLAB_CTL_ROUTED:-}" ]; then
+		_ctl=$("$TPLAB" addr "$PAIRLAB_ID" controller 4) ||
+		    { pairlab_log "no controller node in the topology"; return 1; }
+	else
+		_ctl=$("$TPLAB" addr "$PAIRLAB_ID" controller m) ||
+		    { pairlab_log "no controller node on a mgmt network"; return 1; }
+	fi
 	PAIRLAB_CTL=$_ctl:$PAIRLAB_PORT
 	cat >"$PAIRLAB_DIR/controller.conf" <<EOF
 # controller of lab $PAIRLAB_ID

@@ -1,7 +1,9 @@
 # tests/unit/analysis.mk: unit tests of the asymmetry analysis, its reports
 # and the pasted-traceroute parsers (fixtures in tests/analysis/).
-UNIT_TESTS += $(BUILD)/tests/unit/test_analysis $(BUILD)/tests/unit/test_paste
+UNIT_TESTS += $(BUILD)/tests/unit/test_analysis $(BUILD)/tests/unit/test_paste \
+	$(BUILD)/tests/unit/test_site
 TEST_analysis_SRCS = $(ANALYSIS_SRCS)
+TEST_site_SRCS = $(ANALYSIS_SRCS)
 TEST_paste_SRCS = controller/analysis/paste.c
 
 # Golden text/JSON reports of the fixture pairs (checked by
