@@ -33,6 +33,21 @@ same_mpls(const struct trace_probe *a, const struct trace_probe *b)
 	    memcmp(a->mpls, b->mpls, sizeof(a->mpls[0]) * (size_t)a->nmpls) == 0;
 }
 
+/*
+ * What a loss measurement adds to a hop's line: its rate limit
+ * ("limited 0.9/s burst 6") and, where echo to its address gave the loss
+ * figure, "loss by echo N/M" (replies/requests).
+ */
+static void
+loss_note(FILE *fp, const struct trace_hop *h)
+{
+	if (h->rl_rate > 0)
+		fprintf(fp, "  [limited %.1f/s burst %d]", h->rl_rate, h->rl_burst);
+	if (h->loss_by_echo)
+		fprintf(fp, "  [loss by echo %d/%d]", h->echo_received,
+		    h->echo_sent);
+}
+
 static void
 print_responder(FILE *fp, const struct trace_probe *p,
     const struct trace_text_opts *o)
@@ -91,6 +106,7 @@ trace_text_print(FILE *fp, const struct trace *t, const struct trace_text_opts *
 		}
 		if (o->unanswered && unans > 0)
 			fprintf(fp, "  (%d unanswered)", unans);
+		loss_note(fp, h);
 		fprintf(fp, "\n");
 	}
 	fflush(fp);
@@ -161,6 +177,11 @@ trace_text_summary(FILE *fp, const struct trace *t, const struct trace_text_opts
 		    h->ttl, width, label, s.loss_pct, s.sent,
 		    lastp ? lastp->rtt_ms : 0.0, s.avg_ms, s.min_ms, s.max_ms,
 		    s.stddev_ms);
+		if (h->rl_rate > 0 || h->loss_by_echo) {
+			fprintf(fp, "    |   ");
+			loss_note(fp, h);
+			fprintf(fp, "\n");
+		}
 		for (j = 1; j < n; j++)
 			fprintf(fp, "    |-- %s\n", (o->numeric || r[j].name == NULL) ?
 			    r[j].addr : r[j].name);
