@@ -1345,8 +1345,7 @@ loss_progress(struct probe_run *r, double now)
 	p.rounds = q;
 	p.seconds_left = (q - done) * r->interval;
 	for (k = 0; k < r->nttl; k++) {
-		int by_echo = r->tl != NULL && r->tl[k].limited &&
-		    r->tl[k].echo != NULL;
+		int by_echo = r->tl != NULL && r->tl[k].echo != NULL;
 
 		for (j = 0, sent = got = 0; j < q && j < done; j++) {
 			int st = by_echo ? echo_state(r, k, j - r->tl[k].round0) :
