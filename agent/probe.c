@@ -1229,7 +1229,7 @@ loss_echo_start(struct probe_run *r, int k, const char *addr, double now)
 	o.af = r->flow.af;
 	o.method = TRACE_METHOD_ICMP;
 	o.first_ttl = o.max_ttl = r->opts.max_ttl;
-	o.queries = r->opts.queries - round0;
+	o.queries = r->opts.queries;	/* the hop's full count, if later */
 	o.wait_max = r->opts.wait_max;
 	o.wait_here = r->opts.wait_here;
 	o.wait_near = r->opts.wait_near;

@@ -11,19 +11,37 @@
 #include "trace.h"
 #include "wire.h"
 
+/* Probes per hop of a pair's default loss measurement. */
+#define PAIR_LOSS_QUERIES	30
 
 static void
 pair_usage(void)
 {
 	fprintf(stderr, "usage: tracepair pair AGENT_A AGENT_B [trace options] "
 	    "[--json | --summary | --classic] [--timeout SECONDS]\n"
-	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
+	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n"
+	    "A pair measures loss by default (-q %d in rounds, --loss); "
+	    "--quick: one round trip (-q 3).\n", PAIR_LOSS_QUERIES);
+}
+
+/* 1 when the arguments (before a "--") set -q themselves. */
+static int
+pair_sets_queries(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], "-q", 2) == 0)
+			return 1;
+	return 0;
 }
 
 /*
  * Parse traceroute options the way the agent will (probe_opts_parse); the
  * destination is the other agent, so a stand-in host is parsed and then
- * cleared for the controller to fill in.
+ * cleared for the controller to fill in.  A pair diagnoses by default:
+ * without -q it measures loss with PAIR_LOSS_QUERIES rounds, and --quick
+ * keeps the one-round-trip pair of -q 3.
  */
 static int
 pair_parse_opts(int argc, char **argv, const char *standin,
@@ -41,8 +59,12 @@ pair_parse_opts(int argc, char **argv, const char *standin,
 	av[n++] = (char *)(uintptr_t)standin;
 	av[n] = NULL;
 	probe_opts_init(o);
+	if (!pair_sets_queries(argc, argv))
+		o->queries = PAIR_LOSS_QUERIES;
 	rc = probe_opts_parse(o, n, av, err, errlen);
 	free(av);
+	if (rc == 0 && o->loss < 0 && !pair_sets_queries(argc, argv))
+		o->queries = 3;
 	if (rc == 0)
 		o->host[0] = '\0';
 	return rc;
