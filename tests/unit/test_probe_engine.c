@@ -88,6 +88,46 @@ test_rate_cap(void **state)
 	trace_free(res.t);
 }
 
+/*
+ * A loss run on loopback: 10 rounds 50 ms apart (so at least 0.45 s), the
+ * destination's echo run alongside gives its figure, loopback limits
+ * nothing.
+ */
+static void
+test_loss_rounds(void **state)
+{
+	struct ph_result res;
+	struct probe_opts o;
+	struct timespec	 a, b;
+	char	 err[160];
+	double	 el;
+
+	(void)state;
+	if (ph_eng == NULL)
+		skip();
+	memset(&res, 0, sizeof(res));
+	ph_opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 10, 3);
+	o.loss = 1;
+	o.interval = 0.05;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ph_pending = 1;
+	assert_non_null(probe_start(ph_eng, &o, ph_done, &res, err,
+	    sizeof(err)));
+	ph_wait(10);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	el = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+	assert_non_null(res.t);
+	assert_int_equal(res.t->nhops, 1);
+	assert_int_equal(res.t->hops[0].nprobes, 10);
+	assert_int_equal(res.t->hops[0].echo_sent, 10);
+	assert_int_equal(res.t->hops[0].echo_received, 10);
+	assert_int_equal(res.t->hops[0].loss_by_echo, 1);
+	assert_true(res.t->hops[0].rl_rate == 0);
+	if (el < 0.45 || el > 5)
+		fail_msg("10 rounds 50 ms apart took %.3f s", el);
+	trace_free(res.t);
+}
+
 static void
 test_start_errors(void **state)
 {
@@ -188,6 +228,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_rate_cap),
+		cmocka_unit_test(test_loss_rounds),
 		cmocka_unit_test(test_start_errors),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_name_at_once),
