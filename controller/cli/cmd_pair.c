@@ -120,7 +120,7 @@ cmd_pair(int argc, char **argv)
 	tracepair__pair_request__init(&pr);
 	pr.agent_a = argv[1];
 	pr.agent_b = argv[2];
-	pr.timeout_ms = timeout_ms;
+	pr.timeout_ms = timeout_ms = cli_loss_timeout(&o, timeout_ms);
 	if ((pr.options = wire_opts_to_pb(&o)) == NULL) {
 		cli_errx("pair", "out of memory");
 		cli_conn_close(c);

@@ -66,7 +66,7 @@ cmd_trace(int argc, char **argv)
 	tracepair__trace_request__init(&tr);
 	tr.agent = argv[1];
 	tr.host = o.host;
-	tr.timeout_ms = timeout_ms;
+	tr.timeout_ms = timeout_ms = cli_loss_timeout(&o, timeout_ms);
 	if ((tr.options = wire_opts_to_pb(&o)) == NULL) {
 		cli_errx("trace", "out of memory");
 		cli_conn_close(c);
