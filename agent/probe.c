@@ -138,7 +138,6 @@ struct probe_run {
 	double		 interval;	/* s between rounds */
 	double		 t0;		/* when round 0 began, 0 not yet */
 	struct probe_run *parent;	/* an echo child: the run it serves */
-	int		 parent_ttl;	/* ... and the TTL it measures */
 	struct ttl_loss	*tl;		/* a loss run (not a child): per TTL */
 	int		 children;	/* echo children still running */
 	probe_progress_cb progress;	/* per finished round, or NULL */
@@ -1242,7 +1241,6 @@ loss_echo_start(struct probe_run *r, int k, const char *addr, double now)
 	snprintf(o.iface, sizeof(o.iface), "%s", r->opts.iface);
 	if ((c = run_create(r->eng, &o, r, echo_done, l, err, sizeof(err))) == NULL)
 		return;
-	c->parent_ttl = k;
 	l->run = r;
 	l->echo = c;
 	l->round0 = round0;
