@@ -19,10 +19,8 @@ static void
 pair_usage(void)
 {
 	fprintf(stderr, "usage: tracepair pair AGENT_A AGENT_B [trace options] "
-	    "[--json | --summary | --classic] [--timeout SECONDS]\n"
-	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n"
-	    "A pair measures loss by default (-q %d in rounds, --loss); "
-	    "--quick: one round trip (-q 3).\n", PAIR_LOSS_QUERIES);
+	    "[--quick] [--json | --summary | --classic] [--timeout SECONDS]\n"
+	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
 }
 
 /* 1 when the arguments (before a "--") set -q themselves. */
