@@ -80,6 +80,7 @@ struct agentd {
 	char		 local_addr[TRACE_ADDR_LEN];	/* source addr of the connection */
 	int		 local_af;	/* its family (4 or 6) */
 	uint64_t	 results_sent;	/* JobResult frames sent (fresh + resent) */
+	int		 ctl_progress;	/* the controller's Hello lists "progress" */
 };
 
 static void	agentd_connect(struct agentd *);
@@ -283,6 +284,29 @@ agentd_job_deadline(evutil_socket_t fd, short what, void *arg)
 	agentd_job_free(job);	/* cancels the run */
 }
 
+/* A loss run's progress, to the controller if it takes it. */
+static void
+agentd_job_progress(const struct probe_progress *p, void *arg)
+{
+	struct agentd_job *job = arg;
+	struct agentd *ad = job->ad;
+	Tracepair__Envelope env = TRACEPAIR__ENVELOPE__INIT;
+	Tracepair__Progress pr;
+
+	if (ad->state != AD_READY || !ad->ctl_progress)
+		return;
+	tracepair__progress__init(&pr);
+	pr.job_id = job->job_id;
+	pr.rounds_done = (uint32_t)p->rounds_done;
+	pr.rounds = (uint32_t)p->rounds;
+	pr.seconds_left = p->seconds_left;
+	pr.worst_ttl = p->worst_ttl;
+	pr.worst_loss = p->worst_loss;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PROGRESS;
+	env.progress = &pr;
+	(void)agentd_send(ad, &env);
+}
+
 static void
 agentd_job_start(evutil_socket_t fd, short what, void *arg)
 {
@@ -301,6 +325,7 @@ agentd_job_start(evutil_socket_t fd, short what, void *arg)
 		agentd_job_free(job);
 		return;
 	}
+	probe_set_progress(job->run, agentd_job_progress, job);
 	ad->nrunning++;
 	ms_to_tv(job->deadline_ms, &tv);
 	evtimer_add(job->deadline_ev, &tv);
@@ -562,6 +587,7 @@ agentd_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 			return;
 		}
 		ad->state = AD_READY;
+		ad->ctl_progress = frame_hello_has(env->hello, "progress");
 		evtimer_del(ad->connect_to_ev);
 		backoff_reset(&ad->backoff);
 		log_info("controller: session up (%s); %zu result(s) spooled",

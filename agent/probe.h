@@ -65,4 +65,16 @@ struct probe_run *probe_start(struct probe_engine *, const struct probe_opts *,
 /* Stop a run; its callback is not called. */
 void	probe_cancel(struct probe_run *);
 
+/* Where a loss run (docs/probing.md) stands, after each round. */
+struct probe_progress {
+	int		 rounds_done;	/* rounds sent and answered or given up */
+	int		 rounds;	/* rounds in all */
+	double		 seconds_left;	/* until the last round is in */
+	int		 worst_ttl;	/* the hop losing most so far, 0 none */
+	double		 worst_loss;	/* its loss, percent */
+};
+typedef void (*probe_progress_cb)(const struct probe_progress *, void *arg);
+/* Ask a loss run for its progress after each round (NULL: stop). */
+void	probe_set_progress(struct probe_run *, probe_progress_cb, void *arg);
+
 #endif

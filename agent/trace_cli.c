@@ -28,8 +28,24 @@ struct cli {
 	struct trace	*result;	/* set by the done callback */
 	char		 err[256];	/* failure from the engine */
 	int		 done;		/* the callback ran */
+	int		 shown;		/* a progress line is on stderr */
 	struct event_base *base;
 };
+
+/* A loss run's progress, one line rewritten in place on a terminal. */
+static void
+progress(const struct probe_progress *p, void *arg)
+{
+	struct cli *c = arg;
+
+	fprintf(stderr, "\r\033[Kround %d/%d, %.0f s left", p->rounds_done,
+	    p->rounds, p->seconds_left);
+	if (p->worst_ttl > 0)
+		fprintf(stderr, ", worst hop %d (%.0f %% lost)", p->worst_ttl,
+		    p->worst_loss);
+	fflush(stderr);
+	c->shown = 1;
+}
 
 static void
 usage(FILE *fp)
@@ -108,6 +124,7 @@ trace_cli_main(int argc, char **argv)
 	struct asn_table *asn = NULL;
 	struct evdns_base *dns = NULL;
 	struct probe_engine *eng = NULL;
+	struct probe_run *run;
 	struct event	*sigint = NULL, *sigterm = NULL;
 	char		**rest, err[256], *json;
 	int		 i, nrest = 0, rc = 1;
@@ -191,13 +208,17 @@ trace_cli_main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot watch signals\n", PROG);
 		goto out;
 	}
-	if (probe_start(eng, &o, done, &c, err, sizeof(err)) == NULL) {
+	if ((run = probe_start(eng, &o, done, &c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", PROG, err);
 		goto out;
 	}
+	if (isatty(STDERR_FILENO))
+		probe_set_progress(run, progress, &c);
 	while (!c.done)
 		if (event_base_dispatch(c.base) == -1)
 			break;
+	if (c.shown)
+		fprintf(stderr, "\r\033[K");
 	if (c.result == NULL) {
 		fprintf(stderr, "%s: %s\n", PROG, c.err[0] ? c.err : "trace failed");
 		goto out;

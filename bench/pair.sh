@@ -34,12 +34,12 @@ fi
 # ISO time "2026-11-23T04:13:15.388Z" -> UNIX seconds with fraction
 iso() { jq -r "$1 | (sub(\"\\\\.[0-9]+Z$\"; \"Z\") | fromdateiso8601) + ((capture(\"\\\\.(?<f>[0-9]+)Z$\").f // \"0\") | (\"0.\" + .) | tonumber)" "$2"; }
 
-pairlab_cli pair src dst -n --json >/dev/null 2>&1	# warm-up (ARP, caches)
+pairlab_cli pair src dst -n --quick --json >/dev/null 2>&1	# warm-up (ARP, caches)
 : >"$W/rows"
 i=0
 while [ $i -lt "$RUNS" ]; do
 	t0=$(date +%s%N)
-	pairlab_cli pair src dst -n --json >"$W/p.json" 2>"$W/p.err"
+	pairlab_cli pair src dst -n --quick --json >"$W/p.json" 2>"$W/p.err"
 	rc=$?
 	t1=$(date +%s%N)
 	st=$(jq -r .status "$W/p.json" 2>/dev/null)

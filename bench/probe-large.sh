@@ -33,7 +33,7 @@ echo "# (chain12, 12 hops), $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -r)"
 i=0
 while [ "$i" -lt "$RUNS" ]; do
 	lab_exec src /usr/bin/time -f '%U %S' -o "$W/time" "$TPA" trace -n \
-	    --json -q 1000 -m 30 --rate "$RATE" "$DST" >"$W/out.json"
+	    --json --quick -q 1000 -m 30 --rate "$RATE" "$DST" >"$W/out.json"
 	read -r u s <"$W/time"
 	cpu=$(echo "$u $s" | awk '{ printf "%.2f", $1 + $2 }')
 	res=$(jq -r '"sent \([.hops[].sent] | add), received \([.hops[].received] | add), \(.hops | length) hops, \(.stop_reason)"' "$W/out.json")

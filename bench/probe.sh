@@ -112,7 +112,7 @@ k=1
 for a in $(lab_expect src dst 4); do
 	ping_rtts src 4 "$a" 50 >"$W/ping" &
 	pp=$!
-	lab_exec src "$TPA" trace -n --json -U -f $k -m $k -q 50 --rate 10 \
+	lab_exec src "$TPA" trace -n --json --quick -U -f $k -m $k -q 50 --rate 10 \
 	    "$DST" >"$W/tr.json"
 	wait $pp
 	t=$(jq -r ".hops[0].probes[] | .rtt_ms // empty" "$W/tr.json" | median)
@@ -131,7 +131,7 @@ echo "## 3. probe-rate cap: 1200 probes (-q 100 -m 12), achieved send rate"
 printf '%10s %10s %10s %8s\n' asked_pps sent achieved deviation
 } >>"$W/out"
 for r in 500 200; do
-	lab_exec src "$TPA" trace -n --json --rate "$r" -q 100 -m 12 "$DST" >"$W/r.json"
+	lab_exec src "$TPA" trace -n --json --quick --rate "$r" -q 100 -m 12 "$DST" >"$W/r.json"
 	jq -r --argjson r "$r" '
 	    def t: (sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) +
 		((capture("\\.(?<f>[0-9]+)Z$").f) | ("0." + .) | tonumber);

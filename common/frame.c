@@ -32,8 +32,30 @@ static const char *const frame_body_names[] = {
 	[TRACEPAIR__ENVELOPE__BODY_PAIRS_REPLY] = "pairs_reply",
 	[TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REQUEST] = "pair_get_request",
 	[TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REPLY] = "pair_get_reply",
+	[TRACEPAIR__ENVELOPE__BODY_PROGRESS] = "progress",
 };
 #define FRAME_NBODIES	(sizeof(frame_body_names) / sizeof(frame_body_names[0]))
+
+int
+frame_hello_has(const Tracepair__Hello *h, const char *cap)
+{
+	size_t	 i;
+
+	for (i = 0; h != NULL && i < h->n_capabilities; i++)
+		if (h->capabilities[i] != NULL &&
+		    strcmp(h->capabilities[i], cap) == 0)
+			return 1;
+	return 0;
+}
+
+int
+frame_progress_ok(const Tracepair__Progress *p)
+{
+	return p->rounds <= 1000 && p->rounds_done <= p->rounds &&
+	    p->seconds_left >= 0 && p->seconds_left <= 86400 &&
+	    p->worst_ttl >= 0 && p->worst_ttl <= 255 &&
+	    p->worst_loss >= 0 && p->worst_loss <= 100;
+}
 
 const char *
 frame_body_name(const frame_env *env)

@@ -48,6 +48,10 @@ int	 frame_write(struct evbuffer *out, const frame_env *env, size_t limit,
 void	 frame_free(frame_env *);
 /* Name of the body ("hello", "pair_request", ... or "none"). */
 const char *frame_body_name(const frame_env *);
+/* 1 when a Hello lists capability cap ("progress", ...). */
+int	 frame_hello_has(const Tracepair__Hello *, const char *cap);
+/* 1 when a Progress's numbers are in range (rounds <= 1000, loss 0..100). */
+int	 frame_progress_ok(const Tracepair__Progress *);
 
 /*
  * A framed connection over one bufferevent (plain or OpenSSL).  It reads

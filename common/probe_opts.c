@@ -30,6 +30,11 @@ const char probe_opts_usage[] =
 "  --rate PPS         probe-rate cap, probes per second (default 2000)\n"
 "  --gap N            report at most N silent TTLs past the last responder\n"
 "                     (default 5, 0: never; the probes are sent anyway)\n"
+"  --loss             measure loss: probes in rounds, ICMP rate limits learned\n"
+"                     and kept under, echo where replies stay limited\n"
+"                     (the default from -q 10 on)\n"
+"  --quick            no loss measurement: every probe at once\n"
+"  --interval SECS    seconds between the rounds of --loss (default 0.5)\n"
 "  -p PORT            UDP base port (33434) / TCP destination port (80)\n"
 "  -e                 fixed UDP destination port (no increment per probe)\n"
 "  -s ADDR            source address\n"
@@ -65,6 +70,20 @@ probe_opts_gap_limit(const struct probe_opts *o)
 	if (o->gap_limit < 0)
 		return 0;
 	return o->gap_limit == 0 ? PROBE_GAP_DEFAULT : o->gap_limit;
+}
+
+int
+probe_opts_loss(const struct probe_opts *o)
+{
+	if (o->loss != 0)
+		return o->loss > 0;
+	return o->queries >= PROBE_LOSS_QUERIES;
+}
+
+double
+probe_opts_interval(const struct probe_opts *o)
+{
+	return o->interval > 0 ? o->interval : PROBE_INTERVAL_DEFAULT;
 }
 
 /* A whole-string integer in [lo, hi]. */
@@ -180,7 +199,7 @@ is_addr(const char *s, int af)
 
 #define BAD(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-enum { OPT_PARIS = 1000, OPT_RATE, OPT_GAP };
+enum { OPT_PARIS = 1000, OPT_RATE, OPT_GAP, OPT_LOSS, OPT_QUICK, OPT_INTERVAL };
 
 int
 probe_opts_parse(struct probe_opts *o, int argc, char **argv, char *err,
@@ -190,6 +209,9 @@ probe_opts_parse(struct probe_opts *o, int argc, char **argv, char *err,
 		{ "paris", no_argument, NULL, OPT_PARIS },
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "gap", required_argument, NULL, OPT_GAP },
+		{ "loss", no_argument, NULL, OPT_LOSS },
+		{ "quick", no_argument, NULL, OPT_QUICK },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ NULL, 0, NULL, 0 }
 	};
 	char	**av;
@@ -272,6 +294,12 @@ probe_opts_parse(struct probe_opts *o, int argc, char **argv, char *err,
 				goto bad_val;
 			o->gap_limit = v == 0 ? -1 : v;
 			break;
+		case OPT_LOSS: o->loss = 1; break;
+		case OPT_QUICK: o->loss = -1; break;
+		case OPT_INTERVAL:
+			if (get_double(optarg, 0.01, 60, &o->interval) == -1)
+				goto bad_val;
+			break;
 		case 's':
 			if (!is_addr(optarg, 0))
 				goto bad_addr;
@@ -346,7 +374,8 @@ bad_method:
 bad_val:
 	if (ch >= OPT_PARIS)
 		snprintf(err, errlen, "--%s %s: bad value",
-		    ch == OPT_RATE ? "rate" : "gap", optarg);
+		    ch == OPT_RATE ? "rate" : ch == OPT_GAP ? "gap" : "interval",
+		    optarg);
 	else
 		snprintf(err, errlen, "-%c %s: bad value", ch, optarg);
 	free(av);
@@ -400,6 +429,11 @@ probe_opts_check(const struct probe_opts *o, char *err, size_t errlen)
 		BAD("bad number of probes in flight");
 	if (o->gap_limit < -1 || o->gap_limit > TRACE_MAX_TTL)
 		BAD("bad gap limit");
+	if (o->loss < -1 || o->loss > 1)
+		BAD("bad loss setting");
+	if (!(o->interval >= 0) || o->interval > 60 ||
+	    (o->interval > 0 && o->interval < 0.01))
+		BAD("bad interval between rounds (0.01..60 s)");
 	if (memchr(o->src, '\0', sizeof(o->src)) == NULL ||
 	    memchr(o->iface, '\0', sizeof(o->iface)) == NULL ||
 	    memchr(o->asfile, '\0', sizeof(o->asfile)) == NULL)

@@ -45,6 +45,10 @@ struct probe_opts {
 	int		 max_inflight;	/* -N: probes in flight at once, 0 no cap */
 	int		 gap_limit;	/* --gap: stop after N silent TTLs past the
 					   last responder; 0 default (5), -1 off */
+	/* Loss measurement (issue 10, docs/probing.md). */
+	int		 loss;		/* --loss 1, --quick -1, 0: loss when
+					   queries >= PROBE_LOSS_QUERIES */
+	double		 interval;	/* --interval: s between rounds, 0 default */
 };
 
 void	probe_opts_init(struct probe_opts *);
@@ -70,6 +74,14 @@ int	probe_site_method_parse(const char *, enum trace_method *, int *port,
 #define PROBE_GAP_DEFAULT	5
 #define PROBE_PPS_DEFAULT	2000.0
 int	probe_opts_gap_limit(const struct probe_opts *);
+/* Probes per hop from which a trace measures loss unless --quick. */
+#define PROBE_LOSS_QUERIES	10
+/* Seconds between the rounds of a loss measurement by default. */
+#define PROBE_INTERVAL_DEFAULT	0.5
+/* 1 when the run measures loss in rounds (--loss, or -q >= 10). */
+int	probe_opts_loss(const struct probe_opts *);
+/* The interval between rounds a loss run uses (seconds). */
+double	probe_opts_interval(const struct probe_opts *);
 /* The usage text of the traceroute flags probe_opts_parse() knows. */
 extern const char probe_opts_usage[];
 

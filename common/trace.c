@@ -99,9 +99,9 @@ trace_add_hop(struct trace *t, int ttl, int nprobes)
 		return NULL;
 	t->hops = hops;
 	h = &t->hops[t->nhops];
+	memset(h, 0, sizeof(*h));
 	h->ttl = ttl;
 	h->nprobes = nprobes;
-	h->probes = NULL;
 	if (nprobes > 0) {
 		if ((h->probes = calloc(nprobes, sizeof(*h->probes))) == NULL)
 			return NULL;
@@ -164,20 +164,24 @@ trace_hop_stats(const struct trace_hop *h, struct trace_hop_stats *s)
 		sum += rtt;
 		s->received++;
 	}
-	if (s->sent > 0)
-		s->loss_pct = 100.0 * (s->sent - s->received) / s->sent;
-	if (s->received == 0)
-		return;
-	s->avg_ms = sum / s->received;
+	if (s->received > 0)
+		s->avg_ms = sum / s->received;
 	for (i = 0; i < h->nprobes; i++) {
 		if (!h->probes[i].replied)
 			continue;
 		rtt = h->probes[i].rtt_ms - s->avg_ms;
 		sq += rtt * rtt;
 	}
-	s->stddev_ms = sqrt(sq / s->received);
-}
+	if (s->received > 0)
+		s->stddev_ms = sqrt(sq / s->received);
+	if (h->loss_by_echo) {
+		s->sent = h->echo_sent;
+		s->received = h->echo_received;
+	}
+	if (s->sent > 0)
+		s->loss_pct = 100.0 * (s->sent - s->received) / s->sent;
 
+}
 int
 trace_hop_responders(const struct trace_hop *h, struct trace_responder *out,
     int max)

@@ -44,14 +44,28 @@ struct trace_probe {
 	uint32_t	 asn;		/* origin AS of addr, 0 unknown */
 };
 
-/* All probes sent with one TTL. */
+/*
+ * All probes sent with one TTL.  A loss measurement (docs/probing.md) adds
+ * ICMP echo to the hop's address and what the hop's rate limit was; all 0
+ * when the trace was not a loss measurement.
+ */
 struct trace_hop {
 	int		 ttl;
 	int		 nprobes;
 	struct trace_probe *probes;
+	int		 echo_sent;	/* echo requests to the hop's address */
+	int		 echo_received;	/* their replies */
+	int		 loss_by_echo;	/* 1: the hop's sent/received/loss are
+					   echo's (its errors were limited) */
+	double		 rl_rate;	/* the hop limited its replies to this
+					   many per second (measured); 0: no */
+	int		 rl_burst;	/* replies it gave before the limit */
 };
 
-/* Figures derived from a hop's probes (never stored, always recomputed). */
+/*
+ * Figures derived from a hop's probes (never stored, always recomputed);
+ * sent/received/loss_pct are echo's when the hop's loss_by_echo is set.
+ */
 struct trace_hop_stats {
 	int		 sent;
 	int		 received;

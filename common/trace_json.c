@@ -85,6 +85,15 @@ hop_to_jobj(const struct trace_hop *h)
 		    "addr", jstr_or_null(r[i].addr),
 		    "name", jstr_or_null(r[i].name), "replies", r[i].count));
 	json_object_set_new(o, "responders", arr);
+	if (h->echo_sent > 0) {
+		json_object_set_new(o, "loss_method",
+		    json_string(h->loss_by_echo ? "echo" : "probe"));
+		json_object_set_new(o, "echo", json_pack("{s:i,s:i}",
+		    "sent", h->echo_sent, "received", h->echo_received));
+	}
+	if (h->rl_rate > 0)
+		json_object_set_new(o, "rate_limit", json_pack("{s:f,s:i}",
+		    "replies_per_s", h->rl_rate, "burst", h->rl_burst));
 	arr = json_array();
 	for (i = 0; i < h->nprobes; i++)
 		json_array_append_new(arr, probe_to_jobj(&h->probes[i]));
@@ -208,6 +217,48 @@ get_time(json_t *o, const char *key, double *out, char *err, size_t errlen)
 		snprintf(err, errlen, "\"%s\" must be a UTC time like "
 		    "2026-11-23T10:00:00.000Z", key);
 		return -1;
+	}
+	return 0;
+}
+
+/* A hop's loss-measurement members (loss_method, echo, rate_limit). */
+static int
+hop_loss_from_jobj(json_t *hop, struct trace_hop *h, char *err, size_t errlen)
+{
+	json_t	*v, *e;
+	char	 m[16];
+
+	if (get_str(hop, "loss_method", m, sizeof(m), err, errlen) == -1)
+		return -1;
+	if (m[0] != '\0' && strcmp(m, "echo") != 0 && strcmp(m, "probe") != 0) {
+		snprintf(err, errlen, "hop %d: unknown loss_method \"%s\"", h->ttl, m);
+		return -1;
+	}
+	h->loss_by_echo = strcmp(m, "echo") == 0;
+	if ((e = json_object_get(hop, "echo")) != NULL && !json_is_null(e)) {
+		if (!json_is_object(e) ||
+		    get_int(e, "sent", 0, TRACE_MAX_QUERIES, &h->echo_sent, err,
+		    errlen) == -1 ||
+		    get_int(e, "received", 0, h->echo_sent, &h->echo_received,
+		    err, errlen) == -1) {
+			snprintf(err, errlen, "hop %d: bad \"echo\"", h->ttl);
+			return -1;
+		}
+	}
+	if (h->loss_by_echo && h->echo_sent == 0) {
+		snprintf(err, errlen, "hop %d: loss by echo without \"echo\"", h->ttl);
+		return -1;
+	}
+	if ((e = json_object_get(hop, "rate_limit")) != NULL && !json_is_null(e)) {
+		v = json_is_object(e) ? json_object_get(e, "replies_per_s") : NULL;
+		if (!json_is_number(v) || json_number_value(v) <= 0 ||
+		    json_number_value(v) > 1e6 ||
+		    get_int(e, "burst", 0, TRACE_MAX_QUERIES, &h->rl_burst, err,
+		    errlen) == -1) {
+			snprintf(err, errlen, "hop %d: bad \"rate_limit\"", h->ttl);
+			return -1;
+		}
+		h->rl_rate = json_number_value(v);
 	}
 	return 0;
 }
@@ -368,6 +419,8 @@ trace_from_jobj(json_t *o, char *err, size_t errlen)
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
+		if (hop_loss_from_jobj(hop, h, err, errlen) == -1)
+			goto fail;
 		json_array_foreach(probes, j, v) {
 			if (probe_from_jobj(v, &h->probes[j], err, errlen) == -1) {
 				char	 inner[200];

@@ -33,6 +33,28 @@ same_mpls(const struct trace_probe *a, const struct trace_probe *b)
 	    memcmp(a->mpls, b->mpls, sizeof(a->mpls[0]) * (size_t)a->nmpls) == 0;
 }
 
+/*
+ * What a loss measurement adds to a hop's line: where echo to the hop's
+ * address gave its loss figure, "echo" (with the replies/requests in the
+ * traceroute layout, whose line shows the hop's own replies); where its
+ * replies were limited, "limited R/s burst B".
+ */
+static void
+loss_note(FILE *fp, const struct trace_hop *h, int summary)
+{
+	if (!h->loss_by_echo && h->rl_rate <= 0)
+		return;
+	fprintf(fp, "  [");
+	if (h->loss_by_echo && summary)
+		fprintf(fp, "echo");
+	else if (h->loss_by_echo)
+		fprintf(fp, "echo %d/%d", h->echo_received, h->echo_sent);
+	if (h->rl_rate > 0)
+		fprintf(fp, "%slimited %.1f/s burst %d", h->loss_by_echo ? "; " : "",
+		    h->rl_rate, h->rl_burst);
+	fprintf(fp, "]");
+}
+
 static void
 print_responder(FILE *fp, const struct trace_probe *p,
     const struct trace_text_opts *o)
@@ -91,6 +113,7 @@ trace_text_print(FILE *fp, const struct trace *t, const struct trace_text_opts *
 		}
 		if (o->unanswered && unans > 0)
 			fprintf(fp, "  (%d unanswered)", unans);
+		loss_note(fp, h, 0);
 		fprintf(fp, "\n");
 	}
 	fflush(fp);
@@ -157,10 +180,13 @@ trace_text_summary(FILE *fp, const struct trace *t, const struct trace_text_opts
 				break;
 			}
 		summary_label(h, o, label, sizeof(label));
-		fprintf(fp, "%3d.|-- %-*s %5.1f%% %5d %7.1f %7.1f %7.1f %7.1f %7.1f\n",
+		fprintf(fp, "%3d.|-- %-*s %5.1f%% %5d %7.1f %7.1f %7.1f %7.1f %7.1f",
 		    h->ttl, width, label, s.loss_pct, s.sent,
 		    lastp ? lastp->rtt_ms : 0.0, s.avg_ms, s.min_ms, s.max_ms,
 		    s.stddev_ms);
+		loss_note(fp, h, 1);
+		fprintf(fp, "\n");
+
 		for (j = 1; j < n; j++)
 			fprintf(fp, "    |-- %s\n", (o->numeric || r[j].name == NULL) ?
 			    r[j].addr : r[j].name);

@@ -159,6 +159,11 @@ wire_trace_to_pb(const struct trace *t)
 			tracepair__hop__init(h);
 			m->hops[m->n_hops++] = h;
 			h->ttl = t->hops[i].ttl;
+			h->echo_sent = (uint32_t)t->hops[i].echo_sent;
+			h->echo_received = (uint32_t)t->hops[i].echo_received;
+			h->loss_by_echo = t->hops[i].loss_by_echo != 0;
+			h->rl_rate = t->hops[i].rl_rate;
+			h->rl_burst = (uint32_t)t->hops[i].rl_burst;
 			if (t->hops[i].nprobes <= 0)
 				continue;
 			h->probes = calloc((size_t)t->hops[i].nprobes,
@@ -313,10 +318,24 @@ wire_trace_from_pb(const Tracepair__Trace *m, char *err, size_t errlen)
 			snprintf(err, errlen, "hops not in ascending ttl order");
 			goto fail;
 		}
+		if (mh->echo_sent > WIRE_MAX_PROBES ||
+		    mh->echo_received > mh->echo_sent ||
+		    (mh->loss_by_echo && mh->echo_sent == 0) ||
+		    mh->rl_burst > WIRE_MAX_PROBES || !(mh->rl_rate >= 0) ||
+		    mh->rl_rate > 1e6) {
+			snprintf(err, errlen, "hop %zu: echo or rate-limit figures "
+			    "out of range", i);
+			goto fail;
+		}
 		if ((h = trace_add_hop(t, mh->ttl, 0)) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
+		h->echo_sent = (int)mh->echo_sent;
+		h->echo_received = (int)mh->echo_received;
+		h->loss_by_echo = mh->loss_by_echo;
+		h->rl_rate = mh->rl_rate;
+		h->rl_burst = (int)mh->rl_burst;
 		for (j = 0; j < mh->n_probes; j++) {
 			if ((p = trace_hop_add_probe(h)) == NULL) {
 				snprintf(err, errlen, "out of memory");
@@ -371,6 +390,8 @@ wire_opts_to_pb(const struct probe_opts *o)
 	m->show_mpls = o->show_mpls != 0;
 	m->max_inflight = o->max_inflight;
 	m->gap_limit = o->gap_limit;
+	m->loss = o->loss;
+	m->interval = o->interval;
 	if (o->ngw > 0) {
 		if ((m->gw = calloc((size_t)o->ngw, sizeof(*m->gw))) == NULL)
 			goto fail;
@@ -436,6 +457,8 @@ wire_opts_from_pb(const Tracepair__TraceOptions *m, struct probe_opts *o,
 	o->show_mpls = m->show_mpls;
 	o->max_inflight = m->max_inflight;
 	o->gap_limit = m->gap_limit;
+	o->loss = m->loss;
+	o->interval = m->interval;
 	return 0;
 }
 

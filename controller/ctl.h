@@ -70,6 +70,7 @@ struct ctl_session {
 	double		 opened;	/* UNIX time accepted */
 	double		 last_rx;	/* UNIX time of the last frame */
 	struct ctl_agent *agent;	/* registry entry (agents, when READY) */
+	int		 progress;	/* its Hello lists "progress" */
 };
 
 #define CTL_CLOCK_SAMPLES	8	/* recent samples the filter picks from */
@@ -376,6 +377,13 @@ void	 ctl_pair_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__PairRequest *);
 void	 ctl_trace_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__TraceRequest *);
+/*
+ * An agent's Progress for one of its jobs: passed on to the operator
+ * waiting for that pair or trace if it asked for progress; anything out of
+ * range or not the agent's own job is dropped.
+ */
+void	 ctl_job_progress(struct ctl *, struct ctl_session *,
+	    const Tracepair__Progress *);
 void	 ctl_job_result(struct ctl *, struct ctl_session *,
 	    uint64_t request_id, const Tracepair__JobResult *);
 /* The agent's session ended: its running jobs fail with reason. */

@@ -660,6 +660,41 @@ ctl_job_find(struct ctl *ctl, const char *id)
 }
 
 void
+ctl_job_progress(struct ctl *ctl, struct ctl_session *s,
+    const Tracepair__Progress *pr)
+{
+	struct ctl_job		*j;
+	struct ctl_pair		*p;
+	frame_env		 env;
+	Tracepair__Progress	 out;
+	char			 jid[CTL_JOB_ID_MAX + 1];
+
+	if (pr->job_id == NULL || pr->job_id[0] == '\0' ||
+	    strlen(pr->job_id) > CTL_JOB_ID_MAX || !frame_progress_ok(pr))
+		return;
+	snprintf(jid, sizeof(jid), "%s", pr->job_id);
+	if ((j = ctl_job_find(ctl, jid)) == NULL || j->done ||
+	    strcmp(j->agent, s->peer.name) != 0 ||
+	    strcmp(j->tenant, s->peer.tenant) != 0)
+		return;
+	p = j->pair;
+	if (p == NULL || p->op == NULL || !p->op->progress)
+		return;
+	tracepair__envelope__init(&env);
+	tracepair__progress__init(&out);
+	out.agent = j->agent;
+	out.rounds_done = pr->rounds_done;
+	out.rounds = pr->rounds;
+	out.seconds_left = pr->seconds_left;
+	out.worst_ttl = pr->worst_ttl;
+	out.worst_loss = pr->worst_loss;
+	env.request_id = p->request_id;
+	env.body_case = TRACEPAIR__ENVELOPE__BODY_PROGRESS;
+	env.progress = &out;
+	(void)ctl_send(p->op, &env);
+}
+
+void
 ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
     const Tracepair__JobResult *jr)
 {

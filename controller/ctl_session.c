@@ -27,6 +27,7 @@ static const struct {
 } ctl_allowed[] = {
 	{ TRACEPAIR__ENVELOPE__BODY_PONG, TLS_ROLE_AGENT },
 	{ TRACEPAIR__ENVELOPE__BODY_JOB_RESULT, TLS_ROLE_AGENT },
+	{ TRACEPAIR__ENVELOPE__BODY_PROGRESS, TLS_ROLE_AGENT },
 	{ TRACEPAIR__ENVELOPE__BODY_ERROR, TLS_ROLE_AGENT },
 	{ TRACEPAIR__ENVELOPE__BODY_AGENTS_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_PAIR_REQUEST, TLS_ROLE_OPERATOR },
@@ -112,7 +113,8 @@ ctl_send_hello(struct ctl_session *s, uint64_t request_id)
 {
 	frame_env		 env;
 	Tracepair__Hello	 h;
-	char			 sw[] = CTL_SOFTWARE;
+	char			 sw[] = CTL_SOFTWARE, cap[] = "progress";
+	char			*caps[] = { cap };
 
 	tracepair__envelope__init(&env);
 	tracepair__hello__init(&h);
@@ -121,6 +123,8 @@ ctl_send_hello(struct ctl_session *s, uint64_t request_id)
 	/* an agent learns where its connection arrives from (NAT detection) */
 	if (s->peer.role == TLS_ROLE_AGENT)
 		h.observed_addr = s->ip;
+	h.n_capabilities = 1;
+	h.capabilities = caps;
 	env.request_id = request_id;
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_HELLO;
 	env.hello = &h;
@@ -192,6 +196,7 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 		return;
 	}
 	s->state = CTL_SESS_READY;
+	s->progress = frame_hello_has(h, "progress");
 	ctl_session_unpend(s);
 	ctl_send_hello(s, env->request_id);
 	if (s->state != CTL_SESS_READY)
@@ -251,6 +256,9 @@ ctl_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 		break;
 	case TRACEPAIR__ENVELOPE__BODY_JOB_RESULT:
 		ctl_job_result(ctl, s, env->request_id, env->job_result);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_PROGRESS:
+		ctl_job_progress(ctl, s, env->progress);
 		break;
 	case TRACEPAIR__ENVELOPE__BODY_ERROR:
 		log_warnx("%s: says: %s", ctl_who(s),

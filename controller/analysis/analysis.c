@@ -728,6 +728,19 @@ find_loss(struct an_state *st, enum analysis_dir dir)
 
 		if (h->recv >= h->sent)
 			continue;
+		/*
+		 * A hop known to limit its replies (a loss measurement
+		 * learned the limit) and measured by them, not by echo:
+		 * its own missing replies are the limit, never an onset.
+		 */
+		if (h->th->rl_rate > 0 && !h->th->loss_by_echo) {
+			add_artifact(st, ANALYSIS_ART_RATELIMIT, dir, h,
+			    100.0 * (h->sent - h->recv) / h->sent,
+			    "%d of %d probes unanswered at a hop that limits its "
+			    "replies to %.1f per second: rate limiting, not a fault",
+			    h->sent - h->recv, h->sent, h->th->rl_rate);
+			continue;
+		}
 		if (k == n - 1) {
 			if (h->is_dest)
 				add_artifact(st, ANALYSIS_ART_DEST_RATELIMIT, dir, h,

@@ -682,17 +682,65 @@ summary_probes(struct pctx *c, const struct resp *r, int snt, int rcv,
 	return 0;
 }
 
+/*
+ * tracepair's own summary ends a hop line with a note in brackets, e.g.
+ * "[echo; limited 0.8/s burst 1]" (docs/probing.md): the figures are echo's,
+ * the hop limited its replies.  Returns the index of the note's first
+ * token (c->ntok when there is none), -1 after an error; fills the hop's
+ * members into *note.
+ */
+static int
+tp_note(struct pctx *c, int first, struct trace_hop *note)
+{
+	char	 buf[PASTE_MAX_LINE + 1], *part, *save = NULL;
+	size_t	 n = 0, l;
+	int	 j, used;
+
+	memset(note, 0, sizeof(*note));
+	l = strlen(c->tok[c->ntok - 1]);
+	if (c->ntok - 1 < first || l == 0 || c->tok[c->ntok - 1][l - 1] != ']')
+		return c->ntok;
+	for (j = c->ntok - 1; j >= first && c->tok[j][0] != '['; j--)
+		;
+	if (j < first)
+		return c->ntok;
+	buf[0] = '\0';
+	for (l = (size_t)j; l < (size_t)c->ntok; l++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+		    l > (size_t)j ? " " : "", c->tok[l]);
+	buf[strlen(buf) - 1] = '\0';		/* the ']' */
+	for (part = strtok_r(buf + 1, ";", &save); part != NULL;
+	    part = strtok_r(NULL, ";", &save)) {
+		while (*part == ' ')
+			part++;
+		used = 0;
+		if (strcmp(part, "echo") == 0)
+			note->loss_by_echo = 1;
+		else if (sscanf(part, "limited %lf/s burst %d%n", &note->rl_rate,
+		    &note->rl_burst, &used) == 2 && part[used] == '\0' &&
+		    note->rl_rate > 0 && note->rl_rate <= 1e6 &&
+		    note->rl_burst >= 0 && note->rl_burst <= TRACE_MAX_QUERIES)
+			continue;
+		else
+			return perr(c, "cannot parse tracepair note \"%.40s\"", part);
+	}
+	return j;
+}
+
 static int
 mtr_hop(struct pctx *c, int ttl, int first)
 {
 	struct resp	 r;
+	struct trace_hop note;
 	char		 buf[PASTE_MAX_NAME + 1];
 	double		 vals[PASTE_MAX_COLS], loss = 0;
-	int		 i, k, nhost, snt = -1, rcv = -1;
+	int		 i, k, nhost, snt = -1, rcv = -1, end;
 
 	if (c->ncols == 0)
 		return perr(c, "cannot parse mtr hop before the HOST: line");
-	nhost = c->ntok - first - c->ncols;
+	if ((end = tp_note(c, first, &note)) < 0)
+		return -1;
+	nhost = end - first - c->ncols;
 	if (nhost < 1)
 		return perr(c, "cannot parse mtr line: %d columns expected",
 		    c->ncols);
@@ -733,6 +781,13 @@ mtr_hop(struct pctx *c, int ttl, int first)
 		rcv = snt;
 	if (open_hop(c, ttl) == -1)
 		return -1;
+	if (note.loss_by_echo) {	/* the line's figures are echo's */
+		c->hop->loss_by_echo = 1;
+		c->hop->echo_sent = snt;
+		c->hop->echo_received = rcv;
+	}
+	c->hop->rl_rate = note.rl_rate;
+	c->hop->rl_burst = note.rl_burst;
 	{
 		int	 b = col(c, "Best"), a = col(c, "Avg"), w = col(c, "Wrst");
 

@@ -54,6 +54,14 @@ int		 cli_take_value(int *argc, char **argv, const char *flag,
 int		 cli_take_timeout(const char *cmd, int *argc, char **argv,
 		    uint32_t *ms);
 /*
+ * The timeout to ask for: ms when the user gave one; for a loss
+ * measurement without one, its rounds plus 60 s (at most 3600 s), so
+ * that a long -q is not cut by the controller's default; else 0 (the
+ * controller's default).
+ */
+struct probe_opts;
+uint32_t	 cli_loss_timeout(const struct probe_opts *, uint32_t ms);
+/*
  * The exit status of a pair or trace reply: CLI_EXIT_OK for status "ok",
  * else CLI_EXIT_AGENT (offline or unknown agent) or CLI_EXIT_FAILED after
  * printing "tracepair CMD: status: reason".

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "probe_opts.h"
 
 static void
 argv_remove(int *argc, char **argv, int i, int n)
@@ -59,6 +60,18 @@ cli_take_value(int *argc, char **argv, const char *flag, const char **value)
 		}
 	}
 	return 0;
+}
+
+uint32_t
+cli_loss_timeout(const struct probe_opts *o, uint32_t ms)
+{
+	double	 need;
+
+	if (ms != 0 || !probe_opts_loss(o))
+		return ms;
+	/* the rounds, then as long again as a pair's default allows */
+	need = o->queries * probe_opts_interval(o) + 60;
+	return need > 3600 ? 3600000 : (uint32_t)(need * 1000);
 }
 
 int

@@ -39,7 +39,16 @@ struct cli_conn {
 	SSL		*ssl;		/* the session */
 	char		 where[300];	/* "host:port" for messages */
 	uint64_t	 next_id;	/* request_id of the next request */
+	cli_progress_cb	 progress;	/* Progress for a request, or NULL */
+	void		*progress_arg;
 };
+
+void
+cli_conn_set_progress(struct cli_conn *c, cli_progress_cb cb, void *arg)
+{
+	c->progress = cb;
+	c->progress_arg = arg;
+}
 
 
 int
@@ -486,6 +495,8 @@ cli_conn_open(const struct cli_conn_settings *s, char *err, size_t errlen,
 	int64_t	 deadline = mono_ms() + s->timeout_ms;
 	Tracepair__Envelope env = TRACEPAIR__ENVELOPE__INIT;
 	Tracepair__Hello h;
+	static char	 cap[] = "progress";
+	char		*caps[] = { cap };
 	frame_env *reply;
 	int	 rc, to;
 
@@ -549,6 +560,8 @@ cli_conn_open(const struct cli_conn_settings *s, char *err, size_t errlen,
 	tracepair__hello__init(&h);
 	h.protocol_version = FRAME_PROTOCOL_VERSION;
 	h.software = CLI_SOFTWARE;
+	h.n_capabilities = 1;
+	h.capabilities = caps;
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_HELLO;
 	env.hello = &h;
 	if (cli_send(c, &env, deadline, err, errlen) == -1) {
@@ -612,6 +625,14 @@ cli_conn_request(struct cli_conn *c, frame_env *req, int timeout_ms,
 	for (;;) {
 		if ((reply = cli_recv(c, deadline, err, errlen, status)) == NULL)
 			return NULL;
+		/* Where the request stands, before its answer (we asked). */
+		if (reply->request_id == id && reply->body_case ==
+		    TRACEPAIR__ENVELOPE__BODY_PROGRESS) {
+			if (c->progress != NULL && frame_progress_ok(reply->progress))
+				c->progress(reply->progress, c->progress_arg);
+			frame_free(reply);
+			continue;
+		}
 		/* An Error with id 0 closes the session: it answers us too. */
 		if (reply->request_id == id || (reply->body_case ==
 		    TRACEPAIR__ENVELOPE__BODY_ERROR && reply->request_id == 0))

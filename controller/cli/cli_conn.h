@@ -44,6 +44,28 @@ void	 cli_conn_settings_clear(struct cli_conn_settings *s);
 struct cli_conn;
 
 /*
+ * Progress of the request in flight (an agent's loss run, passed on by
+ * the controller); set on a connection before cli_conn_call.
+ */
+typedef void (*cli_progress_cb)(const Tracepair__Progress *, void *arg);
+void		 cli_conn_set_progress(struct cli_conn *, cli_progress_cb,
+		    void *arg);
+/*
+ * The progress line of a pair or trace: one entry per agent (names must
+ * be the ones asked for; others are ignored), rewritten in place on
+ * stderr.  Set it with cli_conn_set_progress(c, cli_progress_show, &pl)
+ * when stderr is a terminal, and cli_progress_end() after the reply.
+ */
+struct cli_progress {
+	const char	*agent[2];	/* the agents of the request */
+	Tracepair__Progress last[2];	/* the latest from each */
+	int		 seen[2];
+	int		 shown;		/* a line is on stderr */
+};
+void		 cli_progress_show(const Tracepair__Progress *, void *arg);
+void		 cli_progress_end(struct cli_progress *);
+
+/*
  * Connect, handshake (TLS 1.3, our certificate, the controller's checked
  * against ca and its role), and exchange Hello.  Returns NULL with a
  * one-line reason in err and the exit status to use in *status.

@@ -125,3 +125,43 @@ cli_pair_print_text(const Tracepair__PairReply *r, const char *a, const char *b,
 		    r->report_text[n - 1] == '\n' ? "" : "\n");
 	}
 }
+
+void
+cli_progress_show(const Tracepair__Progress *p, void *arg)
+{
+	struct cli_progress *pl = arg;
+	int	 i, k = -1;
+
+	for (i = 0; i < 2; i++)
+		if (pl->agent[i] != NULL && p->agent != NULL &&
+		    strcmp(pl->agent[i], p->agent) == 0)
+			k = i;
+	if (k < 0)
+		return;		/* not one of ours: nothing of it is printed */
+	pl->last[k] = *p;
+	pl->seen[k] = 1;
+	fprintf(stderr, "\r\033[K");
+	for (i = 0; i < 2; i++) {
+		const Tracepair__Progress *q = &pl->last[i];
+
+		if (!pl->seen[i])
+			continue;
+		fprintf(stderr, "%s%s: round %u/%u, %.0f s left", i && pl->seen[0] ?
+		    "; " : "", pl->agent[i], q->rounds_done, q->rounds,
+		    q->seconds_left);
+		if (q->worst_ttl > 0)
+			fprintf(stderr, ", worst hop %d (%.0f %% lost)",
+			    q->worst_ttl, q->worst_loss);
+	}
+	fflush(stderr);
+	pl->shown = 1;
+}
+
+void
+cli_progress_end(struct cli_progress *pl)
+{
+	if (pl->shown)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+	pl->shown = 0;
+}

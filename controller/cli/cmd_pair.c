@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -11,19 +12,35 @@
 #include "trace.h"
 #include "wire.h"
 
+/* Probes per hop of a pair's default loss measurement. */
+#define PAIR_LOSS_QUERIES	30
 
 static void
 pair_usage(void)
 {
 	fprintf(stderr, "usage: tracepair pair AGENT_A AGENT_B [trace options] "
-	    "[--json | --summary | --classic] [--timeout SECONDS]\n"
+	    "[--quick] [--json | --summary | --classic] [--timeout SECONDS]\n"
 	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
+}
+
+/* 1 when the arguments (before a "--") set -q themselves. */
+static int
+pair_sets_queries(int argc, char **argv)
+{
+	int	 i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], "-q", 2) == 0)
+			return 1;
+	return 0;
 }
 
 /*
  * Parse traceroute options the way the agent will (probe_opts_parse); the
  * destination is the other agent, so a stand-in host is parsed and then
- * cleared for the controller to fill in.
+ * cleared for the controller to fill in.  A pair diagnoses by default:
+ * without -q it measures loss with PAIR_LOSS_QUERIES rounds, and --quick
+ * keeps the one-round-trip pair of -q 3.
  */
 static int
 pair_parse_opts(int argc, char **argv, const char *standin,
@@ -41,8 +58,12 @@ pair_parse_opts(int argc, char **argv, const char *standin,
 	av[n++] = (char *)(uintptr_t)standin;
 	av[n] = NULL;
 	probe_opts_init(o);
+	if (!pair_sets_queries(argc, argv))
+		o->queries = PAIR_LOSS_QUERIES;
 	rc = probe_opts_parse(o, n, av, err, errlen);
 	free(av);
+	if (rc == 0 && o->loss < 0 && !pair_sets_queries(argc, argv))
+		o->queries = 3;
 	if (rc == 0)
 		o->host[0] = '\0';
 	return rc;
@@ -59,6 +80,7 @@ cmd_pair(int argc, char **argv)
 	struct trace	*fwd = NULL, *rev = NULL;
 	frame_env	*reply;
 	char		 err[512];
+	struct cli_progress pl;
 	uint32_t	 timeout_ms;
 	int		 json, status;
 	enum cli_layout	 layout;
@@ -96,7 +118,7 @@ cmd_pair(int argc, char **argv)
 	tracepair__pair_request__init(&pr);
 	pr.agent_a = argv[1];
 	pr.agent_b = argv[2];
-	pr.timeout_ms = timeout_ms;
+	pr.timeout_ms = timeout_ms = cli_loss_timeout(&o, timeout_ms);
 	if ((pr.options = wire_opts_to_pb(&o)) == NULL) {
 		cli_errx("pair", "out of memory");
 		cli_conn_close(c);
@@ -104,9 +126,15 @@ cmd_pair(int argc, char **argv)
 	}
 	req.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REQUEST;
 	req.pair_request = &pr;
+	memset(&pl, 0, sizeof(pl));
+	pl.agent[0] = argv[1];
+	pl.agent[1] = argv[2];
+	if (isatty(STDERR_FILENO))
+		cli_conn_set_progress(c, cli_progress_show, &pl);
 	reply = cli_conn_call(c, "pair", &req,
 	    TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY, cli_wait_ms(timeout_ms),
 	    &status);
+	cli_progress_end(&pl);
 	wire_free(pr.options);
 	if (reply == NULL)
 		return status;

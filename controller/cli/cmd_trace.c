@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -32,6 +33,7 @@ cmd_trace(int argc, char **argv)
 	frame_env	*reply;
 	const Tracepair__TraceReply *r;
 	char		 err[512], *s;
+	struct cli_progress pl;
 	uint32_t	 timeout_ms;
 	int		 json, status;
 	enum cli_layout	 layout;
@@ -64,7 +66,7 @@ cmd_trace(int argc, char **argv)
 	tracepair__trace_request__init(&tr);
 	tr.agent = argv[1];
 	tr.host = o.host;
-	tr.timeout_ms = timeout_ms;
+	tr.timeout_ms = timeout_ms = cli_loss_timeout(&o, timeout_ms);
 	if ((tr.options = wire_opts_to_pb(&o)) == NULL) {
 		cli_errx("trace", "out of memory");
 		cli_conn_close(c);
@@ -72,9 +74,14 @@ cmd_trace(int argc, char **argv)
 	}
 	req.body_case = TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST;
 	req.trace_request = &tr;
+	memset(&pl, 0, sizeof(pl));
+	pl.agent[0] = argv[1];
+	if (isatty(STDERR_FILENO))
+		cli_conn_set_progress(c, cli_progress_show, &pl);
 	reply = cli_conn_call(c, "trace", &req,
 	    TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY, cli_wait_ms(timeout_ms),
 	    &status);
+	cli_progress_end(&pl);
 	wire_free(tr.options);
 	if (reply == NULL)
 		return status;

@@ -43,7 +43,8 @@ an_nodes() {
 }
 
 # an_pair FAMILY [AGENT OPTIONS...]: trace A -> B and B -> A at the same
-# moment with 20 probes per hop (no DNS unless options are given), then
+# moment with 20 probes per hop all at once (--quick: these tests are
+# about the analysis of such traces; no DNS unless options are given), then
 # analyse; JSON in $AN_TMP/out.json, text report in $AN_TMP/out.txt.  The
 # end hosts are nodes a and b unless $AN_A / $AN_B name others.  Returns
 # non-zero when a step fails.
@@ -52,10 +53,10 @@ an_pair() {
 	[ $# -gt 0 ] || set -- -n
 	_na=${AN_A:-a} _nb=${AN_B:-b}
 	_b=$(lab_addr "$_nb" "$_fam") && _a=$(lab_addr "$_na" "$_fam") || return 1
-	lab_exec "$_na" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 --json "$@" \
+	lab_exec "$_na" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 --quick --json "$@" \
 	    "$_b" >"$AN_TMP/fwd.json" 2>"$AN_TMP/fwd.err" &
 	_p1=$!
-	lab_exec "$_nb" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 --json "$@" \
+	lab_exec "$_nb" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 --quick --json "$@" \
 	    "$_a" >"$AN_TMP/rev.json" 2>"$AN_TMP/rev.err" &
 	_p2=$!
 	wait "$_p1" || { diag "forward trace failed: $(cat "$AN_TMP/fwd.err")"; wait "$_p2"; return 1; }

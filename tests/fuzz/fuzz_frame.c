@@ -39,6 +39,9 @@ convert(const frame_env *env)
 	case TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY:
 		pt = env->pair_reply->forward;
 		break;
+	case TRACEPAIR__ENVELOPE__BODY_PROGRESS:
+		(void)frame_progress_ok(env->progress);
+		break;
 	default:
 		break;
 	}

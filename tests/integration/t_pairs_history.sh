@@ -196,7 +196,7 @@ until pairlab_cli pairs >/dev/null 2>&1 || [ $i -ge 100 ]; do
 	i=$((i + 1))
 done
 for i in 1 2 3 4 5 6; do
-	pairlab_cli pair sf-office chicago-office -n >/dev/null 2>&1
+	pairlab_cli pair sf-office chicago-office -n --quick >/dev/null 2>&1
 done
 pairlab_cli pairs -n 1000 --json >"$W/list3.json" 2>"$W/list3.err"
 rc=$?

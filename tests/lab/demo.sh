@@ -37,8 +37,8 @@ echo
 echo "\$ tracepair agents"
 pairlab_cli agents || { pairlab_logs >&2; exit 1; }
 echo
-echo "\$ tracepair pair sf-office chicago-office -q 30"
-pairlab_cli pair sf-office chicago-office -q 30 || { pairlab_logs >&2; exit 1; }
+echo "\$ tracepair pair sf-office chicago-office"
+pairlab_cli pair sf-office chicago-office || { pairlab_logs >&2; exit 1; }
 echo
 echo "\$ tracepair pairs      # stored: 'tracepair show ID' prints it again later"
 pairlab_cli pairs || { pairlab_logs >&2; exit 1; }

@@ -10,12 +10,12 @@ SCN=tests/lab/scenarios/probe-ecmp.scn
 lab_up $SCN
 for _fam in 4 6; do
 	_dst=$(lab_addr dst $_fam)
-	_j=$(tp_json src -$_fam -U -q 16 "$_dst")
+	_j=$(tp_json src -$_fam -U --quick -q 16 "$_dst")
 	_n=$(echo "$_j" | jq '.hops[1].responders | length')
 	_who=$(echo "$_j" | jq -r '[.hops[1].responders[].addr] | sort | join(" ")')
 	check "[ \"$_n\" = 2 ]" "IPv$_fam udp: hop 2 shows both ECMP next hops ($_who)"
 	for _m in udp-paris icmp-paris tcp; do
-		_j=$(tp_json src -$_fam $(tp_flags $_m) -q 16 "$_dst")
+		_j=$(tp_json src -$_fam $(tp_flags $_m) --quick -q 16 "$_dst")
 		_per=$(echo "$_j" | jq -c '[.hops[] | .responders | length]')
 		check "[ \"$_per\" = '[1,1,1,1]' ]" \
 		    "IPv$_fam $_m: one responder per hop over 16 probes ($_per)"

@@ -12,7 +12,7 @@ lab_up $SCN
 # Rate limit first, while r3's token bucket is full: 20 probes per hop,
 # r3 answers its burst and then one a second.
 for _fam in 4 6; do
-	_j=$(tp_json src -$_fam -q 20 "$(lab_addr dst $_fam)")
+	_j=$(tp_json src -$_fam --quick -q 20 "$(lab_addr dst $_fam)")
 	_loss=$(echo "$_j" | jq -c '[.hops[] | .loss_pct | floor]')
 	_r3=$(echo "$_j" | jq '.hops[2].loss_pct | floor')
 	_others=$(echo "$_j" | jq '[.hops[0], .hops[3], .hops[4]] | map(.loss_pct) | add')

@@ -75,6 +75,7 @@ ph_opts(struct probe_opts *o, const char *host, enum trace_method m, int q,
 	o->queries = q;
 	o->max_ttl = max_ttl;
 	o->no_dns = 1;
+	o->loss = -1;	/* all at once: a test asks for rounds itself */
 }
 
 void

@@ -283,6 +283,44 @@ test_conn_bad_frame(void **state)
 	event_base_free(base);
 }
 
+/* Capabilities in a Hello; a Progress's numbers in range or not. */
+static void
+test_progress_checks(void **state)
+{
+	Tracepair__Hello h;
+	Tracepair__Progress p;
+	char	 c1[] = "udp", c2[] = "progress", *caps[] = { c1, NULL, c2 };
+
+	(void)state;
+	tracepair__hello__init(&h);
+	tracepair__progress__init(&p);
+	assert_int_equal(frame_hello_has(&h, "progress"), 0);
+	h.n_capabilities = 3;
+	h.capabilities = caps;
+	assert_int_equal(frame_hello_has(&h, "progress"), 1);
+	assert_int_equal(frame_hello_has(&h, "tcp"), 0);
+	p.rounds = 30;
+	p.rounds_done = 12;
+	p.seconds_left = 9;
+	p.worst_ttl = 7;
+	p.worst_loss = 16.7;
+	assert_int_equal(frame_progress_ok(&p), 1);
+	p.rounds_done = 31;
+	assert_int_equal(frame_progress_ok(&p), 0);
+	p.rounds_done = 12;
+	p.worst_loss = 100.5;
+	assert_int_equal(frame_progress_ok(&p), 0);
+	p.worst_loss = 0;
+	p.seconds_left = -1;
+	assert_int_equal(frame_progress_ok(&p), 0);
+	p.seconds_left = 0;
+	p.worst_ttl = 256;
+	assert_int_equal(frame_progress_ok(&p), 0);
+	p.worst_ttl = 0;
+	p.rounds = p.rounds_done = 1001;
+	assert_int_equal(frame_progress_ok(&p), 0);
+}
+
 int
 main(void)
 {
@@ -293,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_split_reads),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_conn_bad_frame),
+		cmocka_unit_test(test_progress_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

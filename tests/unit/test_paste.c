@@ -269,6 +269,8 @@ test_errors(void **state)
 		{ "{\"report\": {\"hubs\": [{\"count\": 1}]}}", PASTE_AUTO,
 		  "1: cannot parse mtr JSON: hub 1" },
 		{ "{\n\"version\": 1,\n", PASTE_AUTO, "3: cannot parse tracepair JSON" },
+		{ "HOST: a Loss% Snt\n  1.|-- gw  0.0%  10  [limited fast]\n",
+		  PASTE_AUTO, "2: cannot parse tracepair note" },
 		{ " 1  gw (198.18.1.1)\0 1.0 ms\n", PASTE_AUTO, "1: cannot parse: NUL" },
 	};
 	char		 err[256];
@@ -344,6 +346,39 @@ test_long_number(void **state)
 }
 
 /* A header name longer than a host name may be is dropped, not cut short. */
+/* tracepair's own summary: a hop's echo figure and limit come back. */
+static void
+test_tracepair_summary_notes(void **state)
+{
+	static const char text[] =
+	    "HOST: sf-office     Loss%   Snt    Last     Avg    Best    Wrst   StDev\n"
+	    "  1.|-- 198.18.10.2   0.0%    20     2.2     2.2     1.8     3.0     0.3  [echo]\n"
+	    "  2.|-- 198.18.10.14 10.0%    20     9.6     9.3     8.8    10.2     0.5  [echo; limited 0.8/s burst 1]\n"
+	    "  3.|-- 198.18.10.18 20.0%    10    20.0    19.8    18.4    21.0     0.8  [limited 1.5/s burst 6]\n";
+	struct trace_hop_stats st;
+	struct trace	*t;
+	char		 err[256];
+
+	(void)state;
+	t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(t->nhops, 3);
+	assert_int_equal(t->hops[0].loss_by_echo, 1);
+	assert_true(t->hops[0].rl_rate == 0);
+	assert_int_equal(t->hops[1].loss_by_echo, 1);
+	assert_int_equal(t->hops[1].echo_sent, 20);
+	assert_int_equal(t->hops[1].echo_received, 18);
+	assert_true(t->hops[1].rl_rate == 0.8);
+	assert_int_equal(t->hops[1].rl_burst, 1);
+	trace_hop_stats(&t->hops[1], &st);
+	assert_true(st.loss_pct == 10.0);
+	assert_int_equal(t->hops[2].loss_by_echo, 0);
+	assert_true(t->hops[2].rl_rate == 1.5);
+	assert_int_equal(t->hops[2].rl_burst, 6);
+	trace_free(t);
+}
+
 static void
 test_long_dst_name(void **state)
 {
@@ -469,6 +504,7 @@ main(void)
 		cmocka_unit_test(test_reached),
 		cmocka_unit_test(test_pair),
 		cmocka_unit_test(test_format_names),
+		cmocka_unit_test(test_tracepair_summary_notes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

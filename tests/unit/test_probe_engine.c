@@ -56,35 +56,72 @@ test_concurrent(void **state)
 	}
 }
 
+/* Run o to its end (at most 10 s) into res; returns the seconds it took. */
+static double
+timed_run(const struct probe_opts *o, struct ph_result *res)
+{
+	struct timespec	 a, b;
+	char	 err[160];
+
+	memset(res, 0, sizeof(*res));
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ph_pending = 1;
+	assert_non_null(probe_start(ph_eng, o, ph_done, res, err, sizeof(err)));
+	ph_wait(10);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	assert_non_null(res->t);
+	return (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
 /* 40 probes at 200 pps: a burst of 10, then 5 ms apart. */
 static void
 test_rate_cap(void **state)
 {
 	struct ph_result res;
 	struct probe_opts o;
-	struct timespec	 a, b;
-	char	 err[160];
 	double	 el;
 
 	(void)state;
 	if (ph_eng == NULL)
 		skip();
-	memset(&res, 0, sizeof(res));
 	ph_opts(&o, "127.0.0.1", TRACE_METHOD_ICMP, 40, 1);
 	probe_engine_set_rate(ph_eng, 200);
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	ph_pending = 1;
-	assert_non_null(probe_start(ph_eng, &o, ph_done, &res, err,
-	    sizeof(err)));
-	ph_wait(10);
-	clock_gettime(CLOCK_MONOTONIC, &b);
+	el = timed_run(&o, &res);
 	probe_engine_set_rate(ph_eng, 0);
-	el = (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
-	assert_non_null(res.t);
 	assert_int_equal(res.t->hops[0].nprobes, 40);
 	/* (40 - 10) / 200 = 150 ms at least, and not much more. */
 	if (el < 0.145 || el > 0.6)
 		fail_msg("40 probes at 200 pps took %.3f s", el);
+	trace_free(res.t);
+}
+
+/*
+ * A loss run on loopback: 10 rounds 50 ms apart (so at least 0.45 s), the
+ * destination's echo run alongside gives its figure, loopback limits
+ * nothing.
+ */
+static void
+test_loss_rounds(void **state)
+{
+	struct ph_result res;
+	struct probe_opts o;
+	double	 el;
+
+	(void)state;
+	if (ph_eng == NULL)
+		skip();
+	ph_opts(&o, "127.0.0.1", TRACE_METHOD_UDP, 10, 3);
+	o.loss = 1;
+	o.interval = 0.05;
+	el = timed_run(&o, &res);
+	assert_int_equal(res.t->nhops, 1);
+	assert_int_equal(res.t->hops[0].nprobes, 10);
+	assert_int_equal(res.t->hops[0].echo_sent, 10);
+	assert_int_equal(res.t->hops[0].echo_received, 10);
+	assert_int_equal(res.t->hops[0].loss_by_echo, 1);
+	assert_true(res.t->hops[0].rl_rate == 0);
+	if (el < 0.45 || el > 5)
+		fail_msg("10 rounds 50 ms apart took %.3f s", el);
 	trace_free(res.t);
 }
 
@@ -188,6 +225,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_rate_cap),
+		cmocka_unit_test(test_loss_rounds),
 		cmocka_unit_test(test_start_errors),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_name_at_once),

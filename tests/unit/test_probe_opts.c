@@ -43,6 +43,36 @@ test_defaults(void **state)
 	assert_int_equal(o.packet_size, 0);
 }
 
+/* A loss run: by -q, --loss, --quick, --interval; bad intervals refused. */
+static void
+test_loss(void **state)
+{
+	struct probe_opts o;
+	char	 err[128];
+
+	(void)state;
+	assert_int_equal(parse(&o, "-q 9 h", err, sizeof(err)), 0);
+	assert_int_equal(probe_opts_loss(&o), 0);
+	assert_true(probe_opts_interval(&o) == PROBE_INTERVAL_DEFAULT);
+	assert_int_equal(parse(&o, "-q 10 h", err, sizeof(err)), 0);
+	assert_int_equal(probe_opts_loss(&o), 1);
+	assert_int_equal(parse(&o, "-q 30 --quick h", err, sizeof(err)), 0);
+	assert_int_equal(probe_opts_loss(&o), 0);
+	assert_int_equal(parse(&o, "--loss --interval 0.25 h", err, sizeof(err)), 0);
+	assert_int_equal(probe_opts_loss(&o), 1);
+	assert_true(probe_opts_interval(&o) == 0.25);
+	assert_int_equal(parse(&o, "--interval 0 h", err, sizeof(err)), -1);
+	assert_string_equal(err, "--interval 0: bad value");
+	assert_int_equal(parse(&o, "--interval 61 h", err, sizeof(err)), -1);
+	assert_int_equal(parse(&o, "--interval x h", err, sizeof(err)), -1);
+	assert_int_equal(parse(&o, "h", err, sizeof(err)), 0);
+	o.interval = 0.001;
+	assert_int_equal(probe_opts_check(&o, err, sizeof(err)), -1);
+	o.interval = 0;
+	o.loss = 2;
+	assert_int_equal(probe_opts_check(&o, err, sizeof(err)), -1);
+}
+
 static void
 test_flags(void **state)
 {
@@ -159,6 +189,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_loss),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_check),
 	};

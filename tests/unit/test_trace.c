@@ -162,6 +162,35 @@ test_json_roundtrip(void **state)
 	trace_free(u);
 }
 
+/* A loss measurement's hop: its echo figure stands, its limit is kept. */
+static void
+test_json_loss_hop(void **state)
+{
+	static const char in[] = "{\"hops\": [{\"ttl\": 1, \"probes\": "
+	    "[{\"addr\": \"198.18.0.1\", \"rtt_ms\": 1.5}, {}], "
+	    "\"loss_method\": \"echo\", \"echo\": {\"sent\": 4, \"received\": 3}, "
+	    "\"rate_limit\": {\"replies_per_s\": 0.9, \"burst\": 6}}]}";
+	struct trace_hop_stats st;
+	struct trace	*t;
+	char		 err[256], *out;
+
+	(void)state;
+	t = trace_from_json(in, strlen(in), err, sizeof(err));
+	assert_non_null(t);
+	trace_hop_stats(&t->hops[0], &st);
+	assert_int_equal(st.sent, 4);
+	assert_int_equal(st.received, 3);
+	assert_true(st.loss_pct == 25.0);
+	assert_true(st.avg_ms == 1.5);
+	assert_true(t->hops[0].rl_rate == 0.9);
+	assert_int_equal(t->hops[0].rl_burst, 6);
+	out = trace_to_json(t, 0);
+	assert_non_null(strstr(out, "\"loss_method\":\"echo\""));
+	assert_non_null(strstr(out, "\"rate_limit\":{\"replies_per_s\":0.9,\"burst\":6}"));
+	free(out);
+	trace_free(t);
+}
+
 static void
 test_json_rejects(void **state)
 {
@@ -176,6 +205,12 @@ test_json_rejects(void **state)
 		"{\"method\": \"carrier-pigeon\", \"hops\": []}",
 		"{\"start\": \"yesterday\", \"hops\": []}",
 		"{\"version\": 9, \"hops\": []}",
+		"{\"hops\": [{\"ttl\": 1, \"probes\": [], \"loss_method\": \"smoke\"}]}",
+		"{\"hops\": [{\"ttl\": 1, \"probes\": [], \"loss_method\": \"echo\"}]}",
+		"{\"hops\": [{\"ttl\": 1, \"probes\": [], \"echo\": {\"sent\": 3, \"received\": 4}}]}",
+		"{\"hops\": [{\"ttl\": 1, \"probes\": [], \"echo\": [3, 4]}]}",
+		"{\"hops\": [{\"ttl\": 1, \"probes\": [], \"rate_limit\": {\"replies_per_s\": -1, \"burst\": 6}}]}",
+		"{\"hops\": [{\"ttl\": 1, \"probes\": [], \"rate_limit\": {\"burst\": 6}}]}",
 	};
 	char	 err[256];
 	size_t	 i;
@@ -212,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_hop_is_dst),
 		cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_json_rejects),
+		cmocka_unit_test(test_json_loss_hop),
 		cmocka_unit_test(test_time),
 	};
 

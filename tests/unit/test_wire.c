@@ -41,6 +41,13 @@ sample_trace(void)
 	t->malformed_icmp = 1ULL << 40;
 	for (ttl = 1; ttl <= 4; ttl++) {
 		h = trace_add_hop(t, ttl, 3);
+		if (ttl == 2) {		/* a loss measurement's hop */
+			h->echo_sent = 30;
+			h->echo_received = 26;
+			h->loss_by_echo = 1;
+			h->rl_rate = 0.9;
+			h->rl_burst = 6;
+		}
 		for (i = 0; i < 3; i++) {
 			p = &h->probes[i];
 			if (ttl == 3 && i == 1)
@@ -115,6 +122,12 @@ test_trace_round_trip(void **state)
 	assert_string_equal(back->hops[1].probes[0].name,
 	    "core2.sanfrancisco.example");
 	assert_string_equal(back->hops[3].probes[2].annot, "!H");
+	assert_int_equal(back->hops[1].echo_sent, 30);
+	assert_int_equal(back->hops[1].echo_received, 26);
+	assert_int_equal(back->hops[1].loss_by_echo, 1);
+	assert_true(back->hops[1].rl_rate == 0.9);
+	assert_int_equal(back->hops[1].rl_burst, 6);
+	assert_int_equal(back->hops[0].echo_sent, 0);
 	assert_int_equal(back->malformed_icmp, 1ULL << 40);
 	assert_int_equal(back->method, TRACE_METHOD_UDP_PARIS);
 	assert_true(back->start == 1795000000.125);
@@ -181,6 +194,17 @@ test_trace_refusals(void **state)
 	m->hops[0]->ttl = 0;
 	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
 	m->hops[0]->ttl = 1;
+
+	/* Echo figures that do not add up, a negative rate limit. */
+	m->hops[1]->echo_received = 31;
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	m->hops[1]->echo_received = 26;
+	m->hops[0]->loss_by_echo = 1;
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	m->hops[0]->loss_by_echo = 0;
+	m->hops[1]->rl_rate = -1;
+	assert_null(wire_trace_from_pb(m, err, sizeof(err)));
+	m->hops[1]->rl_rate = 0.9;
 
 	/* MPLS label over 20 bits. */
 	m->hops[2]->probes[0]->mpls[0]->label = 0x100000;
