@@ -7,24 +7,13 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 9
+plan 8
 
 W=$(mktemp -d /tmp/t_agent_spool.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
 pairlab_up_small
 
 nspool() { ls "$PAIRLAB_DIR/spool-$1" 2>/dev/null | grep -c '\.tps$'; }
-# wait_for SECONDS CMD: poll CMD every 0.2 s
-wait_for() {
-	_n=$(($1 * 5))
-	shift
-	while [ $_n -gt 0 ]; do
-		eval "$1" && return 0
-		sleep 0.2
-		_n=$((_n - 1))
-	done
-	return 1
-}
 
 pairlab_cli pair sf-office chicago-office -n -q 10 -z 0.1 -m 6 --timeout 30 \
     >"$W/pair.out" 2>"$W/pair.err" &
@@ -41,8 +30,7 @@ pcheck "wait_for 30 '[ \$(nspool sf-office) -eq 1 ] && [ \$(nspool chicago-offic
 # the spool survives an agent crash
 pairlab_stop_agent sf-office KILL
 pairlab_start_agent sf-office
-sleep 1
-pcheck "[ \$(nspool sf-office) -eq 1 ] && grep -q '1 result(s) in the spool' $PAIRLAB_DIR/agent-sf-office.log" \
+pcheck "wait_for 10 \"grep -q '1 result(s) in the spool' $PAIRLAB_DIR/agent-sf-office.log\" && [ \$(nspool sf-office) -eq 1 ]" \
     "sf-office restarted with its spooled result"
 
 pairlab_start_controller

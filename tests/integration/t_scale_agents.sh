@@ -105,8 +105,8 @@ while [ "$(cli agents --json 2>/dev/null | jq '[.[] | select(.name == "dup-000" 
 done
 cli trace dup-000 198.18.255.9 -n --json >"$W/dup.json" 2>"$W/dup.err"
 rc=$?
-sleep 0.5
 job=$(awk '$1 == "job" { print $3; exit }' "$W/dup.out")
+wait_for 5 "[ \$(grep -c '^ack dup-000 $job\$' $W/dup.out) -ge 2 ]"
 acks=$(grep -c "^ack dup-000 $job\$" "$W/dup.out")
 rows=$(sqlite3 "$W/controller.db" "select count(*) from traces where job_id = '$job'" 2>/dev/null)
 check "[ $rc -eq 0 ] && [ '$acks' = 2 ] && [ '$rows' = 1 ]" \

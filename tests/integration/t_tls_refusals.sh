@@ -93,7 +93,15 @@ client() {
 # The controller answered Hello (its software name is in the reply).
 answered() { grep -qa "tracepair-controller" "$tmp/$1.out"; }
 # The controller logged "refused" with this reason.
-logged() { sleep 0.2; grep -a "refused" "$tmp/ctl.log" | grep -qa "$1"; }
+# (the log line may follow the client's exit: poll for up to 5 s)
+logged() {
+	_i=0
+	until grep -a "refused" "$tmp/ctl.log" | grep -qa "$1"; do
+		_i=$((_i + 1))
+		[ $_i -le 100 ] || return 1
+		sleep 0.05
+	done
+}
 serving() {
 	client good$n -cert "$tmp/pki/alice.crt" -key "$tmp/pki/alice.key"
 	answered good$n
@@ -143,7 +151,11 @@ check "operator's AgentsRequest answered after all refusals" \
 client bob1 -cert "$tmp/pki/bob.crt" -key "$tmp/pki/bob.key"
 sh "$PKI" revoke "$tmp/pki" bob >/dev/null 2>&1
 kill -HUP "$ctl_pid"
-sleep 0.3
+_i=0
+until grep -q 'CRL .* reloaded' "$tmp/ctl.log" || [ $_i -ge 100 ]; do
+	_i=$((_i + 1))
+	sleep 0.05
+done
 client bob2 -cert "$tmp/pki/bob.crt" -key "$tmp/pki/bob.key"
 check "bob served before revocation, refused after SIGHUP reload" \
     sh -c "grep -qa tracepair-controller '$tmp/bob1.out' && ! grep -qa tracepair-controller '$tmp/bob2.out' && grep -q 'CRL .* reloaded' '$tmp/ctl.log'"
