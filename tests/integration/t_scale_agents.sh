@@ -37,7 +37,8 @@ sh certs/tp-pki.sh issue "$P" controller ctl >/dev/null 2>&1
 sh certs/tp-pki.sh issue "$P" operator alice --org acme >/dev/null 2>&1
 i=0
 while [ $i -lt "$N" ]; do
-	sh certs/tp-pki.sh issue "$P" agent "$(printf 'sim-%03d' $i)" --org acme >/dev/null 2>&1 || break
+	sh certs/tp-pki.sh issue "$P" agent "$(printf 'sim-%03d' $i)" --org acme \
+	    >"$W/issue.log" 2>&1 || { diag "issuing sim-$i failed: $(cat "$W/issue.log")"; break; }
 	i=$((i + 1))
 done
 sh certs/tp-pki.sh issue "$P" agent dup-000 --org acme >/dev/null 2>&1

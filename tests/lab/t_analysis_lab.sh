@@ -79,12 +79,12 @@ check_filtered() {
 # Deterministic labs (no random loss): one pair each.  The rate limits
 # (ratelimit, destlimit) are token buckets, not draws.
 scenario asym check_asym 3 1
-# The lossy labs: with 20 probes per hop, the analysis names another link
-# or onset on about 1.1 % of loss1 pairs and LOSS2 % of loss2 pairs
-# (tp-ansim, 10^5 redrawn pairs each; mostly a later hop answering so
-# well that the loss does not look persistent: the contradict_p = 0.005
-# rule, per later hop).  Three tries: P(false failure) <= 0.011^3 = 1.4e-6
-# (loss1) and LOSS2P (loss2) per check.
+# The lossy labs: with 20 probes per hop, the analysis names another first
+# suspect on 1.11 % of loss1 pairs and 1.10 % of loss2 pairs, another
+# forward onset on 1.04 % and 1.08 % (tp-ansim, 10^5 redrawn pairs each,
+# docs/testing.md; mostly a later hop answering so well that the loss does
+# not look persistent: the contradict_p = 0.005 rule, per later hop).
+# Three tries (an_try): P(false failure) <= 0.0111^3 = 1.4e-6 per check.
 scenario loss1 check_loss 2 3
 scenario loss2 check_loss 2 3
 scenario ratelimit check_ratelimit 2 1
