@@ -5,6 +5,8 @@
 # and keeps serving good clients; a CRL reloaded on SIGHUP takes effect.
 # The clients refuse a server whose certificate (same CA) is not a
 # controller's: the CLI exits with an error, the agent sends no Hello.
+# Session rules: nothing before Hello, no second Hello, Hello within
+# hello_timeout (2 s here) or closed.
 # Loopback only.  Prints TAP.
 
 TP_BIN=${TP_BIN:-$PWD/build/bin}
@@ -67,9 +69,10 @@ cert $tmp/pki/ctl1.crt
 key $tmp/pki/ctl1.key
 crl $tmp/pki/crl.pem
 database $tmp/ctl.db
+hello_timeout 2
 EOF
 
-echo "1..27"
+echo "1..30"
 check "controller -n says configuration OK" \
     sh -c "'$CTL' -n --config '$tmp/ctl.conf' | grep -qx 'configuration OK'"
 
@@ -92,12 +95,14 @@ client() {
 	cname=$1; shift
 	frames=$hello
 	if [ "$1" = "--agents" ]; then frames="$hello$agents"; shift; fi
+	if [ "$1" = "--frames" ]; then frames=$2; shift 2; fi
 	# shellcheck disable=SC2059
 	(printf "$frames"; sleep 1) | timeout 10 openssl s_client -quiet -no_ign_eof \
 	    -connect "127.0.0.1:$port" -CAfile "$tmp/pki/ca.crt" "$@" \
 	    >"$tmp/$cname.out" 2>"$tmp/$cname.err"
 	return 0
 }
+# (--frames FRAMES: those bytes instead of Hello)
 # The controller answered Hello (its software name is in the reply).
 answered() { grep -qa "tracepair-controller" "$tmp/$1.out"; }
 # The controller logged "refused" with this reason.
@@ -160,6 +165,25 @@ check "controller certificate as a client: Hello not answered" \
     sh -c "! grep -qa tracepair-controller '$tmp/ctlcert.out'"
 check "controller certificate as a client: logged" \
     logged "role controller may not connect"
+
+# Session rules: nothing before Hello, no second Hello (an Error with the
+# reason comes back, the connection is closed, nothing is answered)
+client early --frames "$agents" -cert "$tmp/pki/alice.crt" -key "$tmp/pki/alice.key"
+check "a request before Hello: Error 'before hello' sent back, not answered" \
+    sh -c "grep -qa 'agents_request before hello' '$tmp/early.out' && ! grep -qa tracepair-controller '$tmp/early.out'"
+client twice --frames "$hello$hello$agents" -cert "$tmp/pki/alice.crt" -key "$tmp/pki/alice.key"
+check "a second Hello: Error 'second hello' sent back, not answered with a Hello" \
+    sh -c "grep -qa 'second hello' '$tmp/twice.out' && [ \$(grep -ao tracepair-controller '$tmp/twice.out' | wc -l) -eq 1 ]"
+# hello_timeout 2: a client that sends nothing after TLS is closed within
+# about 2 s (the tick is 1 s: at most 3.x), long before its stdin ends (6 s)
+t0=$(date +%s.%N)
+(sleep 6) | { timeout 10 openssl s_client -quiet -no_ign_eof \
+    -connect "127.0.0.1:$port" -CAfile "$tmp/pki/ca.crt" \
+    -cert "$tmp/pki/alice.crt" -key "$tmp/pki/alice.key" \
+    >"$tmp/silent.out" 2>"$tmp/silent.err"; date +%s.%N >"$tmp/silent.end"; }
+el=$(awk -v a="$t0" -v b="$(cat "$tmp/silent.end")" 'BEGIN { printf "%.1f", b - a }')
+check "no Hello within hello_timeout (2 s): closed after ${el} s with 'no hello within 2s'" \
+    sh -c "awk -v e=$el 'BEGIN { exit !(e >= 1.5 && e < 5) }' && grep -qa 'no hello within 2s' '$tmp/silent.out'"
 
 client tls12 -tls1_2 -cert "$tmp/pki/alice.crt" -key "$tmp/pki/alice.key"
 check "TLS 1.2 client: client fails with alert protocol version" refused tls12 "protocol version"
