@@ -11,8 +11,8 @@
 #   sh tests/mutate/mutate.sh [ID...]     only the named mutations
 #
 # mutations.txt: "ID<TAB>FILE<TAB>ORIGINAL<TAB>REPLACEMENT<TAB>TESTS", '#'
-# comments.  ORIGINAL must occur exactly once in FILE; "\t" in ORIGINAL or
-# REPLACEMENT stands for a tab.  TESTS: run-tests.sh patterns (beside the
+# comments.  ORIGINAL must occur exactly once in FILE; "\t" and "\n" in
+# ORIGINAL or REPLACEMENT stand for a tab and a newline.  TESTS: run-tests.sh patterns (beside the
 # unit tests, always run), e.g. "integration/t_tls_refusals lab/t_probe_forge".
 # Lab tests need root.  Run from the top of a built tree (make everything):
 # the copy starts from its build/ so only what a mutation touches is rebuilt.
@@ -38,9 +38,21 @@ echo "mutate: scratch tree $SCR"
 
 caught=0 survived=0 stillborn=0 total=0
 survivors=
-tab=$(printf '\t')
-while IFS="$tab" read -r id file orig repl tests; do
-	case $id in ''|'#'*) continue ;; esac
+us=$(printf '\037')
+# the list with its fields split by US (a tab is IFS white space: empty
+# fields would vanish); comments and blank lines dropped
+python3 -c '
+import sys
+for line in open(sys.argv[1]):
+    line = line.rstrip("\n")
+    if not line.strip() or line.startswith("#"):
+        continue
+    f = line.split("\t")
+    if len(f) != 5:
+        sys.exit("mutate: bad line (%d fields): %s" % (len(f), line))
+    print("\037".join(f))
+' "$LIST" >"$WORK/list" || exit 2
+while IFS="$us" read -r id file orig repl tests; do
 	if [ $# -gt 0 ]; then
 		_want=0
 		for _a in "$@"; do [ "$_a" = "$id" ] && _want=1; done
@@ -51,7 +63,9 @@ while IFS="$tab" read -r id file orig repl tests; do
 	cp "$f" "$WORK/orig"
 	if ! python3 - "$f" "$orig" "$repl" <<'PY'
 import sys
-p, a, b = sys.argv[1], sys.argv[2].replace('\\t', '\t'), sys.argv[3].replace('\\t', '\t')
+def unesc(x):
+    return x.replace('\\t', '\t').replace('\\n', '\n')
+p, a, b = sys.argv[1], unesc(sys.argv[2]), unesc(sys.argv[3])
 s = open(p).read()
 if s.count(a) != 1:
     sys.stderr.write("original text found %d times\n" % s.count(a))
@@ -64,12 +78,12 @@ PY
 		continue
 	fi
 	verdict=survived
-	if ! ( cd "$SCR" && make -j2 everything >"$WORK/build.log" 2>&1 ); then
+	if ! ( cd "$SCR" && make -j2 everything >"$WORK/build.log" 2>&1 </dev/null ); then
 		verdict=stillborn
 	else
 		for t in unit/ $tests; do
 			if ! ( cd "$SCR" && BUILD=build TEST_TIMEOUT=300 \
-			    sh tests/run-tests.sh "$t" >"$WORK/test.log" 2>&1 ); then
+			    sh tests/run-tests.sh "$t" >"$WORK/test.log" 2>&1 </dev/null ); then
 				verdict="caught by $t"
 				break
 			fi
@@ -85,8 +99,7 @@ PY
 	*) survived=$((survived + 1)); survivors="$survivors $id"
 		echo "SURVIVED  $id ($file; ran: unit/ $tests)" ;;
 	esac
-done <"$LIST"
-( cd "$SCR" && make -j2 everything >/dev/null 2>&1 )
+done <"$WORK/list"
 
 n=$((caught + survived))
 if [ $n -eq 0 ]; then
