@@ -69,12 +69,15 @@ pairlab_cli trace sf-office "$("$TPLAB" addr "$PAIRLAB_ID" chicago-office 4)" \
     -n -q 10 -z 0.1 -m 6 --json --timeout 60 >"$W/trace.out" 2>"$W/trace.err" &
 cli=$!
 wait_for 10 "[ \$(nstart) -gt $n0 ]"
-(echo 'BEGIN EXCLUSIVE;'; echo "SELECT 'locked';"; sleep 9; echo 'COMMIT;') |
+# the lock is held until the controller has logged the store's failure (at
+# most 40 s)
+stored_failed() { grep -q 'job .*: store: .*locked' "$PAIRLAB_DIR/controller.log"; }
+(echo 'BEGIN EXCLUSIVE;'; echo "SELECT 'locked';"
+    wait_for 40 stored_failed; echo 'COMMIT;') |
     sqlite3 "$DB" >"$W/lock.out" 2>&1 &
 lock=$!
 wait_for 5 "grep -q locked $W/lock.out"
-pcheck "wait_for 30 \"grep -q 'job .*: store: .*locked' $PAIRLAB_DIR/controller.log\" &&
-    [ \$(nspool sf-office) -eq 1 ]" \
+pcheck "wait_for 40 stored_failed && [ \$(nspool sf-office) -eq 1 ]" \
     "a result the store cannot take (database locked) is not acknowledged: still spooled"
 wait $lock
 kill $cli 2>/dev/null; wait $cli 2>/dev/null

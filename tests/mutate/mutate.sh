@@ -2,7 +2,8 @@
 # mutate.sh: the mutation score of the test suite (make mutate).  Each line
 # of tests/mutate/mutations.txt is one small deliberate bug; for each, a
 # scratch copy of the tree (never the real one) gets that bug, is rebuilt,
-# and its unit tests plus the tests the line names are run.  A mutation is
+# and the tests the line names are run, then (if none failed) every unit
+# test.  A mutation is
 # caught when a test fails, survives when all pass, and is stillborn when it
 # does not compile (a bad line: fix it).  Prints one line per mutation and
 #   mutation score: C of N caught (P %)
@@ -13,7 +14,7 @@
 # mutations.txt: "ID<TAB>FILE<TAB>ORIGINAL<TAB>REPLACEMENT<TAB>TESTS", '#'
 # comments.  ORIGINAL must occur exactly once in FILE; "\t" and "\n" in
 # ORIGINAL or REPLACEMENT stand for a tab and a newline.  TESTS: run-tests.sh patterns (beside the
-# unit tests, always run), e.g. "integration/t_tls_refusals lab/t_probe_forge".
+# unit tests, run after them), e.g. "unit/test_probe_pkt lab/t_probe_forge".
 # Lab tests need root.  Run from the top of a built tree (make everything):
 # the copy starts from its build/ so only what a mutation touches is rebuilt.
 
@@ -81,7 +82,8 @@ PY
 	if ! ( cd "$SCR" && make -j2 everything >"$WORK/build.log" 2>&1 </dev/null ); then
 		verdict=stillborn
 	else
-		for t in unit/ $tests; do
+		# the named tests first (the likely catchers), then every unit test
+		for t in $tests unit/; do
 			if ! ( cd "$SCR" && BUILD=build TEST_TIMEOUT=300 \
 			    sh tests/run-tests.sh "$t" >"$WORK/test.log" 2>&1 </dev/null ); then
 				verdict="caught by $t"
@@ -97,7 +99,7 @@ PY
 	stillborn) stillborn=$((stillborn + 1)); echo "STILLBORN $id: does not compile"
 		sed 's/^/    /' "$WORK/build.log" | grep -i error | head -3 ;;
 	*) survived=$((survived + 1)); survivors="$survivors $id"
-		echo "SURVIVED  $id ($file; ran: unit/ $tests)" ;;
+		echo "SURVIVED  $id ($file; ran: $tests unit/)" ;;
 	esac
 done <"$WORK/list"
 
