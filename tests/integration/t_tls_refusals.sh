@@ -115,11 +115,15 @@ logged() {
 		sleep 0.05
 	done
 }
-# refused NAME ALERT: the client was not served and its handshake failed
-# with the TLS alert ALERT (s_client: "... alert certificate required"),
-# i.e. the refusal is the client's failure, not only a missing reply
+# refused NAME ALERT: the client was not served and its connection failed:
+# the TLS alert ALERT (s_client: "... alert certificate required"), or a
+# reset (errno 104) when the server's close overtook the alert (the client
+# had sent its Hello frame by then: TLS 1.3 checks the client's certificate
+# after the client's side of the handshake), i.e. the refusal is the
+# client's failure, not only a missing reply
 refused() {
-	! answered "$1" && grep -qa "alert $2" "$tmp/$1.err"
+	! answered "$1" &&
+	    { grep -qa "alert $2" "$tmp/$1.err" || grep -qa 'errno=104' "$tmp/$1.err"; }
 }
 serving() {
 	client good$n -cert "$tmp/pki/alice.crt" -key "$tmp/pki/alice.key"
