@@ -123,7 +123,8 @@ logged() {
 # client's failure, not only a missing reply
 refused() {
 	! answered "$1" &&
-	    { grep -qa "alert $2" "$tmp/$1.err" || grep -qa 'errno=104' "$tmp/$1.err"; }
+	    { grep -qa "alert $2" "$tmp/$1.err" || grep -qa 'errno=104' "$tmp/$1.err"; } ||
+	    { grep -av 'depth=\|verify return' "$tmp/$1.err" | sed 's/^/# client: /'; return 1; }
 }
 serving() {
 	client good$n -cert "$tmp/pki/alice.crt" -key "$tmp/pki/alice.key"
