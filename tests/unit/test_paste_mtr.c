@@ -56,15 +56,18 @@ test_report_rcv_column(void **state)
 	    PASTE_MTR_REPORT, 1, 8, 5);
 }
 
-/* mtr --json: the same rounding (Loss% 42.857 of 7: 4 received). */
+/*
+ * mtr --json: the same rounding.  6 of 7 shows as 14.286 %: 7 x 0.85714 =
+ * 5.99998, rounded 6 (truncated: 5).
+ */
 static void
 test_json_rounds(void **state)
 {
 	(void)state;
 	counts("{\"report\":{\"mtr\":{\"dst\":\"198.18.1.2\"},\"hubs\":["
-	    "{\"count\":1,\"host\":\"198.18.1.1\",\"Loss%\":42.857,\"Snt\":7,"
+	    "{\"count\":1,\"host\":\"198.18.1.1\",\"Loss%\":14.286,\"Snt\":7,"
 	    "\"Last\":0.4,\"Avg\":0.5,\"Best\":0.3,\"Wrst\":0.8,\"StDev\":0.1}]}}",
-	    PASTE_MTR_JSON, 1, 7, 4);
+	    PASTE_MTR_JSON, 1, 7, 6);
 }
 
 int
