@@ -152,8 +152,22 @@ deps:
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 
-check: everything
-	$(Q)BUILD=$(BUILD) sh tests/run-tests.sh
+check: everything fuzz-san
+	$(Q)BUILD=$(BUILD) BUILD_SAN=$(BUILD_SAN) sh tests/run-tests.sh
+
+# make mutate: the mutation score of the suite (tests/mutate/mutations.txt,
+# each applied to a scratch copy under /tmp, rebuilt and tested); >= 90 %
+# caught or it fails.  Slow (a rebuild and tests per mutation); lab tests
+# named in the list need root.
+mutate: everything
+	$(Q)sh tests/mutate/mutate.sh
+
+# fuzz-san: the fuzz targets' replay binaries only, built with ASan+UBSan
+# into $(BUILD_SAN); tests/run-tests.sh replays the corpora with them too.
+BUILD_SAN ?= build-san
+fuzz-san:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD_SAN) fuzz-targets
+fuzz-targets: $(FUZZ_TARGETS)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory everything
@@ -198,6 +212,6 @@ clean:
 	rm -rf build build-san build-deb
 
 .SECONDARY:
-.PHONY: all everything programs deps test check demo install deb fmt clean
+.PHONY: all everything programs deps test check demo install deb fmt clean fuzz-san fuzz-targets mutate
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

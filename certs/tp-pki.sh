@@ -8,6 +8,7 @@
 #   tp-pki.sh revoke DIR NAME                        revoke NAME, regenerate the CRL
 #   tp-pki.sh crl DIR                                regenerate the CRL (do it before it expires)
 #   tp-pki.sh expired DIR ROLE NAME [--org TENANT]   a certificate that expired in 2020 (tests)
+#   tp-pki.sh notenant DIR ROLE NAME                 an agent/operator certificate without O (tests)
 #   tp-pki.sh show DIR NAME                          subject, role URI, validity
 #
 # Every certificate: subject CN=NAME, O=TENANT (the tenant of an MSP
@@ -18,7 +19,7 @@ set -eu
 
 prog=$(basename "$0")
 usage() {
-	sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 die() {
@@ -172,6 +173,12 @@ issue)
 	agent|operator) [ -n "$org" ] || die "$role certificates need --org TENANT" ;;
 	esac
 	issue_cert "$role" "$name" "$org" "$days" "" ""
+	;;
+notenant)
+	need_ca
+	[ $# -eq 2 ] || usage
+	check_name "$2" name
+	issue_cert "$1" "$2" "" 825 "" ""
 	;;
 expired)
 	need_ca

@@ -1,14 +1,24 @@
 #!/bin/sh
-# run-tests.sh: run unit tests, fuzz replays, then lab and integration tests;
-# count TAP results and end with "N passed, N failed[, N skipped]".
+# run-tests.sh: run unit tests, fuzz replays (also their sanitizer build,
+# when there is one), then lab and integration tests; count TAP results and
+# end with "N passed, N failed[, N skipped]".
 #
-# Every test program prints TAP lines ("ok N - name", "not ok N - name",
-# "ok N - name # SKIP why").  A program that exits non-zero without printing
-# a "not ok" line (a crash, a timeout) counts as one failure.
+# Every test program prints TAP: a plan "1..N" (cmocka prints one per group,
+# so plans add up) and one line per check: "ok N - name", "not ok N - name",
+# "ok N - name # SKIP why" or cmocka's "not ok N # SKIP name" (skips).  A
+# file fails as a whole, one failure beside its own results, when
+#   - it exits with a status other than 0 (a crash, a timeout, an exit 1);
+#   - it printed no plan, or its results do not add up to its plans (it
+#     stopped early, or printed more than it promised);
+#   - it printed no result at all.
+# A whole file skipped ("1..0 # SKIP why", or "1..1" and one skip, as lab
+# tests print without root) counts as one skip.  Set-up steps print TAP
+# comments ("# set-up: ..."), never "ok".
 #
 #   sh tests/run-tests.sh [PATTERN]    only tests whose path matches PATTERN
 
 BUILD=${BUILD:-build}
+BUILD_SAN=${BUILD_SAN:-build-san}
 ONLY=${1:-}
 export BUILD TP_BIN="$PWD/$BUILD/bin" CMOCKA_MESSAGE_OUTPUT=TAP
 passed=0 failed=0 skipped=0
@@ -22,23 +32,29 @@ run_one() {	# $1 = label, rest = command
 	timeout -k 10 "${TEST_TIMEOUT:-900}" "$@" >"$log" 2>&1
 	rc=$?
 	cat "$log"
-	p=$(grep -cE '^ok( |$)' "$log")
-	s=$(grep -cE '^ok .*# (SKIP|skip)' "$log")
-	f=$(grep -cE '^not ok' "$log")
-	p=$((p - s))
-	# A whole file skipped ("1..0 # SKIP why", e.g. lab tests without root)
-	# counts as one skip, not as a file that printed nothing.
+	s=$(grep -cE '^(not )?ok .*# *(SKIP|skip)' "$log")
+	p=$(grep -E '^ok( |$)' "$log" | grep -cvE '# *(SKIP|skip)')
+	f=$(grep -E '^not ok' "$log" | grep -cvE '# *(SKIP|skip)')
+	plans=$(grep -E '^1\.\.[0-9]+' "$log" | sed 's/^1\.\.\([0-9]*\).*/\1/' |
+	    awk '{ n += $1 } END { print NR ? n : -1 }')
+	# A whole file skipped ("1..0 # SKIP why") counts as one skip.
 	if [ $((p + s + f)) -eq 0 ] && [ "$rc" -eq 0 ] &&
 	    grep -qE '^1\.\.0 *# *(SKIP|skip)' "$log"; then
-		s=1
+		s=1 plans=1
 	fi
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - $label exited with status $rc"
-		f=1
+	bad=
+	if [ "$rc" -ne 0 ]; then
+		bad="exited with status $rc"
+	elif [ "$plans" -lt 0 ]; then
+		bad="printed no plan (1..N)"
+	elif [ "$plans" -ne $((p + s + f)) ]; then
+		bad="planned $plans checks, printed $((p + s + f)) results"
+	elif [ $((p + s + f)) -eq 0 ]; then
+		bad="printed no test result"
 	fi
-	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
-		echo "not ok - $label printed no test result"
-		f=1
+	if [ -n "$bad" ]; then
+		echo "not ok - $label $bad"
+		f=$((f + 1))
 	fi
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
@@ -50,6 +66,16 @@ for t in "$BUILD"/tests/fuzz/fuzz_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	run_one "fuzz/$name" "$t" --replay "tests/fuzz/corpus/${name#fuzz_}"
+done
+# the same replays under ASan and UBSan (make fuzz-san builds them into
+# $BUILD_SAN; make check does): "did not crash" then means no memory error
+# and no undefined behaviour either
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+for t in "$BUILD_SAN"/tests/fuzz/fuzz_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	run_one "fuzz-san/$name" "$t" --replay "tests/fuzz/corpus/${name#fuzz_}"
 done
 for t in tests/lab/t_*.sh tests/integration/t_*.sh; do
 	[ -f "$t" ] && run_one "$t" sh "$t"

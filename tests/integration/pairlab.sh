@@ -314,15 +314,16 @@ pcheck() {
 pfail() { PAIRLAB_FAILED=1; not_ok "$@"; }
 
 # pairlab_up_small [NOTE]: the built-in small lab (written to $W/small.scn)
-# with both agents registered; one TAP result either way, and exit 1 on
-# failure (nothing else in a test can run without it).
+# with both agents registered.  A set-up step, not a check: a diagnostic
+# when it works; one "not ok" and exit 1 when it fails (nothing else in a
+# test can run without it).
 pairlab_up_small() {
 	pairlab_write_scn "$W/small.scn"
 	if ! pairlab_up "$W/small.scn"; then
 		pfail "pairlab up with both agents registered"
 		exit 1
 	fi
-	ok "controller and both agents up${1:+ ($1)}"
+	diag "set-up: controller and both agents up${1:+ ($1)}"
 }
 
 pairlab_down() {

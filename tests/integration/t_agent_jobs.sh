@@ -5,7 +5,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 5
+plan 4
 
 W=$(mktemp -d /tmp/t_agent_jobs.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -19,7 +19,7 @@ pairlab_cli trace sf-office "$chi" -n -q 10 -z 0.05 -m 5 --json >"$W/a.json" 2>"
 pa=$!
 pairlab_cli trace sf-office "$r2" -n -q 10 -z 0.05 -m 5 --json >"$W/b.json" 2>"$W/b.err" &
 pb=$!
-sleep 0.7
+wait_for 10 "[ \$(grep -c 'job .*: starting' $PAIRLAB_DIR/agent-sf-office.log) -ge 2 ]"
 # a third while both run: over max_jobs
 pairlab_cli trace sf-office "$chi" -n -q 1 --json >"$W/c.json" 2>"$W/c.err"
 rc=$?

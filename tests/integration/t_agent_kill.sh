@@ -5,7 +5,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 5
+plan 4
 
 W=$(mktemp -d /tmp/t_agent_kill.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP

@@ -7,24 +7,13 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 9
+plan 10
 
 W=$(mktemp -d /tmp/t_agent_spool.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
 pairlab_up_small
 
 nspool() { ls "$PAIRLAB_DIR/spool-$1" 2>/dev/null | grep -c '\.tps$'; }
-# wait_for SECONDS CMD: poll CMD every 0.2 s
-wait_for() {
-	_n=$(($1 * 5))
-	shift
-	while [ $_n -gt 0 ]; do
-		eval "$1" && return 0
-		sleep 0.2
-		_n=$((_n - 1))
-	done
-	return 1
-}
 
 pairlab_cli pair sf-office chicago-office -n -q 10 -z 0.1 -m 6 --timeout 30 \
     >"$W/pair.out" 2>"$W/pair.err" &
@@ -41,8 +30,7 @@ pcheck "wait_for 30 '[ \$(nspool sf-office) -eq 1 ] && [ \$(nspool chicago-offic
 # the spool survives an agent crash
 pairlab_stop_agent sf-office KILL
 pairlab_start_agent sf-office
-sleep 1
-pcheck "[ \$(nspool sf-office) -eq 1 ] && grep -q '1 result(s) in the spool' $PAIRLAB_DIR/agent-sf-office.log" \
+pcheck "wait_for 10 \"grep -q '1 result(s) in the spool' $PAIRLAB_DIR/agent-sf-office.log\" && [ \$(nspool sf-office) -eq 1 ]" \
     "sf-office restarted with its spooled result"
 
 pairlab_start_controller
@@ -69,3 +57,32 @@ pcheck "[ '$jobs' = 2 ] && [ '$traces' = 2 ]" \
     "both jobs' traces are stored (jobs $jobs, traces $traces)"
 pcheck "[ '$rows' = 2 ] && [ \$(sqlite3 $DB 'select count(distinct job_id) from traces') = 2 ]" \
     "each result stored exactly once ($rows rows)"
+
+# A result the store cannot take is not acknowledged: another writer holds
+# the database (BEGIN EXCLUSIVE) longer than the controller's busy timeout
+# (5 s) while a trace's result arrives; the store fails, no ack goes back,
+# and the agent keeps the result spooled.  Restarted, it resends it and the
+# store, free again, takes it.
+nstart() { grep -c 'job .*: starting' "$PAIRLAB_DIR/agent-sf-office.log"; }
+n0=$(nstart)
+pairlab_cli trace sf-office "$("$TPLAB" addr "$PAIRLAB_ID" chicago-office 4)" \
+    -n -q 10 -z 0.1 -m 6 --json --timeout 60 >"$W/trace.out" 2>"$W/trace.err" &
+cli=$!
+wait_for 10 "[ \$(nstart) -gt $n0 ]"
+# the lock is held until the controller has logged the store's failure (at
+# most 40 s)
+stored_failed() { grep -q 'job .*: store: .*locked' "$PAIRLAB_DIR/controller.log"; }
+(echo 'BEGIN EXCLUSIVE;'; echo "SELECT 'locked';"
+    wait_for 40 stored_failed; echo 'COMMIT;') |
+    sqlite3 "$DB" >"$W/lock.out" 2>&1 &
+lock=$!
+wait_for 5 "grep -q locked $W/lock.out"
+pcheck "wait_for 40 stored_failed && [ \$(nspool sf-office) -eq 1 ]" \
+    "a result the store cannot take (database locked) is not acknowledged: still spooled"
+wait $lock
+kill $cli 2>/dev/null; wait $cli 2>/dev/null
+pairlab_stop_agent sf-office TERM
+pairlab_start_agent sf-office
+pcheck "wait_for 30 '[ \$(nspool sf-office) -eq 0 ]' &&
+    [ \$(sqlite3 $DB 'select count(*) from traces') = 3 ]" \
+    "resent after a restart, it is stored and acknowledged (spool empty, 3 traces)"

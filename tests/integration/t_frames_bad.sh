@@ -7,7 +7,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 18
+plan 17
 
 W=$(mktemp -d /tmp/t_frames_bad.XXXXXX)
 SIM=

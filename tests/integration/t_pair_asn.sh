@@ -10,7 +10,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 11
+plan 10
 
 W=$(mktemp -d /tmp/t_pair_asn.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -20,7 +20,7 @@ if ! pairlab_up sf-chicago; then
 	pfail "pairlab up (sf-chicago, pfx2as) with both agents registered" "$(pairlab_logs)"
 	exit 1
 fi
-ok "controller with a pfx2as table and both agents up"
+diag "set-up: controller with a pfx2as table and both agents up"
 
 # the AS numbers of the hops: 10 probes, so that a hop past the lossy link
 # (about 23 % of its probes lost, out and back) answers at least once

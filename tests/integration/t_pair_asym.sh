@@ -7,7 +7,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 15
+plan 14
 
 W=$(mktemp -d /tmp/t_pair_asym.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -23,7 +23,7 @@ if ! pairlab_up "$SCN"; then
 	pfail "pairlab up with both agents registered" "$(pairlab_logs)"
 	exit 1
 fi
-ok "controller and both agents up, agents registered"
+diag "set-up: controller and both agents up, agents registered"
 
 # hop list of a trace in the pair JSON: main responder per hop, "*" when none
 hops() {	# FILE forward|reverse

@@ -7,7 +7,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 12
+plan 11
 
 W=$(mktemp -d /tmp/t_pair_errors.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -16,7 +16,7 @@ pairlab_up_small
 pairlab_expect 4 'unknown agent nosuch' "unknown agent" -- \
     pairlab_cli pair sf-office nosuch -n
 pairlab_stop_agent chicago-office TERM
-sleep 1
+wait_for 10 "! pairlab_cli agents 2>/dev/null | grep chicago-office | grep -q online"
 pairlab_expect 4 'chicago-office offline' "offline agent" -- \
     pairlab_cli pair sf-office chicago-office -n
 pairlab_expect 3 'unreachable' "controller unreachable" -- \

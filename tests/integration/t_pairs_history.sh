@@ -12,7 +12,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 26
+plan 25
 
 W=$(mktemp -d /tmp/t_pairs_history.XXXXXX)
 SIM=

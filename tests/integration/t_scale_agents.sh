@@ -37,7 +37,8 @@ sh certs/tp-pki.sh issue "$P" controller ctl >/dev/null 2>&1
 sh certs/tp-pki.sh issue "$P" operator alice --org acme >/dev/null 2>&1
 i=0
 while [ $i -lt "$N" ]; do
-	sh certs/tp-pki.sh issue "$P" agent "$(printf 'sim-%03d' $i)" --org acme >/dev/null 2>&1 || break
+	sh certs/tp-pki.sh issue "$P" agent "$(printf 'sim-%03d' $i)" --org acme \
+	    >"$W/issue.log" 2>&1 || { diag "issuing sim-$i failed: $(cat "$W/issue.log")"; break; }
 	i=$((i + 1))
 done
 sh certs/tp-pki.sh issue "$P" agent dup-000 --org acme >/dev/null 2>&1
@@ -105,8 +106,8 @@ while [ "$(cli agents --json 2>/dev/null | jq '[.[] | select(.name == "dup-000" 
 done
 cli trace dup-000 198.18.255.9 -n --json >"$W/dup.json" 2>"$W/dup.err"
 rc=$?
-sleep 0.5
 job=$(awk '$1 == "job" { print $3; exit }' "$W/dup.out")
+wait_for 5 "[ \$(grep -c '^ack dup-000 $job\$' $W/dup.out) -ge 2 ]"
 acks=$(grep -c "^ack dup-000 $job\$" "$W/dup.out")
 rows=$(sqlite3 "$W/controller.db" "select count(*) from traces where job_id = '$job'" 2>/dev/null)
 check "[ $rc -eq 0 ] && [ '$acks' = 2 ] && [ '$rows' = 1 ]" \

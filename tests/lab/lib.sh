@@ -15,6 +15,17 @@ TP_BIN=${TP_BIN:-$PWD/${BUILD:-build}/bin}
 TPLAB=${TPLAB:-$PWD/tests/lab/tplab}
 export TP_BIN TPLAB
 
+# TPLAB_SEED: the seed of every delay line's loss and jitter draws (tplab
+# gives link i the seed TPLAB_SEED + i).  A new one per run unless set, so
+# the statistical checks see fresh samples; every "not ok" prints it, and
+#   TPLAB_SEED=N sh tests/lab/t_x.sh
+# replays the same loss pattern (as far as the packet order repeats:
+# ARP/ND and timing can shift a draw from one packet to the next).
+if [ -z "${TPLAB_SEED:-}" ]; then
+	TPLAB_SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fi
+export TPLAB_SEED
+
 _tap_n=0	# number of the last TAP result printed
 LAB=		# id of the lab lab_up built last
 _labs=		# every lab this test built and has not torn down
@@ -32,6 +43,7 @@ ok() {
 not_ok() {
 	_tap_n=$((_tap_n + 1))
 	echo "not ok $_tap_n - $1"
+	echo "# replay: TPLAB_SEED=$TPLAB_SEED sh $0"
 	shift
 	for _d in "$@"; do
 		printf '%s\n' "$_d" | sed 's/^/# /'
@@ -49,6 +61,17 @@ check() {
 }
 
 diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+# wait_for SECONDS COND_CMD: poll COND_CMD (run with eval) every 50 ms
+# until it succeeds (status 0) or SECONDS have passed (status 1).  Use it
+# instead of a fixed sleep wherever there is a condition to wait on.
+wait_for() {
+	_wf_end=$(($(date +%s) + $1))
+	while ! eval "$2"; do
+		[ "$(date +%s)" -lt "$_wf_end" ] || return 1
+		sleep 0.05
+	done
+}
 
 # ------------------------------------------------------------------ labs
 
@@ -122,6 +145,24 @@ median() {
 		if (NR == 0) exit 1
 		if (NR % 2) print v[(NR + 1) / 2]
 		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# binom_bounds N P [TAIL]: the acceptance interval of a count X ~ Binomial(N,
+# P): prints "LO HI PFAIL", where P(X < LO) <= TAIL and P(X > HI) <= TAIL
+# (TAIL default 5e-5) and PFAIL = P(X < LO) + P(X > HI) exactly, the false-
+# failure probability of a check "LO <= X <= HI".
+binom_bounds() {
+	awk -v n="$1" -v p="$2" -v tail="${3:-5e-5}" 'BEGIN {
+		pm[0] = (1 - p) ^ n
+		for (k = 0; k < n; k++)
+			pm[k + 1] = pm[k] * (n - k) / (k + 1) * p / (1 - p)
+		c = 0
+		for (lo = 0; lo <= n && c + pm[lo] <= tail; lo++)
+			c += pm[lo]
+		u = 0
+		for (hi = n; hi >= 0 && u + pm[hi] <= tail; hi--)
+			u += pm[hi]
+		printf "%d %d %.2g\n", lo, hi, c + u }'
 }
 
 # ping_rtts NODE FAMILY ADDR COUNT: one RTT (ms) per received reply

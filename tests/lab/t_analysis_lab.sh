@@ -13,15 +13,15 @@ plan 30
 
 S=tests/lab/scenarios
 
-# scenario NAME CHECKS N: the lab analysis-NAME.scn, a pair traced and
-# analysed for IPv4 and IPv6, each checked by the function CHECKS (given
-# the family and NAME; N TAP lines, N failures when the pair did not run)
+# scenario NAME CHECKS N TRIES: the lab analysis-NAME.scn, a pair traced
+# and analysed for IPv4 and IPv6, each checked by the function CHECKS (given
+# the family and NAME; N TAP lines, N failures when the pair did not run),
+# on up to TRIES independent pairs (an_try: the lossy labs, whose verdict
+# depends on which probes the delay line drops)
 scenario() {
 	an_lab_up $S/analysis-$1.scn
 	for f in 4 6; do
-		if an_pair $f; then
-			"$2" $f "$1"
-		else
+		if ! an_try "$4" "$2 $f $1" an_pair $f; then
 			not_ok "IPv$f $1: pair ran"
 			_i=1
 			while [ $_i -lt "$3" ]; do
@@ -76,10 +76,18 @@ check_filtered() {
 	    "$(an_q '.analysis.stops.forward.other_reached') $(an_q '.analysis.stops.forward.advice' | grep -c 443)" "true 1"
 }
 
-scenario asym check_asym 3
-scenario loss1 check_loss 2
-scenario loss2 check_loss 2
-scenario ratelimit check_ratelimit 2
-scenario destlimit check_destlimit 2
-scenario silent check_silent 2
-scenario filtered check_filtered 2
+# Deterministic labs (no random loss): one pair each.  The rate limits
+# (ratelimit, destlimit) are token buckets, not draws.
+scenario asym check_asym 3 1
+# The lossy labs: with 20 probes per hop, the analysis names another first
+# suspect on 1.11 % of loss1 pairs and 1.10 % of loss2 pairs, another
+# forward onset on 1.04 % and 1.08 % (tp-ansim, 10^5 redrawn pairs each,
+# docs/testing.md; mostly a later hop answering so well that the loss does
+# not look persistent: the contradict_p = 0.005 rule, per later hop).
+# Three tries (an_try): P(false failure) <= 0.0111^3 = 1.4e-6 per check.
+scenario loss1 check_loss 2 3
+scenario loss2 check_loss 2 3
+scenario ratelimit check_ratelimit 2 1
+scenario destlimit check_destlimit 2 1
+scenario silent check_silent 2 1
+scenario filtered check_filtered 2 1

@@ -10,6 +10,9 @@ SCN=tests/lab/scenarios/probe-ecmp.scn
 lab_up $SCN
 for _fam in 4 6; do
 	_dst=$(lab_addr dst $_fam)
+	# 16 flows (the port grows per probe; the source port is new every
+	# run) hashed over two next hops: all on one side with 2 x 2^-16 =
+	# 3.1e-5 (P(false failure) of the check, if the hash spreads evenly)
 	_j=$(tp_json src -$_fam -U --quick -q 16 "$_dst")
 	_n=$(echo "$_j" | jq '.hops[1].responders | length')
 	_who=$(echo "$_j" | jq -r '[.hops[1].responders[].addr] | sort | join(" ")')

@@ -61,7 +61,8 @@ check "[ \"${_ov:-0}\" -ge 10 ] && [ \"${_rx:-20}\" -le 10 ]" \
 _pid=$(awk '$2 == "dl0" { print $1 }' /run/tplab/"$LAB"/pids)
 _log=/run/tplab/$LAB/dl0.log
 _before=$(grep -c 'a>b forwarded=' "$_log")
-kill -USR1 "$_pid"; sleep 0.3
+kill -USR1 "$_pid"
+wait_for 5 "[ \$(grep -c 'a>b forwarded=' $_log) -gt $_before ]"
 _after=$(grep -c 'a>b forwarded=' "$_log")
 check "[ $_after -eq $((_before + 1)) ] && kill -0 $_pid" "SIGUSR1: counters reported, still running"
 kill -TERM "$_pid"

@@ -9,3 +9,6 @@ FUZZ_spool_SRCS = agent/spool.c
 # The daemon's configuration loader (links the engine it calls).
 UNIT_TESTS += $(BUILD)/tests/unit/test_agentd
 TEST_agentd_SRCS = $(filter-out agent/agentd_main.c,$(AGENTD_SRCS))
+
+# test_spool wraps fsync to count the calls and inject failures.
+$(BUILD)/tests/unit/test_spool: LDFLAGS += -Wl,--wrap=fsync

@@ -11,3 +11,7 @@ TEST_paste_SRCS = controller/analysis/paste.c
 analysis-golden: $(BUILD)/bin/tracepair
 	$(Q)TP_BIN=$(BUILD)/bin sh tests/lab/t_analysis_golden.sh regen
 .PHONY: analysis-golden
+
+# The mtr summary arithmetic (Rcv column, rounding), apart from test_paste.
+UNIT_TESTS += $(BUILD)/tests/unit/test_paste_mtr
+TEST_paste_mtr_SRCS = controller/analysis/paste.c

@@ -790,6 +790,34 @@ test_latency(void **state)
 	trace_free(r);
 }
 
+/*
+ * A rise of 12 ms on a 100 ms path is no step: above step_min_ms (10) but
+ * below step_min_frac (25 %) of the level before it.  A rise of 30 ms is.
+ */
+static void
+test_latency_step_fraction(void **state)
+{
+	const struct hopdef small[] = {
+		{ NULL, "r1", 5, 5, 100, 0 }, { NULL, "r2", 5, 5, 100, 0 },
+		{ NULL, "r3", 5, 5, 112, 0 }, { NULL, "r4", 5, 5, 112, 0 },
+		{ "198.18.9.9", "b", 5, 5, 112, 0 }, END
+	};
+	const struct hopdef big[] = {
+		{ NULL, "r4", 5, 5, 100, 0 }, { NULL, "r3", 5, 5, 100, 0 },
+		{ NULL, "r2", 5, 5, 130, 0 }, { "198.18.1.1", "a", 5, 5, 130, 0 }, END
+	};
+	struct trace	*f = mk(small, "198.18.9.9"), *r = mk(big, "198.18.1.1");
+	struct analysis	*a = run(f, r, NULL);
+
+	(void)state;
+	assert_false(a->step[0].found);
+	assert_true(a->step[1].found);
+	assert_int_equal(a->step[1].at.ttl, 3);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 /* A reply that crossed more hops than its probe: another way back. */
 static void
 test_reply_ttl(void **state)
@@ -1039,6 +1067,7 @@ main(void)
 		cmocka_unit_test(test_destination_ratelimit),
 		cmocka_unit_test(test_silent_router),
 		cmocka_unit_test(test_latency),
+		cmocka_unit_test(test_latency_step_fraction),
 		cmocka_unit_test(test_reply_ttl),
 		cmocka_unit_test(test_filtered),
 		cmocka_unit_test(test_seed003),

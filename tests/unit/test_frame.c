@@ -321,6 +321,59 @@ test_progress_checks(void **state)
 	assert_int_equal(frame_progress_ok(&p), 0);
 }
 
+/* On every message: the most input bytes the connection held at once. */
+static size_t	hw_max;
+static int	hw_messages;
+
+static void
+hw_msg(struct frame_conn *fc, const frame_env *env, void *arg)
+{
+	size_t	 n = evbuffer_get_length(bufferevent_get_input(frame_conn_bev(fc)));
+
+	(void)env;
+	(void)arg;
+	if (n > hw_max)
+		hw_max = n;
+	hw_messages++;
+}
+
+/*
+ * The frame reader never holds more than one maximal frame: 40 small
+ * frames (320 bytes) arrive at once on a connection whose limit is 64; at
+ * no message does its input buffer hold more than 64 + 4 bytes, and all 40
+ * are read.
+ */
+static void
+test_conn_high_water(void **state)
+{
+	struct event_base	*base = event_base_new();
+	struct bufferevent	*b;
+	struct frame_conn	*fc;
+	struct frame_conn_cbs	 cbs = { NULL, hw_msg, NULL };
+	uint8_t			 buf[40 * 8];
+	int			 sv[2], i;
+
+	(void)state;
+	/* Ping with request_id 1: 4-byte length 4, then 08 01 (id) 22 00 (ping, field 4) */
+	for (i = 0; i < 40; i++)
+		memcpy(buf + 8 * i, "\0\0\0\4\x08\x01\x22\x00", 8);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(write(sv[0], buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	b = bufferevent_socket_new(base, sv[1], BEV_OPT_CLOSE_ON_FREE);
+	hw_max = 0;
+	hw_messages = 0;
+	fc = frame_conn_new(b, 64, &cbs, NULL);
+	assert_non_null(fc);
+	for (i = 0; i < 100 && hw_messages < 40; i++)
+		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	assert_int_equal(hw_messages, 40);
+	if (hw_max > 64 + 4)
+		fail_msg("held %zu bytes of input with a 64-byte frame limit", hw_max);
+	frame_conn_free(fc);
+	close(sv[0]);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -332,6 +385,7 @@ main(void)
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_conn_bad_frame),
 		cmocka_unit_test(test_progress_checks),
+		cmocka_unit_test(test_conn_high_water),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,26 +73,46 @@ timed_run(const struct probe_opts *o, struct ph_result *res)
 	return (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
 }
 
-/* 40 probes at 200 pps: a burst of 10, then 5 ms apart. */
-static void
-test_rate_cap(void **state)
+/*
+ * 40 probes at 200 pps: a burst of 10, then 5 ms apart: (40 - 10) / 200 =
+ * 150 ms.  Faster than 145 ms is a broken cap, at once (load cannot make
+ * probes early).  Slower than 250 ms is a cap off by a factor (at 100 pps:
+ * 300 ms) or a stall of the loaded machine: up to three runs, one within
+ * bounds passes; a wrong rate fails all three.
+ */
+static double
+rate_cap_run(void)
 {
 	struct ph_result res;
 	struct probe_opts o;
 	double	 el;
 
-	(void)state;
-	if (ph_eng == NULL)
-		skip();
 	ph_opts(&o, "127.0.0.1", TRACE_METHOD_ICMP, 40, 1);
 	probe_engine_set_rate(ph_eng, 200);
 	el = timed_run(&o, &res);
 	probe_engine_set_rate(ph_eng, 0);
 	assert_int_equal(res.t->hops[0].nprobes, 40);
-	/* (40 - 10) / 200 = 150 ms at least, and not much more. */
-	if (el < 0.145 || el > 0.6)
-		fail_msg("40 probes at 200 pps took %.3f s", el);
 	trace_free(res.t);
+	return el;
+}
+
+static void
+test_rate_cap(void **state)
+{
+	double	 el = 0;
+	int	 i;
+
+	(void)state;
+	if (ph_eng == NULL)
+		skip();
+	for (i = 0; i < 3; i++) {
+		el = rate_cap_run();
+		if (el < 0.145)
+			fail_msg("40 probes at 200 pps took %.3f s (< 0.145)", el);
+		if (el <= 0.25)
+			return;
+	}
+	fail_msg("40 probes at 200 pps took %.3f s (> 0.25) three times", el);
 }
 
 /*

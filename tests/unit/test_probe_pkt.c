@@ -457,6 +457,13 @@ test_direct_replies(void **state)
 	/* The same from another address: not ours. */
 	r.from[3] ^= 1;
 	assert_int_equal(probe_pkt_match(&f, &r, NPROBES), -1);
+	r.from[3] ^= 1;
+	/* The same with another echo identifier (another run's, or another
+	 * program's ping): not ours. */
+	r.echo_id ^= 1;
+	assert_int_equal(probe_pkt_match(&f, &r, NPROBES), -1);
+	r.echo_id ^= 1;
+	assert_int_equal(probe_pkt_match(&f, &r, NPROBES), 12);
 	/* An echo request (someone pinging us) is not a reply at all. */
 	pkt[20] = 8;
 	pkt[22] = pkt[23] = 0;
@@ -480,6 +487,16 @@ test_direct_replies(void **state)
 	pkt[13] = 0x14;			/* RST+ACK */
 	assert_int_equal(probe_pkt_parse6_tcp(pkt, 20, f.dst, 64, &r), 0);
 	assert_int_equal(probe_pkt_match(&f, &r, NPROBES), 21);
+	/* from another port of the destination, or to another of our ports:
+	 * another connection's segment, not ours */
+	put16(pkt, 81);
+	assert_int_equal(probe_pkt_parse6_tcp(pkt, 20, f.dst, 64, &r), 0);
+	assert_int_equal(probe_pkt_match(&f, &r, NPROBES), -1);
+	put16(pkt, 80);
+	put16(pkt + 2, (uint16_t)(f.sport + 1));
+	assert_int_equal(probe_pkt_parse6_tcp(pkt, 20, f.dst, 64, &r), 0);
+	assert_int_equal(probe_pkt_match(&f, &r, NPROBES), -1);
+	put16(pkt + 2, f.sport);
 	pkt[11] ^= 0x80;		/* wrong ack */
 	assert_int_equal(probe_pkt_parse6_tcp(pkt, 20, f.dst, 64, &r), 0);
 	assert_int_equal(probe_pkt_match(&f, &r, NPROBES), -1);

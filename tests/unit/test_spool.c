@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,40 @@
 #include "hostport.h"
 #include "log.h"
 #include "spool.h"
+
+/*
+ * fsync, wrapped (the test links with -Wl,--wrap=fsync): every call is
+ * recorded, "F" for a file and "D" for a directory, and the call numbered
+ * fsync_fail_at (1 = the next one; 0 = none) fails with EIO.
+ */
+int	__real_fsync(int);
+int	__wrap_fsync(int);
+static char	fsync_log[64];
+static int	fsync_calls, fsync_fail_at;
+
+int
+__wrap_fsync(int fd)
+{
+	struct stat st;
+
+	fsync_calls++;
+	if (strlen(fsync_log) < sizeof(fsync_log) - 1)
+		strcat(fsync_log, fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ?
+		    "D" : "F");
+	if (fsync_calls == fsync_fail_at) {
+		errno = EIO;
+		return -1;
+	}
+	return __real_fsync(fd);
+}
+
+static void
+fsync_reset(int fail_at)
+{
+	fsync_log[0] = '\0';
+	fsync_calls = 0;
+	fsync_fail_at = fail_at;
+}
 
 /* A fresh temporary spool directory per test. */
 struct fixture {
@@ -472,6 +507,80 @@ test_hostport(void **state)
 	    host, 8, port, sizeof(port), err, sizeof(err)), -1);
 }
 
+/*
+ * Durable before it counts: spool_put fsyncs the file before the rename and
+ * the directory after it, and a failing fsync of either means "not
+ * spooled": -1, nothing left on disk, nothing in the index.
+ */
+static void
+test_put_fsyncs(void **state)
+{
+	struct fixture *f = *state;
+	struct spool *sp;
+	char	 err[256];
+
+	sp = spool_open(f->dir, 0, err, sizeof(err));
+	assert_non_null(sp);
+	fsync_reset(0);
+	assert_int_equal(spool_put(sp, "j1", "data", 4, err, sizeof(err)), 0);
+	assert_string_equal(fsync_log, "FD");
+	fsync_reset(1);		/* the file's */
+	assert_int_equal(spool_put(sp, "j2", "data", 4, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "Input/output error"));
+	assert_int_equal(spool_count(sp), 1);
+	fsync_reset(2);		/* the directory's */
+	assert_int_equal(spool_put(sp, "j3", "data", 4, err, sizeof(err)), -1);
+	assert_int_equal(spool_count(sp), 1);
+	fsync_reset(0);
+	assert_int_equal(count_files(f->dir, ".tps"), 1);
+	assert_int_equal(count_files(f->dir, ".tmp"), 0);
+	spool_close(sp);
+}
+
+/*
+ * The crash window of a replaced result: the new file is durable, the old
+ * one not yet unlinked.  Reopened, the spool keeps only the newer one.
+ */
+static void
+test_crash_window_duplicate(void **state)
+{
+	struct fixture *f = *state;
+	struct spool *sp;
+	char	 err[256], old[512], keep[512];
+	void	*data;
+	size_t	 len;
+	DIR	*d;
+	struct dirent *de;
+
+	sp = spool_open(f->dir, 0, err, sizeof(err));
+	assert_non_null(sp);
+	assert_int_equal(spool_put(sp, "j", "older", 5, err, sizeof(err)), 0);
+	/* keep a copy of the older file under its own name */
+	assert_non_null(d = opendir(f->dir));
+	old[0] = '\0';
+	while ((de = readdir(d)) != NULL)
+		if (strstr(de->d_name, ".tps") != NULL)
+			snprintf(old, sizeof(old), "%s/%s", f->dir, de->d_name);
+	closedir(d);
+	assert_true(old[0] != '\0');
+	snprintf(keep, sizeof(keep), "%s.keep", f->dir);
+	assert_int_equal(link(old, keep), 0);
+	assert_int_equal(spool_put(sp, "j", "newer", 5, err, sizeof(err)), 0);
+	spool_close(sp);
+	/* the crash: the older file is back beside the newer */
+	assert_int_equal(rename(keep, old), 0);
+	assert_int_equal(count_files(f->dir, ".tps"), 2);
+	sp = spool_open(f->dir, 0, err, sizeof(err));
+	assert_non_null(sp);
+	assert_int_equal(spool_count(sp), 1);
+	assert_int_equal(spool_read(sp, 0, &data, &len, err, sizeof(err)), 0);
+	assert_int_equal(len, 5);
+	assert_memory_equal(data, "newer", 5);
+	free(data);
+	assert_int_equal(count_files(f->dir, ".tps"), 1);
+	spool_close(sp);
+}
+
 int
 main(void)
 {
@@ -479,6 +588,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_put_read_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_survives_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_job_replaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_put_fsyncs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_window_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bound_drops_oldest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_job_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_files_skipped, setup, teardown),

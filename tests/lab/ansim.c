@@ -1,0 +1,287 @@
+/*
+ * ansim.c: tp-ansim, the false-failure calculator of the analysis lab tests:
+ * how often does the analysis of a pair give a verdict other than the right
+ * one when only the packet sampling differs?
+ *
+ *   tp-ansim [-a] [-n TRIALS] [-q PROBES] [-s SEED] FWD.json REV.json FWDLOSS REVLOSS
+ *
+ * FWD.json and REV.json are a real pair from the lab (tracepair-agent trace
+ * --json) whose analysis is the right verdict.  FWDLOSS and REVLOSS give,
+ * per TTL (comma-separated, TTL 1 first, missing = 0), the probability that
+ * a probe of that hop or its reply is lost in the scenario (e.g. 30 % one
+ * way on the link before hop 3: "0,0,.3,.3,.3").  Each trial redraws every
+ * probe of every hop that answered in the template (PROBES probes per hop,
+ * default the template's), independently with that probability, analyses
+ * the pair and compares its key (first suspect: kind and addresses; loss
+ * onset TTL each way; -a: every suspect) with the template's.  Prints the keys seen, then
+ *
+ *   mismatch K of N: p = K/N, 95 % upper bound U
+ *
+ * (U: K + 1.96 sqrt(K) + 2 over N, roughly, and 3/N when K = 0), which is the
+ * false-failure probability of a check that compares that key.
+ */
+#include <err.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "trace.h"
+
+#define KEY_LEN		512
+#define MAX_KEYS	64
+
+/* The distinct keys seen, with counts. */
+struct keycount {
+	char		 key[KEY_LEN];
+	long		 n;
+};
+
+static uint64_t	rng = 0x9e3779b97f4a7c15ULL;
+
+/* xorshift64*: uniform in [0, 1) */
+static double
+uniform(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (double)((rng * 0x2545f4914f6cdd1dULL) >> 11) / 9007199254740992.0;
+}
+
+static struct trace *
+load(const char *path)
+{
+	FILE	*f;
+	char	*buf, errbuf[256];
+	long	 n;
+	struct trace *t;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		err(1, "%s", path);
+	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) == -1)
+		err(1, "%s", path);
+	if ((buf = malloc((size_t)n + 1)) == NULL)
+		err(1, NULL);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		errx(1, "%s: short read", path);
+	fclose(f);
+	if ((t = trace_from_json(buf, (size_t)n, errbuf, sizeof(errbuf))) == NULL)
+		errx(1, "%s: %s", path, errbuf);
+	free(buf);
+	return t;
+}
+
+/* "0,0,.3" -> loss[1..]; returns the number of TTLs given */
+static void
+parse_loss(const char *s, double loss[TRACE_MAX_TTL + 1])
+{
+	char	*end;
+	int	 ttl = 1;
+
+	memset(loss, 0, sizeof(double) * (TRACE_MAX_TTL + 1));
+	while (*s != '\0' && ttl <= TRACE_MAX_TTL) {
+		loss[ttl] = strtod(s, &end);
+		if (end == s || loss[ttl] < 0 || loss[ttl] > 1)
+			errx(1, "bad loss list at '%s'", s);
+		ttl++;
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s != '\0')
+			errx(1, "bad loss list at '%s'", s);
+	}
+}
+
+/*
+ * A copy of tmpl whose answering hops have q probes each, every one an
+ * image of the hop's first answered probe, answered with probability
+ * 1 - loss[ttl].  Hops that never answered stay unanswered.
+ */
+static struct trace *
+redraw(const struct trace *tmpl, const double loss[TRACE_MAX_TTL + 1], int q)
+{
+	struct trace	*t;
+	int		 i, k, nq;
+	char		 errbuf[256];
+	char		*js, *name = NULL;
+
+	/* a deep copy through JSON: the model has no copy function */
+	if ((js = trace_to_json(tmpl, 0)) == NULL)
+		errx(1, "trace_to_json failed");
+	if ((t = trace_from_json(js, strlen(js), errbuf, sizeof(errbuf))) == NULL)
+		errx(1, "copy: %s", errbuf);
+	free(js);
+	for (i = 0; i < t->nhops; i++) {
+		struct trace_hop *h = &t->hops[i];
+		const struct trace_probe *model = NULL;
+		struct trace_probe m;
+
+		for (k = 0; k < h->nprobes; k++)
+			if (h->probes[k].replied) {
+				model = &h->probes[k];
+				break;
+			}
+		nq = q > 0 ? q : h->nprobes;
+		if (model == NULL) {
+			for (k = 0; k < h->nprobes; k++)
+				h->probes[k].replied = 0;
+			continue;
+		}
+		m = *model;
+		/* the name outlives the probes it is freed with below */
+		if (model->name != NULL && (name = strdup(model->name)) == NULL)
+			err(1, NULL);
+		m.name = NULL;
+		m.quoted_diff = NULL;
+		for (k = 0; k < h->nprobes; k++) {
+			free(h->probes[k].name);
+			free(h->probes[k].quoted_diff);
+		}
+		h->nprobes = 0;
+		for (k = 0; k < nq; k++) {
+			struct trace_probe *p = trace_hop_add_probe(h);
+
+			if (p == NULL)
+				errx(1, "out of memory");
+			*p = m;
+			if (name != NULL && trace_probe_set_name(p, name) == -1)
+				errx(1, "out of memory");
+			p->replied = h->ttl >= 1 && h->ttl <= TRACE_MAX_TTL ?
+			    uniform() >= loss[h->ttl] : 1;
+		}
+		free(name);
+		name = NULL;
+	}
+	if (q > 0)
+		t->queries = q;
+	return t;
+}
+
+/*
+ * The verdict fields the lab tests compare: the first suspect (kind, its two
+ * addresses, where loss begins, which traces point at it) and the loss onset
+ * TTL each way; with all = 1, every suspect.
+ */
+static void
+key_of(const struct analysis *a, int all, char key[KEY_LEN])
+{
+	size_t	 len;
+	int	 i, n;
+
+	len = (size_t)snprintf(key, KEY_LEN, "onset fwd %d rev %d;",
+	    a->loss[ANALYSIS_FORWARD].persistent ? a->loss[ANALYSIS_FORWARD].onset.ttl : 0,
+	    a->loss[ANALYSIS_REVERSE].persistent ? a->loss[ANALYSIS_REVERSE].onset.ttl : 0);
+	n = a->nsuspects < 1 || all ? a->nsuspects : 1;
+	if (n == 0)
+		snprintf(key + len, KEY_LEN - len, " no suspect");
+	for (i = 0; i < n && len < KEY_LEN; i++) {
+		const struct analysis_suspect *s = &a->suspects[i];
+
+		len += (size_t)snprintf(key + len, KEY_LEN - len, " %s %s %s%s%s%s",
+		    analysis_suspect_kind_name(s->kind), s->a.addr,
+		    s->b.addr[0] ? s->b.addr : "-",
+		    s->kind == ANALYSIS_SUSPECT_ROUTER ? (s->after ? " after" : " at") : "",
+		    s->seen_fwd ? " F" : "", s->seen_rev ? " R" : "");
+	}
+}
+
+static struct analysis *
+analyse(const struct trace *f, const struct trace *r)
+{
+	struct analysis	*a;
+	char		 errbuf[256];
+
+	if ((a = analysis_run(f, r, NULL, errbuf, sizeof(errbuf))) == NULL)
+		errx(1, "analysis: %s", errbuf);
+	return a;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tp-ansim [-a] [-n TRIALS] [-q PROBES] [-s SEED] "
+	    "FWD.json REV.json FWDLOSS REVLOSS\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct keycount	 keys[MAX_KEYS];
+	struct trace	*tf, *tr, *f, *r;
+	struct analysis	*a;
+	double		 lf[TRACE_MAX_TTL + 1], lr[TRACE_MAX_TTL + 1], up;
+	char		 want[KEY_LEN], got[KEY_LEN], *end;
+	long		 n = 100000, i, bad = 0;
+	int		 ch, q = 0, nkeys = 0, j, all = 0;
+
+	while ((ch = getopt(argc, argv, "an:q:s:")) != -1) {
+		switch (ch) {
+		case 'a':
+			all = 1;
+			break;
+		case 'n':
+			n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 1)
+				usage();
+			break;
+		case 'q':
+			q = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || q < 1 || q > TRACE_MAX_QUERIES)
+				usage();
+			break;
+		case 's':
+			rng = strtoull(optarg, &end, 0);
+			if (*end != '\0' || rng == 0)
+				usage();
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 4)
+		usage();
+	tf = load(argv[0]);
+	tr = load(argv[1]);
+	parse_loss(argv[2], lf);
+	parse_loss(argv[3], lr);
+	a = analyse(tf, tr);
+	key_of(a, all, want);
+	analysis_free(a);
+	printf("template: %s\n", want);
+	for (i = 0; i < n; i++) {
+		f = redraw(tf, lf, q);
+		r = redraw(tr, lr, q);
+		a = analyse(f, r);
+		key_of(a, all, got);
+		analysis_free(a);
+		trace_free(f);
+		trace_free(r);
+		if (strcmp(got, want) != 0)
+			bad++;
+		for (j = 0; j < nkeys && strcmp(keys[j].key, got) != 0; j++)
+			;
+		if (j == nkeys && nkeys < MAX_KEYS) {
+			snprintf(keys[j].key, KEY_LEN, "%s", got);
+			keys[j].n = 0;
+			nkeys++;
+		}
+		if (j < nkeys)
+			keys[j].n++;
+	}
+	for (j = 0; j < nkeys; j++)
+		printf("%10ld  %s\n", keys[j].n, keys[j].key);
+	up = bad == 0 ? 3.0 / n : (bad + 1.96 * sqrt((double)bad) + 2) / n;
+	printf("mismatch %ld of %ld: p = %.2g, 95 %% upper bound %.2g\n", bad, n,
+	    (double)bad / n, up);
+	trace_free(tf);
+	trace_free(tr);
+	return 0;
+}
