@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,12 +29,14 @@ struct pctx {
 	char		*tok[PASTE_MAX_TOKENS];	/* tokens of the current line */
 	int		 ntok;		/* entries in tok */
 	int		 lead_space;	/* the line starts with white space */
+	size_t		 rawlen;	/* length of the last physical line read */
 	struct trace	*t;		/* result */
 	struct trace_hop *hop;		/* hop the last hop line opened, or NULL */
 	char		*err;		/* where the error goes */
 	size_t		 errlen;
 	int		 ncols;		/* mtr report: value columns of the HOST: line */
 	char		 cols[PASTE_MAX_COLS][12];	/* their names */
+	int		 extra;		/* mtr: replies of the hop given to extra responders */
 };
 
 static const char *format_names[] = {
@@ -77,38 +80,49 @@ perr(struct pctx *c, const char *fmt, ...)
 }
 
 /*
- * Next line into c->line (without the line end) and its tokens.
- * Returns 1, 0 at the end of input, -1 on a line too long or a NUL byte.
+ * The physical line at text[pos..]: copied into buf (PASTE_MAX_LINE + 1
+ * bytes, without the line end; tabs and no-break spaces become spaces).
+ * Returns the position after it, or (size_t)-1 on a line too long or a NUL
+ * byte.  *rawlen gets the line's length as printed (trailing spaces
+ * included: an e-mail wrap leaves the line long).
  */
-static int
-next_line(struct pctx *c)
+static size_t
+read_line(const struct pctx *c, size_t pos, char *buf, size_t *rawlen)
 {
 	size_t	 n = 0;
-	char	*p, *save = NULL;
 	char	 ch;
 
-	if (c->pos >= c->len)
-		return 0;
-	c->lineno++;
-	while (c->pos < c->len) {
-		ch = c->text[c->pos++];
+	while (pos < c->len) {
+		ch = c->text[pos++];
 		if (ch == '\n')
 			break;
 		if (ch == '\r') {
-			if (c->pos < c->len && c->text[c->pos] == '\n')
-				c->pos++;
+			if (pos < c->len && c->text[pos] == '\n')
+				pos++;
 			break;
 		}
-		if (ch == '\0')
-			return perr(c, "cannot parse: NUL byte in text");
-		if (n >= PASTE_MAX_LINE)
-			return perr(c, "cannot parse: line longer than %d bytes",
-			    PASTE_MAX_LINE);
-		c->line[n++] = ch == '\t' ? ' ' : ch;
+		if (ch == '\0' || n >= PASTE_MAX_LINE)
+			return (size_t)-1;
+		if ((unsigned char)ch == 0xc2 && pos < c->len &&
+		    (unsigned char)c->text[pos] == 0xa0) {
+			pos++;		/* U+00A0 from a web page */
+			ch = ' ';
+		}
+		buf[n++] = ch == '\t' ? ' ' : ch;
 	}
-	c->line[n] = '\0';
-	c->lead_space = n > 0 && c->line[0] == ' ';
-	memcpy(c->tokbuf, c->line, n + 1);
+	buf[n] = '\0';
+	*rawlen = n;
+	return pos;
+}
+
+/* Split c->line into c->tok.  Returns 0, or -1 on too many fields. */
+static int
+tokenise(struct pctx *c)
+{
+	char	*p, *save = NULL;
+
+	c->lead_space = c->line[0] == ' ';
+	memcpy(c->tokbuf, c->line, strlen(c->line) + 1);
 	c->ntok = 0;
 	for (p = strtok_r(c->tokbuf, " ", &save); p != NULL;
 	    p = strtok_r(NULL, " ", &save)) {
@@ -117,7 +131,33 @@ next_line(struct pctx *c)
 			    PASTE_MAX_TOKENS);
 		c->tok[c->ntok++] = p;
 	}
-	return 1;
+	return 0;
+}
+
+/*
+ * Next line into c->line (without the line end) and its tokens.
+ * Returns 1, 0 at the end of input, -1 on a line too long or a NUL byte.
+ */
+static int
+next_line(struct pctx *c)
+{
+	size_t	 end;
+
+	if (c->pos >= c->len)
+		return 0;
+	c->lineno++;
+	if ((end = read_line(c, c->pos, c->line, &c->rawlen)) == (size_t)-1) {
+		/* say which of the two it was */
+		size_t	 i;
+
+		for (i = c->pos; i < c->len && c->text[i] != '\n'; i++)
+			if (c->text[i] == '\0')
+				return perr(c, "cannot parse: NUL byte in text");
+		return perr(c, "cannot parse: line longer than %d bytes",
+		    PASTE_MAX_LINE);
+	}
+	c->pos = end;
+	return tokenise(c) == -1 ? -1 : 1;
 }
 
 /* ---- small token helpers ------------------------------------------- */
@@ -262,6 +302,8 @@ struct resp {
 	char	 name[PASTE_MAX_NAME + 1];	/* "" unknown */
 	char	 addr[TRACE_ADDR_LEN];		/* "" unknown or invalid */
 	uint32_t asn;				/* 0 unknown */
+	int	 nmpls;				/* label stack entries in mpls */
+	struct trace_mpls mpls[TRACE_MAX_MPLS];	/* RFC 4950 labels it quoted */
 };
 
 static struct trace_probe *
@@ -278,6 +320,8 @@ add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
 	if (replied && r != NULL) {
 		memcpy(p->addr, r->addr, sizeof(p->addr));
 		p->asn = r->asn;
+		p->nmpls = r->nmpls;
+		memcpy(p->mpls, r->mpls, sizeof(p->mpls));
 		if (r->name[0] != '\0' && trace_probe_set_name(p, r->name) == -1) {
 			perr(c, "out of memory");
 			return NULL;
@@ -349,6 +393,142 @@ annot_ok(const char *s)
 	return s[0] == '!' && n <= 7;
 }
 
+/* ---- MPLS labels, shared by the text formats ------------------------ */
+
+/* Forget the probes of the current hop from the n-th on. */
+static void
+hop_truncate(struct trace_hop *h, int n)
+{
+	while (h->nprobes > n) {
+		struct trace_probe *p = &h->probes[--h->nprobes];
+
+		free(p->name);
+		free(p->quoted_diff);
+	}
+}
+
+/*
+ * Give one MPLS label stack entry to the probes of the current hop that
+ * the hop's last responder answered (all replies of the hop with all).
+ */
+static int
+mpls_attach(struct pctx *c, const struct trace_mpls *m, int all)
+{
+	struct trace_probe *last = NULL, *p;
+	int	 i;
+
+	for (i = 0; c->hop != NULL && i < c->hop->nprobes; i++)
+		if (c->hop->probes[i].replied)
+			last = &c->hop->probes[i];
+	if (last == NULL)
+		return perr(c, "cannot parse: MPLS labels with no responder above");
+	for (i = 0; i < c->hop->nprobes; i++) {
+		p = &c->hop->probes[i];
+		if (!p->replied || (!all && (strcmp(p->addr, last->addr) != 0 ||
+		    (p->addr[0] == '\0' && (p->name == NULL || last->name == NULL ||
+		    strcmp(p->name, last->name) != 0)))))
+			continue;
+		if (p->nmpls == TRACE_MAX_MPLS)
+			return perr(c, "cannot parse: more than %d MPLS labels",
+			    TRACE_MAX_MPLS);
+		p->mpls[p->nmpls++] = *m;
+	}
+	return 0;
+}
+
+/* One label stack entry from its four numbers; -1 when one is out of range. */
+static int
+mpls_set(struct trace_mpls *m, unsigned long label, unsigned long exp,
+    unsigned long s, unsigned long ttl)
+{
+	if (label > 0xfffff || exp > 7 || s > 1 || ttl > 255)
+		return -1;
+	m->label = (uint32_t)label;
+	m->exp = (uint8_t)exp;
+	m->s = (uint8_t)s;
+	m->ttl = (uint8_t)ttl;
+	return 0;
+}
+
+/* An unsigned decimal that is the whole of s. */
+static int
+unum(const char *s, unsigned long *out)
+{
+	char	*end;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return *end == '\0' && errno == 0;
+}
+
+/*
+ * Linux traceroute -e's "<MPLS:L=16001,E=0,S=1,T=1/L=...>" into r->mpls.
+ * Returns 0, -1 when malformed.
+ */
+static int
+mpls_linux(const char *s, struct resp *r)
+{
+	char		 buf[PASTE_MAX_LINE + 1], *e, *save = NULL, *kv, *save2;
+	unsigned long	 v[4];
+	int		 k;
+
+	if (strncmp(s, "<MPLS:", 6) != 0 || strip(s + 6, ">", buf, sizeof(buf)) == -1)
+		return -1;
+	for (e = strtok_r(buf, "/", &save); e != NULL; e = strtok_r(NULL, "/", &save)) {
+		if (r->nmpls == TRACE_MAX_MPLS)
+			return -1;
+		save2 = NULL;
+		for (k = 0, kv = strtok_r(e, ",", &save2); kv != NULL;
+		    kv = strtok_r(NULL, ",", &save2), k++) {
+			if (k == 4 || strlen(kv) < 3 || kv[1] != '=' ||
+			    kv[0] != "LEST"[k] || !unum(kv + 2, &v[k]))
+				return -1;
+		}
+		if (k != 4 || mpls_set(&r->mpls[r->nmpls], v[0], v[1], v[2], v[3]) == -1)
+			return -1;
+		r->nmpls++;
+	}
+	return 0;
+}
+
+/*
+ * A BSD / JunOS label line from tok[1] on: "MPLS Label=666803 CoS=4
+ * TTL=1 S=1" (Exp= for CoS= in some versions), for the responder above.
+ */
+static int
+mpls_kv_line(struct pctx *c)
+{
+	static const char *keys[4][2] = {
+		{ "Label=", NULL }, { "CoS=", "Exp=" }, { "S=", NULL }, { "TTL=", NULL }
+	};
+	struct trace_mpls m;
+	unsigned long	 v[4] = { 0, 0, 0, 0 };
+	int		 i, k, seen = 0, found;
+
+	for (i = 1; i < c->ntok; i++) {
+		for (k = 0, found = 0; k < 4 && !found; k++) {
+			const char *key = strncmp(c->tok[i], keys[k][0],
+			    strlen(keys[k][0])) == 0 ? keys[k][0] : keys[k][1] != NULL &&
+			    strncmp(c->tok[i], keys[k][1], strlen(keys[k][1])) == 0 ?
+			    keys[k][1] : NULL;
+
+			if (key == NULL)
+				continue;
+			if (!unum(c->tok[i] + strlen(key), &v[k]))
+				break;
+			seen |= 1 << k;
+			found = 1;
+		}
+		if (!found)
+			return perr(c, "cannot parse MPLS field \"%.20s\"", c->tok[i]);
+	}
+	if (!(seen & 1) || mpls_set(&m, v[0], v[1], v[2], v[3]) == -1)
+		return perr(c, "cannot parse MPLS line \"%.40s\"", c->line);
+	return mpls_attach(c, &m, 0);
+}
+
 /* ---- traceroute (Linux, BSD, macOS, Wassenaar's traceroute) ------------ */
 
 /*
@@ -373,6 +553,10 @@ tr_header_at(struct pctx *c, int at)
 		if (c->tok[i][0] == '(') {
 			strip(c->tok[i], "(),:", buf, sizeof(buf));
 			set_dst_addr(c, buf);
+		} else if (strcmp(c->tok[i], "from") == 0 && i + 1 < c->ntok) {
+			/* traceroute6 to NAME (ADDR) from SRC, ... */
+			strip(c->tok[i + 1], ",", buf, sizeof(buf));
+			take_addr(c->t->src, buf);
 		} else if (i + 1 < c->ntok && strncmp(c->tok[i + 1], "hops", 4) == 0) {
 			if (sscanf(c->tok[i], "%d-%d", &a, &b) == 2 && a > 0 &&
 			    a <= TRACE_MAX_TTL && b > 0 && b <= TRACE_MAX_TTL) {
@@ -419,8 +603,13 @@ tr_probes(struct pctx *c, int i)
 				return perr(c, "cannot parse annotation \"%.20s\"", s);
 			if (last != NULL)
 				set_annot(last, s);
+		} else if (strncmp(s, "<MPLS:", 6) == 0) {
+			/* Linux -e: <MPLS:L=16001,E=0,S=1,T=1/L=...> */
+			r.nmpls = 0;
+			if (mpls_linux(s, &r) == -1)
+				return perr(c, "cannot parse MPLS labels \"%.40s\"", s);
 		} else if (s[0] == '<' && s[tl - 1] == '>') {
-			/* Linux -e: <MPLS:L=16001,E=0,S=1,T=1> and the like */
+			/* Linux -e: other extension objects */
 		} else if (strncmp(s, "F=", 2) == 0 && isdigit((unsigned char)s[2])) {
 			/* Linux --mtu: F=1500, the path MTU found here */
 		} else if (s[0] == '[') {
@@ -466,6 +655,94 @@ tr_probes(struct pctx *c, int i)
 	return 0;
 }
 
+/* tok[] holds probe data: a star or an RTT. */
+static int
+has_probe_data(const struct pctx *c)
+{
+	double	 v;
+	int	 i;
+
+	for (i = 0; i < c->ntok; i++)
+		if (strcmp(c->tok[i], "*") == 0 || rtt_at(c, i, 0, &v) > 0)
+			return 1;
+	return 0;
+}
+
+#define PASTE_WRAP_MIN	60	/* a line this long may have been wrapped by a mailer */
+
+/*
+ * The physical line buf could be the tail of a hop line that a mail
+ * client wrapped: it starts at the left margin and is neither a hop line
+ * nor a header ("196.910 ms  5.728 ms", "ms te0-0-0-7...", "(72.14.237.108)
+ * 25.021 ms").
+ */
+static int
+wrap_piece(const char *buf)
+{
+	char	 w[16];
+	int	 ttl;
+	size_t	 n;
+
+	if (buf[0] == ' ' || buf[0] == '\0')
+		return 0;
+	n = strcspn(buf, " ");
+	if (n >= sizeof(w))
+		return 1;
+	memcpy(w, buf, n);
+	w[n] = '\0';
+	if (strcmp(w, "MPLS") == 0 || strncmp(w, "traceroute", 10) == 0)
+		return 0;
+	if (inum(w, 0, TRACE_MAX_TTL, &ttl))
+		return strncmp(buf + n + strspn(buf + n, " "), "ms", 2) == 0;
+	return 1;
+}
+
+/*
+ * A hop line (first: 1 when tok[0] is its ttl, 0 for a BSD continuation
+ * line) with the wrapped pieces that follow it joined on.  When the joined
+ * line does not parse, the line is parsed alone and the next line is left
+ * to the caller.
+ */
+static int
+tr_hop_line(struct pctx *c, int first)
+{
+	char	 saved[PASTE_MAX_LINE + 1], next[PASTE_MAX_LINE + 1];
+	size_t	 pos = c->pos, rawlen = c->rawlen, end, rl, n;
+	int	 joined = 0, n0 = c->hop->nprobes;
+
+	memcpy(saved, c->line, strlen(c->line) + 1);
+	while (rawlen >= PASTE_WRAP_MIN && pos < c->len) {
+		if ((end = read_line(c, pos, next, &rl)) == (size_t)-1 ||
+		    !wrap_piece(next))
+			break;
+		n = strlen(c->line);
+		if (n + 1 + rl > PASTE_MAX_LINE)
+			break;
+		c->line[n] = ' ';
+		memcpy(c->line + n + 1, next, rl + 1);
+		pos = end;
+		rawlen = rl;
+		joined++;
+	}
+	if (joined > 0) {
+		if (tokenise(c) == 0 && tr_probes(c, first) == 0) {
+			c->pos = pos;
+			c->lineno += joined;
+			return 0;
+		}
+		hop_truncate(c->hop, n0);
+		memcpy(c->line, saved, strlen(saved) + 1);
+		if (tokenise(c) == -1)
+			return -1;
+	}
+	return tr_probes(c, first);
+}
+
+/*
+ * Linux, BSD, macOS, BusyBox and JunOS traceroute(6) and tcptraceroute.
+ * Lines that are not part of the trace (prompts, commands, notes) are
+ * skipped; a line that starts with a hop number must parse.
+ */
 static int
 parse_traceroute(struct pctx *c)
 {
@@ -475,10 +752,12 @@ parse_traceroute(struct pctx *c)
 	while ((rc = next_line(c)) == 1) {
 		if (c->ntok == 0)
 			continue;
-		if (strcmp(c->tok[0], "MPLS") == 0 || (c->ntok > 1 &&
-		    strcmp(c->tok[0], "Selected") == 0 &&
-		    strcmp(c->tok[1], "device") == 0))
-			continue;	/* BSD -e label lines; tcptraceroute */
+		if (strcmp(c->tok[0], "MPLS") == 0 && c->ntok > 1 &&
+		    strncmp(c->tok[1], "Label=", 6) == 0) {
+			if (mpls_kv_line(c) == -1)	/* BSD / JunOS -e */
+				return -1;
+			continue;
+		}
 		if (c->ntok > 3 && strcmp(c->tok[0], "Tracing") == 0 &&
 		    strcmp(c->tok[1], "the") == 0 && strcmp(c->tok[2], "path") == 0) {
 			/* tcptraceroute: Tracing the path to NAME (ADDR) on TCP port */
@@ -486,28 +765,30 @@ parse_traceroute(struct pctx *c)
 				return -1;
 			continue;
 		}
-		if (strncmp(c->tok[0], "traceroute", 10) == 0) {
-			size_t n = strlen(c->tok[0]);
-
-			if (c->tok[0][n - 1] == ':')	/* traceroute: warning: ... */
-				continue;
+		if (strncmp(c->tok[0], "traceroute", 10) == 0 && c->ntok > 2 &&
+		    strcmp(c->tok[1], "to") == 0) {
+			if (c->t->nhops > 0)
+				return perr(c, "cannot parse: a second trace starts "
+				    "here (one trace per file)");
 			if (tr_header_at(c, 1) == -1)
 				return -1;
 			continue;
 		}
-		if (inum(c->tok[0], 0, TRACE_MAX_TTL, &ttl)) {
+		if (inum(c->tok[0], 0, TRACE_MAX_TTL, &ttl) &&
+		    !(c->ntok > 1 && strcmp(c->tok[1], "ms") == 0)) {
 			if (ttl == 0)
 				return perr(c, "cannot parse: hop 0");
-			if (open_hop(c, ttl) == -1 || tr_probes(c, 1) == -1)
+			if (open_hop(c, ttl) == -1 || tr_hop_line(c, 1) == -1)
 				return -1;
 			continue;
 		}
-		if (c->lead_space && c->hop != NULL) {	/* BSD: more responders */
-			if (tr_probes(c, 0) == -1)
+		if (c->lead_space && c->hop != NULL && has_probe_data(c)) {
+			/* BSD: more responders of the hop above */
+			if (tr_hop_line(c, 0) == -1)
 				return -1;
 			continue;
 		}
-		return perr(c, "cannot parse traceroute line \"%.40s\"", c->line);
+		/* a prompt, a command, a banner or a note: not the trace */
 	}
 	return rc;
 }
@@ -524,22 +805,146 @@ static const struct {
 	{ "Destination port unreachable", "!X" },
 };
 
+/*
+ * Words of the "over a maximum of 30 hops" header line in the languages
+ * Windows ships (en de fr es it pt nl ru pl zh ja): the line's number is
+ * the maximum TTL.  The header, the footer ("Trace complete.") and the
+ * timeout text ("Request timed out.") need no table: a line that is not a
+ * hop line is not part of the trace, and text after three stars is the
+ * timeout message in whatever language.
+ */
+static const char *tracert_max_words[] = {
+	"maximum", "maximal", "máximo", "massimo", "maksymaln", "maximaal",
+	"максимальн", "最多", "最大"
+};
+
+/*
+ * A line before the first hop: the prompt, the banner or the header.
+ * "NAME [ADDR]" (or "NAME[ADDR]") names the destination; an address alone
+ * ("Tracing route to 10.1.1.1 over ...", "C:\>tracert 10.1.1.1") gives
+ * its address; a max-hops line its maximum TTL.
+ */
 static int
-tracert_header(struct pctx *c)
+tracert_preamble(struct pctx *c)
 {
-	char	 buf[PASTE_MAX_NAME + 1];
+	char	 buf[PASTE_MAX_NAME + 1], *br;
+	size_t	 j;
 	int	 i, v;
 
-	/* Tracing route to NAME [ADDR] / Tracing route to ADDR over ... */
-	if (c->ntok >= 4 && set_dst(c, c->tok[3]) == -1)
-		return -1;
-	for (i = 4; i < c->ntok; i++) {
-		if (c->tok[i][0] == '[') {
-			strip(c->tok[i], "[]", buf, sizeof(buf));
+	for (i = 0; i < c->ntok; i++) {
+		const char *s = c->tok[i];
+
+		if ((br = strchr(s, '[')) != NULL && s[strlen(s) - 1] == ']') {
+			strip(br, "[]", buf, sizeof(buf));
+			if (!addr_af(buf))
+				continue;
 			set_dst_addr(c, buf);
-		} else if (strcmp(c->tok[i], "maximum") == 0 && i + 2 < c->ntok &&
-		    inum(c->tok[i + 2], 1, TRACE_MAX_TTL, &v))
-			c->t->max_ttl = v;
+			if (br > s) {		/* NAME[ADDR] */
+				snprintf(buf, sizeof(buf), "%.*s", (int)(br - s), s);
+				if (set_dst(c, buf) == -1)
+					return -1;
+				set_dst_addr(c, br + 1);
+			} else if (i > 0 && name_ok(c->tok[i - 1]) &&
+			    set_dst(c, c->tok[i - 1]) == -1)
+				return -1;
+			strip(br, "[]", buf, sizeof(buf));
+			set_dst_addr(c, buf);
+		} else if (addr_af(s) && c->t->dst[0] == '\0') {
+			if (set_dst(c, s) == -1)
+				return -1;
+		}
+	}
+	for (j = 0; j < sizeof(tracert_max_words) / sizeof(tracert_max_words[0]); j++) {
+		if (strstr(c->line, tracert_max_words[j]) == NULL)
+			continue;
+		for (i = 0; i < c->ntok; i++)
+			if (inum(c->tok[i], 1, TRACE_MAX_TTL, &v))
+				c->t->max_ttl = v;
+	}
+	return 0;
+}
+
+/*
+ * A tracert RTT at tok[i]: "12 ms", "<1 ms", XP's "<10 ms", "12ms",
+ * "<1ms", Russian "мс" for "ms".  "<N" is taken as N/2.  Returns the
+ * tokens it took, 0 when tok[i] is no RTT.
+ */
+static int
+tracert_rtt(const struct pctx *c, int i, double *ms)
+{
+	static const char *units[] = { "ms", "мс" };
+	const char	*s = c->tok[i];
+	int		 lt = s[0] == '<', n = 0;
+	size_t		 k;
+
+	if (lt)
+		s++;
+	for (k = 0; k < sizeof(units) / sizeof(units[0]) && n == 0; k++) {
+		if (i + 1 < c->ntok && strcmp(c->tok[i + 1], units[k]) == 0 &&
+		    num(s, ms))
+			n = 2;
+		else if (num_unit(s, units[k], ms))
+			n = 1;
+	}
+	if (n > 0 && lt)
+		*ms /= 2;
+	return n;
+}
+
+/* tok[i] on reads "HOST [ADDR] WORD: ...", a reporter of an unreachable. */
+static int
+tracert_reporter_at(const struct pctx *c, int i)
+{
+	size_t	 tl;
+
+	if (i < c->ntok && c->tok[i][0] == '[')
+		return 0;
+	i++;
+	if (i < c->ntok && c->tok[i][0] == '[')
+		i++;
+	if (i >= c->ntok)
+		return 0;
+	tl = strlen(c->tok[i]);
+	return c->tok[i][tl - 1] == ':' || (i + 1 < c->ntok &&
+	    strcmp(c->tok[i + 1], ":") == 0);
+}
+
+/* "host [addr] reports: Destination host unreachable." and translations. */
+static int
+tracert_reporter(struct pctx *c, int i, int start, const struct resp *r)
+{
+	const char	*rest = strstr(c->line, c->tok[i] + 0);
+	const char	*annot = "!H";
+	struct trace_probe *first;
+	size_t		 j;
+	int		 k;
+
+	rest = rest != NULL ? rest + strlen(c->tok[i]) : "";
+	while (*rest == ' ')
+		rest++;
+	for (j = 0; j < sizeof(tracert_reports) / sizeof(tracert_reports[0]); j++)
+		if (strncasecmp(rest, tracert_reports[j].text,
+		    strlen(tracert_reports[j].text)) == 0)
+			annot = tracert_reports[j].annot;
+	if (c->hop->nprobes == start) {
+		/* no RTT printed: one unanswered probe that names the reporter */
+		if ((first = add_probe(c, NULL, 0, 0)) == NULL)
+			return -1;
+		memcpy(first->addr, r->addr, sizeof(first->addr));
+		if (r->name[0] != '\0' && trace_probe_set_name(first, r->name) == -1)
+			return perr(c, "out of memory");
+	}
+	for (k = start; k < c->hop->nprobes; k++) {
+		struct trace_probe *p = &c->hop->probes[k];
+
+		set_annot(p, annot);
+		if (p->addr[0] == '\0') {
+			/* the reporter answered for the stars too */
+			memcpy(p->addr, r->addr, sizeof(p->addr));
+			if (r->name[0] != '\0' && p->name == NULL &&
+			    trace_probe_set_name(p, r->name) == -1)
+				return perr(c, "out of memory");
+		}
 	}
 	return 0;
 }
@@ -549,11 +954,9 @@ static int
 tracert_hop(struct pctx *c, int ttl)
 {
 	struct resp	 r;
-	struct trace_probe *first;
-	char		 buf[PASTE_MAX_NAME + 1];
+	char		 buf[PASTE_MAX_NAME + 1], *br;
 	double		 v;
-	int		 i = 1, k, n, start;
-	size_t		 j;
+	int		 i = 1, k, n, start, replied = 0;
 
 	if (open_hop(c, ttl) == -1)
 		return -1;
@@ -566,19 +969,33 @@ tracert_hop(struct pctx *c, int ttl)
 			if (add_probe(c, NULL, 0, 0) == NULL)
 				return -1;
 			i++;
-		} else if ((n = rtt_at(c, i, 1, &v)) > 0) {
+		} else if ((n = tracert_rtt(c, i, &v)) > 0) {
 			if (add_probe(c, NULL, 1, v) == NULL)
 				return -1;
+			replied = 1;
 			i += n;
 		} else
 			break;
 	}
-	if (i < c->ntok && strcmp(c->tok[i], "Request") == 0)
-		return 0;	/* Request timed out. */
+	if (c->hop->nprobes == start && i < c->ntok)
+		return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+	if (i < c->ntok && !replied && !tracert_reporter_at(c, i))
+		return 0;	/* "Request timed out." in any language */
 	if (i < c->ntok) {
-		if (!name_ok(c->tok[i]))
-			return perr(c, "cannot parse tracert host \"%.40s\"", c->tok[i]);
-		resp_host(&r, c->tok[i]);
+		const char *s = c->tok[i];
+
+		if ((br = strchr(s, '[')) != NULL && br > s) {
+			/* name[addr], no space */
+			snprintf(buf, sizeof(buf), "%.*s", (int)(br - s), s);
+			if (!name_ok(buf))
+				return perr(c, "cannot parse tracert host \"%.40s\"", s);
+			snprintf(r.name, sizeof(r.name), "%s", buf);
+			strip(br, "[]", buf, sizeof(buf));
+			take_addr(r.addr, buf);
+		} else if (!name_ok(s))
+			return perr(c, "cannot parse tracert host \"%.40s\"", s);
+		else
+			resp_host(&r, s);
 		i++;
 	}
 	if (i < c->ntok && c->tok[i][0] == '[') {
@@ -595,33 +1012,24 @@ tracert_hop(struct pctx *c, int ttl)
 		if (r.name[0] != '\0' && trace_probe_set_name(p, r.name) == -1)
 			return perr(c, "out of memory");
 	}
-	if (i < c->ntok && strcmp(c->tok[i], "reports:") == 0) {
-		const char *rest = strstr(c->line, "reports:") + 8;
-		const char *annot = "!X";
+	if (i < c->ntok) {
+		size_t tl = strlen(c->tok[i]);
 
-		while (*rest == ' ')
-			rest++;
-		for (j = 0; j < sizeof(tracert_reports) / sizeof(tracert_reports[0]); j++)
-			if (strncasecmp(rest, tracert_reports[j].text,
-			    strlen(tracert_reports[j].text)) == 0)
-				annot = tracert_reports[j].annot;
-		if (c->hop->nprobes == start) {
-			/* no RTT printed: one unanswered probe that names the hop */
-			if ((first = add_probe(c, NULL, 0, 0)) == NULL)
-				return -1;
-			memcpy(first->addr, r.addr, sizeof(first->addr));
-			if (r.name[0] != '\0' && trace_probe_set_name(first, r.name) == -1)
-				return perr(c, "out of memory");
-		}
-		for (k = start; k < c->hop->nprobes; k++)
-			set_annot(&c->hop->probes[k], annot);
-		return 0;
-	}
-	if (i < c->ntok)
+		/* "reports:" and its translations ("meldet:", "signale :") */
+		if (c->tok[i][tl - 1] == ':' || (i + 1 < c->ntok &&
+		    strcmp(c->tok[i + 1], ":") == 0))
+			return tracert_reporter(c, c->tok[i][tl - 1] == ':' ? i : i + 1,
+			    start, &r);
 		return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+	}
 	return 0;
 }
 
+/*
+ * Windows tracert, in any of its languages.  Lines that are not hop lines
+ * (prompt, banner, header, footer) are skipped; those before the first
+ * hop name the destination.
+ */
 static int
 parse_tracert(struct pctx *c)
 {
@@ -631,19 +1039,11 @@ parse_tracert(struct pctx *c)
 	while ((rc = next_line(c)) == 1) {
 		if (c->ntok == 0)
 			continue;
-		if (c->ntok >= 3 && strcmp(c->tok[0], "Tracing") == 0 &&
-		    strcmp(c->tok[1], "route") == 0) {
-			if (tracert_header(c) == -1)
-				return -1;
-		} else if (strcmp(c->tok[0], "over") == 0 ||
-		    strcmp(c->tok[0], "Trace") == 0 ||
-		    strcmp(c->tok[0], "Tracing") == 0)
-			continue;	/* over a maximum of.. / Trace complete. */
-		else if (inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl)) {
+		if (inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl) && c->ntok > 1) {
 			if (tracert_hop(c, ttl) == -1)
 				return -1;
-		} else
-			return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+		} else if (c->t->nhops == 0 && tracert_preamble(c) == -1)
+			return -1;
 	}
 	return rc;
 }
@@ -682,13 +1082,43 @@ summary_probes(struct pctx *c, const struct resp *r, int snt, int rcv,
 	return 0;
 }
 
+/*
+ * The host part of an mtr line, tok[from..to): "AS1234" / "AS???" (-z),
+ * a name or address, "(addr)" (-b), "???" (no reply).
+ */
+static int
+mtr_host(struct pctx *c, int from, int to, struct resp *r)
+{
+	char	 buf[PASTE_MAX_NAME + 1];
+	int	 i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = from; i < to; i++) {
+		const char *s = c->tok[i];
+
+		if (strncmp(s, "AS", 2) == 0 && (isdigit((unsigned char)s[2]) ||
+		    s[2] == '?'))
+			r->asn = (uint32_t)strtoul(s + 2, NULL, 10);
+		else if (strcmp(s, "???") == 0)
+			continue;
+		else if (s[0] == '(') {
+			strip(s, "()", buf, sizeof(buf));
+			take_addr(r->addr, buf);
+		} else if (name_ok(s))
+			resp_host(r, s);
+		else
+			return perr(c, "cannot parse mtr host \"%.40s\"", s);
+	}
+	return 0;
+}
+
 static int
 mtr_hop(struct pctx *c, int ttl, int first)
 {
 	struct resp	 r;
 	char		 buf[PASTE_MAX_NAME + 1];
 	double		 vals[PASTE_MAX_COLS], loss = 0;
-	int		 i, k, nhost, snt = -1, rcv = -1;
+	int		 k, nhost, snt = -1, rcv = -1, b, a, w;
 
 	if (c->ncols == 0)
 		return perr(c, "cannot parse mtr hop before the HOST: line");
@@ -697,55 +1127,129 @@ mtr_hop(struct pctx *c, int ttl, int first)
 		return perr(c, "cannot parse mtr line: %d columns expected",
 		    c->ncols);
 	for (k = 0; k < c->ncols; k++) {
+		/* "1168." is how mtr prints 1168 ms */
 		if (strip(c->tok[first + nhost + k], "%", buf, sizeof(buf)) == -1 ||
 		    !num(buf, &vals[k]))
 			return perr(c, "cannot parse mtr value \"%.20s\"",
 			    c->tok[first + nhost + k]);
 	}
-	memset(&r, 0, sizeof(r));
-	for (i = first; i < first + nhost; i++) {
-		const char *s = c->tok[i];
-
-		if (strncmp(s, "AS", 2) == 0 && (isdigit((unsigned char)s[2]) ||
-		    s[2] == '?'))
-			r.asn = (uint32_t)strtoul(s + 2, NULL, 10);
-		else if (strcmp(s, "???") == 0)
-			continue;
-		else if (s[0] == '(') {
-			strip(s, "()", buf, sizeof(buf));
-			take_addr(r.addr, buf);
-		} else if (name_ok(s))
-			resp_host(&r, s);
-		else
-			return perr(c, "cannot parse mtr host \"%.40s\"", s);
-	}
+	if (mtr_host(c, first, first + nhost, &r) == -1)
+		return -1;
 	if ((k = col(c, "Snt")) >= 0)
-		snt = (int)vals[k];
+		snt = vals[k] > INT_MAX ? -1 : (int)vals[k];
 	if ((k = col(c, "Loss%")) >= 0)
 		loss = vals[k];
 	if ((k = col(c, "Rcv")) >= 0)
-		rcv = (int)vals[k];
-	if (snt < 0 || snt > TRACE_MAX_QUERIES || loss > 100)
+		rcv = vals[k] > INT_MAX ? INT_MAX : (int)vals[k];
+	if (snt < 0 || loss > 100)
 		return perr(c, "cannot parse mtr line: bad Snt or Loss%%");
 	if (rcv < 0)
 		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
 	if (rcv > snt)
 		rcv = snt;
+	if (snt > TRACE_MAX_QUERIES) {
+		/* keep the loss rate; counts above the model's bound are scaled */
+		rcv = (int)lround((double)rcv * TRACE_MAX_QUERIES / snt);
+		snt = TRACE_MAX_QUERIES;
+	}
 	if (open_hop(c, ttl) == -1)
 		return -1;
-	{
-		int	 b = col(c, "Best"), a = col(c, "Avg"), w = col(c, "Wrst");
-
-		return summary_probes(c, &r, snt, rcv, b >= 0 ? vals[b] : 0,
-		    a >= 0 ? vals[a] : 0, w >= 0 ? vals[w] : 0);
-	}
+	c->extra = 0;
+	b = col(c, "Best");
+	a = col(c, "Avg");
+	w = col(c, "Wrst");
+	return summary_probes(c, &r, snt, rcv, b >= 0 ? vals[b] : 0,
+	    a >= 0 ? vals[a] : 0, w >= 0 ? vals[w] : 0);
 }
 
+/*
+ * mtr -e's "[MPLS: Lbl 299776 TC 0 S u TTL 1]" under a hop: mtr adds up
+ * the hop's replies, so the label goes to all of them.  "u" (unknown) is 0.
+ */
+static int
+mtr_mpls_line(struct pctx *c)
+{
+	struct trace_mpls m;
+	unsigned long	 v[4] = { 0, 0, 0, 0 };
+	static const char *keys[4] = { "Lbl", "TC", "S", "TTL" };
+	char		 buf[16];
+	int		 i, k;
+
+	if (c->ntok != 9 || strcmp(c->tok[0], "[MPLS:") != 0)
+		return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+	for (k = 0, i = 1; k < 4; k++, i += 2) {
+		strip(c->tok[i + 1], "]", buf, sizeof(buf));
+		if (strcmp(c->tok[i], keys[k]) != 0 ||
+		    (!unum(buf, &v[k]) && strcmp(buf, "u") != 0))
+			return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+	}
+	if (mpls_set(&m, v[0], v[1], v[2], v[3]) == -1)
+		return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+	return mpls_attach(c, &m, 1);
+}
+
+/*
+ * An extra responder of the hop above (ECMP), "        185.91.10.122" or
+ * "    |  `|-- 10.0.0.2": mtr does not say how many replies it gave, so it
+ * takes one of the hop's replies (the last not yet given away).
+ */
+static int
+mtr_extra(struct pctx *c)
+{
+	struct resp	 r;
+	struct trace_probe *p;
+	int		 i = 0, k;
+
+	while (i < c->ntok && (strcmp(c->tok[i], "|") == 0 ||
+	    strcmp(c->tok[i], "|--") == 0 || strcmp(c->tok[i], "`|--") == 0))
+		i++;
+	if (i == c->ntok)
+		return 0;
+	if (mtr_host(c, i, c->ntok, &r) == -1)
+		return -1;
+	if (r.addr[0] == '\0' && r.name[0] == '\0')
+		return 0;
+	for (k = c->hop->nprobes - 1 - c->extra; k >= 0; k--) {
+		p = &c->hop->probes[k];
+		if (!p->replied)
+			continue;
+		memcpy(p->addr, r.addr, sizeof(p->addr));
+		p->asn = r.asn;
+		if (trace_probe_set_name(p, r.name[0] != '\0' ? r.name : NULL) == -1)
+			return perr(c, "out of memory");
+		c->extra = c->hop->nprobes - k;
+		return 0;
+	}
+	return 0;
+}
+
+/* Column names of "HOST: name  Loss% Snt ..." or the screen's "Host Loss% ...". */
+static int
+mtr_columns(struct pctx *c, int from)
+{
+	int	 i;
+
+	c->ncols = 0;
+	for (i = from; i < c->ntok; i++) {
+		if (c->ncols == PASTE_MAX_COLS)
+			return perr(c, "cannot parse mtr header: too many columns");
+		snprintf(c->cols[c->ncols++], sizeof(c->cols[0]), "%s", c->tok[i]);
+	}
+	if (col(c, "Snt") < 0)
+		return perr(c, "cannot parse mtr header: no Snt column");
+	return 0;
+}
+
+/*
+ * mtr --report, --report-wide, -z, custom -o fields, -e, and the
+ * interactive screen copied from a terminal.  Lines before the header
+ * (the command, a prompt) and after the table are not part of the trace.
+ */
 static int
 parse_mtr_report(struct pctx *c)
 {
 	char	 buf[32];
-	int	 rc, i, ttl;
+	int	 rc, ttl;
 	size_t	 n;
 
 	c->t->source = strdup("mtr");
@@ -760,20 +1264,22 @@ parse_mtr_report(struct pctx *c)
 			continue;
 		}
 		if (strcmp(c->tok[0], "HOST:") == 0) {
-			/* HOST: name  Loss%  Snt  Last  Avg  Best  Wrst StDev */
-			c->ncols = 0;
-			for (i = 2; i < c->ntok; i++) {
-				if (c->ncols == PASTE_MAX_COLS)
-					return perr(c, "cannot parse mtr header: too "
-					    "many columns");
-				snprintf(c->cols[c->ncols++], sizeof(c->cols[0]), "%s",
-				    c->tok[i]);
-			}
-			if (col(c, "Snt") < 0)
-				return perr(c, "cannot parse mtr header: no Snt column");
+			if (mtr_columns(c, 2) == -1)
+				return -1;
 			continue;
 		}
-		/* "1.|--" or "1." "|--" */
+		if (strcmp(c->tok[0], "Host") == 0 && c->ntok > 2 &&
+		    (strcmp(c->tok[1], "Loss%") == 0 || strcmp(c->tok[1], "Snt") == 0)) {
+			if (mtr_columns(c, 1) == -1)	/* the interactive screen */
+				return -1;
+			continue;
+		}
+		if (strcmp(c->tok[0], "[MPLS:") == 0 && c->hop != NULL) {
+			if (mtr_mpls_line(c) == -1)
+				return -1;
+			continue;
+		}
+		/* "1.|--", "1." "|--", "1." (-z, the screen) */
 		n = strlen(c->tok[0]);
 		snprintf(buf, sizeof(buf), "%s", c->tok[0]);
 		if (n < sizeof(buf) && strstr(buf, ".|--") != NULL) {
@@ -784,19 +1290,22 @@ parse_mtr_report(struct pctx *c)
 				continue;
 			}
 		}
-		if (n > 1 && n < sizeof(buf) && buf[n - 1] == '.' && c->ntok > 1 &&
-		    strcmp(c->tok[1], "|--") == 0) {
+		if (n > 1 && n < sizeof(buf) && buf[n - 1] == '.' && c->ntok > 1) {
 			buf[n - 1] = '\0';
 			if (inum(buf, 1, TRACE_MAX_TTL, &ttl)) {
-				if (mtr_hop(c, ttl, 2) == -1)
+				if (mtr_hop(c, ttl, strcmp(c->tok[1], "|--") == 0 ?
+				    2 : 1) == -1)
 					return -1;
 				continue;
 			}
 		}
-		if (strcmp(c->tok[0], "|--") == 0 || strcmp(c->tok[0], "|") == 0 ||
-		    strcmp(c->tok[0], "`|--") == 0)
-			continue;	/* other responders of the hop above (-e) */
-		return perr(c, "cannot parse mtr line \"%.40s\"", c->line);
+		if (c->lead_space && c->hop != NULL && c->ncols > 0 &&
+		    c->ntok <= 4) {
+			if (mtr_extra(c) == -1)
+				return -1;
+			continue;
+		}
+		/* the command, a prompt, the screen's title and keys lines */
 	}
 	return rc;
 }
