@@ -18,6 +18,13 @@
 #define PASTE_MAX_NAME		255	/* longest host name accepted */
 #define PASTE_MAX_COLS		16	/* mtr report columns understood */
 
+/* How finish() decides whether a trace reached its destination. */
+enum reach_rule {
+	REACH_STOPS,	/* the tool stops at the destination */
+	REACH_DST,	/* only when the last hop is the destination */
+	REACH_KNOWN	/* the input says; keep t->reached and t->stop_reason */
+};
+
 /* One parse: the input, where we are in it, and the trace being built. */
 struct pctx {
 	const char	*text;		/* the whole input */
@@ -39,14 +46,15 @@ struct pctx {
 	int		 extra;		/* mtr: replies of the hop given to extra responders */
 };
 
-static const char *format_names[] = {
-	"auto", "tracepair", "traceroute", "tracert", "mtr-report", "mtr-json"
+static const char *format_names[PASTE_NFORMATS] = {
+	"auto", "tracepair", "traceroute", "tracert", "mtr-report", "mtr-json",
+	"tracepath", "pathping", "winmtr", "atlas", "scamper"
 };
 
 const char *
 paste_format_name(enum paste_format f)
 {
-	return (unsigned)f <= PASTE_MTR_JSON ? format_names[f] : "unknown";
+	return (unsigned)f < PASTE_NFORMATS ? format_names[f] : "unknown";
 }
 
 int
@@ -54,7 +62,7 @@ paste_format_parse(const char *s, enum paste_format *f)
 {
 	unsigned	 i;
 
-	for (i = 0; i <= PASTE_MTR_JSON; i++) {
+	for (i = 0; i < PASTE_NFORMATS; i++) {
 		if (strcmp(s, format_names[i]) == 0) {
 			*f = (enum paste_format)i;
 			return 0;
@@ -69,7 +77,7 @@ static int perr(struct pctx *, const char *, ...) __attribute__((format(printf, 
 static int
 perr(struct pctx *c, const char *fmt, ...)
 {
-	char	 msg[256];
+	char	 msg[512];
 	va_list	 ap;
 
 	va_start(ap, fmt);
@@ -161,6 +169,13 @@ next_line(struct pctx *c)
 }
 
 /* ---- small token helpers ------------------------------------------- */
+
+/* Where tok[i] starts in c->line (tokbuf is a copy of line). */
+static const char *
+line_at(const struct pctx *c, int i)
+{
+	return c->line + (c->tok[i] - c->tokbuf);
+}
 
 /* 4 or 6 when s is a valid address (and fits), else 0. */
 static int
@@ -913,13 +928,12 @@ tracert_reporter_at(const struct pctx *c, int i)
 static int
 tracert_reporter(struct pctx *c, int i, int start, const struct resp *r)
 {
-	const char	*rest = strstr(c->line, c->tok[i] + 0);
+	const char	*rest = line_at(c, i) + strlen(c->tok[i]);
 	const char	*annot = "!H";
 	struct trace_probe *first;
 	size_t		 j;
 	int		 k;
 
-	rest = rest != NULL ? rest + strlen(c->tok[i]) : "";
 	while (*rest == ' ')
 		rest++;
 	for (j = 0; j < sizeof(tracert_reports) / sizeof(tracert_reports[0]); j++)
@@ -1062,6 +1076,19 @@ col(const struct pctx *c, const char *name)
 }
 
 /*
+ * Counts a summary line gives (sent, and replies or losses) above what a
+ * hop holds are scaled down to TRACE_MAX_QUERIES probes, keeping the rate.
+ */
+static void
+scale_counts(int *snt, int *part)
+{
+	if (*snt > TRACE_MAX_QUERIES) {
+		*part = (int)lround((double)*part * TRACE_MAX_QUERIES / *snt);
+		*snt = TRACE_MAX_QUERIES;
+	}
+}
+
+/*
  * Probes for a summary line (sent, loss %, best/avg/worst): the replies
  * get best, then avg, and worst for the last, so min/avg/max survive.
  */
@@ -1147,11 +1174,7 @@ mtr_hop(struct pctx *c, int ttl, int first)
 		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
 	if (rcv > snt)
 		rcv = snt;
-	if (snt > TRACE_MAX_QUERIES) {
-		/* keep the loss rate; counts above the model's bound are scaled */
-		rcv = (int)lround((double)rcv * TRACE_MAX_QUERIES / snt);
-		snt = TRACE_MAX_QUERIES;
-	}
+	scale_counts(&snt, &rcv);
 	if (open_hop(c, ttl) == -1)
 		return -1;
 	c->extra = 0;
@@ -1310,6 +1333,320 @@ parse_mtr_report(struct pctx *c)
 	return rc;
 }
 
+/*
+ * The host at the end of a Windows line, as text: "NAME [ADDR]",
+ * "NAME[ADDR]", "ADDR" or "NAME".  Returns 0, or -1 with the error set.
+ */
+static int
+win_host(struct pctx *c, const char *text, struct resp *r)
+{
+	char		 buf[PASTE_MAX_LINE + 1], *br;
+
+	memset(r, 0, sizeof(*r));
+	strip(text, " ", buf, sizeof(buf));
+	if ((br = strchr(buf, '[')) != NULL) {
+		*br++ = '\0';
+		if (strip(buf, " ", r->name, sizeof(r->name)) == -1 ||
+		    !name_ok(r->name) || br[strlen(br) - 1] != ']')
+			return perr(c, "cannot parse host \"%.40s\"", text);
+		br[strlen(br) - 1] = '\0';
+		if (!take_addr(r->addr, br))
+			return perr(c, "cannot parse address \"%.40s\"", br);
+		return 0;
+	}
+	if (!name_ok(buf))
+		return perr(c, "cannot parse host \"%.40s\"", text);
+	resp_host(r, buf);
+	return 0;
+}
+
+/* ---- iputils tracepath -------------------------------------------- */
+
+/* tok[0] is "N:" (a hop) or "N?:" (a guess, tracepath's local hop); ttl in *ttl. */
+static int
+tracepath_ttl(const struct pctx *c, int *ttl, int *guess)
+{
+	char	 buf[8];
+	size_t	 n = strlen(c->tok[0]);
+
+	if (n < 2 || n >= sizeof(buf) || c->tok[0][n - 1] != ':')
+		return 0;
+	memcpy(buf, c->tok[0], n - 1);
+	buf[n - 1] = '\0';
+	*guess = buf[n - 2] == '?';
+	if (*guess)
+		buf[n - 2] = '\0';
+	return inum(buf, 1, TRACE_MAX_TTL, ttl);
+}
+
+/*
+ * "N:  HOST [(ADDR)]  1.234ms [asymm N] [pmtu N] [reached] [!H]", "N:  no
+ * reply", "N?: [LOCALHOST]  pmtu 1500".  A line that reports a smaller
+ * path MTU ("pmtu 1492" after the RTT) is the probe refused for its size
+ * by a router before the hop, not an answer at that TTL: tracepath sends
+ * again, so it is not kept as a probe.  asymm (the reply's hop count) is
+ * not a reply TTL and is not kept.
+ */
+static int
+tracepath_hop(struct pctx *c, int ttl)
+{
+	struct resp	 r;
+	struct trace_probe *p;
+	char		 buf[PASTE_MAX_NAME + 1];
+	double		 rtt = -1;
+	int		 i = 2, v, pmtu = 0, reached = 0;
+	const char	*annot = NULL;
+
+	if (c->ntok >= 3 && strcmp(c->tok[1], "no") == 0 &&
+	    strcmp(c->tok[2], "reply") == 0) {
+		if (open_hop(c, ttl) == -1)
+			return -1;
+		return add_probe(c, NULL, 0, 0) == NULL ? -1 : 0;
+	}
+	memset(&r, 0, sizeof(r));
+	if (!name_ok(c->tok[1]))
+		return perr(c, "cannot parse tracepath host \"%.40s\"", c->tok[1]);
+	resp_host(&r, c->tok[1]);
+	if (i < c->ntok && c->tok[i][0] == '(') {
+		strip(c->tok[i], "()", buf, sizeof(buf));
+		take_addr(r.addr, buf);
+		i++;
+	}
+	for (; i < c->ntok; i++) {
+		const char *s = c->tok[i];
+
+		if (rtt < 0 && num_unit(s, "ms", &rtt))
+			continue;
+		if ((strcmp(s, "asymm") == 0 || strcmp(s, "pmtu") == 0) &&
+		    i + 1 < c->ntok && inum(c->tok[i + 1], 0, 65535, &v)) {
+			pmtu |= s[0] == 'p';
+			i++;
+		} else if (strcmp(s, "reached") == 0)
+			reached = 1;
+		else if (annot_ok(s))
+			annot = s;
+		else
+			return perr(c, "cannot parse tracepath field \"%.20s\"", s);
+	}
+	if (rtt < 0)
+		return perr(c, "cannot parse tracepath line: no RTT");
+	if (pmtu)
+		return 0;
+	if (open_hop(c, ttl) == -1 || (p = add_probe(c, &r, 1, rtt)) == NULL)
+		return -1;
+	if (annot != NULL)
+		set_annot(p, annot);
+	if (reached && c->t->dst[0] == '\0' && c->t->dst_name == NULL &&
+	    set_dst(c, r.addr[0] != '\0' ? r.addr : r.name) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+parse_tracepath(struct pctx *c)
+{
+	int	 rc, ttl, guess, i;
+
+	c->t->source = strdup("tracepath");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0)
+			continue;
+		if (c->ntok >= 2 && tracepath_ttl(c, &ttl, &guess)) {
+			if (guess || strcmp(c->tok[1], "[LOCALHOST]") == 0)
+				continue;	/* the local host and its MTU */
+			if (tracepath_hop(c, ttl) == -1)
+				return -1;
+			continue;
+		}
+		/* "$ tracepath -n HOST": the destination, from the command */
+		for (i = 0; i + 1 < c->ntok && c->t->nhops == 0; i++)
+			if ((strcmp(c->tok[i], "tracepath") == 0 ||
+			    strcmp(c->tok[i], "tracepath6") == 0) &&
+			    set_dst(c, c->tok[c->ntok - 1]) == -1)
+				return -1;
+		/* the prompt, "Resume: pmtu 1492 hops 8 back 10" */
+	}
+	return rc;
+}
+
+/* ---- Windows pathping ---------------------------------------------- */
+
+/*
+ * A statistics line "N  RTT  L/ S = P%  L/ S = P%  HOST", ttl in tok[0]:
+ * the hop becomes S probes, S - L of them answered (source to here) in
+ * RTT ("---": none).  The route section's probes of the hop are replaced.
+ */
+static int
+pathping_stats(struct pctx *c, int ttl)
+{
+	struct resp	 r;
+	const char	*rest;
+	double		 rtt = 0;
+	int		 l1, s1, p1, l2, s2, p2, n = 0, k;
+
+	if (!num_unit(c->tok[1], "ms", &rtt) && strcmp(c->tok[1], "---") != 0)
+		return perr(c, "cannot parse pathping RTT \"%.20s\"", c->tok[1]);
+	rest = line_at(c, 1) + strlen(c->tok[1]);
+	if (sscanf(rest, " %d/ %d =%d%% %d/ %d =%d%% %n", &l1, &s1, &p1, &l2,
+	    &s2, &p2, &n) != 6 || n == 0 || s1 < 0 || l1 < 0 || l1 > s1)
+		return perr(c, "cannot parse pathping line \"%.40s\"", c->line);
+	if (win_host(c, rest + n, &r) == -1)
+		return -1;
+	scale_counts(&s1, &l1);
+	if (open_hop(c, ttl) == -1)
+		return -1;
+	hop_truncate(c->hop, 0);
+	for (k = 0; k < s1; k++)
+		if (add_probe(c, &r, k < s1 - l1, rtt) == NULL)
+			return -1;
+	if (l1 == s1) {
+		/* no answer in the statistics: the route section's responder */
+		for (k = 0; k < s1; k++) {
+			memcpy(c->hop->probes[k].addr, r.addr, sizeof(r.addr));
+			if (r.name[0] != '\0' &&
+			    trace_probe_set_name(&c->hop->probes[k], r.name) == -1)
+				return perr(c, "out of memory");
+		}
+	}
+	return 0;
+}
+
+/*
+ * A route-section line "N  [* ...] HOST [ADDR]": each star a probe not
+ * answered, the host one answered (the route section prints no RTT: 0 ms
+ * until the statistics replace it).
+ */
+static int
+pathping_route(struct pctx *c, int ttl)
+{
+	struct resp	 r;
+	int		 i = 1;
+
+	if (open_hop(c, ttl) == -1)
+		return -1;
+	for (; i < c->ntok && strcmp(c->tok[i], "*") == 0; i++)
+		if (add_probe(c, NULL, 0, 0) == NULL)
+			return -1;
+	if (i == c->ntok)
+		return 0;
+	if (win_host(c, line_at(c, i), &r) == -1)
+		return -1;
+	return add_probe(c, &r, 1, 0) == NULL ? -1 : 0;
+}
+
+/*
+ * pathping: the route section (hop 0 is the source), then "Computing
+ * statistics..." and the per-hop statistics, whose "Source to Here"
+ * figures become the hop's probes.  Link lines ("0/ 100 =  0%   |") and
+ * the rest are skipped.
+ */
+static int
+parse_pathping(struct pctx *c)
+{
+	int	 rc, ttl, stats = 0;
+
+	c->t->source = strdup("pathping");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0)
+			continue;
+		if (strcmp(c->tok[0], "Computing") == 0 ||
+		    (strcmp(c->tok[0], "Hop") == 0 && c->ntok > 1 &&
+		    strcmp(c->tok[1], "RTT") == 0)) {
+			stats = 1;
+			continue;
+		}
+		if (inum(c->tok[0], 0, TRACE_MAX_TTL, &ttl)) {
+			if (ttl == 0) {
+				/* the source: "0  NAME [ADDR]" */
+				char buf[PASTE_MAX_NAME + 1];
+
+				if (c->ntok >= 2) {
+					strip(strchr(c->line, '[') != NULL ?
+					    strchr(c->line, '[') : c->tok[c->ntok - 1],
+					    "[] ", buf, sizeof(buf));
+					take_addr(c->t->src, buf);
+				}
+				continue;
+			}
+			if (c->ntok < 2)
+				return perr(c, "cannot parse pathping line \"%.40s\"",
+				    c->line);
+			if ((stats ? pathping_stats(c, ttl) :
+			    pathping_route(c, ttl)) == -1)
+				return -1;
+			continue;
+		}
+		if (c->t->nhops == 0 && tracert_preamble(c) == -1)
+			return -1;
+	}
+	return rc;
+}
+
+/* ---- WinMTR -------------------------------------------------------- */
+
+/*
+ * WinMTR's "Copy Text to clipboard" / "Export TEXT": a table of
+ * "| HOST - LOSS | Sent | Recv | Best | Avrg | Wrst | Last |" rows, one per
+ * hop in TTL order ("No response from host" for a silent hop).
+ */
+static int
+parse_winmtr(struct pctx *c)
+{
+	struct resp	 r;
+	char		 buf[PASTE_MAX_LINE + 1], *f[8], *save = NULL, *q, *dash;
+	double		 v[6];
+	int		 rc, nf, k, ttl = 0, head = 0;
+
+	c->t->source = strdup("winmtr");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0 || c->line[strspn(c->line, " ")] != '|')
+			continue;
+		if (strstr(c->line, "Sent") != NULL && strstr(c->line, "Recv") != NULL) {
+			head = 1;
+			continue;
+		}
+		if (!head || strspn(c->tok[0], "|-_") == strlen(c->tok[0]))
+			continue;	/* the title and the rules */
+		memcpy(buf, c->line, strlen(c->line) + 1);
+		nf = 0;
+		save = NULL;
+		for (q = strtok_r(buf, "|", &save); q != NULL && nf < 8;
+		    q = strtok_r(NULL, "|", &save))
+			if (strspn(q, " ") != strlen(q))
+				f[nf++] = q;
+		if (nf != 7 || (dash = strrchr(f[0], '-')) == NULL)
+			return perr(c, "cannot parse WinMTR row \"%.40s\"", c->line);
+		*dash = '\0';
+		for (k = 0; k < 6; k++) {
+			char	 w[32];
+
+			if (strip(k == 0 ? dash + 1 : f[k], " ", w, sizeof(w)) == -1 ||
+			    !num(w, &v[k]))
+				return perr(c, "cannot parse WinMTR value \"%.20s\"",
+				    k == 0 ? dash + 1 : f[k]);
+		}
+		/* v: loss %, Sent, Recv, Best, Avrg, Wrst (Last in f[6]) */
+		memset(&r, 0, sizeof(r));
+		strip(f[0], " ", buf, sizeof(buf));
+		if (strcmp(buf, "No response from host") != 0) {
+			if (!name_ok(buf))
+				return perr(c, "cannot parse WinMTR host \"%.40s\"", buf);
+			resp_host(&r, buf);
+		}
+		if (v[1] > INT_MAX || v[2] > v[1] || ttl == TRACE_MAX_TTL)
+			return perr(c, "cannot parse WinMTR row: bad Sent or Recv");
+		{
+			int snt = (int)v[1], rcv = (int)v[2];
+
+			scale_counts(&snt, &rcv);
+			if (open_hop(c, ++ttl) == -1 ||
+			    summary_probes(c, &r, snt, rcv, v[3], v[4], v[5]) == -1)
+				return -1;
+		}
+	}
+	return rc;
+}
+
 /* ---- mtr --json ---------------------------------------------------- */
 
 static int
@@ -1390,6 +1727,13 @@ parse_mtr_json(struct pctx *c)
 			else if (name_ok(host))
 				snprintf(r.name, sizeof(r.name), "%s", host);
 		}
+		if (json_is_string(json_object_get(hub, "ASN"))) {
+			/* mtr -z --json: "AS15169" or "AS???" */
+			const char *as = json_string_value(json_object_get(hub, "ASN"));
+
+			if (strncmp(as, "AS", 2) == 0 && isdigit((unsigned char)as[2]))
+				r.asn = (uint32_t)strtoul(as + 2, NULL, 10);
+		}
 		if (open_hop(c, (int)count) == -1)
 			goto out;
 		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
@@ -1399,6 +1743,379 @@ parse_mtr_json(struct pctx *c)
 	rc = 0;
 out:
 	json_decref(root);
+	return rc;
+}
+
+/* ---- RIPE Atlas traceroute results -------------------------------- */
+
+/* A JSON string member copied into dst (len bytes) when it is a valid address. */
+static int
+jaddr(json_t *o, const char *key, char *dst)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_string(v) && take_addr(dst, json_string_value(v));
+}
+
+/* An integer member within [lo, hi] into *out; 0 when absent or out of range. */
+static int
+jint(json_t *o, const char *key, long lo, long hi, long *out)
+{
+	json_t	*v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < lo ||
+	    json_integer_value(v) > hi)
+		return 0;
+	*out = (long)json_integer_value(v);
+	return 1;
+}
+
+/*
+ * Atlas "icmpext": {"version":2,"rfc4884":1,"obj":[{"class":1,"type":1,
+ * "mpls":[{"exp":0,"label":16,"s":1,"ttl":1}]}]} into p's label stack.
+ */
+static int
+atlas_mpls(struct pctx *c, json_t *ext, struct trace_probe *p)
+{
+	json_t	*obj, *ml, *e;
+	size_t	 i, j;
+	long	 v[4];
+
+	json_array_foreach(json_object_get(ext, "obj"), i, obj) {
+		json_array_foreach((ml = json_object_get(obj, "mpls")), j, e) {
+			if (!jint(e, "label", 0, 0xfffff, &v[0]) ||
+			    !jint(e, "exp", 0, 7, &v[1]) || !jint(e, "s", 0, 1, &v[2]) ||
+			    !jint(e, "ttl", 0, 255, &v[3]))
+				return perr(c, "cannot parse Atlas MPLS entry");
+			if (p->nmpls == TRACE_MAX_MPLS)
+				return perr(c, "cannot parse: more than %d MPLS labels",
+				    TRACE_MAX_MPLS);
+			mpls_set(&p->mpls[p->nmpls++], (unsigned long)v[0],
+			    (unsigned long)v[1], (unsigned long)v[2], (unsigned long)v[3]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Atlas "err" (ICMP unreachable) as traceroute's annotation: N H A P p
+ * (net, host, administratively prohibited, protocol, port) or a number
+ * (the ICMP code).  A port unreachable from the destination is its normal
+ * answer to a UDP probe and gets none.
+ */
+static void
+atlas_err(json_t *err, const char *from, const char *dst, struct trace_probe *p)
+{
+	const char *s;
+
+	if (json_is_integer(err)) {
+		snprintf(p->annot, sizeof(p->annot), "!%d",
+		    (int)(json_integer_value(err) & 0xff));
+		return;
+	}
+	if (!json_is_string(err) || (s = json_string_value(err))[0] == '\0')
+		return;
+	if (strcmp(s, "p") == 0 && strcmp(from, dst) == 0)
+		return;
+	snprintf(p->annot, sizeof(p->annot), "!%s",
+	    strcmp(s, "A") == 0 ? "X" : strcmp(s, "p") == 0 ? "" : s[1] == '\0' &&
+	    strchr("NHP", s[0]) != NULL ? s : "");
+}
+
+/* One Atlas traceroute result object into c->t. */
+static int
+atlas_result(struct pctx *c, json_t *root)
+{
+	json_t		*hops, *hop, *reps, *rep, *v;
+	struct trace_probe *p;
+	const char	*s;
+	char		 buf[64];
+	size_t		 i, j;
+	long		 ttl, x;
+
+	c->t->source = strdup("atlas");
+	if (!json_is_string(json_object_get(root, "type")) ||
+	    strcmp(json_string_value(json_object_get(root, "type")), "traceroute") != 0)
+		return perr(c, "cannot parse Atlas JSON: not a traceroute result");
+	if (!json_is_array(hops = json_object_get(root, "result")))
+		return perr(c, "cannot parse Atlas JSON: no \"result\" array");
+	if (jint(root, "prb_id", 0, LONG_MAX, &x)) {
+		snprintf(buf, sizeof(buf), "atlas-probe-%ld", x);
+		if ((c->t->agent = strdup(buf)) == NULL)
+			return perr(c, "out of memory");
+	}
+	jaddr(root, "src_addr", c->t->src);
+	if (json_is_string(v = json_object_get(root, "dst_name")) &&
+	    set_dst(c, json_string_value(v)) == -1)
+		return -1;
+	jaddr(root, "dst_addr", c->t->dst);
+	if (jint(root, "af", 4, 6, &x) && (x == 4 || x == 6))
+		c->t->af = (int)x;
+	if (jint(root, "size", 0, 65535, &x))
+		c->t->packet_size = (int)x;
+	if (jint(root, "timestamp", 0, LONG_MAX, &x))
+		c->t->start = (double)x;
+	if (jint(root, "endtime", 0, LONG_MAX, &x))
+		c->t->end = (double)x;
+	s = json_is_string(v = json_object_get(root, "proto")) ?
+	    json_string_value(v) : "";
+	x = 0;
+	jint(root, "paris_id", 0, 65535, &x);
+	c->t->method = strcasecmp(s, "UDP") == 0 ? (x ? TRACE_METHOD_UDP_PARIS :
+	    TRACE_METHOD_UDP) : strcasecmp(s, "ICMP") == 0 ? (x ?
+	    TRACE_METHOD_ICMP_PARIS : TRACE_METHOD_ICMP) : strcasecmp(s, "TCP") == 0 ?
+	    TRACE_METHOD_TCP : TRACE_METHOD_UNKNOWN;
+	json_array_foreach(hops, i, hop) {
+		if (!jint(hop, "hop", 1, TRACE_MAX_TTL, &ttl))
+			return perr(c, "cannot parse Atlas JSON: result %zu has no "
+			    "\"hop\" in 1..%d", i + 1, TRACE_MAX_TTL);
+		if (open_hop(c, (int)ttl) == -1)
+			return -1;
+		reps = json_object_get(hop, "result");
+		if (!json_is_array(reps) || json_array_size(reps) == 0) {
+			/* "error": the probe could not be sent; nothing came back */
+			if (add_probe(c, NULL, 0, 0) == NULL)
+				return -1;
+			continue;
+		}
+		json_array_foreach(reps, j, rep) {
+			if (json_object_get(rep, "late") != NULL ||
+			    json_is_true(json_object_get(rep, "dup")))
+				continue;	/* an answer to an earlier probe */
+			if (json_object_get(rep, "x") != NULL) {
+				if (add_probe(c, NULL, 0, 0) == NULL)
+					return -1;
+				continue;
+			}
+			if ((p = add_probe(c, NULL, 1, 0)) == NULL)
+				return -1;
+			if (!jaddr(rep, "from", p->addr) ||
+			    jnum(rep, "rtt", &p->rtt_ms) == -1 || p->rtt_ms < 0)
+				return perr(c, "cannot parse Atlas JSON: hop %ld reply "
+				    "%zu lacks \"from\" or \"rtt\"", ttl, j + 1);
+			if (jint(rep, "ttl", 0, 255, &x))
+				p->reply_ttl = (int)x;
+			atlas_err(json_object_get(rep, "err"), p->addr, c->t->dst, p);
+			if (atlas_mpls(c, json_object_get(rep, "icmpext"), p) == -1)
+				return -1;
+		}
+	}
+	if (c->t->nhops > 0) {
+		const struct trace_hop *h = &c->t->hops[c->t->nhops - 1];
+
+		for (j = 0; j < (size_t)h->nprobes; j++)
+			if (h->probes[j].replied &&
+			    strcmp(h->probes[j].addr, c->t->dst) == 0)
+				c->t->reached = 1;
+		snprintf(c->t->stop_reason, sizeof(c->t->stop_reason), "%s",
+		    c->t->reached ? "completed" : "max-ttl");
+	}
+	return 0;
+}
+
+/*
+ * The traceroute results of a JSON text: one object, or an array of them
+ * (what the Atlas API returns).  *root gets the parsed document.
+ */
+static int
+atlas_load(struct pctx *c, json_t **root, size_t *n)
+{
+	json_error_t	 jerr;
+
+	c->lineno = 1;
+	if ((*root = json_loadb(c->text, c->len, 0, &jerr)) == NULL) {
+		c->lineno = jerr.line > 0 ? jerr.line : 1;
+		return perr(c, "cannot parse Atlas JSON: %s", jerr.text);
+	}
+	*n = json_is_array(*root) ? json_array_size(*root) : 1;
+	return 0;
+}
+
+static int
+parse_atlas(struct pctx *c)
+{
+	json_t	*root = NULL;
+	size_t	 n = 0;
+	int	 rc;
+
+	if (atlas_load(c, &root, &n) == -1)
+		return -1;
+	if (n != 1)
+		rc = perr(c, "cannot parse: %zu Atlas results; give one, or a "
+		    "result and its reverse as a pair", n);
+	else
+		rc = atlas_result(c, json_is_array(root) ?
+		    json_array_get(root, 0) : root);
+	json_decref(root);
+	return rc;
+}
+
+/* ---- scamper trace JSON ------------------------------------------- */
+
+/*
+ * One scamper "trace" object (sc_warts2json).  scamper lists only the
+ * replies; a TTL up to hop_count with none is `attempts` probes unanswered,
+ * a TTL with replies as many probes as its highest attempt (probe_id).
+ */
+static int
+scamper_trace(struct pctx *c, json_t *o)
+{
+	json_t		*hops, *h, *ext, *ml, *e, *v;
+	struct trace_hop *hop;
+	struct trace_probe *p;
+	const char	*s;
+	size_t		 i, j, k;
+	long		 ttl, x, attempts = 1, count = 0, first = 1, id;
+	int		 t, maxid;
+
+	c->t->source = strdup("scamper");
+	jaddr(o, "src", c->t->src);
+	if (json_is_string(v = json_object_get(o, "dst")) &&
+	    set_dst(c, json_string_value(v)) == -1)
+		return -1;
+	jint(o, "attempts", 1, TRACE_MAX_QUERIES, &attempts);
+	jint(o, "hop_count", 0, TRACE_MAX_TTL, &count);
+	jint(o, "firsthop", 1, TRACE_MAX_TTL, &first);
+	if (jint(o, "probe_size", 0, 65535, &x))
+		c->t->packet_size = (int)x;
+	if (jint(o, "hoplimit", 1, TRACE_MAX_TTL, &x))
+		c->t->max_ttl = (int)x;
+	if (jint(json_object_get(o, "start"), "sec", 0, LONG_MAX, &x))
+		c->t->start = (double)x;
+	s = json_is_string(v = json_object_get(o, "method")) ? json_string_value(v) : "";
+	c->t->method = strcmp(s, "udp-paris") == 0 ? TRACE_METHOD_UDP_PARIS :
+	    strcmp(s, "udp") == 0 ? TRACE_METHOD_UDP :
+	    strcmp(s, "icmp-echo-paris") == 0 ? TRACE_METHOD_ICMP_PARIS :
+	    strcmp(s, "icmp-echo") == 0 ? TRACE_METHOD_ICMP :
+	    strncmp(s, "tcp", 3) == 0 ? TRACE_METHOD_TCP : TRACE_METHOD_UNKNOWN;
+	hops = json_object_get(o, "hops");
+	if (hops != NULL && !json_is_array(hops))
+		return perr(c, "cannot parse scamper JSON: \"hops\" is no array");
+	json_array_foreach(hops, i, h) {
+		if (!jint(h, "probe_ttl", 1, TRACE_MAX_TTL, &ttl))
+			return perr(c, "cannot parse scamper JSON: reply %zu has no "
+			    "probe_ttl", i + 1);
+		if (ttl > count)
+			count = ttl;
+	}
+	for (t = (int)first; t <= count; t++) {
+		if (open_hop(c, t) == -1)
+			return -1;
+		hop = c->hop;
+		maxid = 0;
+		json_array_foreach(hops, i, h) {
+			jint(h, "probe_ttl", 1, TRACE_MAX_TTL, &ttl);
+			if (ttl != t)
+				continue;
+			if ((p = add_probe(c, NULL, 1, 0)) == NULL)
+				return -1;
+			if (!jaddr(h, "addr", p->addr) ||
+			    jnum(h, "rtt", &p->rtt_ms) == -1 || p->rtt_ms < 0)
+				return perr(c, "cannot parse scamper JSON: reply %zu "
+				    "lacks addr or rtt", i + 1);
+			if (json_is_string(v = json_object_get(h, "name")) &&
+			    name_ok(json_string_value(v)) &&
+			    trace_probe_set_name(p, json_string_value(v)) == -1)
+				return perr(c, "out of memory");
+			if (jint(h, "reply_ttl", 0, 255, &x))
+				p->reply_ttl = (int)x;
+			if (jint(h, "icmp_type", 0, 255, &x))
+				p->icmp_type = (int)x;
+			if (jint(h, "icmp_code", 0, 255, &x))
+				p->icmp_code = (int)x;
+			if (jint(h, "probe_id", 0, TRACE_MAX_QUERIES - 1, &id) &&
+			    id + 1 > maxid)
+				maxid = (int)id + 1;
+			json_array_foreach(json_object_get(h, "icmpext"), j, ext) {
+				json_array_foreach((ml = json_object_get(ext,
+				    "mpls_labels")), k, e) {
+					long m[4];
+
+					if (!jint(e, "mpls_label", 0, 0xfffff, &m[0]) ||
+					    !jint(e, "mpls_exp", 0, 7, &m[1]) ||
+					    !jint(e, "mpls_s", 0, 1, &m[2]) ||
+					    !jint(e, "mpls_ttl", 0, 255, &m[3]) ||
+					    p->nmpls == TRACE_MAX_MPLS)
+						return perr(c, "cannot parse scamper "
+						    "MPLS entry");
+					mpls_set(&p->mpls[p->nmpls++], (unsigned long)m[0],
+					    (unsigned long)m[1], (unsigned long)m[2],
+					    (unsigned long)m[3]);
+				}
+			}
+		}
+		if (hop->nprobes == 0)
+			maxid = (int)attempts;
+		while (hop->nprobes < maxid)
+			if (add_probe(c, NULL, 0, 0) == NULL)
+				return -1;
+	}
+	s = json_is_string(v = json_object_get(o, "stop_reason")) ?
+	    json_string_value(v) : "";
+	c->t->reached = strcmp(s, "COMPLETED") == 0;
+	snprintf(c->t->stop_reason, sizeof(c->t->stop_reason), "%s",
+	    c->t->reached ? "completed" : strcmp(s, "UNREACH") == 0 ?
+	    "unreachable" : strcmp(s, "GAPLIMIT") == 0 ? "gap-limit" : "max-ttl");
+	return 0;
+}
+
+/*
+ * The "trace" objects of scamper's JSON output (one JSON object per line,
+ * with cycle-start/-stop objects around them).  Up to max go into out
+ * (new references); returns how many there were, or -1.
+ */
+static int
+scamper_load(struct pctx *c, json_t **out, int max)
+{
+	json_t		*o, *ty;
+	json_error_t	 jerr;
+	size_t		 off = 0;
+	int		 n = 0;
+
+	c->lineno = 1;
+	while (off < c->len) {
+		while (off < c->len && isspace((unsigned char)c->text[off]))
+			off++;
+		if (off == c->len)
+			break;
+		if ((o = json_loadb(c->text + off, c->len - off,
+		    JSON_DISABLE_EOF_CHECK, &jerr)) == NULL) {
+			while (n > 0 && n <= max)
+				json_decref(out[--n]);
+			return perr(c, "cannot parse scamper JSON at byte %zu: %s",
+			    off + (jerr.position > 0 ? (size_t)jerr.position : 0),
+			    jerr.text);
+		}
+		off += jerr.position > 0 ? (size_t)jerr.position : c->len - off;
+		ty = json_object_get(o, "type");
+		if (json_is_string(ty) && strcmp(json_string_value(ty), "trace") == 0) {
+			if (n < max)
+				out[n] = o;
+			else
+				json_decref(o);
+			n++;
+		} else
+			json_decref(o);
+	}
+	return n;
+}
+
+static int
+parse_scamper(struct pctx *c)
+{
+	json_t	*o[1] = { NULL };
+	int	 n, rc;
+
+	if ((n = scamper_load(c, o, 1)) == -1)
+		return -1;
+	if (n != 1) {
+		if (n > 0)
+			json_decref(o[0]);
+		return perr(c, "cannot parse: %d scamper traces; give one, or a "
+		    "trace and its reverse as a pair", n);
+	}
+	rc = scamper_trace(c, o[0]);
+	json_decref(o[0]);
 	return rc;
 }
 
@@ -1473,20 +2190,51 @@ fail:
 
 /* ---- detection and entry point ------------------------------------- */
 
+/* "N:" or "N?:" with N a TTL: tracepath's hop numbers. */
+static int
+tracepath_tok(const char *s)
+{
+	char	 buf[8];
+	size_t	 n = strlen(s);
+	int	 ttl;
+
+	if (n < 2 || n >= sizeof(buf) || s[n - 1] != ':')
+		return 0;
+	memcpy(buf, s, n - 1);
+	buf[n - 1] = '\0';
+	if (buf[n - 2] == '?')
+		buf[n - 2] = '\0';
+	return inum(buf, 1, TRACE_MAX_TTL, &ttl);
+}
+
+/*
+ * The format of text: JSON by its members; text by the first line that
+ * only one format prints (pathping's statistics, WinMTR's table, mtr's
+ * header, tracepath's "N:", tracert's RTTs before the host); else
+ * traceroute.
+ */
 enum paste_format
 paste_detect(const char *text, size_t len)
 {
 	size_t	 i = 0, ls;
-	int	 ttl;
+	int	 ttl, tracert = 0, mtr = 0, tracepath = 0, pathping = 0;
 	char	 line[PASTE_MAX_LINE + 1], *tk[4], *save = NULL, *p;
 	int	 n;
 
-	while (i < len && isspace((unsigned char)text[i]))
+	while (i < len && (isspace((unsigned char)text[i]) ||
+	    (unsigned char)text[i] >= 0x80))	/* a BOM */
 		i++;
-	if (i < len && text[i] == '{') {
+	if (i < len && (text[i] == '{' || text[i] == '[')) {
 		if (memmem(text, len, "\"hubs\"", 6) != NULL)
 			return PASTE_MTR_JSON;
-		return PASTE_TRACEPAIR;
+		if (memmem(text, len, "\"prb_id\"", 8) != NULL ||
+		    memmem(text, len, "\"msm_id\"", 8) != NULL)
+			return PASTE_ATLAS;
+		if (memmem(text, len, "\"probe_ttl\"", 11) != NULL ||
+		    memmem(text, len, "\"hop_count\"", 11) != NULL)
+			return PASTE_SCAMPER;
+		if (text[i] == '{')
+			return PASTE_TRACEPAIR;
 	}
 	for (i = 0; i < len;) {
 		ls = i;
@@ -1496,28 +2244,43 @@ paste_detect(const char *text, size_t len)
 		memcpy(line, text + ls, n);
 		line[n] = '\0';
 		i++;
-		if (strstr(line, "Tracing route to") != NULL ||
-		    strstr(line, "over a maximum of") != NULL)
-			return PASTE_TRACERT;
-		if (strstr(line, ".|--") != NULL || strncmp(line, "HOST:", 5) == 0)
-			return PASTE_MTR_REPORT;
+		if (strstr(line, "Computing statistics") != NULL ||
+		    strstr(line, "Source to Here") != NULL)
+			pathping = 1;
+		if (strstr(line, "WinMTR") != NULL || (line[strspn(line, " ")] == '|' &&
+		    strstr(line, "Sent") != NULL && strstr(line, "Recv") != NULL))
+			return PASTE_WINMTR;
+		if (strstr(line, ".|--") != NULL || strstr(line, "HOST:") != NULL ||
+		    (strstr(line, " Host ") != NULL && strstr(line, "Loss%") != NULL))
+			mtr = 1;
 		for (p = line; *p; p++)
 			if (*p == '\t' || *p == '\r')
 				*p = ' ';
 		n = 0;
+		save = NULL;
 		for (p = strtok_r(line, " ", &save); p != NULL && n < 4;
 		    p = strtok_r(NULL, " ", &save))
 			tk[n++] = p;
-		/* "  1    <1 ms ..." / "  2    12 ms ...": RTTs before the host */
+		if (n >= 2 && tracepath_tok(tk[0]))
+			tracepath = 1;
+		/* "  1    <1 ms ..." / "  2    12 ms ..." / "12 мс": RTTs before the host */
 		if (n >= 3 && inum(tk[0], 1, TRACE_MAX_TTL, &ttl) &&
-		    (strcmp(tk[1], "<1") == 0 || isdigit((unsigned char)tk[1][0])) &&
+		    (tk[1][0] == '<' || isdigit((unsigned char)tk[1][0])) &&
 		    strchr(tk[1], '.') == NULL && strchr(tk[1], ':') == NULL &&
-		    strcmp(tk[2], "ms") == 0)
-			return PASTE_TRACERT;
+		    (strcmp(tk[2], "ms") == 0 || strcmp(tk[2], "мс") == 0))
+			tracert = 1;
 		if (n >= 2 && inum(tk[0], 1, TRACE_MAX_TTL, &ttl) &&
-		    strcmp(tk[1], "<1ms") == 0)
-			return PASTE_TRACERT;
+		    strncmp(tk[1], "<1", 2) == 0 && strchr(tk[1], 'm') != NULL)
+			tracert = 1;
 	}
+	if (pathping)
+		return PASTE_PATHPING;
+	if (mtr)
+		return PASTE_MTR_REPORT;
+	if (tracepath)
+		return PASTE_TRACEPATH;
+	if (tracert)
+		return PASTE_TRACERT;
 	return PASTE_TRACEROUTE;
 }
 
@@ -1525,10 +2288,12 @@ paste_detect(const char *text, size_t len)
  * Reached: the last hop answered, and it is the destination by address or
  * name, or (the tools stop at the destination) it carries no unreachable
  * annotation and is below the maximum TTL.  Trailing star hops: not
- * reached.
+ * reached.  REACH_DST (formats that name the destination and do not stop
+ * at it, or say when they reached it: mtr --json, tracepath, pathping):
+ * only the first rule.  REACH_KNOWN: the input said (Atlas, scamper).
  */
 static void
-finish(struct trace *t)
+finish(struct trace *t, enum reach_rule rule)
 {
 	const struct trace_hop *h;
 	int	 i, j, answered = 0, unreach = 0;
@@ -1546,15 +2311,113 @@ finish(struct trace *t)
 		if (p->replied)
 			answered = 1;
 	}
-	t->reached = answered && (trace_hop_is_dst(t, h) || (!unreach &&
-	    (t->max_ttl == 0 || h->ttl < t->max_ttl)));
+	if (rule != REACH_KNOWN)
+		t->reached = answered && (trace_hop_is_dst(t, h) ||
+		    (rule == REACH_STOPS && !unreach && (t->max_ttl == 0 ||
+		    h->ttl < t->max_ttl)));
 	if (t->af == 0) {
 		for (i = 0; i < t->nhops && t->af == 0; i++)
 			for (j = 0; j < t->hops[i].nprobes && t->af == 0; j++)
 				t->af = addr_af(t->hops[i].probes[j].addr);
 	}
-	snprintf(t->stop_reason, sizeof(t->stop_reason), "%s",
-	    t->reached ? "completed" : t->nhops > 0 ? "max-ttl" : "");
+	if (rule != REACH_KNOWN)
+		snprintf(t->stop_reason, sizeof(t->stop_reason), "%s",
+		    t->reached ? "completed" : t->nhops > 0 ? "max-ttl" : "");
+}
+
+/*
+ * UTF-16 (as PowerShell's ">" writes it) into UTF-8; be: big-endian.
+ * Returns the new text (*outlen bytes), or NULL with err set.
+ */
+static char *
+utf16_to_utf8(const unsigned char *in, size_t len, int be, size_t *outlen,
+    char *err, size_t errlen)
+{
+	char		*out;
+	size_t		 i, o = 0;
+	uint32_t	 u, lo;
+
+	if (len % 2 != 0) {
+		snprintf(err, errlen, "1: cannot parse: UTF-16 text of odd length");
+		return NULL;
+	}
+	if ((out = malloc(len / 2 * 3 + 1)) == NULL) {
+		snprintf(err, errlen, "1: out of memory");
+		return NULL;
+	}
+	for (i = 0; i + 1 < len; i += 2) {
+		u = be ? (uint32_t)in[i] << 8 | in[i + 1] : (uint32_t)in[i + 1] << 8 | in[i];
+		if (u >= 0xd800 && u <= 0xdbff && i + 3 < len) {
+			lo = be ? (uint32_t)in[i + 2] << 8 | in[i + 3] :
+			    (uint32_t)in[i + 3] << 8 | in[i + 2];
+			if (lo < 0xdc00 || lo > 0xdfff)
+				goto bad;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			i += 2;
+		} else if (u >= 0xd800 && u <= 0xdfff)
+			goto bad;
+		if (u < 0x80)
+			out[o++] = (char)u;
+		else if (u < 0x800) {
+			out[o++] = (char)(0xc0 | u >> 6);
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		} else if (u < 0x10000) {
+			out[o++] = (char)(0xe0 | u >> 12);
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		} else {
+			out[o++] = (char)(0xf0 | u >> 18);
+			out[o++] = (char)(0x80 | ((u >> 12) & 0x3f));
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+bad:
+	snprintf(err, errlen, "1: cannot parse: a lone UTF-16 surrogate at byte %zu", i);
+	free(out);
+	return NULL;
+}
+
+/*
+ * The text as UTF-8 without a BOM: *text moves past a UTF-8 BOM; UTF-16
+ * (with a BOM, or without one when every other byte of the start is NUL)
+ * is converted into *conv, which the caller frees.  Returns 0 or -1.
+ */
+static int
+decode_text(const char **text, size_t *len, char **conv, char *err, size_t errlen)
+{
+	const unsigned char *u = (const unsigned char *)*text;
+	size_t	 n = *len;
+	int	 be;
+
+	*conv = NULL;
+	if (n > PASTE_MAX_INPUT) {
+		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
+		    PASTE_MAX_INPUT);
+		return -1;
+	}
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+		*text += 3;
+		*len -= 3;
+		return 0;
+	}
+	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
+		be = u[0] == 0xfe;
+		u += 2;
+		n -= 2;
+	} else if (n >= 4 && u[0] != 0 && u[1] == 0 && u[2] != 0 && u[3] == 0)
+		be = 0;
+	else if (n >= 4 && u[0] == 0 && u[1] != 0 && u[2] == 0 && u[3] != 0)
+		be = 1;
+	else
+		return 0;
+	if ((*conv = utf16_to_utf8(u, n, be, len, err, errlen)) == NULL)
+		return -1;
+	*text = *conv;
+	return 0;
 }
 
 struct trace *
@@ -1563,17 +2426,16 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 {
 	struct pctx	*c;
 	struct trace	*t = NULL;
-	int		 rc = -1;
+	char		*conv;
+	int		 rc = -1, autofmt = fmt == PASTE_AUTO;
 
-	if (len > PASTE_MAX_INPUT) {
-		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
-		    PASTE_MAX_INPUT);
+	if (decode_text(&text, &len, &conv, err, errlen) == -1)
 		return NULL;
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->t = trace_new()) == NULL) {
 		snprintf(err, errlen, "1: out of memory");
 		free(c);
+		free(conv);
 		return NULL;
 	}
 	c->text = text;
@@ -1595,8 +2457,24 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 	case PASTE_MTR_JSON:
 		rc = parse_mtr_json(c);
 		break;
+	case PASTE_TRACEPATH:
+		rc = parse_tracepath(c);
+		break;
+	case PASTE_PATHPING:
+		rc = parse_pathping(c);
+		break;
+	case PASTE_WINMTR:
+		rc = parse_winmtr(c);
+		break;
+	case PASTE_ATLAS:
+		rc = parse_atlas(c);
+		break;
+	case PASTE_SCAMPER:
+		rc = parse_scamper(c);
+		break;
 	case PASTE_TRACEROUTE:
 	case PASTE_AUTO:
+	case PASTE_NFORMATS:
 	default:
 		rc = parse_traceroute(c);
 		break;
@@ -1607,10 +2485,17 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 			rc = -1;
 		} else if (c->t->nhops == 0) {
 			c->lineno = c->lineno > 0 ? c->lineno : 1;
-			rc = perr(c, "cannot parse: no hop lines found (%s format)",
-			    paste_format_name(fmt));
+			if (autofmt)
+				rc = perr(c, "cannot parse: no trace found; formats "
+				    "read: %s", PASTE_FORMATS_READ);
+			else
+				rc = perr(c, "cannot parse: no hop lines found (%s "
+				    "format)", paste_format_name(fmt));
 		} else
-			finish(c->t);
+			finish(c->t, fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER ?
+			    REACH_KNOWN : fmt == PASTE_MTR_JSON ||
+			    fmt == PASTE_TRACEPATH || fmt == PASTE_PATHPING ?
+			    REACH_DST : REACH_STOPS);
 	}
 	if (rc == 0) {
 		t = c->t;
@@ -1618,5 +2503,6 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 	}
 	trace_free(c->t);
 	free(c);
+	free(conv);
 	return t;
 }
