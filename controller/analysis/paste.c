@@ -633,6 +633,11 @@ tr_probes(struct pctx *c, int i)
 				r.asn = (uint32_t)strtoul(s + 3, NULL, 10);
 			while (i < c->ntok && strchr(c->tok[i], ']') == NULL)
 				i++;
+		} else if (strcmp(s, "(") == 0 && i + 2 < c->ntok &&
+		    addr_af(c->tok[i + 1]) && c->tok[i + 2][0] == ')') {
+			/* "( 192.168.11.1 )": a forum's spaces inside */
+			take_addr(r.addr, c->tok[i + 1]);
+			i += 2;
 		} else if (s[0] == '(') {
 			strip(s, "(),:", buf, sizeof(buf));
 			take_addr(r.addr, buf);
@@ -991,7 +996,7 @@ tracert_hop(struct pctx *c, int ttl)
 		} else
 			break;
 	}
-	if (c->hop->nprobes == start && i < c->ntok)
+	if (c->hop->nprobes == start && !tracert_reporter_at(c, i))
 		return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
 	if (i < c->ntok && !replied && !tracert_reporter_at(c, i))
 		return 0;	/* "Request timed out." in any language */
@@ -1126,8 +1131,8 @@ mtr_host(struct pctx *c, int from, int to, struct resp *r)
 		if (strncmp(s, "AS", 2) == 0 && (isdigit((unsigned char)s[2]) ||
 		    s[2] == '?'))
 			r->asn = (uint32_t)strtoul(s + 2, NULL, 10);
-		else if (strcmp(s, "???") == 0)
-			continue;
+		else if (strcmp(s, "???") == 0 || strspn(s, "*.:") == strlen(s))
+			continue;	/* no reply; "***.***.**.**" redacted */
 		else if (s[0] == '(') {
 			strip(s, "()", buf, sizeof(buf));
 			take_addr(r->addr, buf);
@@ -1328,6 +1333,9 @@ parse_mtr_report(struct pctx *c)
 				return -1;
 			continue;
 		}
+		if (c->t->nhops == 0 && c->ntok > 1 && strcmp(c->tok[0], "mtr") == 0 &&
+		    c->t->dst_name == NULL && set_dst(c, c->tok[c->ntok - 1]) == -1)
+			return -1;	/* "mtr -r -c 10 HOST": the destination */
 		/* the command, a prompt, the screen's title and keys lines */
 	}
 	return rc;
@@ -1436,9 +1444,13 @@ tracepath_hop(struct pctx *c, int ttl)
 		return -1;
 	if (annot != NULL)
 		set_annot(p, annot);
-	if (reached && c->t->dst[0] == '\0' && c->t->dst_name == NULL &&
-	    set_dst(c, r.addr[0] != '\0' ? r.addr : r.name) == -1)
-		return -1;
+	if (reached) {
+		/* tracepath says so: the destination answered */
+		c->t->reached = 1;
+		if (c->t->dst_name == NULL && set_dst(c, r.addr[0] != '\0' ?
+		    r.addr : r.name) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -2244,6 +2256,9 @@ paste_detect(const char *text, size_t len)
 		memcpy(line, text + ls, n);
 		line[n] = '\0';
 		i++;
+		if (strstr(line, "Tracing route to") != NULL ||
+		    strstr(line, "over a maximum of") != NULL)
+			tracert = 1;
 		if (strstr(line, "Computing statistics") != NULL ||
 		    strstr(line, "Source to Here") != NULL)
 			pathping = 1;
@@ -2290,8 +2305,27 @@ paste_detect(const char *text, size_t len)
  * annotation and is below the maximum TTL.  Trailing star hops: not
  * reached.  REACH_DST (formats that name the destination and do not stop
  * at it, or say when they reached it: mtr --json, tracepath, pathping):
- * only the first rule.  REACH_KNOWN: the input said (Atlas, scamper).
+ * only the first rule, when the last responder and the destination can be
+ * compared (two addresses or two names; else REACH_STOPS).  REACH_KNOWN:
+ * the input said (Atlas, scamper,
+ * tracepath's "reached").
  */
+/*
+ * The last hop's main responder and the destination can be compared: both
+ * have an address, or both are only names.
+ */
+static int
+dst_comparable(const struct trace *t, const struct trace_hop *h)
+{
+	const struct trace_probe *p = trace_hop_main_probe(h);
+
+	if (p == NULL)
+		return 0;
+	if (p->addr[0] != '\0')
+		return t->dst[0] != '\0';
+	return p->name != NULL && t->dst_name != NULL && !addr_af(t->dst_name);
+}
+
 static void
 finish(struct trace *t, enum reach_rule rule)
 {
@@ -2311,6 +2345,9 @@ finish(struct trace *t, enum reach_rule rule)
 		if (p->replied)
 			answered = 1;
 	}
+	if (rule == REACH_DST && answered && !trace_hop_is_dst(t, h) &&
+	    !dst_comparable(t, h))
+		rule = REACH_STOPS;	/* a name against an address: cannot tell */
 	if (rule != REACH_KNOWN)
 		t->reached = answered && (trace_hop_is_dst(t, h) ||
 		    (rule == REACH_STOPS && !unreach && (t->max_ttl == 0 ||
@@ -2320,7 +2357,7 @@ finish(struct trace *t, enum reach_rule rule)
 			for (j = 0; j < t->hops[i].nprobes && t->af == 0; j++)
 				t->af = addr_af(t->hops[i].probes[j].addr);
 	}
-	if (rule != REACH_KNOWN)
+	if (rule != REACH_KNOWN || t->stop_reason[0] == '\0')
 		snprintf(t->stop_reason, sizeof(t->stop_reason), "%s",
 		    t->reached ? "completed" : t->nhops > 0 ? "max-ttl" : "");
 }
@@ -2492,9 +2529,9 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 				rc = perr(c, "cannot parse: no hop lines found (%s "
 				    "format)", paste_format_name(fmt));
 		} else
-			finish(c->t, fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER ?
-			    REACH_KNOWN : fmt == PASTE_MTR_JSON ||
-			    fmt == PASTE_TRACEPATH || fmt == PASTE_PATHPING ?
+			finish(c->t, fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER ||
+			    fmt == PASTE_TRACEPATH ? REACH_KNOWN :
+			    fmt == PASTE_MTR_JSON || fmt == PASTE_PATHPING ?
 			    REACH_DST : REACH_STOPS);
 	}
 	if (rc == 0) {

@@ -254,9 +254,14 @@ test_errors(void **state)
 		enum paste_format fmt;
 		const char	*want;		/* prefix of the error */
 	} bad[] = {
+		/* a note between hops is skipped, a malformed hop line is not */
 		{ "traceroute to x (198.18.9.2), 30 hops max\n 1  gw  1.0 ms\n"
-		  "this is not a traceroute line\n", PASTE_AUTO, "3: cannot parse" },
-		{ "", PASTE_AUTO, "1: cannot parse: no hop lines" },
+		  "this is not a traceroute line\n 2  gw  1.0 ms {x}\n", PASTE_AUTO,
+		  "4: cannot parse" },
+		{ "", PASTE_AUTO, "1: cannot parse: no trace found; formats read: "
+		  "traceroute/traceroute6 (Linux" },
+		{ "$ traceroute\nusage: traceroute host\n", PASTE_AUTO,
+		  "2: cannot parse: no trace found; formats read: " },
 		{ "\n\n", PASTE_TRACEROUTE, "2: cannot parse: no hop lines" },
 		{ " 1  gw  1.0 ms !TOOLONGANNOT\n", PASTE_AUTO, "1: cannot parse annotation" },
 		{ " 2  gw  1.0 ms\n 1  gw  1.0 ms\n", PASTE_AUTO, "2: cannot parse: hop 1 after hop 2" },
@@ -319,7 +324,7 @@ test_long_number(void **state)
 		{ " 1  gw  %sms\n", "1: cannot parse \"" },
 		{ " 1  gw  %s ms\n", "1: cannot parse \"" },
 		{ "Tracing route to x [198.18.9.2]\n  1  %sms  gw\n",
-		  "2: cannot parse tracert host" },
+		  "2: cannot parse tracert line" },
 		{ "HOST: a Loss%% Snt\n  1.|-- gw  %s%%  10\n",
 		  "2: cannot parse mtr value" },
 	};
