@@ -2156,20 +2156,110 @@ parse_tracepair(struct pctx *c)
 	return 0;
 }
 
-int
-paste_parse_pair(const char *text, size_t len, struct trace **fwd,
+/*
+ * UTF-16 (as PowerShell's ">" writes it) into UTF-8; be: big-endian.
+ * Returns the new text (*outlen bytes), or NULL with err set.
+ */
+static char *
+utf16_to_utf8(const unsigned char *in, size_t len, int be, size_t *outlen,
+    char *err, size_t errlen)
+{
+	char		*out;
+	size_t		 i, o = 0;
+	uint32_t	 u, lo;
+
+	if (len % 2 != 0) {
+		snprintf(err, errlen, "1: cannot parse: UTF-16 text of odd length");
+		return NULL;
+	}
+	if ((out = malloc(len / 2 * 3 + 1)) == NULL) {
+		snprintf(err, errlen, "1: out of memory");
+		return NULL;
+	}
+	for (i = 0; i + 1 < len; i += 2) {
+		u = be ? (uint32_t)in[i] << 8 | in[i + 1] : (uint32_t)in[i + 1] << 8 | in[i];
+		if (u >= 0xd800 && u <= 0xdbff && i + 3 < len) {
+			lo = be ? (uint32_t)in[i + 2] << 8 | in[i + 3] :
+			    (uint32_t)in[i + 3] << 8 | in[i + 2];
+			if (lo < 0xdc00 || lo > 0xdfff)
+				goto bad;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			i += 2;
+		} else if (u >= 0xd800 && u <= 0xdfff)
+			goto bad;
+		if (u < 0x80)
+			out[o++] = (char)u;
+		else if (u < 0x800) {
+			out[o++] = (char)(0xc0 | u >> 6);
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		} else if (u < 0x10000) {
+			out[o++] = (char)(0xe0 | u >> 12);
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		} else {
+			out[o++] = (char)(0xf0 | u >> 18);
+			out[o++] = (char)(0x80 | ((u >> 12) & 0x3f));
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+bad:
+	snprintf(err, errlen, "1: cannot parse: a lone UTF-16 surrogate at byte %zu", i);
+	free(out);
+	return NULL;
+}
+
+/*
+ * The text as UTF-8 without a BOM: *text moves past a UTF-8 BOM; UTF-16
+ * (with a BOM, or without one when every other byte of the start is NUL)
+ * is converted into *conv, which the caller frees.  Returns 0 or -1.
+ */
+static int
+decode_text(const char **text, size_t *len, char **conv, char *err, size_t errlen)
+{
+	const unsigned char *u = (const unsigned char *)*text;
+	size_t	 n = *len;
+	int	 be;
+
+	*conv = NULL;
+	if (n > PASTE_MAX_INPUT) {
+		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
+		    PASTE_MAX_INPUT);
+		return -1;
+	}
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+		*text += 3;
+		*len -= 3;
+		return 0;
+	}
+	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
+		be = u[0] == 0xfe;
+		u += 2;
+		n -= 2;
+	} else if (n >= 4 && u[0] != 0 && u[1] == 0 && u[2] != 0 && u[3] == 0)
+		be = 0;
+	else if (n >= 4 && u[0] == 0 && u[1] != 0 && u[2] == 0 && u[3] != 0)
+		be = 1;
+	else
+		return 0;
+	if ((*conv = utf16_to_utf8(u, n, be, len, err, errlen)) == NULL)
+		return -1;
+	*text = *conv;
+	return 0;
+}
+
+/* A tracepair pair document: {"forward": trace, "reverse": trace}. */
+static int
+tracepair_pair(const char *text, size_t len, struct trace **fwd,
     struct trace **rev, char *err, size_t errlen)
 {
 	json_t		*root, *f, *r;
 	json_error_t	 jerr;
 	char		 msg[200];
 
-	*fwd = *rev = NULL;
-	if (len > PASTE_MAX_INPUT) {
-		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
-		    PASTE_MAX_INPUT);
-		return -1;
-	}
 	if ((root = json_loadb(text, len, 0, &jerr)) == NULL) {
 		snprintf(err, errlen, "%d: cannot parse pair JSON: %s",
 		    jerr.line > 0 ? jerr.line : 1, jerr.text);
@@ -2198,6 +2288,120 @@ fail:
 	*fwd = NULL;
 	json_decref(root);
 	return -1;
+}
+
+/*
+ * The Atlas results or scamper traces of text (fmt says which), up to two
+ * into two[] (new references).  Returns how many there are, -1 on bad
+ * JSON (err set).
+ */
+static int
+pair_members(const char *text, size_t len, enum paste_format fmt, json_t *two[2],
+    char *err, size_t errlen)
+{
+	struct pctx	*c;
+	json_t		*root;
+	size_t		 n = 0, i;
+	int		 rc;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "1: out of memory");
+		return -1;
+	}
+	c->text = text;
+	c->len = len;
+	c->err = err;
+	c->errlen = errlen;
+	if (fmt == PASTE_SCAMPER)
+		rc = scamper_load(c, two, 2);
+	else if ((rc = atlas_load(c, &root, &n)) == 0) {
+		for (i = 0; i < 2 && i < n && json_is_array(root); i++)
+			two[i] = json_incref(json_array_get(root, i));
+		rc = (int)n;
+		json_decref(root);
+	}
+	free(c);
+	return rc;
+}
+
+/* Each of two JSON members parsed alone, in the given format. */
+static int
+pair_of_two(json_t *two[2], enum paste_format fmt, struct trace **fwd,
+    struct trace **rev, char *err, size_t errlen)
+{
+	char	*s;
+	int	 k;
+
+	for (k = 0; k < 2; k++) {
+		struct trace **t = k == 0 ? fwd : rev;
+
+		if ((s = json_dumps(two[k], JSON_COMPACT)) == NULL) {
+			snprintf(err, errlen, "1: out of memory");
+			break;
+		}
+		*t = paste_parse(s, strlen(s), fmt, err, errlen);
+		free(s);
+		if (*t == NULL)
+			break;
+	}
+	if (k == 2)
+		return 0;
+	trace_free(*fwd);
+	*fwd = NULL;
+	return -1;
+}
+
+int
+paste_parse_pair(const char *text, size_t len, struct trace **fwd,
+    struct trace **rev, char *err, size_t errlen)
+{
+	enum paste_format fmt;
+	json_t		*two[2] = { NULL, NULL };
+	char		*conv;
+	int		 rc = -1, n;
+
+	*fwd = *rev = NULL;
+	if (decode_text(&text, &len, &conv, err, errlen) == -1)
+		return -1;
+	fmt = paste_detect(text, len);
+	if (fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER) {
+		if ((n = pair_members(text, len, fmt, two, err, errlen)) == 2)
+			rc = pair_of_two(two, fmt, fwd, rev, err, errlen);
+		else if (n >= 0)
+			snprintf(err, errlen, "1: cannot parse pair: %d %s; a pair "
+			    "is two", n, fmt == PASTE_ATLAS ? "Atlas results" :
+			    "scamper traces");
+		json_decref(two[0]);
+		json_decref(two[1]);
+	} else
+		rc = tracepair_pair(text, len, fwd, rev, err, errlen);
+	free(conv);
+	return rc;
+}
+
+int
+paste_is_pair(const char *text, size_t len)
+{
+	enum paste_format fmt;
+	json_t		*two[2] = { NULL, NULL }, *root;
+	char		*conv, err[256];
+	int		 pair = 0;
+
+	if (decode_text(&text, &len, &conv, err, sizeof(err)) == -1)
+		return 0;
+	fmt = paste_detect(text, len);
+	if (fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER) {
+		pair = pair_members(text, len, fmt, two, err, sizeof(err)) == 2;
+		json_decref(two[0]);
+		json_decref(two[1]);
+	} else if (fmt == PASTE_TRACEPAIR &&
+	    (root = json_loadb(text, len, 0, NULL)) != NULL) {
+		pair = json_object_get(root, "forward") != NULL ||
+		    json_object_get(root, "reverse") != NULL;
+		json_decref(root);
+	}
+	free(conv);
+	return pair;
 }
 
 /* ---- detection and entry point ------------------------------------- */
@@ -2360,101 +2564,6 @@ finish(struct trace *t, enum reach_rule rule)
 	if (rule != REACH_KNOWN || t->stop_reason[0] == '\0')
 		snprintf(t->stop_reason, sizeof(t->stop_reason), "%s",
 		    t->reached ? "completed" : t->nhops > 0 ? "max-ttl" : "");
-}
-
-/*
- * UTF-16 (as PowerShell's ">" writes it) into UTF-8; be: big-endian.
- * Returns the new text (*outlen bytes), or NULL with err set.
- */
-static char *
-utf16_to_utf8(const unsigned char *in, size_t len, int be, size_t *outlen,
-    char *err, size_t errlen)
-{
-	char		*out;
-	size_t		 i, o = 0;
-	uint32_t	 u, lo;
-
-	if (len % 2 != 0) {
-		snprintf(err, errlen, "1: cannot parse: UTF-16 text of odd length");
-		return NULL;
-	}
-	if ((out = malloc(len / 2 * 3 + 1)) == NULL) {
-		snprintf(err, errlen, "1: out of memory");
-		return NULL;
-	}
-	for (i = 0; i + 1 < len; i += 2) {
-		u = be ? (uint32_t)in[i] << 8 | in[i + 1] : (uint32_t)in[i + 1] << 8 | in[i];
-		if (u >= 0xd800 && u <= 0xdbff && i + 3 < len) {
-			lo = be ? (uint32_t)in[i + 2] << 8 | in[i + 3] :
-			    (uint32_t)in[i + 3] << 8 | in[i + 2];
-			if (lo < 0xdc00 || lo > 0xdfff)
-				goto bad;
-			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-			i += 2;
-		} else if (u >= 0xd800 && u <= 0xdfff)
-			goto bad;
-		if (u < 0x80)
-			out[o++] = (char)u;
-		else if (u < 0x800) {
-			out[o++] = (char)(0xc0 | u >> 6);
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		} else if (u < 0x10000) {
-			out[o++] = (char)(0xe0 | u >> 12);
-			out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		} else {
-			out[o++] = (char)(0xf0 | u >> 18);
-			out[o++] = (char)(0x80 | ((u >> 12) & 0x3f));
-			out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		}
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return out;
-bad:
-	snprintf(err, errlen, "1: cannot parse: a lone UTF-16 surrogate at byte %zu", i);
-	free(out);
-	return NULL;
-}
-
-/*
- * The text as UTF-8 without a BOM: *text moves past a UTF-8 BOM; UTF-16
- * (with a BOM, or without one when every other byte of the start is NUL)
- * is converted into *conv, which the caller frees.  Returns 0 or -1.
- */
-static int
-decode_text(const char **text, size_t *len, char **conv, char *err, size_t errlen)
-{
-	const unsigned char *u = (const unsigned char *)*text;
-	size_t	 n = *len;
-	int	 be;
-
-	*conv = NULL;
-	if (n > PASTE_MAX_INPUT) {
-		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
-		    PASTE_MAX_INPUT);
-		return -1;
-	}
-	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
-		*text += 3;
-		*len -= 3;
-		return 0;
-	}
-	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
-		be = u[0] == 0xfe;
-		u += 2;
-		n -= 2;
-	} else if (n >= 4 && u[0] != 0 && u[1] == 0 && u[2] != 0 && u[3] == 0)
-		be = 0;
-	else if (n >= 4 && u[0] == 0 && u[1] != 0 && u[2] == 0 && u[3] != 0)
-		be = 1;
-	else
-		return 0;
-	if ((*conv = utf16_to_utf8(u, n, be, len, err, errlen)) == NULL)
-		return -1;
-	*text = *conv;
-	return 0;
 }
 
 struct trace *

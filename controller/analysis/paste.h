@@ -45,11 +45,18 @@ struct trace	*paste_parse(const char *text, size_t len, enum paste_format,
 		    char *err, size_t errlen);
 /*
  * A saved pair: one JSON document with "forward" and "reverse" traces (as
- * `tracepair pair --json` and `tracepair analyze --json` write).  Returns
+ * `tracepair pair --json` and `tracepair analyze --json` write), or two
+ * RIPE Atlas results (a JSON array) or two scamper traces.  Returns
  * 0 and both traces, or -1 with "LINE: cannot parse ..." in err.
  */
 int		 paste_parse_pair(const char *text, size_t len, struct trace **fwd,
 		    struct trace **rev, char *err, size_t errlen);
+/*
+ * 1 when text is a saved pair rather than one trace: tracepair JSON with
+ * "forward" or "reverse", an array of two Atlas results, two scamper
+ * traces.  paste_parse_pair() reads all three.
+ */
+int		 paste_is_pair(const char *text, size_t len);
 /* The format paste_parse(PASTE_AUTO) would pick. */
 enum paste_format paste_detect(const char *text, size_t len);
 const char	*paste_format_name(enum paste_format);
