@@ -46,6 +46,8 @@ struct pctx {
 	int		 extra;		/* mtr: replies of the hop given to extra responders */
 };
 
+static enum paste_format detect(const char *, size_t);
+
 static const char *format_names[PASTE_NFORMATS] = {
 	"auto", "tracepair", "traceroute", "tracert", "mtr-report", "mtr-json",
 	"tracepath", "pathping", "winmtr", "atlas", "scamper"
@@ -877,9 +879,11 @@ tracert_preamble(struct pctx *c)
 	for (j = 0; j < sizeof(tracert_max_words) / sizeof(tracert_max_words[0]); j++) {
 		if (strstr(c->line, tracert_max_words[j]) == NULL)
 			continue;
-		for (i = 0; i < c->ntok; i++)
-			if (inum(c->tok[i], 1, TRACE_MAX_TTL, &v))
+		for (i = 0; i < c->ntok; i++) {
+			strip(c->tok[i], ":", buf, sizeof(buf));	/* "30:" */
+			if (inum(buf, 1, TRACE_MAX_TTL, &v))
 				c->t->max_ttl = v;
+		}
 	}
 	return 0;
 }
@@ -1333,6 +1337,12 @@ parse_mtr_report(struct pctx *c)
 				return -1;
 			continue;
 		}
+		if (c->t->nhops == 0 && c->ntok > 2 && c->t->dst_name == NULL &&
+		    strcmp(c->tok[1], "->") == 0 && set_dst(c, c->tok[2]) == -1)
+			return -1;	/* the screen: "a (198.18.0.1) -> b (198.18.9.2)" */
+		if (c->t->nhops == 0 && c->ntok > 3 && c->t->dst_name == NULL &&
+		    strcmp(c->tok[2], "->") == 0 && set_dst(c, c->tok[3]) == -1)
+			return -1;
 		if (c->t->nhops == 0 && c->ntok > 1 && strcmp(c->tok[0], "mtr") == 0 &&
 		    c->t->dst_name == NULL && set_dst(c, c->tok[c->ntok - 1]) == -1)
 			return -1;	/* "mtr -r -c 10 HOST": the destination */
@@ -1617,7 +1627,7 @@ parse_winmtr(struct pctx *c)
 			head = 1;
 			continue;
 		}
-		if (!head || strspn(c->tok[0], "|-_") == strlen(c->tok[0]))
+		if (!head || strspn(c->line, "|-_ ") == strlen(c->line))
 			continue;	/* the title and the rules */
 		memcpy(buf, c->line, strlen(c->line) + 1);
 		nf = 0;
@@ -2363,7 +2373,7 @@ paste_parse_pair(const char *text, size_t len, struct trace **fwd,
 	*fwd = *rev = NULL;
 	if (decode_text(&text, &len, &conv, err, errlen) == -1)
 		return -1;
-	fmt = paste_detect(text, len);
+	fmt = detect(text, len);
 	if (fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER) {
 		if ((n = pair_members(text, len, fmt, two, err, errlen)) == 2)
 			rc = pair_of_two(two, fmt, fwd, rev, err, errlen);
@@ -2389,7 +2399,7 @@ paste_is_pair(const char *text, size_t len)
 
 	if (decode_text(&text, &len, &conv, err, sizeof(err)) == -1)
 		return 0;
-	fmt = paste_detect(text, len);
+	fmt = detect(text, len);
 	if (fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER) {
 		pair = pair_members(text, len, fmt, two, err, sizeof(err)) == 2;
 		json_decref(two[0]);
@@ -2431,6 +2441,20 @@ tracepath_tok(const char *s)
  */
 enum paste_format
 paste_detect(const char *text, size_t len)
+{
+	enum paste_format f;
+	char	*conv, err[128];
+
+	if (decode_text(&text, &len, &conv, err, sizeof(err)) == -1)
+		return PASTE_TRACEROUTE;	/* paste_parse() will say why */
+	f = detect(text, len);
+	free(conv);
+	return f;
+}
+
+/* paste_detect() on UTF-8 text. */
+static enum paste_format
+detect(const char *text, size_t len)
 {
 	size_t	 i = 0, ls;
 	int	 ttl, tracert = 0, mtr = 0, tracepath = 0, pathping = 0;
@@ -2589,7 +2613,7 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 	c->err = err;
 	c->errlen = errlen;
 	if (fmt == PASTE_AUTO)
-		fmt = paste_detect(text, len);
+		fmt = detect(text, len);
 	switch (fmt) {
 	case PASTE_TRACEPAIR:
 		rc = parse_tracepair(c);

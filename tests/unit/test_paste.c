@@ -452,7 +452,240 @@ test_format_names(void **state)
 	assert_int_equal(paste_format_parse("mtr-json", &f), 0);
 	assert_int_equal(f, PASTE_MTR_JSON);
 	assert_int_equal(paste_format_parse("nope", &f), -1);
+	assert_int_equal(paste_format_parse("atlas", &f), 0);
+	assert_int_equal(f, PASTE_ATLAS);
+	assert_string_equal(paste_format_name(PASTE_SCAMPER), "scamper");
+	assert_string_equal(paste_format_name(PASTE_NFORMATS), "unknown");
 	assert_string_equal(paste_format_name(PASTE_MTR_REPORT), "mtr-report");
+}
+
+/* The other tools people paste, and Windows in three languages. */
+static void
+test_other_tools(void **state)
+{
+	struct trace	*t;
+	const struct trace_hop *h;
+
+	(void)state;
+	t = load("winmtr.txt", PASTE_WINMTR);
+	assert_int_equal(t->nhops, 3);
+	hop_counts(t, 2, 100, 0);
+	hop_counts(t, 3, 100, 98);
+	assert_string_equal(main_name(t, 3), "r3.example.net");
+	trace_free(t);
+
+	t = load("atlas.json", PASTE_ATLAS);
+	assert_int_equal(t->nhops, 4);
+	assert_string_equal(t->agent, "atlas-probe-6001");
+	assert_int_equal(t->method, TRACE_METHOD_ICMP_PARIS);
+	hop_counts(t, 1, 3, 2);		/* {"x":"*"} is a probe lost */
+	hop_counts(t, 2, 2, 1);		/* the "late" reply is not a probe */
+	hop_counts(t, 3, 1, 0);		/* "error": nothing came back */
+	h = trace_hop_by_ttl(t, 2);
+	assert_int_equal(h->probes[0].nmpls, 1);
+	assert_int_equal(h->probes[0].mpls[0].label, 24001);
+	assert_int_equal(h->probes[0].reply_ttl, 253);
+	assert_string_equal(trace_hop_by_ttl(t, 4)->probes[1].annot, "!H");
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("scamper.json", PASTE_SCAMPER);
+	assert_int_equal(t->nhops, 4);
+	hop_counts(t, 1, 1, 1);
+	hop_counts(t, 2, 2, 1);		/* answered at its second attempt */
+	hop_counts(t, 3, 2, 0);		/* no reply: both attempts lost */
+	h = trace_hop_by_ttl(t, 2);
+	assert_int_equal(h->probes[0].mpls[0].label, 24001);
+	assert_int_equal(h->probes[0].icmp_type, 11);
+	assert_int_equal(t->method, TRACE_METHOD_UDP_PARIS);
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("tracepath.txt", PASTE_TRACEPATH);
+	assert_int_equal(t->nhops, 4);
+	hop_counts(t, 1, 2, 2);
+	hop_counts(t, 2, 1, 1);		/* the pmtu line is no answer at ttl 2 */
+	assert_string_equal(main_addr(t, 2), "198.18.2.1");
+	hop_counts(t, 3, 1, 0);
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("pathping.txt", PASTE_PATHPING);
+	assert_int_equal(t->nhops, 3);
+	hop_counts(t, 2, 100, 97);	/* Source to Here, not This Node */
+	assert_string_equal(t->src, "198.18.0.1");
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("tracert-ru.txt", PASTE_TRACERT);
+	assert_int_equal(t->nhops, 3);
+	assert_int_equal(t->max_ttl, 30);
+	hop_counts(t, 2, 3, 0);
+	assert_string_equal(main_name(t, 3), "b.example");
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("tracert-de.txt", PASTE_TRACERT);
+	assert_int_equal(t->nhops, 3);
+	assert_string_equal(main_name(t, 1), "fritz.box");
+	h = trace_hop_by_ttl(t, 3);	/* "r3.example[198.18.3.1]  meldet: ..." */
+	assert_int_equal(h->nprobes, 1);
+	assert_string_equal(h->probes[0].addr, "198.18.3.1");
+	assert_string_equal(h->probes[0].annot, "!H");
+	assert_false(t->reached);
+	trace_free(t);
+
+	t = load("tracert-ja.txt", PASTE_TRACERT);
+	assert_int_equal(t->nhops, 3);
+	assert_string_equal(t->dst_name, "b.example");
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("tracert-utf16.txt", PASTE_TRACERT);
+	assert_int_equal(t->nhops, 2);
+	/* "<10 ms" (Windows XP) is taken as 5 ms */
+	assert_true(trace_hop_by_ttl(t, 2)->probes[0].rtt_ms == 5.0);
+	trace_free(t);
+
+	t = load("mtr-screen.txt", PASTE_MTR_REPORT);
+	assert_int_equal(t->nhops, 3);
+	assert_string_equal(t->dst, "198.18.9.2");
+	/* 1500 sent: scaled to the 1000 probes a hop holds, loss kept */
+	hop_counts(t, 2, TRACE_MAX_QUERIES, 900);
+	assert_true(trace_hop_by_ttl(t, 2)->probes[0].rtt_ms == 5.0);
+	assert_true(trace_hop_by_ttl(t, 2)->probes[899].rtt_ms == 2997.0);
+	trace_free(t);
+}
+
+/* Two Atlas results or two scamper traces are a pair; one is a trace. */
+static void
+test_pair_json_tools(void **state)
+{
+	struct trace	*f, *r;
+	char		*buf, *doc, err[512];
+	size_t		 len, n;
+
+	(void)state;
+	buf = slurp("tests/analysis/atlas.json", &len);
+	assert_false(paste_is_pair(buf, len));
+	n = 2 * len + 8;
+	doc = malloc(n);
+	assert_non_null(doc);
+	/* [R] -> [R,R] */
+	snprintf(doc, n, "%.*s,%.*s", (int)(len - 2), buf, (int)(len - 1), buf + 1);
+	assert_true(paste_is_pair(doc, strlen(doc)));
+	assert_int_equal(paste_parse_pair(doc, strlen(doc), &f, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(f->nhops, 4);
+	assert_int_equal(r->nhops, 4);
+	trace_free(f);
+	trace_free(r);
+	assert_null(paste_parse(doc, strlen(doc), PASTE_AUTO, err, sizeof(err)));
+	assert_non_null(strstr(err, "1: cannot parse: 2 Atlas results"));
+	free(doc);
+	free(buf);
+
+	buf = slurp("tests/analysis/scamper.json", &len);
+	assert_false(paste_is_pair(buf, len));
+	doc = malloc(2 * len + 1);
+	assert_non_null(doc);
+	memcpy(doc, buf, len);
+	memcpy(doc + len, buf, len);
+	assert_true(paste_is_pair(doc, 2 * len));
+	assert_int_equal(paste_parse_pair(doc, 2 * len, &f, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r->nhops, 4);
+	trace_free(f);
+	trace_free(r);
+	free(doc);
+	free(buf);
+}
+
+/* Each new parser's refusals: FILE:LINE and what it could not read. */
+static void
+test_errors_new(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;		/* prefix of the error */
+	} bad[] = {
+		{ " 1:  198.18.1.1  0.3ms  bogus\n", "1: cannot parse tracepath field" },
+		{ " 1:  198.18.1.1  asymm 2\n", "1: cannot parse tracepath line: no RTT" },
+		{ "Computing statistics for 25 seconds...\n"
+		  "  1    1ms   x/ 100 =  0%   0/ 100 =  0%  198.18.1.1\n",
+		  "2: cannot parse pathping line" },
+		{ "|  Host - % | Sent | Recv | Best | Avrg | Wrst | Last |\n"
+		  "|  198.18.1.1 - 0 | 100 | 200 | 0 | 0 | 0 | 0 |\n",
+		  "2: cannot parse WinMTR row: bad Sent or Recv" },
+		{ "|  Host - % | Sent | Recv | Best | Avrg | Wrst | Last |\n"
+		  "|  198.18.1.1 - 0 | 100 | 100 | 0 |\n", "2: cannot parse WinMTR row" },
+		{ "{\"type\":\"traceroute\",\"prb_id\":1,\"result\":[{\"hop\":0}]}",
+		  "1: cannot parse Atlas JSON: result 1 has no \"hop\"" },
+		{ "{\"type\":\"traceroute\",\"prb_id\":1,\"result\":[{\"hop\":1,"
+		  "\"result\":[{\"from\":\"198.18.1.1\"}]}]}",
+		  "1: cannot parse Atlas JSON: hop 1 reply 1 lacks" },
+		{ "[{\"msm_id\":1},{\"msm_id\":2},{\"msm_id\":3}]",
+		  "1: cannot parse: 3 Atlas results" },
+		{ "{\"type\":\"trace\",\"hop_count\":2,\"hops\":[{\"addr\":\"x\","
+		  "\"probe_ttl\":1,\"rtt\":1}]}", "1: cannot parse scamper JSON: reply 1 lacks" },
+		{ "{\"type\":\"trace\",\"hop_count\":2} {", "1: cannot parse scamper JSON at byte" },
+		{ "HOST: a Loss% Snt\n  1.|-- gw  0.0%  10\n    [MPLS: Lbl x TC 0 S 1 TTL 1]\n",
+		  "3: cannot parse mtr MPLS line" },
+		{ " 1  gw  1.0 ms\n   MPLS Label=99999999 CoS=0 TTL=1 S=1\n",
+		  "2: cannot parse MPLS line" },
+		{ " 1  gw <MPLS:L=1,E=9,S=1,T=1>  1.0 ms\n", "1: cannot parse MPLS labels" },
+		{ "traceroute to a (198.18.9.2), 30 hops max\n 1  gw  1.0 ms\n"
+		  "traceroute to b (198.18.9.3), 30 hops max\n",
+		  "3: cannot parse: a second trace starts here" },
+		{ "Tracing route to x [198.18.9.2]\n  1  1 ms  1 ms  1 ms  gw  junk\n",
+		  "2: cannot parse tracert line" },
+		{ "\xff\xfe\x00\xd8" "A\x00", "1: cannot parse: a lone UTF-16 surrogate" },
+		{ "\xff\xfe" "A", "1: cannot parse: UTF-16 text of odd length" },
+	};
+	char		 err[1024];
+	size_t		 i, len;
+	struct trace	*t;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = strlen(bad[i].text);
+		if (strncmp(bad[i].text, "\xff\xfe\x00", 3) == 0)
+			len = 6;	/* the UTF-16 holds NUL bytes */
+		err[0] = '\0';
+		t = paste_parse(bad[i].text, len, PASTE_AUTO, err, sizeof(err));
+		if (t != NULL || strncmp(err, bad[i].want, strlen(bad[i].want)) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s...\"", i,
+			    t != NULL ? "a trace" : err, bad[i].want);
+	}
+}
+
+/* The noise people paste around a trace is skipped; the trace is kept whole. */
+static void
+test_noise(void **state)
+{
+	static const char text[] =
+	    "    user@a:~$ time traceroute -n 198.18.9.2\n"
+	    "    traceroute to 198.18.9.2 (198.18.9.2), 30 hops max, 60 byte packets\n"
+	    "     1  198.18.1.1  0.305 ms  0.281 ms  0.275 ms\n"
+	    "    ....snip....\n"
+	    "     7  198.18.7.1  5.101 ms  5.222 ms  5.003 ms\n"
+	    "     8  * * *\n"
+	    "    (repeated until hop 29)\n"
+	    "    30  198.18.9.2  9.101 ms  9.222 ms  9.003 ms\n"
+	    "\n"
+	    "    real\t0m3.021s\n";
+	struct trace	*t;
+	char		 err[512];
+
+	(void)state;
+	t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(t->nhops, 4);
+	assert_int_equal(t->hops[1].ttl, 7);
+	assert_int_equal(t->hops[3].ttl, 30);
+	assert_true(t->reached);
+	trace_free(t);
 }
 
 int
@@ -474,6 +707,10 @@ main(void)
 		cmocka_unit_test(test_reached),
 		cmocka_unit_test(test_pair),
 		cmocka_unit_test(test_format_names),
+		cmocka_unit_test(test_other_tools),
+		cmocka_unit_test(test_pair_json_tools),
+		cmocka_unit_test(test_errors_new),
+		cmocka_unit_test(test_noise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
