@@ -135,4 +135,12 @@ struct json_t;
 struct json_t	*trace_to_jobj(const struct trace *);
 struct trace	*trace_from_jobj(struct json_t *, char *err, size_t errlen);
 
+/*
+ * trace_atlas.c: the trace as a RIPE Atlas traceroute result (what the
+ * Atlas API returns for one probe; docs/trace-json.md), NULL when out of
+ * memory.  paste_parse() reads it back.
+ */
+struct json_t	*trace_to_atlas_jobj(const struct trace *);
+char		*trace_to_atlas(const struct trace *, int pretty);
+
 #endif

@@ -284,7 +284,7 @@ strip(const char *s, const char *chars, char *buf, size_t len)
 		n = len - 1;
 		rc = -1;
 	}
-	memcpy(buf, s, n);
+	memmove(buf, s, n);	/* s may lie in buf */
 	buf[n] = '\0';
 	return rc;
 }

@@ -688,6 +688,64 @@ test_noise(void **state)
 	trace_free(t);
 }
 
+/*
+ * Our RIPE Atlas form is read back as what it was written from: hops,
+ * probes, replies, addresses, reply TTLs, labels and unreachables.
+ */
+static void
+test_atlas_roundtrip(void **state)
+{
+	static const char *files[] = { "atlas.json", "linux-v4.txt",
+	    "tcptraceroute-mpls.txt", "tracert-unreach.txt" };
+	static const enum paste_format fmts[] = { PASTE_ATLAS, PASTE_TRACEROUTE,
+	    PASTE_TRACEROUTE, PASTE_TRACERT };
+	struct trace	*t, *b;
+	char		*js, err[512];
+	size_t		 f;
+	int		 i, j, k;
+
+	(void)state;
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		t = load(files[f], fmts[f]);
+		js = trace_to_atlas(t, 0);
+		assert_non_null(js);
+		assert_int_equal(paste_detect(js, strlen(js)), PASTE_ATLAS);
+		if ((b = paste_parse(js, strlen(js), PASTE_AUTO, err,
+		    sizeof(err))) == NULL)
+			fail_msg("%s: %s", files[f], err);
+		assert_int_equal(b->nhops, t->nhops);
+		assert_string_equal(b->dst, t->dst);
+		assert_int_equal(b->reached, t->reached);
+		for (i = 0; i < t->nhops; i++) {
+			const struct trace_hop *x = &t->hops[i], *y = &b->hops[i];
+
+			assert_int_equal(x->ttl, y->ttl);
+			assert_int_equal(x->nprobes, y->nprobes);
+			for (j = 0; j < x->nprobes; j++) {
+				const struct trace_probe *p = &x->probes[j];
+				const struct trace_probe *q = &y->probes[j];
+				int answered = p->replied && p->addr[0] != '\0';
+
+				assert_int_equal(answered, q->replied);
+				if (!answered)
+					continue;
+				assert_string_equal(p->addr, q->addr);
+				assert_true(p->rtt_ms - q->rtt_ms < 0.001 &&
+				    q->rtt_ms - p->rtt_ms < 0.001);
+				assert_int_equal(p->reply_ttl, q->reply_ttl);
+				assert_string_equal(p->annot, q->annot);
+				assert_int_equal(p->nmpls, q->nmpls);
+				for (k = 0; k < p->nmpls; k++)
+					assert_memory_equal(&p->mpls[k], &q->mpls[k],
+					    sizeof(p->mpls[k]));
+			}
+		}
+		trace_free(b);
+		free(js);
+		trace_free(t);
+	}
+}
+
 int
 main(void)
 {
@@ -711,6 +769,7 @@ main(void)
 		cmocka_unit_test(test_pair_json_tools),
 		cmocka_unit_test(test_errors_new),
 		cmocka_unit_test(test_noise),
+		cmocka_unit_test(test_atlas_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
