@@ -30,7 +30,6 @@ show_usage(void)
 {
 	fprintf(stderr, "usage: tracepair show PAIR-ID [--json | --atlas | "
 	    "--summary | --classic]\n"
-	    "  --atlas: the two traces as a JSON array of RIPE Atlas results\n"
 	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
 }
 
