@@ -9,6 +9,7 @@
 #define TRACE_MAX_TTL	255
 #define TRACE_MAX_MPLS	8
 #define TRACE_MAX_QUERIES 1000
+#define TRACE_MAX_MORE_ASNS 7	/* origin ASes of one address beyond the first */
 
 /* How probes were sent. */
 enum trace_method {
@@ -42,6 +43,9 @@ struct trace_probe {
 	struct trace_mpls mpls[TRACE_MAX_MPLS];
 	char		*quoted_diff;	/* -D: how the quoted header differs, or NULL */
 	uint32_t	 asn;		/* origin AS of addr, 0 unknown */
+	int		 nmore_asns;	/* entries used in more_asns */
+	uint32_t	 more_asns[TRACE_MAX_MORE_ASNS];	/* further origins of a
+					   multi-origin prefix ([AS1/AS2]) */
 };
 
 /* All probes sent with one TTL. */

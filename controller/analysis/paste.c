@@ -321,7 +321,32 @@ struct resp {
 	uint32_t asn;				/* 0 unknown */
 	int	 nmpls;				/* label stack entries in mpls */
 	struct trace_mpls mpls[TRACE_MAX_MPLS];	/* RFC 4950 labels it quoted */
+	int	 nmore_asns;			/* further origin ASes */
+	uint32_t more_asns[TRACE_MAX_MORE_ASNS];
 };
+
+/* "AS34533/AS43478/AS41843]": every origin AS, the first in r->asn. */
+static void
+resp_asns(struct resp *r, const char *s)
+{
+	char		*end;
+	unsigned long	 v;
+
+	r->asn = 0;
+	r->nmore_asns = 0;
+	while (strncmp(s, "AS", 2) == 0 && isdigit((unsigned char)s[2])) {
+		v = strtoul(s + 2, &end, 10);
+		if (v == 0 || v > 0xffffffffUL)
+			break;
+		if (r->asn == 0)
+			r->asn = (uint32_t)v;
+		else if (r->nmore_asns < TRACE_MAX_MORE_ASNS)
+			r->more_asns[r->nmore_asns++] = (uint32_t)v;
+		if (*end != '/')
+			break;
+		s = end + 1;
+	}
+}
 
 static struct trace_probe *
 add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
@@ -339,6 +364,8 @@ add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
 		p->asn = r->asn;
 		p->nmpls = r->nmpls;
 		memcpy(p->mpls, r->mpls, sizeof(p->mpls));
+		p->nmore_asns = r->nmore_asns;
+		memcpy(p->more_asns, r->more_asns, sizeof(p->more_asns));
 		if (r->name[0] != '\0' && trace_probe_set_name(p, r->name) == -1) {
 			perr(c, "out of memory");
 			return NULL;
@@ -630,9 +657,9 @@ tr_probes(struct pctx *c, int i)
 		} else if (strncmp(s, "F=", 2) == 0 && isdigit((unsigned char)s[2])) {
 			/* Linux --mtu: F=1500, the path MTU found here */
 		} else if (s[0] == '[') {
-			/* [AS1234] or [AS701 - Long Name, Inc.]: skip to ']' */
+			/* [AS1234], [AS1/AS2/AS3] or [AS701 - Long Name, Inc.] */
 			if (strncmp(s, "[AS", 3) == 0)
-				r.asn = (uint32_t)strtoul(s + 3, NULL, 10);
+				resp_asns(&r, s + 1);
 			while (i < c->ntok && strchr(c->tok[i], ']') == NULL)
 				i++;
 		} else if (strcmp(s, "(") == 0 && i + 2 < c->ntok &&

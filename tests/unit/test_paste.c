@@ -746,6 +746,60 @@ test_atlas_roundtrip(void **state)
 	}
 }
 
+/*
+ * Nothing pasted is lost in the JSON: every origin AS of [AS1/AS2/AS3],
+ * MPLS labels, the reporter of an unreachable, annotations.
+ */
+static void
+test_json_keeps_all(void **state)
+{
+	static const char text[] =
+	    "traceroute to 198.18.9.2 (198.18.9.2), 30 hops max, 60 byte packets\n"
+	    " 1  r1 (198.18.1.1) [AS64496/AS64497/AS64498]  1.0 ms !H  1.1 ms  *\n"
+	    " 2  r2 (198.18.2.1) <MPLS:L=24001,E=0,S=1,T=1>  2.0 ms  2.1 ms  2.2 ms\n";
+	static const char tracert[] =
+	    "Tracing route to 198.18.9.2 over a maximum of 30 hops\n"
+	    "  1    <1 ms    <1 ms    <1 ms  198.18.1.1\n"
+	    "  2  r2.example [198.18.2.1]  reports: Destination host unreachable.\n";
+	struct trace	*t, *b;
+	const struct trace_probe *p;
+	char		*js, err[512];
+
+	(void)state;
+	t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+	assert_non_null(t);
+	js = trace_to_json(t, 0);
+	assert_non_null(js);
+	b = trace_from_json(js, strlen(js), err, sizeof(err));
+	if (b == NULL)
+		fail_msg("%s", err);
+	p = &b->hops[0].probes[0];
+	assert_int_equal(p->asn, 64496);
+	assert_int_equal(p->nmore_asns, 2);
+	assert_int_equal(p->more_asns[0], 64497);
+	assert_int_equal(p->more_asns[1], 64498);
+	assert_string_equal(p->annot, "!H");
+	assert_int_equal(b->hops[0].probes[1].nmore_asns, 2);
+	assert_int_equal(b->hops[1].probes[2].nmpls, 1);
+	assert_int_equal(b->hops[1].probes[2].mpls[0].label, 24001);
+	trace_free(b);
+	free(js);
+	trace_free(t);
+
+	t = paste_parse(tracert, strlen(tracert), PASTE_AUTO, err, sizeof(err));
+	assert_non_null(t);
+	js = trace_to_json(t, 0);
+	b = trace_from_json(js, strlen(js), err, sizeof(err));
+	assert_non_null(b);
+	p = &b->hops[1].probes[0];	/* the reporter, though no RTT was printed */
+	assert_string_equal(p->addr, "198.18.2.1");
+	assert_string_equal(p->name, "r2.example");
+	assert_string_equal(p->annot, "!H");
+	trace_free(b);
+	free(js);
+	trace_free(t);
+}
+
 int
 main(void)
 {
@@ -770,6 +824,7 @@ main(void)
 		cmocka_unit_test(test_errors_new),
 		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_atlas_roundtrip),
+		cmocka_unit_test(test_json_keeps_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,7 +120,7 @@ static const struct rw_case cases[] = {
 	  { { 1, 3, 3, "10.0.2.2", "_gateway" },
 	    { 4, 3, 3, "109.194.88.30", "lag-3-438.bgw01.nsk.ertelecom.ru" },
 	    { 19, 3, 1, "8.8.8.8", "dns.google" } },
-	  { { 4, "109.194.88.30", NULL, 0, 34533 }, { 5, "72.14.215.165", NULL, 0, 15169 } } },
+	  { { 4, "109.194.88.30", NULL, 0, 43478 }, { 5, "72.14.215.165", NULL, 0, 15169 } } },
 	{ "30-tracert-en-banner-nospace-bracket.txt", PASTE_TRACERT, 14, 14, 1, "8.8.8.8",
 	  { { 1, 3, 3, "192.168.0.1", "" },
 	    { 4, 3, 3, "202.142.112.189", "static-189.112.142.202.sitibroadband.in" },
@@ -187,8 +187,14 @@ check_probe(const struct trace *t, const struct rw_probe *w, const char *file)
 			continue;
 		if (w->annot != NULL && strcmp(p->annot, w->annot) != 0)
 			continue;
-		if (w->asn != 0 && p->asn != w->asn)
-			continue;
+		if (w->asn != 0 && p->asn != w->asn) {
+			/* or one of the further origins of [AS1/AS2/AS3] */
+			for (j = 0; j < p->nmore_asns; j++)
+				if (p->more_asns[j] == w->asn)
+					break;
+			if (j == p->nmore_asns)
+				continue;
+		}
 		for (j = 0; w->label != 0 && j < p->nmpls; j++)
 			if (p->mpls[j].label == w->label)
 				break;
