@@ -1820,28 +1820,61 @@ jint(json_t *o, const char *key, long lo, long hi, long *out)
 }
 
 /*
+ * One MPLS label stack entry object onto p: keys[] names its label, exp,
+ * s and ttl members (Atlas and scamper name them differently).
+ */
+static int
+jmpls(struct pctx *c, json_t *e, const char *const keys[4], struct trace_probe *p)
+{
+	static const long hi[4] = { 0xfffff, 7, 1, 255 };
+	long	 v[4];
+	int	 k;
+
+	for (k = 0; k < 4; k++)
+		if (!jint(e, keys[k], 0, hi[k], &v[k]))
+			return perr(c, "cannot parse MPLS entry: no %s in 0..%ld",
+			    keys[k], hi[k]);
+	if (p->nmpls == TRACE_MAX_MPLS)
+		return perr(c, "cannot parse: more than %d MPLS labels",
+		    TRACE_MAX_MPLS);
+	return mpls_set(&p->mpls[p->nmpls++], (unsigned long)v[0],
+	    (unsigned long)v[1], (unsigned long)v[2], (unsigned long)v[3]);
+}
+
+/*
+ * An answered probe from a JSON reply: its address (member addr) and RTT
+ * ("rtt", ms).  NULL with the error set when either is missing.
+ */
+static struct trace_probe *
+jreply(struct pctx *c, json_t *o, const char *addr, const char *what)
+{
+	struct trace_probe *p;
+
+	if ((p = add_probe(c, NULL, 1, 0)) == NULL)
+		return NULL;
+	if (!jaddr(o, addr, p->addr) || jnum(o, "rtt", &p->rtt_ms) == -1 ||
+	    p->rtt_ms < 0) {
+		perr(c, "cannot parse %s: no \"%s\" or \"rtt\"", what, addr);
+		return NULL;
+	}
+	return p;
+}
+
+/*
  * Atlas "icmpext": {"version":2,"rfc4884":1,"obj":[{"class":1,"type":1,
  * "mpls":[{"exp":0,"label":16,"s":1,"ttl":1}]}]} into p's label stack.
  */
 static int
 atlas_mpls(struct pctx *c, json_t *ext, struct trace_probe *p)
 {
+	static const char *const keys[4] = { "label", "exp", "s", "ttl" };
 	json_t	*obj, *ml, *e;
 	size_t	 i, j;
-	long	 v[4];
 
 	json_array_foreach(json_object_get(ext, "obj"), i, obj) {
-		json_array_foreach((ml = json_object_get(obj, "mpls")), j, e) {
-			if (!jint(e, "label", 0, 0xfffff, &v[0]) ||
-			    !jint(e, "exp", 0, 7, &v[1]) || !jint(e, "s", 0, 1, &v[2]) ||
-			    !jint(e, "ttl", 0, 255, &v[3]))
-				return perr(c, "cannot parse Atlas MPLS entry");
-			if (p->nmpls == TRACE_MAX_MPLS)
-				return perr(c, "cannot parse: more than %d MPLS labels",
-				    TRACE_MAX_MPLS);
-			mpls_set(&p->mpls[p->nmpls++], (unsigned long)v[0],
-			    (unsigned long)v[1], (unsigned long)v[2], (unsigned long)v[3]);
-		}
+		json_array_foreach((ml = json_object_get(obj, "mpls")), j, e)
+			if (jmpls(c, e, keys, p) == -1)
+				return -1;
 	}
 	return 0;
 }
@@ -1878,7 +1911,7 @@ atlas_result(struct pctx *c, json_t *root)
 	json_t		*hops, *hop, *reps, *rep, *v;
 	struct trace_probe *p;
 	const char	*s;
-	char		 buf[64];
+	char		 buf[64], what[64];
 	size_t		 i, j;
 	long		 ttl, x;
 
@@ -1936,12 +1969,10 @@ atlas_result(struct pctx *c, json_t *root)
 					return -1;
 				continue;
 			}
-			if ((p = add_probe(c, NULL, 1, 0)) == NULL)
+			snprintf(what, sizeof(what), "Atlas JSON: hop %ld reply %zu",
+			    ttl, j + 1);
+			if ((p = jreply(c, rep, "from", what)) == NULL)
 				return -1;
-			if (!jaddr(rep, "from", p->addr) ||
-			    jnum(rep, "rtt", &p->rtt_ms) == -1 || p->rtt_ms < 0)
-				return perr(c, "cannot parse Atlas JSON: hop %ld reply "
-				    "%zu lacks \"from\" or \"rtt\"", ttl, j + 1);
 			if (jint(rep, "ttl", 0, 255, &x))
 				p->reply_ttl = (int)x;
 			atlas_err(json_object_get(rep, "err"), p->addr, c->t->dst, p);
@@ -2009,9 +2040,12 @@ parse_atlas(struct pctx *c)
 static int
 scamper_trace(struct pctx *c, json_t *o)
 {
+	static const char *const keys[4] = { "mpls_label", "mpls_exp", "mpls_s",
+	    "mpls_ttl" };
 	json_t		*hops, *h, *ext, *ml, *e, *v;
 	struct trace_hop *hop;
 	struct trace_probe *p;
+	char		 what[64];
 	const char	*s;
 	size_t		 i, j, k;
 	long		 ttl, x, attempts = 1, count = 0, first = 1, id;
@@ -2056,12 +2090,9 @@ scamper_trace(struct pctx *c, json_t *o)
 			jint(h, "probe_ttl", 1, TRACE_MAX_TTL, &ttl);
 			if (ttl != t)
 				continue;
-			if ((p = add_probe(c, NULL, 1, 0)) == NULL)
+			snprintf(what, sizeof(what), "scamper JSON: reply %zu", i + 1);
+			if ((p = jreply(c, h, "addr", what)) == NULL)
 				return -1;
-			if (!jaddr(h, "addr", p->addr) ||
-			    jnum(h, "rtt", &p->rtt_ms) == -1 || p->rtt_ms < 0)
-				return perr(c, "cannot parse scamper JSON: reply %zu "
-				    "lacks addr or rtt", i + 1);
 			if (json_is_string(v = json_object_get(h, "name")) &&
 			    name_ok(json_string_value(v)) &&
 			    trace_probe_set_name(p, json_string_value(v)) == -1)
@@ -2077,20 +2108,9 @@ scamper_trace(struct pctx *c, json_t *o)
 				maxid = (int)id + 1;
 			json_array_foreach(json_object_get(h, "icmpext"), j, ext) {
 				json_array_foreach((ml = json_object_get(ext,
-				    "mpls_labels")), k, e) {
-					long m[4];
-
-					if (!jint(e, "mpls_label", 0, 0xfffff, &m[0]) ||
-					    !jint(e, "mpls_exp", 0, 7, &m[1]) ||
-					    !jint(e, "mpls_s", 0, 1, &m[2]) ||
-					    !jint(e, "mpls_ttl", 0, 255, &m[3]) ||
-					    p->nmpls == TRACE_MAX_MPLS)
-						return perr(c, "cannot parse scamper "
-						    "MPLS entry");
-					mpls_set(&p->mpls[p->nmpls++], (unsigned long)m[0],
-					    (unsigned long)m[1], (unsigned long)m[2],
-					    (unsigned long)m[3]);
-				}
+				    "mpls_labels")), k, e)
+					if (jmpls(c, e, keys, p) == -1)
+						return -1;
 			}
 		}
 		if (hop->nprobes == 0)
@@ -2617,6 +2637,21 @@ finish(struct trace *t, enum reach_rule rule)
 		    t->reached ? "completed" : t->nhops > 0 ? "max-ttl" : "");
 }
 
+/* The parser of each format (PASTE_AUTO: detected first). */
+static int (*const parsers[PASTE_NFORMATS])(struct pctx *) = {
+	[PASTE_AUTO] = NULL,
+	[PASTE_TRACEPAIR] = parse_tracepair,
+	[PASTE_TRACEROUTE] = parse_traceroute,
+	[PASTE_TRACERT] = parse_tracert,
+	[PASTE_MTR_REPORT] = parse_mtr_report,
+	[PASTE_MTR_JSON] = parse_mtr_json,
+	[PASTE_TRACEPATH] = parse_tracepath,
+	[PASTE_PATHPING] = parse_pathping,
+	[PASTE_WINMTR] = parse_winmtr,
+	[PASTE_ATLAS] = parse_atlas,
+	[PASTE_SCAMPER] = parse_scamper,
+};
+
 struct trace *
 paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
     size_t errlen)
@@ -2641,41 +2676,9 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 	c->errlen = errlen;
 	if (fmt == PASTE_AUTO)
 		fmt = detect(text, len);
-	switch (fmt) {
-	case PASTE_TRACEPAIR:
-		rc = parse_tracepair(c);
-		break;
-	case PASTE_TRACERT:
-		rc = parse_tracert(c);
-		break;
-	case PASTE_MTR_REPORT:
-		rc = parse_mtr_report(c);
-		break;
-	case PASTE_MTR_JSON:
-		rc = parse_mtr_json(c);
-		break;
-	case PASTE_TRACEPATH:
-		rc = parse_tracepath(c);
-		break;
-	case PASTE_PATHPING:
-		rc = parse_pathping(c);
-		break;
-	case PASTE_WINMTR:
-		rc = parse_winmtr(c);
-		break;
-	case PASTE_ATLAS:
-		rc = parse_atlas(c);
-		break;
-	case PASTE_SCAMPER:
-		rc = parse_scamper(c);
-		break;
-	case PASTE_TRACEROUTE:
-	case PASTE_AUTO:
-	case PASTE_NFORMATS:
-	default:
-		rc = parse_traceroute(c);
-		break;
-	}
+	if ((unsigned)fmt >= PASTE_NFORMATS || parsers[fmt] == NULL)
+		fmt = PASTE_TRACEROUTE;
+	rc = parsers[fmt](c);
 	if (rc == 0 && fmt != PASTE_TRACEPAIR) {
 		if (c->t->source == NULL) {
 			snprintf(err, errlen, "1: out of memory");

@@ -41,19 +41,25 @@ report_to_jobj(const struct trace *fwd, const struct trace *rev,
 	return o;
 }
 
-char *
-report_json(const struct trace *fwd, const struct trace *rev,
-    const struct analysis *a, int pretty)
+/* A report document as text (its reference is dropped); NULL when out of memory. */
+static char *
+dump(json_t *o, int pretty)
 {
-	json_t	*o;
 	char	*s;
 
-	if ((o = report_to_jobj(fwd, rev, a)) == NULL)
+	if (o == NULL)
 		return NULL;
 	s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) |
 	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	json_decref(o);
 	return s;
+}
+
+char *
+report_json(const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, int pretty)
+{
+	return dump(report_to_jobj(fwd, rev, a), pretty);
 }
 
 /* ---- the side-by-side view ------------------------------------------- */
@@ -202,6 +208,20 @@ side_by_side(FILE *fp, const struct trace *fwd, const struct trace *rev,
 	return 0;
 }
 
+/* opts, or the defaults (in *defaults) when NULL; the label width in bounds. */
+static const struct report_opts *
+opts_or_defaults(const struct report_opts *opts, struct report_opts *defaults,
+    int *width)
+{
+	if (opts == NULL) {
+		report_opts_init(defaults);
+		opts = defaults;
+	}
+	*width = opts->width < 8 ? 8 : opts->width > REPORT_MAX_WIDTH ?
+	    REPORT_MAX_WIDTH : opts->width;
+	return opts;
+}
+
 static void
 loss_line(FILE *fp, int dir, const struct analysis *a)
 {
@@ -227,12 +247,7 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 	char		 asn[40];	/* its AS numbers, "" when unknown */
 	int		 i, d, width;
 
-	if (opts == NULL) {
-		report_opts_init(&defaults);
-		opts = &defaults;
-	}
-	width = opts->width < 8 ? 8 : opts->width > REPORT_MAX_WIDTH ?
-	    REPORT_MAX_WIDTH : opts->width;
+	opts = opts_or_defaults(opts, &defaults, &width);
 	fprintf(fp, "Verdict: %s\n", a->verdict);
 	if (a->nsuspects > 0) {
 		fprintf(fp, "\nSuspects (most likely first):\n");
@@ -371,12 +386,7 @@ report_one_text(FILE *fp, const struct trace *t, const struct analysis *a,
 	char		 buf[ANALYSIS_WHY_LEN * 2], cb[REPORT_MAX_WIDTH + 64];
 	int		 i, width, head;
 
-	if (opts == NULL) {
-		report_opts_init(&defaults);
-		opts = &defaults;
-	}
-	width = opts->width < 8 ? 8 : opts->width > REPORT_MAX_WIDTH ?
-	    REPORT_MAX_WIDTH : opts->width;
+	opts = opts_or_defaults(opts, &defaults, &width);
 	report_one_verdict(a, buf, sizeof(buf));
 	fprintf(fp, "Verdict (one direction): %s\n\nThe other direction: %s\n",
 	    buf, one_other);
@@ -450,13 +460,5 @@ report_one_to_jobj(const struct trace *t, const struct analysis *a)
 char *
 report_one_json(const struct trace *t, const struct analysis *a, int pretty)
 {
-	json_t	*o;
-	char	*s;
-
-	if ((o = report_one_to_jobj(t, a)) == NULL)
-		return NULL;
-	s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) |
-	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-	json_decref(o);
-	return s;
+	return dump(report_one_to_jobj(t, a), pretty);
 }

@@ -623,11 +623,15 @@ test_errors_new(void **state)
 		  "1: cannot parse Atlas JSON: result 1 has no \"hop\"" },
 		{ "{\"type\":\"traceroute\",\"prb_id\":1,\"result\":[{\"hop\":1,"
 		  "\"result\":[{\"from\":\"198.18.1.1\"}]}]}",
-		  "1: cannot parse Atlas JSON: hop 1 reply 1 lacks" },
+		  "1: cannot parse Atlas JSON: hop 1 reply 1: no \"from\" or \"rtt\"" },
 		{ "[{\"msm_id\":1},{\"msm_id\":2},{\"msm_id\":3}]",
 		  "1: cannot parse: 3 Atlas results" },
 		{ "{\"type\":\"trace\",\"hop_count\":2,\"hops\":[{\"addr\":\"x\","
-		  "\"probe_ttl\":1,\"rtt\":1}]}", "1: cannot parse scamper JSON: reply 1 lacks" },
+		  "\"probe_ttl\":1,\"rtt\":1}]}",
+		  "1: cannot parse scamper JSON: reply 1: no \"addr\"" },
+		{ "{\"type\":\"trace\",\"hop_count\":1,\"hops\":[{\"addr\":\"198.18.1.1\","
+		  "\"probe_ttl\":1,\"rtt\":1,\"icmpext\":[{\"mpls_labels\":[{\"mpls_label\":1}]}]}]}",
+		  "1: cannot parse MPLS entry: no mpls_exp" },
 		{ "{\"type\":\"trace\",\"hop_count\":2} {", "1: cannot parse scamper JSON at byte" },
 		{ "HOST: a Loss% Snt\n  1.|-- gw  0.0%  10\n    [MPLS: Lbl x TC 0 S 1 TTL 1]\n",
 		  "3: cannot parse mtr MPLS line" },
