@@ -876,7 +876,7 @@ static const char *tracert_max_words[] = {
 static int
 tracert_preamble(struct pctx *c)
 {
-	char	 buf[PASTE_MAX_NAME + 1], *br;
+	char	 buf[PASTE_MAX_NAME + 1], addr[PASTE_MAX_NAME + 1], *br;
 	size_t	 j;
 	int	 i, v;
 
@@ -884,20 +884,14 @@ tracert_preamble(struct pctx *c)
 		const char *s = c->tok[i];
 
 		if ((br = strchr(s, '[')) != NULL && s[strlen(s) - 1] == ']') {
-			strip(br, "[]", buf, sizeof(buf));
-			if (!addr_af(buf))
-				continue;
-			set_dst_addr(c, buf);
-			if (br > s) {		/* NAME[ADDR] */
-				snprintf(buf, sizeof(buf), "%.*s", (int)(br - s), s);
-				if (set_dst(c, buf) == -1)
-					return -1;
-				set_dst_addr(c, br + 1);
-			} else if (i > 0 && name_ok(c->tok[i - 1]) &&
-			    set_dst(c, c->tok[i - 1]) == -1)
+			strip(br, "[]", addr, sizeof(addr));
+			if (!addr_af(addr))
+				continue;	/* "[Version 6.3.9600]" */
+			/* NAME[ADDR], or NAME [ADDR]: set_dst() ignores no name */
+			snprintf(buf, sizeof(buf), "%.*s", (int)(br - s), s);
+			if (set_dst(c, br > s ? buf : i > 0 ? c->tok[i - 1] : "") == -1)
 				return -1;
-			strip(br, "[]", buf, sizeof(buf));
-			set_dst_addr(c, buf);
+			set_dst_addr(c, addr);
 		} else if (addr_af(s) && c->t->dst[0] == '\0') {
 			if (set_dst(c, s) == -1)
 				return -1;
@@ -1392,7 +1386,7 @@ win_host(struct pctx *c, const char *text, struct resp *r)
 	if ((br = strchr(buf, '[')) != NULL) {
 		*br++ = '\0';
 		if (strip(buf, " ", r->name, sizeof(r->name)) == -1 ||
-		    !name_ok(r->name) || br[strlen(br) - 1] != ']')
+		    !name_ok(r->name) || *br == '\0' || br[strlen(br) - 1] != ']')
 			return perr(c, "cannot parse host \"%.40s\"", text);
 		br[strlen(br) - 1] = '\0';
 		if (!take_addr(r->addr, br))

@@ -614,6 +614,9 @@ test_errors_new(void **state)
 		{ "Computing statistics for 25 seconds...\n"
 		  "  1    1ms   x/ 100 =  0%   0/ 100 =  0%  198.18.1.1\n",
 		  "2: cannot parse pathping line" },
+		{ "Computing statistics for 25 seconds...\n"
+		  "  1    1ms     0/ 100 =  0%   0/ 100 =  0%  gw[\n",
+		  "2: cannot parse host \"gw[\"" },
 		{ "|  Host - % | Sent | Recv | Best | Avrg | Wrst | Last |\n"
 		  "|  198.18.1.1 - 0 | 100 | 200 | 0 | 0 | 0 | 0 |\n",
 		  "2: cannot parse WinMTR row: bad Sent or Recv" },
