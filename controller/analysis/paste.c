@@ -2143,8 +2143,10 @@ scamper_load(struct pctx *c, json_t **out, int max)
 			break;
 		if ((o = json_loadb(c->text + off, c->len - off,
 		    JSON_DISABLE_EOF_CHECK, &jerr)) == NULL) {
-			while (n > 0 && n <= max)
-				json_decref(out[--n]);
+			for (n = n < max ? n : max; n > 0; n--) {
+				json_decref(out[n - 1]);
+				out[n - 1] = NULL;	/* the caller frees out[] too */
+			}
 			return perr(c, "cannot parse scamper JSON at byte %zu: %s",
 			    off + (jerr.position > 0 ? (size_t)jerr.position : 0),
 			    jerr.text);

@@ -592,6 +592,16 @@ test_pair_json_tools(void **state)
 	memcpy(doc, buf, len);
 	memcpy(doc + len, buf, len);
 	assert_true(paste_is_pair(doc, 2 * len));
+	/* two traces, then bad JSON: no pair, an error, nothing freed twice */
+	{
+		static const char two_bad[] = "{\"type\":\"trace\",\"hop_count\":1}\n"
+		    "{\"type\":\"trace\"}\n{";
+
+		assert_false(paste_is_pair(two_bad, strlen(two_bad)));
+		assert_int_equal(paste_parse_pair(two_bad, strlen(two_bad), &f, &r,
+		    err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "cannot parse scamper JSON at byte"));
+	}
 	assert_int_equal(paste_parse_pair(doc, 2 * len, &f, &r, err,
 	    sizeof(err)), 0);
 	assert_int_equal(r->nhops, 4);
