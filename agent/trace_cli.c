@@ -23,6 +23,7 @@
 /* What the command line asked for beyond the trace options. */
 struct cli {
 	int		 json;		/* --json */
+	int		 atlas;		/* --atlas: a RIPE Atlas result */
 	int		 summary;	/* --summary */
 	const char	*user;		/* --user, NULL: nobody when root */
 	struct trace	*result;	/* set by the done callback */
@@ -58,6 +59,7 @@ usage(FILE *fp)
 "\n"
 "%s"
 "  --json             machine-readable output (docs/trace-json.md)\n"
+"  --atlas            the result as RIPE Atlas writes it (docs/trace-json.md)\n"
 "  --summary          per-hop loss and RTT statistics (mtr report style)\n"
 "  --user USER        drop to USER after opening the sockets\n"
 "                     (default when run as root: nobody)\n"
@@ -138,6 +140,8 @@ trace_cli_main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			c.json = 1;
+		else if (strcmp(argv[i], "--atlas") == 0)
+			c.atlas = 1;
 		else if (strcmp(argv[i], "--summary") == 0)
 			c.summary = 1;
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -166,8 +170,9 @@ trace_cli_main(int argc, char **argv)
 		return 2;
 	}
 	free(rest);
-	if (c.json && c.summary) {
-		fprintf(stderr, "%s: --json and --summary exclude each other\n", PROG);
+	if (c.json + c.summary + c.atlas > 1) {
+		fprintf(stderr, "%s: --json, --atlas and --summary exclude each other\n",
+		    PROG);
 		return 2;
 	}
 	if (c.user == NULL && geteuid() == 0 && getpwnam("nobody") != NULL)
@@ -231,8 +236,10 @@ trace_cli_main(int argc, char **argv)
 	to.show_asn = asn != NULL;
 	to.show_diff = o.quoted_diff;
 	to.unanswered = o.unanswered_summary;
-	if (c.json) {
-		if ((json = trace_to_json(c.result, 1)) == NULL) {
+	if (c.json || c.atlas) {
+		json = c.atlas ? trace_to_atlas(c.result, 1) :
+		    trace_to_json(c.result, 1);
+		if (json == NULL) {
 			fprintf(stderr, "%s: cannot encode JSON\n", PROG);
 			goto out;
 		}

@@ -9,6 +9,7 @@
 #define TRACE_MAX_TTL	255
 #define TRACE_MAX_MPLS	8
 #define TRACE_MAX_QUERIES 1000
+#define TRACE_MAX_MORE_ASNS 7	/* origin ASes of one address beyond the first */
 
 /* How probes were sent. */
 enum trace_method {
@@ -42,6 +43,9 @@ struct trace_probe {
 	struct trace_mpls mpls[TRACE_MAX_MPLS];
 	char		*quoted_diff;	/* -D: how the quoted header differs, or NULL */
 	uint32_t	 asn;		/* origin AS of addr, 0 unknown */
+	int		 nmore_asns;	/* entries used in more_asns */
+	uint32_t	 more_asns[TRACE_MAX_MORE_ASNS];	/* further origins of a
+					   multi-origin prefix ([AS1/AS2]) */
 };
 
 /*
@@ -148,5 +152,13 @@ struct trace	*trace_from_json(const char *text, size_t len, char *err, size_t er
 struct json_t;
 struct json_t	*trace_to_jobj(const struct trace *);
 struct trace	*trace_from_jobj(struct json_t *, char *err, size_t errlen);
+
+/*
+ * trace_atlas.c: the trace as a RIPE Atlas traceroute result (what the
+ * Atlas API returns for one probe; docs/trace-json.md), NULL when out of
+ * memory.  paste_parse() reads it back.
+ */
+struct json_t	*trace_to_atlas_jobj(const struct trace *);
+char		*trace_to_atlas(const struct trace *, int pretty);
 
 #endif

@@ -55,6 +55,14 @@ probe_to_jobj(const struct trace_probe *p)
 		json_object_set_new(o, "quoted_diff", json_string(p->quoted_diff));
 	if (p->asn != 0)
 		json_object_set_new(o, "asn", json_integer(p->asn));
+	if (p->asn != 0 && p->nmore_asns > 0) {
+		json_t	*a = json_array();
+
+		json_array_append_new(a, json_integer(p->asn));
+		for (i = 0; i < p->nmore_asns; i++)
+			json_array_append_new(a, json_integer(p->more_asns[i]));
+		json_object_set_new(o, "asns", a);
+	}
 	return o;
 }
 
@@ -286,6 +294,29 @@ probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
 	if (get_int(o, "asn", 0, 0x7fffffffL, &x, err, errlen) == -1)
 		return -1;
 	p->asn = (uint32_t)x;
+	v = json_object_get(o, "asns");
+	if (v != NULL && !json_is_null(v)) {
+		size_t	 k;
+		json_t	*ae;
+
+		/* all origins, "asn" first: the ones after it */
+		if (!json_is_array(v) || json_array_size(v) > TRACE_MAX_MORE_ASNS + 1) {
+			snprintf(err, errlen, "\"asns\" must be an array of at most %d",
+			    TRACE_MAX_MORE_ASNS + 1);
+			return -1;
+		}
+		json_array_foreach(v, k, ae) {
+			if (!json_is_integer(ae) || json_integer_value(ae) <= 0 ||
+			    json_integer_value(ae) > 0xffffffffLL) {
+				snprintf(err, errlen, "\"asns\" entries must be AS "
+				    "numbers");
+				return -1;
+			}
+			if (k > 0)
+				p->more_asns[p->nmore_asns++] =
+				    (uint32_t)json_integer_value(ae);
+		}
+	}
 	v = json_object_get(o, "rtt_ms");
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_number(v) || json_number_value(v) < 0 ||

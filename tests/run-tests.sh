@@ -21,6 +21,9 @@ BUILD=${BUILD:-build}
 BUILD_SAN=${BUILD_SAN:-build-san}
 ONLY=${1:-}
 export BUILD TP_BIN="$PWD/$BUILD/bin" CMOCKA_MESSAGE_OUTPUT=TAP
+# the corpus of real pasted traces, read in place (tests/unit/test_paste_realworld.c)
+TP_REALWORLD=${TP_REALWORLD:-$(git rev-parse --show-toplevel 2>/dev/null || pwd)/../shared/realworld}
+export TP_REALWORLD
 passed=0 failed=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT INT TERM

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,13 @@
 #define PASTE_MAX_NAME		255	/* longest host name accepted */
 #define PASTE_MAX_COLS		16	/* mtr report columns understood */
 
+/* How finish() decides whether a trace reached its destination. */
+enum reach_rule {
+	REACH_STOPS,	/* the tool stops at the destination */
+	REACH_DST,	/* only when the last hop is the destination */
+	REACH_KNOWN	/* the input says; keep t->reached and t->stop_reason */
+};
+
 /* One parse: the input, where we are in it, and the trace being built. */
 struct pctx {
 	const char	*text;		/* the whole input */
@@ -28,22 +36,27 @@ struct pctx {
 	char		*tok[PASTE_MAX_TOKENS];	/* tokens of the current line */
 	int		 ntok;		/* entries in tok */
 	int		 lead_space;	/* the line starts with white space */
+	size_t		 rawlen;	/* length of the last physical line read */
 	struct trace	*t;		/* result */
 	struct trace_hop *hop;		/* hop the last hop line opened, or NULL */
 	char		*err;		/* where the error goes */
 	size_t		 errlen;
 	int		 ncols;		/* mtr report: value columns of the HOST: line */
 	char		 cols[PASTE_MAX_COLS][12];	/* their names */
+	int		 extra;		/* mtr: replies of the hop given to extra responders */
 };
 
-static const char *format_names[] = {
-	"auto", "tracepair", "traceroute", "tracert", "mtr-report", "mtr-json"
+static enum paste_format detect(const char *, size_t);
+
+static const char *format_names[PASTE_NFORMATS] = {
+	"auto", "tracepair", "traceroute", "tracert", "mtr-report", "mtr-json",
+	"tracepath", "pathping", "winmtr", "atlas", "scamper"
 };
 
 const char *
 paste_format_name(enum paste_format f)
 {
-	return (unsigned)f <= PASTE_MTR_JSON ? format_names[f] : "unknown";
+	return (unsigned)f < PASTE_NFORMATS ? format_names[f] : "unknown";
 }
 
 int
@@ -51,7 +64,7 @@ paste_format_parse(const char *s, enum paste_format *f)
 {
 	unsigned	 i;
 
-	for (i = 0; i <= PASTE_MTR_JSON; i++) {
+	for (i = 0; i < PASTE_NFORMATS; i++) {
 		if (strcmp(s, format_names[i]) == 0) {
 			*f = (enum paste_format)i;
 			return 0;
@@ -66,7 +79,7 @@ static int perr(struct pctx *, const char *, ...) __attribute__((format(printf, 
 static int
 perr(struct pctx *c, const char *fmt, ...)
 {
-	char	 msg[256];
+	char	 msg[512];
 	va_list	 ap;
 
 	va_start(ap, fmt);
@@ -77,38 +90,49 @@ perr(struct pctx *c, const char *fmt, ...)
 }
 
 /*
- * Next line into c->line (without the line end) and its tokens.
- * Returns 1, 0 at the end of input, -1 on a line too long or a NUL byte.
+ * The physical line at text[pos..]: copied into buf (PASTE_MAX_LINE + 1
+ * bytes, without the line end; tabs and no-break spaces become spaces).
+ * Returns the position after it, or (size_t)-1 on a line too long or a NUL
+ * byte.  *rawlen gets the line's length as printed (trailing spaces
+ * included: an e-mail wrap leaves the line long).
  */
-static int
-next_line(struct pctx *c)
+static size_t
+read_line(const struct pctx *c, size_t pos, char *buf, size_t *rawlen)
 {
 	size_t	 n = 0;
-	char	*p, *save = NULL;
 	char	 ch;
 
-	if (c->pos >= c->len)
-		return 0;
-	c->lineno++;
-	while (c->pos < c->len) {
-		ch = c->text[c->pos++];
+	while (pos < c->len) {
+		ch = c->text[pos++];
 		if (ch == '\n')
 			break;
 		if (ch == '\r') {
-			if (c->pos < c->len && c->text[c->pos] == '\n')
-				c->pos++;
+			if (pos < c->len && c->text[pos] == '\n')
+				pos++;
 			break;
 		}
-		if (ch == '\0')
-			return perr(c, "cannot parse: NUL byte in text");
-		if (n >= PASTE_MAX_LINE)
-			return perr(c, "cannot parse: line longer than %d bytes",
-			    PASTE_MAX_LINE);
-		c->line[n++] = ch == '\t' ? ' ' : ch;
+		if (ch == '\0' || n >= PASTE_MAX_LINE)
+			return (size_t)-1;
+		if ((unsigned char)ch == 0xc2 && pos < c->len &&
+		    (unsigned char)c->text[pos] == 0xa0) {
+			pos++;		/* U+00A0 from a web page */
+			ch = ' ';
+		}
+		buf[n++] = ch == '\t' ? ' ' : ch;
 	}
-	c->line[n] = '\0';
-	c->lead_space = n > 0 && c->line[0] == ' ';
-	memcpy(c->tokbuf, c->line, n + 1);
+	buf[n] = '\0';
+	*rawlen = n;
+	return pos;
+}
+
+/* Split c->line into c->tok.  Returns 0, or -1 on too many fields. */
+static int
+tokenise(struct pctx *c)
+{
+	char	*p, *save = NULL;
+
+	c->lead_space = c->line[0] == ' ';
+	memcpy(c->tokbuf, c->line, strlen(c->line) + 1);
 	c->ntok = 0;
 	for (p = strtok_r(c->tokbuf, " ", &save); p != NULL;
 	    p = strtok_r(NULL, " ", &save)) {
@@ -117,10 +141,43 @@ next_line(struct pctx *c)
 			    PASTE_MAX_TOKENS);
 		c->tok[c->ntok++] = p;
 	}
-	return 1;
+	return 0;
+}
+
+/*
+ * Next line into c->line (without the line end) and its tokens.
+ * Returns 1, 0 at the end of input, -1 on a line too long or a NUL byte.
+ */
+static int
+next_line(struct pctx *c)
+{
+	size_t	 end;
+
+	if (c->pos >= c->len)
+		return 0;
+	c->lineno++;
+	if ((end = read_line(c, c->pos, c->line, &c->rawlen)) == (size_t)-1) {
+		/* say which of the two it was */
+		size_t	 i;
+
+		for (i = c->pos; i < c->len && c->text[i] != '\n'; i++)
+			if (c->text[i] == '\0')
+				return perr(c, "cannot parse: NUL byte in text");
+		return perr(c, "cannot parse: line longer than %d bytes",
+		    PASTE_MAX_LINE);
+	}
+	c->pos = end;
+	return tokenise(c) == -1 ? -1 : 1;
 }
 
 /* ---- small token helpers ------------------------------------------- */
+
+/* Where tok[i] starts in c->line (tokbuf is a copy of line). */
+static const char *
+line_at(const struct pctx *c, int i)
+{
+	return c->line + (c->tok[i] - c->tokbuf);
+}
 
 /* 4 or 6 when s is a valid address (and fits), else 0. */
 static int
@@ -227,7 +284,7 @@ strip(const char *s, const char *chars, char *buf, size_t len)
 		n = len - 1;
 		rc = -1;
 	}
-	memcpy(buf, s, n);
+	memmove(buf, s, n);	/* s may lie in buf */
 	buf[n] = '\0';
 	return rc;
 }
@@ -262,7 +319,34 @@ struct resp {
 	char	 name[PASTE_MAX_NAME + 1];	/* "" unknown */
 	char	 addr[TRACE_ADDR_LEN];		/* "" unknown or invalid */
 	uint32_t asn;				/* 0 unknown */
+	int	 nmpls;				/* label stack entries in mpls */
+	struct trace_mpls mpls[TRACE_MAX_MPLS];	/* RFC 4950 labels it quoted */
+	int	 nmore_asns;			/* further origin ASes */
+	uint32_t more_asns[TRACE_MAX_MORE_ASNS];
 };
+
+/* "AS34533/AS43478/AS41843]": every origin AS, the first in r->asn. */
+static void
+resp_asns(struct resp *r, const char *s)
+{
+	char		*end;
+	unsigned long	 v;
+
+	r->asn = 0;
+	r->nmore_asns = 0;
+	while (strncmp(s, "AS", 2) == 0 && isdigit((unsigned char)s[2])) {
+		v = strtoul(s + 2, &end, 10);
+		if (v == 0 || v > 0xffffffffUL)
+			break;
+		if (r->asn == 0)
+			r->asn = (uint32_t)v;
+		else if (r->nmore_asns < TRACE_MAX_MORE_ASNS)
+			r->more_asns[r->nmore_asns++] = (uint32_t)v;
+		if (*end != '/')
+			break;
+		s = end + 1;
+	}
+}
 
 static struct trace_probe *
 add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
@@ -278,6 +362,10 @@ add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
 	if (replied && r != NULL) {
 		memcpy(p->addr, r->addr, sizeof(p->addr));
 		p->asn = r->asn;
+		p->nmpls = r->nmpls;
+		memcpy(p->mpls, r->mpls, sizeof(p->mpls));
+		p->nmore_asns = r->nmore_asns;
+		memcpy(p->more_asns, r->more_asns, sizeof(p->more_asns));
 		if (r->name[0] != '\0' && trace_probe_set_name(p, r->name) == -1) {
 			perr(c, "out of memory");
 			return NULL;
@@ -349,6 +437,142 @@ annot_ok(const char *s)
 	return s[0] == '!' && n <= 7;
 }
 
+/* ---- MPLS labels, shared by the text formats ------------------------ */
+
+/* Forget the probes of the current hop from the n-th on. */
+static void
+hop_truncate(struct trace_hop *h, int n)
+{
+	while (h->nprobes > n) {
+		struct trace_probe *p = &h->probes[--h->nprobes];
+
+		free(p->name);
+		free(p->quoted_diff);
+	}
+}
+
+/*
+ * Give one MPLS label stack entry to the probes of the current hop that
+ * the hop's last responder answered (all replies of the hop with all).
+ */
+static int
+mpls_attach(struct pctx *c, const struct trace_mpls *m, int all)
+{
+	struct trace_probe *last = NULL, *p;
+	int	 i;
+
+	for (i = 0; c->hop != NULL && i < c->hop->nprobes; i++)
+		if (c->hop->probes[i].replied)
+			last = &c->hop->probes[i];
+	if (last == NULL)
+		return perr(c, "cannot parse: MPLS labels with no responder above");
+	for (i = 0; i < c->hop->nprobes; i++) {
+		p = &c->hop->probes[i];
+		if (!p->replied || (!all && (strcmp(p->addr, last->addr) != 0 ||
+		    (p->addr[0] == '\0' && (p->name == NULL || last->name == NULL ||
+		    strcmp(p->name, last->name) != 0)))))
+			continue;
+		if (p->nmpls == TRACE_MAX_MPLS)
+			return perr(c, "cannot parse: more than %d MPLS labels",
+			    TRACE_MAX_MPLS);
+		p->mpls[p->nmpls++] = *m;
+	}
+	return 0;
+}
+
+/* One label stack entry from its four numbers; -1 when one is out of range. */
+static int
+mpls_set(struct trace_mpls *m, unsigned long label, unsigned long exp,
+    unsigned long s, unsigned long ttl)
+{
+	if (label > 0xfffff || exp > 7 || s > 1 || ttl > 255)
+		return -1;
+	m->label = (uint32_t)label;
+	m->exp = (uint8_t)exp;
+	m->s = (uint8_t)s;
+	m->ttl = (uint8_t)ttl;
+	return 0;
+}
+
+/* An unsigned decimal that is the whole of s. */
+static int
+unum(const char *s, unsigned long *out)
+{
+	char	*end;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return *end == '\0' && errno == 0;
+}
+
+/*
+ * Linux traceroute -e's "<MPLS:L=16001,E=0,S=1,T=1/L=...>" into r->mpls.
+ * Returns 0, -1 when malformed.
+ */
+static int
+mpls_linux(const char *s, struct resp *r)
+{
+	char		 buf[PASTE_MAX_LINE + 1], *e, *save = NULL, *kv, *save2;
+	unsigned long	 v[4];
+	int		 k;
+
+	if (strncmp(s, "<MPLS:", 6) != 0 || strip(s + 6, ">", buf, sizeof(buf)) == -1)
+		return -1;
+	for (e = strtok_r(buf, "/", &save); e != NULL; e = strtok_r(NULL, "/", &save)) {
+		if (r->nmpls == TRACE_MAX_MPLS)
+			return -1;
+		save2 = NULL;
+		for (k = 0, kv = strtok_r(e, ",", &save2); kv != NULL;
+		    kv = strtok_r(NULL, ",", &save2), k++) {
+			if (k == 4 || strlen(kv) < 3 || kv[1] != '=' ||
+			    kv[0] != "LEST"[k] || !unum(kv + 2, &v[k]))
+				return -1;
+		}
+		if (k != 4 || mpls_set(&r->mpls[r->nmpls], v[0], v[1], v[2], v[3]) == -1)
+			return -1;
+		r->nmpls++;
+	}
+	return 0;
+}
+
+/*
+ * A BSD / JunOS label line from tok[1] on: "MPLS Label=666803 CoS=4
+ * TTL=1 S=1" (Exp= for CoS= in some versions), for the responder above.
+ */
+static int
+mpls_kv_line(struct pctx *c)
+{
+	static const char *keys[4][2] = {
+		{ "Label=", NULL }, { "CoS=", "Exp=" }, { "S=", NULL }, { "TTL=", NULL }
+	};
+	struct trace_mpls m;
+	unsigned long	 v[4] = { 0, 0, 0, 0 };
+	int		 i, k, seen = 0, found;
+
+	for (i = 1; i < c->ntok; i++) {
+		for (k = 0, found = 0; k < 4 && !found; k++) {
+			const char *key = strncmp(c->tok[i], keys[k][0],
+			    strlen(keys[k][0])) == 0 ? keys[k][0] : keys[k][1] != NULL &&
+			    strncmp(c->tok[i], keys[k][1], strlen(keys[k][1])) == 0 ?
+			    keys[k][1] : NULL;
+
+			if (key == NULL)
+				continue;
+			if (!unum(c->tok[i] + strlen(key), &v[k]))
+				break;
+			seen |= 1 << k;
+			found = 1;
+		}
+		if (!found)
+			return perr(c, "cannot parse MPLS field \"%.20s\"", c->tok[i]);
+	}
+	if (!(seen & 1) || mpls_set(&m, v[0], v[1], v[2], v[3]) == -1)
+		return perr(c, "cannot parse MPLS line \"%.40s\"", c->line);
+	return mpls_attach(c, &m, 0);
+}
+
 /* ---- traceroute (Linux, BSD, macOS, Wassenaar's traceroute) ------------ */
 
 /*
@@ -373,6 +597,10 @@ tr_header_at(struct pctx *c, int at)
 		if (c->tok[i][0] == '(') {
 			strip(c->tok[i], "(),:", buf, sizeof(buf));
 			set_dst_addr(c, buf);
+		} else if (strcmp(c->tok[i], "from") == 0 && i + 1 < c->ntok) {
+			/* traceroute6 to NAME (ADDR) from SRC, ... */
+			strip(c->tok[i + 1], ",", buf, sizeof(buf));
+			take_addr(c->t->src, buf);
 		} else if (i + 1 < c->ntok && strncmp(c->tok[i + 1], "hops", 4) == 0) {
 			if (sscanf(c->tok[i], "%d-%d", &a, &b) == 2 && a > 0 &&
 			    a <= TRACE_MAX_TTL && b > 0 && b <= TRACE_MAX_TTL) {
@@ -419,16 +647,26 @@ tr_probes(struct pctx *c, int i)
 				return perr(c, "cannot parse annotation \"%.20s\"", s);
 			if (last != NULL)
 				set_annot(last, s);
+		} else if (strncmp(s, "<MPLS:", 6) == 0) {
+			/* Linux -e: <MPLS:L=16001,E=0,S=1,T=1/L=...> */
+			r.nmpls = 0;
+			if (mpls_linux(s, &r) == -1)
+				return perr(c, "cannot parse MPLS labels \"%.40s\"", s);
 		} else if (s[0] == '<' && s[tl - 1] == '>') {
-			/* Linux -e: <MPLS:L=16001,E=0,S=1,T=1> and the like */
+			/* Linux -e: other extension objects */
 		} else if (strncmp(s, "F=", 2) == 0 && isdigit((unsigned char)s[2])) {
 			/* Linux --mtu: F=1500, the path MTU found here */
 		} else if (s[0] == '[') {
-			/* [AS1234] or [AS701 - Long Name, Inc.]: skip to ']' */
+			/* [AS1234], [AS1/AS2/AS3] or [AS701 - Long Name, Inc.] */
 			if (strncmp(s, "[AS", 3) == 0)
-				r.asn = (uint32_t)strtoul(s + 3, NULL, 10);
+				resp_asns(&r, s + 1);
 			while (i < c->ntok && strchr(c->tok[i], ']') == NULL)
 				i++;
+		} else if (strcmp(s, "(") == 0 && i + 2 < c->ntok &&
+		    addr_af(c->tok[i + 1]) && c->tok[i + 2][0] == ')') {
+			/* "( 192.168.11.1 )": a forum's spaces inside */
+			take_addr(r.addr, c->tok[i + 1]);
+			i += 2;
 		} else if (s[0] == '(') {
 			strip(s, "(),:", buf, sizeof(buf));
 			take_addr(r.addr, buf);
@@ -466,6 +704,94 @@ tr_probes(struct pctx *c, int i)
 	return 0;
 }
 
+/* tok[] holds probe data: a star or an RTT. */
+static int
+has_probe_data(const struct pctx *c)
+{
+	double	 v;
+	int	 i;
+
+	for (i = 0; i < c->ntok; i++)
+		if (strcmp(c->tok[i], "*") == 0 || rtt_at(c, i, 0, &v) > 0)
+			return 1;
+	return 0;
+}
+
+#define PASTE_WRAP_MIN	60	/* a line this long may have been wrapped by a mailer */
+
+/*
+ * The physical line buf could be the tail of a hop line that a mail
+ * client wrapped: it starts at the left margin and is neither a hop line
+ * nor a header ("196.910 ms  5.728 ms", "ms te0-0-0-7...", "(72.14.237.108)
+ * 25.021 ms").
+ */
+static int
+wrap_piece(const char *buf)
+{
+	char	 w[16];
+	int	 ttl;
+	size_t	 n;
+
+	if (buf[0] == ' ' || buf[0] == '\0')
+		return 0;
+	n = strcspn(buf, " ");
+	if (n >= sizeof(w))
+		return 1;
+	memcpy(w, buf, n);
+	w[n] = '\0';
+	if (strcmp(w, "MPLS") == 0 || strncmp(w, "traceroute", 10) == 0)
+		return 0;
+	if (inum(w, 0, TRACE_MAX_TTL, &ttl))
+		return strncmp(buf + n + strspn(buf + n, " "), "ms", 2) == 0;
+	return 1;
+}
+
+/*
+ * A hop line (first: 1 when tok[0] is its ttl, 0 for a BSD continuation
+ * line) with the wrapped pieces that follow it joined on.  When the joined
+ * line does not parse, the line is parsed alone and the next line is left
+ * to the caller.
+ */
+static int
+tr_hop_line(struct pctx *c, int first)
+{
+	char	 saved[PASTE_MAX_LINE + 1], next[PASTE_MAX_LINE + 1];
+	size_t	 pos = c->pos, rawlen = c->rawlen, end, rl, n;
+	int	 joined = 0, n0 = c->hop->nprobes;
+
+	memcpy(saved, c->line, strlen(c->line) + 1);
+	while (rawlen >= PASTE_WRAP_MIN && pos < c->len) {
+		if ((end = read_line(c, pos, next, &rl)) == (size_t)-1 ||
+		    !wrap_piece(next))
+			break;
+		n = strlen(c->line);
+		if (n + 1 + rl > PASTE_MAX_LINE)
+			break;
+		c->line[n] = ' ';
+		memcpy(c->line + n + 1, next, rl + 1);
+		pos = end;
+		rawlen = rl;
+		joined++;
+	}
+	if (joined > 0) {
+		if (tokenise(c) == 0 && tr_probes(c, first) == 0) {
+			c->pos = pos;
+			c->lineno += joined;
+			return 0;
+		}
+		hop_truncate(c->hop, n0);
+		memcpy(c->line, saved, strlen(saved) + 1);
+		if (tokenise(c) == -1)
+			return -1;
+	}
+	return tr_probes(c, first);
+}
+
+/*
+ * Linux, BSD, macOS, BusyBox and JunOS traceroute(6) and tcptraceroute.
+ * Lines that are not part of the trace (prompts, commands, notes) are
+ * skipped; a line that starts with a hop number must parse.
+ */
 static int
 parse_traceroute(struct pctx *c)
 {
@@ -475,10 +801,12 @@ parse_traceroute(struct pctx *c)
 	while ((rc = next_line(c)) == 1) {
 		if (c->ntok == 0)
 			continue;
-		if (strcmp(c->tok[0], "MPLS") == 0 || (c->ntok > 1 &&
-		    strcmp(c->tok[0], "Selected") == 0 &&
-		    strcmp(c->tok[1], "device") == 0))
-			continue;	/* BSD -e label lines; tcptraceroute */
+		if (strcmp(c->tok[0], "MPLS") == 0 && c->ntok > 1 &&
+		    strncmp(c->tok[1], "Label=", 6) == 0) {
+			if (mpls_kv_line(c) == -1)	/* BSD / JunOS -e */
+				return -1;
+			continue;
+		}
 		if (c->ntok > 3 && strcmp(c->tok[0], "Tracing") == 0 &&
 		    strcmp(c->tok[1], "the") == 0 && strcmp(c->tok[2], "path") == 0) {
 			/* tcptraceroute: Tracing the path to NAME (ADDR) on TCP port */
@@ -486,28 +814,30 @@ parse_traceroute(struct pctx *c)
 				return -1;
 			continue;
 		}
-		if (strncmp(c->tok[0], "traceroute", 10) == 0) {
-			size_t n = strlen(c->tok[0]);
-
-			if (c->tok[0][n - 1] == ':')	/* traceroute: warning: ... */
-				continue;
+		if (strncmp(c->tok[0], "traceroute", 10) == 0 && c->ntok > 2 &&
+		    strcmp(c->tok[1], "to") == 0) {
+			if (c->t->nhops > 0)
+				return perr(c, "cannot parse: a second trace starts "
+				    "here (one trace per file)");
 			if (tr_header_at(c, 1) == -1)
 				return -1;
 			continue;
 		}
-		if (inum(c->tok[0], 0, TRACE_MAX_TTL, &ttl)) {
+		if (inum(c->tok[0], 0, TRACE_MAX_TTL, &ttl) &&
+		    !(c->ntok > 1 && strcmp(c->tok[1], "ms") == 0)) {
 			if (ttl == 0)
 				return perr(c, "cannot parse: hop 0");
-			if (open_hop(c, ttl) == -1 || tr_probes(c, 1) == -1)
+			if (open_hop(c, ttl) == -1 || tr_hop_line(c, 1) == -1)
 				return -1;
 			continue;
 		}
-		if (c->lead_space && c->hop != NULL) {	/* BSD: more responders */
-			if (tr_probes(c, 0) == -1)
+		if (c->lead_space && c->hop != NULL && has_probe_data(c)) {
+			/* BSD: more responders of the hop above */
+			if (tr_hop_line(c, 0) == -1)
 				return -1;
 			continue;
 		}
-		return perr(c, "cannot parse traceroute line \"%.40s\"", c->line);
+		/* a prompt, a command, a banner or a note: not the trace */
 	}
 	return rc;
 }
@@ -524,22 +854,141 @@ static const struct {
 	{ "Destination port unreachable", "!X" },
 };
 
+/*
+ * Words of the "over a maximum of 30 hops" header line in the languages
+ * Windows ships (en de fr es it pt nl ru pl zh ja): the line's number is
+ * the maximum TTL.  The header, the footer ("Trace complete.") and the
+ * timeout text ("Request timed out.") need no table: a line that is not a
+ * hop line is not part of the trace, and text after three stars is the
+ * timeout message in whatever language.
+ */
+static const char *tracert_max_words[] = {
+	"maximum", "maximal", "máximo", "massimo", "maksymaln", "maximaal",
+	"максимальн", "最多", "最大"
+};
+
+/*
+ * A line before the first hop: the prompt, the banner or the header.
+ * "NAME [ADDR]" (or "NAME[ADDR]") names the destination; an address alone
+ * ("Tracing route to 10.1.1.1 over ...", "C:\>tracert 10.1.1.1") gives
+ * its address; a max-hops line its maximum TTL.
+ */
 static int
-tracert_header(struct pctx *c)
+tracert_preamble(struct pctx *c)
 {
-	char	 buf[PASTE_MAX_NAME + 1];
+	char	 buf[PASTE_MAX_NAME + 1], addr[PASTE_MAX_NAME + 1], *br;
+	size_t	 j;
 	int	 i, v;
 
-	/* Tracing route to NAME [ADDR] / Tracing route to ADDR over ... */
-	if (c->ntok >= 4 && set_dst(c, c->tok[3]) == -1)
-		return -1;
-	for (i = 4; i < c->ntok; i++) {
-		if (c->tok[i][0] == '[') {
-			strip(c->tok[i], "[]", buf, sizeof(buf));
-			set_dst_addr(c, buf);
-		} else if (strcmp(c->tok[i], "maximum") == 0 && i + 2 < c->ntok &&
-		    inum(c->tok[i + 2], 1, TRACE_MAX_TTL, &v))
-			c->t->max_ttl = v;
+	for (i = 0; i < c->ntok; i++) {
+		const char *s = c->tok[i];
+
+		if ((br = strchr(s, '[')) != NULL && s[strlen(s) - 1] == ']') {
+			strip(br, "[]", addr, sizeof(addr));
+			if (!addr_af(addr))
+				continue;	/* "[Version 6.3.9600]" */
+			/* NAME[ADDR], or NAME [ADDR]: set_dst() ignores no name */
+			snprintf(buf, sizeof(buf), "%.*s", (int)(br - s), s);
+			if (set_dst(c, br > s ? buf : i > 0 ? c->tok[i - 1] : "") == -1)
+				return -1;
+			set_dst_addr(c, addr);
+		} else if (addr_af(s) && c->t->dst[0] == '\0') {
+			if (set_dst(c, s) == -1)
+				return -1;
+		}
+	}
+	for (j = 0; j < sizeof(tracert_max_words) / sizeof(tracert_max_words[0]); j++) {
+		if (strstr(c->line, tracert_max_words[j]) == NULL)
+			continue;
+		for (i = 0; i < c->ntok; i++) {
+			strip(c->tok[i], ":", buf, sizeof(buf));	/* "30:" */
+			if (inum(buf, 1, TRACE_MAX_TTL, &v))
+				c->t->max_ttl = v;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A tracert RTT at tok[i]: "12 ms", "<1 ms", XP's "<10 ms", "12ms",
+ * "<1ms", Russian "мс" for "ms".  "<N" is taken as N/2.  Returns the
+ * tokens it took, 0 when tok[i] is no RTT.
+ */
+static int
+tracert_rtt(const struct pctx *c, int i, double *ms)
+{
+	static const char *units[] = { "ms", "мс" };
+	const char	*s = c->tok[i];
+	int		 lt = s[0] == '<', n = 0;
+	size_t		 k;
+
+	if (lt)
+		s++;
+	for (k = 0; k < sizeof(units) / sizeof(units[0]) && n == 0; k++) {
+		if (i + 1 < c->ntok && strcmp(c->tok[i + 1], units[k]) == 0 &&
+		    num(s, ms))
+			n = 2;
+		else if (num_unit(s, units[k], ms))
+			n = 1;
+	}
+	if (n > 0 && lt)
+		*ms /= 2;
+	return n;
+}
+
+/* tok[i] on reads "HOST [ADDR] WORD: ...", a reporter of an unreachable. */
+static int
+tracert_reporter_at(const struct pctx *c, int i)
+{
+	size_t	 tl;
+
+	if (i < c->ntok && c->tok[i][0] == '[')
+		return 0;
+	i++;
+	if (i < c->ntok && c->tok[i][0] == '[')
+		i++;
+	if (i >= c->ntok)
+		return 0;
+	tl = strlen(c->tok[i]);
+	return c->tok[i][tl - 1] == ':' || (i + 1 < c->ntok &&
+	    strcmp(c->tok[i + 1], ":") == 0);
+}
+
+/* "host [addr] reports: Destination host unreachable." and translations. */
+static int
+tracert_reporter(struct pctx *c, int i, int start, const struct resp *r)
+{
+	const char	*rest = line_at(c, i) + strlen(c->tok[i]);
+	const char	*annot = "!H";
+	struct trace_probe *first;
+	size_t		 j;
+	int		 k;
+
+	while (*rest == ' ')
+		rest++;
+	for (j = 0; j < sizeof(tracert_reports) / sizeof(tracert_reports[0]); j++)
+		if (strncasecmp(rest, tracert_reports[j].text,
+		    strlen(tracert_reports[j].text)) == 0)
+			annot = tracert_reports[j].annot;
+	if (c->hop->nprobes == start) {
+		/* no RTT printed: one unanswered probe that names the reporter */
+		if ((first = add_probe(c, NULL, 0, 0)) == NULL)
+			return -1;
+		memcpy(first->addr, r->addr, sizeof(first->addr));
+		if (r->name[0] != '\0' && trace_probe_set_name(first, r->name) == -1)
+			return perr(c, "out of memory");
+	}
+	for (k = start; k < c->hop->nprobes; k++) {
+		struct trace_probe *p = &c->hop->probes[k];
+
+		set_annot(p, annot);
+		if (p->addr[0] == '\0') {
+			/* the reporter answered for the stars too */
+			memcpy(p->addr, r->addr, sizeof(p->addr));
+			if (r->name[0] != '\0' && p->name == NULL &&
+			    trace_probe_set_name(p, r->name) == -1)
+				return perr(c, "out of memory");
+		}
 	}
 	return 0;
 }
@@ -549,11 +998,9 @@ static int
 tracert_hop(struct pctx *c, int ttl)
 {
 	struct resp	 r;
-	struct trace_probe *first;
-	char		 buf[PASTE_MAX_NAME + 1];
+	char		 buf[PASTE_MAX_NAME + 1], *br;
 	double		 v;
-	int		 i = 1, k, n, start;
-	size_t		 j;
+	int		 i = 1, k, n, start, replied = 0;
 
 	if (open_hop(c, ttl) == -1)
 		return -1;
@@ -566,19 +1013,33 @@ tracert_hop(struct pctx *c, int ttl)
 			if (add_probe(c, NULL, 0, 0) == NULL)
 				return -1;
 			i++;
-		} else if ((n = rtt_at(c, i, 1, &v)) > 0) {
+		} else if ((n = tracert_rtt(c, i, &v)) > 0) {
 			if (add_probe(c, NULL, 1, v) == NULL)
 				return -1;
+			replied = 1;
 			i += n;
 		} else
 			break;
 	}
-	if (i < c->ntok && strcmp(c->tok[i], "Request") == 0)
-		return 0;	/* Request timed out. */
+	if (c->hop->nprobes == start && !tracert_reporter_at(c, i))
+		return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+	if (i < c->ntok && !replied && !tracert_reporter_at(c, i))
+		return 0;	/* "Request timed out." in any language */
 	if (i < c->ntok) {
-		if (!name_ok(c->tok[i]))
-			return perr(c, "cannot parse tracert host \"%.40s\"", c->tok[i]);
-		resp_host(&r, c->tok[i]);
+		const char *s = c->tok[i];
+
+		if ((br = strchr(s, '[')) != NULL && br > s) {
+			/* name[addr], no space */
+			snprintf(buf, sizeof(buf), "%.*s", (int)(br - s), s);
+			if (!name_ok(buf))
+				return perr(c, "cannot parse tracert host \"%.40s\"", s);
+			snprintf(r.name, sizeof(r.name), "%s", buf);
+			strip(br, "[]", buf, sizeof(buf));
+			take_addr(r.addr, buf);
+		} else if (!name_ok(s))
+			return perr(c, "cannot parse tracert host \"%.40s\"", s);
+		else
+			resp_host(&r, s);
 		i++;
 	}
 	if (i < c->ntok && c->tok[i][0] == '[') {
@@ -595,33 +1056,24 @@ tracert_hop(struct pctx *c, int ttl)
 		if (r.name[0] != '\0' && trace_probe_set_name(p, r.name) == -1)
 			return perr(c, "out of memory");
 	}
-	if (i < c->ntok && strcmp(c->tok[i], "reports:") == 0) {
-		const char *rest = strstr(c->line, "reports:") + 8;
-		const char *annot = "!X";
+	if (i < c->ntok) {
+		size_t tl = strlen(c->tok[i]);
 
-		while (*rest == ' ')
-			rest++;
-		for (j = 0; j < sizeof(tracert_reports) / sizeof(tracert_reports[0]); j++)
-			if (strncasecmp(rest, tracert_reports[j].text,
-			    strlen(tracert_reports[j].text)) == 0)
-				annot = tracert_reports[j].annot;
-		if (c->hop->nprobes == start) {
-			/* no RTT printed: one unanswered probe that names the hop */
-			if ((first = add_probe(c, NULL, 0, 0)) == NULL)
-				return -1;
-			memcpy(first->addr, r.addr, sizeof(first->addr));
-			if (r.name[0] != '\0' && trace_probe_set_name(first, r.name) == -1)
-				return perr(c, "out of memory");
-		}
-		for (k = start; k < c->hop->nprobes; k++)
-			set_annot(&c->hop->probes[k], annot);
-		return 0;
-	}
-	if (i < c->ntok)
+		/* "reports:" and its translations ("meldet:", "signale :") */
+		if (c->tok[i][tl - 1] == ':' || (i + 1 < c->ntok &&
+		    strcmp(c->tok[i + 1], ":") == 0))
+			return tracert_reporter(c, c->tok[i][tl - 1] == ':' ? i : i + 1,
+			    start, &r);
 		return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+	}
 	return 0;
 }
 
+/*
+ * Windows tracert, in any of its languages.  Lines that are not hop lines
+ * (prompt, banner, header, footer) are skipped; those before the first
+ * hop name the destination.
+ */
 static int
 parse_tracert(struct pctx *c)
 {
@@ -631,19 +1083,11 @@ parse_tracert(struct pctx *c)
 	while ((rc = next_line(c)) == 1) {
 		if (c->ntok == 0)
 			continue;
-		if (c->ntok >= 3 && strcmp(c->tok[0], "Tracing") == 0 &&
-		    strcmp(c->tok[1], "route") == 0) {
-			if (tracert_header(c) == -1)
-				return -1;
-		} else if (strcmp(c->tok[0], "over") == 0 ||
-		    strcmp(c->tok[0], "Trace") == 0 ||
-		    strcmp(c->tok[0], "Tracing") == 0)
-			continue;	/* over a maximum of.. / Trace complete. */
-		else if (inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl)) {
+		if (inum(c->tok[0], 1, TRACE_MAX_TTL, &ttl) && c->ntok > 1) {
 			if (tracert_hop(c, ttl) == -1)
 				return -1;
-		} else
-			return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+		} else if (c->t->nhops == 0 && tracert_preamble(c) == -1)
+			return -1;
 	}
 	return rc;
 }
@@ -659,6 +1103,19 @@ col(const struct pctx *c, const char *name)
 		if (strcmp(c->cols[i], name) == 0)
 			return i;
 	return -1;
+}
+
+/*
+ * Counts a summary line gives (sent, and replies or losses) above what a
+ * hop holds are scaled down to TRACE_MAX_QUERIES probes, keeping the rate.
+ */
+static void
+scale_counts(int *snt, int *part)
+{
+	if (*snt > TRACE_MAX_QUERIES) {
+		*part = (int)lround((double)*part * TRACE_MAX_QUERIES / *snt);
+		*snt = TRACE_MAX_QUERIES;
+	}
 }
 
 /*
@@ -727,6 +1184,36 @@ tp_note(struct pctx *c, int first, struct trace_hop *note)
 	return j;
 }
 
+/*
+ * The host part of an mtr line, tok[from..to): "AS1234" / "AS???" (-z),
+ * a name or address, "(addr)" (-b), "???" (no reply).
+ */
+static int
+mtr_host(struct pctx *c, int from, int to, struct resp *r)
+{
+	char	 buf[PASTE_MAX_NAME + 1];
+	int	 i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = from; i < to; i++) {
+		const char *s = c->tok[i];
+
+		if (strncmp(s, "AS", 2) == 0 && (isdigit((unsigned char)s[2]) ||
+		    s[2] == '?'))
+			r->asn = (uint32_t)strtoul(s + 2, NULL, 10);
+		else if (strcmp(s, "???") == 0 || strspn(s, "*.:") == strlen(s))
+			continue;	/* no reply; "***.***.**.**" redacted */
+		else if (s[0] == '(') {
+			strip(s, "()", buf, sizeof(buf));
+			take_addr(r->addr, buf);
+		} else if (name_ok(s))
+			resp_host(r, s);
+		else
+			return perr(c, "cannot parse mtr host \"%.40s\"", s);
+	}
+	return 0;
+}
+
 static int
 mtr_hop(struct pctx *c, int ttl, int first)
 {
@@ -734,7 +1221,7 @@ mtr_hop(struct pctx *c, int ttl, int first)
 	struct trace_hop note;
 	char		 buf[PASTE_MAX_NAME + 1];
 	double		 vals[PASTE_MAX_COLS], loss = 0;
-	int		 i, k, nhost, snt = -1, rcv = -1, end;
+	int		 k, nhost, snt = -1, rcv = -1, end, b, a, w;
 
 	if (c->ncols == 0)
 		return perr(c, "cannot parse mtr hop before the HOST: line");
@@ -745,40 +1232,27 @@ mtr_hop(struct pctx *c, int ttl, int first)
 		return perr(c, "cannot parse mtr line: %d columns expected",
 		    c->ncols);
 	for (k = 0; k < c->ncols; k++) {
+		/* "1168." is how mtr prints 1168 ms */
 		if (strip(c->tok[first + nhost + k], "%", buf, sizeof(buf)) == -1 ||
 		    !num(buf, &vals[k]))
 			return perr(c, "cannot parse mtr value \"%.20s\"",
 			    c->tok[first + nhost + k]);
 	}
-	memset(&r, 0, sizeof(r));
-	for (i = first; i < first + nhost; i++) {
-		const char *s = c->tok[i];
-
-		if (strncmp(s, "AS", 2) == 0 && (isdigit((unsigned char)s[2]) ||
-		    s[2] == '?'))
-			r.asn = (uint32_t)strtoul(s + 2, NULL, 10);
-		else if (strcmp(s, "???") == 0)
-			continue;
-		else if (s[0] == '(') {
-			strip(s, "()", buf, sizeof(buf));
-			take_addr(r.addr, buf);
-		} else if (name_ok(s))
-			resp_host(&r, s);
-		else
-			return perr(c, "cannot parse mtr host \"%.40s\"", s);
-	}
+	if (mtr_host(c, first, first + nhost, &r) == -1)
+		return -1;
 	if ((k = col(c, "Snt")) >= 0)
-		snt = (int)vals[k];
+		snt = vals[k] > INT_MAX ? -1 : (int)vals[k];
 	if ((k = col(c, "Loss%")) >= 0)
 		loss = vals[k];
 	if ((k = col(c, "Rcv")) >= 0)
-		rcv = (int)vals[k];
-	if (snt < 0 || snt > TRACE_MAX_QUERIES || loss > 100)
+		rcv = vals[k] > INT_MAX ? INT_MAX : (int)vals[k];
+	if (snt < 0 || loss > 100)
 		return perr(c, "cannot parse mtr line: bad Snt or Loss%%");
 	if (rcv < 0)
 		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
 	if (rcv > snt)
 		rcv = snt;
+	scale_counts(&snt, &rcv);
 	if (open_hop(c, ttl) == -1)
 		return -1;
 	if (note.loss_by_echo) {	/* the line's figures are echo's */
@@ -788,19 +1262,102 @@ mtr_hop(struct pctx *c, int ttl, int first)
 	}
 	c->hop->rl_rate = note.rl_rate;
 	c->hop->rl_burst = note.rl_burst;
-	{
-		int	 b = col(c, "Best"), a = col(c, "Avg"), w = col(c, "Wrst");
-
-		return summary_probes(c, &r, snt, rcv, b >= 0 ? vals[b] : 0,
-		    a >= 0 ? vals[a] : 0, w >= 0 ? vals[w] : 0);
-	}
+	c->extra = 0;
+	b = col(c, "Best");
+	a = col(c, "Avg");
+	w = col(c, "Wrst");
+	return summary_probes(c, &r, snt, rcv, b >= 0 ? vals[b] : 0,
+	    a >= 0 ? vals[a] : 0, w >= 0 ? vals[w] : 0);
 }
 
+/*
+ * mtr -e's "[MPLS: Lbl 299776 TC 0 S u TTL 1]" under a hop: mtr adds up
+ * the hop's replies, so the label goes to all of them.  "u" (unknown) is 0.
+ */
+static int
+mtr_mpls_line(struct pctx *c)
+{
+	struct trace_mpls m;
+	unsigned long	 v[4] = { 0, 0, 0, 0 };
+	static const char *keys[4] = { "Lbl", "TC", "S", "TTL" };
+	char		 buf[16];
+	int		 i, k;
+
+	if (c->ntok != 9 || strcmp(c->tok[0], "[MPLS:") != 0)
+		return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+	for (k = 0, i = 1; k < 4; k++, i += 2) {
+		strip(c->tok[i + 1], "]", buf, sizeof(buf));
+		if (strcmp(c->tok[i], keys[k]) != 0 ||
+		    (!unum(buf, &v[k]) && strcmp(buf, "u") != 0))
+			return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+	}
+	if (mpls_set(&m, v[0], v[1], v[2], v[3]) == -1)
+		return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+	return mpls_attach(c, &m, 1);
+}
+
+/*
+ * An extra responder of the hop above (ECMP), "        185.91.10.122" or
+ * "    |  `|-- 10.0.0.2": mtr does not say how many replies it gave, so it
+ * takes one of the hop's replies (the last not yet given away).
+ */
+static int
+mtr_extra(struct pctx *c)
+{
+	struct resp	 r;
+	struct trace_probe *p;
+	int		 i = 0, k;
+
+	while (i < c->ntok && (strcmp(c->tok[i], "|") == 0 ||
+	    strcmp(c->tok[i], "|--") == 0 || strcmp(c->tok[i], "`|--") == 0))
+		i++;
+	if (i == c->ntok)
+		return 0;
+	if (mtr_host(c, i, c->ntok, &r) == -1)
+		return -1;
+	if (r.addr[0] == '\0' && r.name[0] == '\0')
+		return 0;
+	for (k = c->hop->nprobes - 1 - c->extra; k >= 0; k--) {
+		p = &c->hop->probes[k];
+		if (!p->replied)
+			continue;
+		memcpy(p->addr, r.addr, sizeof(p->addr));
+		p->asn = r.asn;
+		if (trace_probe_set_name(p, r.name[0] != '\0' ? r.name : NULL) == -1)
+			return perr(c, "out of memory");
+		c->extra = c->hop->nprobes - k;
+		return 0;
+	}
+	return 0;
+}
+
+/* Column names of "HOST: name  Loss% Snt ..." or the screen's "Host Loss% ...". */
+static int
+mtr_columns(struct pctx *c, int from)
+{
+	int	 i;
+
+	c->ncols = 0;
+	for (i = from; i < c->ntok; i++) {
+		if (c->ncols == PASTE_MAX_COLS)
+			return perr(c, "cannot parse mtr header: too many columns");
+		snprintf(c->cols[c->ncols++], sizeof(c->cols[0]), "%s", c->tok[i]);
+	}
+	if (col(c, "Snt") < 0)
+		return perr(c, "cannot parse mtr header: no Snt column");
+	return 0;
+}
+
+/*
+ * mtr --report, --report-wide, -z, custom -o fields, -e, and the
+ * interactive screen copied from a terminal.  Lines before the header
+ * (the command, a prompt) and after the table are not part of the trace.
+ */
 static int
 parse_mtr_report(struct pctx *c)
 {
 	char	 buf[32];
-	int	 rc, i, ttl;
+	int	 rc, ttl;
 	size_t	 n;
 
 	c->t->source = strdup("mtr");
@@ -815,20 +1372,22 @@ parse_mtr_report(struct pctx *c)
 			continue;
 		}
 		if (strcmp(c->tok[0], "HOST:") == 0) {
-			/* HOST: name  Loss%  Snt  Last  Avg  Best  Wrst StDev */
-			c->ncols = 0;
-			for (i = 2; i < c->ntok; i++) {
-				if (c->ncols == PASTE_MAX_COLS)
-					return perr(c, "cannot parse mtr header: too "
-					    "many columns");
-				snprintf(c->cols[c->ncols++], sizeof(c->cols[0]), "%s",
-				    c->tok[i]);
-			}
-			if (col(c, "Snt") < 0)
-				return perr(c, "cannot parse mtr header: no Snt column");
+			if (mtr_columns(c, 2) == -1)
+				return -1;
 			continue;
 		}
-		/* "1.|--" or "1." "|--" */
+		if (strcmp(c->tok[0], "Host") == 0 && c->ntok > 2 &&
+		    (strcmp(c->tok[1], "Loss%") == 0 || strcmp(c->tok[1], "Snt") == 0)) {
+			if (mtr_columns(c, 1) == -1)	/* the interactive screen */
+				return -1;
+			continue;
+		}
+		if (strcmp(c->tok[0], "[MPLS:") == 0 && c->hop != NULL) {
+			if (mtr_mpls_line(c) == -1)
+				return -1;
+			continue;
+		}
+		/* "1.|--", "1." "|--", "1." (-z, the screen) */
 		n = strlen(c->tok[0]);
 		snprintf(buf, sizeof(buf), "%s", c->tok[0]);
 		if (n < sizeof(buf) && strstr(buf, ".|--") != NULL) {
@@ -839,19 +1398,349 @@ parse_mtr_report(struct pctx *c)
 				continue;
 			}
 		}
-		if (n > 1 && n < sizeof(buf) && buf[n - 1] == '.' && c->ntok > 1 &&
-		    strcmp(c->tok[1], "|--") == 0) {
+		if (n > 1 && n < sizeof(buf) && buf[n - 1] == '.' && c->ntok > 1) {
 			buf[n - 1] = '\0';
 			if (inum(buf, 1, TRACE_MAX_TTL, &ttl)) {
-				if (mtr_hop(c, ttl, 2) == -1)
+				if (mtr_hop(c, ttl, strcmp(c->tok[1], "|--") == 0 ?
+				    2 : 1) == -1)
 					return -1;
 				continue;
 			}
 		}
-		if (strcmp(c->tok[0], "|--") == 0 || strcmp(c->tok[0], "|") == 0 ||
-		    strcmp(c->tok[0], "`|--") == 0)
-			continue;	/* other responders of the hop above (-e) */
-		return perr(c, "cannot parse mtr line \"%.40s\"", c->line);
+		if (c->lead_space && c->hop != NULL && c->ncols > 0 &&
+		    c->ntok <= 4) {
+			if (mtr_extra(c) == -1)
+				return -1;
+			continue;
+		}
+		if (c->t->nhops == 0 && c->ntok > 2 && c->t->dst_name == NULL &&
+		    strcmp(c->tok[1], "->") == 0 && set_dst(c, c->tok[2]) == -1)
+			return -1;	/* the screen: "a (198.18.0.1) -> b (198.18.9.2)" */
+		if (c->t->nhops == 0 && c->ntok > 3 && c->t->dst_name == NULL &&
+		    strcmp(c->tok[2], "->") == 0 && set_dst(c, c->tok[3]) == -1)
+			return -1;
+		if (c->t->nhops == 0 && c->ntok > 1 && strcmp(c->tok[0], "mtr") == 0 &&
+		    c->t->dst_name == NULL && set_dst(c, c->tok[c->ntok - 1]) == -1)
+			return -1;	/* "mtr -r -c 10 HOST": the destination */
+		/* the command, a prompt, the screen's title and keys lines */
+	}
+	return rc;
+}
+
+/*
+ * The host at the end of a Windows line, as text: "NAME [ADDR]",
+ * "NAME[ADDR]", "ADDR" or "NAME".  Returns 0, or -1 with the error set.
+ */
+static int
+win_host(struct pctx *c, const char *text, struct resp *r)
+{
+	char		 buf[PASTE_MAX_LINE + 1], *br;
+
+	memset(r, 0, sizeof(*r));
+	strip(text, " ", buf, sizeof(buf));
+	if ((br = strchr(buf, '[')) != NULL) {
+		*br++ = '\0';
+		if (strip(buf, " ", r->name, sizeof(r->name)) == -1 ||
+		    !name_ok(r->name) || *br == '\0' || br[strlen(br) - 1] != ']')
+			return perr(c, "cannot parse host \"%.40s\"", text);
+		br[strlen(br) - 1] = '\0';
+		if (!take_addr(r->addr, br))
+			return perr(c, "cannot parse address \"%.40s\"", br);
+		return 0;
+	}
+	if (!name_ok(buf))
+		return perr(c, "cannot parse host \"%.40s\"", text);
+	resp_host(r, buf);
+	return 0;
+}
+
+/* ---- iputils tracepath -------------------------------------------- */
+
+/* tok[0] is "N:" (a hop) or "N?:" (a guess, tracepath's local hop); ttl in *ttl. */
+static int
+tracepath_ttl(const struct pctx *c, int *ttl, int *guess)
+{
+	char	 buf[8];
+	size_t	 n = strlen(c->tok[0]);
+
+	if (n < 2 || n >= sizeof(buf) || c->tok[0][n - 1] != ':')
+		return 0;
+	memcpy(buf, c->tok[0], n - 1);
+	buf[n - 1] = '\0';
+	*guess = buf[n - 2] == '?';
+	if (*guess)
+		buf[n - 2] = '\0';
+	return inum(buf, 1, TRACE_MAX_TTL, ttl);
+}
+
+/*
+ * "N:  HOST [(ADDR)]  1.234ms [asymm N] [pmtu N] [reached] [!H]", "N:  no
+ * reply", "N?: [LOCALHOST]  pmtu 1500".  A line that reports a smaller
+ * path MTU ("pmtu 1492" after the RTT) is the probe refused for its size
+ * by a router before the hop, not an answer at that TTL: tracepath sends
+ * again, so it is not kept as a probe.  asymm (the reply's hop count) is
+ * not a reply TTL and is not kept.
+ */
+static int
+tracepath_hop(struct pctx *c, int ttl)
+{
+	struct resp	 r;
+	struct trace_probe *p;
+	char		 buf[PASTE_MAX_NAME + 1];
+	double		 rtt = -1;
+	int		 i = 2, v, pmtu = 0, reached = 0;
+	const char	*annot = NULL;
+
+	if (c->ntok >= 3 && strcmp(c->tok[1], "no") == 0 &&
+	    strcmp(c->tok[2], "reply") == 0) {
+		if (open_hop(c, ttl) == -1)
+			return -1;
+		return add_probe(c, NULL, 0, 0) == NULL ? -1 : 0;
+	}
+	memset(&r, 0, sizeof(r));
+	if (!name_ok(c->tok[1]))
+		return perr(c, "cannot parse tracepath host \"%.40s\"", c->tok[1]);
+	resp_host(&r, c->tok[1]);
+	if (i < c->ntok && c->tok[i][0] == '(') {
+		strip(c->tok[i], "()", buf, sizeof(buf));
+		take_addr(r.addr, buf);
+		i++;
+	}
+	for (; i < c->ntok; i++) {
+		const char *s = c->tok[i];
+
+		if (rtt < 0 && num_unit(s, "ms", &rtt))
+			continue;
+		if ((strcmp(s, "asymm") == 0 || strcmp(s, "pmtu") == 0) &&
+		    i + 1 < c->ntok && inum(c->tok[i + 1], 0, 65535, &v)) {
+			pmtu |= s[0] == 'p';
+			i++;
+		} else if (strcmp(s, "reached") == 0)
+			reached = 1;
+		else if (annot_ok(s))
+			annot = s;
+		else
+			return perr(c, "cannot parse tracepath field \"%.20s\"", s);
+	}
+	if (rtt < 0)
+		return perr(c, "cannot parse tracepath line: no RTT");
+	if (pmtu)
+		return 0;
+	if (open_hop(c, ttl) == -1 || (p = add_probe(c, &r, 1, rtt)) == NULL)
+		return -1;
+	if (annot != NULL)
+		set_annot(p, annot);
+	if (reached) {
+		/* tracepath says so: the destination answered */
+		c->t->reached = 1;
+		if (c->t->dst_name == NULL && set_dst(c, r.addr[0] != '\0' ?
+		    r.addr : r.name) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_tracepath(struct pctx *c)
+{
+	int	 rc, ttl, guess, i;
+
+	c->t->source = strdup("tracepath");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0)
+			continue;
+		if (c->ntok >= 2 && tracepath_ttl(c, &ttl, &guess)) {
+			if (guess || strcmp(c->tok[1], "[LOCALHOST]") == 0)
+				continue;	/* the local host and its MTU */
+			if (tracepath_hop(c, ttl) == -1)
+				return -1;
+			continue;
+		}
+		/* "$ tracepath -n HOST": the destination, from the command */
+		for (i = 0; i + 1 < c->ntok && c->t->nhops == 0; i++)
+			if ((strcmp(c->tok[i], "tracepath") == 0 ||
+			    strcmp(c->tok[i], "tracepath6") == 0) &&
+			    set_dst(c, c->tok[c->ntok - 1]) == -1)
+				return -1;
+		/* the prompt, "Resume: pmtu 1492 hops 8 back 10" */
+	}
+	return rc;
+}
+
+/* ---- Windows pathping ---------------------------------------------- */
+
+/*
+ * A statistics line "N  RTT  L/ S = P%  L/ S = P%  HOST", ttl in tok[0]:
+ * the hop becomes S probes, S - L of them answered (source to here) in
+ * RTT ("---": none).  The route section's probes of the hop are replaced.
+ */
+static int
+pathping_stats(struct pctx *c, int ttl)
+{
+	struct resp	 r;
+	const char	*rest;
+	double		 rtt = 0;
+	int		 l1, s1, p1, l2, s2, p2, n = 0, k;
+
+	if (!num_unit(c->tok[1], "ms", &rtt) && strcmp(c->tok[1], "---") != 0)
+		return perr(c, "cannot parse pathping RTT \"%.20s\"", c->tok[1]);
+	rest = line_at(c, 1) + strlen(c->tok[1]);
+	if (sscanf(rest, " %d/ %d =%d%% %d/ %d =%d%% %n", &l1, &s1, &p1, &l2,
+	    &s2, &p2, &n) != 6 || n == 0 || s1 < 0 || l1 < 0 || l1 > s1)
+		return perr(c, "cannot parse pathping line \"%.40s\"", c->line);
+	if (win_host(c, rest + n, &r) == -1)
+		return -1;
+	scale_counts(&s1, &l1);
+	if (open_hop(c, ttl) == -1)
+		return -1;
+	hop_truncate(c->hop, 0);
+	for (k = 0; k < s1; k++)
+		if (add_probe(c, &r, k < s1 - l1, rtt) == NULL)
+			return -1;
+	if (l1 == s1) {
+		/* no answer in the statistics: the route section's responder */
+		for (k = 0; k < s1; k++) {
+			memcpy(c->hop->probes[k].addr, r.addr, sizeof(r.addr));
+			if (r.name[0] != '\0' &&
+			    trace_probe_set_name(&c->hop->probes[k], r.name) == -1)
+				return perr(c, "out of memory");
+		}
+	}
+	return 0;
+}
+
+/*
+ * A route-section line "N  [* ...] HOST [ADDR]": each star a probe not
+ * answered, the host one answered (the route section prints no RTT: 0 ms
+ * until the statistics replace it).
+ */
+static int
+pathping_route(struct pctx *c, int ttl)
+{
+	struct resp	 r;
+	int		 i = 1;
+
+	if (open_hop(c, ttl) == -1)
+		return -1;
+	for (; i < c->ntok && strcmp(c->tok[i], "*") == 0; i++)
+		if (add_probe(c, NULL, 0, 0) == NULL)
+			return -1;
+	if (i == c->ntok)
+		return 0;
+	if (win_host(c, line_at(c, i), &r) == -1)
+		return -1;
+	return add_probe(c, &r, 1, 0) == NULL ? -1 : 0;
+}
+
+/*
+ * pathping: the route section (hop 0 is the source), then "Computing
+ * statistics..." and the per-hop statistics, whose "Source to Here"
+ * figures become the hop's probes.  Link lines ("0/ 100 =  0%   |") and
+ * the rest are skipped.
+ */
+static int
+parse_pathping(struct pctx *c)
+{
+	int	 rc, ttl, stats = 0;
+
+	c->t->source = strdup("pathping");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0)
+			continue;
+		if (strcmp(c->tok[0], "Computing") == 0 ||
+		    (strcmp(c->tok[0], "Hop") == 0 && c->ntok > 1 &&
+		    strcmp(c->tok[1], "RTT") == 0)) {
+			stats = 1;
+			continue;
+		}
+		if (inum(c->tok[0], 0, TRACE_MAX_TTL, &ttl)) {
+			if (ttl == 0) {
+				/* the source: "0  NAME [ADDR]" */
+				char buf[PASTE_MAX_NAME + 1];
+
+				if (c->ntok >= 2) {
+					strip(strchr(c->line, '[') != NULL ?
+					    strchr(c->line, '[') : c->tok[c->ntok - 1],
+					    "[] ", buf, sizeof(buf));
+					take_addr(c->t->src, buf);
+				}
+				continue;
+			}
+			if (c->ntok < 2)
+				return perr(c, "cannot parse pathping line \"%.40s\"",
+				    c->line);
+			if ((stats ? pathping_stats(c, ttl) :
+			    pathping_route(c, ttl)) == -1)
+				return -1;
+			continue;
+		}
+		if (c->t->nhops == 0 && tracert_preamble(c) == -1)
+			return -1;
+	}
+	return rc;
+}
+
+/* ---- WinMTR -------------------------------------------------------- */
+
+/*
+ * WinMTR's "Copy Text to clipboard" / "Export TEXT": a table of
+ * "| HOST - LOSS | Sent | Recv | Best | Avrg | Wrst | Last |" rows, one per
+ * hop in TTL order ("No response from host" for a silent hop).
+ */
+static int
+parse_winmtr(struct pctx *c)
+{
+	struct resp	 r;
+	char		 buf[PASTE_MAX_LINE + 1], *f[8], *save = NULL, *q, *dash;
+	double		 v[6];
+	int		 rc, nf, k, ttl = 0, head = 0;
+
+	c->t->source = strdup("winmtr");
+	while ((rc = next_line(c)) == 1) {
+		if (c->ntok == 0 || c->line[strspn(c->line, " ")] != '|')
+			continue;
+		if (strstr(c->line, "Sent") != NULL && strstr(c->line, "Recv") != NULL) {
+			head = 1;
+			continue;
+		}
+		if (!head || strspn(c->line, "|-_ ") == strlen(c->line))
+			continue;	/* the title and the rules */
+		memcpy(buf, c->line, strlen(c->line) + 1);
+		nf = 0;
+		save = NULL;
+		for (q = strtok_r(buf, "|", &save); q != NULL && nf < 8;
+		    q = strtok_r(NULL, "|", &save))
+			if (strspn(q, " ") != strlen(q))
+				f[nf++] = q;
+		if (nf != 7 || (dash = strrchr(f[0], '-')) == NULL)
+			return perr(c, "cannot parse WinMTR row \"%.40s\"", c->line);
+		*dash = '\0';
+		for (k = 0; k < 6; k++) {
+			char	 w[32];
+
+			if (strip(k == 0 ? dash + 1 : f[k], " ", w, sizeof(w)) == -1 ||
+			    !num(w, &v[k]))
+				return perr(c, "cannot parse WinMTR value \"%.20s\"",
+				    k == 0 ? dash + 1 : f[k]);
+		}
+		/* v: loss %, Sent, Recv, Best, Avrg, Wrst (Last in f[6]) */
+		memset(&r, 0, sizeof(r));
+		strip(f[0], " ", buf, sizeof(buf));
+		if (strcmp(buf, "No response from host") != 0) {
+			if (!name_ok(buf))
+				return perr(c, "cannot parse WinMTR host \"%.40s\"", buf);
+			resp_host(&r, buf);
+		}
+		if (v[1] > INT_MAX || v[2] > v[1] || ttl == TRACE_MAX_TTL)
+			return perr(c, "cannot parse WinMTR row: bad Sent or Recv");
+		{
+			int snt = (int)v[1], rcv = (int)v[2];
+
+			scale_counts(&snt, &rcv);
+			if (open_hop(c, ++ttl) == -1 ||
+			    summary_probes(c, &r, snt, rcv, v[3], v[4], v[5]) == -1)
+				return -1;
+		}
 	}
 	return rc;
 }
@@ -936,6 +1825,13 @@ parse_mtr_json(struct pctx *c)
 			else if (name_ok(host))
 				snprintf(r.name, sizeof(r.name), "%s", host);
 		}
+		if (json_is_string(json_object_get(hub, "ASN"))) {
+			/* mtr -z --json: "AS15169" or "AS???" */
+			const char *as = json_string_value(json_object_get(hub, "ASN"));
+
+			if (strncmp(as, "AS", 2) == 0 && isdigit((unsigned char)as[2]))
+				r.asn = (uint32_t)strtoul(as + 2, NULL, 10);
+		}
 		if (open_hop(c, (int)count) == -1)
 			goto out;
 		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
@@ -945,6 +1841,401 @@ parse_mtr_json(struct pctx *c)
 	rc = 0;
 out:
 	json_decref(root);
+	return rc;
+}
+
+/* ---- RIPE Atlas traceroute results -------------------------------- */
+
+/* A JSON string member copied into dst (len bytes) when it is a valid address. */
+static int
+jaddr(json_t *o, const char *key, char *dst)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_string(v) && take_addr(dst, json_string_value(v));
+}
+
+/* An integer member within [lo, hi] into *out; 0 when absent or out of range. */
+static int
+jint(json_t *o, const char *key, long lo, long hi, long *out)
+{
+	json_t	*v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < lo ||
+	    json_integer_value(v) > hi)
+		return 0;
+	*out = (long)json_integer_value(v);
+	return 1;
+}
+
+/*
+ * One MPLS label stack entry object onto p: keys[] names its label, exp,
+ * s and ttl members (Atlas and scamper name them differently).
+ */
+static int
+jmpls(struct pctx *c, json_t *e, const char *const keys[4], struct trace_probe *p)
+{
+	static const long hi[4] = { 0xfffff, 7, 1, 255 };
+	long	 v[4];
+	int	 k;
+
+	for (k = 0; k < 4; k++)
+		if (!jint(e, keys[k], 0, hi[k], &v[k]))
+			return perr(c, "cannot parse MPLS entry: no %s in 0..%ld",
+			    keys[k], hi[k]);
+	if (p->nmpls == TRACE_MAX_MPLS)
+		return perr(c, "cannot parse: more than %d MPLS labels",
+		    TRACE_MAX_MPLS);
+	return mpls_set(&p->mpls[p->nmpls++], (unsigned long)v[0],
+	    (unsigned long)v[1], (unsigned long)v[2], (unsigned long)v[3]);
+}
+
+/*
+ * An answered probe from a JSON reply: its address (member addr) and RTT
+ * ("rtt", ms).  NULL with the error set when either is missing.
+ */
+static struct trace_probe *
+jreply(struct pctx *c, json_t *o, const char *addr, const char *what)
+{
+	struct trace_probe *p;
+
+	if ((p = add_probe(c, NULL, 1, 0)) == NULL)
+		return NULL;
+	if (!jaddr(o, addr, p->addr) || jnum(o, "rtt", &p->rtt_ms) == -1 ||
+	    p->rtt_ms < 0) {
+		perr(c, "cannot parse %s: no \"%s\" or \"rtt\"", what, addr);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * Atlas "icmpext": {"version":2,"rfc4884":1,"obj":[{"class":1,"type":1,
+ * "mpls":[{"exp":0,"label":16,"s":1,"ttl":1}]}]} into p's label stack.
+ */
+static int
+atlas_mpls(struct pctx *c, json_t *ext, struct trace_probe *p)
+{
+	static const char *const keys[4] = { "label", "exp", "s", "ttl" };
+	json_t	*obj, *ml, *e;
+	size_t	 i, j;
+
+	json_array_foreach(json_object_get(ext, "obj"), i, obj) {
+		json_array_foreach((ml = json_object_get(obj, "mpls")), j, e)
+			if (jmpls(c, e, keys, p) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+/*
+ * Atlas "err" (ICMP unreachable) as traceroute's annotation: N H A P p
+ * (net, host, administratively prohibited, protocol, port) or a number
+ * (the ICMP code).  A port unreachable from the destination is its normal
+ * answer to a UDP probe and gets none.
+ */
+static void
+atlas_err(json_t *err, const char *from, const char *dst, struct trace_probe *p)
+{
+	const char *s;
+
+	if (json_is_integer(err)) {
+		snprintf(p->annot, sizeof(p->annot), "!%d",
+		    (int)(json_integer_value(err) & 0xff));
+		return;
+	}
+	if (!json_is_string(err) || (s = json_string_value(err))[0] == '\0')
+		return;
+	if (strcmp(s, "p") == 0 && strcmp(from, dst) == 0)
+		return;
+	snprintf(p->annot, sizeof(p->annot), "!%s",
+	    strcmp(s, "A") == 0 ? "X" : strcmp(s, "p") == 0 ? "" : s[1] == '\0' &&
+	    strchr("NHP", s[0]) != NULL ? s : "");
+}
+
+/* One Atlas traceroute result object into c->t. */
+static int
+atlas_result(struct pctx *c, json_t *root)
+{
+	json_t		*hops, *hop, *reps, *rep, *v;
+	struct trace_probe *p;
+	const char	*s;
+	char		 buf[64], what[64];
+	size_t		 i, j;
+	long		 ttl, x;
+
+	c->t->source = strdup("atlas");
+	if (!json_is_string(json_object_get(root, "type")) ||
+	    strcmp(json_string_value(json_object_get(root, "type")), "traceroute") != 0)
+		return perr(c, "cannot parse Atlas JSON: not a traceroute result");
+	if (!json_is_array(hops = json_object_get(root, "result")))
+		return perr(c, "cannot parse Atlas JSON: no \"result\" array");
+	if (jint(root, "prb_id", 0, LONG_MAX, &x)) {
+		snprintf(buf, sizeof(buf), "atlas-probe-%ld", x);
+		if ((c->t->agent = strdup(buf)) == NULL)
+			return perr(c, "out of memory");
+	}
+	jaddr(root, "src_addr", c->t->src);
+	if (json_is_string(v = json_object_get(root, "dst_name")) &&
+	    set_dst(c, json_string_value(v)) == -1)
+		return -1;
+	jaddr(root, "dst_addr", c->t->dst);
+	if (jint(root, "af", 4, 6, &x) && (x == 4 || x == 6))
+		c->t->af = (int)x;
+	if (jint(root, "size", 0, 65535, &x))
+		c->t->packet_size = (int)x;
+	if (jint(root, "timestamp", 0, LONG_MAX, &x))
+		c->t->start = (double)x;
+	if (jint(root, "endtime", 0, LONG_MAX, &x))
+		c->t->end = (double)x;
+	s = json_is_string(v = json_object_get(root, "proto")) ?
+	    json_string_value(v) : "";
+	x = 0;
+	jint(root, "paris_id", 0, 65535, &x);
+	c->t->method = strcasecmp(s, "UDP") == 0 ? (x ? TRACE_METHOD_UDP_PARIS :
+	    TRACE_METHOD_UDP) : strcasecmp(s, "ICMP") == 0 ? (x ?
+	    TRACE_METHOD_ICMP_PARIS : TRACE_METHOD_ICMP) : strcasecmp(s, "TCP") == 0 ?
+	    TRACE_METHOD_TCP : TRACE_METHOD_UNKNOWN;
+	json_array_foreach(hops, i, hop) {
+		if (!jint(hop, "hop", 1, TRACE_MAX_TTL, &ttl))
+			return perr(c, "cannot parse Atlas JSON: result %zu has no "
+			    "\"hop\" in 1..%d", i + 1, TRACE_MAX_TTL);
+		if (open_hop(c, (int)ttl) == -1)
+			return -1;
+		reps = json_object_get(hop, "result");
+		if (!json_is_array(reps) || json_array_size(reps) == 0) {
+			/* "error": the probe could not be sent; nothing came back */
+			if (add_probe(c, NULL, 0, 0) == NULL)
+				return -1;
+			continue;
+		}
+		json_array_foreach(reps, j, rep) {
+			if (json_object_get(rep, "late") != NULL ||
+			    json_is_true(json_object_get(rep, "dup")))
+				continue;	/* an answer to an earlier probe */
+			if (json_object_get(rep, "x") != NULL) {
+				if (add_probe(c, NULL, 0, 0) == NULL)
+					return -1;
+				continue;
+			}
+			snprintf(what, sizeof(what), "Atlas JSON: hop %ld reply %zu",
+			    ttl, j + 1);
+			if ((p = jreply(c, rep, "from", what)) == NULL)
+				return -1;
+			if (jint(rep, "ttl", 0, 255, &x))
+				p->reply_ttl = (int)x;
+			atlas_err(json_object_get(rep, "err"), p->addr, c->t->dst, p);
+			if (atlas_mpls(c, json_object_get(rep, "icmpext"), p) == -1)
+				return -1;
+		}
+	}
+	if (c->t->nhops > 0) {
+		const struct trace_hop *h = &c->t->hops[c->t->nhops - 1];
+
+		for (j = 0; j < (size_t)h->nprobes; j++)
+			if (h->probes[j].replied &&
+			    strcmp(h->probes[j].addr, c->t->dst) == 0)
+				c->t->reached = 1;
+		snprintf(c->t->stop_reason, sizeof(c->t->stop_reason), "%s",
+		    c->t->reached ? "completed" : "max-ttl");
+	}
+	return 0;
+}
+
+/*
+ * The traceroute results of a JSON text: one object, or an array of them
+ * (what the Atlas API returns).  *root gets the parsed document.
+ */
+static int
+atlas_load(struct pctx *c, json_t **root, size_t *n)
+{
+	json_error_t	 jerr;
+
+	c->lineno = 1;
+	if ((*root = json_loadb(c->text, c->len, 0, &jerr)) == NULL) {
+		c->lineno = jerr.line > 0 ? jerr.line : 1;
+		return perr(c, "cannot parse Atlas JSON: %s", jerr.text);
+	}
+	*n = json_is_array(*root) ? json_array_size(*root) : 1;
+	return 0;
+}
+
+static int
+parse_atlas(struct pctx *c)
+{
+	json_t	*root = NULL;
+	size_t	 n = 0;
+	int	 rc;
+
+	if (atlas_load(c, &root, &n) == -1)
+		return -1;
+	if (n != 1)
+		rc = perr(c, "cannot parse: %zu Atlas results; give one, or a "
+		    "result and its reverse as a pair", n);
+	else
+		rc = atlas_result(c, json_is_array(root) ?
+		    json_array_get(root, 0) : root);
+	json_decref(root);
+	return rc;
+}
+
+/* ---- scamper trace JSON ------------------------------------------- */
+
+/*
+ * One scamper "trace" object (sc_warts2json).  scamper lists only the
+ * replies; a TTL up to hop_count with none is `attempts` probes unanswered,
+ * a TTL with replies as many probes as its highest attempt (probe_id).
+ */
+static int
+scamper_trace(struct pctx *c, json_t *o)
+{
+	static const char *const keys[4] = { "mpls_label", "mpls_exp", "mpls_s",
+	    "mpls_ttl" };
+	json_t		*hops, *h, *ext, *ml, *e, *v;
+	struct trace_hop *hop;
+	struct trace_probe *p;
+	char		 what[64];
+	const char	*s;
+	size_t		 i, j, k;
+	long		 ttl, x, attempts = 1, count = 0, first = 1, id;
+	int		 t, maxid;
+
+	c->t->source = strdup("scamper");
+	jaddr(o, "src", c->t->src);
+	if (json_is_string(v = json_object_get(o, "dst")) &&
+	    set_dst(c, json_string_value(v)) == -1)
+		return -1;
+	jint(o, "attempts", 1, TRACE_MAX_QUERIES, &attempts);
+	jint(o, "hop_count", 0, TRACE_MAX_TTL, &count);
+	jint(o, "firsthop", 1, TRACE_MAX_TTL, &first);
+	if (jint(o, "probe_size", 0, 65535, &x))
+		c->t->packet_size = (int)x;
+	if (jint(o, "hoplimit", 1, TRACE_MAX_TTL, &x))
+		c->t->max_ttl = (int)x;
+	if (jint(json_object_get(o, "start"), "sec", 0, LONG_MAX, &x))
+		c->t->start = (double)x;
+	s = json_is_string(v = json_object_get(o, "method")) ? json_string_value(v) : "";
+	c->t->method = strcmp(s, "udp-paris") == 0 ? TRACE_METHOD_UDP_PARIS :
+	    strcmp(s, "udp") == 0 ? TRACE_METHOD_UDP :
+	    strcmp(s, "icmp-echo-paris") == 0 ? TRACE_METHOD_ICMP_PARIS :
+	    strcmp(s, "icmp-echo") == 0 ? TRACE_METHOD_ICMP :
+	    strncmp(s, "tcp", 3) == 0 ? TRACE_METHOD_TCP : TRACE_METHOD_UNKNOWN;
+	hops = json_object_get(o, "hops");
+	if (hops != NULL && !json_is_array(hops))
+		return perr(c, "cannot parse scamper JSON: \"hops\" is no array");
+	json_array_foreach(hops, i, h) {
+		if (!jint(h, "probe_ttl", 1, TRACE_MAX_TTL, &ttl))
+			return perr(c, "cannot parse scamper JSON: reply %zu has no "
+			    "probe_ttl", i + 1);
+		if (ttl > count)
+			count = ttl;
+	}
+	for (t = (int)first; t <= count; t++) {
+		if (open_hop(c, t) == -1)
+			return -1;
+		hop = c->hop;
+		maxid = 0;
+		json_array_foreach(hops, i, h) {
+			jint(h, "probe_ttl", 1, TRACE_MAX_TTL, &ttl);
+			if (ttl != t)
+				continue;
+			snprintf(what, sizeof(what), "scamper JSON: reply %zu", i + 1);
+			if ((p = jreply(c, h, "addr", what)) == NULL)
+				return -1;
+			if (json_is_string(v = json_object_get(h, "name")) &&
+			    name_ok(json_string_value(v)) &&
+			    trace_probe_set_name(p, json_string_value(v)) == -1)
+				return perr(c, "out of memory");
+			if (jint(h, "reply_ttl", 0, 255, &x))
+				p->reply_ttl = (int)x;
+			if (jint(h, "icmp_type", 0, 255, &x))
+				p->icmp_type = (int)x;
+			if (jint(h, "icmp_code", 0, 255, &x))
+				p->icmp_code = (int)x;
+			if (jint(h, "probe_id", 0, TRACE_MAX_QUERIES - 1, &id) &&
+			    id + 1 > maxid)
+				maxid = (int)id + 1;
+			json_array_foreach(json_object_get(h, "icmpext"), j, ext) {
+				json_array_foreach((ml = json_object_get(ext,
+				    "mpls_labels")), k, e)
+					if (jmpls(c, e, keys, p) == -1)
+						return -1;
+			}
+		}
+		if (hop->nprobes == 0)
+			maxid = (int)attempts;
+		while (hop->nprobes < maxid)
+			if (add_probe(c, NULL, 0, 0) == NULL)
+				return -1;
+	}
+	s = json_is_string(v = json_object_get(o, "stop_reason")) ?
+	    json_string_value(v) : "";
+	c->t->reached = strcmp(s, "COMPLETED") == 0;
+	snprintf(c->t->stop_reason, sizeof(c->t->stop_reason), "%s",
+	    c->t->reached ? "completed" : strcmp(s, "UNREACH") == 0 ?
+	    "unreachable" : strcmp(s, "GAPLIMIT") == 0 ? "gap-limit" : "max-ttl");
+	return 0;
+}
+
+/*
+ * The "trace" objects of scamper's JSON output (one JSON object per line,
+ * with cycle-start/-stop objects around them).  Up to max go into out
+ * (new references); returns how many there were, or -1.
+ */
+static int
+scamper_load(struct pctx *c, json_t **out, int max)
+{
+	json_t		*o, *ty;
+	json_error_t	 jerr;
+	size_t		 off = 0;
+	int		 n = 0;
+
+	c->lineno = 1;
+	while (off < c->len) {
+		while (off < c->len && isspace((unsigned char)c->text[off]))
+			off++;
+		if (off == c->len)
+			break;
+		if ((o = json_loadb(c->text + off, c->len - off,
+		    JSON_DISABLE_EOF_CHECK, &jerr)) == NULL) {
+			for (n = n < max ? n : max; n > 0; n--) {
+				json_decref(out[n - 1]);
+				out[n - 1] = NULL;	/* the caller frees out[] too */
+			}
+			return perr(c, "cannot parse scamper JSON at byte %zu: %s",
+			    off + (jerr.position > 0 ? (size_t)jerr.position : 0),
+			    jerr.text);
+		}
+		off += jerr.position > 0 ? (size_t)jerr.position : c->len - off;
+		ty = json_object_get(o, "type");
+		if (json_is_string(ty) && strcmp(json_string_value(ty), "trace") == 0) {
+			if (n < max)
+				out[n] = o;
+			else
+				json_decref(o);
+			n++;
+		} else
+			json_decref(o);
+	}
+	return n;
+}
+
+static int
+parse_scamper(struct pctx *c)
+{
+	json_t	*o[1] = { NULL };
+	int	 n, rc;
+
+	if ((n = scamper_load(c, o, 1)) == -1)
+		return -1;
+	if (n != 1) {
+		if (n > 0)
+			json_decref(o[0]);
+		return perr(c, "cannot parse: %d scamper traces; give one, or a "
+		    "trace and its reverse as a pair", n);
+	}
+	rc = scamper_trace(c, o[0]);
+	json_decref(o[0]);
 	return rc;
 }
 
@@ -973,20 +2264,110 @@ parse_tracepair(struct pctx *c)
 	return 0;
 }
 
-int
-paste_parse_pair(const char *text, size_t len, struct trace **fwd,
+/*
+ * UTF-16 (as PowerShell's ">" writes it) into UTF-8; be: big-endian.
+ * Returns the new text (*outlen bytes), or NULL with err set.
+ */
+static char *
+utf16_to_utf8(const unsigned char *in, size_t len, int be, size_t *outlen,
+    char *err, size_t errlen)
+{
+	char		*out;
+	size_t		 i, o = 0;
+	uint32_t	 u, lo;
+
+	if (len % 2 != 0) {
+		snprintf(err, errlen, "1: cannot parse: UTF-16 text of odd length");
+		return NULL;
+	}
+	if ((out = malloc(len / 2 * 3 + 1)) == NULL) {
+		snprintf(err, errlen, "1: out of memory");
+		return NULL;
+	}
+	for (i = 0; i + 1 < len; i += 2) {
+		u = be ? (uint32_t)in[i] << 8 | in[i + 1] : (uint32_t)in[i + 1] << 8 | in[i];
+		if (u >= 0xd800 && u <= 0xdbff && i + 3 < len) {
+			lo = be ? (uint32_t)in[i + 2] << 8 | in[i + 3] :
+			    (uint32_t)in[i + 3] << 8 | in[i + 2];
+			if (lo < 0xdc00 || lo > 0xdfff)
+				goto bad;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			i += 2;
+		} else if (u >= 0xd800 && u <= 0xdfff)
+			goto bad;
+		if (u < 0x80)
+			out[o++] = (char)u;
+		else if (u < 0x800) {
+			out[o++] = (char)(0xc0 | u >> 6);
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		} else if (u < 0x10000) {
+			out[o++] = (char)(0xe0 | u >> 12);
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		} else {
+			out[o++] = (char)(0xf0 | u >> 18);
+			out[o++] = (char)(0x80 | ((u >> 12) & 0x3f));
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+bad:
+	snprintf(err, errlen, "1: cannot parse: a lone UTF-16 surrogate at byte %zu", i);
+	free(out);
+	return NULL;
+}
+
+/*
+ * The text as UTF-8 without a BOM: *text moves past a UTF-8 BOM; UTF-16
+ * (with a BOM, or without one when every other byte of the start is NUL)
+ * is converted into *conv, which the caller frees.  Returns 0 or -1.
+ */
+static int
+decode_text(const char **text, size_t *len, char **conv, char *err, size_t errlen)
+{
+	const unsigned char *u = (const unsigned char *)*text;
+	size_t	 n = *len;
+	int	 be;
+
+	*conv = NULL;
+	if (n > PASTE_MAX_INPUT) {
+		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
+		    PASTE_MAX_INPUT);
+		return -1;
+	}
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+		*text += 3;
+		*len -= 3;
+		return 0;
+	}
+	if (n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
+		be = u[0] == 0xfe;
+		u += 2;
+		n -= 2;
+	} else if (n >= 4 && u[0] != 0 && u[1] == 0 && u[2] != 0 && u[3] == 0)
+		be = 0;
+	else if (n >= 4 && u[0] == 0 && u[1] != 0 && u[2] == 0 && u[3] != 0)
+		be = 1;
+	else
+		return 0;
+	if ((*conv = utf16_to_utf8(u, n, be, len, err, errlen)) == NULL)
+		return -1;
+	*text = *conv;
+	return 0;
+}
+
+/* A tracepair pair document: {"forward": trace, "reverse": trace}. */
+static int
+tracepair_pair(const char *text, size_t len, struct trace **fwd,
     struct trace **rev, char *err, size_t errlen)
 {
 	json_t		*root, *f, *r;
 	json_error_t	 jerr;
 	char		 msg[200];
 
-	*fwd = *rev = NULL;
-	if (len > PASTE_MAX_INPUT) {
-		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
-		    PASTE_MAX_INPUT);
-		return -1;
-	}
 	if ((root = json_loadb(text, len, 0, &jerr)) == NULL) {
 		snprintf(err, errlen, "%d: cannot parse pair JSON: %s",
 		    jerr.line > 0 ? jerr.line : 1, jerr.text);
@@ -1017,22 +2398,181 @@ fail:
 	return -1;
 }
 
+/*
+ * The Atlas results or scamper traces of text (fmt says which), up to two
+ * into two[] (new references).  Returns how many there are, -1 on bad
+ * JSON (err set).
+ */
+static int
+pair_members(const char *text, size_t len, enum paste_format fmt, json_t *two[2],
+    char *err, size_t errlen)
+{
+	struct pctx	*c;
+	json_t		*root;
+	size_t		 n = 0, i;
+	int		 rc;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "1: out of memory");
+		return -1;
+	}
+	c->text = text;
+	c->len = len;
+	c->err = err;
+	c->errlen = errlen;
+	if (fmt == PASTE_SCAMPER)
+		rc = scamper_load(c, two, 2);
+	else if ((rc = atlas_load(c, &root, &n)) == 0) {
+		for (i = 0; i < 2 && i < n && json_is_array(root); i++)
+			two[i] = json_incref(json_array_get(root, i));
+		rc = (int)n;
+		json_decref(root);
+	}
+	free(c);
+	return rc;
+}
+
+/* Each of two JSON members parsed alone, in the given format. */
+static int
+pair_of_two(json_t *two[2], enum paste_format fmt, struct trace **fwd,
+    struct trace **rev, char *err, size_t errlen)
+{
+	char	*s;
+	int	 k;
+
+	for (k = 0; k < 2; k++) {
+		struct trace **t = k == 0 ? fwd : rev;
+
+		if ((s = json_dumps(two[k], JSON_COMPACT)) == NULL) {
+			snprintf(err, errlen, "1: out of memory");
+			break;
+		}
+		*t = paste_parse(s, strlen(s), fmt, err, errlen);
+		free(s);
+		if (*t == NULL)
+			break;
+	}
+	if (k == 2)
+		return 0;
+	trace_free(*fwd);
+	*fwd = NULL;
+	return -1;
+}
+
+int
+paste_parse_pair(const char *text, size_t len, struct trace **fwd,
+    struct trace **rev, char *err, size_t errlen)
+{
+	enum paste_format fmt;
+	json_t		*two[2] = { NULL, NULL };
+	char		*conv;
+	int		 rc = -1, n;
+
+	*fwd = *rev = NULL;
+	if (decode_text(&text, &len, &conv, err, errlen) == -1)
+		return -1;
+	fmt = detect(text, len);
+	if (fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER) {
+		if ((n = pair_members(text, len, fmt, two, err, errlen)) == 2)
+			rc = pair_of_two(two, fmt, fwd, rev, err, errlen);
+		else if (n >= 0)
+			snprintf(err, errlen, "1: cannot parse pair: %d %s; a pair "
+			    "is two", n, fmt == PASTE_ATLAS ? "Atlas results" :
+			    "scamper traces");
+		json_decref(two[0]);
+		json_decref(two[1]);
+	} else
+		rc = tracepair_pair(text, len, fwd, rev, err, errlen);
+	free(conv);
+	return rc;
+}
+
+int
+paste_is_pair(const char *text, size_t len)
+{
+	enum paste_format fmt;
+	json_t		*two[2] = { NULL, NULL }, *root;
+	char		*conv, err[256];
+	int		 pair = 0;
+
+	if (decode_text(&text, &len, &conv, err, sizeof(err)) == -1)
+		return 0;
+	fmt = detect(text, len);
+	if (fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER) {
+		pair = pair_members(text, len, fmt, two, err, sizeof(err)) == 2;
+		json_decref(two[0]);
+		json_decref(two[1]);
+	} else if (fmt == PASTE_TRACEPAIR &&
+	    (root = json_loadb(text, len, 0, NULL)) != NULL) {
+		pair = json_object_get(root, "forward") != NULL ||
+		    json_object_get(root, "reverse") != NULL;
+		json_decref(root);
+	}
+	free(conv);
+	return pair;
+}
+
 /* ---- detection and entry point ------------------------------------- */
 
+/* "N:" or "N?:" with N a TTL: tracepath's hop numbers. */
+static int
+tracepath_tok(const char *s)
+{
+	char	 buf[8];
+	size_t	 n = strlen(s);
+	int	 ttl;
+
+	if (n < 2 || n >= sizeof(buf) || s[n - 1] != ':')
+		return 0;
+	memcpy(buf, s, n - 1);
+	buf[n - 1] = '\0';
+	if (buf[n - 2] == '?')
+		buf[n - 2] = '\0';
+	return inum(buf, 1, TRACE_MAX_TTL, &ttl);
+}
+
+/*
+ * The format of text: JSON by its members; text by the first line that
+ * only one format prints (pathping's statistics, WinMTR's table, mtr's
+ * header, tracepath's "N:", tracert's RTTs before the host); else
+ * traceroute.
+ */
 enum paste_format
 paste_detect(const char *text, size_t len)
 {
+	enum paste_format f;
+	char	*conv, err[128];
+
+	if (decode_text(&text, &len, &conv, err, sizeof(err)) == -1)
+		return PASTE_TRACEROUTE;	/* paste_parse() will say why */
+	f = detect(text, len);
+	free(conv);
+	return f;
+}
+
+/* paste_detect() on UTF-8 text. */
+static enum paste_format
+detect(const char *text, size_t len)
+{
 	size_t	 i = 0, ls;
-	int	 ttl;
+	int	 ttl, tracert = 0, mtr = 0, tracepath = 0, pathping = 0;
 	char	 line[PASTE_MAX_LINE + 1], *tk[4], *save = NULL, *p;
 	int	 n;
 
-	while (i < len && isspace((unsigned char)text[i]))
+	while (i < len && (isspace((unsigned char)text[i]) ||
+	    (unsigned char)text[i] >= 0x80))	/* a BOM */
 		i++;
-	if (i < len && text[i] == '{') {
+	if (i < len && (text[i] == '{' || text[i] == '[')) {
 		if (memmem(text, len, "\"hubs\"", 6) != NULL)
 			return PASTE_MTR_JSON;
-		return PASTE_TRACEPAIR;
+		if (memmem(text, len, "\"prb_id\"", 8) != NULL ||
+		    memmem(text, len, "\"msm_id\"", 8) != NULL)
+			return PASTE_ATLAS;
+		if (memmem(text, len, "\"probe_ttl\"", 11) != NULL ||
+		    memmem(text, len, "\"hop_count\"", 11) != NULL)
+			return PASTE_SCAMPER;
+		if (text[i] == '{')
+			return PASTE_TRACEPAIR;
 	}
 	for (i = 0; i < len;) {
 		ls = i;
@@ -1044,26 +2584,44 @@ paste_detect(const char *text, size_t len)
 		i++;
 		if (strstr(line, "Tracing route to") != NULL ||
 		    strstr(line, "over a maximum of") != NULL)
-			return PASTE_TRACERT;
-		if (strstr(line, ".|--") != NULL || strncmp(line, "HOST:", 5) == 0)
-			return PASTE_MTR_REPORT;
+			tracert = 1;
+		if (strstr(line, "Computing statistics") != NULL ||
+		    strstr(line, "Source to Here") != NULL)
+			pathping = 1;
+		if (strstr(line, "WinMTR") != NULL || (line[strspn(line, " ")] == '|' &&
+		    strstr(line, "Sent") != NULL && strstr(line, "Recv") != NULL))
+			return PASTE_WINMTR;
+		if (strstr(line, ".|--") != NULL || strstr(line, "HOST:") != NULL ||
+		    (strstr(line, " Host ") != NULL && strstr(line, "Loss%") != NULL))
+			mtr = 1;
 		for (p = line; *p; p++)
 			if (*p == '\t' || *p == '\r')
 				*p = ' ';
 		n = 0;
+		save = NULL;
 		for (p = strtok_r(line, " ", &save); p != NULL && n < 4;
 		    p = strtok_r(NULL, " ", &save))
 			tk[n++] = p;
-		/* "  1    <1 ms ..." / "  2    12 ms ...": RTTs before the host */
+		if (n >= 2 && tracepath_tok(tk[0]))
+			tracepath = 1;
+		/* "  1    <1 ms ..." / "  2    12 ms ..." / "12 мс": RTTs before the host */
 		if (n >= 3 && inum(tk[0], 1, TRACE_MAX_TTL, &ttl) &&
-		    (strcmp(tk[1], "<1") == 0 || isdigit((unsigned char)tk[1][0])) &&
+		    (tk[1][0] == '<' || isdigit((unsigned char)tk[1][0])) &&
 		    strchr(tk[1], '.') == NULL && strchr(tk[1], ':') == NULL &&
-		    strcmp(tk[2], "ms") == 0)
-			return PASTE_TRACERT;
+		    (strcmp(tk[2], "ms") == 0 || strcmp(tk[2], "мс") == 0))
+			tracert = 1;
 		if (n >= 2 && inum(tk[0], 1, TRACE_MAX_TTL, &ttl) &&
-		    strcmp(tk[1], "<1ms") == 0)
-			return PASTE_TRACERT;
+		    strncmp(tk[1], "<1", 2) == 0 && strchr(tk[1], 'm') != NULL)
+			tracert = 1;
 	}
+	if (pathping)
+		return PASTE_PATHPING;
+	if (mtr)
+		return PASTE_MTR_REPORT;
+	if (tracepath)
+		return PASTE_TRACEPATH;
+	if (tracert)
+		return PASTE_TRACERT;
 	return PASTE_TRACEROUTE;
 }
 
@@ -1071,10 +2629,31 @@ paste_detect(const char *text, size_t len)
  * Reached: the last hop answered, and it is the destination by address or
  * name, or (the tools stop at the destination) it carries no unreachable
  * annotation and is below the maximum TTL.  Trailing star hops: not
- * reached.
+ * reached.  REACH_DST (formats that name the destination and do not stop
+ * at it, or say when they reached it: mtr --json, tracepath, pathping):
+ * only the first rule, when the last responder and the destination can be
+ * compared (two addresses or two names; else REACH_STOPS).  REACH_KNOWN:
+ * the input said (Atlas, scamper,
+ * tracepath's "reached").
  */
+/*
+ * The last hop's main responder and the destination can be compared: both
+ * have an address, or both are only names.
+ */
+static int
+dst_comparable(const struct trace *t, const struct trace_hop *h)
+{
+	const struct trace_probe *p = trace_hop_main_probe(h);
+
+	if (p == NULL)
+		return 0;
+	if (p->addr[0] != '\0')
+		return t->dst[0] != '\0';
+	return p->name != NULL && t->dst_name != NULL && !addr_af(t->dst_name);
+}
+
 static void
-finish(struct trace *t)
+finish(struct trace *t, enum reach_rule rule)
 {
 	const struct trace_hop *h;
 	int	 i, j, answered = 0, unreach = 0;
@@ -1092,16 +2671,37 @@ finish(struct trace *t)
 		if (p->replied)
 			answered = 1;
 	}
-	t->reached = answered && (trace_hop_is_dst(t, h) || (!unreach &&
-	    (t->max_ttl == 0 || h->ttl < t->max_ttl)));
+	if (rule == REACH_DST && answered && !trace_hop_is_dst(t, h) &&
+	    !dst_comparable(t, h))
+		rule = REACH_STOPS;	/* a name against an address: cannot tell */
+	if (rule != REACH_KNOWN)
+		t->reached = answered && (trace_hop_is_dst(t, h) ||
+		    (rule == REACH_STOPS && !unreach && (t->max_ttl == 0 ||
+		    h->ttl < t->max_ttl)));
 	if (t->af == 0) {
 		for (i = 0; i < t->nhops && t->af == 0; i++)
 			for (j = 0; j < t->hops[i].nprobes && t->af == 0; j++)
 				t->af = addr_af(t->hops[i].probes[j].addr);
 	}
-	snprintf(t->stop_reason, sizeof(t->stop_reason), "%s",
-	    t->reached ? "completed" : t->nhops > 0 ? "max-ttl" : "");
+	if (rule != REACH_KNOWN || t->stop_reason[0] == '\0')
+		snprintf(t->stop_reason, sizeof(t->stop_reason), "%s",
+		    t->reached ? "completed" : t->nhops > 0 ? "max-ttl" : "");
 }
+
+/* The parser of each format (PASTE_AUTO: detected first). */
+static int (*const parsers[PASTE_NFORMATS])(struct pctx *) = {
+	[PASTE_AUTO] = NULL,
+	[PASTE_TRACEPAIR] = parse_tracepair,
+	[PASTE_TRACEROUTE] = parse_traceroute,
+	[PASTE_TRACERT] = parse_tracert,
+	[PASTE_MTR_REPORT] = parse_mtr_report,
+	[PASTE_MTR_JSON] = parse_mtr_json,
+	[PASTE_TRACEPATH] = parse_tracepath,
+	[PASTE_PATHPING] = parse_pathping,
+	[PASTE_WINMTR] = parse_winmtr,
+	[PASTE_ATLAS] = parse_atlas,
+	[PASTE_SCAMPER] = parse_scamper,
+};
 
 struct trace *
 paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
@@ -1109,17 +2709,16 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 {
 	struct pctx	*c;
 	struct trace	*t = NULL;
-	int		 rc = -1;
+	char		*conv;
+	int		 rc = -1, autofmt = fmt == PASTE_AUTO;
 
-	if (len > PASTE_MAX_INPUT) {
-		snprintf(err, errlen, "1: cannot parse: input larger than %d bytes",
-		    PASTE_MAX_INPUT);
+	if (decode_text(&text, &len, &conv, err, errlen) == -1)
 		return NULL;
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->t = trace_new()) == NULL) {
 		snprintf(err, errlen, "1: out of memory");
 		free(c);
+		free(conv);
 		return NULL;
 	}
 	c->text = text;
@@ -1127,36 +2726,27 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 	c->err = err;
 	c->errlen = errlen;
 	if (fmt == PASTE_AUTO)
-		fmt = paste_detect(text, len);
-	switch (fmt) {
-	case PASTE_TRACEPAIR:
-		rc = parse_tracepair(c);
-		break;
-	case PASTE_TRACERT:
-		rc = parse_tracert(c);
-		break;
-	case PASTE_MTR_REPORT:
-		rc = parse_mtr_report(c);
-		break;
-	case PASTE_MTR_JSON:
-		rc = parse_mtr_json(c);
-		break;
-	case PASTE_TRACEROUTE:
-	case PASTE_AUTO:
-	default:
-		rc = parse_traceroute(c);
-		break;
-	}
+		fmt = detect(text, len);
+	if ((unsigned)fmt >= PASTE_NFORMATS || parsers[fmt] == NULL)
+		fmt = PASTE_TRACEROUTE;
+	rc = parsers[fmt](c);
 	if (rc == 0 && fmt != PASTE_TRACEPAIR) {
 		if (c->t->source == NULL) {
 			snprintf(err, errlen, "1: out of memory");
 			rc = -1;
 		} else if (c->t->nhops == 0) {
 			c->lineno = c->lineno > 0 ? c->lineno : 1;
-			rc = perr(c, "cannot parse: no hop lines found (%s format)",
-			    paste_format_name(fmt));
+			if (autofmt)
+				rc = perr(c, "cannot parse: no trace found; formats "
+				    "read: %s", PASTE_FORMATS_READ);
+			else
+				rc = perr(c, "cannot parse: no hop lines found (%s "
+				    "format)", paste_format_name(fmt));
 		} else
-			finish(c->t);
+			finish(c->t, fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER ||
+			    fmt == PASTE_TRACEPATH ? REACH_KNOWN :
+			    fmt == PASTE_MTR_JSON || fmt == PASTE_PATHPING ?
+			    REACH_DST : REACH_STOPS);
 	}
 	if (rc == 0) {
 		t = c->t;
@@ -1164,5 +2754,6 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 	}
 	trace_free(c->t);
 	free(c);
+	free(conv);
 	return t;
 }

@@ -41,19 +41,25 @@ report_to_jobj(const struct trace *fwd, const struct trace *rev,
 	return o;
 }
 
-char *
-report_json(const struct trace *fwd, const struct trace *rev,
-    const struct analysis *a, int pretty)
+/* A report document as text (its reference is dropped); NULL when out of memory. */
+static char *
+dump(json_t *o, int pretty)
 {
-	json_t	*o;
 	char	*s;
 
-	if ((o = report_to_jobj(fwd, rev, a)) == NULL)
+	if (o == NULL)
 		return NULL;
 	s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) |
 	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	json_decref(o);
 	return s;
+}
+
+char *
+report_json(const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, int pretty)
+{
+	return dump(report_to_jobj(fwd, rev, a), pretty);
 }
 
 /* ---- the side-by-side view ------------------------------------------- */
@@ -202,6 +208,20 @@ side_by_side(FILE *fp, const struct trace *fwd, const struct trace *rev,
 	return 0;
 }
 
+/* opts, or the defaults (in *defaults) when NULL; the label width in bounds. */
+static const struct report_opts *
+opts_or_defaults(const struct report_opts *opts, struct report_opts *defaults,
+    int *width)
+{
+	if (opts == NULL) {
+		report_opts_init(defaults);
+		opts = defaults;
+	}
+	*width = opts->width < 8 ? 8 : opts->width > REPORT_MAX_WIDTH ?
+	    REPORT_MAX_WIDTH : opts->width;
+	return opts;
+}
+
 static void
 loss_line(FILE *fp, int dir, const struct analysis *a)
 {
@@ -246,12 +266,7 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 	char		 asn[40];	/* its AS numbers, "" when unknown */
 	int		 i, d, width;
 
-	if (opts == NULL) {
-		report_opts_init(&defaults);
-		opts = &defaults;
-	}
-	width = opts->width < 8 ? 8 : opts->width > REPORT_MAX_WIDTH ?
-	    REPORT_MAX_WIDTH : opts->width;
+	opts = opts_or_defaults(opts, &defaults, &width);
 	fprintf(fp, "Verdict: %s\n", a->verdict);
 	if (a->nsuspects > 0) {
 		fprintf(fp, "\nSuspects (most likely first):\n");
@@ -363,4 +378,131 @@ report_text_str(const struct trace *fwd, const struct trace *rev,
 		return NULL;
 	}
 	return buf;
+}
+
+/* ---- one direction ------------------------------------------------ */
+
+/*
+ * What the other direction would add: said once, for the text and the
+ * JSON alike.
+ */
+static const char one_other[] =
+    "A trace the other way (run at the destination, back to this source) "
+    "would tell loss on this path from loss on the replies' way back, and "
+    "name the link or router from both sides: give both files to "
+    "`tracepair analyze FORWARD REVERSE`.";
+
+void
+report_one_verdict(const struct analysis *a, char *buf, size_t len)
+{
+	const struct analysis_loss *L = &a->loss[0];
+	const struct analysis_stop *S = &a->stop[0];
+	const struct analysis_step *D = &a->step[0];
+
+	if (L->persistent)
+		snprintf(buf, len, "Loss starts at hop %d %s (%.0f%% of %d probes "
+		    "lost from there on, 95%% CI %.0f-%.0f%%, confidence %.2f; it "
+		    "could start as early as hop %d). One direction cannot tell "
+		    "the link before that hop from the replies' way back.",
+		    L->onset.ttl, analysis_hop_label(&L->onset), L->loss_pct,
+		    L->sent, L->ci_low, L->ci_high, L->confidence, L->earliest_ttl);
+	else if (S->stopped)
+		snprintf(buf, len, "The trace does not reach its destination%s%s%s: %s",
+		    S->last.ttl > 0 ? "; the last hop that answered is " : "",
+		    S->last.ttl > 0 ? analysis_hop_label(&S->last) : "",
+		    S->annot[0] != '\0' ? " (it answered unreachable)" : "",
+		    S->advice);
+	else if (D->found)
+		snprintf(buf, len, "No loss that persists; the delay steps up at hop "
+		    "%d %s from %.1f to %.1f ms and stays up.", D->at.ttl,
+		    analysis_hop_label(&D->at), D->before_ms, D->after_ms);
+	else
+		snprintf(buf, len, "No loss that persists and no lasting delay step "
+		    "in this direction.");
+}
+
+int
+report_one_text(FILE *fp, const struct trace *t, const struct analysis *a,
+    const struct report_opts *opts)
+{
+	struct report_opts defaults;
+	struct cell	 c;
+	char		 buf[ANALYSIS_WHY_LEN * 2], cb[REPORT_MAX_WIDTH + 64];
+	int		 i, width, head;
+
+	opts = opts_or_defaults(opts, &defaults, &width);
+	report_one_verdict(a, buf, sizeof(buf));
+	fprintf(fp, "Verdict (one direction): %s\n\nThe other direction: %s\n",
+	    buf, one_other);
+	fprintf(fp, "\nLoss:\n");
+	loss_line(fp, 0, a);
+	if (a->step[0].found)
+		fprintf(fp, "Latency: delay steps up at hop %d %s from %.1f to %.1f "
+		    "ms and stays up\n", a->step[0].at.ttl,
+		    analysis_hop_label(&a->step[0].at), a->step[0].before_ms,
+		    a->step[0].after_ms);
+	if (a->stop[0].stopped)
+		fprintf(fp, "Stop: %s\n", a->stop[0].advice);
+	fprintf(fp, "\n  %s\n", opts->fwd_label);
+	for (i = 0; i < t->nhops; i++) {
+		make_cell(t, a, 0, &t->hops[i], &c);
+		if (c.mark == '+')
+			c.mark = ' ';	/* one direction: nothing to be shared */
+		fmt_cell(cb, sizeof(cb), &c, width);
+		fprintf(fp, "  %s\n", cb);
+	}
+	fprintf(fp, "  ('*' silent, 'D' destination, '!' loss onset)\n");
+	for (i = 0, head = 0; opts->show_artifacts && i < a->nartifacts; i++)
+		if (a->artifacts[i].dir == 0)
+				fprintf(fp, "%s  hop %d %s: %s: %s\n", head++ == 0 ?
+				    "\nNot faults:\n" : "", a->artifacts[i].hop.ttl,
+				    analysis_hop_label(&a->artifacts[i].hop),
+				    analysis_artifact_kind_name(a->artifacts[i].kind),
+				    a->artifacts[i].why);
+	return ferror(fp) ? -1 : 0;
+}
+
+json_t *
+report_one_to_jobj(const struct trace *t, const struct analysis *a)
+{
+	json_t	*o, *tr, *all, *x, *arts, *v;
+	char	 buf[ANALYSIS_WHY_LEN * 2];
+	size_t	 i;
+
+	tr = trace_to_jobj(t);
+	all = analysis_to_jobj(a);
+	if (tr == NULL || all == NULL || (o = json_object()) == NULL ||
+	    (x = json_object()) == NULL) {
+		json_decref(tr);
+		json_decref(all);
+		return NULL;
+	}
+	report_one_verdict(a, buf, sizeof(buf));
+	json_object_set_new(x, "direction", json_string("forward"));
+	json_object_set_new(x, "verdict", json_string(buf));
+	json_object_set(x, "loss", json_object_get(json_object_get(all, "loss"),
+	    "forward"));
+	json_object_set(x, "latency", json_object_get(json_object_get(all,
+	    "latency"), "forward"));
+	json_object_set(x, "stop", json_object_get(json_object_get(all, "stops"),
+	    "forward"));
+	arts = json_array();
+	json_array_foreach(json_object_get(all, "artifacts"), i, v)
+		if (strcmp(json_string_value(json_object_get(v, "direction")),
+		    "forward") == 0)
+			json_array_append(arts, v);
+	json_object_set_new(x, "artifacts", arts);
+	json_object_set(x, "min_probes_per_hop", json_object_get(all,
+	    "min_probes_per_hop"));
+	json_object_set_new(x, "other_direction", json_string(one_other));
+	json_object_set_new(o, "trace", tr);
+	json_object_set_new(o, "analysis", x);
+	json_decref(all);
+	return o;
+}
+
+char *
+report_one_json(const struct trace *t, const struct analysis *a, int pretty)
+{
+	return dump(report_one_to_jobj(t, a), pretty);
 }

@@ -38,4 +38,19 @@ struct json_t	*report_to_jobj(const struct trace *fwd, const struct trace *rev,
 char		*report_json(const struct trace *fwd, const struct trace *rev,
 		    const struct analysis *, int pretty);
 
+/*
+ * One trace alone (analysed against an empty reverse trace): a verdict for
+ * that direction, what the other direction would add, its loss, delay and
+ * stop, and its hops.  report_one_verdict() writes the verdict sentence;
+ * the JSON is {"trace":..., "analysis": {"direction", "verdict", "loss",
+ * "latency", "stop", "artifacts", "min_probes_per_hop",
+ * "other_direction"}} (docs/analysis.md).
+ */
+void		 report_one_verdict(const struct analysis *, char *buf, size_t len);
+int		 report_one_text(FILE *, const struct trace *,
+		    const struct analysis *, const struct report_opts *);
+struct json_t	*report_one_to_jobj(const struct trace *, const struct analysis *);
+char		*report_one_json(const struct trace *, const struct analysis *,
+		    int pretty);
+
 #endif

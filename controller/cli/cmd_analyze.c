@@ -20,12 +20,17 @@ analyze_usage(void)
 	    "[--aliases FILE] [-A PFX2AS]\n"
 	    "           [--site-a-gateway ADDR] [--site-b-gateway ADDR] "
 	    "FORWARD REVERSE\n"
-	    "       tracepair analyze [--json] [--aliases FILE] [-A PFX2AS] "
-	    "[--site-a-gateway ADDR]\n"
-	    "           [--site-b-gateway ADDR] PAIR.json\n"
-	    "  FORWARD, REVERSE: tracepair JSON or pasted traceroute, tracert, "
-	    "mtr --report or mtr --json output (\"-\" = stdin)\n"
-	    "  FMT: auto traceroute tracert mtr-report mtr-json tracepair\n"
+	    "       tracepair analyze [--json] [--format FMT] [--aliases FILE] "
+	    "[-A PFX2AS]\n"
+	    "           [--site-a-gateway ADDR] [--site-b-gateway ADDR] "
+	    "TRACE|PAIR\n"
+	    "  FORWARD, REVERSE, TRACE: a trace as printed or saved (\"-\" = "
+	    "stdin, to EOF): " PASTE_FORMATS_READ "\n"
+	    "  TRACE alone: that direction, and what the other would add\n"
+	    "  PAIR: a saved pair (tracepair JSON, two Atlas results or scamper "
+	    "traces)\n"
+	    "  FMT: auto traceroute tracert mtr-report mtr-json tracepath pathping "
+	    "winmtr atlas scamper tracepair\n"
 	    "  PFX2AS: CAIDA pfx2as table; hops get their origin AS numbers\n"
 	    "  --site-X-gateway: an address of site A's (forward source) or "
 	    "B's gateway,\n"
@@ -97,18 +102,30 @@ load_trace(const char *path, enum paste_format fmt)
 
 #define ALIAS_MAX_PER_LINE	32	/* addresses of one router on one line */
 
-/* A saved pair (one JSON document with both traces). */
+/*
+ * One file: a saved pair (JSON with "forward" and "reverse", or two Atlas
+ * results / scamper traces) gives both traces; anything else is one trace
+ * (*rev stays NULL).
+ */
 static int
-load_pair(const char *path, struct trace **fwd, struct trace **rev)
+load_one(const char *path, enum paste_format fmt, struct trace **fwd,
+    struct trace **rev)
 {
-	char	*buf, err[512];
+	char	*buf, err[1024];
 	size_t	 len;
-	int	 rc;
+	int	 rc = 0;
 
+	*fwd = *rev = NULL;
 	if ((buf = read_file(path, &len)) == NULL)
 		return -1;
-	if ((rc = paste_parse_pair(buf, len, fwd, rev, err, sizeof(err))) == -1)
+	if (fmt == PASTE_AUTO && paste_is_pair(buf, len)) {
+		if ((rc = paste_parse_pair(buf, len, fwd, rev, err,
+		    sizeof(err))) == -1)
+			fprintf(stderr, "%s:%s\n", path, err);
+	} else if ((*fwd = paste_parse(buf, len, fmt, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s:%s\n", path, err);
+		rc = -1;
+	}
 	free(buf);
 	return rc;
 }
@@ -212,7 +229,7 @@ cmd_analyze(int argc, char **argv)
 	enum paste_format fmt = PASTE_AUTO;
 	const char	*aliasfile = NULL, *asnfile = NULL;
 	char		 err[256], *s;
-	int		 ch, json = 0, rc = 1, nal = 0;
+	int		 ch, json = 0, rc = 1, nal = 0, one = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "jf:a:A:G:H:h", longopts, NULL)) != -1) {
@@ -278,11 +295,16 @@ cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	if (argc - optind == 1) {
-		if (load_pair(argv[optind], &fwd, &rev) == -1)
+		if (load_one(argv[optind], fmt, &fwd, &rev) == -1)
 			goto out;
+		one = rev == NULL;
 	} else if ((fwd = load_trace(argv[optind], fmt)) == NULL ||
 	    (rev = load_trace(argv[optind + 1], fmt)) == NULL)
 		goto out;
+	if (one && (rev = trace_new()) == NULL) {
+		fprintf(stderr, "tracepair analyze: out of memory\n");
+		goto out;
+	}
 	if (asn != NULL) {
 		asn_annotate(asn, fwd);
 		asn_annotate(asn, rev);
@@ -291,7 +313,19 @@ cmd_analyze(int argc, char **argv)
 		fprintf(stderr, "tracepair analyze: %s\n", err);
 		goto out;
 	}
-	if (json) {
+	if (one && json) {
+		if ((s = report_one_json(fwd, a, 1)) == NULL) {
+			fprintf(stderr, "tracepair analyze: out of memory\n");
+			goto out;
+		}
+		printf("%s\n", s);
+		free(s);
+	} else if (one) {
+		if (report_one_text(stdout, fwd, a, NULL) == -1) {
+			fprintf(stderr, "tracepair analyze: write error\n");
+			goto out;
+		}
+	} else if (json) {
 		if ((s = report_json(fwd, rev, a, 1)) == NULL) {
 			fprintf(stderr, "tracepair analyze: out of memory\n");
 			goto out;

@@ -28,9 +28,37 @@ pairs_usage(void)
 static void
 show_usage(void)
 {
-	fprintf(stderr, "usage: tracepair show PAIR-ID [--json | --summary | "
-	    "--classic]\n"
+	fprintf(stderr, "usage: tracepair show PAIR-ID [--json | --atlas | "
+	    "--summary | --classic]\n"
 	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
+}
+
+/*
+ * A pair as the Atlas API returns results: a JSON array, the forward
+ * result then the reverse one (a direction with no trace is left out).
+ * `tracepair analyze` reads it back as a pair.
+ */
+static void
+print_atlas(const struct trace *fwd, const struct trace *rev)
+{
+	json_t	*arr;
+	char	*s;
+
+	if ((arr = json_array()) == NULL) {
+		cli_errx("show", "out of memory");
+		return;
+	}
+	if (fwd != NULL)
+		json_array_append_new(arr, trace_to_atlas_jobj(fwd));
+	if (rev != NULL)
+		json_array_append_new(arr, trace_to_atlas_jobj(rev));
+	if ((s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(9))) != NULL)
+		printf("%s\n", s);
+	else
+		cli_errx("show", "out of memory");
+	free(s);
+	json_decref(arr);
 }
 
 static const char *
@@ -258,7 +286,7 @@ cmd_show(int argc, char **argv)
 	frame_env	*reply;
 	enum cli_layout	 layout;
 	char		 err[512];
-	int		 json, status;
+	int		 json, atlas, status;
 
 	if (cli_take_bool(&argc, argv, "-h") ||
 	    cli_take_bool(&argc, argv, "--help")) {
@@ -266,7 +294,12 @@ cmd_show(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	json = cli_take_bool(&argc, argv, "--json");
+	atlas = cli_take_bool(&argc, argv, "--atlas");
 	layout = cli_take_layout(&argc, argv);
+	if (json && atlas) {
+		cli_errx("show", "--json and --atlas exclude each other");
+		return CLI_EXIT_USAGE;
+	}
 	if (cli_conn_args("show", &cs, &argc, argv) == -1)
 		return CLI_EXIT_USAGE;
 	if (argc != 2 || argv[1][0] == '-' || argv[1][0] == '\0') {
@@ -305,7 +338,9 @@ cmd_show(int argc, char **argv)
 	}
 	fwd = cli_pair_trace("show", g->pair->forward, "forward");
 	rev = cli_pair_trace("show", g->pair->reverse, "reverse");
-	if (json)
+	if (atlas)
+		print_atlas(fwd, rev);
+	else if (json)
 		cli_pair_print_json("show", g->pair, fwd, rev);
 	else
 		cli_pair_print_text(g->pair, str_or(g->agent_a, "?"),

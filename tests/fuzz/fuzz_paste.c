@@ -1,4 +1,4 @@
-/* fuzz_paste.c: paste_parse() in every format, paste_parse_pair(), the analysis and both reports, on arbitrary bytes. */
+/* fuzz_paste.c: paste_parse() in every format (text, JSON, UTF-16), paste_parse_pair(), paste_is_pair(), the analysis and the reports (pair and one direction), on arbitrary bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static const enum paste_format fmts[] = {
 		PASTE_AUTO, PASTE_TRACEROUTE, PASTE_TRACERT, PASTE_MTR_REPORT,
-		PASTE_MTR_JSON
+		PASTE_MTR_JSON, PASTE_TRACEPATH, PASTE_PATHPING, PASTE_WINMTR,
+		PASTE_ATLAS, PASTE_SCAMPER
 	};
 	struct trace	*t, *first = NULL, *first2;
 	struct analysis	*a;
@@ -42,6 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		}
 		trace_free(t);
 	}
+	(void)paste_is_pair((const char *)data, len);
 	if (paste_parse_pair((const char *)data, len, &first2, &t, err,
 	    sizeof(err)) == 0) {
 		trace_free(first2);
@@ -50,6 +52,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (first != NULL) {
 		if ((a = analysis_run(first, first, NULL, err, sizeof(err))) != NULL)
 			analysis_free(a);
+		/* one trace alone, as `tracepair analyze FILE` runs it */
+		if ((t = trace_new()) != NULL &&
+		    (a = analysis_run(first, t, NULL, err, sizeof(err))) != NULL) {
+			if ((null = fopen("/dev/null", "w")) != NULL) {
+				report_one_text(null, first, a, NULL);
+				fclose(null);
+			}
+			free(report_one_json(first, a, 0));
+			analysis_free(a);
+		}
+		trace_free(t);
 		trace_free(first);
 	}
 	return 0;

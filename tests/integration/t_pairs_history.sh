@@ -12,7 +12,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 25
+plan 27
 
 W=$(mktemp -d /tmp/t_pairs_history.XXXXXX)
 SIM=
@@ -61,6 +61,13 @@ pairlab_cli show "$ID2" --json >"$W/s2.json" 2>"$W/s2.err"
 rc=$?
 pcheck "[ $rc -eq 0 ] && cmp -s $W/p2.json $W/s2.json" \
     "show --json $ID2 is byte for byte what pair --json printed ($(wc -c <"$W/p2.json") bytes)"
+pairlab_cli show "$ID2" --atlas >"$W/s2.atlas" 2>"$W/s2.err"
+rc=$?
+pcheck "[ $rc -eq 0 ] && jq -e 'input as \$p | length == 2 and all(.[]; .type == \"traceroute\" and (.result | length) > 0) and
+    .[0].dst_addr == \$p.forward.dst and .[1].dst_addr == \$p.reverse.dst' $W/s2.atlas $W/p2.json >/dev/null &&
+    \"$TP_BIN/tracepair\" analyze $W/s2.atlas | head -1 | grep -q '^Verdict: '" \
+    "show --atlas $ID2: two RIPE Atlas results, forward then reverse, analysed again as a pair"
+pairlab_expect 2 "exclude each other" "show --json --atlas" -- pairlab_cli show "$ID2" --json --atlas
 pcheck "pairlab_cli show '$ID1' --summary | grep -q '^pair $ID1: ok' &&
     pairlab_cli show '$ID1' --classic | grep -q '^pair $ID1: ok'" \
     "show --summary / --classic print the pair too"

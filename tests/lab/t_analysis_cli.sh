@@ -15,7 +15,7 @@ if [ ! -x "$TP" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-echo "1..15"
+echo "1..17"
 
 $TP analyze $A/seed003-forward.txt $A/seed003-reverse.txt >"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -37,7 +37,7 @@ $TP analyze $A/bad-line.txt $A/seed003-reverse.txt >"$tmp/out" 2>"$tmp/err"
 rc=$?
 t "unparseable: exit 1" '[ $rc -eq 1 ]'
 t "unparseable: FILE:LINE: cannot parse" \
-    'grep -q "^tests/analysis/bad-line.txt:3: cannot parse traceroute line" "$tmp/err" && [ ! -s "$tmp/out" ]'
+    'grep -q "^tests/analysis/bad-line.txt:4: cannot parse \"{not\"" "$tmp/err" && [ ! -s "$tmp/out" ]'
 $TP analyze $A/nonexistent.txt $A/seed003-reverse.txt 2>"$tmp/err"
 rc=$?
 t "missing file: one line, exit 1" '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/err") -eq 1 ] && grep -q nonexistent "$tmp/err"'
@@ -62,6 +62,18 @@ $TP analyze "$tmp/pair.json" >"$tmp/out2"
 rc=$?
 t "a saved pair (one JSON file) is analysed again" \
     '[ $rc -eq 0 ] && head -1 "$tmp/out2" | grep -q "core2.SanFrancisco.other-isp.net - core1.Denver"'
-$TP analyze $A/mtr.json 2>"$tmp/err"
+$TP analyze $A/mtr.json >"$tmp/out" 2>"$tmp/err"
 rc=$?
-t "one file that is not a pair: FILE:LINE, exit 1" '[ $rc -eq 1 ] && grep -q "mtr.json:1: cannot parse pair JSON" "$tmp/err"'
+t "one trace alone: that direction, and what the other would add" \
+    '[ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && head -1 "$tmp/out" | grep -q "^Verdict (one direction): " &&
+     grep -q "^The other direction: A trace the other way" "$tmp/out"'
+$TP analyze --json - <$A/seed003-forward.txt >"$tmp/js"
+rc=$?
+t "one trace from stdin, --json: trace and one-direction analysis" \
+    '[ $rc -eq 0 ] && { ! command -v jq >/dev/null || jq -e ".trace.hops and
+       .analysis.direction == \"forward\" and .analysis.loss.onset_ttl == 7 and
+       (.analysis.other_direction | length) > 0 and (.reverse == null)" "$tmp/js" >/dev/null; }'
+printf 'C:\\>ping 198.18.0.1\nReply from 198.18.0.1: bytes=32\n' | $TP analyze - >"$tmp/out" 2>"$tmp/err"
+rc=$?
+t "not a trace: one line naming the formats read, exit 1" \
+    '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/err") -eq 1 ] && grep -q "^-:2: cannot parse: no trace found; formats read: traceroute" "$tmp/err" && [ ! -s "$tmp/out" ]'

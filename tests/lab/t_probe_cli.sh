@@ -17,12 +17,12 @@ trap 'ip netns del "$NS" 2>/dev/null; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM HUP
 ip -n "$NS" link set lo up
 run() { ip netns exec "$NS" "$TPA" trace "$@" >"$W/out" 2>"$W/err"; echo $? >"$W/rc"; }
-plan 17
+plan 20
 
 run --help
 _missing=
 for f in -4 -6 -n -I -T -U -P -f -m -q -w -z -p -s -i -t -F -N -D -S -A -e \
-    --paris --json --summary --rate --gap --user; do
+    --paris --json --atlas --summary --rate --gap --user; do
 	grep -q -- "^ *$f[ ,]" "$W/out" || _missing="$_missing $f"
 done
 check "[ \$(cat $W/rc) = 0 ] && [ -z '$_missing' ]" "--help lists every flag (missing:$_missing)"
@@ -47,6 +47,7 @@ mistake "no such interface" 1 -n -i nosuch0 127.0.0.1
 mistake "no route" 1 -n 198.18.99.1
 mistake "no such user" 1 -n --user no-such-user-tp 127.0.0.1
 mistake "No such file" 2 -n -A /nonexistent/pfx2as 127.0.0.1
+mistake "exclude each other" 2 -n --json --atlas 127.0.0.1
 
 # without CAP_NET_RAW
 ip netns exec "$NS" setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -69,5 +70,12 @@ check "jq -e '.af == 6 and .method == \"udp-paris\" and .reached and (.start | t
 run -n -q 1 --json -I 127.0.0.1
 check "jq -e '.method == \"icmp\" and .reached and .port == 0' $W/out >/dev/null" \
     "--json of an ICMP trace: port 0 (no port in the probe)"
+run -n -q 2 --atlas -I 127.0.0.1
+check "jq -e '.type == \"traceroute\" and .proto == \"ICMP\" and .dst_addr == \"127.0.0.1\" and (.result | length) == 1 and .result[0].hop == 1 and .result[0].result[0].from == \"127.0.0.1\" and .result[0].result[0].rtt > 0 and (.timestamp | type) == \"number\"' $W/out >/dev/null" \
+    "--atlas: a RIPE Atlas traceroute result"
+"$TP_BIN/tracepair" analyze --json "$W/out" >"$W/an" 2>"$W/err"
+_rc=$?
+check "[ $_rc = 0 ] && jq -e '.trace.source == \"atlas\" and .trace.reached and (.trace.hops | length) == 1' $W/an >/dev/null" \
+    "--atlas output is read back by tracepair analyze"
 check "MANWIDTH=80 man -l docs/man/tracepair-agent.8 2>&1 | grep -q 'CAP_NET_RAW'" \
     "the man page renders and documents the privilege"

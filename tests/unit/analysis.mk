@@ -1,10 +1,12 @@
 # tests/unit/analysis.mk: unit tests of the asymmetry analysis, its reports
 # and the pasted-traceroute parsers (fixtures in tests/analysis/).
 UNIT_TESTS += $(BUILD)/tests/unit/test_analysis $(BUILD)/tests/unit/test_paste \
-	$(BUILD)/tests/unit/test_site
+	$(BUILD)/tests/unit/test_site $(BUILD)/tests/unit/test_paste_realworld
 TEST_analysis_SRCS = $(ANALYSIS_SRCS)
 TEST_site_SRCS = $(ANALYSIS_SRCS)
 TEST_paste_SRCS = controller/analysis/paste.c
+# the corpus ../shared/realworld/ (or $TP_REALWORLD), read in place
+TEST_paste_realworld_SRCS = controller/analysis/paste.c
 
 # Golden text/JSON reports of the fixture pairs (checked by
 # tests/lab/t_analysis_golden.sh); regenerate after a deliberate change.

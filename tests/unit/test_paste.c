@@ -254,9 +254,14 @@ test_errors(void **state)
 		enum paste_format fmt;
 		const char	*want;		/* prefix of the error */
 	} bad[] = {
+		/* a note between hops is skipped, a malformed hop line is not */
 		{ "traceroute to x (198.18.9.2), 30 hops max\n 1  gw  1.0 ms\n"
-		  "this is not a traceroute line\n", PASTE_AUTO, "3: cannot parse" },
-		{ "", PASTE_AUTO, "1: cannot parse: no hop lines" },
+		  "this is not a traceroute line\n 2  gw  1.0 ms {x}\n", PASTE_AUTO,
+		  "4: cannot parse" },
+		{ "", PASTE_AUTO, "1: cannot parse: no trace found; formats read: "
+		  "traceroute/traceroute6 (Linux" },
+		{ "$ traceroute\nusage: traceroute host\n", PASTE_AUTO,
+		  "2: cannot parse: no trace found; formats read: " },
 		{ "\n\n", PASTE_TRACEROUTE, "2: cannot parse: no hop lines" },
 		{ " 1  gw  1.0 ms !TOOLONGANNOT\n", PASTE_AUTO, "1: cannot parse annotation" },
 		{ " 2  gw  1.0 ms\n 1  gw  1.0 ms\n", PASTE_AUTO, "2: cannot parse: hop 1 after hop 2" },
@@ -321,7 +326,7 @@ test_long_number(void **state)
 		{ " 1  gw  %sms\n", "1: cannot parse \"" },
 		{ " 1  gw  %s ms\n", "1: cannot parse \"" },
 		{ "Tracing route to x [198.18.9.2]\n  1  %sms  gw\n",
-		  "2: cannot parse tracert host" },
+		  "2: cannot parse tracert line" },
 		{ "HOST: a Loss%% Snt\n  1.|-- gw  %s%%  10\n",
 		  "2: cannot parse mtr value" },
 	};
@@ -482,7 +487,369 @@ test_format_names(void **state)
 	assert_int_equal(paste_format_parse("mtr-json", &f), 0);
 	assert_int_equal(f, PASTE_MTR_JSON);
 	assert_int_equal(paste_format_parse("nope", &f), -1);
+	assert_int_equal(paste_format_parse("atlas", &f), 0);
+	assert_int_equal(f, PASTE_ATLAS);
+	assert_string_equal(paste_format_name(PASTE_SCAMPER), "scamper");
+	assert_string_equal(paste_format_name(PASTE_NFORMATS), "unknown");
 	assert_string_equal(paste_format_name(PASTE_MTR_REPORT), "mtr-report");
+}
+
+/* The other tools people paste, and Windows in three languages. */
+static void
+test_other_tools(void **state)
+{
+	struct trace	*t;
+	const struct trace_hop *h;
+
+	(void)state;
+	t = load("winmtr.txt", PASTE_WINMTR);
+	assert_int_equal(t->nhops, 3);
+	hop_counts(t, 2, 100, 0);
+	hop_counts(t, 3, 100, 98);
+	assert_string_equal(main_name(t, 3), "r3.example.net");
+	trace_free(t);
+
+	t = load("atlas.json", PASTE_ATLAS);
+	assert_int_equal(t->nhops, 4);
+	assert_string_equal(t->agent, "atlas-probe-6001");
+	assert_int_equal(t->method, TRACE_METHOD_ICMP_PARIS);
+	hop_counts(t, 1, 3, 2);		/* {"x":"*"} is a probe lost */
+	hop_counts(t, 2, 2, 1);		/* the "late" reply is not a probe */
+	hop_counts(t, 3, 1, 0);		/* "error": nothing came back */
+	h = trace_hop_by_ttl(t, 2);
+	assert_int_equal(h->probes[0].nmpls, 1);
+	assert_int_equal(h->probes[0].mpls[0].label, 24001);
+	assert_int_equal(h->probes[0].reply_ttl, 253);
+	assert_string_equal(trace_hop_by_ttl(t, 4)->probes[1].annot, "!H");
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("scamper.json", PASTE_SCAMPER);
+	assert_int_equal(t->nhops, 4);
+	hop_counts(t, 1, 1, 1);
+	hop_counts(t, 2, 2, 1);		/* answered at its second attempt */
+	hop_counts(t, 3, 2, 0);		/* no reply: both attempts lost */
+	h = trace_hop_by_ttl(t, 2);
+	assert_int_equal(h->probes[0].mpls[0].label, 24001);
+	assert_int_equal(h->probes[0].icmp_type, 11);
+	assert_int_equal(t->method, TRACE_METHOD_UDP_PARIS);
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("tracepath.txt", PASTE_TRACEPATH);
+	assert_int_equal(t->nhops, 4);
+	hop_counts(t, 1, 2, 2);
+	hop_counts(t, 2, 1, 1);		/* the pmtu line is no answer at ttl 2 */
+	assert_string_equal(main_addr(t, 2), "198.18.2.1");
+	hop_counts(t, 3, 1, 0);
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("pathping.txt", PASTE_PATHPING);
+	assert_int_equal(t->nhops, 3);
+	hop_counts(t, 2, 100, 97);	/* Source to Here, not This Node */
+	assert_string_equal(t->src, "198.18.0.1");
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("tracert-ru.txt", PASTE_TRACERT);
+	assert_int_equal(t->nhops, 3);
+	assert_int_equal(t->max_ttl, 30);
+	hop_counts(t, 2, 3, 0);
+	assert_string_equal(main_name(t, 3), "b.example");
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("tracert-de.txt", PASTE_TRACERT);
+	assert_int_equal(t->nhops, 3);
+	assert_string_equal(main_name(t, 1), "fritz.box");
+	h = trace_hop_by_ttl(t, 3);	/* "r3.example[198.18.3.1]  meldet: ..." */
+	assert_int_equal(h->nprobes, 1);
+	assert_string_equal(h->probes[0].addr, "198.18.3.1");
+	assert_string_equal(h->probes[0].annot, "!H");
+	assert_false(t->reached);
+	trace_free(t);
+
+	t = load("tracert-ja.txt", PASTE_TRACERT);
+	assert_int_equal(t->nhops, 3);
+	assert_string_equal(t->dst_name, "b.example");
+	assert_true(t->reached);
+	trace_free(t);
+
+	t = load("tracert-utf16.txt", PASTE_TRACERT);
+	assert_int_equal(t->nhops, 2);
+	/* "<10 ms" (Windows XP) is taken as 5 ms */
+	assert_true(trace_hop_by_ttl(t, 2)->probes[0].rtt_ms == 5.0);
+	trace_free(t);
+
+	t = load("mtr-screen.txt", PASTE_MTR_REPORT);
+	assert_int_equal(t->nhops, 3);
+	assert_string_equal(t->dst, "198.18.9.2");
+	/* 1500 sent: scaled to the 1000 probes a hop holds, loss kept */
+	hop_counts(t, 2, TRACE_MAX_QUERIES, 900);
+	assert_true(trace_hop_by_ttl(t, 2)->probes[0].rtt_ms == 5.0);
+	assert_true(trace_hop_by_ttl(t, 2)->probes[899].rtt_ms == 2997.0);
+	trace_free(t);
+}
+
+/* Two Atlas results or two scamper traces are a pair; one is a trace. */
+static void
+test_pair_json_tools(void **state)
+{
+	struct trace	*f, *r;
+	char		*buf, *doc, err[512];
+	size_t		 len, n;
+
+	(void)state;
+	buf = slurp("tests/analysis/atlas.json", &len);
+	assert_false(paste_is_pair(buf, len));
+	n = 2 * len + 8;
+	doc = malloc(n);
+	assert_non_null(doc);
+	/* [R] -> [R,R] */
+	snprintf(doc, n, "%.*s,%.*s", (int)(len - 2), buf, (int)(len - 1), buf + 1);
+	assert_true(paste_is_pair(doc, strlen(doc)));
+	assert_int_equal(paste_parse_pair(doc, strlen(doc), &f, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(f->nhops, 4);
+	assert_int_equal(r->nhops, 4);
+	trace_free(f);
+	trace_free(r);
+	assert_null(paste_parse(doc, strlen(doc), PASTE_AUTO, err, sizeof(err)));
+	assert_non_null(strstr(err, "1: cannot parse: 2 Atlas results"));
+	free(doc);
+	free(buf);
+
+	buf = slurp("tests/analysis/scamper.json", &len);
+	assert_false(paste_is_pair(buf, len));
+	doc = malloc(2 * len + 1);
+	assert_non_null(doc);
+	memcpy(doc, buf, len);
+	memcpy(doc + len, buf, len);
+	assert_true(paste_is_pair(doc, 2 * len));
+	/* two traces, then bad JSON: no pair, an error, nothing freed twice */
+	{
+		static const char two_bad[] = "{\"type\":\"trace\",\"hop_count\":1}\n"
+		    "{\"type\":\"trace\"}\n{";
+
+		assert_false(paste_is_pair(two_bad, strlen(two_bad)));
+		assert_int_equal(paste_parse_pair(two_bad, strlen(two_bad), &f, &r,
+		    err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "cannot parse scamper JSON at byte"));
+	}
+	assert_int_equal(paste_parse_pair(doc, 2 * len, &f, &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r->nhops, 4);
+	trace_free(f);
+	trace_free(r);
+	free(doc);
+	free(buf);
+}
+
+/* Each new parser's refusals: FILE:LINE and what it could not read. */
+static void
+test_errors_new(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;		/* prefix of the error */
+	} bad[] = {
+		{ " 1:  198.18.1.1  0.3ms  bogus\n", "1: cannot parse tracepath field" },
+		{ " 1:  198.18.1.1  asymm 2\n", "1: cannot parse tracepath line: no RTT" },
+		{ "Computing statistics for 25 seconds...\n"
+		  "  1    1ms   x/ 100 =  0%   0/ 100 =  0%  198.18.1.1\n",
+		  "2: cannot parse pathping line" },
+		{ "Computing statistics for 25 seconds...\n"
+		  "  1    1ms     0/ 100 =  0%   0/ 100 =  0%  gw[\n",
+		  "2: cannot parse host \"gw[\"" },
+		{ "|  Host - % | Sent | Recv | Best | Avrg | Wrst | Last |\n"
+		  "|  198.18.1.1 - 0 | 100 | 200 | 0 | 0 | 0 | 0 |\n",
+		  "2: cannot parse WinMTR row: bad Sent or Recv" },
+		{ "|  Host - % | Sent | Recv | Best | Avrg | Wrst | Last |\n"
+		  "|  198.18.1.1 - 0 | 100 | 100 | 0 |\n", "2: cannot parse WinMTR row" },
+		{ "{\"type\":\"traceroute\",\"prb_id\":1,\"result\":[{\"hop\":0}]}",
+		  "1: cannot parse Atlas JSON: result 1 has no \"hop\"" },
+		{ "{\"type\":\"traceroute\",\"prb_id\":1,\"result\":[{\"hop\":1,"
+		  "\"result\":[{\"from\":\"198.18.1.1\"}]}]}",
+		  "1: cannot parse Atlas JSON: hop 1 reply 1: no \"from\" or \"rtt\"" },
+		{ "[{\"msm_id\":1},{\"msm_id\":2},{\"msm_id\":3}]",
+		  "1: cannot parse: 3 Atlas results" },
+		{ "{\"type\":\"trace\",\"hop_count\":2,\"hops\":[{\"addr\":\"x\","
+		  "\"probe_ttl\":1,\"rtt\":1}]}",
+		  "1: cannot parse scamper JSON: reply 1: no \"addr\"" },
+		{ "{\"type\":\"trace\",\"hop_count\":1,\"hops\":[{\"addr\":\"198.18.1.1\","
+		  "\"probe_ttl\":1,\"rtt\":1,\"icmpext\":[{\"mpls_labels\":[{\"mpls_label\":1}]}]}]}",
+		  "1: cannot parse MPLS entry: no mpls_exp" },
+		{ "{\"type\":\"trace\",\"hop_count\":2} {", "1: cannot parse scamper JSON at byte" },
+		{ "HOST: a Loss% Snt\n  1.|-- gw  0.0%  10\n    [MPLS: Lbl x TC 0 S 1 TTL 1]\n",
+		  "3: cannot parse mtr MPLS line" },
+		{ " 1  gw  1.0 ms\n   MPLS Label=99999999 CoS=0 TTL=1 S=1\n",
+		  "2: cannot parse MPLS line" },
+		{ " 1  gw <MPLS:L=1,E=9,S=1,T=1>  1.0 ms\n", "1: cannot parse MPLS labels" },
+		{ "traceroute to a (198.18.9.2), 30 hops max\n 1  gw  1.0 ms\n"
+		  "traceroute to b (198.18.9.3), 30 hops max\n",
+		  "3: cannot parse: a second trace starts here" },
+		{ "Tracing route to x [198.18.9.2]\n  1  1 ms  1 ms  1 ms  gw  junk\n",
+		  "2: cannot parse tracert line" },
+		{ "\xff\xfe\x00\xd8" "A\x00", "1: cannot parse: a lone UTF-16 surrogate" },
+		{ "\xff\xfe" "A", "1: cannot parse: UTF-16 text of odd length" },
+	};
+	char		 err[1024];
+	size_t		 i, len;
+	struct trace	*t;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = strlen(bad[i].text);
+		if (strncmp(bad[i].text, "\xff\xfe\x00", 3) == 0)
+			len = 6;	/* the UTF-16 holds NUL bytes */
+		err[0] = '\0';
+		t = paste_parse(bad[i].text, len, PASTE_AUTO, err, sizeof(err));
+		if (t != NULL || strncmp(err, bad[i].want, strlen(bad[i].want)) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s...\"", i,
+			    t != NULL ? "a trace" : err, bad[i].want);
+	}
+}
+
+/* The noise people paste around a trace is skipped; the trace is kept whole. */
+static void
+test_noise(void **state)
+{
+	static const char text[] =
+	    "    user@a:~$ time traceroute -n 198.18.9.2\n"
+	    "    traceroute to 198.18.9.2 (198.18.9.2), 30 hops max, 60 byte packets\n"
+	    "     1  198.18.1.1  0.305 ms  0.281 ms  0.275 ms\n"
+	    "    ....snip....\n"
+	    "     7  198.18.7.1  5.101 ms  5.222 ms  5.003 ms\n"
+	    "     8  * * *\n"
+	    "    (repeated until hop 29)\n"
+	    "    30  198.18.9.2  9.101 ms  9.222 ms  9.003 ms\n"
+	    "\n"
+	    "    real\t0m3.021s\n";
+	struct trace	*t;
+	char		 err[512];
+
+	(void)state;
+	t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(t->nhops, 4);
+	assert_int_equal(t->hops[1].ttl, 7);
+	assert_int_equal(t->hops[3].ttl, 30);
+	assert_true(t->reached);
+	trace_free(t);
+}
+
+/*
+ * Our RIPE Atlas form is read back as what it was written from: hops,
+ * probes, replies, addresses, reply TTLs, labels and unreachables.
+ */
+static void
+test_atlas_roundtrip(void **state)
+{
+	static const char *files[] = { "atlas.json", "linux-v4.txt",
+	    "tcptraceroute-mpls.txt", "tracert-unreach.txt" };
+	static const enum paste_format fmts[] = { PASTE_ATLAS, PASTE_TRACEROUTE,
+	    PASTE_TRACEROUTE, PASTE_TRACERT };
+	struct trace	*t, *b;
+	char		*js, err[512];
+	size_t		 f;
+	int		 i, j, k;
+
+	(void)state;
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		t = load(files[f], fmts[f]);
+		js = trace_to_atlas(t, 0);
+		assert_non_null(js);
+		assert_int_equal(paste_detect(js, strlen(js)), PASTE_ATLAS);
+		if ((b = paste_parse(js, strlen(js), PASTE_AUTO, err,
+		    sizeof(err))) == NULL)
+			fail_msg("%s: %s", files[f], err);
+		assert_int_equal(b->nhops, t->nhops);
+		assert_string_equal(b->dst, t->dst);
+		assert_int_equal(b->reached, t->reached);
+		for (i = 0; i < t->nhops; i++) {
+			const struct trace_hop *x = &t->hops[i], *y = &b->hops[i];
+
+			assert_int_equal(x->ttl, y->ttl);
+			assert_int_equal(x->nprobes, y->nprobes);
+			for (j = 0; j < x->nprobes; j++) {
+				const struct trace_probe *p = &x->probes[j];
+				const struct trace_probe *q = &y->probes[j];
+				int answered = p->replied && p->addr[0] != '\0';
+
+				assert_int_equal(answered, q->replied);
+				if (!answered)
+					continue;
+				assert_string_equal(p->addr, q->addr);
+				assert_true(p->rtt_ms - q->rtt_ms < 0.001 &&
+				    q->rtt_ms - p->rtt_ms < 0.001);
+				assert_int_equal(p->reply_ttl, q->reply_ttl);
+				assert_string_equal(p->annot, q->annot);
+				assert_int_equal(p->nmpls, q->nmpls);
+				for (k = 0; k < p->nmpls; k++)
+					assert_memory_equal(&p->mpls[k], &q->mpls[k],
+					    sizeof(p->mpls[k]));
+			}
+		}
+		trace_free(b);
+		free(js);
+		trace_free(t);
+	}
+}
+
+/*
+ * Nothing pasted is lost in the JSON: every origin AS of [AS1/AS2/AS3],
+ * MPLS labels, the reporter of an unreachable, annotations.
+ */
+static void
+test_json_keeps_all(void **state)
+{
+	static const char text[] =
+	    "traceroute to 198.18.9.2 (198.18.9.2), 30 hops max, 60 byte packets\n"
+	    " 1  r1 (198.18.1.1) [AS64496/AS64497/AS64498]  1.0 ms !H  1.1 ms  *\n"
+	    " 2  r2 (198.18.2.1) <MPLS:L=24001,E=0,S=1,T=1>  2.0 ms  2.1 ms  2.2 ms\n";
+	static const char tracert[] =
+	    "Tracing route to 198.18.9.2 over a maximum of 30 hops\n"
+	    "  1    <1 ms    <1 ms    <1 ms  198.18.1.1\n"
+	    "  2  r2.example [198.18.2.1]  reports: Destination host unreachable.\n";
+	struct trace	*t, *b;
+	const struct trace_probe *p;
+	char		*js, err[512];
+
+	(void)state;
+	t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+	assert_non_null(t);
+	js = trace_to_json(t, 0);
+	assert_non_null(js);
+	b = trace_from_json(js, strlen(js), err, sizeof(err));
+	if (b == NULL)
+		fail_msg("%s", err);
+	p = &b->hops[0].probes[0];
+	assert_int_equal(p->asn, 64496);
+	assert_int_equal(p->nmore_asns, 2);
+	assert_int_equal(p->more_asns[0], 64497);
+	assert_int_equal(p->more_asns[1], 64498);
+	assert_string_equal(p->annot, "!H");
+	assert_int_equal(b->hops[0].probes[1].nmore_asns, 2);
+	assert_int_equal(b->hops[1].probes[2].nmpls, 1);
+	assert_int_equal(b->hops[1].probes[2].mpls[0].label, 24001);
+	trace_free(b);
+	free(js);
+	trace_free(t);
+
+	t = paste_parse(tracert, strlen(tracert), PASTE_AUTO, err, sizeof(err));
+	assert_non_null(t);
+	js = trace_to_json(t, 0);
+	b = trace_from_json(js, strlen(js), err, sizeof(err));
+	assert_non_null(b);
+	p = &b->hops[1].probes[0];	/* the reporter, though no RTT was printed */
+	assert_string_equal(p->addr, "198.18.2.1");
+	assert_string_equal(p->name, "r2.example");
+	assert_string_equal(p->annot, "!H");
+	trace_free(b);
+	free(js);
+	trace_free(t);
 }
 
 int
@@ -505,6 +872,12 @@ main(void)
 		cmocka_unit_test(test_pair),
 		cmocka_unit_test(test_format_names),
 		cmocka_unit_test(test_tracepair_summary_notes),
+		cmocka_unit_test(test_other_tools),
+		cmocka_unit_test(test_pair_json_tools),
+		cmocka_unit_test(test_errors_new),
+		cmocka_unit_test(test_noise),
+		cmocka_unit_test(test_atlas_roundtrip),
+		cmocka_unit_test(test_json_keeps_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
