@@ -510,6 +510,12 @@ evpkg_read(const void *buf, size_t len, struct evpkg *p, char *err,
 			break;
 		if (r != ARCHIVE_OK)
 			goto aerr;
+		/* what the archive unpacked to so far, skipped padding too */
+		if (archive_filter_bytes(a, 0) > (la_int64_t)EVPKG_MAX_TOTAL * 2) {
+			snprintf(err, errlen, "archive unpacks to more than %u "
+			    "bytes", EVPKG_MAX_TOTAL * 2);
+			goto out;
+		}
 		if ((path = archive_entry_pathname(e)) == NULL) {
 			snprintf(err, errlen, "archive entry without a name");
 			goto out;

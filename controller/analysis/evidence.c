@@ -180,7 +180,7 @@ suspect_line(FILE *fp, const struct analysis_suspect *s)
 		fprintf(fp, "  %s from %s", analysis_suspect_kind_name(s->kind),
 		    analysis_hop_label(&s->a));
 		if (s->a.name[0] && s->a.addr[0])
-			fprintf(fp, " (%s%s)", s->a.addr, "");
+			fprintf(fp, " (%s)", s->a.addr);
 		if (s->a.asn)
 			fprintf(fp, " AS%u", s->a.asn);
 		fprintf(fp, "\n    to %s", analysis_hop_label(&s->b));
@@ -299,6 +299,13 @@ summary_write(FILE *fp, const struct evidence_in *in)
 			    la->loss[d].onset.name[0] ? " (" : "",
 			    la->loss[d].onset.name[0] ? la->loss[d].onset.addr : "",
 			    la->loss[d].onset.name[0] ? ")" : "");
+		for (i = 0; la != NULL && i < la->nartifacts; i++)
+			if ((int)la->artifacts[i].dir == d)
+				fprintf(fp, "    latest run, not a fault: hop %d %s: "
+				    "%s: %s\n", la->artifacts[i].hop.ttl,
+				    analysis_hop_label(&la->artifacts[i].hop),
+				    analysis_artifact_kind_name(
+				    la->artifacts[i].kind), la->artifacts[i].why);
 		if (la != NULL && la->step[d].found)
 			fprintf(fp, "    latest run: delay steps up at hop %d %s from "
 			    "%.1f to %.1f ms and stays up\n", la->step[d].at.ttl,
