@@ -10,7 +10,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 18
+plan 20
 
 W=$(mktemp -d /tmp/t_evidence.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -118,6 +118,20 @@ sh "$PKI" revoke "$PAIRLAB_DIR/pki" evsign >/dev/null 2>&1
 rc=$?
 pcheck "[ $rc -eq 1 ] && grep -q '^FAILED: signer.pem: signer certificate not trusted: certificate revoked' $W/rev.out" \
     "verify --crl: a revoked signer fails (exit $rc)" "$(cat "$W/rev.out")"
+
+# The signer certificate cannot log in; the controller refuses a key that
+# cannot sign (-n: an EC P-256 TLS key is not Ed25519).
+PAIRLAB_OPERATOR=evsign pairlab_cli agents >"$W/s.out" 2>&1
+rc=$?
+pcheck "[ $rc -ne 0 ] && ! grep -q sf-office $W/s.out" \
+    "the signer certificate is refused as an operator (exit $rc)" "$(cat "$W/s.out")"
+sed -e "s|^evidence_key .*|evidence_key $PAIRLAB_DIR/pki/ctl.key|" \
+    -e "s|^evidence_cert .*|evidence_cert $PAIRLAB_DIR/pki/ctl.crt|" \
+    "$PAIRLAB_DIR/controller.conf" >"$W/bad.conf"
+"$TP_BIN/tracepair-controller" -n --config "$W/bad.conf" >"$W/n.out" 2>&1
+rc=$?
+pcheck "[ $rc -ne 0 ] && grep -q 'not Ed25519' $W/n.out" \
+    "controller -n refuses an evidence key that is not Ed25519 (exit $rc)" "$(cat "$W/n.out")"
 
 # report.html in headless Chromium: its DOM has both paths and the suspect.
 if command -v chromium >/dev/null 2>&1; then
