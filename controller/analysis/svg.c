@@ -159,7 +159,7 @@ node_label(FILE *fp, const struct node *n, size_t max)
 		svg_escape(fp, n->p->addr[0] ? n->p->addr : "?", max);
 }
 
-/* The second line of a node: its address and AS, loss and RTT. */
+/* The second line of a node: its address (when a name came first) and AS, loss and RTT. */
 static void
 node_detail(FILE *fp, const struct node *n)
 {
@@ -167,23 +167,40 @@ node_detail(FILE *fp, const struct node *n)
 		fprintf(fp, "no reply to %d probes", n->h->nprobes);
 		return;
 	}
-	if (n->p->name != NULL && n->p->name[0] != '\0')
+	if (n->p->name != NULL && n->p->name[0] != '\0' && n->p->addr[0] != '\0') {
 		svg_escape(fp, n->p->addr, 0);
+		fputc(' ', fp);
+	}
 	if (n->p->asn != 0)
-		fprintf(fp, " AS%u", n->p->asn);
-	fprintf(fp, " %s%.0f%% loss, %.1f ms",
-	    n->p->name != NULL && n->p->name[0] != '\0' ? "\xc2\xb7 " : "",
-	    n->loss, n->rtt);
+		fprintf(fp, "AS%u ", n->p->asn);
+	fprintf(fp, "%.0f%% loss, %.1f ms", n->loss, n->rtt);
 }
 
-/* The edge of column d between rows r0 and r1 (r1 > r0; -1 = the A box, nrows = B). */
+/*
+ * The edge of column d between rows r0 and r1 (r1 > r0; -1 = the A box,
+ * nrows = B).  dashed next to a silent hop; lost: the trace never got
+ * there (a grey dashed stub, no arrow, "not reached").
+ */
 static void
-edge(FILE *fp, const struct layout *L, int d, int r0, int r1, int dashed)
+edge(FILE *fp, const struct layout *L, int d, int r0, int r1, int dashed,
+    int lost)
 {
 	int	 x = d == 0 ? SVG_FWD_X : SVG_REV_X;
 	int	 y0 = r0 < 0 ? SVG_TOP + 16 : row_y(r0) + 9;
 	int	 y1 = r1 >= L->nrows ? row_y(L->nrows) - 16 : row_y(r1) - 9;
 
+	if (lost) {
+		fprintf(fp, "<g class=\"notreached\"><title>%s trace did not "
+		    "reach %s</title><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+		    "y2=\"%d\" stroke=\"#bbbbbb\" stroke-width=\"2\" "
+		    "stroke-dasharray=\"2,6\"/><text x=\"%d\" y=\"%d\" "
+		    "font-size=\"9\" fill=\"" C_LOSS "\" text-anchor=\"%s\">"
+		    "\xe2\x9c\x95 does not reach %s</text></g>\n",
+		    d == 0 ? "the forward" : "the reverse", d == 0 ? "B" : "A",
+		    x, y0, x, y1, d == 0 ? x - 8 : x + 8, (y0 + y1) / 2,
+		    d == 0 ? "end" : "start", d == 0 ? "B" : "A");
+		return;
+	}
 	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
 	    "stroke-width=\"2\"%s marker-end=\"url(#arr%d)\"/>\n", x,
 	    d == 0 ? y0 : y1, x, d == 0 ? y1 : y0, d == 0 ? C_FWD : C_REV,
@@ -280,11 +297,13 @@ column(FILE *fp, const struct layout *L, int d)
 
 		if (n->h == NULL)
 			continue;
-		edge(fp, L, d, prev, r, prev_silent || n->silent);
+		/* the reverse trace starts at B: its far end (A) is row -1 */
+		edge(fp, L, d, prev, r, prev_silent || n->silent,
+		    d == 1 && prev == -1 && !L->t[1]->reached);
 		prev = r;
 		prev_silent = n->silent;
 	}
-	edge(fp, L, d, prev, L->nrows, prev_silent);
+	edge(fp, L, d, prev, L->nrows, prev_silent, d == 0 && !L->t[0]->reached);
 }
 
 /* AS boundaries: a tick between two answering hops of different ASes. */
