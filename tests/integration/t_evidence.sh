@@ -10,7 +10,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 20
+plan 21
 
 W=$(mktemp -d /tmp/t_evidence.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -132,6 +132,18 @@ sed -e "s|^evidence_key .*|evidence_key $PAIRLAB_DIR/pki/ctl.key|" \
 rc=$?
 pcheck "[ $rc -ne 0 ] && grep -q 'not Ed25519' $W/n.out" \
     "controller -n refuses an evidence key that is not Ed25519 (exit $rc)" "$(cat "$W/n.out")"
+
+# A package larger than one reply frame is refused with its size: the
+# controller restarted with a 16 KiB frame limit (the packages above are
+# about 25 KB).
+pairlab_stop_controller
+echo "frame_limit 16384" >>"$PAIRLAB_DIR/controller.conf"
+pairlab_start_controller
+pairlab_wait_agents 2 30
+(cd "$W" && pairlab_cli evidence "$ID1" "$ID2" -o big.tar.gz) >"$W/big.out" 2>&1
+rc=$?
+pcheck "[ $rc -eq 2 ] && grep -q 'is larger than one reply may be' $W/big.out && [ ! -e $W/big.tar.gz ]" \
+    "a package over the frame limit: refused with its size (exit $rc)" "$(cat "$W/big.out")"
 
 # report.html in headless Chromium: its DOM has both paths and the suspect.
 if command -v chromium >/dev/null 2>&1; then
