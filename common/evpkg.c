@@ -674,7 +674,7 @@ evpkg_verify(const struct evpkg *p, const char *ca_pem, const char *crl_pem,
 	const char	*why;
 	char		*text = NULL, *line, *next, *hex, *name, dig[65], ebuf[256];
 	char		*seen = NULL;
-	int		 i, fatal, sigok = 0, rc = -1, lineno = 0;
+	int		 i, fatal, rc = -1, lineno = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->ok = 1;
@@ -737,11 +737,8 @@ evpkg_verify(const struct evpkg *p, const char *ca_pem, const char *crl_pem,
 			problem(res, "%s: %s", EVPKG_SIG, "signature does not "
 			    "match MANIFEST (MANIFEST or MANIFEST.sig was "
 			    "changed, or another key signed it)");
-		else
-			sigok = 1;
 		ERR_clear_error();
 	}
-	(void)sigok;
 	if (man == NULL)
 		goto done;
 	/* The digests. */
