@@ -376,8 +376,8 @@ out:
 
 /* A growing buffer libarchive writes into. */
 struct wbuf {
-	unsigned char	*d;
-	size_t		 len, cap;
+	unsigned char	*d;	/* the bytes so far (malloc'ed) */
+	size_t		 len, cap;	/* used and allocated */
 };
 
 static la_ssize_t

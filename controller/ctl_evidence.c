@@ -14,10 +14,10 @@
 
 /* A request's records and what was made of them. */
 struct ctl_ev {
-	struct ctl_pair_record	 rec[EVIDENCE_MAX_RUNS];
-	struct evidence_run	 run[EVIDENCE_MAX_RUNS];
-	struct analysis		*an[EVIDENCE_MAX_RUNS];
-	int			 n;
+	struct ctl_pair_record	 rec[EVIDENCE_MAX_RUNS];	/* the stored pairs, redacted */
+	struct evidence_run	 run[EVIDENCE_MAX_RUNS];	/* views of rec, sorted by time */
+	struct analysis		*an[EVIDENCE_MAX_RUNS];	/* analyses of rec (NULL: a trace missing) */
+	int			 n;	/* entries used */
 };
 
 static void

@@ -105,8 +105,8 @@ evidence_redact(struct trace *t, const char *tag, int site_hops,
 
 /* Sent and received at the last hop of t, and its RTTs. */
 struct dest_fig {
-	int	 sent, recv;
-	double	 min, max, sum;	/* over the replies */
+	int	 sent, recv;	/* probes sent to and answered by the last hop */
+	double	 min, max, sum;	/* of their RTTs, ms */
 };
 
 static void

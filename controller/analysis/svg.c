@@ -35,10 +35,10 @@ struct node {
 
 /* The layout: both columns' nodes, row by row. */
 struct layout {
-	const struct trace	*t[2];
-	const struct analysis	*a;
+	const struct trace	*t[2];	/* forward and reverse trace */
+	const struct analysis	*a;	/* their analysis */
 	struct node		 n[2][SVG_MAX_ROWS];	/* by dir, by row */
-	int			 nrows;
+	int			 nrows;	/* rows used */
 	double			 rtt_max;	/* scale of the RTT bars */
 };
 
