@@ -176,6 +176,17 @@ suspect_line(FILE *fp, const struct analysis_suspect *s)
 	if (s->kind == ANALYSIS_SUSPECT_ROUTER) {
 		fprintf(fp, "  router %s%s\n", analysis_router_label(s, lbl,
 		    sizeof(lbl)), analysis_suspect_asn(s, asn, sizeof(asn)));
+	} else if (s->kind == ANALYSIS_SUSPECT_SITE) {
+		fprintf(fp, "  site gateway or LAN: %s", analysis_hop_label(&s->a));
+		if (s->a.name[0] && s->a.addr[0])
+			fprintf(fp, " (%s)", s->a.addr);
+		if (s->b.ttl != 0) {
+			fprintf(fp, ", seen from outside as %s",
+			    analysis_hop_label(&s->b));
+			if (s->b.name[0] && s->b.addr[0])
+				fprintf(fp, " (%s)", s->b.addr);
+		}
+		fputc('\n', fp);
 	} else {
 		fprintf(fp, "  %s from %s", analysis_suspect_kind_name(s->kind),
 		    analysis_hop_label(&s->a));
