@@ -28,7 +28,7 @@ else
 Q = @
 endif
 
-PKGS	 = libevent libevent_openssl openssl libprotobuf-c sqlite3 jansson libcap
+PKGS	 = libevent libevent_openssl openssl libprotobuf-c sqlite3 jansson libcap libarchive
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)

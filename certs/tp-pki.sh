@@ -5,6 +5,7 @@
 #   tp-pki.sh issue DIR controller NAME [--days N]   controller certificate
 #   tp-pki.sh issue DIR agent NAME --org TENANT [--days N]
 #   tp-pki.sh issue DIR operator NAME --org TENANT [--days N]
+#   tp-pki.sh issue DIR signer NAME --org TENANT [--days N]   evidence signing
 #   tp-pki.sh revoke DIR NAME                        revoke NAME, regenerate the CRL
 #   tp-pki.sh crl DIR                                regenerate the CRL (do it before it expires)
 #   tp-pki.sh expired DIR ROLE NAME [--org TENANT]   a certificate that expired in 2020 (tests)
@@ -14,7 +15,10 @@
 # Every certificate: subject CN=NAME, O=TENANT (the tenant of an MSP
 # customer), and a SAN URI tracepair:ROLE:NAME, which is what the
 # controller reads to decide what the peer may do.  Files: DIR/NAME.crt,
-# DIR/NAME.key (mode 600), DIR/ca.crt, DIR/crl.pem.  Keys are EC P-256.
+# DIR/NAME.key (mode 600), DIR/ca.crt, DIR/crl.pem.  Keys are EC P-256,
+# except a signer's: Ed25519, with extendedKeyUsage documentSigning
+# (1.3.6.1.5.5.7.3.36, RFC 9336) and no TLS use, so that it signs evidence
+# packages (docs/evidence.md) and cannot log in.
 set -eu
 
 prog=$(basename "$0")
@@ -89,8 +93,11 @@ issue_cert() {
 	case $role in
 	controller) eku="serverAuth, clientAuth" ;;
 	agent|operator) eku="clientAuth" ;;
-	*) die "unknown role '$role' (controller, agent or operator)" ;;
+	signer) eku="1.3.6.1.5.5.7.3.36" ;;
+	*) die "unknown role '$role' (controller, agent, operator or signer)" ;;
 	esac
+	keyalg="-algorithm EC -pkeyopt ec_paramgen_curve:P-256"
+	[ "$role" = signer ] && keyalg="-algorithm ED25519"
 	subj="/CN=$name"
 	[ -n "$org" ] && subj="/CN=$name/O=$org"
 	ext="$dir/.ext.$$"
@@ -98,15 +105,16 @@ issue_cert() {
 	[ "$role" = controller ] && san="$san, DNS:$name"
 	cat >"$ext" <<EOF
 basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
+keyUsage = critical, digitalSignature$([ "$role" = signer ] && echo ", nonRepudiation")
 extendedKeyUsage = $eku
 subjectAltName = $san
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 EOF
 	umask 077
-	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-	    -out "$dir/$name.key" 2>/dev/null || die "cannot create a key"
+	# shellcheck disable=SC2086
+	openssl genpkey $keyalg -out "$dir/$name.key" 2>/dev/null ||
+	    die "cannot create a key"
 	umask 022
 	openssl req -new -key "$dir/$name.key" -subj "$subj" \
 	    -out "$dir/$name.csr" 2>/dev/null || die "cannot create a request"
@@ -170,7 +178,7 @@ issue)
 	check_name "$name" name
 	parse_opts "$@"
 	case $role in
-	agent|operator) [ -n "$org" ] || die "$role certificates need --org TENANT" ;;
+	agent|operator|signer) [ -n "$org" ] || die "$role certificates need --org TENANT" ;;
 	esac
 	issue_cert "$role" "$name" "$org" "$days" "" ""
 	;;

@@ -33,6 +33,8 @@ static const char *const frame_body_names[] = {
 	[TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REQUEST] = "pair_get_request",
 	[TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REPLY] = "pair_get_reply",
 	[TRACEPAIR__ENVELOPE__BODY_PROGRESS] = "progress",
+	[TRACEPAIR__ENVELOPE__BODY_EVIDENCE_REQUEST] = "evidence_request",
+	[TRACEPAIR__ENVELOPE__BODY_EVIDENCE_REPLY] = "evidence_reply",
 };
 #define FRAME_NBODIES	(sizeof(frame_body_names) / sizeof(frame_body_names[0]))
 

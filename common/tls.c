@@ -18,6 +18,7 @@ static const char *const tls_role_names[] = {
 	[TLS_ROLE_CONTROLLER] = "controller",
 	[TLS_ROLE_AGENT] = "agent",
 	[TLS_ROLE_OPERATOR] = "operator",
+	[TLS_ROLE_SIGNER] = "signer",
 };
 
 const char *
@@ -78,9 +79,8 @@ tls_queue_reason(char *buf, size_t len)
 		tls_error_string(first, buf, len);
 }
 
-/* Load every CRL of a PEM file into store.  -1 with a reason. */
-static int
-tls_store_add_crls(X509_STORE *store, const char *crl, char *err,
+int
+tls_store_load_crls(X509_STORE *store, const char *crl, char *err,
     size_t errlen)
 {
 	X509_CRL	*c;
@@ -151,7 +151,7 @@ tls_ctx_common(const SSL_METHOD *method, const struct tls_files *f,
 		snprintf(err, errlen, "%s: cannot load key: %s", f->key, why);
 		goto fail;
 	}
-	if (f->crl != NULL && tls_store_add_crls(SSL_CTX_get_cert_store(ctx),
+	if (f->crl != NULL && tls_store_load_crls(SSL_CTX_get_cert_store(ctx),
 	    f->crl, err, errlen) == -1)
 		goto fail;
 	return ctx;
@@ -267,7 +267,7 @@ tls_ctx_load_crl(SSL_CTX *ctx, const char *crl, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (tls_store_add_crls(store, crl, err, errlen) == -1) {
+	if (tls_store_load_crls(store, crl, err, errlen) == -1) {
 		X509_STORE_free(store);
 		return -1;
 	}

@@ -16,7 +16,8 @@ enum tls_role {
 	TLS_ROLE_NONE = 0,
 	TLS_ROLE_CONTROLLER,
 	TLS_ROLE_AGENT,
-	TLS_ROLE_OPERATOR
+	TLS_ROLE_OPERATOR,
+	TLS_ROLE_SIGNER		/* signs evidence packages (evpkg.c); never logs in */
 };
 
 #define TLS_NAME_LEN	64
@@ -46,6 +47,13 @@ SSL_CTX	*tls_server_ctx(const struct tls_files *, char *err, size_t errlen);
 SSL_CTX	*tls_client_ctx(const struct tls_files *, char *err, size_t errlen);
 /* Reload the CRL of a context (e.g. on SIGHUP).  -1 with a reason. */
 int	 tls_ctx_load_crl(SSL_CTX *, const char *crl, char *err, size_t errlen);
+
+/*
+ * Load every CRL of a PEM file into store and turn on CRL checking.
+ * -1 with a reason.
+ */
+int	 tls_store_load_crls(X509_STORE *, const char *crl, char *err,
+	    size_t errlen);
 
 /* Identity of a verified peer certificate.  -1 with a reason. */
 int	 tls_cert_identity(X509 *, struct tls_peer *, char *err, size_t errlen);

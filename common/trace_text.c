@@ -60,8 +60,8 @@ print_responder(FILE *fp, const struct trace_probe *p,
     const struct trace_text_opts *o)
 {
 
-	if (p->addr[0] == '\0')
-		fprintf(fp, " ?");
+	if (p->addr[0] == '\0')	/* unknown, or hidden by redaction: its name */
+		fprintf(fp, " %s", p->name ? p->name : "?");
 	else if (o->numeric)
 		fprintf(fp, " %s", p->addr);
 	else
@@ -131,8 +131,8 @@ summary_label(const struct trace_hop *h, const struct trace_text_opts *o,
 
 	if (trace_hop_responders(h, r, 1) == 0)
 		snprintf(tmp, sizeof(tmp), "???");
-	else if (o->numeric || r[0].name == NULL)
-		snprintf(tmp, sizeof(tmp), "%s", r[0].addr);
+	else if ((o->numeric && r[0].addr[0] != '\0') || r[0].name == NULL)
+		snprintf(tmp, sizeof(tmp), "%s", r[0].addr[0] ? r[0].addr : "?");
 	else
 		snprintf(tmp, sizeof(tmp), "%.90s", r[0].name);
 	if (o->show_asn && strcmp(tmp, "???") != 0) {

@@ -43,6 +43,8 @@ struct ctl_conf {
 	long long	 pair_timeout_ms;	/* default deadline of a pair/trace */
 	long long	 max_timeout_ms;	/* largest deadline an operator may ask */
 	char		*pfx2as;	/* pfx2as table file, NULL when none */
+	char		*evidence_key;	/* Ed25519 key signing evidence packages, or NULL */
+	char		*evidence_cert;	/* its signer certificate (tp-pki.sh issue DIR signer) */
 	struct asn_table *asn;	/* that table, loaded; NULL when none */
 };
 
@@ -337,9 +339,22 @@ void	 ctl_pair_reply_send(struct ctl_session *op, uint64_t request_id,
 /* PairsReply: the operator's tenant's stored pairs, newest first. */
 void	 ctl_pairs_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__PairsRequest *);
+/*
+ * Why id cannot be a pair id (NULL when it can): letters, digits, '-',
+ * '_' and '.', at most CTL_PAIR_ID_MAX.
+ */
+const char *ctl_pair_id_bad(const char *id);
 /* PairGetReply: one stored pair of the operator's tenant. */
 void	 ctl_pair_get_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__PairGetRequest *);
+
+/* ctl_evidence.c */
+/*
+ * EvidenceReply: a signed evidence package (docs/evidence.md) of stored
+ * pairs of the operator's tenant, redacted as asked before signing.
+ */
+void	 ctl_evidence_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__EvidenceRequest *);
 
 /* ctl_pair.c */
 /*

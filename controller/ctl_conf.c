@@ -11,6 +11,7 @@
 
 #include "asn.h"
 #include "config.h"
+#include "evpkg.h"
 #include "ctl.h"
 #include "hostport.h"
 
@@ -40,6 +41,8 @@ ctl_conf_free(struct ctl_conf *c)
 	free(c->crl);
 	free(c->database);
 	free(c->pfx2as);
+	free(c->evidence_key);
+	free(c->evidence_cert);
 	asn_free(c->asn);
 	memset(c, 0, sizeof(*c));
 }
@@ -160,6 +163,19 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		if ((c->asn = asn_load(v, err, errlen)) == NULL)
 			goto fail;
 	}
+	/* Checked here too: -n says whether the signer can sign. */
+	if (conf_file(cf, "evidence_key", 0, &c->evidence_key, err,
+	    errlen) == -1 || conf_file(cf, "evidence_cert", 0,
+	    &c->evidence_cert, err, errlen) == -1)
+		goto fail;
+	if ((c->evidence_key == NULL) != (c->evidence_cert == NULL)) {
+		snprintf(err, errlen, "%s: evidence_key and evidence_cert go "
+		    "together", path);
+		goto fail;
+	}
+	if (c->evidence_key != NULL && evpkg_signer_check(c->evidence_key,
+	    c->evidence_cert, err, errlen) == -1)
+		goto fail;
 	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		if (config_get_int(cf, ints[i].key, ints[i].min, ints[i].max,
 		    *(long long *)(void *)((char *)c + ints[i].off),

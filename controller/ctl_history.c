@@ -250,11 +250,8 @@ oom:
 	    "out of memory");
 }
 
-/*
- * Why id cannot be a pair id (NULL when it can): ids are made by
- * ctl_new_id ("p-PREFIX-N"), so letters, digits, '-', '_' and '.' only.
- */
-static const char *
+/* Ids are made by ctl_new_id ("p-PREFIX-N"). */
+const char *
 ctl_pair_id_bad(const char *id)
 {
 	size_t	 i, n;

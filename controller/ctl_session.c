@@ -34,6 +34,7 @@ static const struct {
 	{ TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_PAIRS_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_EVIDENCE_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_ERROR, TLS_ROLE_OPERATOR },
 };
 
@@ -279,6 +280,10 @@ ctl_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 	case TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REQUEST:
 		ctl_pair_get_request(ctl, s, env->request_id,
 		    env->pair_get_request);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_EVIDENCE_REQUEST:
+		ctl_evidence_request(ctl, s, env->request_id,
+		    env->evidence_request);
 		break;
 	default:
 		/* ctl_allowed lists nothing else. */

@@ -12,7 +12,7 @@ libjansson-dev libcmocka-dev libcap-dev libarchive-dev
 iproute2 ethtool iptables iputils-ping procps psmisc kmod
 traceroute mtr-tiny scamper dnsmasq-base
 clang libclang-rt-14-dev
-time jq
+time jq unzip zip chromium
 debhelper dpkg-dev fakeroot lintian"
 
 missing=""

@@ -136,27 +136,31 @@ fmt_cell(char *buf, size_t len, const struct cell *c, int width)
 	    label, c->loss_pct, c->onset ? " !" : "  ");
 }
 
-/*
- * One row: forward hop *fi on the left when take_f, reverse hop *ri on
- * the right when take_r (each index moves on), empty cells otherwise.
- */
+/* What side_by_side's rows print into. */
+struct rows_text {
+	FILE			*fp;
+	const struct trace	*fwd, *rev;
+	const struct analysis	*a;
+	int			 width;
+};
+
+/* report_rows_cb: one row of the text view. */
 static int
-row(FILE *fp, const struct trace *fwd, const struct trace *rev,
-    const struct analysis *a, int *fi, int *ri, int take_f, int take_r,
-    int width)
+row(const struct trace_hop *fh, const struct trace_hop *rh, void *arg)
 {
-	struct cell	 f, r;
-	char		 lb[REPORT_MAX_WIDTH + 64], rb[REPORT_MAX_WIDTH + 64];
+	struct rows_text	*t = arg;
+	struct cell		 f, r;
+	char			 lb[REPORT_MAX_WIDTH + 64], rb[REPORT_MAX_WIDTH + 64];
 
 	memset(&f, 0, sizeof(f));
 	memset(&r, 0, sizeof(r));
-	if (take_f)
-		make_cell(fwd, a, 0, &fwd->hops[(*fi)++], &f);
-	if (take_r)
-		make_cell(rev, a, 1, &rev->hops[(*ri)--], &r);
-	fmt_cell(lb, sizeof(lb), &f, width);
-	fmt_cell(rb, sizeof(rb), &r, width);
-	return fprintf(fp, "  %s | %s\n", lb, rb) < 0 ? -1 : 0;
+	if (fh != NULL)
+		make_cell(t->fwd, t->a, 0, fh, &f);
+	if (rh != NULL)
+		make_cell(t->rev, t->a, 1, rh, &r);
+	fmt_cell(lb, sizeof(lb), &f, t->width);
+	fmt_cell(rb, sizeof(rb), &r, t->width);
+	return fprintf(t->fp, "  %s | %s\n", lb, rb) < 0 ? -1 : 0;
 }
 
 /* The reverse hop with this ttl's index, or -1. */
@@ -171,13 +175,9 @@ rev_index(const struct trace *t, int ttl)
 	return -1;
 }
 
-/*
- * Forward hops downwards on the left, reverse hops upwards on the right,
- * so that a router both directions saw sits on one row.
- */
-static int
-side_by_side(FILE *fp, const struct trace *fwd, const struct trace *rev,
-    const struct analysis *a, int width)
+int
+report_rows(const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, report_rows_cb cb, void *arg)
 {
 	int		 fi = 0, ri = rev->nhops - 1, k, stop_f, stop_r, tf, tr;
 
@@ -195,14 +195,17 @@ side_by_side(FILE *fp, const struct trace *fwd, const struct trace *rev,
 			tr = ri >= 0 && ri > stop_r;
 			if (!tf && !tr)
 				break;
-			if (row(fp, fwd, rev, a, &fi, &ri, tf, tr, width) == -1)
+			if (cb(tf ? &fwd->hops[fi++] : NULL,
+			    tr ? &rev->hops[ri--] : NULL, arg) == -1)
 				return -1;
 		}
 		if (k == a->nshared)
 			break;
 		/* the anchor: the shared router on one row */
-		if (row(fp, fwd, rev, a, &fi, &ri, fi < fwd->nhops, ri >= 0,
-		    width) == -1)
+		tf = fi < fwd->nhops;
+		tr = ri >= 0;
+		if (cb(tf ? &fwd->hops[fi++] : NULL,
+		    tr ? &rev->hops[ri--] : NULL, arg) == -1)
 			return -1;
 	}
 	return 0;
@@ -220,6 +223,19 @@ opts_or_defaults(const struct report_opts *opts, struct report_opts *defaults,
 	*width = opts->width < 8 ? 8 : opts->width > REPORT_MAX_WIDTH ?
 	    REPORT_MAX_WIDTH : opts->width;
 	return opts;
+}
+
+/*
+ * Forward hops downwards on the left, reverse hops upwards on the right,
+ * so that a router both directions saw sits on one row.
+ */
+static int
+side_by_side(FILE *fp, const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, int width)
+{
+	struct rows_text t = { fp, fwd, rev, a, width };
+
+	return report_rows(fwd, rev, a, row, &t);
 }
 
 static void

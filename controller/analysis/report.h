@@ -24,6 +24,18 @@ void		 report_opts_init(struct report_opts *);
  */
 int		 report_text(FILE *, const struct trace *fwd, const struct trace *rev,
 		    const struct analysis *, const struct report_opts *);
+/*
+ * The rows of the side-by-side view, top to bottom: forward hops in
+ * their order, reverse hops in reverse order, a router both directions
+ * saw (a->shared) on one row, a hop seen one way only on a row of its
+ * own.  cb gets each row's forward and reverse hop (either NULL for an
+ * empty cell); a -1 from cb stops the walk and is returned.  Shared by
+ * the text view and the SVG drawing (svg.c).
+ */
+typedef int	(*report_rows_cb)(const struct trace_hop *fwd,
+		    const struct trace_hop *rev, void *arg);
+int		 report_rows(const struct trace *fwd, const struct trace *rev,
+		    const struct analysis *, report_rows_cb cb, void *arg);
 /* The text report as a malloc'ed string (free() it); NULL when out of memory. */
 char		*report_text_str(const struct trace *fwd, const struct trace *rev,
 		    const struct analysis *, const struct report_opts *);

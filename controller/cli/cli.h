@@ -21,6 +21,9 @@ int	cmd_pair(int argc, char **argv);
 int	cmd_pairs(int argc, char **argv);
 int	cmd_show(int argc, char **argv);
 int	cmd_trace(int argc, char **argv);
+/* Evidence packages (controller/cli/cmd_evidence.c): evidence over mTLS, verify offline. */
+int	cmd_evidence(int argc, char **argv);
+int	cmd_verify(int argc, char **argv);
 
 /* ---- argument helpers (cli_args.c) */
 
@@ -47,6 +50,12 @@ void		 cli_print_trace(const struct trace *, enum cli_layout);
  */
 int		 cli_take_value(int *argc, char **argv, const char *flag,
 		    const char **value);
+/*
+ * Remove every "--flag VALUE" / "--flag=VALUE" into values[0..*n-1], in
+ * order.  -1 when a value is missing, -2 when there are more than max.
+ */
+int		 cli_take_values(int *argc, char **argv, const char *flag,
+		    const char **values, int max, int *n);
 /*
  * Remove "--timeout SECONDS" from argv: *ms is 0 when absent, else the
  * seconds in (0, 3600] as milliseconds.  -1 after printing one line.

@@ -42,23 +42,43 @@ cli_take_layout(int *argc, char **argv)
 int
 cli_take_value(int *argc, char **argv, const char *flag, const char **value)
 {
-	size_t	 fl = strlen(flag);
-	int	 i;
+	return cli_take_values(argc, argv, flag, value, 1, NULL);
+}
 
-	*value = NULL;
+int
+cli_take_values(int *argc, char **argv, const char *flag,
+    const char **values, int max, int *n)
+{
+	size_t	 fl = strlen(flag);
+	int	 i, got = 0;
+	const char *v;
+
+	values[0] = NULL;
+	if (n != NULL)
+		*n = 0;
 	for (i = 0; i < *argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strncmp(argv[i], flag, fl) != 0)
 			continue;
 		if (argv[i][fl] == '=') {
-			*value = argv[i] + fl + 1;
+			v = argv[i] + fl + 1;
 			argv_remove(argc, argv, i--, 1);
 		} else if (argv[i][fl] == '\0') {
 			if (i + 1 >= *argc)
 				return -1;
-			*value = argv[i + 1];
+			v = argv[i + 1];
 			argv_remove(argc, argv, i--, 2);
-		}
+		} else
+			continue;
+		/* one value: the last wins; several: in order, up to max */
+		if (n == NULL)
+			values[0] = v;
+		else if (got >= max)
+			return -2;
+		else
+			values[got++] = v;
 	}
+	if (n != NULL)
+		*n = got;
 	return 0;
 }
 

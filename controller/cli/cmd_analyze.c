@@ -12,15 +12,16 @@
 #include "cli.h"
 #include "paste.h"
 #include "report.h"
+#include "svg.h"
 
 static void
 analyze_usage(void)
 {
-	fprintf(stderr, "usage: tracepair analyze [--json] [--format FMT] "
+	fprintf(stderr, "usage: tracepair analyze [--json | --svg] [--format FMT] "
 	    "[--aliases FILE] [-A PFX2AS]\n"
 	    "           [--site-a-gateway ADDR] [--site-b-gateway ADDR] "
 	    "FORWARD REVERSE\n"
-	    "       tracepair analyze [--json] [--format FMT] [--aliases FILE] "
+	    "       tracepair analyze [--json | --svg] [--format FMT] [--aliases FILE] "
 	    "[-A PFX2AS]\n"
 	    "           [--site-a-gateway ADDR] [--site-b-gateway ADDR] "
 	    "TRACE|PAIR\n"
@@ -211,6 +212,7 @@ cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "svg", no_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "aliases", required_argument, NULL, 'a' },
 		{ "pfx2as", required_argument, NULL, 'A' },
@@ -229,13 +231,16 @@ cmd_analyze(int argc, char **argv)
 	enum paste_format fmt = PASTE_AUTO;
 	const char	*aliasfile = NULL, *asnfile = NULL;
 	char		 err[256], *s;
-	int		 ch, json = 0, rc = 1, nal = 0, one = 0;
+	int		 ch, json = 0, svg = 0, rc = 1, nal = 0, one = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "jf:a:A:G:H:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "jsf:a:A:G:H:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
+			break;
+		case 's':
+			svg = 1;
 			break;
 		case 'f':
 			if (paste_format_parse(optarg, &fmt) == -1) {
@@ -313,7 +318,16 @@ cmd_analyze(int argc, char **argv)
 		fprintf(stderr, "tracepair analyze: %s\n", err);
 		goto out;
 	}
-	if (one && json) {
+	if (svg) {
+		struct svg_opts	 so = { "A", "B", NULL };
+
+		if ((s = svg_pair(fwd, rev, a, &so)) == NULL) {
+			fprintf(stderr, "tracepair analyze: out of memory\n");
+			goto out;
+		}
+		fputs(s, stdout);
+		free(s);
+	} else if (one && json) {
 		if ((s = report_one_json(fwd, a, 1)) == NULL) {
 			fprintf(stderr, "tracepair analyze: out of memory\n");
 			goto out;

@@ -20,6 +20,8 @@ static const struct cli_cmd cli_cmds[] = {
 	    "[--json]: the agents of your tenant, online or not" },
 	{ "analyze", cmd_analyze,
 	    "FORWARD REVERSE | PAIR.json [--json]: analyse two traces (JSON or pasted text)" },
+	{ "evidence", cmd_evidence,
+	    "PAIR_ID... [-o FILE] [--format tar.gz|zip] [--redact-site-hops N]: signed package for an ISP" },
 	{ "pair", cmd_pair,
 	    "A B [trace options] [--json]: trace A->B and B->A at one instant" },
 	{ "pairs", cmd_pairs,
@@ -28,6 +30,8 @@ static const struct cli_cmd cli_cmds[] = {
 	    "PAIR-ID [--json | --summary | --classic]: a stored pair as `pair` printed it" },
 	{ "trace", cmd_trace,
 	    "AGENT HOST [trace options] [--json]: one trace run by one agent" },
+	{ "verify", cmd_verify,
+	    "FILE [--ca CA.pem] [--crl CRL.pem]: check an evidence package offline" },
 };
 
 static void

@@ -79,6 +79,8 @@ pairlab_pki() {
 	sh "$PKI_SH" issue "$_p" controller ctl >/dev/null 2>&1 || return 1
 	sh "$PKI_SH" issue "$_p" operator alice --org acme >/dev/null 2>&1 || return 1
 	sh "$PKI_SH" issue "$_p" operator mallory --org other >/dev/null 2>&1 || return 1
+	# the controller's evidence signing key (docs/evidence.md)
+	sh "$PKI_SH" issue "$_p" signer evsign --org acme >/dev/null 2>&1 || return 1
 	for _a in $PAIRLAB_AGENTS; do
 		sh "$PKI_SH" issue "$_p" agent "$_a" --org acme >/dev/null 2>&1 ||
 		    return 1
@@ -254,6 +256,8 @@ cert $PAIRLAB_DIR/pki/ctl.crt
 key $PAIRLAB_DIR/pki/ctl.key
 crl $PAIRLAB_DIR/pki/crl.pem
 database $PAIRLAB_DIR/controller.db
+evidence_key $PAIRLAB_DIR/pki/evsign.key
+evidence_cert $PAIRLAB_DIR/pki/evsign.crt
 EOF
 	# extra controller settings, one "key value" per line
 	[ -n "${PAIRLAB_CTL_EXTRA:-}" ] &&

@@ -41,6 +41,19 @@ echo "\$ tracepair pair sf-office chicago-office"
 pairlab_cli pair sf-office chicago-office || { pairlab_logs >&2; exit 1; }
 echo
 echo "\$ tracepair pairs      # stored: 'tracepair show ID' prints it again later"
-pairlab_cli pairs || { pairlab_logs >&2; exit 1; }
+pairlab_cli pairs >"$PAIRLAB_DIR/pairs.txt" || { pairlab_logs >&2; exit 1; }
+cat "$PAIRLAB_DIR/pairs.txt"
+ID=$(awk 'NR > 1 && $1 ~ /^p-/ { print $1; exit }' "$PAIRLAB_DIR/pairs.txt")
+echo
+echo "\$ tracepair evidence $ID -o demo-evidence.tar.gz   # signed, for the ISP"
+(cd "$PAIRLAB_DIR" && pairlab_cli evidence "$ID" -o demo-evidence.tar.gz) ||
+    { pairlab_logs >&2; exit 1; }
+tar tzf "$PAIRLAB_DIR/demo-evidence.tar.gz" | sed 's/^/  /'
+echo
+echo "\$ tracepair verify demo-evidence.tar.gz --ca ca.crt --crl crl.pem"
+"$TP_BIN/tracepair" verify "$PAIRLAB_DIR/demo-evidence.tar.gz" \
+    --ca "$PAIRLAB_DIR/pki/ca.crt" --crl "$PAIRLAB_DIR/pki/crl.pem" || exit 1
+cp "$PAIRLAB_DIR/demo-evidence.tar.gz" "${DEMO_OUT:-/tmp}/tracepair-demo-evidence.tar.gz" &&
+    echo "(a copy: ${DEMO_OUT:-/tmp}/tracepair-demo-evidence.tar.gz)"
 echo
 echo "== done; the lab is being torn down."

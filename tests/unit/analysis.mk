@@ -17,3 +17,13 @@ analysis-golden: $(BUILD)/bin/tracepair
 # The mtr summary arithmetic (Rcv column, rounding), apart from test_paste.
 UNIT_TESTS += $(BUILD)/tests/unit/test_paste_mtr
 TEST_paste_mtr_SRCS = controller/analysis/paste.c
+
+# Evidence packages: evpkg.c (in libtpcommon.a) and the package's files
+# (evidence.c, svg.c); golden SUMMARY.txt and SVG of the lab fixture pair.
+UNIT_TESTS += $(BUILD)/tests/unit/test_evidence
+TEST_evidence_SRCS = $(ANALYSIS_SRCS)
+# Rewrite tests/analysis/golden/lab-sfchi-SUMMARY.txt and lab-sfchi.svg
+# after a deliberate change; review the diff before committing it.
+evidence-golden: $(BUILD)/tests/unit/test_evidence
+	$(Q)TP_REGEN=1 $(BUILD)/tests/unit/test_evidence
+.PHONY: evidence-golden
