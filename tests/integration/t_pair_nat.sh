@@ -134,14 +134,15 @@ pcheck "jq -e '.analysis | (.forward_only | length == 1) and (.reverse_only | le
 pairlab_expect 2 'not an IP address' "analyze --site-a-gateway junk" -- \
     "$TP_BIN/tracepair" analyze --site-a-gateway junk "$W/ab-fwd.json" "$W/ab-rev.json"
 
-# a lossy NAT gateway: gw-a drops half of the UDP it forwards out (the
-# probes past it); what office-b sends to gw-a's public address is not
-# forwarded and arrives whole, and hop 1 (gw-a itself) loses nothing.
+# a lossy NAT gateway: gw-a drops half of what it forwards out (the probes
+# past it, UDP and the loss run's ICMP echoes alike); what office-b sends to
+# gw-a's public address is not forwarded and arrives whole, and hop 1
+# (gw-a itself) loses nothing.
 # False failure: hop 2 losing 3 or fewer of its 40 probes has probability
 # sum_{k<=3} C(40,k)/2^40 = 1.0e-8; the analysis' persistence test, with
 # two answering hops after the onset, rejects a real onset about 1e-4 of
 # the time (docs/analysis.md, Limits); together at most about 1e-4.
-"$TPLAB" exec "$PAIRLAB_ID" gw-a iptables -I FORWARD -o eth1 -p udp \
+"$TPLAB" exec "$PAIRLAB_ID" gw-a iptables -I FORWARD -o eth1 \
     -m statistic --mode random --probability 0.5 -j DROP
 pairlab_pair_json office-a office-b "$W/lossy.json" -q 40
 rc=$?
@@ -149,7 +150,7 @@ pcheck "[ $rc -eq 0 ] && jq -e '.analysis.suspects[0].kind == \"site\" and
     .analysis.suspects[0].near.addr == \"198.18.130.1\" and
     (.analysis.verdict | startswith(\"The site'\"'\"'s own gateway 198.18.130.1 (public 198.18.70.1)\"))' $W/lossy.json >/dev/null" \
     "lossy NAT gateway: the suspect is site A's own gateway (exit $rc; $(jq -r .analysis.verdict "$W/lossy.json" 2>/dev/null))"
-"$TPLAB" exec "$PAIRLAB_ID" gw-a iptables -D FORWARD -o eth1 -p udp \
+"$TPLAB" exec "$PAIRLAB_ID" gw-a iptables -D FORWARD -o eth1 \
     -m statistic --mode random --probability 0.5 -j DROP
 
 # a site firewall: gw-b drops UDP arriving from outside, so office-b's
