@@ -331,7 +331,9 @@ summary_write(FILE *fp, const struct evidence_in *in)
 	    "reverse-traceroute.txt\n"
 	    "                    (classic traceroute layout), forward-mtr.txt, "
 	    "reverse-mtr.txt\n"
-	    "                    (mtr report layout), paths.svg (the drawing)\n"
+	    "                    (mtr report layout), forward-atlas.json,\n"
+	    "                    reverse-atlas.json (RIPE Atlas result JSON),\n"
+	    "                    paths.svg (the drawing)\n"
 	    "  report.html       the report with the drawing of both paths "
 	    "(self-contained)\n"
 	    "  pair.json         all data: traces, analyses (docs/trace-json.md, "
@@ -620,6 +622,12 @@ evidence_build(const struct evidence_in *in, struct evpkg *pkg, char *err,
 				    errlen) == -1)
 					return -1;
 			}
+			/* The same trace as a RIPE Atlas traceroute result. */
+			snprintf(name, sizeof(name), "runs/%s/%s-atlas.json",
+			    r->pair_id, d == 0 ? "forward" : "reverse");
+			if (add_str(pkg, name, trace_to_atlas(t, 1), err,
+			    errlen) == -1)
+				return -1;
 		}
 		if (r->a != NULL) {
 			snprintf(name, sizeof(name), "runs/%s/paths.svg", r->pair_id);

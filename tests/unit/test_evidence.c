@@ -13,6 +13,7 @@
 #include "asn.h"
 #include "evidence.h"
 #include "evpkg.h"
+#include "paste.h"
 #include "svg.h"
 
 #define FIX	"tests/evidence/"
@@ -278,6 +279,7 @@ test_golden(void **state)
 	struct trace	*f, *r;
 	struct evpkg	 p;
 	char		 err[256], *s;
+	int		 i;
 
 	(void)state;
 	if ((asn = asn_load("tests/lab/scenarios/sf-chicago.pfx2as", err,
@@ -325,6 +327,21 @@ test_golden(void **state)
 	assert_non_null(evpkg_find(&p, "pair.json"));
 	assert_non_null(evpkg_find(&p, "runs/p-fixture-1/reverse-mtr.txt"));
 	assert_non_null(evpkg_find(&p, "runs/p-fixture-1/paths.svg"));
+	/* both traces as RIPE Atlas results, read back as the same hops */
+	for (i = 0; i < 2; i++) {
+		const struct evpkg_member *m = evpkg_find(&p, i == 0 ?
+		    "runs/p-fixture-1/forward-atlas.json" :
+		    "runs/p-fixture-1/reverse-atlas.json");
+		struct trace *back;
+
+		assert_non_null(m);
+		back = paste_parse((const char *)m->data, m->len, PASTE_ATLAS,
+		    err, sizeof(err));
+		if (back == NULL)
+			fail_msg("atlas member %d: %s", i, err);
+		assert_int_equal(back->nhops, (i == 0 ? f : r)->nhops);
+		trace_free(back);
+	}
 	evpkg_free(&p);
 	analysis_free(a);
 	trace_free(f);
