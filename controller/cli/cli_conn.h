@@ -64,6 +64,14 @@ struct cli_progress {
 };
 void		 cli_progress_show(const Tracepair__Progress *, void *arg);
 void		 cli_progress_end(struct cli_progress *);
+/*
+ * cli_conn_call for a pair or trace of agents a and b (b NULL for a
+ * trace): the agents' progress on stderr while it runs, when stderr is a
+ * terminal, and the line cleared after the reply.
+ */
+frame_env	*cli_conn_call_progress(struct cli_conn *c, const char *cmd,
+		    frame_env *req, int want, int timeout_ms, const char *a,
+		    const char *b, int *status);
 
 /*
  * Connect, handshake (TLS 1.3, our certificate, the controller's checked

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -155,6 +156,23 @@ cli_progress_show(const Tracepair__Progress *p, void *arg)
 	}
 	fflush(stderr);
 	pl->shown = 1;
+}
+
+frame_env *
+cli_conn_call_progress(struct cli_conn *c, const char *cmd, frame_env *req,
+    int want, int timeout_ms, const char *a, const char *b, int *status)
+{
+	struct cli_progress pl;
+	frame_env	*reply;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.agent[0] = a;
+	pl.agent[1] = b;
+	if (isatty(STDERR_FILENO))
+		cli_conn_set_progress(c, cli_progress_show, &pl);
+	reply = cli_conn_call(c, cmd, req, want, timeout_ms, status);
+	cli_progress_end(&pl);
+	return reply;
 }
 
 void

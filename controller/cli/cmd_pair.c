@@ -80,7 +80,6 @@ cmd_pair(int argc, char **argv)
 	struct trace	*fwd = NULL, *rev = NULL;
 	frame_env	*reply;
 	char		 err[512];
-	struct cli_progress pl;
 	uint32_t	 timeout_ms;
 	int		 json, status;
 	enum cli_layout	 layout;
@@ -126,15 +125,9 @@ cmd_pair(int argc, char **argv)
 	}
 	req.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_REQUEST;
 	req.pair_request = &pr;
-	memset(&pl, 0, sizeof(pl));
-	pl.agent[0] = argv[1];
-	pl.agent[1] = argv[2];
-	if (isatty(STDERR_FILENO))
-		cli_conn_set_progress(c, cli_progress_show, &pl);
-	reply = cli_conn_call(c, "pair", &req,
+	reply = cli_conn_call_progress(c, "pair", &req,
 	    TRACEPAIR__ENVELOPE__BODY_PAIR_REPLY, cli_wait_ms(timeout_ms),
-	    &status);
-	cli_progress_end(&pl);
+	    argv[1], argv[2], &status);
 	wire_free(pr.options);
 	if (reply == NULL)
 		return status;

@@ -33,7 +33,6 @@ cmd_trace(int argc, char **argv)
 	frame_env	*reply;
 	const Tracepair__TraceReply *r;
 	char		 err[512], *s;
-	struct cli_progress pl;
 	uint32_t	 timeout_ms;
 	int		 json, status;
 	enum cli_layout	 layout;
@@ -74,14 +73,9 @@ cmd_trace(int argc, char **argv)
 	}
 	req.body_case = TRACEPAIR__ENVELOPE__BODY_TRACE_REQUEST;
 	req.trace_request = &tr;
-	memset(&pl, 0, sizeof(pl));
-	pl.agent[0] = argv[1];
-	if (isatty(STDERR_FILENO))
-		cli_conn_set_progress(c, cli_progress_show, &pl);
-	reply = cli_conn_call(c, "trace", &req,
+	reply = cli_conn_call_progress(c, "trace", &req,
 	    TRACEPAIR__ENVELOPE__BODY_TRACE_REPLY, cli_wait_ms(timeout_ms),
-	    &status);
-	cli_progress_end(&pl);
+	    argv[1], NULL, &status);
 	wire_free(tr.options);
 	if (reply == NULL)
 		return status;
