@@ -14,6 +14,16 @@
  */
 struct store;
 
+/*
+ * How long a write waits for another writer of the database (SQLite's
+ * busy timeout): results and jobs wait STORE_BUSY_MS, then fail (an
+ * unstored result is not acknowledged and stays in the agent's spool);
+ * registry rows, a copy of memory rewritten every second, wait only
+ * STORE_CACHE_BUSY_MS.
+ */
+#define STORE_BUSY_MS		5000
+#define STORE_CACHE_BUSY_MS	100
+
 /* An agent as last seen (registry rows survive restarts). */
 struct store_agent {
 	const char	*name;	/* CN of its certificate */
@@ -66,6 +76,7 @@ int	 store_agent_put(struct store *, const struct store_agent *,
 /*
  * Several agent rows in one transaction (the registry flushes what
  * changed once a second, so 5,000 agents do not mean 5,000 commits).
+ * Waits at most STORE_CACHE_BUSY_MS for a locked database.
  */
 int	 store_agent_put_many(struct store *, const struct store_agent *,
 	    size_t n, char *err, size_t errlen);

@@ -75,7 +75,7 @@ store_open(const char *path, char *err, size_t errlen)
 		free(s);
 		return NULL;
 	}
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	if (store_exec(s, "PRAGMA journal_mode=WAL;", err, errlen) == -1 ||
 	    store_exec(s, "PRAGMA synchronous=FULL;", err, errlen) == -1 ||
 	    store_exec(s, store_schema, err, errlen) == -1) {
@@ -169,15 +169,13 @@ store_agent_put(struct store *s, const struct store_agent *a, char *err,
 	return store_agent_put_many(s, a, 1, err, errlen);
 }
 
-int
-store_agent_put_many(struct store *s, const struct store_agent *a, size_t n,
+static int
+store_agent_put_rows(struct store *s, const struct store_agent *a, size_t n,
     char *err, size_t errlen)
 {
 	sqlite3_stmt	*st;
 	size_t		 i;
 
-	if (n == 0)
-		return 0;
 	if ((st = store_prep(s, agent_upsert_sql, err, errlen)) == NULL)
 		return -1;
 	if (store_exec(s, "BEGIN", err, errlen) == -1) {
@@ -196,6 +194,27 @@ store_agent_put_many(struct store *s, const struct store_agent *a, size_t n,
 		}
 	sqlite3_finalize(st);
 	return store_exec(s, "COMMIT", err, errlen);
+}
+
+int
+store_agent_put_many(struct store *s, const struct store_agent *a, size_t n,
+    char *err, size_t errlen)
+{
+	int	 rc;
+
+	if (n == 0)
+		return 0;
+	/*
+	 * Registry rows copy what the controller holds in memory and are
+	 * written again a second later: with the database locked they give
+	 * up after a short wait, so that the event loop goes on to results
+	 * (which do wait the full STORE_BUSY_MS) instead of blocking five
+	 * seconds every second.
+	 */
+	sqlite3_busy_timeout(s->db, STORE_CACHE_BUSY_MS);
+	rc = store_agent_put_rows(s, a, n, err, errlen);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	return rc;
 }
 
 static const char *

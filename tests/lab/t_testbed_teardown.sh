@@ -17,9 +17,15 @@ leftovers() {
 	_st=$(ls -d /run/tplab/"$1" 2>/dev/null)
 	_pr=
 	for _p in $2; do
-		# a zombie (exited, not yet reaped by init) is gone
-		[ -r /proc/"$_p"/stat ] && ! sed 's/.*) //' /proc/"$_p"/stat 2>/dev/null | grep -q '^Z' &&
-		    _pr="$_pr $_p:$(cat /proc/"$_p"/stat 2>/dev/null | cut -d' ' -f2-4)"
+		# one read of its stat: a process that is no longer there, a
+		# zombie (Z: exited, not yet reaped) or one being reaped right
+		# now (X) is gone, as tplab's own check has it
+		_stat=$(cat /proc/"$_p"/stat 2>/dev/null)
+		_state=$(printf '%s' "$_stat" | sed 's/.*) //' | cut -c1)
+		case "$_state" in
+		''|Z|X) ;;
+		*) _pr="$_pr $_p:$(printf '%s' "$_stat" | cut -d' ' -f2-4)" ;;
+		esac
 	done
 	printf '%s' "$_ns$_etc$_st$_pr"
 }
