@@ -32,9 +32,11 @@ run_one() {	# $1 = label, rest = command
 	label=$1; shift
 	case "$label" in *"$ONLY"*) ;; *) return ;; esac
 	echo "== $label"
+	t0=$(date +%s)
 	timeout -k 10 "${TEST_TIMEOUT:-900}" "$@" >"$log" 2>&1
 	rc=$?
 	cat "$log"
+	echo "# $label: $(($(date +%s) - t0)) s"
 	s=$(grep -cE '^(not )?ok .*# *(SKIP|skip)' "$log")
 	p=$(grep -E '^ok( |$)' "$log" | grep -cvE '# *(SKIP|skip)')
 	f=$(grep -E '^not ok' "$log" | grep -cvE '# *(SKIP|skip)')
