@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -39,24 +40,76 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Compare s with the golden file (TP_REGEN=1 rewrites it instead). */
+/*
+ * Compare s with the golden file's body (TP_REGEN=1 rewrites the body
+ * instead).  A golden file may start with a header of "# " lines: where
+ * its pair comes from, the ground truth, and "# checked by hand: DATE ..."
+ * once a person has read it against that truth.  Regeneration keeps the
+ * header and turns that line into "# checked by hand: NO ...", which
+ * golden_checked() refuses until someone has read the new file.
+ */
+static size_t
+golden_header_len(const char *g)
+{
+	const char	*p = g;
+
+	while (*p == '#') {
+		const char *nl = strchr(p, '\n');
+		p = nl != NULL ? nl + 1 : p + strlen(p);
+	}
+	return (size_t)(p - g);
+}
+
 static void
 golden(const char *path, const char *s)
 {
 	char	*g;
-	size_t	 len;
+	size_t	 len, hl;
 	FILE	*fp;
 
+	g = access(path, R_OK) == 0 ? slurp(path, &len) : strdup("");
+	assert_non_null(g);
+	hl = golden_header_len(g);
 	if (getenv("TP_REGEN") != NULL) {
-		if ((fp = fopen(path, "w")) == NULL || fputs(s, fp) < 0 ||
-		    fclose(fp) != 0)
+		char	*line;
+
+		if ((fp = fopen(path, "w")) == NULL)
+			fail_msg("%s: cannot write", path);
+		for (line = g; line < g + hl;) {
+			char *nl = strchr(line, '\n');
+			size_t n = nl != NULL ? (size_t)(nl - line) + 1 : strlen(line);
+
+			if (strncmp(line, "# checked by hand:", 18) == 0)
+				fputs("# checked by hand: NO (regenerated): read it "
+				    "against the ground truth, then date this line\n", fp);
+			else
+				fwrite(line, 1, n, fp);
+			line += n;
+		}
+		if (fputs(s, fp) < 0 || fclose(fp) != 0)
 			fail_msg("%s: cannot write", path);
 		printf("wrote %s\n", path);
+		free(g);
 		return;
 	}
-	g = slurp(path, &len);
-	if (strcmp(g, s) != 0)
+	if (strcmp(g + hl, s) != 0)
 		fail_msg("%s differs (make evidence-golden, review the diff)", path);
+	free(g);
+}
+
+/* The golden file's header carries a dated "# checked by hand:" line. */
+static void
+golden_checked(const char *path)
+{
+	char	*g, *h;
+	size_t	 len;
+
+	g = slurp(path, &len);
+	g[golden_header_len(g)] = '\0';
+	h = strstr(g, "# checked by hand: 20");
+	if (h == NULL || (h != g && h[-1] != '\n'))
+		fail_msg("%s: no dated \"# checked by hand:\" line in its "
+		    "header", path);
 	free(g);
 }
 
@@ -310,6 +363,8 @@ test_golden(void **state)
 	in.runs = &run;
 	assert_non_null(s = evidence_summary(&in));
 	golden(GOLD "lab-sfchi-SUMMARY.txt", s);
+	if (getenv("TP_REGEN") == NULL)
+		golden_checked(GOLD "lab-sfchi-SUMMARY.txt");
 	free(s);
 	assert_non_null(s = svg_pair(f, r, a, &so));
 	golden(GOLD "lab-sfchi.svg", s);
