@@ -24,7 +24,8 @@ diag "set-up: controller with a pfx2as table and both agents up"
 
 # the AS numbers of the hops: 10 probes, so that a hop past the lossy link
 # (about 23 % of its probes lost, out and back) answers at least once
-# (all 3 of -q 3 were lost in one CI run)
+# (all 3 of -q 3 were lost in one CI run): all 10 lost with 0.23^10 =
+# 4e-7 per hop, P(false failure) < 1e-5 for the 11 hops each way.
 pairlab_cli pair sf-office chicago-office -n -q 10 --json >"$W/pair.json" 2>"$W/pair.err"
 rc=$?
 pcheck "[ $rc -eq 0 ] && [ \"\$(jq -r .status $W/pair.json)\" = ok ]" \
@@ -45,9 +46,16 @@ pcheck "[ \"\$(asns forward 198.18.10.2)\" = 64496 ] &&
     [ \"\$(asns reverse 198.18.10.46)\" = 64497 ]" \
     "pair --json: mycompany's routers AS64496, geo.net's AS64497"
 
-# 30 probes per hop: 12 % loss gives a firm verdict
-pairlab_cli pair sf-office chicago-office -n -q 30 >"$W/pair.txt" 2>"$W/pair30.err"
-rc=$?
+# 30 probes per hop: 12 % loss gives a firm verdict, but the first suspect
+# is another link or a router on p = 1.8e-3 of pairs (tp-ansim, as in
+# t_analysis_seed.sh): a second pair when the first names no AS64498,
+# P(false failure) <= p^2 = 3.2e-6.
+for try in 1 2; do
+	pairlab_cli pair sf-office chicago-office -n -q 30 >"$W/pair.txt" 2>"$W/pair30.err"
+	rc=$?
+	grep -q '^Verdict: .*(AS64498)' "$W/pair.txt" && break
+	diag "try $try: $(grep '^Verdict:' "$W/pair.txt")"
+done
 ID=$(sed -n 's/^pair \([^:]*\): .*/\1/p' "$W/pair.txt" | head -1)
 diag "$(grep '^Verdict:' "$W/pair.txt")"
 pcheck "[ $rc -eq 0 ] && [ -n '$ID' ] && grep -q '^Verdict: .*(AS64498)' $W/pair.txt" \
