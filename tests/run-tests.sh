@@ -16,6 +16,7 @@
 # comments ("# set-up: ..."), never "ok".
 #
 #   sh tests/run-tests.sh [PATTERN]    only tests whose path matches PATTERN
+#   TP_SERIAL=1 sh tests/run-tests.sh  fuzz replays not beside the lab tests
 
 BUILD=${BUILD:-build}
 BUILD_SAN=${BUILD_SAN:-build-san}
@@ -26,7 +27,6 @@ TP_REALWORLD=${TP_REALWORLD:-$(git rev-parse --show-toplevel 2>/dev/null || pwd)
 export TP_REALWORLD
 passed=0 failed=0 skipped=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT INT TERM
 
 run_one() {	# $1 = label, rest = command
 	label=$1; shift
@@ -64,27 +64,59 @@ run_one() {	# $1 = label, rest = command
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 
+# The fuzz replays (and their sanitizer build) only burn CPU, while the lab
+# and integration tests mostly wait on packets and timers: the replays run
+# beside them, at the lowest priority (nice 19) so that a lab test's timing
+# never waits for them, and their output is printed after the lab tests.
+# TP_SERIAL=1 runs everything one after the other.
+replays() {
+	for t in "$BUILD"/tests/fuzz/fuzz_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		run_one "fuzz/$name" nice -n 19 "$t" --replay "tests/fuzz/corpus/${name#fuzz_}"
+	done
+	# the same replays under ASan and UBSan (make fuzz-san builds them
+	# into $BUILD_SAN; make check does): "did not crash" then means no
+	# memory error and no undefined behaviour either
+	export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+	export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+	for t in "$BUILD_SAN"/tests/fuzz/fuzz_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		run_one "fuzz-san/$name" nice -n 19 "$t" --replay "tests/fuzz/corpus/${name#fuzz_}"
+	done
+	echo "$passed $failed $skipped" >"$bgcount"
+}
+
 for t in "$BUILD"/tests/unit/test_*; do
 	[ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
 done
-for t in "$BUILD"/tests/fuzz/fuzz_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	run_one "fuzz/$name" "$t" --replay "tests/fuzz/corpus/${name#fuzz_}"
-done
-# the same replays under ASan and UBSan (make fuzz-san builds them into
-# $BUILD_SAN; make check does): "did not crash" then means no memory error
-# and no undefined behaviour either
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-for t in "$BUILD_SAN"/tests/fuzz/fuzz_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
-	run_one "fuzz-san/$name" "$t" --replay "tests/fuzz/corpus/${name#fuzz_}"
-done
+bgout=$(mktemp) bgcount=$(mktemp)
+trap 'rm -f "$log" "$bgout" "$bgcount"; [ -n "${bgpid:-}" ] && kill "$bgpid" 2>/dev/null' EXIT INT TERM
+if [ -n "${TP_SERIAL:-}" ]; then
+	replays
+	read -r passed failed skipped <"$bgcount"
+else
+	# its own scratch log and counts (run_one's are this shell's)
+	( log=$(mktemp); passed=0 failed=0 skipped=0; replays; rm -f "$log" ) >"$bgout" 2>&1 &
+	bgpid=$!
+fi
 for t in tests/lab/t_*.sh tests/integration/t_*.sh; do
 	[ -f "$t" ] && run_one "$t" sh "$t"
 done
+if [ -z "${TP_SERIAL:-}" ]; then
+	t0=$(date +%s)
+	wait "$bgpid"
+	bgpid=
+	cat "$bgout"
+	echo "# (fuzz replays ran beside the lab tests; $(($(date +%s) - t0)) s waited for them after)"
+	if read -r p f s <"$bgcount"; then
+		passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	else
+		echo "not ok - fuzz replays: stopped before their end"
+		failed=$((failed + 1))
+	fi
+fi
 
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
