@@ -22,12 +22,18 @@
 # routers' buckets full (a time the kernel needs; nothing to wait on).
 #
 #   sh bench/loss-accuracy.sh [RUNS]    (root; top of the tree; make first)
+#   TP_Q=200 TOOLS=tracepair sh bench/loss-accuracy.sh 10
+#       tracepair alone with 200 probes per hop (the per-hop target's
+#       sample size; about 110 s a run), written to loss-accuracy-qTP_Q.txt
 set -u
 RUNS=${1:-10}
+TP_Q=${TP_Q:-30}
+TOOLS=${TOOLS:-tracepair mtr traceroute}
 BUILD=${BUILD:-build}
 TP_BIN=${TP_BIN:-$PWD/$BUILD/bin}
 export TP_BIN BUILD
 OUT=bench/results/loss-accuracy.txt
+[ "$TP_Q" = 30 ] || OUT=bench/results/loss-accuracy-q$TP_Q.txt
 TPA=$TP_BIN/tracepair-agent
 
 . tests/lab/lib.sh
@@ -66,11 +72,12 @@ score() {
 r=1
 while [ "$r" -le "$RUNS" ]; do
 	# tracepair: both directions at once
+	case " $TOOLS " in *" tracepair "*) ;; *) false ;; esac && {
 	sleep 7
 	t0=$(now)
-	lab_exec sf-office "$TPA" trace -n --json -q 30 "$CHI" >"$W/fwd.json" 2>/dev/null &
+	lab_exec sf-office "$TPA" trace -n --json -q "$TP_Q" "$CHI" >"$W/fwd.json" 2>/dev/null &
 	p1=$!
-	lab_exec chicago-office "$TPA" trace -n --json -q 30 "$SF" >"$W/rev.json" 2>/dev/null &
+	lab_exec chicago-office "$TPA" trace -n --json -q "$TP_Q" "$SF" >"$W/rev.json" 2>/dev/null &
 	p2=$!
 	wait $p1; wait $p2
 	t1=$(now)
@@ -81,7 +88,9 @@ while [ "$r" -le "$RUNS" ]; do
 	"$TP_BIN/tracepair" analyze --json "$W/fwd.json" "$W/rev.json" >"$W/an.json" 2>/dev/null
 	v=$(jq -r '.analysis.suspects[0] // {} | "\(.kind // "none") \(.between // [] | join(" "))"' "$W/an.json" 2>/dev/null)
 	echo "$v" >>"$W/verdicts"
+	}
 
+	case " $TOOLS " in *" mtr "*) ;; *) false ;; esac && {
 	sleep 7
 	t0=$(now)
 	lab_exec sf-office mtr -r -n -c 30 "$CHI" >"$W/mtr" 2>/dev/null
@@ -90,7 +99,9 @@ while [ "$r" -le "$RUNS" ]; do
 	awk '$1 ~ /^[0-9]+\.\|--/ { sub(/\..*/, "", $1); sub(/%/, "", $3); print $1, $3 }' \
 	    "$W/mtr" >"$W/m"
 	score mtr "$r" "$W/m"
+	}
 
+	case " $TOOLS " in *" traceroute "*) ;; *) false ;; esac && {
 	sleep 7
 	t0=$(now)
 	: >"$W/tr"
@@ -102,15 +113,16 @@ while [ "$r" -le "$RUNS" ]; do
 	awk '$1 ~ /^[0-9]+$/ { for (i = 2; i <= NF; i++) if ($i == "*") s[$1]++; n[$1] += 10 }
 	    END { for (t in n) print t, 100 * s[t] / n[t] }' "$W/tr" | sort -n >"$W/t"
 	score traceroute "$r" "$W/t"
+	}
 	r=$((r + 1))
 done
 
 {
-echo "# bench/loss-accuracy.sh on sf-chicago-ratelimit.scn, $RUNS runs, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -r)"
+echo "# bench/loss-accuracy.sh on sf-chicago-ratelimit.scn, $RUNS runs, tracepair -q $TP_Q, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -r)"
 echo "# truth: 0 % at hops 1-6, 15.36 % at hops 7-11 (SF -> Chicago)"
 echo
 printf "%-12s %8s %10s %12s %10s\n" tool "MAE(pt)" "MAE 1-6" "MAE 7-11" "wall(s)"
-for tool in tracepair mtr traceroute; do
+for tool in $TOOLS; do
 	mae=$(awk -v t=$tool '$1 == t { s += $5; n++ } END { printf "%.2f", s / n }' "$W/scores")
 	b=$(awk -v t=$tool -v f=$LOSSY_FROM '$1 == t && $3 < f { s += $5; n++ } END { printf "%.2f", s / n }' "$W/scores")
 	a=$(awk -v t=$tool -v f=$LOSSY_FROM '$1 == t && $3 >= f { s += $5; n++ } END { printf "%.2f", s / n }' "$W/scores")
@@ -122,13 +134,13 @@ echo "## runs with every hop within 6 points past the link and <= 2 % before it"
 echo "## (with 30 probes a hop is within 6 points of 15.36 % with probability 0.69:"
 echo "## all five past the link 0.16 by chance alone), and runs whose mean over the"
 echo "## hops past the link is within 6 points, every hop before it <= 2 %"
-for tool in tracepair mtr traceroute; do
+for tool in $TOOLS; do
 	echo "$tool: every hop $(awk -v t=$tool '$1 == "OK" && $2 == t && $4 == 1' "$W/scores" | wc -l) of $RUNS," \
 	    "mean $(awk -v t=$tool '$1 == "POOLED" && $2 == t && $4 == 1' "$W/scores" | wc -l) of $RUNS"
 done
 echo
 echo "## per-hop loss (%), each run"
-for tool in tracepair mtr traceroute; do
+for tool in $TOOLS; do
 	echo "$tool:"
 	awk -v t=$tool '$1 == t { row[$2] = row[$2] sprintf(" %5.1f", $4) }
 	    END { for (r in row) print "  run " r ":" row[r] }' "$W/scores" | sort -k2n
