@@ -18,8 +18,18 @@
 #   (binomial), so the per-hop figure goes to bench/loss-accuracy.sh.
 # - before the link nothing drops packets: at most 1 of a hop's probes
 #   may be lost (a stall of this shared machine past a probe's timeout).
-# - geo-maew answers 1 per second of the 2 per second it is sent: its
-#   measured rate must be within 30 % of 1/s, and it is never a suspect.
+# - geo-maew (icmp_msgs_per_sec 1, burst 1) is sent 2 probes per second.
+#   The kernel's global limiter (net/ipv4/icmp.c, 5.10 and later) is not a
+#   clean 1/s: with no credit left it allows one reply once a whole second
+#   (counted in jiffies) has passed since the last refill, which on a 0.5 s
+#   probe grid is after 1.0 s or, when the probe comes a jiffy early, 1.5 s;
+#   and each reply consumes a random 0, 1 or 2 credits, so a reply can be
+#   free and the next probe answered too.  Its true rate on this grid lies
+#   between 1/1.5 s and about 1.3/s; the agent measures it over about 5 s,
+#   one reply more or less at the window's edges: 0.45..1.9/s (below the
+#   2/s it is sent, above 3 replies in 5.5 s).  A 1/s-within-30 % check
+#   failed CI at 0.6/s (3 replies in 5 s, all 1.5 s apart).  It is never a
+#   suspect.
 . tests/lab/lib.sh
 . tests/lab/probe-lib.sh
 require_root
@@ -91,8 +101,8 @@ past 5,6,7,8,9,10 "$T/rev.json" reverse
 _m=$(jq -r '[.hops[] | .loss_method] | unique | join(",")' "$T/fwd.json")
 check "[ \"$_m\" = echo ]" "forward: every hop's loss figure is by echo ($_m)"
 _rl=$(jq -r '.hops[] | select(.ttl == 4) | .rate_limit.replies_per_s // 0' "$T/fwd.json")
-check "awk -v r=$_rl 'BEGIN { exit !(r >= 0.7 && r <= 1.3) }'" \
-    "geo-maew (hop 4) is rate-limited at $_rl replies/s (1/s within 30 %)"
+check "awk -v r=$_rl 'BEGIN { exit !(r >= 0.45 && r <= 1.9) }'" \
+    "geo-maew (hop 4) is rate-limited at $_rl replies/s (kernel global 1/s: 0.45..1.9 on a 0.5 s grid)"
 _np=$(jq -r '.hops[] | select(.ttl == 4) | .probes | length' "$T/fwd.json")
 check "[ \"$_np\" -lt 30 ]" "geo-maew: probes thinned to stay under its limit ($_np of 30 sent)"
 _c1=$(jq -r '.hops[] | select(.ttl == 3) | .rate_limit // "none"' "$T/fwd.json")
