@@ -45,6 +45,7 @@ struct ctl_conf {
 	char		*pfx2as;	/* pfx2as table file, NULL when none */
 	char		*evidence_key;	/* Ed25519 key signing evidence packages, or NULL */
 	char		*evidence_cert;	/* its signer certificate (tp-pki.sh issue DIR signer) */
+	long long	 keep_s;	/* retention: pairs and traces older go; 0 = keep all */
 	struct asn_table *asn;	/* that table, loaded; NULL when none */
 };
 
@@ -133,6 +134,7 @@ struct ctl_agent {
 struct ctl_job;
 struct ctl_pair;
 struct ctl_pair_record;
+struct ctl_ingest;
 
 /* The daemon. */
 struct ctl {
@@ -162,6 +164,12 @@ struct ctl {
 	TAILQ_HEAD(, ctl_pair) pairs;	/* pairs and single traces in progress */
 	uint64_t	 next_id;	/* job / pair id counter */
 	char		 id_prefix[24];	/* unique per controller run */
+	/* ctl_store.c: results waiting for their commit, and retention */
+	TAILQ_HEAD(, ctl_ingest) ingestq;	/* in arrival order */
+	int		 ningest;	/* entries in ingestq */
+	struct event	*ingest_ev;	/* flushes ingestq once the loop turns */
+	struct event	*prune_ev;	/* the next retention batch */
+	long long	 pruned;	/* rows removed by this run of pruning */
 };
 
 /* A job sent to an agent, waiting for its JobResult (ctl_pair.c). */
@@ -401,6 +409,14 @@ void	 ctl_job_progress(struct ctl *, struct ctl_session *,
 	    const Tracepair__Progress *);
 void	 ctl_job_result(struct ctl *, struct ctl_session *,
 	    uint64_t request_id, const Tracepair__JobResult *);
+/*
+ * After the store's word on a result (ctl_store.c): the ResultAck (s NULL
+ * when the session closed meanwhile: none), and the job done.  Takes t.
+ */
+void	 ctl_job_stored(struct ctl *, struct ctl_session *s,
+	    uint64_t request_id, const char *jid, const char *agent,
+	    const char *tenant, struct trace *t, const char *errline,
+	    enum store_result res, const char *err);
 /* The agent's session ended: its running jobs fail with reason. */
 void	 ctl_jobs_agent_gone(struct ctl *, const char *tenant,
 	    const char *name, const char *reason);
@@ -409,5 +425,26 @@ void	 ctl_pairs_operator_gone(struct ctl *, struct ctl_session *);
 /* Tick work: deadlines. */
 void	 ctl_pair_tick(struct ctl *, double now);
 void	 ctl_pair_free_all(struct ctl *);
+
+/*
+ * ctl_store.c: the store's work in the event loop.  Results are queued
+ * (ctl_ingest_add takes t) and stored together once the loop has read
+ * what arrived, in one transaction (one fsync), at most CTL_INGEST_MAX at
+ * a time; then each is acked (ctl_job_stored).  Retention (conf keep_s)
+ * prunes in batches of CTL_PRUNE_BATCH, one per turn of the loop while
+ * old rows are left, then every CTL_PRUNE_IDLE_S.
+ */
+#define CTL_JOB_ID_MAX		128	/* longest job id accepted from an agent */
+#define CTL_INGEST_MAX		256
+#define CTL_PRUNE_BATCH		200
+#define CTL_PRUNE_IDLE_S	60
+int	 ctl_store_start(struct ctl *, char *err, size_t errlen);
+void	 ctl_ingest_add(struct ctl *, struct ctl_session *, uint64_t request_id,
+	    const char *jid, struct trace *t, const char *errline);
+/* Store and ack what is queued now (also at shutdown). */
+void	 ctl_ingest_flush(struct ctl *);
+/* A session closes: its queued results are stored but not acked. */
+void	 ctl_ingest_forget(struct ctl *, struct ctl_session *);
+void	 ctl_store_stop(struct ctl *);
 
 #endif

@@ -15,7 +15,6 @@
 #include "report.h"
 #include "wire.h"
 
-#define CTL_JOB_ID_MAX	128	/* longest job id accepted from an agent */
 
 static void
 ctl_new_id(struct ctl *ctl, const char *kind, char *buf, size_t len)
@@ -700,11 +699,8 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 {
 	struct ctl_job		*j;
 	struct trace		*t = NULL;
-	frame_env		 env;
-	Tracepair__ResultAck	 ack;
 	char			 err[256], error[250], jid[CTL_JOB_ID_MAX + 1];
 	const char		*errline = NULL;
-	enum store_result	 res;
 
 	if (jr->job_id == NULL || jr->job_id[0] == '\0' ||
 	    strlen(jr->job_id) > CTL_JOB_ID_MAX) {
@@ -749,8 +745,22 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 		errline = error;
 		break;
 	}
-	res = store_job_result(ctl->store, jid, s->peer.name, s->peer.tenant, t,
-	    errline, ctl_now(), err, sizeof(err));
+	/*
+	 * Stored with the other results of this turn of the event loop in
+	 * one transaction (ctl_store.c), then ctl_job_stored acks it.
+	 */
+	ctl_ingest_add(ctl, s, request_id, jid, t, errline);
+}
+
+void
+ctl_job_stored(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
+    const char *jid, const char *agent, const char *tenant, struct trace *t,
+    const char *errline, enum store_result res, const char *err)
+{
+	struct ctl_job		*j;
+	frame_env		 env;
+	Tracepair__ResultAck	 ack;
+
 	if (res == STORE_RESULT_FAILED) {
 		/* No ack: the agent keeps it spooled and sends it again. */
 		log_warnx("job %s: %s", jid, err);
@@ -760,21 +770,24 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 	if (res == STORE_RESULT_NOT_OWNER) {
 		/* As for a job held in memory: ignored, not acked. */
 		log_warnx("agent %s (%s): result for job %s, stored as another "
-		    "agent's, ignored", s->peer.name, s->peer.tenant, jid);
+		    "agent's, ignored", agent, tenant, jid);
 		trace_free(t);
 		return;
 	}
 	if (res == STORE_RESULT_NO_JOB)
 		/* Acked below, so that the agent's spool lets it go. */
 		log_warnx("agent %s (%s): result for job %s, which the store "
-		    "does not know, dropped", s->peer.name, s->peer.tenant, jid);
-	tracepair__envelope__init(&env);
-	tracepair__result_ack__init(&ack);
-	ack.job_id = jid;
-	env.request_id = request_id;
-	env.body_case = TRACEPAIR__ENVELOPE__BODY_RESULT_ACK;
-	env.result_ack = &ack;
-	(void)ctl_send(s, &env);
+		    "does not know, dropped", agent, tenant, jid);
+	/* Its session may have closed meanwhile: the agent sends it again. */
+	if (s != NULL) {
+		tracepair__envelope__init(&env);
+		tracepair__result_ack__init(&ack);
+		ack.job_id = (char *)(uintptr_t)jid;
+		env.request_id = request_id;
+		env.body_case = TRACEPAIR__ENVELOPE__BODY_RESULT_ACK;
+		env.result_ack = &ack;
+		(void)ctl_send(s, &env);
+	}
 	if (res == STORE_RESULT_DUPLICATE || res == STORE_RESULT_NO_JOB) {
 		if (res == STORE_RESULT_DUPLICATE)
 			log_debug("job %s: duplicate result acked and ignored",
@@ -783,8 +796,11 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 		return;
 	}
 	log_info("job %s: %s from agent %s stored", jid, t ? "trace" :
-	    "error", s->peer.name);
-	if (j == NULL || j->done) {
+	    "error", agent);
+	/* Looked up again: the pair may have ended while it was queued. */
+	j = ctl_job_find(ctl, jid);
+	if (j == NULL || j->done || strcmp(j->agent, agent) != 0 ||
+	    strcmp(j->tenant, tenant) != 0) {
 		trace_free(t);
 		return;
 	}

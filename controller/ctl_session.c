@@ -71,6 +71,7 @@ ctl_session_destroy(struct ctl_session *s)
 	}
 	if (s->peer.role == TLS_ROLE_OPERATOR)
 		ctl_pairs_operator_gone(ctl, s);
+	ctl_ingest_forget(ctl, s);
 	ctl_session_unpend(s);
 	TAILQ_REMOVE(&ctl->sessions, s, entry);
 	ctl->nsessions--;
