@@ -74,6 +74,13 @@ struct ctl_session {
 	double		 last_rx;	/* UNIX time of the last frame */
 	struct ctl_agent *agent;	/* registry entry (agents, when READY) */
 	int		 progress;	/* its Hello lists "progress" */
+	/*
+	 * The tenant of the operator request being handled (ctl_op_scope):
+	 * the certificate's O for an operator, Envelope.tenant or every
+	 * tenant (scope_all) for an MSP operator.
+	 */
+	char		 scope[TLS_NAME_LEN];
+	int		 scope_all;
 };
 
 #define CTL_CLOCK_SAMPLES	8	/* recent samples the filter picks from */
@@ -255,6 +262,15 @@ int	 ctl_listen(struct ctl *, char *err, size_t errlen);
 void	 ctl_listen_close(struct ctl *);
 /* Tick work: TLS/Hello timeouts of pending sessions, resume paused listeners. */
 void	 ctl_session_tick(struct ctl *, double now);
+/* An operator of one tenant or an MSP operator (every tenant). */
+int	 ctl_role_operator(enum tls_role);
+/*
+ * The tenant an operator request is about: NULL for an MSP operator that
+ * named none (every tenant), else that one tenant.  Every operator request
+ * reads, lists and acts through it only, so that another tenant's agent
+ * or pair is as absent as one that never existed.
+ */
+const char *ctl_op_tenant(const struct ctl_session *op);
 void	 ctl_session_close_all(struct ctl *);
 
 /* ctl_registry.c */
@@ -323,9 +339,10 @@ struct ctl_pair_record {
 };
 
 /*
- * Read pair_id of tenant back from the store: 1 found (free it with
- * ctl_pair_record_free), 0 when there is none or it is another tenant's
- * (the caller cannot tell the two apart), -1 with a reason.
+ * Read pair_id of tenant (NULL: any, for an MSP operator) back from the
+ * store: 1 found (free it with ctl_pair_record_free), 0 when there is none
+ * or it is another tenant's (the caller cannot tell the two apart), -1
+ * with a reason.
  */
 int	 ctl_pair_load(struct ctl *, const char *tenant, const char *pair_id,
 	    struct ctl_pair_record *, char *err, size_t errlen);

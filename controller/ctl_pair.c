@@ -401,25 +401,47 @@ ctl_pair_refuse(struct ctl *ctl, const struct ctl_pair_origin *origin,
 		origin->on_finish(ctl, &rec, origin->finish_arg);
 }
 
-/* A known agent of the operator's tenant, or an Error reply and NULL. */
+/*
+ * A known agent of the request's tenant (ctl_op_tenant), or an Error reply
+ * and NULL.  Another tenant's agent is unknown, word for word.  An MSP
+ * operator naming no tenant gets the one agent of that name, or is asked
+ * for --tenant when several tenants have one.
+ */
 static struct ctl_agent *
 ctl_op_agent(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
     const char *name)
 {
-	struct ctl_agent	*a;
-	char			 msg[128];
+	struct ctl_agent	*a, *found = NULL;
+	const char		*tenant = ctl_op_tenant(op);
+	char			 msg[160];
+	int			 n = 0;
 
 	if (name == NULL || name[0] == '\0') {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, "no agent named");
 		return NULL;
 	}
-	if ((a = ctl_registry_find(ctl, op->peer.tenant, name)) == NULL) {
+	if (tenant != NULL)
+		found = ctl_registry_find(ctl, tenant, name);
+	else
+		TAILQ_FOREACH(a, &ctl->agents, entry)
+			if (strcmp(a->name, name) == 0) {
+				found = a;
+				n++;
+			}
+	if (n > 1) {
+		snprintf(msg, sizeof(msg), "agent %.64s: %d tenants have one; "
+		    "name the tenant with --tenant", name, n);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, msg);
+		return NULL;
+	}
+	if (found == NULL) {
 		snprintf(msg, sizeof(msg), "unknown agent %.64s", name);
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_UNKNOWN_AGENT, msg);
 	}
-	return a;
+	return found;
 }
 
 /*
@@ -563,13 +585,20 @@ ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	if ((a = ctl_op_agent(ctl, op, request_id, req->agent_a)) == NULL ||
 	    (b = ctl_op_agent(ctl, op, request_id, req->agent_b)) == NULL)
 		return;
+	/* Only an MSP operator naming no tenant can reach two tenants. */
+	if (strcmp(a->tenant, b->tenant) != 0) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, "the two agents "
+		    "are in different tenants (a pair stays in one tenant)");
+		return;
+	}
 	if (ctl_request_opts(req->options, &base, err, sizeof(err)) == -1) {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
 		return;
 	}
 	memset(&origin, 0, sizeof(origin));
-	origin.tenant = op->peer.tenant;
+	origin.tenant = a->tenant;	/* the pair is the agents' tenant's */
 	origin.operator_name = op->peer.name;
 	origin.op = op;
 	origin.request_id = request_id;
