@@ -7,12 +7,16 @@
 
 #include <sqlite3.h>
 
+#include "ctl.h"
 #include "store.h"
 
 /*
  * usage: store-bench ingest DB N BATCH    store N traces, BATCH per commit
- *        store-bench history DB PAIRS     PAIRS pairs over 200 agent pairs,
+ *        store-bench history DB PAIRS     PAIRS pairs over 210 agent pairs,
  *                                         then the history of one of them
+ *        store-bench prune DB PAIRS       PAIRS old pairs with both traces,
+ *                                         pruned as the controller does
+ *                                         (CTL_PRUNE_BATCH): the longest batch
  * DB is a file (removed first, with its -wal and -shm).  One line of
  * figures per run on stdout.
  */
@@ -227,6 +231,69 @@ history(const char *db, int npairs)
 	return 0;
 }
 
+static int
+prune(const char *db, int npairs)
+{
+	struct store		*s = fresh(db);
+	struct store_job	 j;
+	struct store_pair	 p;
+	struct store_result_in	 r[2];
+	struct trace		*t = big_trace(1);
+	char			 err[256], id[32], ja[40], jb[40];
+	double			 t0, t1, worst = 0, total = 0;
+	int			 i, n, batches = 0, rows = 0;
+
+	memset(&j, 0, sizeof(j));
+	memset(&p, 0, sizeof(p));
+	j.tenant = p.tenant = "acme";
+	p.agent_a = "site-01";
+	p.agent_b = "site-02";
+	p.status = "ok";
+	for (i = 0; i < npairs; i++) {
+		snprintf(id, sizeof(id), "p-old-%d", i);
+		snprintf(ja, sizeof(ja), "%s-a", id);
+		snprintf(jb, sizeof(jb), "%s-b", id);
+		j.pair_id = p.pair_id = id;
+		j.created = p.created = 1700000000.0 + i;
+		j.job_id = p.job_a = ja;
+		j.agent = "site-01";
+		if (store_job_add(s, &j, err, sizeof(err)) == -1)
+			die("job", err);
+		j.job_id = p.job_b = jb;
+		j.agent = "site-02";
+		if (store_job_add(s, &j, err, sizeof(err)) == -1 ||
+		    store_pair_add(s, &p, err, sizeof(err)) == -1)
+			die("pair", err);
+		memset(r, 0, sizeof(r));
+		r[0].job_id = ja;
+		r[0].agent = "site-01";
+		r[1].job_id = jb;
+		r[1].agent = "site-02";
+		r[0].tenant = r[1].tenant = "acme";
+		r[0].trace = r[1].trace = t;
+		if (store_job_results(s, r, 2, err, sizeof(err)) == -1)
+			die("results", err);
+	}
+	trace_free(t);
+	while ((t0 = now(), n = store_prune(s, 1800000000.0, CTL_PRUNE_BATCH, err,
+	    sizeof(err))) > 0) {
+		t1 = now();
+		batches++;
+		rows += n;
+		total += t1 - t0;
+		if (t1 - t0 > worst)
+			worst = t1 - t0;
+	}
+	if (n == -1)
+		die("prune", err);
+	printf("prune: %d pairs with two 30-hop traces each, %d pairs a "
+	    "batch: %d batches, %d pairs and jobs, mean %.1f ms, longest "
+	    "%.1f ms a batch\n", npairs, CTL_PRUNE_BATCH, batches, rows,
+	    batches ? total / batches * 1000 : 0, worst * 1000);
+	store_close(s);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -234,7 +301,9 @@ main(int argc, char **argv)
 		return ingest(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "history") == 0)
 		return history(argv[2], atoi(argv[3]));
+	if (argc == 4 && strcmp(argv[1], "prune") == 0)
+		return prune(argv[2], atoi(argv[3]));
 	fprintf(stderr, "usage: store-bench ingest DB N BATCH | history DB "
-	    "PAIRS\n");
+	    "PAIRS | prune DB PAIRS\n");
 	return 2;
 }

@@ -168,9 +168,12 @@ main(int argc, char **argv)
 		fatalx("cannot set up events");
 	log_info("%s ready (store %s, frame limit %lld bytes)", CTL_SOFTWARE,
 	    ctl.conf.database, ctl.conf.frame_limit);
-	if (ctl.conf.keep_s > 0)
-		log_info("retention: pairs and traces older than %.0f days are "
-		    "removed", ctl.conf.keep_s / 86400.0);
+	if (ctl.conf.keep_s > 0) {
+		char	 keep[32];
+
+		log_info("retention: pairs and traces older than %s are "
+		    "removed", ctl_keep_text(&ctl, keep, sizeof(keep)));
+	}
 	if (ctl.conf.asn != NULL)
 		log_info("pfx2as %s: %d prefixes", ctl.conf.pfx2as,
 		    asn_count(ctl.conf.asn));

@@ -453,7 +453,7 @@ void	 ctl_pair_free_all(struct ctl *);
  */
 #define CTL_JOB_ID_MAX		128	/* longest job id accepted from an agent */
 #define CTL_INGEST_MAX		256
-#define CTL_PRUNE_BATCH		200
+#define CTL_PRUNE_BATCH		50
 #define CTL_PRUNE_IDLE_S	60
 int	 ctl_store_start(struct ctl *, char *err, size_t errlen);
 void	 ctl_ingest_add(struct ctl *, struct ctl_session *, uint64_t request_id,
@@ -463,5 +463,7 @@ void	 ctl_ingest_flush(struct ctl *);
 /* A session closes: its queued results are stored but not acked. */
 void	 ctl_ingest_forget(struct ctl *, struct ctl_session *);
 void	 ctl_store_stop(struct ctl *);
+/* conf keep_s as the config writes it: "90d", "36h" or "5400s". */
+const char *ctl_keep_text(const struct ctl *, char *buf, size_t len);
 
 #endif

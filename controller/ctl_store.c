@@ -29,12 +29,26 @@ ctl_ingest_cb(evutil_socket_t fd, short what, void *arg)
 	ctl_ingest_flush(arg);
 }
 
+const char *
+ctl_keep_text(const struct ctl *ctl, char *buf, size_t len)
+{
+	long long	 k = ctl->conf.keep_s;
+
+	if (k % 86400 == 0)
+		snprintf(buf, len, "%lldd", k / 86400);
+	else if (k % 3600 == 0)
+		snprintf(buf, len, "%lldh", k / 3600);
+	else
+		snprintf(buf, len, "%llds", k);
+	return buf;
+}
+
 static void
 ctl_prune_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ctl	*ctl = arg;
 	struct timeval	 tv = { 0, 0 };
-	char		 err[256];
+	char		 err[256], keep[32];
 	double		 t0 = ctl_now(), before = t0 - (double)ctl->conf.keep_s;
 	int		 n;
 
@@ -47,15 +61,16 @@ ctl_prune_cb(evutil_socket_t fd, short what, void *arg)
 		tv.tv_sec = CTL_PRUNE_IDLE_S;
 	} else if (n > 0) {
 		ctl->pruned += n;
-		log_debug("retention: %d rows older than %.0f days in %.1f ms",
-		    n, ctl->conf.keep_s / 86400.0, (ctl_now() - t0) * 1e3);
+		log_debug("retention: %d rows older than %s in %.1f ms", n,
+		    ctl_keep_text(ctl, keep, sizeof(keep)),
+		    (ctl_now() - t0) * 1e3);
 		/* The next batch once the loop has served what is waiting. */
-		tv.tv_usec = 10000;
+		tv.tv_usec = 50000;
 	} else {
 		if (ctl->pruned > 0)
 			log_info("retention: removed %lld pairs and jobs older "
-			    "than %.0f days", ctl->pruned,
-			    ctl->conf.keep_s / 86400.0);
+			    "than %s", ctl->pruned,
+			    ctl_keep_text(ctl, keep, sizeof(keep)));
 		ctl->pruned = 0;
 		tv.tv_sec = CTL_PRUNE_IDLE_S;
 	}
