@@ -5,6 +5,7 @@
 #   tp-pki.sh issue DIR controller NAME [--days N]   controller certificate
 #   tp-pki.sh issue DIR agent NAME --org TENANT [--days N]
 #   tp-pki.sh issue DIR operator NAME --org TENANT [--days N]
+#   tp-pki.sh issue DIR msp NAME --org MSP [--days N]    MSP operator: every tenant
 #   tp-pki.sh issue DIR signer NAME --org TENANT [--days N]   evidence signing
 #   tp-pki.sh revoke DIR NAME                        revoke NAME, regenerate the CRL
 #   tp-pki.sh crl DIR                                regenerate the CRL (do it before it expires)
@@ -23,7 +24,7 @@ set -eu
 
 prog=$(basename "$0")
 usage() {
-	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 die() {
@@ -92,9 +93,9 @@ issue_cert() {
 	[ -e "$dir/$name.crt" ] && die "$dir/$name.crt exists (revoke it and remove the files first)"
 	case $role in
 	controller) eku="serverAuth, clientAuth" ;;
-	agent|operator) eku="clientAuth" ;;
+	agent|operator|msp) eku="clientAuth" ;;
 	signer) eku="1.3.6.1.5.5.7.3.36" ;;
-	*) die "unknown role '$role' (controller, agent, operator or signer)" ;;
+	*) die "unknown role '$role' (controller, agent, operator, msp or signer)" ;;
 	esac
 	keyalg="-algorithm EC -pkeyopt ec_paramgen_curve:P-256"
 	[ "$role" = signer ] && keyalg="-algorithm ED25519"
@@ -178,7 +179,7 @@ issue)
 	check_name "$name" name
 	parse_opts "$@"
 	case $role in
-	agent|operator|signer) [ -n "$org" ] || die "$role certificates need --org TENANT" ;;
+	agent|operator|signer|msp) [ -n "$org" ] || die "$role certificates need --org TENANT" ;;
 	esac
 	issue_cert "$role" "$name" "$org" "$days" "" ""
 	;;

@@ -5,6 +5,7 @@
 # (evpkg.c: signed manifest, tar.gz/zip).  Includes only common/
 # and the generated protocol header (see INC_common in the Makefile).
 COMMON_SRCS += common/frame.c common/tls.c common/wire.c common/config.c \
-	common/log.c common/trace.c common/trace_json.c common/trace_atlas.c \
+	common/log.c common/trace.c common/trace_json.c common/trace_jsonw.c \
+	common/trace_atlas.c \
 	common/trace_text.c common/probe_opts.c common/asn.c common/hostport.c \
 	common/addrclass.c common/evpkg.c

@@ -19,6 +19,7 @@ static const char *const tls_role_names[] = {
 	[TLS_ROLE_AGENT] = "agent",
 	[TLS_ROLE_OPERATOR] = "operator",
 	[TLS_ROLE_SIGNER] = "signer",
+	[TLS_ROLE_MSP] = "msp",
 };
 
 const char *

@@ -17,7 +17,8 @@ enum tls_role {
 	TLS_ROLE_CONTROLLER,
 	TLS_ROLE_AGENT,
 	TLS_ROLE_OPERATOR,
-	TLS_ROLE_SIGNER		/* signs evidence packages (evpkg.c); never logs in */
+	TLS_ROLE_SIGNER,	/* signs evidence packages (evpkg.c); never logs in */
+	TLS_ROLE_MSP		/* an MSP's operator: every tenant (docs/protocol.md) */
 };
 
 #define TLS_NAME_LEN	64

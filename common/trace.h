@@ -146,6 +146,12 @@ int		 trace_parse_time(const char *s, double *out);
 
 /* trace_json.c: the JSON form documented in docs/trace-json.md. */
 char		*trace_to_json(const struct trace *, int pretty);
+/*
+ * trace_jsonw.c: trace_to_json(t, 0) written directly, the same bytes;
+ * NULL where only jansson can say what it would write (a string that is
+ * not UTF-8, a real that is not finite) or out of memory.
+ */
+char		*trace_to_json_compact(const struct trace *);
 /* Returns NULL and writes a one-line reason into err on bad input. */
 struct trace	*trace_from_json(const char *text, size_t len, char *err, size_t errlen);
 /* jansson object forms, for documents that embed traces. */

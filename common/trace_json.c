@@ -146,10 +146,13 @@ trace_to_jobj(const struct trace *t)
 char *
 trace_to_json(const struct trace *t, int pretty)
 {
-	json_t	*o = trace_to_jobj(t);
+	json_t	*o;
 	char	*s;
 
-	if (o == NULL)
+	/* The same bytes without the tree (trace_jsonw.c), when it can. */
+	if (!pretty && (s = trace_to_json_compact(t)) != NULL)
+		return s;
+	if ((o = trace_to_jobj(t)) == NULL)
 		return NULL;
 	s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) |
 	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));

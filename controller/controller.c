@@ -110,6 +110,7 @@ main(int argc, char **argv)
 	TAILQ_INIT(&ctl.agents);
 	TAILQ_INIT(&ctl.jobs);
 	TAILQ_INIT(&ctl.pairs);
+	TAILQ_INIT(&ctl.ingestq);
 	if (ctl_conf_load(&ctl.conf, conffile, err, sizeof(err)) == -1)
 		errx(1, "%s", err);
 	/* test-only private/CGNAT stand-in ranges (docs/analysis.md) */
@@ -152,7 +153,8 @@ main(int argc, char **argv)
 	    (unsigned long)time(NULL), rnd[0], rnd[1]);
 	if ((ctl.base = event_base_new()) == NULL)
 		fatalx("cannot create the event base");
-	if (ctl_listen(&ctl, err, sizeof(err)) == -1)
+	if (ctl_listen(&ctl, err, sizeof(err)) == -1 ||
+	    ctl_store_start(&ctl, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	ctl.tick = event_new(ctl.base, -1, EV_PERSIST, ctl_tick, &ctl);
 	ctl.sig_int = evsignal_new(ctl.base, SIGINT, ctl_signal, &ctl);
@@ -166,11 +168,19 @@ main(int argc, char **argv)
 		fatalx("cannot set up events");
 	log_info("%s ready (store %s, frame limit %lld bytes)", CTL_SOFTWARE,
 	    ctl.conf.database, ctl.conf.frame_limit);
+	if (ctl.conf.keep_s > 0) {
+		char	 keep[32];
+
+		log_info("retention: pairs and traces older than %s are "
+		    "removed", ctl_keep_text(&ctl, keep, sizeof(keep)));
+	}
 	if (ctl.conf.asn != NULL)
 		log_info("pfx2as %s: %d prefixes", ctl.conf.pfx2as,
 		    asn_count(ctl.conf.asn));
 
 	event_base_dispatch(ctl.base);
+	/* Results read but not yet committed are stored and acked first. */
+	ctl_store_stop(&ctl);
 
 	/*
 	 * Free in reverse order.  Pairs first, recorded as stopped, so that

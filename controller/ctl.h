@@ -45,6 +45,7 @@ struct ctl_conf {
 	char		*pfx2as;	/* pfx2as table file, NULL when none */
 	char		*evidence_key;	/* Ed25519 key signing evidence packages, or NULL */
 	char		*evidence_cert;	/* its signer certificate (tp-pki.sh issue DIR signer) */
+	long long	 keep_s;	/* retention: pairs and traces older go; 0 = keep all */
 	struct asn_table *asn;	/* that table, loaded; NULL when none */
 };
 
@@ -73,6 +74,13 @@ struct ctl_session {
 	double		 last_rx;	/* UNIX time of the last frame */
 	struct ctl_agent *agent;	/* registry entry (agents, when READY) */
 	int		 progress;	/* its Hello lists "progress" */
+	/*
+	 * The tenant of the operator request being handled (ctl_op_scope):
+	 * the certificate's O for an operator, Envelope.tenant or every
+	 * tenant (scope_all) for an MSP operator.
+	 */
+	char		 scope[TLS_NAME_LEN];
+	int		 scope_all;
 };
 
 #define CTL_CLOCK_SAMPLES	8	/* recent samples the filter picks from */
@@ -133,6 +141,7 @@ struct ctl_agent {
 struct ctl_job;
 struct ctl_pair;
 struct ctl_pair_record;
+struct ctl_ingest;
 
 /* The daemon. */
 struct ctl {
@@ -162,6 +171,12 @@ struct ctl {
 	TAILQ_HEAD(, ctl_pair) pairs;	/* pairs and single traces in progress */
 	uint64_t	 next_id;	/* job / pair id counter */
 	char		 id_prefix[24];	/* unique per controller run */
+	/* ctl_store.c: results waiting for their commit, and retention */
+	TAILQ_HEAD(, ctl_ingest) ingestq;	/* in arrival order */
+	int		 ningest;	/* entries in ingestq */
+	struct event	*ingest_ev;	/* flushes ingestq once the loop turns */
+	struct event	*prune_ev;	/* the next retention batch */
+	long long	 pruned;	/* rows removed by this run of pruning */
 };
 
 /* A job sent to an agent, waiting for its JobResult (ctl_pair.c). */
@@ -247,6 +262,15 @@ int	 ctl_listen(struct ctl *, char *err, size_t errlen);
 void	 ctl_listen_close(struct ctl *);
 /* Tick work: TLS/Hello timeouts of pending sessions, resume paused listeners. */
 void	 ctl_session_tick(struct ctl *, double now);
+/* An operator of one tenant or an MSP operator (every tenant). */
+int	 ctl_role_operator(enum tls_role);
+/*
+ * The tenant an operator request is about: NULL for an MSP operator that
+ * named none (every tenant), else that one tenant.  Every operator request
+ * reads, lists and acts through it only, so that another tenant's agent
+ * or pair is as absent as one that never existed.
+ */
+const char *ctl_op_tenant(const struct ctl_session *op);
 void	 ctl_session_close_all(struct ctl *);
 
 /* ctl_registry.c */
@@ -315,9 +339,10 @@ struct ctl_pair_record {
 };
 
 /*
- * Read pair_id of tenant back from the store: 1 found (free it with
- * ctl_pair_record_free), 0 when there is none or it is another tenant's
- * (the caller cannot tell the two apart), -1 with a reason.
+ * Read pair_id of tenant (NULL: any, for an MSP operator) back from the
+ * store: 1 found (free it with ctl_pair_record_free), 0 when there is none
+ * or it is another tenant's (the caller cannot tell the two apart), -1
+ * with a reason.
  */
 int	 ctl_pair_load(struct ctl *, const char *tenant, const char *pair_id,
 	    struct ctl_pair_record *, char *err, size_t errlen);
@@ -401,6 +426,14 @@ void	 ctl_job_progress(struct ctl *, struct ctl_session *,
 	    const Tracepair__Progress *);
 void	 ctl_job_result(struct ctl *, struct ctl_session *,
 	    uint64_t request_id, const Tracepair__JobResult *);
+/*
+ * After the store's word on a result (ctl_store.c): the ResultAck (s NULL
+ * when the session closed meanwhile: none), and the job done.  Takes t.
+ */
+void	 ctl_job_stored(struct ctl *, struct ctl_session *s,
+	    uint64_t request_id, const char *jid, const char *agent,
+	    const char *tenant, struct trace *t, const char *errline,
+	    enum store_result res, const char *err);
 /* The agent's session ended: its running jobs fail with reason. */
 void	 ctl_jobs_agent_gone(struct ctl *, const char *tenant,
 	    const char *name, const char *reason);
@@ -409,5 +442,28 @@ void	 ctl_pairs_operator_gone(struct ctl *, struct ctl_session *);
 /* Tick work: deadlines. */
 void	 ctl_pair_tick(struct ctl *, double now);
 void	 ctl_pair_free_all(struct ctl *);
+
+/*
+ * ctl_store.c: the store's work in the event loop.  Results are queued
+ * (ctl_ingest_add takes t) and stored together once the loop has read
+ * what arrived, in one transaction (one fsync), at most CTL_INGEST_MAX at
+ * a time; then each is acked (ctl_job_stored).  Retention (conf keep_s)
+ * prunes in batches of CTL_PRUNE_BATCH, one per turn of the loop while
+ * old rows are left, then every CTL_PRUNE_IDLE_S.
+ */
+#define CTL_JOB_ID_MAX		128	/* longest job id accepted from an agent */
+#define CTL_INGEST_MAX		256
+#define CTL_PRUNE_BATCH		50
+#define CTL_PRUNE_IDLE_S	60
+int	 ctl_store_start(struct ctl *, char *err, size_t errlen);
+void	 ctl_ingest_add(struct ctl *, struct ctl_session *, uint64_t request_id,
+	    const char *jid, struct trace *t, const char *errline);
+/* Store and ack what is queued now (also at shutdown). */
+void	 ctl_ingest_flush(struct ctl *);
+/* A session closes: its queued results are stored but not acked. */
+void	 ctl_ingest_forget(struct ctl *, struct ctl_session *);
+void	 ctl_store_stop(struct ctl *);
+/* conf keep_s as the config writes it: "90d", "36h" or "5400s". */
+const char *ctl_keep_text(const struct ctl *, char *buf, size_t len);
 
 #endif

@@ -71,6 +71,41 @@ conf_file(struct config *cf, const char *key, int required, char **out,
 	return 0;
 }
 
+/*
+ * "keep DURATION": N followed by s, m, h, d or w ("90d"), at least an hour;
+ * "0" or "forever" keeps everything.  -1 with a reason.
+ */
+static int
+conf_keep(struct config *cf, long long *out, char *err, size_t errlen)
+{
+	const char	*v = config_get(cf, "keep");
+	char		*end;
+	long long	 n, unit;
+
+	*out = 0;
+	if (v == NULL || strcmp(v, "0") == 0 || strcmp(v, "forever") == 0)
+		return 0;
+	n = strtoll(v, &end, 10);
+	switch (end[0]) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	case 'w': unit = 7 * 86400; break;
+	default: unit = 0; break;
+	}
+	if (end == v || v[0] < '0' || v[0] > '9' || unit == 0 ||
+	    end[1] != '\0' || n <= 0 || n > 100LL * 366 * 86400 / unit ||
+	    n * unit < 3600) {
+		snprintf(err, errlen, "%s: keep '%s': want a duration of at "
+		    "least an hour such as 90d, 12w or 36h (s, m, h, d, w), or "
+		    "0 to keep everything", cf->name, v);
+		return -1;
+	}
+	*out = n * unit;
+	return 0;
+}
+
 /* Port of a parsed listen address (0 when none was given). */
 static int
 conf_port(const struct sockaddr_storage *ss)
@@ -182,6 +217,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		    (long long *)(void *)((char *)c + ints[i].off), err,
 		    errlen) == -1)
 			goto fail;
+	if (conf_keep(cf, &c->keep_s, err, errlen) == -1)
+		goto fail;
 	if (c->pair_timeout_ms > c->max_timeout_ms) {
 		snprintf(err, errlen, "%s: pair_timeout_ms is larger than "
 		    "max_timeout_ms", path);

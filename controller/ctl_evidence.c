@@ -141,7 +141,7 @@ ctl_evidence_request(struct ctl *ctl, struct ctl_session *op,
 		struct ctl_pair_record *rec = &ev->rec[ev->n];
 		struct evidence_run *run = &ev->run[ev->n];
 
-		rc = ctl_pair_load(ctl, op->peer.tenant, req->pair_ids[i], rec,
+		rc = ctl_pair_load(ctl, ctl_op_tenant(op), req->pair_ids[i], rec,
 		    err, sizeof(err));
 		if (rc == -1) {
 			log_warnx("evidence %s for %s (%s): %s", req->pair_ids[i],
@@ -160,6 +160,13 @@ ctl_evidence_request(struct ctl *ctl, struct ctl_session *op,
 			return;
 		}
 		ev->n++;
+		/* One package speaks for one tenant (an MSP operator's may mix). */
+		if (strcmp(rec->sp.tenant, ev->rec[0].sp.tenant) != 0) {
+			ctl_ev_free(ev);
+			ctl_reply_error(op, request_id, code, "pairs of different "
+			    "tenants: one package per tenant");
+			return;
+		}
 		if (strcmp(rec->sp.status, "running") == 0) {
 			ctl_ev_free(ev);
 			snprintf(msg, sizeof(msg), "pair %s is still running",
@@ -197,7 +204,7 @@ ctl_evidence_request(struct ctl *ctl, struct ctl_session *op,
 	qsort(ev->run, (size_t)ev->n, sizeof(ev->run[0]), ctl_ev_cmp);
 	ctl_ev_redaction(req, hidden, redaction, sizeof(redaction));
 	memset(&in, 0, sizeof(in));
-	in.tenant = op->peer.tenant;
+	in.tenant = ev->rec[0].sp.tenant;	/* the pairs' (checked above) */
 	in.requester = op->peer.name;
 	in.software = software;
 	in.made = ctl_now();

@@ -46,7 +46,7 @@ ctl_pair_load(struct ctl *ctl, const char *tenant, const char *pair_id,
 	    errlen)) != 1)
 		return rc;
 	/* Another tenant's pair is as absent as one never made. */
-	if (strcmp(rec->sp.tenant, tenant) != 0) {
+	if (tenant != NULL && strcmp(rec->sp.tenant, tenant) != 0) {
 		ctl_pair_record_free(rec);
 		return 0;
 	}
@@ -161,12 +161,13 @@ ctl_pairs_add(const struct store_pair *p, const char *verdict, void *arg)
 	m->operator_name = wire_strdup(p->operator_name);
 	m->status = wire_strdup(p->status);
 	m->reason = wire_strdup(p->reason);
+	m->tenant = wire_strdup(p->tenant);
 	m->verdict = ctl_first_line(verdict);
 	m->created = p->created;
 	m->skew_ms = p->skew_ms;
 	if (m->pair_id == NULL || m->agent_a == NULL || m->agent_b == NULL ||
 	    m->operator_name == NULL || m->status == NULL ||
-	    m->reason == NULL || m->verdict == NULL) {
+	    m->reason == NULL || m->verdict == NULL || m->tenant == NULL) {
 		wire_free(m);
 		f->oom = 1;
 		return 1;
@@ -224,7 +225,7 @@ ctl_pairs_request(struct ctl *ctl, struct ctl_session *op,
 	f.budget = (size_t)ctl->conf.frame_limit < FRAME_LIMIT_DEFAULT ?
 	    (size_t)ctl->conf.frame_limit : FRAME_LIMIT_DEFAULT;
 	f.budget -= CTL_PAIRS_SLACK;
-	if (store_pair_list(ctl->store, op->peer.tenant, agent, req->since,
+	if (store_pair_list(ctl->store, ctl_op_tenant(op), agent, req->since,
 	    (int)limit, ctl_pairs_add, &f, err, sizeof(err)) == -1) {
 		log_warnx("pairs for %s (%s): %s", op->peer.name,
 		    op->peer.tenant, err);
@@ -287,7 +288,7 @@ ctl_pair_get_request(struct ctl *ctl, struct ctl_session *op,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, why);
 		return;
 	}
-	rc = ctl_pair_load(ctl, op->peer.tenant, req->pair_id, &rec, err,
+	rc = ctl_pair_load(ctl, ctl_op_tenant(op), req->pair_id, &rec, err,
 	    sizeof(err));
 	if (rc == -1) {
 		log_warnx("pair %s for %s (%s): %s", req->pair_id,
@@ -314,6 +315,7 @@ ctl_pair_get_request(struct ctl *ctl, struct ctl_session *op,
 	g.agent_b = (char *)(uintptr_t)rec.sp.agent_b;
 	g.operator_name = (char *)(uintptr_t)rec.sp.operator_name;
 	g.created = rec.sp.created;
+	g.tenant = (char *)(uintptr_t)rec.sp.tenant;
 	tracepair__envelope__init(&env);
 	env.request_id = request_id;
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REPLY;

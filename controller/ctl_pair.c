@@ -15,7 +15,6 @@
 #include "report.h"
 #include "wire.h"
 
-#define CTL_JOB_ID_MAX	128	/* longest job id accepted from an agent */
 
 static void
 ctl_new_id(struct ctl *ctl, const char *kind, char *buf, size_t len)
@@ -402,25 +401,47 @@ ctl_pair_refuse(struct ctl *ctl, const struct ctl_pair_origin *origin,
 		origin->on_finish(ctl, &rec, origin->finish_arg);
 }
 
-/* A known agent of the operator's tenant, or an Error reply and NULL. */
+/*
+ * A known agent of the request's tenant (ctl_op_tenant), or an Error reply
+ * and NULL.  Another tenant's agent is unknown, word for word.  An MSP
+ * operator naming no tenant gets the one agent of that name, or is asked
+ * for --tenant when several tenants have one.
+ */
 static struct ctl_agent *
 ctl_op_agent(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
     const char *name)
 {
-	struct ctl_agent	*a;
-	char			 msg[128];
+	struct ctl_agent	*a, *found = NULL;
+	const char		*tenant = ctl_op_tenant(op);
+	char			 msg[160];
+	int			 n = 0;
 
 	if (name == NULL || name[0] == '\0') {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, "no agent named");
 		return NULL;
 	}
-	if ((a = ctl_registry_find(ctl, op->peer.tenant, name)) == NULL) {
+	if (tenant != NULL)
+		found = ctl_registry_find(ctl, tenant, name);
+	else
+		TAILQ_FOREACH(a, &ctl->agents, entry)
+			if (strcmp(a->name, name) == 0) {
+				found = a;
+				n++;
+			}
+	if (n > 1) {
+		snprintf(msg, sizeof(msg), "agent %.64s: %d tenants have one; "
+		    "name the tenant with --tenant", name, n);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, msg);
+		return NULL;
+	}
+	if (found == NULL) {
 		snprintf(msg, sizeof(msg), "unknown agent %.64s", name);
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_UNKNOWN_AGENT, msg);
 	}
-	return a;
+	return found;
 }
 
 /*
@@ -564,13 +585,20 @@ ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	if ((a = ctl_op_agent(ctl, op, request_id, req->agent_a)) == NULL ||
 	    (b = ctl_op_agent(ctl, op, request_id, req->agent_b)) == NULL)
 		return;
+	/* Only an MSP operator naming no tenant can reach two tenants. */
+	if (strcmp(a->tenant, b->tenant) != 0) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, "the two agents "
+		    "are in different tenants (a pair stays in one tenant)");
+		return;
+	}
 	if (ctl_request_opts(req->options, &base, err, sizeof(err)) == -1) {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
 		return;
 	}
 	memset(&origin, 0, sizeof(origin));
-	origin.tenant = op->peer.tenant;
+	origin.tenant = a->tenant;	/* the pair is the agents' tenant's */
 	origin.operator_name = op->peer.name;
 	origin.op = op;
 	origin.request_id = request_id;
@@ -700,11 +728,8 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 {
 	struct ctl_job		*j;
 	struct trace		*t = NULL;
-	frame_env		 env;
-	Tracepair__ResultAck	 ack;
 	char			 err[256], error[250], jid[CTL_JOB_ID_MAX + 1];
 	const char		*errline = NULL;
-	enum store_result	 res;
 
 	if (jr->job_id == NULL || jr->job_id[0] == '\0' ||
 	    strlen(jr->job_id) > CTL_JOB_ID_MAX) {
@@ -749,8 +774,22 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 		errline = error;
 		break;
 	}
-	res = store_job_result(ctl->store, jid, s->peer.name, s->peer.tenant, t,
-	    errline, ctl_now(), err, sizeof(err));
+	/*
+	 * Stored with the other results of this turn of the event loop in
+	 * one transaction (ctl_store.c), then ctl_job_stored acks it.
+	 */
+	ctl_ingest_add(ctl, s, request_id, jid, t, errline);
+}
+
+void
+ctl_job_stored(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
+    const char *jid, const char *agent, const char *tenant, struct trace *t,
+    const char *errline, enum store_result res, const char *err)
+{
+	struct ctl_job		*j;
+	frame_env		 env;
+	Tracepair__ResultAck	 ack;
+
 	if (res == STORE_RESULT_FAILED) {
 		/* No ack: the agent keeps it spooled and sends it again. */
 		log_warnx("job %s: %s", jid, err);
@@ -760,21 +799,24 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 	if (res == STORE_RESULT_NOT_OWNER) {
 		/* As for a job held in memory: ignored, not acked. */
 		log_warnx("agent %s (%s): result for job %s, stored as another "
-		    "agent's, ignored", s->peer.name, s->peer.tenant, jid);
+		    "agent's, ignored", agent, tenant, jid);
 		trace_free(t);
 		return;
 	}
 	if (res == STORE_RESULT_NO_JOB)
 		/* Acked below, so that the agent's spool lets it go. */
 		log_warnx("agent %s (%s): result for job %s, which the store "
-		    "does not know, dropped", s->peer.name, s->peer.tenant, jid);
-	tracepair__envelope__init(&env);
-	tracepair__result_ack__init(&ack);
-	ack.job_id = jid;
-	env.request_id = request_id;
-	env.body_case = TRACEPAIR__ENVELOPE__BODY_RESULT_ACK;
-	env.result_ack = &ack;
-	(void)ctl_send(s, &env);
+		    "does not know, dropped", agent, tenant, jid);
+	/* Its session may have closed meanwhile: the agent sends it again. */
+	if (s != NULL) {
+		tracepair__envelope__init(&env);
+		tracepair__result_ack__init(&ack);
+		ack.job_id = (char *)(uintptr_t)jid;
+		env.request_id = request_id;
+		env.body_case = TRACEPAIR__ENVELOPE__BODY_RESULT_ACK;
+		env.result_ack = &ack;
+		(void)ctl_send(s, &env);
+	}
 	if (res == STORE_RESULT_DUPLICATE || res == STORE_RESULT_NO_JOB) {
 		if (res == STORE_RESULT_DUPLICATE)
 			log_debug("job %s: duplicate result acked and ignored",
@@ -783,8 +825,11 @@ ctl_job_result(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 		return;
 	}
 	log_info("job %s: %s from agent %s stored", jid, t ? "trace" :
-	    "error", s->peer.name);
-	if (j == NULL || j->done) {
+	    "error", agent);
+	/* Looked up again: the pair may have ended while it was queued. */
+	j = ctl_job_find(ctl, jid);
+	if (j == NULL || j->done || strcmp(j->agent, agent) != 0 ||
+	    strcmp(j->tenant, tenant) != 0) {
 		trace_free(t);
 		return;
 	}

@@ -270,6 +270,7 @@ ctl_registry_reply(struct ctl *ctl, struct ctl_session *op,
 	frame_env		 env;
 	Tracepair__AgentsReply	*r;
 	struct ctl_agent	*a;
+	const char		*tenant = ctl_op_tenant(op);
 	size_t			 n = 0;
 
 	tracepair__envelope__init(&env);
@@ -277,12 +278,12 @@ ctl_registry_reply(struct ctl *ctl, struct ctl_session *op,
 		goto oom;
 	tracepair__agents_reply__init(r);
 	TAILQ_FOREACH(a, &ctl->agents, entry)
-		if (strcmp(a->tenant, op->peer.tenant) == 0)
+		if (tenant == NULL || strcmp(a->tenant, tenant) == 0)
 			n++;
 	if (n > 0 && (r->agents = calloc(n, sizeof(*r->agents))) == NULL)
 		goto oom;
 	TAILQ_FOREACH(a, &ctl->agents, entry) {
-		if (strcmp(a->tenant, op->peer.tenant) != 0)
+		if (tenant != NULL && strcmp(a->tenant, tenant) != 0)
 			continue;
 		if ((r->agents[r->n_agents] = ctl_agent_info(a)) == NULL)
 			goto oom;

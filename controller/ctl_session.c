@@ -38,11 +38,26 @@ static const struct {
 	{ TRACEPAIR__ENVELOPE__BODY_ERROR, TLS_ROLE_OPERATOR },
 };
 
+int
+ctl_role_operator(enum tls_role role)
+{
+	return role == TLS_ROLE_OPERATOR || role == TLS_ROLE_MSP;
+}
+
+const char *
+ctl_op_tenant(const struct ctl_session *op)
+{
+	return op->scope_all ? NULL : op->scope;
+}
+
 static int
 ctl_body_allowed(Tracepair__Envelope__BodyCase body, enum tls_role role)
 {
 	size_t	 i;
 
+	/* An MSP operator may send what an operator may (to every tenant). */
+	if (role == TLS_ROLE_MSP)
+		role = TLS_ROLE_OPERATOR;
 	for (i = 0; i < sizeof(ctl_allowed) / sizeof(ctl_allowed[0]); i++)
 		if (ctl_allowed[i].body == body && ctl_allowed[i].role == role)
 			return 1;
@@ -69,8 +84,9 @@ ctl_session_destroy(struct ctl_session *s)
 		    a->name);
 		ctl_jobs_agent_gone(ctl, a->tenant, a->name, reason);
 	}
-	if (s->peer.role == TLS_ROLE_OPERATOR)
+	if (ctl_role_operator(s->peer.role))
 		ctl_pairs_operator_gone(ctl, s);
+	ctl_ingest_forget(ctl, s);
 	ctl_session_unpend(s);
 	TAILQ_REMOVE(&ctl->sessions, s, entry);
 	ctl->nsessions--;
@@ -90,7 +106,8 @@ ctl_on_connected(struct frame_conn *fc, void *arg)
 		    msg);
 		return;
 	}
-	if (s->peer.role != TLS_ROLE_AGENT && s->peer.role != TLS_ROLE_OPERATOR) {
+	if (s->peer.role != TLS_ROLE_AGENT &&
+	    !ctl_role_operator(s->peer.role)) {
 		s->state = CTL_SESS_HELLO;	/* so the log names it */
 		snprintf(msg, sizeof(msg), "role %s may not connect to the "
 		    "controller", tls_role_name(s->peer.role));
@@ -217,7 +234,52 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 		    s->agent->nat ? s->agent->local : "");
 		ctl_clock_start(s->ctl, s->agent, (int)s->ctl->conf.clock_pings);
 	} else
-		log_info("%s: operator connected", ctl_who(s));
+		log_info("%s: %s connected", ctl_who(s),
+		    s->peer.role == TLS_ROLE_MSP ? "MSP operator (every tenant)" :
+		    "operator");
+}
+
+/*
+ * The tenant of an operator's request (ctl_op_tenant).  A customer's
+ * operator has its certificate's and may name no other: the refusal is
+ * the same whatever the tenant named, so it tells nothing of who exists.
+ * -1 after refusing the request.
+ */
+static int
+ctl_op_scope(struct ctl_session *s, const frame_env *env)
+{
+	const char	*t = (const char *)env->tenant.data;
+	size_t		 i, n = env->tenant.len;
+
+	s->scope_all = 0;
+	snprintf(s->scope, sizeof(s->scope), "%s", s->peer.tenant);
+	if (t == NULL || n == 0) {
+		s->scope_all = s->peer.role == TLS_ROLE_MSP;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' &&
+		    t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9') ||
+		    t[i] == '.' || t[i] == '_' || t[i] == '-'))
+			break;
+	if (n >= sizeof(s->scope) || i < n) {
+		ctl_reply_error(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, "bad tenant name "
+		    "(letters, digits, '.', '_', '-'; at most 63)");
+		return -1;
+	}
+	if (s->peer.role != TLS_ROLE_MSP) {
+		if (strlen(s->peer.tenant) == n &&
+		    memcmp(t, s->peer.tenant, n) == 0)
+			return 0;
+		ctl_reply_error(s, env->request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN, "--tenant is for "
+		    "MSP operators: your certificate sees its own tenant only");
+		return -1;
+	}
+	memcpy(s->scope, t, n);	/* checked: n < sizeof(s->scope) */
+	s->scope[n] = '\0';
+	return 0;
 }
 
 static void
@@ -251,6 +313,8 @@ ctl_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 		    TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN, msg);
 		return;
 	}
+	if (ctl_role_operator(s->peer.role) && ctl_op_scope(s, env) == -1)
+		return;
 	switch (env->body_case) {
 	case TRACEPAIR__ENVELOPE__BODY_PONG:
 		ctl_clock_pong(ctl, s->agent, env->pong);

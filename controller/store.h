@@ -9,8 +9,11 @@
 /*
  * One implementation today: store_sqlite.c (SQLite, WAL, synchronous=FULL
  * so that a result is on disk before its ResultAck tells the agent to
- * drop its spooled copy).  Every function returns -1 with a one-line
- * reason on failure and never exits.  Times are UNIX seconds (UTC).
+ * drop its spooled copy; results arriving together share one commit,
+ * store_job_results).  Every function returns -1 with a one-line reason
+ * on failure and never exits.  Times are UNIX seconds (UTC).  The
+ * interface is what a second backend (PostgreSQL, docs/scaling.md) must
+ * provide: no SQL crosses it.
  */
 struct store;
 
@@ -66,7 +69,12 @@ struct store_pair {
 	double		 skew_ms;	/* measured start difference */
 };
 
-/* Open (create) the database at path; "-" or ":memory:" for a private one. */
+/*
+ * Open (create) the database at path; "-" or ":memory:" for a private one.
+ * The schema is brought to this release's version first (migrations run
+ * in order, each in one transaction); a database from a newer release is
+ * refused.
+ */
 struct store	*store_open(const char *path, char *err, size_t errlen);
 void		 store_close(struct store *);
 
@@ -107,6 +115,23 @@ enum store_result {
 enum store_result store_job_result(struct store *, const char *job_id,
 	    const char *agent, const char *tenant, const struct trace *,
 	    const char *error, double received, char *err, size_t errlen);
+/* One result of a batch: in, and res out. */
+struct store_result_in {
+	const char	*job_id;
+	const char	*agent;		/* who sent it (certificate CN) */
+	const char	*tenant;	/* O of its certificate */
+	const struct trace *trace;	/* or NULL and */
+	const char	*error;		/* an error line */
+	double		 received;
+	enum store_result res;		/* what was done with it */
+};
+/*
+ * store_job_result for n results in one transaction (one commit): 0 when
+ * it committed (each res says what was done with its result), -1 when
+ * nothing was stored (every res STORE_RESULT_FAILED).
+ */
+int	 store_job_results(struct store *, struct store_result_in *, size_t n,
+	    char *err, size_t errlen);
 /*
  * The stored trace of job_id: 1 and *out (trace_free) when there is one,
  * 0 when none is stored, -1 on failure.  *error_out, when not NULL, gets
@@ -140,13 +165,29 @@ void	 store_pair_free(struct store_pair *);
 typedef int (*store_pair_cb)(const struct store_pair *, const char *verdict,
     void *arg);
 /*
- * The pairs of tenant, newest first (by created): only those where agent
- * (NULL = any) is A or B and created at or after since (0 = any), at most
- * limit (> 0) of them.  An index on (tenant, created) keeps it a short
- * walk at 100,000 pairs.
+ * The pairs of tenant (NULL = every tenant, for an MSP operator), newest
+ * first (by created): only those where agent (NULL = any) is A or B and
+ * created at or after since (0 = any), at most limit (> 0) of them.
+ * Indexes keep it a short walk at 100,000 pairs.
  */
 int	 store_pair_list(struct store *, const char *tenant, const char *agent,
 	    double since, int limit, store_pair_cb, void *arg, char *err,
+	    size_t errlen);
+/*
+ * The runs of one pair of agents, either way round (A -> B and B -> A),
+ * as store_pair_list: newest first, since, at most limit.
+ */
+int	 store_pair_history(struct store *, const char *tenant,
+	    const char *agent_a, const char *agent_b, double since, int limit,
+	    store_pair_cb, void *arg, char *err, size_t errlen);
+/*
+ * Retention: remove about max of the oldest finished pairs (with their
+ * jobs, traces and analysis) and single traces created before `before`,
+ * in one short transaction that waits at most STORE_CACHE_BUSY_MS for a
+ * lock.  How many pairs and jobs went (0: none older is left), -1 on
+ * failure.  Called in batches from the event loop (ctl_prune).
+ */
+int	 store_prune(struct store *, double before, int max, char *err,
 	    size_t errlen);
 
 int	 store_analysis_put(struct store *, const char *pair_id,

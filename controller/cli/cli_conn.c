@@ -41,6 +41,7 @@ struct cli_conn {
 	uint64_t	 next_id;	/* request_id of the next request */
 	cli_progress_cb	 progress;	/* Progress for a request, or NULL */
 	void		*progress_arg;
+	char		 tenant[64];	/* Envelope.tenant of every request ("" none) */
 };
 
 void
@@ -74,7 +75,7 @@ cli_conn_take_flags(struct cli_conn_settings *s, int *argc, char **argv,
     char *err, size_t errlen)
 {
 	static const char *flags[] = { "--controller", "--cert", "--key",
-	    "--ca" };
+	    "--ca", "--tenant" };
 	int	 i, j, k, out = 0;
 
 	for (i = 0; i < *argc; i++) {
@@ -87,7 +88,7 @@ cli_conn_take_flags(struct cli_conn_settings *s, int *argc, char **argv,
 				argv[out++] = argv[i];
 			break;
 		}
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < 5; k++) {
 			size_t	 fl = strlen(flags[k]);
 
 			if (strncmp(argv[i], flags[k], fl) != 0)
@@ -104,7 +105,7 @@ cli_conn_take_flags(struct cli_conn_settings *s, int *argc, char **argv,
 			} else
 				continue;
 			dst = k == 0 ? &s->controller : k == 1 ? &s->cert :
-			    k == 2 ? &s->key : &s->ca;
+			    k == 2 ? &s->key : k == 3 ? &s->ca : &s->tenant;
 			break;
 		}
 		if (dst == NULL) {
@@ -137,6 +138,17 @@ cli_conn_settings_resolve(struct cli_conn_settings *s, char *err,
 		if (*fields[i] == NULL && (v = getenv(envs[i])) != NULL &&
 		    *v != '\0' && set_str(fields[i], v, err, errlen) == -1)
 			return -1;
+	if (s->tenant == NULL && (v = getenv("TRACEPAIR_TENANT")) != NULL &&
+	    *v != '\0' && set_str(&s->tenant, v, err, errlen) == -1)
+		return -1;
+	if (s->tenant != NULL && (s->tenant[0] == '\0' ||
+	    strlen(s->tenant) > 63 || strspn(s->tenant, "abcdefghijklmnopqrstu"
+	    "vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+	    strlen(s->tenant))) {
+		snprintf(err, errlen, "--tenant '%.80s': want a tenant name "
+		    "(letters, digits, . _ -, at most 63)", s->tenant);
+		return -1;
+	}
 	if (s->controller && s->cert && s->key && s->ca)
 		goto done;
 	if (file != NULL && *file == '\0')
@@ -193,6 +205,7 @@ cli_conn_settings_clear(struct cli_conn_settings *s)
 	free(s->cert);
 	free(s->key);
 	free(s->ca);
+	free(s->tenant);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -513,12 +526,15 @@ cli_conn_open(const struct cli_conn_settings *s, char *err, size_t errlen,
 	c->fd = -1;
 	c->next_id = 1;
 	snprintf(c->where, sizeof(c->where), "%s", s->controller);
+	if (s->tenant != NULL)
+		snprintf(c->tenant, sizeof(c->tenant), "%s", s->tenant);
 	if ((c->ctx = tls_client_ctx(&tf, err, errlen)) == NULL)
 		goto fail;
 	/* The controller would refuse anything but an operator anyway. */
 	if (SSL_CTX_get0_certificate(c->ctx) != NULL &&
 	    tls_cert_identity(SSL_CTX_get0_certificate(c->ctx), &peer, why,
-	    sizeof(why)) == 0 && peer.role != TLS_ROLE_OPERATOR) {
+	    sizeof(why)) == 0 && peer.role != TLS_ROLE_OPERATOR &&
+	    peer.role != TLS_ROLE_MSP) {
 		snprintf(err, errlen, "%s is a%s %s certificate, not an "
 		    "operator certificate", s->cert,
 		    peer.role == TLS_ROLE_AGENT ? "n" : "",
@@ -618,6 +634,10 @@ cli_conn_request(struct cli_conn *c, frame_env *req, int timeout_ms,
 	uint64_t id = c->next_id++;
 
 	req->request_id = id;
+	if (c->tenant[0] != '\0') {
+		req->tenant.data = (uint8_t *)c->tenant;
+		req->tenant.len = strlen(c->tenant);
+	}
 	if (cli_send(c, req, deadline, err, errlen) == -1) {
 		*status = CLI_EXIT_CONN;
 		return NULL;

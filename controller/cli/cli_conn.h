@@ -26,12 +26,14 @@ struct cli_conn_settings {
 	char		*cert;		/* operator certificate (PEM) */
 	char		*key;		/* its private key */
 	char		*ca;		/* CA that signed the controller */
+	char		*tenant;	/* --tenant / TRACEPAIR_TENANT: the tenant
+					   of every request (an MSP operator), or NULL */
 	int		 timeout_ms;	/* connect + TLS handshake bound */
 };
 
 /*
  * Remove the connection flags (--controller X, --cert X, --key X, --ca X,
- * also as --flag=X) from argv in place, storing them in s; *argc shrinks.
+ * --tenant X, also as --flag=X) from argv in place, storing them in s; *argc shrinks.
  * Returns -1 with a reason when a flag lacks its value.
  */
 int	 cli_conn_take_flags(struct cli_conn_settings *s, int *argc,

@@ -143,8 +143,9 @@ pairs_print_json(const Tracepair__PairsReply *r)
 
 		trace_format_time(p->created, ts, sizeof(ts));
 		json_array_append_new(arr, json_pack(
-		    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:s}",
+		    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:s}",
 		    "pair_id", str_or(p->pair_id, ""),
+		    "tenant", str_or(p->tenant, ""),
 		    "created", ts,
 		    "agent_a", str_or(p->agent_a, ""),
 		    "agent_b", str_or(p->agent_b, ""),
@@ -160,13 +161,22 @@ pairs_print_json(const Tracepair__PairsReply *r)
 	json_decref(arr);
 }
 
-/* ID  WHEN(UTC)  A -> B  STATUS  VERDICT (the reason when there is none). */
+/*
+ * ID  WHEN(UTC)  A -> B  STATUS  VERDICT (the reason when there is none);
+ * agents are named TENANT/NAME when the list holds several tenants (an
+ * MSP operator's).
+ */
 static void
 pairs_print_text(const Tracepair__PairsReply *r)
 {
 	char	 when[32], ab[300];
-	int	 wid = 2, wab = 6, w;
+	int	 wid = 2, wab = 6, w, mixed = 0;
 	size_t	 i;
+
+	for (i = 1; i < r->n_pairs; i++)
+		if (strcmp(str_or(r->pairs[i]->tenant, ""),
+		    str_or(r->pairs[0]->tenant, "")) != 0)
+			mixed = 1;
 
 	if (r->n_pairs == 0) {
 		printf("no stored pairs\n");
@@ -179,6 +189,8 @@ pairs_print_text(const Tracepair__PairsReply *r)
 			wid = w;
 		w = (int)(strlen(str_or(p->agent_a, "?")) +
 		    strlen(str_or(p->agent_b, "?")) + 4);
+		if (mixed)
+			w += 2 * (int)(strlen(str_or(p->tenant, "")) + 1);
 		if (w > wab)
 			wab = w;
 	}
@@ -188,8 +200,13 @@ pairs_print_text(const Tracepair__PairsReply *r)
 		const Tracepair__PairSummary *p = r->pairs[i];
 
 		pairs_when(p->created, when, sizeof(when));
-		snprintf(ab, sizeof(ab), "%s -> %s", str_or(p->agent_a, "?"),
-		    str_or(p->agent_b, "?"));
+		if (mixed)
+			snprintf(ab, sizeof(ab), "%s/%s -> %s/%s",
+			    str_or(p->tenant, ""), str_or(p->agent_a, "?"),
+			    str_or(p->tenant, ""), str_or(p->agent_b, "?"));
+		else
+			snprintf(ab, sizeof(ab), "%s -> %s",
+			    str_or(p->agent_a, "?"), str_or(p->agent_b, "?"));
 		printf("%-*s  %-19s  %-*s  %-8s  %s\n", wid,
 		    str_or(p->pair_id, "-"), when, wab, ab,
 		    str_or(p->status, "?"),

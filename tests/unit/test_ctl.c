@@ -278,6 +278,7 @@ test_pair_start_no_operator(void **state)
 	TAILQ_INIT(&ctl.agents);
 	TAILQ_INIT(&ctl.jobs);
 	TAILQ_INIT(&ctl.pairs);
+	TAILQ_INIT(&ctl.ingestq);
 	snprintf(ctl.id_prefix, sizeof(ctl.id_prefix), "test");
 	unlink(path);
 	assert_non_null(ctl.store = store_open(path, err, sizeof(err)));

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "store.h"
 
 static char dbpath[64];
@@ -350,11 +352,29 @@ test_pair_list(void **state)
 	assert_int_equal(l.n, 1);
 	assert_string_equal(l.id[0], "p-5");
 
+	/* No tenant: every tenant's (an MSP operator's view). */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_list(s, NULL, "chi", 0, 20, list_cb, &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.id[0], "p-5");
+	assert_string_equal(l.id[1], "p-3");
+
+	/* The history of sf <-> chi: both ways round, one tenant's. */
+	memset(&l, 0, sizeof(l));
+	add_pair(s, "p-6", "acme", "chi", "sf", 500);
+	assert_int_equal(store_pair_history(s, "acme", "sf", "chi", 0, 20,
+	    list_cb, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.id[0], "p-6");
+	assert_string_equal(l.id[1], "p-5");
+	assert_string_equal(l.id[2], "p-1");
+
 	/* Bad arguments are refused, not guessed. */
-	assert_int_equal(store_pair_list(s, NULL, NULL, 0, 20, list_cb, &l,
-	    err, sizeof(err)), -1);
 	assert_int_equal(store_pair_list(s, "acme", NULL, 0, 0, list_cb, &l,
 	    err, sizeof(err)), -1);
+	assert_int_equal(store_pair_history(s, "acme", "sf", NULL, 0, 20,
+	    list_cb, &l, err, sizeof(err)), -1);
 	store_close(s);
 }
 
@@ -396,6 +416,349 @@ test_pair_list_large(void **state)
 	store_close(s);
 }
 
+/* A new empty database file for one test (the group's teardown removes it). */
+static int
+fresh(void **state)
+{
+	(void)teardown(state);
+	return setup(state);
+}
+
+static void
+count_agents(const struct store_agent *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+}
+
+/* Run sql on the file dbpath with SQLite itself (not the store). */
+static void
+raw_exec(const char *sql)
+{
+	sqlite3	*db;
+	char	*msg = NULL;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+	sqlite3_close(db);
+}
+
+/* The first column of the first row of sql on dbpath, as an integer. */
+static long long
+raw_int(const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	long long	 v = -1;
+
+	assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*buf;
+	long	 n;
+
+	if (f == NULL)
+		fail_msg("%s: cannot open (run from the top of the tree)", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * A database made by the release before schema versions (the SQL dump
+ * tests/unit/store-v0.sql) is upgraded in place: every row still reads
+ * back through the store, the new indexes are there, a second open does
+ * nothing more, and the history of a pair is an index walk.
+ */
+static void
+test_migrate_v0(void **state)
+{
+	struct store	*s;
+	struct store_pair p;
+	struct trace	*t;
+	struct listed	 l;
+	char		 err[256], *sql, *json, *report, *error;
+	double		 rcv;
+	int		 n = 0;
+
+	(void)state;
+	sql = slurp("tests/unit/store-v0.sql");
+	raw_exec(sql);
+	free(sql);
+	assert_int_equal(raw_int("PRAGMA user_version"), 0);
+	assert_int_equal(raw_int("SELECT count(*) FROM sqlite_master WHERE"
+	    " name = 'pairs_ab'"), 0);
+
+	s = store_open(dbpath, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(store_pair_get(s, "p-fx-1", &p, err, sizeof(err)), 1);
+	assert_string_equal(p.status, "ok");
+	assert_string_equal(p.agent_b, "chicago-office");
+	assert_string_equal(p.job_a, "j-fx-1a");
+	store_pair_free(&p);
+	assert_int_equal(store_job_trace(s, "j-fx-1a", &t, NULL, &rcv, err,
+	    sizeof(err)), 1);
+	assert_non_null(t);
+	assert_int_equal(t->nhops, 1);
+	assert_string_equal(t->hops[0].probes[0].addr, "198.18.1.1");
+	assert_true(rcv == 1795000002.0);
+	trace_free(t);
+	assert_int_equal(store_job_trace(s, "j-fx-3b", &t, &error, NULL, err,
+	    sizeof(err)), 1);
+	assert_null(t);
+	assert_string_equal(error, "agent chicago-office: no route");
+	free(error);
+	assert_int_equal(store_analysis_get(s, "p-fx-2", &json, &report, err,
+	    sizeof(err)), 1);
+	assert_string_equal(report, "Verdict: no loss\n");
+	free(json);
+	free(report);
+	assert_int_equal(store_agent_list(s, NULL, count_agents, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 3);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_pair_history(s, "acme", "chicago-office",
+	    "sf-office", 0, 20, list_cb, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.id[0], "p-fx-3");
+	assert_string_equal(l.verdict[2], "no loss");
+	/* Old results are still results: sent again, a duplicate. */
+	assert_int_equal(store_job_result(s, "j-fx-1a", "sf-office", "acme",
+	    NULL, "again", 1795000009, err, sizeof(err)),
+	    STORE_RESULT_DUPLICATE);
+	store_close(s);
+
+	/* 2, or a later step's (tables appended as new versions) */
+	assert_true(raw_int("PRAGMA user_version") >= 2);
+	assert_int_equal(raw_int("SELECT count(*) FROM sqlite_master WHERE"
+	    " type = 'index' AND name IN ('pairs_ab', 'pairs_b',"
+	    " 'pairs_created', 'jobs_single_created')"), 4);
+	assert_int_equal(raw_int("SELECT count(*) FROM pragma_integrity_check"
+	    " WHERE integrity_check <> 'ok'"), 0);
+	assert_int_equal(raw_int("SELECT count(*) FROM traces"), 7);
+	/* Opened again: nothing more to do, nothing changed. */
+	s = store_open(dbpath, err, sizeof(err));
+	assert_non_null(s);
+	store_close(s);
+	/* 2, or a later step's (tables appended as new versions) */
+	assert_true(raw_int("PRAGMA user_version") >= 2);
+	assert_int_equal(raw_int("SELECT count(*) FROM pairs"), 3);
+}
+
+/*
+ * A step that fails leaves the database as it was (its version too); a
+ * database from a newer release is refused, untouched.
+ */
+static void
+test_migrate_refused(void **state)
+{
+	char		 err[256];
+
+	(void)state;
+	/* Version 1 with a table in the way of step 2's index. */
+	raw_exec("CREATE TABLE pairs (x); CREATE TABLE pairs_ab (y);"
+	    " PRAGMA user_version = 1;");
+	assert_null(store_open(dbpath, err, sizeof(err)));
+	assert_non_null(strstr(err, "version 2"));
+	assert_int_equal(raw_int("PRAGMA user_version"), 1);
+	assert_int_equal(raw_int("SELECT count(*) FROM sqlite_master WHERE"
+	    " name = 'pairs_b'"), 0);
+
+	raw_exec("PRAGMA user_version = 99;");
+	assert_null(store_open(dbpath, err, sizeof(err)));
+	assert_non_null(strstr(err, "schema version 99 is newer"));
+	assert_int_equal(raw_int("PRAGMA user_version"), 99);
+}
+
+/* A pair of tenant acme created at t, with both jobs, traces, analysis. */
+static void
+add_full_pair(struct store *s, const char *id, double t, const char *status)
+{
+	struct store_pair	 p;
+	struct store_job	 j;
+	struct trace		*tr = small_trace();
+	char			 err[256], ja[40], jb[40];
+
+	snprintf(ja, sizeof(ja), "%s-a", id);
+	snprintf(jb, sizeof(jb), "%s-b", id);
+	memset(&j, 0, sizeof(j));
+	j.job_id = ja;
+	j.agent = "sf";
+	j.tenant = "acme";
+	j.pair_id = id;
+	j.created = t;
+	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
+	j.job_id = jb;
+	j.agent = "chi";
+	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
+	memset(&p, 0, sizeof(p));
+	p.pair_id = id;
+	p.tenant = "acme";
+	p.agent_a = "sf";
+	p.agent_b = "chi";
+	p.job_a = ja;
+	p.job_b = jb;
+	p.created = t;
+	p.status = status;
+	assert_int_equal(store_pair_add(s, &p, err, sizeof(err)), 0);
+	assert_int_equal(store_job_result(s, ja, "sf", "acme", tr, NULL, t + 1,
+	    err, sizeof(err)), STORE_RESULT_STORED);
+	assert_int_equal(store_job_result(s, jb, "chi", "acme", NULL, "no route",
+	    t + 1, err, sizeof(err)), STORE_RESULT_STORED);
+	assert_int_equal(store_analysis_put(s, id, "{}", "r", err, sizeof(err)),
+	    0);
+	trace_free(tr);
+}
+
+/*
+ * Retention: batches of at most about max remove the old pairs (jobs,
+ * traces, analyses with them) and old single traces, oldest first; the
+ * new ones and a pair still running stay; nothing is left orphaned.
+ */
+static void
+test_prune(void **state)
+{
+	struct store	*s;
+	struct store_pair p;
+	struct store_job j;
+	struct trace	*t;
+	char		 err[256], id[32];
+	int		 i, n, batches = 0, total = 0;
+
+	(void)state;
+	s = store_open(dbpath, err, sizeof(err));
+	assert_non_null(s);
+	for (i = 0; i < 25; i++) {
+		snprintf(id, sizeof(id), "p-old-%d", i);
+		add_full_pair(s, id, 1000 + i, "ok");
+	}
+	add_full_pair(s, "p-old-running", 1000, "running");
+	for (i = 0; i < 5; i++) {
+		snprintf(id, sizeof(id), "p-new-%d", i);
+		add_full_pair(s, id, 5000 + i, "ok");
+	}
+	memset(&j, 0, sizeof(j));
+	j.agent = "sf";
+	j.tenant = "acme";
+	j.job_id = "j-single-old";
+	j.created = 1500;
+	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
+	assert_int_equal(store_job_result(s, "j-single-old", "sf", "acme", NULL,
+	    "x", 1501, err, sizeof(err)), STORE_RESULT_STORED);
+	j.job_id = "j-single-new";
+	j.created = 5500;
+	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
+	assert_int_equal(store_job_result(s, "j-single-new", "sf", "acme", NULL,
+	    "x", 5501, err, sizeof(err)), STORE_RESULT_STORED);
+
+	/* The oldest go first: after one batch of 10, p-old-0..9. */
+	n = store_prune(s, 4000, 10, err, sizeof(err));
+	assert_true(n > 0);
+	assert_int_equal(store_pair_get(s, "p-old-9", &p, err, sizeof(err)), 0);
+	assert_int_equal(store_pair_get(s, "p-old-10", &p, err, sizeof(err)),
+	    1);
+	store_pair_free(&p);
+	total = n;
+	batches = 1;
+	while ((n = store_prune(s, 4000, 10, err, sizeof(err))) > 0) {
+		assert_true(n <= 10 + 2 * 10 + 10);
+		total += n;
+		batches++;
+		assert_true(batches < 10);
+	}
+	assert_int_equal(n, 0);
+	assert_int_equal(batches, 3);
+	assert_int_equal(total, 25 + 50 + 1);	/* pairs, their jobs, single */
+
+	assert_int_equal(store_pair_get(s, "p-old-24", &p, err, sizeof(err)), 0);
+	assert_int_equal(store_job_trace(s, "p-old-24-a", &t, NULL, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_job_trace(s, "j-single-old", &t, NULL, NULL, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_pair_get(s, "p-old-running", &p, err,
+	    sizeof(err)), 1);
+	store_pair_free(&p);
+	for (i = 0; i < 5; i++) {
+		snprintf(id, sizeof(id), "p-new-%d", i);
+		assert_int_equal(store_pair_get(s, id, &p, err, sizeof(err)), 1);
+		store_pair_free(&p);
+		snprintf(id, sizeof(id), "p-new-%d-a", i);
+		assert_int_equal(store_job_trace(s, id, &t, NULL, NULL, err,
+		    sizeof(err)), 1);
+		trace_free(t);
+	}
+	assert_int_equal(store_job_trace(s, "j-single-new", &t, NULL, NULL, err,
+	    sizeof(err)), 1);
+	assert_int_equal(store_prune(s, 4000, 0, err, sizeof(err)), -1);
+	store_close(s);
+	assert_int_equal(raw_int("SELECT count(*) FROM pairs"), 6);
+	assert_int_equal(raw_int("SELECT count(*) FROM jobs"), 13);
+	assert_int_equal(raw_int("SELECT count(*) FROM traces"), 13);
+	assert_int_equal(raw_int("SELECT count(*) FROM analyses"), 6);
+	assert_int_equal(raw_int("SELECT count(*) FROM traces WHERE job_id NOT IN"
+	    " (SELECT job_id FROM jobs)"), 0);
+}
+
+/* A batch of results in one transaction: each gets its own outcome. */
+static void
+test_result_batch(void **state)
+{
+	struct store		*s;
+	struct store_job	 j;
+	struct store_result_in	 r[4];
+	struct trace		*t = small_trace();
+	char			 err[256];
+
+	(void)state;
+	s = store_open("-", err, sizeof(err));
+	assert_non_null(s);
+	memset(&j, 0, sizeof(j));
+	j.agent = "sf";
+	j.tenant = "acme";
+	j.job_id = "j-1";
+	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
+	j.job_id = "j-2";
+	assert_int_equal(store_job_add(s, &j, err, sizeof(err)), 0);
+	memset(r, 0, sizeof(r));
+	r[0].job_id = "j-1";
+	r[0].trace = t;
+	r[1].job_id = "j-2";
+	r[1].error = "mine?";
+	r[1].agent = "chi";	/* not its agent */
+	r[1].tenant = "acme";
+	r[2].job_id = "j-none";
+	r[2].trace = t;
+	r[3].job_id = "j-1";	/* the same result again, in the same batch */
+	r[3].trace = t;
+	r[0].agent = r[2].agent = r[3].agent = "sf";
+	r[0].tenant = r[2].tenant = r[3].tenant = "acme";
+	assert_int_equal(store_job_results(s, r, 4, err, sizeof(err)), 0);
+	assert_int_equal(r[0].res, STORE_RESULT_STORED);
+	assert_int_equal(r[1].res, STORE_RESULT_NOT_OWNER);
+	assert_int_equal(r[2].res, STORE_RESULT_NO_JOB);
+	assert_int_equal(r[3].res, STORE_RESULT_DUPLICATE);
+	assert_int_equal(store_job_results(s, r, 0, err, sizeof(err)), 0);
+	trace_free(t);
+	store_close(s);
+}
+
 static void
 test_open_failure(void **state)
 {
@@ -416,6 +779,10 @@ main(void)
 		cmocka_unit_test(test_pair_list),
 		cmocka_unit_test(test_pair_list_large),
 		cmocka_unit_test(test_open_failure),
+		cmocka_unit_test_setup(test_migrate_v0, fresh),
+		cmocka_unit_test_setup(test_migrate_refused, fresh),
+		cmocka_unit_test_setup(test_prune, fresh),
+		cmocka_unit_test(test_result_batch),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -4,9 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "trace.h"
 
@@ -238,6 +241,170 @@ test_time(void **state)
 	assert_int_equal(trace_parse_time("2026-11-18T10:26:40", &t), -1);
 }
 
+/* What jansson dumps for t (trace_to_json's compact form before trace_jsonw.c). */
+static char *
+jansson_compact(const struct trace *t)
+{
+	json_t	*o = trace_to_jobj(t);
+	char	*s;
+
+	assert_non_null(o);
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(6));
+	json_decref(o);
+	assert_non_null(s);
+	return s;
+}
+
+/* The direct writer gives jansson's bytes, or NULL (and jansson's). */
+static void
+same_json(const struct trace *t, int direct)
+{
+	char	*a = jansson_compact(t), *b = trace_to_json_compact(t),
+		*c = trace_to_json(t, 0);
+
+	if (direct) {
+		assert_non_null(b);
+		assert_string_equal(a, b);
+	} else
+		assert_null(b);
+	assert_string_equal(a, c);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*buf;
+	long	 n;
+
+	if (f == NULL)
+		fail_msg("%s: cannot open (run from the top of the tree)", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * trace_jsonw.c: byte for byte the JSON jansson writes, for every member
+ * and escape, reals of every magnitude, and the stored lab traces; a
+ * string that is not UTF-8 or a real that is not finite goes to jansson.
+ */
+static void
+test_json_direct(void **state)
+{
+	static const double reals[] = { 0, -0.0, 0.1, 1.25, 1e-7, 123456.5,
+	    1234567, 1e21, -3.5e-12, 99.99999, 2.0 / 3 };
+	static const char *const files[] = {
+	    "tests/analysis/lab-sfchi-forward.json",
+	    "tests/analysis/lab-sfchi-reverse.json" };
+	struct trace		*t = trace_new();
+	struct trace_hop	*h;
+	char			 err[256], *text;
+	size_t			 i;
+
+	(void)state;
+	same_json(t, 1);	/* empty: nulls, no hops */
+	t->agent = strdup("sf-office");
+	t->source = strdup("tracepair");
+	t->options = strdup("-q 3 \"quoted\" \\ back\tslash\x01\x1f\x7f");
+	t->dst_name = strdup("\xc3\xa9t\xc3\xa9.example \xe4\xb8\xad \xf0\x9f\x98\x80");
+	strcpy(t->src, "2001:db8::1");
+	strcpy(t->dst, "198.18.9.9");
+	t->af = 6;
+	t->method = TRACE_METHOD_TCP;
+	t->port = 443;
+	t->first_ttl = 1;
+	t->max_ttl = 30;
+	t->queries = 3;
+	t->packet_size = 60;
+	t->start = 1795000000.123;
+	t->end = 1795000003.5;
+	t->reached = 1;
+	strcpy(t->stop_reason, "completed");
+	t->unmatched_icmp = 18446744073709551615ULL;
+	t->malformed_icmp = 7;
+	for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+		h = trace_add_hop(t, (int)i + 1, 3);
+		h->probes[0].replied = 1;
+		h->probes[0].rtt_ms = fabs(reals[i]);
+		h->probes[1].replied = 1;
+		h->probes[1].rtt_ms = reals[i] * 3 + 0.001;
+		snprintf(h->probes[0].addr, sizeof(h->probes[0].addr),
+		    "198.18.%zu.1", i);
+		strcpy(h->probes[1].addr, i % 2 ? "198.18.0.7" : "");
+		h->probes[0].reply_ttl = 250;
+		h->probes[0].icmp_type = 11;
+		h->probes[0].icmp_code = 0;
+		strcpy(h->probes[1].annot, "!H");
+		if (i % 3 == 0)
+			assert_int_equal(trace_probe_set_name(&h->probes[0],
+			    "r\\1.\"x\".example"), 0);
+		if (i == 2) {
+			h->probes[0].nmpls = 2;
+			h->probes[0].mpls[0].label = 1048575;
+			h->probes[0].mpls[0].exp = 7;
+			h->probes[0].mpls[0].s = 0;
+			h->probes[0].mpls[0].ttl = 1;
+			h->probes[0].mpls[1].label = 16;
+			h->probes[0].mpls[1].s = 1;
+			h->probes[0].mpls[1].ttl = 255;
+			h->probes[0].quoted_diff = strdup("TOS 0x00 -> 0x04");
+			h->probes[0].asn = 4294967295U;
+			h->probes[0].nmore_asns = 2;
+			h->probes[0].more_asns[0] = 64496;
+			h->probes[0].more_asns[1] = 1;
+			h->probes[1].asn = 3320;
+		}
+		if (i == 4) {
+			h->echo_sent = 100;
+			h->echo_received = 97;
+			h->loss_by_echo = 1;
+			h->rl_rate = reals[i] * 1e6 + 0.5;
+			h->rl_burst = 10;
+		}
+		if (i == 5) {
+			h->echo_sent = 10;
+			h->loss_by_echo = 0;
+		}
+	}
+	same_json(t, 1);
+
+	/* Not UTF-8, or not finite: left to jansson, same output. */
+	free(t->dst_name);
+	t->dst_name = strdup("bad \xc3\x28 utf-8");
+	same_json(t, 0);
+	free(t->dst_name);
+	t->dst_name = strdup("\xed\xa0\x80 surrogate");
+	same_json(t, 0);
+	free(t->dst_name);
+	t->dst_name = NULL;
+	same_json(t, 1);
+	t->hops[3].probes[0].rtt_ms = NAN;
+	same_json(t, 0);
+	t->hops[3].probes[0].rtt_ms = INFINITY;
+	same_json(t, 0);
+	trace_free(t);
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		text = slurp(files[i]);
+		t = trace_from_json(text, strlen(text), err, sizeof(err));
+		if (t == NULL)
+			fail_msg("%s: %s", files[i], err);
+		same_json(t, 1);
+		trace_free(t);
+		free(text);
+	}
+}
+
 int
 main(void)
 {
@@ -246,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_responders),
 		cmocka_unit_test(test_hop_is_dst),
 		cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_json_direct),
 		cmocka_unit_test(test_json_rejects),
 		cmocka_unit_test(test_json_loss_hop),
 		cmocka_unit_test(test_time),
