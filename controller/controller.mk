@@ -7,4 +7,6 @@ CONTROLLER_SRCS += controller/controller.c controller/ctl_conf.c \
 	controller/ctl_session.c controller/ctl_reply.c \
 	controller/ctl_registry.c controller/ctl_clock.c controller/ctl_pair.c \
 	controller/ctl_history.c controller/ctl_evidence.c \
+	controller/ctl_sched.c controller/ctl_change.c controller/ctl_culprit.c \
+	controller/ctl_alert.c \
 	controller/store_sqlite.c
