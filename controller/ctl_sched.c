@@ -1066,9 +1066,9 @@ ctl_schedule_change(struct ctl *ctl, struct ctl_session *op,
 	}
 	log_info("schedule %s (%s): %s by %s", name, op->peer.tenant, action,
 	    op->peer.name);
-	snprintf(err, sizeof(err), "schedule %s: %s%s (%d schedule%s)", name,
-	    action, strcmp(action, "rm") == 0 ? "oved" : "d", rc,
-	    rc == 1 ? "" : "s");
+	snprintf(err, sizeof(err), "schedule %s: %s (%d schedule%s)", name,
+	    strcmp(action, "rm") == 0 ? "removed" : paused ? "paused" :
+	    "resumed", rc, rc == 1 ? "" : "s");
 	ctl_sched_reply(ctl, op, request_id, NULL, 0, err);
 }
 
