@@ -7,13 +7,14 @@
 # is reported as a change with the right routers (198.18.60.14 added,
 # 198.18.60.6 removed); `kill -9` of the controller, down for two slots:
 # after the restart the missed slots run once, not twice, no slot is run
-# twice, every pair stored ok has both traces, PRAGMA integrity_check ok.
+# twice, every pair stored ok has both traces, PRAGMA integrity_check ok;
+# `evidence --schedule` packs the schedule's runs.
 # Nothing here is random (no loss): no false-failure probability to state
 # beyond timing, and every wait polls with a generous bound.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 11
+plan 12
 
 W=$(mktemp -d /tmp/t_sched.XXXXXX)
 chmod 755 "$W"
@@ -118,6 +119,11 @@ pcheck "[ \"\$(sqlite3 $DB \"SELECT count(*) FROM runs r JOIN pairs p ON p.pair_
     "every run stored ok has both traces"
 pcheck "[ \"\$(sqlite3 $DB 'PRAGMA integrity_check')\" = ok ]" \
     "PRAGMA integrity_check ok"
+pairlab_cli evidence --schedule sf-office~chicago-office --since 1h \
+    -o "$W/ev.tar.gz" >"$W/ev.out" 2>&1
+nruns=$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status IN ('ok', 'partial')")
+pcheck "[ \"\$(tar tzf $W/ev.tar.gz 2>/dev/null | grep -c 'runs/[^/]*/forward-atlas.json$')\" = $nruns ]" \
+    "evidence --schedule --since 1h: one package of the schedule's $nruns runs with traces"
 pairlab_cli schedule rm sf-office~chicago-office >"$W/rm.out" 2>&1
 pairlab_cli schedule list >"$W/list.out" 2>&1
 pcheck "grep -q removed $W/rm.out && grep -q 'no schedules' $W/list.out" \
