@@ -1,7 +1,8 @@
 # controller/controller.mk: tracepair-controller, the daemon, in layers
 # (docs/architecture.md): controller.c (main) over ctl_session.c (TLS
 # sessions) over ctl_pair.c / ctl_registry.c / ctl_clock.c / ctl_history.c
-# and ctl_evidence.c (evidence packages) over ctl_reply.c (sending and refusing, the clock) and store_sqlite.c
+# and ctl_evidence.c (evidence packages), ctl_sched.c / ctl_alert.c /
+# ctl_change.c / ctl_culprit.c (schedules, meshes, history, alerts) over ctl_reply.c (sending and refusing, the clock) and store_sqlite.c
 # (the SQLite store behind store.h); ctl_conf.c reads the config.
 CONTROLLER_SRCS += controller/controller.c controller/ctl_conf.c \
 	controller/ctl_session.c controller/ctl_reply.c \

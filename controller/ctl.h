@@ -220,6 +220,8 @@ void	 ctl_conf_free(struct ctl_conf *);
  *
  *   controller.c                 main, signals, the 1 s tick
  *   ctl_session.c                listeners, TLS sessions, routing by role
+ *   ctl_sched.c, ctl_alert.c     schedules, meshes, history; alerts
+ *                                (ctl_change.c, ctl_culprit.c: pure)
  *   ctl_pair.c                   pairs and single traces, results
  *   ctl_history.c                stored pairs read back, their replies
  *   ctl_clock.c                  clock offsets (pings)
