@@ -97,7 +97,8 @@ culprit_failing(json_t *tab, const struct ctl_culprit_pair *p)
 			culprit_link_key(far, key, sizeof(key));
 			if (key[0] == '\0')
 				snprintf(key, sizeof(key), "%s", far);
-			snprintf(label, sizeof(label), "%s - %s", near, far);
+			snprintf(label, sizeof(label), "%s - %s (link %s)", near,
+			    far, key);
 			culprit_count(tab, "link", key, label, p->label);
 		}
 		if (strcmp(k, "router") == 0) {

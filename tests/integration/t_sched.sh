@@ -14,7 +14,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 12
+plan 13
 
 W=$(mktemp -d /tmp/t_sched.XXXXXX)
 chmod 755 "$W"
@@ -124,6 +124,17 @@ pairlab_cli evidence --schedule sf-office~chicago-office --since 1h \
 nruns=$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status IN ('ok', 'partial')")
 pcheck "[ \"\$(tar tzf $W/ev.tar.gz 2>/dev/null | grep -c 'runs/[^/]*/forward-atlas.json$')\" = $nruns ]" \
     "evidence --schedule --since 1h: one package of the schedule's $nruns runs with traces"
+# Another tenant's operator: its schedule reads as one never made, its
+# runs as none.
+PAIRLAB_OPERATOR=mallory pairlab_cli schedule show sf-office~chicago-office \
+    >/dev/null 2>"$W/m1.err"
+m1=$?
+pairlab_cli schedule show no-such-schedule >/dev/null 2>"$W/m2.err"
+m2=$?
+PAIRLAB_OPERATOR=mallory pairlab_cli history sf-office chicago-office \
+    >"$W/m3.out" 2>&1
+pcheck "[ $m1 -eq $m2 ] && [ $m1 -ne 0 ] && [ \"\$(sed 's/ [^ ]*\$//' $W/m1.err)\" = \"\$(sed 's/ [^ ]*\$//' $W/m2.err)\" ] && grep -qx 'no runs' $W/m3.out" \
+    "another tenant: schedule show as for no schedule (exit $m1: $(cat $W/m1.err)), history empty"
 pairlab_cli schedule rm sf-office~chicago-office >"$W/rm.out" 2>&1
 pairlab_cli schedule list >"$W/list.out" 2>&1
 pcheck "grep -q removed $W/rm.out && grep -q 'no schedules' $W/list.out" \
