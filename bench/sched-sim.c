@@ -178,6 +178,8 @@ main(int argc, char **argv)
 	    "of one agent (any meshes) %.1f s apart; within one mesh %.1f s "
 	    "(interval / pairs = %.1f s)\n", (double)runs / AGENTS / ROUNDS,
 	    mingap, meshgap, (double)EVERY / n);
+	for (a = 0; a < AGENTS; a++)
+		free(st.t[a]);
 	ctl_sched_free_all(&ctl);
 	ctl_alert_free(&ctl);
 	store_close(ctl.store);

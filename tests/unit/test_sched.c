@@ -138,7 +138,7 @@ test_change_diff(void **state)
 	static const char *const r2[] = { "10.0.0.1", "10.0.0.3" };
 	struct ctl_run_view	 a, b;
 	json_t			*ch, *c, *pr;
-	char			 line[512];
+	char			 line[512], *text;
 
 	(void)state;
 	memset(&a, 0, sizeof(a));
@@ -192,7 +192,9 @@ test_change_diff(void **state)
 	json_decref(ch);
 	/* and back: loss and the suspect cleared */
 	ch = ctl_change_diff(&b, &a);
-	assert_non_null(strstr(json_dumps(ch, 0), "loss-cleared"));
+	text = json_dumps(ch, 0);
+	assert_non_null(strstr(text, "loss-cleared"));
+	free(text);
 	json_decref(ch);
 	pr = ctl_change_problems(&b);
 	assert_non_null(json_object_get(pr, "loss forward"));
@@ -221,6 +223,7 @@ test_culprit(void **state)
 	static const char *const ok[] = { "198.18.9.1", "198.18.1.2" };
 	struct ctl_culprit_pair	 p[4];
 	json_t			*r, *e;
+	char			*text;
 	int			 cleared;
 
 	(void)state;
@@ -249,7 +252,9 @@ test_culprit(void **state)
 	assert_int_equal(json_integer_value(json_object_get(e,
 	    "failing_pairs")), 3);
 	assert_true(cleared >= 1);
-	assert_null(strstr(json_dumps(r, 0), "\"198.18.1.2\""));
+	text = json_dumps(r, 0);
+	assert_null(strstr(text, "\"198.18.1.2\""));
+	free(text);
 	json_decref(r);
 	json_decref(p[0].an);
 	json_decref(p[1].an);
