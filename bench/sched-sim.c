@@ -51,12 +51,16 @@ main(int argc, char **argv)
 	struct store_schedule	 c;
 	struct starts		 st;
 	const char		*db = argc > 1 ? argv[1] : "/tmp/sched-sim.db";
+	/* argv[2]: 0 places each mesh where it was added, without spreading */
 	int			 order[SITES * SITES], site[SITES], m, k, n, i, a;
+	char			 names[SITES][TLS_NAME_LEN];
+	int			 spread = argc > 2 ? atoi(argv[2]) : 1;
 	char			 err[256], name[160], aa[32], bb[32];
 	double			 t0, start, cpu, cpu_max = 0, gap, mingap = 1e9;
 	double			 meshgap = 1e9;
 	clock_t			 c0, c1;
-	long			 ticks = 0, runs, expected = 0;
+	long			 ticks = 0, runs, expected = 0, close10 = 0,
+				 gaps = 0;
 
 	log_init("sched-sim", 1, 0);
 	unlink(db);
@@ -83,7 +87,13 @@ main(int argc, char **argv)
 	for (m = 0; m < MESHES; m++) {
 		for (k = 0; k < SITES; k++)
 			site[k] = (m * 2 + k * 41) % AGENTS;
+		for (k = 0; k < SITES; k++)
+			snprintf(names[k], TLS_NAME_LEN, "agent%d", site[k]);
+		/* added at a random instant; placed as `mesh add` places it */
 		start = t0 + (double)(random() % EVERY);
+		if (spread)
+			start = ctl_mesh_spread(&ctl, "acme", names, order, n,
+			    EVERY, start - 1);
 		for (k = 0; k < n; k++) {
 			memset(&c, 0, sizeof(c));
 			snprintf(aa, sizeof(aa), "agent%d", site[order[k] / 256]);
@@ -99,18 +109,22 @@ main(int argc, char **argv)
 			c.every_s = EVERY;
 			c.next_run = start + (double)EVERY * k / n;
 			c.phase = fmod(c.next_run, EVERY);
-			expected += (long)ceil((t0 + ROUNDS * EVERY -
-			    c.next_run) / EVERY);
+			/* slots at or before the last tick, t0 + 1199 */
+			if (c.next_run <= t0 + ROUNDS * EVERY - 1)
+				expected += (long)floor((t0 + ROUNDS * EVERY -
+				    1 - c.next_run) / EVERY) + 1;
 			if (store_schedule_put(ctl.store, &c, err,
 			    sizeof(err)) == -1) {
 				fprintf(stderr, "%s\n", err);
 				return 1;
 			}
 		}
-	}
-	if (ctl_sched_load(&ctl, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
+		/* the schedules so far, as the controller holds them */
+		ctl_sched_free_all(&ctl);
+		if (ctl_sched_load(&ctl, err, sizeof(err)) == -1) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
 	}
 	/*
 	 * The agents are simulated as absent: each due run is taken in the
@@ -144,6 +158,9 @@ main(int argc, char **argv)
 			gap = st.t[a][k] - st.t[a][k - 1];
 			if (gap < mingap)
 				mingap = gap;
+			if (gap < 10)
+				close10++;
+			gaps++;
 		}
 	}
 	/* within one mesh: an agent's pairs at least EVERY/10 apart */
@@ -178,6 +195,8 @@ main(int argc, char **argv)
 	    "of one agent (any meshes) %.1f s apart; within one mesh %.1f s "
 	    "(interval / pairs = %.1f s)\n", (double)runs / AGENTS / ROUNDS,
 	    mingap, meshgap, (double)EVERY / n);
+	printf("successive runs of one agent under 10 s apart: %ld of %ld "
+	    "(%.1f %%)\n", close10, gaps, 100.0 * close10 / gaps);
 	for (a = 0; a < AGENTS; a++)
 		free(st.t[a]);
 	ctl_sched_free_all(&ctl);

@@ -503,6 +503,16 @@ int	 ctl_sched_due(double next_run, double now, long every, double phase,
  * rounds).  out holds n * (n - 1) / 2 entries.
  */
 int	 ctl_mesh_order(int n, int hub, int *out);
+/*
+ * Where a new mesh of n pairs (order[] of ctl_mesh_order over names)
+ * should start, at or after now + 1 and within every / n of it: the
+ * candidate that keeps its pairs' slots farthest from the slots of the
+ * tenant's schedules (same interval) that share an agent with them.
+ */
+#define CTL_SPREAD_TRIES	16
+double	 ctl_mesh_spread(struct ctl *, const char *tenant,
+	    char names[][TLS_NAME_LEN], const int *order, int n, long every,
+	    double now);
 /* Load schedules from the store (start-up). */
 int	 ctl_sched_load(struct ctl *, char *err, size_t errlen);
 /* Tick work: start the runs that are due. */

@@ -79,6 +79,58 @@ ctl_mesh_order(int n, int hub, int *out)
 	return k;
 }
 
+/* Distance of phases a and b on a circle of every seconds. */
+static double
+ctl_phase_dist(double a, double b, long every)
+{
+	double	 d = fmod(fabs(a - b), (double)every);
+
+	return d < (double)every - d ? d : (double)every - d;
+}
+
+double
+ctl_mesh_spread(struct ctl *ctl, const char *tenant,
+    char names[][TLS_NAME_LEN], const int *order, int n, long every,
+    double now)
+{
+	struct ctl_sched	*x;
+	double			 best = now + 1, best_score = -1, start, score, d;
+	double			 step = (double)every / n / CTL_SPREAD_TRIES;
+	const char		*a, *b;
+	int			 j, k;
+
+	/* too much work for one tick: the first candidate */
+	if ((long)n * ctl->nscheds > 2000000 || n == 0)
+		return best;
+	for (j = 0; j < CTL_SPREAD_TRIES; j++) {
+		start = now + 1 + j * step;
+		score = (double)every;
+		for (k = 0; k < n; k++) {
+			a = names[order[k] / 256];
+			b = names[order[k] % 256];
+			TAILQ_FOREACH(x, &ctl->scheds, entry) {
+				if (x->mesh_row || x->paused ||
+				    x->every_s != every ||
+				    strcmp(x->tenant, tenant) != 0 ||
+				    (strcmp(x->agent[0], a) != 0 &&
+				    strcmp(x->agent[1], a) != 0 &&
+				    strcmp(x->agent[0], b) != 0 &&
+				    strcmp(x->agent[1], b) != 0))
+					continue;
+				d = ctl_phase_dist(start + (double)every * k / n,
+				    x->phase, every);
+				if (d < score)
+					score = d;
+			}
+		}
+		if (score > best_score) {
+			best_score = score;
+			best = start;
+		}
+	}
+	return best;
+}
+
 struct ctl_sched *
 ctl_sched_find(struct ctl *ctl, const char *tenant, const char *name)
 {
@@ -953,8 +1005,13 @@ ctl_mesh_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 		ctl_sched_free(m);
 		goto store_fail;
 	}
-	/* pair k of n starts k/n of the interval in: spread, no burst */
-	start = now + 1;
+	/*
+	 * Pair k of n starts k/n of the interval in: spread, no burst; the
+	 * whole mesh shifted to keep clear of the runs other schedules
+	 * already give its agents.
+	 */
+	start = ctl_mesh_spread(ctl, op->peer.tenant, st.names, order, n,
+	    m->every_s, now);
 	for (k = 0; k < n; k++) {
 		x = order[k] / 256;
 		y = order[k] % 256;
