@@ -5,7 +5,8 @@
 # and to an HTTPS webhook (a python3 receiver with its own certificate,
 # checked by the controller); a route moved (r1 -> r3 instead of r1 -> r2)
 # is reported as a change with the right routers (198.18.60.14 added,
-# 198.18.60.6 removed); `kill -9` of the controller, down for two slots:
+# 198.18.60.6 removed) and, the schedule being --quick, fires a full pair
+# at once; `kill -9` of the controller, down for two slots:
 # after the restart the missed slots run once, not twice, no slot is run
 # twice, every pair stored ok has both traces, PRAGMA integrity_check ok;
 # `evidence --schedule` packs the schedule's runs.
@@ -14,7 +15,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 13
+plan 14
 
 W=$(mktemp -d /tmp/t_sched.XXXXXX)
 chmod 755 "$W"
@@ -59,7 +60,7 @@ CHI=$("$TPLAB" addr "$PAIRLAB_ID" chicago-office 4)
 # runs N: until the schedule has N finished runs (at most S seconds)
 runs_done() {
 	pairlab_cli history sf-office chicago-office --json 2>/dev/null |
-	    jq '[.[] | select(.status != "running")] | length' 2>/dev/null || echo 0
+	    jq '[.[] | select(.status != "running" and .escalated_from == "")] | length' 2>/dev/null || echo 0
 }
 wait_runs() {
 	_i=0
@@ -70,12 +71,12 @@ wait_runs() {
 	[ "$(runs_done)" -ge "$1" ]
 }
 
-pairlab_cli schedule add sf-office chicago-office --every 10s -q 1 \
+pairlab_cli schedule add sf-office chicago-office --every 10s --quick \
     >"$W/add.out" 2>&1
 pcheck "grep -q 'schedule sf-office~chicago-office added' $W/add.out" \
     "schedule add: $(cat $W/add.out)"
 wait_runs 1 15
-pcheck "[ \"\$(pairlab_cli history sf-office chicago-office --json | jq -r '.[0].status')\" = ok ]" \
+pcheck "[ \"\$(pairlab_cli history sf-office chicago-office --json | jq -r '[.[] | select(.escalated_from == \"\")][0].status')\" = ok ]" \
     "the first run is ok"
 
 # Unreachable: r2 refuses the way to chicago-office (!X): one alert.
@@ -94,9 +95,16 @@ pcheck "[ \"\$(jq -r .type $W/hook.out | tr '\n' ' ')\" = 'alert resolved ' ]" \
 "$TPLAB" exec "$PAIRLAB_ID" r1 ip route replace "$CHI/32" via 198.18.60.14
 wait_runs 4 15
 pairlab_cli changes --json >"$W/changes.json" 2>"$W/changes.err"
-pcheck "jq -e '[.[0].changes[] | select(.kind == \"routers\" and .direction == \"forward\")][0] | (.added == [\"198.18.60.14\"]) and (.removed == [\"198.18.60.6\"])' $W/changes.json >/dev/null" \
+pcheck "jq -e '[[.[] | select(.escalated_from == \"\")][0].changes[] | select(.kind == \"routers\" and .direction == \"forward\")][0] | (.added == [\"198.18.60.14\"]) and (.removed == [\"198.18.60.6\"])' $W/changes.json >/dev/null" \
     "changes: forward routers 198.18.60.14 added, 198.18.60.6 removed"
-ID4=$(pairlab_cli history sf-office chicago-office --json | jq -r '.[0].pair_id')
+pairlab_cli history sf-office chicago-office --json >"$W/hist4.json"
+ID4=$(jq -r '[.[] | select(.escalated_from == "")][0].pair_id' "$W/hist4.json")
+# quick watch: the route change fired a full pair at once
+sleep 1
+pairlab_cli history sf-office chicago-office --json >"$W/hist4.json"
+pcheck "jq -e --arg q '$ID4' '[.[] | select(.escalated_from == \$q)] | length == 1' $W/hist4.json >/dev/null &&
+    jq -e --arg q '$ID4' '([.[] | select(.escalated_from == \$q)][0].started) - ([.[] | select(.pair_id == \$q)][0].started) < 3' $W/hist4.json >/dev/null" \
+    "quick run $ID4 showed the change: a full pair fired at once"
 pairlab_cli show "$ID4" >"$W/show.txt" 2>&1
 pcheck "grep -q '^Changes since ' $W/show.txt && grep -q 'routers forward:.*198.18.60.14' $W/show.txt" \
     "show $ID4: the difference to the previous run"
@@ -109,11 +117,11 @@ pairlab_start_controller
 pairlab_wait_agents 2 30
 sleep 4
 DB=$PAIRLAB_DIR/controller.db
-after=$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status != 'running'")
+after=$(sqlite3 "$DB" "SELECT count(*) FROM runs WHERE status != 'running' AND escalated_from = ''")
 pcheck "[ $((after - before)) -eq 1 ]" \
     "after 21 s down, one run for the missed slots (runs $before -> $after)"
 pcheck "[ -z \"\$(sqlite3 $DB 'SELECT schedule, slot FROM runs GROUP BY schedule, slot, escalated_from HAVING count(*) > 1')\" ] &&
-    [ \"\$(sqlite3 $DB 'SELECT count(*) FROM runs a JOIN runs b ON a.schedule = b.schedule AND a.run_id < b.run_id AND b.slot - a.slot < 9.99')\" = 0 ]" \
+    [ \"\$(sqlite3 $DB 'SELECT count(*) FROM runs a JOIN runs b ON a.schedule = b.schedule AND a.run_id < b.run_id AND length(a.escalated_from) = 0 AND length(b.escalated_from) = 0 AND b.slot - a.slot < 9.99')\" = 0 ]" \
     "no slot run twice, slots at least the interval apart"
 pcheck "[ \"\$(sqlite3 $DB \"SELECT count(*) FROM runs r JOIN pairs p ON p.pair_id = r.pair_id WHERE p.status = 'ok' AND (SELECT count(*) FROM traces t WHERE t.job_id IN (p.job_a, p.job_b) AND t.json IS NOT NULL) != 2\")\" = 0 ]" \
     "every run stored ok has both traces"
