@@ -456,6 +456,8 @@ void		 ctl_change_line(const struct json_t *change, char *buf,
 
 /* ctl_sched.c: schedules and meshes. */
 #define CTL_SCHED_NAME_MAX	64	/* longest schedule or mesh name */
+/* longest full name: a mesh's pair "MESH:A~B" */
+#define CTL_SCHED_FULL_MAX	(CTL_SCHED_NAME_MAX + 2 * TLS_NAME_LEN)
 #define CTL_SCHED_MAX		20000	/* schedules (mesh pairs included) at most */
 #define CTL_MESH_SITES_MAX	64	/* sites of one mesh at most */
 #define CTL_EVERY_MIN		10	/* shortest interval (s) */
@@ -464,7 +466,7 @@ void		 ctl_change_line(const struct json_t *change, char *buf,
 struct ctl_sched {
 	TAILQ_ENTRY(ctl_sched) entry;	/* ctl->scheds */
 	char		 tenant[TLS_NAME_LEN];
-	char		 name[CTL_SCHED_NAME_MAX * 2 + 2];	/* mesh pairs: "MESH:A~B" */
+	char		 name[CTL_SCHED_FULL_MAX + 1];	/* mesh pairs: "MESH:A~B" */
 	int		 mesh_row;	/* 1: a mesh (sites, hub), not run */
 	char		 mesh[CTL_SCHED_NAME_MAX + 1];	/* a mesh's pair: its mesh */
 	char		 agent[2][TLS_NAME_LEN];	/* A, B */

@@ -109,7 +109,7 @@ ctl_evidence_request(struct ctl *ctl, struct ctl_session *op,
 	}
 	/* the newest runs of the schedule (or mesh) since `since` */
 	if (req->n_pair_ids > 0 || strlen(req->schedule) >
-	    CTL_SCHED_NAME_MAX * 2 + 1 || !(req->since >= 0)) {
+	    CTL_SCHED_FULL_MAX || !(req->since >= 0)) {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, "schedule goes "
 		    "without pair ids, with since a UNIX time");

@@ -16,7 +16,7 @@
 struct ctl_sched_run {
 	TAILQ_ENTRY(ctl_sched_run) entry;	/* ctl->sched_runs */
 	char		 tenant[TLS_NAME_LEN];
-	char		 name[CTL_SCHED_NAME_MAX * 2 + 2];
+	char		 name[CTL_SCHED_FULL_MAX + 1];
 	long long	 run_id;	/* its runs row */
 	int		 escalated;	/* a full pair fired by a quick run */
 	int		 done;		/* on_finish ran */
@@ -452,7 +452,7 @@ ctl_sched_start(struct ctl *ctl, struct ctl_sched *s, double slot,
 	struct probe_opts	 o;
 	struct store_run	 sr;
 	Tracepair__ErrorCode	 code;
-	char			 err[256], why[300], opname[CTL_SCHED_NAME_MAX * 2 + 16];
+	char			 err[256], why[300], opname[CTL_SCHED_FULL_MAX + 16];
 	char			 pid[48];
 	int			 i, esc = escalated_from != NULL;
 
@@ -825,7 +825,7 @@ ctl_schedule_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 {
 	struct ctl_sched	*s;
 	struct ctl_agent	*a, *b;
-	char			 name[CTL_SCHED_NAME_MAX * 2 + 2], err[256];
+	char			 name[CTL_SCHED_FULL_MAX + 1], err[256];
 	const char		*why;
 
 	if ((a = ctl_sched_agent(ctl, op, request_id, req->agent_a)) == NULL ||
@@ -1087,7 +1087,7 @@ ctl_schedule_change(struct ctl *ctl, struct ctl_session *op,
 	char			 err[256];
 	int			 rc, paused = strcmp(action, "pause") == 0;
 
-	if (name == NULL || strlen(name) > CTL_SCHED_NAME_MAX * 2 + 1 ||
+	if (name == NULL || strlen(name) > CTL_SCHED_FULL_MAX ||
 	    ctl_sched_find(ctl, op->peer.tenant, name) == NULL) {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_NOT_FOUND, "no such schedule");
@@ -1233,7 +1233,7 @@ ctl_history_request(struct ctl *ctl, struct ctl_session *op,
 		sched = req->schedule;
 	if ((a != NULL && (strlen(a) >= TLS_NAME_LEN ||
 	    strlen(b) >= TLS_NAME_LEN)) || (sched != NULL &&
-	    strlen(sched) > CTL_SCHED_NAME_MAX * 2 + 1) ||
+	    strlen(sched) > CTL_SCHED_FULL_MAX) ||
 	    !isfinite(req->since) || req->since < 0) {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
