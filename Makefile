@@ -6,6 +6,7 @@
 #   make V=1           show the commands
 #   make test          install missing deps, build, run every test
 #   make demo          install missing deps, build, run the SF <-> Chicago lab
+#   make demo-msp      the same, then a mesh of six lab sites with one shared lossy link
 
 CC	?= gcc
 ifeq ($(origin CC),default)
@@ -173,6 +174,12 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory everything
 	$(Q)BUILD=$(BUILD) sh tests/lab/demo.sh
 
+# demo-msp: a mesh of six lab sites, two rounds, one shared lossy link:
+# the mesh summary and the change list (tests/lab/demo-msp.sh).
+demo-msp: deps
+	$(Q)$(MAKE) --no-print-directory everything
+	$(Q)BUILD=$(BUILD) sh tests/lab/demo-msp.sh
+
 # make install [PREFIX=/usr/local] [SYSCONFDIR=/etc] [DESTDIR=...]: the four
 # programs (the agent daemon beside tracepair-agent, which runs it), the man
 # pages, the systemd units (BINDIR and SYSCONFDIR filled in; not enabled),
@@ -212,6 +219,6 @@ clean:
 	rm -rf build build-san build-deb
 
 .SECONDARY:
-.PHONY: all everything programs deps test check demo install deb fmt clean fuzz-san fuzz-targets mutate
+.PHONY: all everything programs deps test check demo demo-msp install deb fmt clean fuzz-san fuzz-targets mutate
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

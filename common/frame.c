@@ -35,6 +35,12 @@ static const char *const frame_body_names[] = {
 	[TRACEPAIR__ENVELOPE__BODY_PROGRESS] = "progress",
 	[TRACEPAIR__ENVELOPE__BODY_EVIDENCE_REQUEST] = "evidence_request",
 	[TRACEPAIR__ENVELOPE__BODY_EVIDENCE_REPLY] = "evidence_reply",
+	[TRACEPAIR__ENVELOPE__BODY_SCHEDULE_REQUEST] = "schedule_request",
+	[TRACEPAIR__ENVELOPE__BODY_SCHEDULE_REPLY] = "schedule_reply",
+	[TRACEPAIR__ENVELOPE__BODY_HISTORY_REQUEST] = "history_request",
+	[TRACEPAIR__ENVELOPE__BODY_HISTORY_REPLY] = "history_reply",
+	[TRACEPAIR__ENVELOPE__BODY_MESH_STATUS_REQUEST] = "mesh_status_request",
+	[TRACEPAIR__ENVELOPE__BODY_MESH_STATUS_REPLY] = "mesh_status_reply",
 };
 #define FRAME_NBODIES	(sizeof(frame_body_names) / sizeof(frame_body_names[0]))
 

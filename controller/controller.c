@@ -40,6 +40,8 @@ ctl_tick(evutil_socket_t fd, short what, void *arg)
 	ctl_session_tick(ctl, now);
 	ctl_clock_tick(ctl, now);
 	ctl_pair_tick(ctl, now);
+	ctl_sched_tick(ctl, now);
+	ctl_alert_tick(ctl, now);
 	ctl_registry_flush(ctl);
 }
 
@@ -111,6 +113,8 @@ main(int argc, char **argv)
 	TAILQ_INIT(&ctl.jobs);
 	TAILQ_INIT(&ctl.pairs);
 	TAILQ_INIT(&ctl.ingestq);
+	TAILQ_INIT(&ctl.scheds);
+	TAILQ_INIT(&ctl.sched_runs);
 	if (ctl_conf_load(&ctl.conf, conffile, err, sizeof(err)) == -1)
 		errx(1, "%s", err);
 	/* test-only private/CGNAT stand-in ranges (docs/analysis.md) */
@@ -145,7 +149,8 @@ main(int argc, char **argv)
 	if ((ctl.store = store_open(ctl.conf.database, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if (store_fail_unfinished(ctl.store, "controller restarted", err,
-	    sizeof(err)) == -1 || ctl_registry_load(&ctl, err, sizeof(err)) == -1)
+	    sizeof(err)) == -1 || ctl_registry_load(&ctl, err, sizeof(err)) == -1 ||
+	    ctl_sched_load(&ctl, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		fatalx("no random bytes");
@@ -154,7 +159,8 @@ main(int argc, char **argv)
 	if ((ctl.base = event_base_new()) == NULL)
 		fatalx("cannot create the event base");
 	if (ctl_listen(&ctl, err, sizeof(err)) == -1 ||
-	    ctl_store_start(&ctl, err, sizeof(err)) == -1)
+	    ctl_store_start(&ctl, err, sizeof(err)) == -1 ||
+	    ctl_alert_init(&ctl, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	ctl.tick = event_new(ctl.base, -1, EV_PERSIST, ctl_tick, &ctl);
 	ctl.sig_int = evsignal_new(ctl.base, SIGINT, ctl_signal, &ctl);
@@ -188,6 +194,8 @@ main(int argc, char **argv)
 	 */
 	ctl_listen_close(&ctl);
 	ctl_pair_free_all(&ctl);
+	ctl_sched_free_all(&ctl);
+	ctl_alert_free(&ctl);
 	if (store_fail_unfinished(ctl.store, "controller stopped", err,
 	    sizeof(err)) == -1)
 		log_warnx("%s", err);

@@ -46,6 +46,10 @@ struct ctl_conf {
 	char		*evidence_key;	/* Ed25519 key signing evidence packages, or NULL */
 	char		*evidence_cert;	/* its signer certificate (tp-pki.sh issue DIR signer) */
 	long long	 keep_s;	/* retention: pairs and traces older go; 0 = keep all */
+	char		*alert_command;	/* run with each alert's JSON on stdin, or NULL */
+	char		*alert_webhook;	/* https:// URL each alert is POSTed to, or NULL */
+	char		*alert_webhook_ca;	/* CA file checking its certificate (NULL: system) */
+	long long	 alert_remind_h;	/* reminder of an open alert every N hours */
 	struct asn_table *asn;	/* that table, loaded; NULL when none */
 };
 
@@ -142,6 +146,9 @@ struct ctl_job;
 struct ctl_pair;
 struct ctl_pair_record;
 struct ctl_ingest;
+struct ctl_sched;
+struct ctl_sched_run;
+struct ctl_alerts;
 
 /* The daemon. */
 struct ctl {
@@ -169,6 +176,10 @@ struct ctl {
 	int		 nagents_online;	/* agents with a session */
 	TAILQ_HEAD(, ctl_job) jobs;	/* jobs waiting for a result */
 	TAILQ_HEAD(, ctl_pair) pairs;	/* pairs and single traces in progress */
+	TAILQ_HEAD(, ctl_sched) scheds;	/* schedules and meshes (ctl_sched.c) */
+	TAILQ_HEAD(, ctl_sched_run) sched_runs;	/* their runs in flight */
+	int		 nscheds;	/* entries in scheds */
+	struct ctl_alerts *alerts;	/* alert deliveries (ctl_alert.c) */
 	uint64_t	 next_id;	/* job / pair id counter */
 	char		 id_prefix[24];	/* unique per controller run */
 	/* ctl_store.c: results waiting for their commit, and retention */
@@ -224,6 +235,8 @@ void	 ctl_conf_free(struct ctl_conf *);
  *
  *   controller.c                 main, signals, the 1 s tick
  *   ctl_session.c                listeners, TLS sessions, routing by role
+ *   ctl_sched.c, ctl_alert.c     schedules, meshes, history; alerts
+ *                                (ctl_change.c, ctl_culprit.c: pure)
  *   ctl_pair.c                   pairs and single traces, results
  *   ctl_history.c                stored pairs read back, their replies
  *   ctl_clock.c                  clock offsets (pings)
@@ -398,6 +411,7 @@ struct ctl_pair_origin {
 	uint64_t	 request_id;	/* of op's request */
 	ctl_pair_finish_fn on_finish;	/* NULL: nobody else listens */
 	void		*finish_arg;	/* passed to on_finish */
+	char		*id_out;	/* when not NULL: gets the pair id (48 bytes) */
 };
 /*
  * Start a paired trace of agents a and b (both of origin->tenant) with
@@ -465,5 +479,142 @@ void	 ctl_ingest_forget(struct ctl *, struct ctl_session *);
 void	 ctl_store_stop(struct ctl *);
 /* conf keep_s as the config writes it: "90d", "36h" or "5400s". */
 const char *ctl_keep_text(const struct ctl *, char *buf, size_t len);
+/* ---- Schedules, meshes, history, alerts (docs/history.md) */
+
+/* ctl_change.c: a run compared with the one before it (pure). */
+struct json_t;
+/* One finished run as compared. */
+struct ctl_run_view {
+	const char	*status;	/* "ok", "partial", "failed" */
+	const char	*reason;	/* why not ok */
+	const struct trace *fwd, *rev;	/* NULL when absent */
+	struct json_t	*an;		/* its analysis object, or NULL */
+};
+/*
+ * The changes from prev to cur as a JSON array of objects (docs/history.md):
+ * status, routers, as-path, divergence, loss-onset/-cleared,
+ * delay-onset/-cleared, suspect-new/-cleared, verdict.  Empty when prev
+ * is NULL.  NULL on memory exhaustion.
+ */
+struct json_t	*ctl_change_diff(const struct ctl_run_view *prev,
+		    const struct ctl_run_view *cur);
+/*
+ * What is wrong in cur, as an object key -> text: "status" (not ok),
+ * "loss DIR" (persistent loss), one key per suspect.  Empty when healthy.
+ */
+struct json_t	*ctl_change_problems(const struct ctl_run_view *cur);
+/* 1 when changes hold a path change or a new loss onset (escalate). */
+int		 ctl_change_alarm(const struct json_t *changes);
+/* One change as one line for people. */
+void		 ctl_change_line(const struct json_t *change, char *buf,
+		    size_t len);
+
+/* ctl_sched.c: schedules and meshes. */
+#define CTL_SCHED_NAME_MAX	64	/* longest schedule or mesh name */
+/* longest full name: a mesh's pair "MESH:A~B" */
+#define CTL_SCHED_FULL_MAX	(CTL_SCHED_NAME_MAX + 2 * TLS_NAME_LEN)
+#define CTL_SCHED_MAX		20000	/* schedules (mesh pairs included) at most */
+#define CTL_MESH_SITES_MAX	64	/* sites of one mesh at most */
+#define CTL_EVERY_MIN		10	/* shortest interval (s) */
+#define CTL_EVERY_MAX		604800	/* longest (a week) */
+/* One schedule: a pair run every every_s (or a mesh, which is not run itself). */
+struct ctl_sched {
+	TAILQ_ENTRY(ctl_sched) entry;	/* ctl->scheds */
+	char		 tenant[TLS_NAME_LEN];
+	char		 name[CTL_SCHED_FULL_MAX + 1];	/* mesh pairs: "MESH:A~B" */
+	int		 mesh_row;	/* 1: a mesh (sites, hub), not run */
+	char		 mesh[CTL_SCHED_NAME_MAX + 1];	/* a mesh's pair: its mesh */
+	char		 agent[2][TLS_NAME_LEN];	/* A, B */
+	long		 every_s;
+	double		 phase;		/* seconds into each interval */
+	unsigned char	*opts;		/* packed TraceOptions */
+	size_t		 opts_len;
+	int		 quick;		/* quick runs, escalated on alarm */
+	int		 paused;
+	long		 timeout_ms;
+	char		*sites, *hub;	/* mesh row: "a,b,c" and "" or a site */
+	double		 created;
+	double		 next_run;	/* next slot due */
+	double		 last_run;	/* last slot taken */
+	char		 last_pair[48];	/* pair of the last finished main run */
+	char		 last_full[48];	/* of the last escalated full run */
+	char		*alert_state;	/* ctl_alert.c's JSON, malloc'd ("" none) */
+	struct ctl_sched_run *running;	/* its main run in flight, or NULL */
+	char		 last_status[16];	/* of the last run */
+	char		 last_reason[256];
+};
+/* The first slot strictly after now of an interval every with phase. */
+double	 ctl_sched_next(double now, long every, double phase);
+/*
+ * Whether a schedule whose next slot is next_run is due at now: 1 with
+ * *slot the latest slot at or before now (runs missed while the
+ * controller was down are skipped: one run, not N) and *missed their
+ * number; 0 when not due.
+ */
+int	 ctl_sched_due(double next_run, double now, long every, double phase,
+	    double *slot, long *missed);
+/*
+ * The order of a mesh's pairs over n sites (hub < 0: every pair; else
+ * hub-and-spoke): out[k] = i * 256 + j for k < return value, arranged so
+ * that consecutive pairs share no site where possible (round-robin
+ * rounds).  out holds n * (n - 1) / 2 entries.
+ */
+int	 ctl_mesh_order(int n, int hub, int *out);
+/*
+ * Where a new mesh of n pairs (order[] of ctl_mesh_order over names)
+ * should start, at or after now + 1 and within every / n of it: the
+ * candidate that keeps its pairs' slots farthest from the slots of the
+ * tenant's schedules (same interval) that share an agent with them.
+ */
+#define CTL_SPREAD_TRIES	16
+double	 ctl_mesh_spread(struct ctl *, const char *tenant,
+	    char names[][TLS_NAME_LEN], const int *order, int n, long every,
+	    double now);
+/* Load schedules from the store (start-up). */
+int	 ctl_sched_load(struct ctl *, char *err, size_t errlen);
+/* Tick work: start the runs that are due. */
+void	 ctl_sched_tick(struct ctl *, double now);
+void	 ctl_sched_free_all(struct ctl *);
+void	 ctl_schedule_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__ScheduleRequest *);
+void	 ctl_history_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__HistoryRequest *);
+void	 ctl_mesh_status_request(struct ctl *, struct ctl_session *op,
+	    uint64_t request_id, const Tracepair__MeshStatusRequest *);
+/* The schedule name of tenant, or NULL. */
+struct ctl_sched *ctl_sched_find(struct ctl *, const char *tenant,
+	    const char *name);
+
+/* ctl_culprit.c: the shared culprit of a mesh round (pure). */
+/* One member pair of a round, as ranked. */
+struct ctl_culprit_pair {
+	const char	*label;		/* "A~B" */
+	int		 failing;	/* loss or failure */
+	const struct trace *fwd, *rev;	/* NULL when absent */
+	struct json_t	*an;		/* its analysis, or NULL */
+};
+/*
+ * Links, routers and ASes in the suspects of failing pairs, ranked by how
+ * many failing pairs name them, without those a healthy pair crosses
+ * without loss: a JSON array of {"kind", "label", "failing_pairs",
+ * "pairs"} (most first); *cleared gets how many were cleared.
+ */
+struct json_t	*ctl_culprit_rank(const struct ctl_culprit_pair *, int n,
+		    int *cleared);
+
+/* ctl_alert.c: alert actions (command, HTTPS webhook), durable. */
+int	 ctl_alert_init(struct ctl *, char *err, size_t errlen);
+/*
+ * A main run of s ended: compare its problems with the alert state of s,
+ * queue "alert", "reminder" or "resolved" for every configured action,
+ * and update s->alert_state.  changes and problems are the run's.
+ */
+void	 ctl_alert_run(struct ctl *, struct ctl_sched *s, const char *pair_id,
+	    const char *agent_a, const char *agent_b,
+	    const struct json_t *changes, const struct json_t *problems,
+	    double now);
+/* Tick work: deliveries due, children and requests that finished or timed out. */
+void	 ctl_alert_tick(struct ctl *, double now);
+void	 ctl_alert_free(struct ctl *);
 
 #endif

@@ -30,6 +30,7 @@ ctl_conf_init(struct ctl_conf *c)
 	c->pair_margin_ms = 200;
 	c->pair_timeout_ms = 60000;
 	c->max_timeout_ms = 600000;
+	c->alert_remind_h = 24;
 }
 
 void
@@ -43,6 +44,9 @@ ctl_conf_free(struct ctl_conf *c)
 	free(c->pfx2as);
 	free(c->evidence_key);
 	free(c->evidence_cert);
+	free(c->alert_command);
+	free(c->alert_webhook);
+	free(c->alert_webhook_ca);
 	asn_free(c->asn);
 	memset(c, 0, sizeof(*c));
 }
@@ -146,6 +150,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		    offsetof(struct ctl_conf, pair_timeout_ms) },
 		{ "max_timeout_ms", 100, 86400000,
 		    offsetof(struct ctl_conf, max_timeout_ms) },
+		{ "alert_remind_hours", 0, 8760,
+		    offsetof(struct ctl_conf, alert_remind_h) },
 	};
 	struct config		*cf;
 	struct sockaddr_storage	 ss;
@@ -202,6 +208,23 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 	if (conf_file(cf, "evidence_key", 0, &c->evidence_key, err,
 	    errlen) == -1 || conf_file(cf, "evidence_cert", 0,
 	    &c->evidence_cert, err, errlen) == -1)
+		goto fail;
+	/* alerts of scheduled runs (docs/history.md) */
+	if (((v = config_get(cf, "alert_command")) != NULL && v[0] != '\0' &&
+	    (c->alert_command = strdup(v)) == NULL) ||
+	    ((v = config_get(cf, "alert_webhook")) != NULL && v[0] != '\0' &&
+	    (c->alert_webhook = strdup(v)) == NULL)) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (c->alert_webhook != NULL && strncmp(c->alert_webhook, "https://",
+	    8) != 0) {
+		snprintf(err, errlen, "%s: alert_webhook must be an https:// URL",
+		    path);
+		goto fail;
+	}
+	if (conf_file(cf, "alert_webhook_ca", 0, &c->alert_webhook_ca, err,
+	    errlen) == -1)
 		goto fail;
 	if ((c->evidence_key == NULL) != (c->evidence_cert == NULL)) {
 		snprintf(err, errlen, "%s: evidence_key and evidence_cert go "

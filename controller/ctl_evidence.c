@@ -66,8 +66,86 @@ ctl_ev_redaction(const Tracepair__EvidenceRequest *req, int hidden,
 		    "traces.");
 }
 
+/* The pairs of a schedule's runs that have traces (EvidenceRequest.schedule). */
+struct ctl_ev_runs {
+	char		*ids[EVIDENCE_MAX_RUNS];
+	size_t		 n;
+	int		 oom;
+};
+
+static int
+ctl_ev_run(const struct store_run *r, void *arg)
+{
+	struct ctl_ev_runs	*er = arg;
+
+	if (r->pair_id == NULL || r->pair_id[0] == '\0' ||
+	    (strcmp(r->status, "ok") != 0 && strcmp(r->status, "partial") != 0))
+		return 0;
+	if (er->n == EVIDENCE_MAX_RUNS)
+		return 1;
+	if ((er->ids[er->n] = strdup(r->pair_id)) == NULL) {
+		er->oom = 1;
+		return 1;
+	}
+	er->n++;
+	return 0;
+}
+
+static void	 ctl_evidence_pairs(struct ctl *, struct ctl_session *,
+		    uint64_t, const Tracepair__EvidenceRequest *);
+
 void
 ctl_evidence_request(struct ctl *ctl, struct ctl_session *op,
+    uint64_t request_id, const Tracepair__EvidenceRequest *req)
+{
+	Tracepair__EvidenceRequest	 copy;
+	struct ctl_ev_runs		 er;
+	char				 err[256];
+	size_t				 i;
+
+	if (req->schedule == NULL || req->schedule[0] == '\0') {
+		ctl_evidence_pairs(ctl, op, request_id, req);
+		return;
+	}
+	/* the newest runs of the schedule (or mesh) since `since` */
+	if (req->n_pair_ids > 0 || strlen(req->schedule) >
+	    CTL_SCHED_FULL_MAX || !(req->since >= 0)) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, "schedule goes "
+		    "without pair ids, with since a UNIX time");
+		return;
+	}
+	if (ctl_sched_find(ctl, op->scope, req->schedule) == NULL) {
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_NOT_FOUND, "no such schedule");
+		return;
+	}
+	memset(&er, 0, sizeof(er));
+	if (store_run_list(ctl->store, op->scope, req->schedule, NULL,
+	    NULL, req->since, 0, 1000, ctl_ev_run, &er, err,
+	    sizeof(err)) == -1 || er.oom) {
+		log_warnx("evidence of schedule %s: %s", req->schedule,
+		    er.oom ? "out of memory" : err);
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "store failure");
+	} else if (er.n == 0)
+		ctl_reply_error(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_NOT_FOUND,
+		    "the schedule has no runs with traces in that time");
+	else {
+		copy = *req;
+		copy.schedule = NULL;
+		copy.pair_ids = er.ids;
+		copy.n_pair_ids = er.n;
+		ctl_evidence_pairs(ctl, op, request_id, &copy);
+	}
+	for (i = 0; i < er.n; i++)
+		free(er.ids[i]);
+}
+
+/* The package of req->pair_ids. */
+static void
+ctl_evidence_pairs(struct ctl *ctl, struct ctl_session *op,
     uint64_t request_id, const Tracepair__EvidenceRequest *req)
 {
 	struct evidence_prefix	 pfx[EVIDENCE_MAX_PREFIXES];

@@ -280,7 +280,7 @@ ctl_pair_get_request(struct ctl *ctl, struct ctl_session *op,
 	Tracepair__PairGetReply	 g;
 	Tracepair__PairReply	 r;
 	const char		*why;
-	char			 err[256], msg[128];
+	char			 err[256], msg[128], *changes = NULL, *prev = NULL;
 	int			 rc;
 
 	if ((why = ctl_pair_id_bad(req->pair_id)) != NULL) {
@@ -316,11 +316,19 @@ ctl_pair_get_request(struct ctl *ctl, struct ctl_session *op,
 	g.operator_name = (char *)(uintptr_t)rec.sp.operator_name;
 	g.created = rec.sp.created;
 	g.tenant = (char *)(uintptr_t)rec.sp.tenant;
+	/* a scheduled run: its changes to the run before it */
+	if (store_run_of_pair(ctl->store, rec.sp.pair_id, &changes, &prev, err,
+	    sizeof(err)) == 1) {
+		g.changes_json = changes;
+		g.prev_pair_id = prev;
+	}
 	tracepair__envelope__init(&env);
 	env.request_id = request_id;
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REPLY;
 	env.pair_get_reply = &g;
 	(void)ctl_send(op, &env);
+	free(changes);
+	free(prev);
 	ctl_pair_reply_clear(&r);
 	ctl_pair_record_free(&rec);
 }

@@ -381,6 +381,8 @@ ctl_pair_refuse(struct ctl *ctl, const struct ctl_pair_origin *origin,
 	char			 id[48], err[256];
 
 	ctl_new_id(ctl, "p", id, sizeof(id));
+	if (origin->id_out != NULL)
+		snprintf(origin->id_out, 48, "%s", id);
 	memset(&rec, 0, sizeof(rec));
 	rec.sp.pair_id = id;
 	rec.sp.tenant = origin->tenant;
@@ -522,6 +524,8 @@ ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		goto oom;
 	ctl_new_id(ctl, "p", p->id, sizeof(p->id));
+	if (origin->id_out != NULL)
+		snprintf(origin->id_out, 48, "%s", p->id);
 	p->op = origin->op;
 	p->request_id = origin->request_id;
 	p->on_finish = origin->on_finish;

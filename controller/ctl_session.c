@@ -35,6 +35,9 @@ static const struct {
 	{ TRACEPAIR__ENVELOPE__BODY_PAIRS_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_EVIDENCE_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_SCHEDULE_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_HISTORY_REQUEST, TLS_ROLE_OPERATOR },
+	{ TRACEPAIR__ENVELOPE__BODY_MESH_STATUS_REQUEST, TLS_ROLE_OPERATOR },
 	{ TRACEPAIR__ENVELOPE__BODY_ERROR, TLS_ROLE_OPERATOR },
 };
 
@@ -348,6 +351,18 @@ ctl_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 	case TRACEPAIR__ENVELOPE__BODY_EVIDENCE_REQUEST:
 		ctl_evidence_request(ctl, s, env->request_id,
 		    env->evidence_request);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_SCHEDULE_REQUEST:
+		ctl_schedule_request(ctl, s, env->request_id,
+		    env->schedule_request);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_HISTORY_REQUEST:
+		ctl_history_request(ctl, s, env->request_id,
+		    env->history_request);
+		break;
+	case TRACEPAIR__ENVELOPE__BODY_MESH_STATUS_REQUEST:
+		ctl_mesh_status_request(ctl, s, env->request_id,
+		    env->mesh_status_request);
 		break;
 	default:
 		/* ctl_allowed lists nothing else. */

@@ -196,4 +196,126 @@ int	 store_analysis_put(struct store *, const char *pair_id,
 int	 store_analysis_get(struct store *, const char *pair_id, char **json,
 	    char **report, char *err, size_t errlen);
 
+/*
+ * ---- Schedules, meshes, runs and alerts (issue 16; ctl_sched.c and
+ * ctl_alert.c).  Their tables are made by store_schema_msp() in
+ * store_sqlite.c, called from store_open().
+ */
+
+/* A schedule: a pair run every every_s seconds, or a mesh of them. */
+struct store_schedule {
+	const char	*tenant;	/* O of the certificates */
+	const char	*name;		/* unique per tenant */
+	const char	*kind;		/* "pair" or "mesh" (a mesh row is not run) */
+	const char	*mesh;		/* a pair of a mesh: its name, else "" */
+	const char	*agent_a, *agent_b;	/* kind pair */
+	long		 every_s;	/* interval */
+	double		 phase;		/* seconds into each interval it runs at */
+	const void	*options;	/* packed TraceOptions */
+	size_t		 options_len;
+	int		 quick;		/* quick runs, escalated on a change */
+	int		 paused;
+	long		 timeout_ms;	/* 0: the controller's default */
+	const char	*sites;		/* mesh: comma-separated */
+	const char	*hub;		/* mesh: "" full mesh */
+	double		 created;
+	double		 next_run;	/* next slot due */
+	double		 last_run;	/* last slot taken (0 none) */
+	const char	*last_pair;	/* pair of the last finished run ("" none) */
+	const char	*alert_state;	/* ctl_alert.c's JSON ("" none) */
+};
+
+/* A run of a schedule (a slot taken, or skipped with a reason). */
+struct store_run {
+	long long	 run_id;	/* set by store_run_begin */
+	const char	*tenant;
+	const char	*schedule;
+	const char	*mesh;		/* "" none */
+	double		 slot;		/* the instant it was due */
+	double		 started;	/* when it was taken */
+	const char	*agent_a, *agent_b;
+	const char	*pair_id;	/* "" when none (skipped) */
+	const char	*status;	/* "running", "ok", "partial", "failed",
+					   "skipped", "interrupted" */
+	const char	*reason;
+	const char	*changes;	/* JSON array, "" none */
+	const char	*prev_pair_id;	/* "" none */
+	int		 quick;
+	const char	*escalated_from;	/* the quick run's pair, "" none */
+	const char	*verdict;	/* store_run_list only: its analysis */
+};
+
+/* Insert or replace a schedule (every field). */
+int	 store_schedule_put(struct store *, const struct store_schedule *,
+	    char *err, size_t errlen);
+/*
+ * Remove schedule name of tenant and, for a mesh, its pairs.  1 removed,
+ * 0 none such, -1 failure.
+ */
+int	 store_schedule_del(struct store *, const char *tenant,
+	    const char *name, char *err, size_t errlen);
+/* Set paused on name and on the pairs of the mesh name.  1, 0 none, -1. */
+int	 store_schedule_pause(struct store *, const char *tenant,
+	    const char *name, int paused, char *err, size_t errlen);
+/* Every schedule (tenant NULL) or a tenant's, by name. */
+typedef void (*store_schedule_cb)(const struct store_schedule *, void *arg);
+int	 store_schedule_list(struct store *, const char *tenant,
+	    store_schedule_cb, void *arg, char *err, size_t errlen);
+/* What the last run of a schedule left: its pair and the alert state. */
+int	 store_schedule_note(struct store *, const char *tenant,
+	    const char *name, const char *last_pair, const char *alert_state,
+	    char *err, size_t errlen);
+/*
+ * Take a slot: insert run r (its run_id set) and move the schedule's
+ * next_run (and last_run to r->slot, unless r is an escalation), in one
+ * transaction, so that a slot taken before a crash is never taken again.
+ */
+int	 store_run_begin(struct store *, struct store_run *r, double next_run,
+	    char *err, size_t errlen);
+/* How a run ended (pair_id, status, reason, changes, prev_pair_id). */
+int	 store_run_finish(struct store *, const struct store_run *r,
+	    char *err, size_t errlen);
+/* Runs left "running" by a previous controller become "interrupted". */
+int	 store_runs_interrupted(struct store *, char *err, size_t errlen);
+/*
+ * Runs of tenant, newest first: of schedule (or of the mesh so named;
+ * NULL any), between agents a and b either way round (NULL any), started
+ * at or after since, only those with changes when changes_only.  cb
+ * returns 1 to stop.  Strings live until it returns.
+ */
+typedef int (*store_run_cb)(const struct store_run *, void *arg);
+int	 store_run_list(struct store *, const char *tenant,
+	    const char *schedule, const char *a, const char *b, double since,
+	    int changes_only, int limit, store_run_cb, void *arg, char *err,
+	    size_t errlen);
+/* The run that made pair_id: 1 and *out (strings until the next call), 0 none. */
+int	 store_run_of_pair(struct store *, const char *pair_id, char **changes,
+	    char **prev_pair_id, char *err, size_t errlen);
+
+/* One alert delivery waiting (or done), one per action. */
+struct store_alert {
+	long long	 alert_id;
+	const char	*tenant;
+	const char	*schedule;
+	const char	*action;	/* "command" or "webhook" */
+	const char	*target;	/* the command line or the URL */
+	const char	*body;		/* the alert JSON */
+	double		 created;
+	int		 attempts;	/* deliveries tried */
+	double		 next_try;	/* UNIX time */
+};
+/* Queue an alert; durable when it returns. */
+int	 store_alert_add(struct store *, const struct store_alert *,
+	    char *err, size_t errlen);
+/* Undelivered alerts due at now (next_try <= now), oldest first, at most limit. */
+typedef void (*store_alert_cb)(const struct store_alert *, void *arg);
+int	 store_alert_due(struct store *, double now, int limit,
+	    store_alert_cb, void *arg, char *err, size_t errlen);
+/*
+ * The outcome of one delivery: delivered, or failed with error and
+ * tried again at next_try.
+ */
+int	 store_alert_result(struct store *, long long alert_id, int delivered,
+	    const char *error, double next_try, char *err, size_t errlen);
+
 #endif

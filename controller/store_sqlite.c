@@ -60,6 +60,12 @@ static const char store_schema_v2[] =
 	"CREATE INDEX pairs_created ON pairs(created);"
 	"CREATE INDEX jobs_single_created ON jobs(created) WHERE pair_id IS NULL;";
 
+/*
+ * Version 3: schedules, meshes and their runs, the alert outbox
+ * (docs/history.md).
+ */
+static int	 store_schema_msp(struct store *, char *, size_t);
+
 static const struct store_step {
 	int		 version;
 	const char	*sql;	/* run as is, or */
@@ -67,6 +73,7 @@ static const struct store_step {
 } store_steps[] = {
 	{ 1, store_schema_v1, NULL },
 	{ 2, store_schema_v2, NULL },
+	{ 3, NULL, store_schema_msp },
 };
 
 #define STORE_VERSION \
@@ -927,4 +934,417 @@ store_analysis_get(struct store *s, const char *pair_id, char **json,
 		return -1;
 	}
 	return 1;
+}
+
+/*
+ * ---- Schedules, meshes, runs and alerts (issue 16: ctl_sched.c,
+ * ctl_alert.c).  Every table of this block is made here.
+ */
+
+static const char store_msp_schema[] =
+	"CREATE TABLE IF NOT EXISTS schedules ("
+	" tenant TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	" mesh TEXT NOT NULL DEFAULT '', agent_a TEXT, agent_b TEXT,"
+	" every_s INTEGER, phase REAL, options BLOB, quick INTEGER,"
+	" paused INTEGER, timeout_ms INTEGER, sites TEXT, hub TEXT,"
+	" created REAL, next_run REAL, last_run REAL, last_pair TEXT,"
+	" alert_state TEXT, PRIMARY KEY (tenant, name));"
+	"CREATE TABLE IF NOT EXISTS runs ("
+	" run_id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL,"
+	" schedule TEXT NOT NULL, mesh TEXT, slot REAL, started REAL,"
+	" agent_a TEXT, agent_b TEXT, pair_id TEXT, status TEXT, reason TEXT,"
+	" changes TEXT, prev_pair_id TEXT, quick INTEGER,"
+	" escalated_from TEXT NOT NULL DEFAULT '',"
+	" UNIQUE (tenant, schedule, slot, escalated_from));"
+	"CREATE INDEX IF NOT EXISTS runs_tenant_started ON runs(tenant, started);"
+	"CREATE INDEX IF NOT EXISTS runs_pair ON runs(pair_id);"
+	"CREATE TABLE IF NOT EXISTS alert_outbox ("
+	" alert_id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT,"
+	" schedule TEXT, action TEXT, target TEXT, body TEXT, created REAL,"
+	" attempts INTEGER NOT NULL DEFAULT 0, next_try REAL, delivered REAL,"
+	" last_error TEXT);"
+	"CREATE INDEX IF NOT EXISTS alert_due ON alert_outbox(delivered, next_try);";
+
+static int
+store_schema_msp(struct store *s, char *err, size_t errlen)
+{
+	return store_exec(s, store_msp_schema, err, errlen);
+}
+
+int
+store_schedule_put(struct store *s, const struct store_schedule *c, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*st;
+
+	st = store_prep(s, "INSERT OR REPLACE INTO schedules (tenant, name,"
+	    " kind, mesh, agent_a, agent_b, every_s, phase, options, quick,"
+	    " paused, timeout_ms, sites, hub, created, next_run, last_run,"
+	    " last_pair, alert_state) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
+	    "?11,?12,?13,?14,?15,?16,?17,?18,?19)", err, errlen);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, c->tenant);
+	bind_text(st, 2, c->name);
+	bind_text(st, 3, c->kind);
+	bind_text(st, 4, c->mesh ? c->mesh : "");
+	bind_text(st, 5, c->agent_a);
+	bind_text(st, 6, c->agent_b);
+	sqlite3_bind_int64(st, 7, c->every_s);
+	sqlite3_bind_double(st, 8, c->phase);
+	if (c->options != NULL)
+		sqlite3_bind_blob(st, 9, c->options, (int)c->options_len,
+		    SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_int(st, 10, c->quick);
+	sqlite3_bind_int(st, 11, c->paused);
+	sqlite3_bind_int64(st, 12, c->timeout_ms);
+	bind_text(st, 13, c->sites ? c->sites : "");
+	bind_text(st, 14, c->hub ? c->hub : "");
+	sqlite3_bind_double(st, 15, c->created);
+	sqlite3_bind_double(st, 16, c->next_run);
+	sqlite3_bind_double(st, 17, c->last_run);
+	bind_text(st, 18, c->last_pair ? c->last_pair : "");
+	bind_text(st, 19, c->alert_state ? c->alert_state : "");
+	return store_done(s, st, "schedule", err, errlen);
+}
+
+/* Run sql (?1 tenant, ?2 name, ?3 an optional int) and count the rows changed. */
+static int
+store_schedule_change(struct store *s, const char *sql, const char *tenant,
+    const char *name, int v, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = store_prep(s, sql, err, errlen)) == NULL)
+		return -1;
+	bind_text(st, 1, tenant);
+	bind_text(st, 2, name);
+	sqlite3_bind_int(st, 3, v);
+	if (store_done(s, st, "schedule", err, errlen) == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+int
+store_schedule_del(struct store *s, const char *tenant, const char *name,
+    char *err, size_t errlen)
+{
+	return store_schedule_change(s, "DELETE FROM schedules WHERE"
+	    " tenant = ?1 AND (name = ?2 OR mesh = ?2) AND ?3 = ?3", tenant,
+	    name, 0, err, errlen);
+}
+
+int
+store_schedule_pause(struct store *s, const char *tenant, const char *name,
+    int paused, char *err, size_t errlen)
+{
+	return store_schedule_change(s, "UPDATE schedules SET paused = ?3"
+	    " WHERE tenant = ?1 AND (name = ?2 OR mesh = ?2)", tenant, name,
+	    paused, err, errlen);
+}
+
+int
+store_schedule_list(struct store *s, const char *tenant, store_schedule_cb cb,
+    void *arg, char *err, size_t errlen)
+{
+	struct store_schedule	 c;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	st = store_prep(s, "SELECT tenant, name, kind, mesh, agent_a, agent_b,"
+	    " every_s, phase, options, quick, paused, timeout_ms, sites, hub,"
+	    " created, next_run, last_run, last_pair, alert_state"
+	    " FROM schedules WHERE ?1 IS NULL OR tenant = ?1"
+	    " ORDER BY tenant, name", err, errlen);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, tenant);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.tenant = col_text(st, 0);
+		c.name = col_text(st, 1);
+		c.kind = col_text(st, 2);
+		c.mesh = col_text(st, 3);
+		c.agent_a = col_text(st, 4);
+		c.agent_b = col_text(st, 5);
+		c.every_s = (long)sqlite3_column_int64(st, 6);
+		c.phase = sqlite3_column_double(st, 7);
+		c.options = sqlite3_column_blob(st, 8);
+		c.options_len = (size_t)sqlite3_column_bytes(st, 8);
+		c.quick = sqlite3_column_int(st, 9);
+		c.paused = sqlite3_column_int(st, 10);
+		c.timeout_ms = (long)sqlite3_column_int64(st, 11);
+		c.sites = col_text(st, 12);
+		c.hub = col_text(st, 13);
+		c.created = sqlite3_column_double(st, 14);
+		c.next_run = sqlite3_column_double(st, 15);
+		c.last_run = sqlite3_column_double(st, 16);
+		c.last_pair = col_text(st, 17);
+		c.alert_state = col_text(st, 18);
+		cb(&c, arg);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "schedule list", err, errlen);
+	return 0;
+}
+
+int
+store_schedule_note(struct store *s, const char *tenant, const char *name,
+    const char *last_pair, const char *alert_state, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+
+	st = store_prep(s, "UPDATE schedules SET last_pair = ?3,"
+	    " alert_state = ?4 WHERE tenant = ?1 AND name = ?2", err, errlen);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, tenant);
+	bind_text(st, 2, name);
+	bind_text(st, 3, last_pair ? last_pair : "");
+	bind_text(st, 4, alert_state ? alert_state : "");
+	return store_done(s, st, "schedule", err, errlen);
+}
+
+int
+store_run_begin(struct store *s, struct store_run *r, double next_run,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 esc = r->escalated_from != NULL &&
+			    r->escalated_from[0] != '\0';
+
+	if (store_exec(s, "BEGIN IMMEDIATE", err, errlen) == -1)
+		return -1;
+	st = store_prep(s, "INSERT INTO runs (tenant, schedule, mesh, slot,"
+	    " started, agent_a, agent_b, pair_id, status, reason, changes,"
+	    " prev_pair_id, quick, escalated_from) VALUES (?1,?2,?3,?4,?5,?6,"
+	    "?7,?8,?9,?10,'',?11,?12,?13)", err, errlen);
+	if (st == NULL)
+		goto fail;
+	bind_text(st, 1, r->tenant);
+	bind_text(st, 2, r->schedule);
+	bind_text(st, 3, r->mesh ? r->mesh : "");
+	sqlite3_bind_double(st, 4, r->slot);
+	sqlite3_bind_double(st, 5, r->started);
+	bind_text(st, 6, r->agent_a);
+	bind_text(st, 7, r->agent_b);
+	bind_text(st, 8, r->pair_id ? r->pair_id : "");
+	bind_text(st, 9, r->status ? r->status : "running");
+	bind_text(st, 10, r->reason ? r->reason : "");
+	bind_text(st, 11, r->prev_pair_id ? r->prev_pair_id : "");
+	sqlite3_bind_int(st, 12, r->quick);
+	bind_text(st, 13, esc ? r->escalated_from : "");
+	if (store_done(s, st, "run", err, errlen) == -1)
+		goto fail;
+	r->run_id = sqlite3_last_insert_rowid(s->db);
+	if (!esc) {
+		st = store_prep(s, "UPDATE schedules SET next_run = ?3,"
+		    " last_run = ?4 WHERE tenant = ?1 AND name = ?2", err,
+		    errlen);
+		if (st == NULL)
+			goto fail;
+		bind_text(st, 1, r->tenant);
+		bind_text(st, 2, r->schedule);
+		sqlite3_bind_double(st, 3, next_run);
+		sqlite3_bind_double(st, 4, r->slot);
+		if (store_done(s, st, "schedule", err, errlen) == -1)
+			goto fail;
+	}
+	return store_exec(s, "COMMIT", err, errlen);
+fail:
+	(void)store_exec(s, "ROLLBACK", err + strlen(err), errlen - strlen(err));
+	return -1;
+}
+
+int
+store_run_finish(struct store *s, const struct store_run *r, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*st;
+
+	st = store_prep(s, "UPDATE runs SET pair_id = ?2, status = ?3,"
+	    " reason = ?4, changes = ?5, prev_pair_id = ?6 WHERE run_id = ?1",
+	    err, errlen);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->run_id);
+	bind_text(st, 2, r->pair_id ? r->pair_id : "");
+	bind_text(st, 3, r->status);
+	bind_text(st, 4, r->reason ? r->reason : "");
+	bind_text(st, 5, r->changes ? r->changes : "");
+	bind_text(st, 6, r->prev_pair_id ? r->prev_pair_id : "");
+	return store_done(s, st, "run", err, errlen);
+}
+
+int
+store_runs_interrupted(struct store *s, char *err, size_t errlen)
+{
+	return store_exec(s, "UPDATE runs SET status = 'interrupted', reason ="
+	    " 'controller restarted during the run' WHERE status = 'running'",
+	    err, errlen);
+}
+
+int
+store_run_list(struct store *s, const char *tenant, const char *schedule,
+    const char *a, const char *b, double since, int changes_only, int limit,
+    store_run_cb cb, void *arg, char *err, size_t errlen)
+{
+	struct store_run	 r;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	if (tenant == NULL || limit <= 0) {
+		snprintf(err, errlen, "store: run list without a tenant or a "
+		    "limit");
+		return -1;
+	}
+	st = store_prep(s, "SELECT r.run_id, r.schedule, r.mesh, r.slot,"
+	    " r.started, r.agent_a, r.agent_b, r.pair_id, r.status, r.reason,"
+	    " r.changes, r.prev_pair_id, r.quick, r.escalated_from,"
+	    " CASE WHEN json_valid(an.json) THEN json_extract(an.json,"
+	    " '$.verdict') END"
+	    " FROM runs r LEFT JOIN analyses an ON an.pair_id = r.pair_id"
+	    " AND r.pair_id != ''"
+	    " WHERE r.tenant = ?1 AND r.started >= ?2"
+	    " AND (?3 IS NULL OR r.schedule = ?3 OR r.mesh = ?3)"
+	    " AND (?4 IS NULL OR (r.agent_a = ?4 AND r.agent_b = ?5) OR"
+	    " (r.agent_a = ?5 AND r.agent_b = ?4))"
+	    " AND (?6 = 0 OR (r.changes IS NOT NULL AND r.changes != ''"
+	    " AND r.changes != '[]'))"
+	    " ORDER BY r.started DESC, r.run_id DESC LIMIT ?7", err, errlen);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, tenant);
+	sqlite3_bind_double(st, 2, since);
+	bind_text(st, 3, schedule);
+	bind_text(st, 4, a);
+	bind_text(st, 5, b);
+	sqlite3_bind_int(st, 6, changes_only);
+	sqlite3_bind_int(st, 7, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.run_id = sqlite3_column_int64(st, 0);
+		r.tenant = tenant;
+		r.schedule = col_text(st, 1);
+		r.mesh = col_text(st, 2);
+		r.slot = sqlite3_column_double(st, 3);
+		r.started = sqlite3_column_double(st, 4);
+		r.agent_a = col_text(st, 5);
+		r.agent_b = col_text(st, 6);
+		r.pair_id = col_text(st, 7);
+		r.status = col_text(st, 8);
+		r.reason = col_text(st, 9);
+		r.changes = col_text(st, 10);
+		r.prev_pair_id = col_text(st, 11);
+		r.quick = sqlite3_column_int(st, 12);
+		r.escalated_from = col_text(st, 13);
+		r.verdict = col_text(st, 14);
+		if (cb(&r, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "run list", err, errlen);
+	return 0;
+}
+
+int
+store_run_of_pair(struct store *s, const char *pair_id, char **changes,
+    char **prev_pair_id, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*changes = *prev_pair_id = NULL;
+	if ((rc = store_row(s, "SELECT changes, prev_pair_id FROM runs WHERE"
+	    " pair_id = ?1", pair_id, "run", &st, err, errlen)) != 1)
+		return rc;
+	*changes = strdup(col_text(st, 0));
+	*prev_pair_id = strdup(col_text(st, 1));
+	sqlite3_finalize(st);
+	if (*changes == NULL || *prev_pair_id == NULL) {
+		free(*changes);
+		free(*prev_pair_id);
+		*changes = *prev_pair_id = NULL;
+		snprintf(err, errlen, "store: out of memory");
+		return -1;
+	}
+	return 1;
+}
+
+int
+store_alert_add(struct store *s, const struct store_alert *a, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt	*st;
+
+	st = store_prep(s, "INSERT INTO alert_outbox (tenant, schedule, action,"
+	    " target, body, created, next_try) VALUES (?1,?2,?3,?4,?5,?6,?6)",
+	    err, errlen);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, a->tenant);
+	bind_text(st, 2, a->schedule);
+	bind_text(st, 3, a->action);
+	bind_text(st, 4, a->target);
+	bind_text(st, 5, a->body);
+	sqlite3_bind_double(st, 6, a->created);
+	return store_done(s, st, "alert", err, errlen);
+}
+
+int
+store_alert_due(struct store *s, double now, int limit, store_alert_cb cb,
+    void *arg, char *err, size_t errlen)
+{
+	struct store_alert	 a;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	st = store_prep(s, "SELECT alert_id, tenant, schedule, action, target,"
+	    " body, created, attempts, next_try FROM alert_outbox"
+	    " WHERE delivered IS NULL AND next_try <= ?1"
+	    " ORDER BY next_try, alert_id LIMIT ?2", err, errlen);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_double(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		a.alert_id = sqlite3_column_int64(st, 0);
+		a.tenant = col_text(st, 1);
+		a.schedule = col_text(st, 2);
+		a.action = col_text(st, 3);
+		a.target = col_text(st, 4);
+		a.body = col_text(st, 5);
+		a.created = sqlite3_column_double(st, 6);
+		a.attempts = sqlite3_column_int(st, 7);
+		a.next_try = sqlite3_column_double(st, 8);
+		cb(&a, arg);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "alert list", err, errlen);
+	return 0;
+}
+
+int
+store_alert_result(struct store *s, long long alert_id, int delivered,
+    const char *error, double next_try, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+
+	st = store_prep(s, "UPDATE alert_outbox SET attempts = attempts + 1,"
+	    " delivered = CASE WHEN ?2 THEN strftime('%s','now') END,"
+	    " last_error = ?3, next_try = ?4 WHERE alert_id = ?1", err, errlen);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, alert_id);
+	sqlite3_bind_int(st, 2, delivered);
+	bind_text(st, 3, error ? error : "");
+	sqlite3_bind_double(st, 4, next_try);
+	return store_done(s, st, "alert", err, errlen);
 }

@@ -24,6 +24,27 @@ int	cmd_trace(int argc, char **argv);
 /* Evidence packages (controller/cli/cmd_evidence.c): evidence over mTLS, verify offline. */
 int	cmd_evidence(int argc, char **argv);
 int	cmd_verify(int argc, char **argv);
+/* Schedules, meshes, history (controller/cli/cmd_schedule.c). */
+int	cmd_schedule(int argc, char **argv);
+int	cmd_mesh(int argc, char **argv);
+int	cmd_history(int argc, char **argv);
+int	cmd_changes(int argc, char **argv);
+/*
+ * WHEN of --since as UNIX time (cmd_pairs.c): an age ("2h") or a UTC
+ * date/time.  -1 when it is neither.
+ */
+#include <time.h>
+int	pairs_parse_when(const char *s, time_t now, double *out);
+/*
+ * Trace options of a pair (cmd_pair.c): argv parsed as the agent will,
+ * with standin as the host (cleared after); a loss measurement of 30
+ * rounds unless -q or --quick.  -1 with a reason.
+ */
+struct probe_opts;
+int	pair_parse_opts(int argc, char **argv, const char *standin,
+	    struct probe_opts *o, char *err, size_t errlen);
+/* The changes of a run (a JSON array, docs/history.md), one line each. */
+void	cli_print_changes(const char *json, const char *indent);
 
 /* ---- argument helpers (cli_args.c) */
 

@@ -6,4 +6,5 @@ CLI_SRCS += controller/cli/tracepair.c controller/cli/cli_args.c \
 	controller/cli/cli_print.c controller/cli/cli_conn.c \
 	controller/cli/cmd_agents.c controller/cli/cmd_analyze.c \
 	controller/cli/cmd_pair.c controller/cli/cmd_pairs.c \
-	controller/cli/cmd_trace.c controller/cli/cmd_evidence.c
+	controller/cli/cmd_trace.c controller/cli/cmd_evidence.c \
+	controller/cli/cmd_schedule.c

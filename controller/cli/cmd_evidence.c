@@ -16,7 +16,8 @@
 static void
 evidence_usage(void)
 {
-	fprintf(stderr, "usage: tracepair evidence PAIR_ID... [-o FILE] "
+	fprintf(stderr, "usage: tracepair evidence PAIR_ID... | --schedule NAME "
+	    "[--since WHEN] [-o FILE] "
 	    "[--format tar.gz|zip] [--redact-site-hops N] "
 	    "[--redact-prefix PREFIX]...\n"
 	    "  writes one signed package of the stored pairs (default name "
@@ -82,6 +83,8 @@ cmd_evidence(int argc, char **argv)
 	frame_env	*reply;
 	enum evpkg_format fmt;
 	const char	*out = NULL, *format = NULL, *hops = NULL;
+	const char	*sched = NULL, *since = NULL;
+	double		 t = 0;
 	const char	*prefixes[EVIDENCE_MAX_PREFIXES];
 	char		*end;
 	long		 n = 0;
@@ -94,9 +97,17 @@ cmd_evidence(int argc, char **argv)
 	}
 	if (cli_take_value(&argc, argv, "-o", &out) == -1 ||
 	    cli_take_value(&argc, argv, "--format", &format) == -1 ||
-	    cli_take_value(&argc, argv, "--redact-site-hops", &hops) == -1) {
-		cli_errx("evidence", "-o, --format and --redact-site-hops take a "
-		    "value");
+	    cli_take_value(&argc, argv, "--redact-site-hops", &hops) == -1 ||
+	    cli_take_value(&argc, argv, "--schedule", &sched) == -1 ||
+	    cli_take_value(&argc, argv, "--since", &since) == -1) {
+		cli_errx("evidence", "-o, --format, --redact-site-hops, "
+		    "--schedule and --since take a value");
+		return CLI_EXIT_USAGE;
+	}
+	if (since != NULL && (sched == NULL || pairs_parse_when(since,
+	    time(NULL), &t) == -1)) {
+		cli_errx("evidence", "--since %s: goes with --schedule; want "
+		    "YYYY-MM-DD[THH:MM[:SS]] (UTC) or an age such as 24h", since);
 		return CLI_EXIT_USAGE;
 	}
 	switch (cli_take_values(&argc, argv, "--redact-prefix", prefixes,
@@ -130,7 +141,8 @@ cmd_evidence(int argc, char **argv)
 	}
 	if (cli_conn_args("evidence", &cs, &argc, argv) == -1)
 		return CLI_EXIT_USAGE;
-	if (argc < 2 || argc - 1 > EVIDENCE_MAX_RUNS) {
+	if ((sched == NULL && argc < 2) || (sched != NULL && argc != 1) ||
+	    argc - 1 > EVIDENCE_MAX_RUNS) {
 		evidence_usage();
 		cli_conn_settings_clear(&cs);
 		return CLI_EXIT_USAGE;
@@ -146,6 +158,9 @@ cmd_evidence(int argc, char **argv)
 	tracepair__evidence_request__init(&er);
 	er.n_pair_ids = (size_t)(argc - 1);
 	er.pair_ids = argv + 1;
+	/* or the newest runs (at most 64) of a schedule or mesh */
+	er.schedule = (char *)(uintptr_t)(sched ? sched : "");
+	er.since = t;
 	er.format = (char *)(uintptr_t)(format ? format : "");
 	er.redact_site_hops = (uint32_t)n;
 	er.n_redact_prefixes = (size_t)np;

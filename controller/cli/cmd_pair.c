@@ -42,7 +42,7 @@ pair_sets_queries(int argc, char **argv)
  * without -q it measures loss with PAIR_LOSS_QUERIES rounds, and --quick
  * keeps the one-round-trip pair of -q 3.
  */
-static int
+int
 pair_parse_opts(int argc, char **argv, const char *standin,
     struct probe_opts *o, char *err, size_t errlen)
 {

@@ -73,7 +73,7 @@ str_or(const char *s, const char *def)
  * "2026-11-22T10:00", "2026-11-22 10:00:30", a trailing "Z" allowed).
  * -1 when it is neither.
  */
-static int
+int
 pairs_parse_when(const char *s, time_t now, double *out)
 {
 	static const char *const fmts[] = { "%Y-%m-%dT%H:%M:%S",
@@ -362,6 +362,16 @@ cmd_show(int argc, char **argv)
 	else
 		cli_pair_print_text(g->pair, str_or(g->agent_a, "?"),
 		    str_or(g->agent_b, "?"), fwd, rev, layout);
+	/* a scheduled run: how it differs from the run before it */
+	if (!json && !atlas && g->prev_pair_id != NULL &&
+	    g->prev_pair_id[0] != '\0') {
+		printf("\nChanges since %s:\n", g->prev_pair_id);
+		if (g->changes_json == NULL || g->changes_json[0] == '\0' ||
+		    strcmp(g->changes_json, "[]") == 0)
+			printf("  none\n");
+		else
+			cli_print_changes(g->changes_json, "  ");
+	}
 	trace_free(fwd);
 	trace_free(rev);
 	frame_free(reply);

@@ -5,3 +5,7 @@ UNIT_TESTS += $(BUILD)/tests/unit/test_frame $(BUILD)/tests/unit/test_wire \
 TEST_store_SRCS = controller/store_sqlite.c
 TEST_ctl_SRCS = $(filter-out controller/controller.c,$(CONTROLLER_SRCS)) \
 	$(ANALYSIS_SRCS)
+# schedules, change detection, the shared culprit (controller/ctl_sched.c,
+# ctl_change.c, ctl_culprit.c)
+UNIT_TESTS += $(BUILD)/tests/unit/test_sched
+TEST_sched_SRCS = $(TEST_ctl_SRCS)

@@ -1,0 +1,277 @@
+/* test_sched.c: schedule timing (spread, a missed run runs once), mesh order, change detection on hand-made traces, the shared culprit. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/queue.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "ctl.h"
+
+static void
+test_next_due(void **state)
+{
+	double	 slot;
+	long	 missed;
+
+	(void)state;
+	assert_true(ctl_sched_next(1000, 300, 10) == 1210);
+	assert_true(ctl_sched_next(910, 300, 10) == 1210);
+	assert_true(ctl_sched_next(909.5, 300, 10) == 910);
+	assert_int_equal(ctl_sched_due(1210, 1209.9, 300, 10, &slot, &missed),
+	    0);
+	assert_int_equal(ctl_sched_due(1210, 1210, 300, 10, &slot, &missed), 1);
+	assert_true(slot == 1210);
+	assert_int_equal(missed, 0);
+	/* down across three slots: the latest runs, once */
+	assert_int_equal(ctl_sched_due(1210, 2115, 300, 10, &slot, &missed), 1);
+	assert_true(slot == 2110);
+	assert_int_equal(missed, 3);
+}
+
+/*
+ * Ten schedules every 60 s, phases spread over the interval, ticked once a
+ * second for two hours with the controller down from 1800 s to 2400 s:
+ * each runs once a minute, never twice within the interval, nothing runs
+ * while down, and at the restart each runs once (not 10 times), then on its own slots.
+ */
+static void
+test_simulated_downtime(void **state)
+{
+	double	 next[10], phase[10], last[10], slot;
+	long	 missed;
+	int	 runs[10], after[10], i, t;
+
+	(void)state;
+	for (i = 0; i < 10; i++) {
+		next[i] = 1 + 60.0 * i / 10;
+		phase[i] = next[i];
+		last[i] = -1e9;
+		runs[i] = after[i] = 0;
+	}
+	for (t = 0; t < 7200; t++) {
+		if (t >= 1800 && t < 2400)
+			continue;
+		for (i = 0; i < 10; i++) {
+			if (!ctl_sched_due(next[i], t, 60, phase[i], &slot,
+			    &missed))
+				continue;
+			assert_true(slot - last[i] >= 60 - 1e-9);
+			assert_true(t - slot < 60);
+			if (t == 2400)
+				after[i]++;
+			last[i] = slot;
+			next[i] = slot + 60;
+			runs[i]++;
+		}
+	}
+	for (i = 0; i < 10; i++) {
+		/* 120 slots less the 10 missed while down */
+		assert_true(runs[i] >= 109 && runs[i] <= 111);
+		assert_int_equal(after[i], 1);
+	}
+}
+
+static void
+test_mesh_order(void **state)
+{
+	int	 out[64 * 63 / 2], seen[6][6], n, k, a, b, c, d;
+
+	(void)state;
+	memset(seen, 0, sizeof(seen));
+	n = ctl_mesh_order(6, -1, out);
+	assert_int_equal(n, 15);
+	for (k = 0; k < n; k++) {
+		a = out[k] / 256;
+		b = out[k] % 256;
+		assert_true(a < b && b < 6);
+		assert_int_equal(seen[a][b]++, 0);
+		/* the three pairs of one round share no site */
+		if (k % 3 != 2) {
+			c = out[k + 1] / 256;
+			d = out[k + 1] % 256;
+			assert_true(a != c && a != d && b != c && b != d);
+		}
+	}
+	n = ctl_mesh_order(5, -1, out);
+	assert_int_equal(n, 10);
+	n = ctl_mesh_order(5, 2, out);
+	assert_int_equal(n, 4);
+	for (k = 0; k < n; k++)
+		assert_true(out[k] / 256 == 2 || out[k] % 256 == 2);
+	assert_int_equal(ctl_mesh_order(1, -1, out), 0);
+}
+
+/* A reached trace to 10.0.0.9 through the routers given. */
+static struct trace *
+mk_trace(const char *const *routers, int n, uint32_t asn)
+{
+	struct trace		*t = trace_new();
+	struct trace_hop	*h;
+	struct trace_probe	*p;
+	int			 i;
+
+	snprintf(t->dst, sizeof(t->dst), "10.0.0.9");
+	t->reached = 1;
+	for (i = 0; i <= n; i++) {
+		h = trace_add_hop(t, i + 1, 0);
+		p = trace_hop_add_probe(h);
+		p->replied = 1;
+		p->rtt_ms = 1 + i;
+		snprintf(p->addr, sizeof(p->addr), "%s", i < n ? routers[i] :
+		    "10.0.0.9");
+		p->asn = i == 1 ? asn : 64500;
+	}
+	return t;
+}
+
+static void
+test_change_diff(void **state)
+{
+	static const char *const r1[] = { "10.0.0.1", "10.0.0.2" };
+	static const char *const r2[] = { "10.0.0.1", "10.0.0.3" };
+	struct ctl_run_view	 a, b;
+	json_t			*ch, *c, *pr;
+	char			 line[512], *text;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.status = b.status = "ok";
+	a.fwd = mk_trace(r1, 2, 64500);
+	a.rev = mk_trace(r1, 2, 64500);
+	b.fwd = mk_trace(r2, 2, 64501);
+	b.rev = mk_trace(r1, 2, 64500);
+	a.an = json_loads("{\"verdict\": \"No loss (0.99).\", \"loss\": "
+	    "{\"forward\": {\"persistent\": false}}, \"suspects\": []}", 0,
+	    NULL);
+	b.an = json_loads("{\"verdict\": \"Loss starts at 10.0.0.3.\", "
+	    "\"loss\": {\"forward\": {\"persistent\": true, \"addr\": "
+	    "\"10.0.0.3\", \"loss_pct\": 30}}, \"suspects\": [{\"kind\": "
+	    "\"link\", \"between\": [\"10.0.0.1\", \"10.0.0.3\"]}]}", 0, NULL);
+	/* the same run twice: nothing changed */
+	ch = ctl_change_diff(&a, &a);
+	assert_int_equal(json_array_size(ch), 0);
+	assert_int_equal(ctl_change_alarm(ch), 0);
+	json_decref(ch);
+	ch = ctl_change_diff(&a, &b);
+	c = json_array_get(ch, 0);
+	assert_string_equal(json_string_value(json_object_get(c, "kind")),
+	    "routers");
+	assert_string_equal(json_string_value(json_object_get(c, "direction")),
+	    "forward");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c,
+	    "added"), 0)), "10.0.0.3");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c,
+	    "removed"), 0)), "10.0.0.2");
+	c = json_array_get(ch, 1);
+	assert_string_equal(json_string_value(json_object_get(c, "kind")),
+	    "as-path");
+	c = json_array_get(ch, 2);
+	assert_string_equal(json_string_value(json_object_get(c, "kind")),
+	    "loss-onset");
+	assert_string_equal(json_string_value(json_object_get(c, "at")),
+	    "10.0.0.3");
+	c = json_array_get(ch, 3);
+	assert_string_equal(json_string_value(json_object_get(c, "kind")),
+	    "suspect-new");
+	c = json_array_get(ch, 4);
+	assert_string_equal(json_string_value(json_object_get(c, "kind")),
+	    "verdict");
+	assert_int_equal(json_array_size(ch), 5);
+	assert_int_equal(ctl_change_alarm(ch), 1);
+	ctl_change_line(json_array_get(ch, 0), line, sizeof(line));
+	assert_string_equal(line, "forward path: routers added 10.0.0.3; "
+	    "removed 10.0.0.2");
+	json_decref(ch);
+	/* and back: loss and the suspect cleared */
+	ch = ctl_change_diff(&b, &a);
+	text = json_dumps(ch, 0);
+	assert_non_null(strstr(text, "loss-cleared"));
+	free(text);
+	json_decref(ch);
+	pr = ctl_change_problems(&b);
+	assert_non_null(json_object_get(pr, "loss forward"));
+	assert_non_null(json_object_get(pr, "link 10.0.0.1 - 10.0.0.3"));
+	json_decref(pr);
+	pr = ctl_change_problems(&a);
+	assert_int_equal(json_object_size(pr), 0);
+	json_decref(pr);
+	json_decref(a.an);
+	json_decref(b.an);
+	trace_free((struct trace *)(uintptr_t)a.fwd);
+	trace_free((struct trace *)(uintptr_t)a.rev);
+	trace_free((struct trace *)(uintptr_t)b.fwd);
+	trace_free((struct trace *)(uintptr_t)b.rev);
+}
+
+/*
+ * Three failing pairs name the link 198.18.0.5 - 198.18.0.6 (two of them
+ * from the other side: 198.18.0.6 - 198.18.0.5), one also a router the
+ * healthy pair crosses cleanly: the link comes first with 3, the cleared
+ * router is left out.
+ */
+static void
+test_culprit(void **state)
+{
+	static const char *const ok[] = { "198.18.9.1", "198.18.1.2" };
+	struct ctl_culprit_pair	 p[4];
+	json_t			*r, *e;
+	char			*text;
+	int			 cleared;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	p[0].label = "a~b";
+	p[0].failing = 1;
+	p[0].an = json_loads("{\"suspects\": [{\"kind\": \"link\", \"near\": "
+	    "{\"addr\": \"198.18.0.5\"}, \"far\": {\"addr\": \"198.18.0.6\"}}]}",
+	    0, NULL);
+	p[1].label = "a~c";
+	p[1].failing = 1;
+	p[1].an = json_loads("{\"suspects\": [{\"kind\": \"link\", \"near\": "
+	    "{\"addr\": \"198.18.0.6\"}, \"far\": {\"addr\": \"198.18.0.5\"}}]}",
+	    0, NULL);
+	p[2].label = "b~c";
+	p[2].failing = 1;
+	p[2].an = json_loads("{\"suspects\": [{\"kind\": \"link\", \"near\": "
+	    "{\"addr\": \"198.18.1.2\"}, \"far\": {\"addr\": \"198.18.0.5\"}}]}",
+	    0, NULL);
+	p[3].label = "c~d";
+	p[3].fwd = mk_trace(ok, 2, 0);
+	r = ctl_culprit_rank(p, 4, &cleared);
+	e = json_array_get(r, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "kind")),
+	    "link");
+	assert_int_equal(json_integer_value(json_object_get(e,
+	    "failing_pairs")), 3);
+	assert_true(cleared >= 1);
+	text = json_dumps(r, 0);
+	assert_null(strstr(text, "\"198.18.1.2\""));
+	free(text);
+	json_decref(r);
+	json_decref(p[0].an);
+	json_decref(p[1].an);
+	json_decref(p[2].an);
+	trace_free((struct trace *)(uintptr_t)p[3].fwd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_next_due),
+		cmocka_unit_test(test_simulated_downtime),
+		cmocka_unit_test(test_mesh_order),
+		cmocka_unit_test(test_change_diff),
+		cmocka_unit_test(test_culprit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
