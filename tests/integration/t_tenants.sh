@@ -7,12 +7,14 @@
 # agent or pair that never existed, and --tenant acme is refused as
 # --tenant of a tenant that does not exist is; noc sees both tenants,
 # --tenant narrows every request, a name two tenants use needs --tenant,
-# a pair stays in one tenant and is its tenant's (alice sees noc's pair).
+# a pair stays in one tenant and is its tenant's (alice sees noc's pair);
+# noc schedules and meshes a customer's agents with --tenant, and they are
+# that customer's.
 # Runs on the loopback of a private network namespace with simulated
 # agents (agentsim); no randomness.
 . tests/lab/lib.sh
 require_root
-plan 18
+plan 19
 
 for b in tracepair-controller tracepair agentsim; do
 	[ -x "$TP_BIN/$b" ] || { echo "not ok 1 - $TP_BIN/$b not built"; exit 1; }
@@ -168,6 +170,19 @@ rc2=$?
 check "[ $rc1 -eq 2 ] && grep -q 'one package per tenant' $W/evm.err &&
     [ $rc2 -eq 0 ] && tar -xzOf $W/ev-noc.tar.gz --wildcards '*/pair.json' | jq -e '.tenant == \"acme\" and .requester == \"noc\"' >/dev/null" \
     "evidence: noc packages acme's pair as acme's; one package never mixes tenants (exit $rc1, $rc2)"
+as noc schedule add a-000 a-001 --every 1h --name nocwatch --tenant acme -n -q 1 \
+    >"$W/ns.out" 2>"$W/ns.err"
+rc1=$?
+as noc mesh add nocmesh --every 1h --sites a-000,a-001 --tenant acme -n -q 1 \
+    >"$W/nm.out" 2>"$W/nm.err"
+rc2=$?
+as noc schedule add a-000 a-001 --every 1h --name nocown -n -q 1 >/dev/null 2>"$W/no.err"
+rc3=$?
+check "[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -ne 0 ] &&
+    [ \"\$(as alice schedule list --json | jq -r '[.[] | select(.kind != \"mesh-pair\") | .name] | sort | join(\" \")')\" = 'nocmesh nocwatch' ] &&
+    [ \"\$(as mallory schedule list --json | jq length)\" = 0 ] &&
+    [ \"\$(as noc schedule list --tenant acme --json | jq -r '[.[] | select(.name == \"nocwatch\") | .agent_a] | join(\" \")')\" = a-000 ]" \
+    "schedule and mesh: noc adds them for acme with --tenant acme, alice lists them, mallory does not; without --tenant noc's own tenant has no such agents (exit $rc1, $rc2, $rc3: $(head -1 "$W/no.err"))"
 pcheck_log=$(grep -c 'MSP operator (every tenant) connected' "$W/controller.log")
 check "[ $pcheck_log -ge 1 ] && kill -0 $CTL" "the controller logs the MSP operator and is still up"
 kill -0 "$CTL" 2>/dev/null || tail -20 "$W/controller.log" | sed 's/^/# /'
