@@ -842,8 +842,15 @@ static const char store_prune_sql[] =
 	"DELETE FROM analyses WHERE pair_id IN"
 	" (SELECT pair_id FROM temp.prune_pairs);"
 	"DELETE FROM pairs WHERE pair_id IN (SELECT pair_id FROM temp.prune_pairs);"
+	/* delivered alerts and schedules' runs (docs/history.md) of that age */
+	"DELETE FROM alert_outbox WHERE alert_id IN (SELECT alert_id FROM"
+	" alert_outbox WHERE delivered IS NOT NULL AND created < $before"
+	" ORDER BY created LIMIT $max);"
+	"DELETE FROM runs WHERE run_id IN (SELECT run_id FROM runs"
+	" WHERE started < $before AND status <> 'running'"
+	" ORDER BY started LIMIT $max);"
 	"SELECT (SELECT count(*) FROM temp.prune_pairs) +"
-	" (SELECT count(*) FROM temp.prune_jobs);";
+	" (SELECT count(*) FROM temp.prune_jobs) + changes();";
 
 int
 store_prune(struct store *s, double before, int max, char *err, size_t errlen)

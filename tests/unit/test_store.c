@@ -668,6 +668,14 @@ test_prune(void **state)
 	assert_int_equal(store_job_result(s, "j-single-new", "sf", "acme", NULL,
 	    "x", 5501, err, sizeof(err)), STORE_RESULT_STORED);
 
+	/* Schedules' runs and delivered alerts of that age go too. */
+	raw_exec("INSERT INTO runs (tenant, schedule, slot, started, status)"
+	    " VALUES ('acme','s',1000,1000,'ok'), ('acme','s',1100,1100,"
+	    "'skipped'), ('acme','s',1200,1200,'running'), ('acme','s',5000,"
+	    "5000,'ok');"
+	    "INSERT INTO alert_outbox (tenant, created, delivered) VALUES"
+	    " ('acme',1000,1001), ('acme',1000,NULL), ('acme',5000,5001)");
+
 	/* The oldest go first: after one batch of 10, p-old-0..9. */
 	n = store_prune(s, 4000, 10, err, sizeof(err));
 	assert_true(n > 0);
@@ -685,7 +693,8 @@ test_prune(void **state)
 	}
 	assert_int_equal(n, 0);
 	assert_int_equal(batches, 3);
-	assert_int_equal(total, 25 + 50 + 1);	/* pairs, their jobs, single */
+	/* pairs, their jobs, single, old finished runs */
+	assert_int_equal(total, 25 + 50 + 1 + 2);
 
 	assert_int_equal(store_pair_get(s, "p-old-24", &p, err, sizeof(err)), 0);
 	assert_int_equal(store_job_trace(s, "p-old-24-a", &t, NULL, NULL, err,
@@ -709,6 +718,13 @@ test_prune(void **state)
 	assert_int_equal(store_prune(s, 4000, 0, err, sizeof(err)), -1);
 	store_close(s);
 	assert_int_equal(raw_int("SELECT count(*) FROM pairs"), 6);
+	/* the running run and the new one; the undelivered and the new alert */
+	assert_int_equal(raw_int("SELECT count(*) FROM runs WHERE slot IN"
+	    " (1200, 5000)"), 2);
+	assert_int_equal(raw_int("SELECT count(*) FROM runs"), 2);
+	assert_int_equal(raw_int("SELECT count(*) FROM alert_outbox WHERE"
+	    " delivered IS NULL OR created = 5000"), 2);
+	assert_int_equal(raw_int("SELECT count(*) FROM alert_outbox"), 2);
 	assert_int_equal(raw_int("SELECT count(*) FROM jobs"), 13);
 	assert_int_equal(raw_int("SELECT count(*) FROM traces"), 13);
 	assert_int_equal(raw_int("SELECT count(*) FROM analyses"), 6);
