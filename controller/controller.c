@@ -110,8 +110,11 @@ main(int argc, char **argv)
 	TAILQ_INIT(&ctl.agents);
 	TAILQ_INIT(&ctl.jobs);
 	TAILQ_INIT(&ctl.pairs);
+	TAILQ_INIT(&ctl.closingq);
 	if (ctl_conf_load(&ctl.conf, conffile, err, sizeof(err)) == -1)
 		errx(1, "%s", err);
+	if (ctl_conf_fdlimit(&ctl.conf, !checkonly, err, sizeof(err)) == -1)
+		errx(1, "%s: %s", conffile, err);
 	/* test-only private/CGNAT stand-in ranges (docs/analysis.md) */
 	if (addrclass_test_from_env(err, sizeof(err)) == -1)
 		errx(1, "%s", err);
@@ -164,8 +167,10 @@ main(int argc, char **argv)
 	    event_add(ctl.sig_term, NULL) == -1 ||
 	    event_add(ctl.sig_hup, NULL) == -1)
 		fatalx("cannot set up events");
-	log_info("%s ready (store %s, frame limit %lld bytes)", CTL_SOFTWARE,
-	    ctl.conf.database, ctl.conf.frame_limit);
+	log_info("%s ready (store %s, frame limit %lld bytes, at most %lld "
+	    "connections, %lld from one address)", CTL_SOFTWARE,
+	    ctl.conf.database, ctl.conf.frame_limit, ctl.conf.max_connections,
+	    ctl.conf.max_per_address);
 	if (ctl.conf.asn != NULL)
 		log_info("pfx2as %s: %d prefixes", ctl.conf.pfx2as,
 		    asn_count(ctl.conf.asn));

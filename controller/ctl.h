@@ -33,6 +33,10 @@ struct ctl_conf {
 	char		*database;	/* SQLite file */
 	long long	 frame_limit;	/* bytes */
 	long long	 max_connections;	/* sessions at once */
+	int		 max_connections_set;	/* given in the file (else the
+						   default, lowered to fit the
+						   descriptor limit) */
+	long long	 max_per_address;	/* sessions at once from one IP */
 	long long	 hello_timeout_s;	/* TLS + Hello must finish within */
 	long long	 idle_timeout_s;	/* close a peer silent this long */
 	long long	 clock_interval_s;	/* resync every agent this often */
@@ -73,7 +77,24 @@ struct ctl_session {
 	double		 last_rx;	/* UNIX time of the last frame */
 	struct ctl_agent *agent;	/* registry entry (agents, when READY) */
 	int		 progress;	/* its Hello lists "progress" */
+	TAILQ_ENTRY(ctl_session) close_entry;	/* ctl->closingq, while closing */
+	int		 on_closingq;	/* on ctl->closingq */
+	double		 closing_since;	/* UNIX time it began closing */
+	int		 counted;	/* counted in ctl->addrtab */
+	int		 inflight;	/* pairs/traces it waits for */
 };
+
+/* Sessions from one source address (ctl_session.c). */
+struct ctl_addrcount {
+	struct ctl_addrcount *next;	/* same bucket */
+	int		 n;		/* sessions open from ip */
+	char		 ip[TRACE_ADDR_LEN];
+};
+#define CTL_ADDRTAB	1024	/* buckets */
+/* Descriptors kept beside the sessions (listeners, store, logs, files). */
+#define CTL_FD_RESERVE	64
+/* Seconds a refused session may take to flush its Error before it is cut. */
+#define CTL_CLOSE_SECS	6
 
 #define CTL_CLOCK_SAMPLES	8	/* recent samples the filter picks from */
 
@@ -143,6 +164,11 @@ struct ctl {
 	int		 nlisteners;	/* entries used in listeners[] */
 	struct evconnlistener *listeners[CTL_MAX_LISTEN];	/* one per listen line */
 	int		 listeners_paused;	/* after EMFILE, until the next tick */
+	int		 listeners_full;	/* at max_connections, until one ends */
+	TAILQ_HEAD(, ctl_session) closingq;	/* refused, Error being flushed */
+	struct ctl_addrcount *addrtab[CTL_ADDRTAB];	/* sessions per source IP */
+	double		 refuse_logged;	/* last per-address refusal logged */
+	unsigned long	 refused_quiet;	/* refusals not logged since */
 	struct event	*tick;		/* the one periodic timer (1 s) */
 	struct event	*sig_int, *sig_term, *sig_hup;	/* signals through the loop */
 	TAILQ_HEAD(, ctl_session) sessions;
@@ -201,6 +227,13 @@ void	 ctl_conf_init(struct ctl_conf *);
 int	 ctl_conf_load(struct ctl_conf *, const char *path, char *err,
 	    size_t errlen);
 void	 ctl_conf_free(struct ctl_conf *);
+/*
+ * max_connections against RLIMIT_NOFILE: raise the soft limit to what it
+ * needs (when apply), lower a default max_connections to fit; -1 with a
+ * reason when a configured one cannot fit under the hard limit.
+ */
+int	 ctl_conf_fdlimit(struct ctl_conf *, int apply, char *err,
+	    size_t errlen);
 
 
 /*

@@ -1,4 +1,6 @@
 /* ctl_conf.c: the controller's configuration file (keys in deploy/tracepair-controller.conf.example). */
+#include <sys/resource.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ ctl_conf_init(struct ctl_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->frame_limit = FRAME_LIMIT_DEFAULT;
 	c->max_connections = 20000;
+	c->max_per_address = 256;
 	c->hello_timeout_s = 10;
 	c->idle_timeout_s = 300;
 	c->clock_interval_s = 60;
@@ -94,6 +97,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		    offsetof(struct ctl_conf, frame_limit) },
 		{ "max_connections", 1, 1000000,
 		    offsetof(struct ctl_conf, max_connections) },
+		{ "max_connections_per_address", 1, 1000000,
+		    offsetof(struct ctl_conf, max_per_address) },
 		{ "hello_timeout", 1, 3600,
 		    offsetof(struct ctl_conf, hello_timeout_s) },
 		{ "idle_timeout", 10, 86400,
@@ -182,6 +187,7 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		    (long long *)(void *)((char *)c + ints[i].off), err,
 		    errlen) == -1)
 			goto fail;
+	c->max_connections_set = config_get(cf, "max_connections") != NULL;
 	if (c->pair_timeout_ms > c->max_timeout_ms) {
 		snprintf(err, errlen, "%s: pair_timeout_ms is larger than "
 		    "max_timeout_ms", path);
@@ -200,4 +206,43 @@ fail:
 	config_free(cf);
 	ctl_conf_free(c);
 	return -1;
+}
+
+int
+ctl_conf_fdlimit(struct ctl_conf *c, int apply, char *err, size_t errlen)
+{
+	struct rlimit	 rl;
+	rlim_t		 need = (rlim_t)c->max_connections + CTL_FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		snprintf(err, errlen, "getrlimit(RLIMIT_NOFILE) failed");
+		return -1;
+	}
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		if (c->max_connections_set) {
+			snprintf(err, errlen, "max_connections %lld needs %llu "
+			    "descriptors, the limit is %llu (ulimit -Hn): lower "
+			    "max_connections or raise the limit",
+			    c->max_connections, (unsigned long long)need,
+			    (unsigned long long)rl.rlim_max);
+			return -1;
+		}
+		if (rl.rlim_max <= CTL_FD_RESERVE + 16) {
+			snprintf(err, errlen, "descriptor limit %llu is too low "
+			    "(ulimit -Hn)", (unsigned long long)rl.rlim_max);
+			return -1;
+		}
+		c->max_connections = (long long)rl.rlim_max - CTL_FD_RESERVE;
+		need = rl.rlim_max;
+	}
+	if (apply && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+			snprintf(err, errlen, "cannot raise the descriptor limit "
+			    "to %llu for max_connections %lld",
+			    (unsigned long long)need, c->max_connections);
+			return -1;
+		}
+	}
+	return 0;
 }
