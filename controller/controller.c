@@ -187,6 +187,7 @@ main(int argc, char **argv)
 	    sizeof(err)) == -1)
 		log_warnx("%s", err);
 	ctl_session_close_all(&ctl);
+	ctl_rcache_free(&ctl);
 	ctl_registry_flush(&ctl);
 	ctl_registry_free(&ctl);
 	event_free(ctl.sig_hup);

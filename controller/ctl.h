@@ -91,6 +91,17 @@ struct ctl_addrcount {
 	char		 ip[TRACE_ADDR_LEN];
 };
 #define CTL_ADDRTAB	1024	/* buckets */
+/*
+ * PairGetReply bodies built once and sent to many (ctl_history.c): the
+ * last CTL_RCACHE_N finished pairs asked for, each kept CTL_RCACHE_SECS.
+ */
+#define CTL_RCACHE_N	8
+#define CTL_RCACHE_SECS	60
+struct ctl_rcache;
+/* Output a peer may leave unread before the controller stops reading it. */
+#define CTL_OUT_HWM	(1024 * 1024)
+/* Pairs and traces one operator session may have running at once. */
+#define CTL_OP_INFLIGHT	32
 /* Descriptors kept beside the sessions (listeners, store, logs, files). */
 #define CTL_FD_RESERVE	64
 /* Seconds a refused session may take to flush its Error before it is cut. */
@@ -167,6 +178,7 @@ struct ctl {
 	int		 listeners_full;	/* at max_connections, until one ends */
 	TAILQ_HEAD(, ctl_session) closingq;	/* refused, Error being flushed */
 	struct ctl_addrcount *addrtab[CTL_ADDRTAB];	/* sessions per source IP */
+	struct ctl_rcache *rcache[CTL_RCACHE_N];	/* stored pairs' replies */
 	double		 refuse_logged;	/* last per-address refusal logged */
 	unsigned long	 refused_quiet;	/* refusals not logged since */
 	struct event	*tick;		/* the one periodic timer (1 s) */
@@ -380,6 +392,8 @@ const char *ctl_pair_id_bad(const char *id);
 /* PairGetReply: one stored pair of the operator's tenant. */
 void	 ctl_pair_get_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__PairGetRequest *);
+/* Drop the cached replies (at exit; those still being sent go after). */
+void	 ctl_rcache_free(struct ctl *);
 
 /* ctl_evidence.c */
 /*

@@ -131,6 +131,9 @@ ctl_pair_free(struct ctl *ctl, struct ctl_pair *p)
 {
 	int	 i;
 
+	if (p->op != NULL)
+		p->op->inflight--;
+
 	for (i = 0; i < 2; i++) {
 		if (p->job[i] == NULL)
 			continue;
@@ -502,6 +505,8 @@ ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
 		goto oom;
 	ctl_new_id(ctl, "p", p->id, sizeof(p->id));
 	p->op = origin->op;
+	if (p->op != NULL)
+		p->op->inflight++;
 	p->request_id = origin->request_id;
 	p->on_finish = origin->on_finish;
 	p->finish_arg = origin->finish_arg;
@@ -551,6 +556,24 @@ oom:
 	return -1;
 }
 
+/*
+ * 1 (and the operator told) when op already waits for CTL_OP_INFLIGHT
+ * pairs and traces: one session cannot fill the controller with jobs.
+ */
+static int
+ctl_op_busy(struct ctl_session *op, uint64_t request_id)
+{
+	char	 msg[96];
+
+	if (op->inflight < CTL_OP_INFLIGHT)
+		return 0;
+	snprintf(msg, sizeof(msg), "too many requests in flight (%d pairs and "
+	    "traces at once at most)", CTL_OP_INFLIGHT);
+	ctl_reply_error(op, request_id, TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+	    msg);
+	return 1;
+}
+
 void
 ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
     const Tracepair__PairRequest *req)
@@ -561,6 +584,8 @@ ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	Tracepair__ErrorCode	 code;
 	char			 err[256];
 
+	if (ctl_op_busy(op, request_id))
+		return;
 	if ((a = ctl_op_agent(ctl, op, request_id, req->agent_a)) == NULL ||
 	    (b = ctl_op_agent(ctl, op, request_id, req->agent_b)) == NULL)
 		return;
@@ -592,7 +617,8 @@ ctl_trace_request(struct ctl *ctl, struct ctl_session *op,
 	char			 err[256], buf[256];
 	uint32_t		 timeout;
 
-	if ((a = ctl_op_agent(ctl, op, request_id, req->agent)) == NULL)
+	if (ctl_op_busy(op, request_id) ||
+	    (a = ctl_op_agent(ctl, op, request_id, req->agent)) == NULL)
 		return;
 	if (ctl_request_opts(req->options, &o, err, sizeof(err)) == -1) {
 		ctl_reply_error(op, request_id,
@@ -638,6 +664,7 @@ ctl_trace_request(struct ctl *ctl, struct ctl_session *op,
 	p->single = 1;
 	snprintf(p->id, sizeof(p->id), "%s", p->job[0]->id);
 	p->op = op;
+	op->inflight++;
 	p->request_id = request_id;
 	snprintf(p->tenant, sizeof(p->tenant), "%s", a->tenant);
 	snprintf(p->agent[0], sizeof(p->agent[0]), "%s", a->name);

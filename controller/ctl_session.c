@@ -500,6 +500,7 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		free(s);
 		return;
 	}
+	frame_conn_set_out_hwm(s->fc, CTL_OUT_HWM);
 	TAILQ_INSERT_TAIL(&ctl->sessions, s, entry);
 	TAILQ_INSERT_TAIL(&ctl->pending, s, pend_entry);
 	s->pending = 1;
