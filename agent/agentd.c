@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -331,6 +333,60 @@ agentd_job_start(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(job->deadline_ev, &tv);
 }
 
+/*
+ * An agent probes only from its own addresses: a source address (-s) must
+ * be one of this host's (in the agent's network namespace), an interface
+ * (-i) must exist.  Otherwise an operator could make it send packets with
+ * someone else's address.  -1 with a reason.
+ */
+static int
+agentd_src_check(const struct probe_opts *o, char *err, size_t errlen)
+{
+	struct ifaddrs	*ifa, *i;
+	unsigned char	 want[sizeof(struct in6_addr)];
+	const void	*have;
+	int		 af, found = 0;
+
+	if (o->iface[0] != '\0' && if_nametoindex(o->iface) == 0) {
+		snprintf(err, errlen, "interface %.32s: not an interface of this "
+		    "agent", o->iface);
+		return -1;
+	}
+	if (o->src[0] == '\0')
+		return 0;
+	if (inet_pton(AF_INET, o->src, want) == 1)
+		af = AF_INET;
+	else if (inet_pton(AF_INET6, o->src, want) == 1)
+		af = AF_INET6;
+	else {
+		snprintf(err, errlen, "source address %.46s: not an IP address",
+		    o->src);
+		return -1;
+	}
+	if (getifaddrs(&ifa) == -1) {
+		snprintf(err, errlen, "source address %s: cannot list this "
+		    "agent's addresses", o->src);
+		return -1;
+	}
+	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != af)
+			continue;
+		have = af == AF_INET ?
+		    (const void *)&((struct sockaddr_in *)(void *)
+		    i->ifa_addr)->sin_addr :
+		    (const void *)&((struct sockaddr_in6 *)(void *)
+		    i->ifa_addr)->sin6_addr;
+		found = memcmp(have, want, af == AF_INET ? 4 : 16) == 0;
+	}
+	freeifaddrs(ifa);
+	if (!found) {
+		snprintf(err, errlen, "source address %s is not an address of "
+		    "this agent", o->src);
+		return -1;
+	}
+	return 0;
+}
+
 int
 agentd_job_opts(const Tracepair__TraceOptions *m, int dns,
     struct probe_opts *o, char *err, size_t errlen)
@@ -339,7 +395,9 @@ agentd_job_opts(const Tracepair__TraceOptions *m, int dns,
 		return -1;
 	if (!dns)
 		o->no_dns = 1;	/* this agent never resolves names */
-	return probe_opts_check(o, err, errlen);
+	if (probe_opts_check(o, err, errlen) == -1)
+		return -1;
+	return agentd_src_check(o, err, errlen);
 }
 
 /* A TraceJob arrived: check it, then schedule its start at start_at_ns. */
