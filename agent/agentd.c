@@ -218,6 +218,7 @@ agentd_result(struct agentd *ad, const char *job_id, struct trace *trace,
 	uint8_t	*buf = NULL;
 	size_t	 len;
 	char	 err[256];
+	int	 spooled;
 
 	tracepair__job_result__init(&r);
 	r.job_id = (char *)(uintptr_t)job_id;
@@ -243,16 +244,22 @@ agentd_result(struct agentd *ad, const char *job_id, struct trace *trace,
 		goto done;
 	}
 	tracepair__job_result__pack(&r, buf);
-	if (spool_put(ad->spool, job_id, buf, len, err, sizeof(err)) == -1)
-		log_warnx("job %s: not spooled (%s); sending without a copy",
-		    job_id, err);
+	spooled = spool_put(ad->spool, job_id, buf, len, err,
+	    sizeof(err)) == 0;
 	log_info("job %s: %s%s", job_id, pt ? "trace done" : "failed: ",
 	    pt ? "" : error);
-	if (ad->state == AD_READY)
+	/* The log says what happened to the result, nothing kinder. */
+	if (ad->state == AD_READY) {
+		if (!spooled)
+			log_warnx("job %s: not spooled (%s); sent without a "
+			    "copy", job_id, err);
 		agentd_send_result(ad, &r);	/* r is what buf holds */
-	else
+	} else if (spooled)
 		log_info("job %s: controller not connected; result kept in "
 		    "the spool", job_id);
+	else
+		log_warnx("job %s: result lost: not spooled (%s) and the "
+		    "controller is not connected", job_id, err);
 done:
 	free(buf);
 	wire_free(pt);
