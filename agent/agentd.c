@@ -679,6 +679,9 @@ agentd_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 	switch (env->body_case) {
 	case TRACEPAIR__ENVELOPE__BODY_PING:
 		(void)wire_pong(env, t2, agentd_send_cb, ad);
+		/* the controller's store failed earlier: take them again */
+		if (env->ping->resend_spool && ad->state == AD_READY)
+			agentd_replay_spool(ad);
 		return;
 	case TRACEPAIR__ENVELOPE__BODY_TRACE_JOB:
 		agentd_on_job(ad, env->trace_job);

@@ -111,6 +111,7 @@ main(int argc, char **argv)
 	TAILQ_INIT(&ctl.jobs);
 	TAILQ_INIT(&ctl.pairs);
 	TAILQ_INIT(&ctl.closingq);
+	TAILQ_INIT(&ctl.finishq);
 	if (ctl_conf_load(&ctl.conf, conffile, err, sizeof(err)) == -1)
 		errx(1, "%s", err);
 	if (ctl_conf_fdlimit(&ctl.conf, !checkonly, err, sizeof(err)) == -1)

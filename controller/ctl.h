@@ -160,11 +160,17 @@ struct ctl_agent {
 	double		 last_seen;	/* UNIX time of its last message */
 	struct ctl_clock clock;	/* offset and RTT */
 	int		 dirty;		/* store row out of date */
+	int		 resend_due;	/* a result of it the store failed */
 };
 
 struct ctl_job;
 struct ctl_pair;
 struct ctl_pair_record;
+struct ctl_finish_retry;
+/* Pair rows the store failed to finish, retried each tick, at most: */
+#define CTL_FINISHQ_MAX	4096
+/* Seconds between asking agents to resend what the store failed. */
+#define CTL_RESEND_SECS	5
 
 /* The daemon. */
 struct ctl {
@@ -179,6 +185,10 @@ struct ctl {
 	TAILQ_HEAD(, ctl_session) closingq;	/* refused, Error being flushed */
 	struct ctl_addrcount *addrtab[CTL_ADDRTAB];	/* sessions per source IP */
 	struct ctl_rcache *rcache[CTL_RCACHE_N];	/* stored pairs' replies */
+	int		 resend_pending;	/* some agent has resend_due */
+	double		 resend_at;	/* ask them again (Ping.resend_spool) */
+	TAILQ_HEAD(, ctl_finish_retry) finishq;	/* pair rows to write */
+	int		 nfinishq;	/* entries on finishq */
 	double		 refuse_logged;	/* last per-address refusal logged */
 	unsigned long	 refused_quiet;	/* refusals not logged since */
 	struct event	*tick;		/* the one periodic timer (1 s) */
@@ -453,7 +463,10 @@ void	 ctl_jobs_agent_gone(struct ctl *, const char *tenant,
 	    const char *name, const char *reason);
 /* The operator's session ended: its pairs run on, unanswered. */
 void	 ctl_pairs_operator_gone(struct ctl *, struct ctl_session *);
-/* Tick work: deadlines. */
+/*
+ * Tick work: deadlines; pair rows the store failed to finish are written
+ * again; agents whose results the store failed are asked to resend them.
+ */
 void	 ctl_pair_tick(struct ctl *, double now);
 void	 ctl_pair_free_all(struct ctl *);
 
