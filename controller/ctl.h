@@ -82,6 +82,8 @@ struct ctl_session {
 	double		 closing_since;	/* UNIX time it began closing */
 	int		 counted;	/* counted in ctl->addrtab */
 	int		 inflight;	/* pairs/traces it waits for */
+	double		 last_says;	/* last Error text of it logged */
+	unsigned long	 says_quiet;	/* its Errors not logged since */
 };
 
 /* Sessions from one source address (ctl_session.c). */

@@ -20,6 +20,30 @@
 #include "log.h"
 #include "probe_opts.h"
 
+/*
+ * Peer text for a log line: printable ASCII stays, anything else (newlines
+ * that would forge a line, terminal escapes) becomes \xHH; cut to fit.
+ */
+static void
+ctl_inert(const char *in, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t	 n = 0;
+
+	for (; *p != '\0' && n + 5 < len; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			out[n++] = (char)*p;
+		else {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 15];
+		}
+	}
+	out[n] = '\0';
+}
+
 /* Which bodies each role may send once its Hello is in. */
 static const struct {
 	Tracepair__Envelope__BodyCase body;
@@ -277,8 +301,9 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 			    "out of memory");
 			return;
 		}
+		ctl_inert(h->software ? h->software : "?", msg, sizeof(msg));
 		log_info("%s: agent online (%s, probe %s%s%s%s%s)", ctl_who(s),
-		    h->software ? h->software : "?",
+		    msg,
 		    s->agent->probe4, s->agent->probe4[0] &&
 		    s->agent->probe6[0] ? " " : "", s->agent->probe6,
 		    s->agent->nat ? ", behind NAT: local " : "",
@@ -330,8 +355,17 @@ ctl_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 		ctl_job_progress(ctl, s, env->progress);
 		break;
 	case TRACEPAIR__ENVELOPE__BODY_ERROR:
-		log_warnx("%s: says: %s", ctl_who(s),
-		    env->error->message ? env->error->message : "(no message)");
+		/* Peer text, escaped, at most one line a second per peer. */
+		if (s->last_says != 0 && s->last_rx - s->last_says < 1.0) {
+			s->says_quiet++;
+			break;
+		}
+		ctl_inert(env->error->message ? env->error->message :
+		    "(no message)", msg, sizeof(msg));
+		log_warnx("%s: says: %s%s", ctl_who(s), msg, s->says_quiet ?
+		    " (and more, not logged)" : "");
+		s->last_says = s->last_rx;
+		s->says_quiet = 0;
 		break;
 	case TRACEPAIR__ENVELOPE__BODY_AGENTS_REQUEST:
 		ctl_registry_reply(ctl, s, env->request_id);
