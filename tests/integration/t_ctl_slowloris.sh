@@ -18,7 +18,7 @@ if [ ! -x "$CTL" ] || [ ! -x "$STRESS" ]; then
 	echo "1..0 # SKIP controller or ctlstress not built"
 	exit 0
 fi
-echo "1..9"
+echo "1..10"
 hl_setup "hello_timeout 2
 max_connections 300
 max_connections_per_address 100"
@@ -34,6 +34,13 @@ else
 	check "-n refuses max_connections 1000000 over the descriptor limit $hard (exit $rc: $(head -1 "$HL/big.out"))" \
 	    sh -c "[ $rc -ne 0 ] && grep -q 'descriptors' '$HL/big.out'"
 fi
+
+# -n: a pfx2as "table" that is a device, not a file, is refused at once
+{ cat "$HL/ctl.conf"; echo "pfx2as /dev/zero"; } >"$HL/zero.conf"
+timeout 10 "$CTL" -n --config "$HL/zero.conf" >"$HL/zero.out" 2>&1
+rc=$?
+check "-n refuses pfx2as /dev/zero at once (exit $rc: $(head -1 "$HL/zero.out"))" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'not a regular file' '$HL/zero.out'"
 
 hl_start || { echo "Bail out! controller did not start"; exit 1; }
 base=$(hl_fds)
