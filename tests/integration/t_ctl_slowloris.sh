@@ -18,7 +18,7 @@ if [ ! -x "$CTL" ] || [ ! -x "$STRESS" ]; then
 	echo "1..0 # SKIP controller or ctlstress not built"
 	exit 0
 fi
-echo "1..10"
+echo "1..11"
 hl_setup "hello_timeout 2
 max_connections 300
 max_connections_per_address 100"
@@ -68,6 +68,18 @@ check "every half-open connection is closed by the server ($closed of 150, the l
     [ "${closed:-0}" -eq 150 ]
 check "the half-open ones within hello_timeout + 3 s ($last s)" \
     awk -v l="${last:-99}" -v c="${closed:-0}" 'BEGIN { exit !(c > 0 && l <= 5.0) }'
+
+# the CLI's own address at its cap: refused at accept, the CLI says why
+# (before: killed by SIGPIPE, exit 141, nothing printed)
+"$STRESS" slowloris "127.0.0.1:$HL_PORT" 127.0.0.1 100 3 >"$HL/slow0.out" 2>&1 &
+HL_PIDS=$!
+i=0
+until grep -q connected "$HL/slow0.out" || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+set -- $(hl_ms agents)
+check "a CLI refused at accept fails with the reason, not a signal (exit $1: $(head -1 "$HL/cli.err"))" \
+    sh -c "[ $1 -ne 0 ] && [ $1 -lt 128 ] && grep -q 'closed by the controller' '$HL/cli.err'"
+wait "$HL_PIDS"
+HL_PIDS=""
 
 # 2. five addresses, 500 connections: over max_connections 300
 pids=""
