@@ -126,6 +126,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 	ctl_conf_init(c);
 	if ((cf = config_load(path, err, errlen)) == NULL)
 		return -1;
+	if (config_single(cf, "listen", err, errlen) == -1)
+		goto fail;
 	while ((v = config_next(cf, "listen", &it)) != NULL) {
 		if (c->nlisten == CTL_MAX_LISTEN) {
 			snprintf(err, errlen, "%s: more than %d listen lines",
