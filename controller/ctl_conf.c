@@ -1,5 +1,6 @@
 /* ctl_conf.c: the controller's configuration file (keys in deploy/tracepair-controller.conf.example). */
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,46 @@ conf_file(struct config *cf, const char *key, int required, char **out,
 	}
 	if ((*out = strdup(v)) == NULL) {
 		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The database can be opened for writing: an existing regular file we may
+ * read and write, or a new one in a directory we may write (-n checks it
+ * without creating it).  -1 with a reason.
+ */
+static int
+conf_db_check(const char *db, char *err, size_t errlen)
+{
+	struct stat	 st;
+	char		 dir[4096], *slash;
+
+	if (stat(db, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, errlen, "database %s: not a regular file",
+			    db);
+			return -1;
+		}
+		if (access(db, R_OK | W_OK) == -1) {
+			snprintf(err, errlen, "database %s: cannot be opened for "
+			    "writing", db);
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", db);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    access(dir, W_OK | X_OK) == -1) {
+		snprintf(err, errlen, "database %s: cannot be created (%s is "
+		    "not a writable directory)", db, dir);
 		return -1;
 	}
 	return 0;
@@ -161,6 +202,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	if (conf_db_check(c->database, err, errlen) == -1)
+		goto fail;
 	/* Loaded here, so that -n checks the table too. */
 	if ((v = config_get(cf, "pfx2as")) != NULL && v[0] != '\0') {
 		if ((c->pfx2as = strdup(v)) == NULL) {

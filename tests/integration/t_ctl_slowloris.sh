@@ -18,7 +18,7 @@ if [ ! -x "$CTL" ] || [ ! -x "$STRESS" ]; then
 	echo "1..0 # SKIP controller or ctlstress not built"
 	exit 0
 fi
-echo "1..11"
+echo "1..13"
 hl_setup "hello_timeout 2
 max_connections 300
 max_connections_per_address 100"
@@ -41,6 +41,18 @@ timeout 10 "$CTL" -n --config "$HL/zero.conf" >"$HL/zero.out" 2>&1
 rc=$?
 check "-n refuses pfx2as /dev/zero at once (exit $rc: $(head -1 "$HL/zero.out"))" \
     sh -c "[ $rc -eq 1 ] && grep -q 'not a regular file' '$HL/zero.out'"
+
+# -n: a ca file that is a leaf certificate, a database that cannot be made
+sed "s|^ca .*|ca $HL/pki/alice.crt|" "$HL/ctl.conf" >"$HL/leaf.conf"
+"$CTL" -n --config "$HL/leaf.conf" >"$HL/leaf.out" 2>&1
+rc=$?
+check "-n refuses a ca file that is not a CA (exit $rc: $(head -1 "$HL/leaf.out"))" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'is not a CA' '$HL/leaf.out'"
+sed "s|^database .*|database $HL/no/such/dir/ctl.db|" "$HL/ctl.conf" >"$HL/db.conf"
+"$CTL" -n --config "$HL/db.conf" >"$HL/db.out" 2>&1
+rc=$?
+check "-n refuses a database that cannot be created (exit $rc: $(head -1 "$HL/db.out"))" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'cannot be created' '$HL/db.out'"
 
 hl_start || { echo "Bail out! controller did not start"; exit 1; }
 base=$(hl_fds)
