@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -216,6 +218,7 @@ agentd_result(struct agentd *ad, const char *job_id, struct trace *trace,
 	uint8_t	*buf = NULL;
 	size_t	 len;
 	char	 err[256];
+	int	 spooled;
 
 	tracepair__job_result__init(&r);
 	r.job_id = (char *)(uintptr_t)job_id;
@@ -241,16 +244,22 @@ agentd_result(struct agentd *ad, const char *job_id, struct trace *trace,
 		goto done;
 	}
 	tracepair__job_result__pack(&r, buf);
-	if (spool_put(ad->spool, job_id, buf, len, err, sizeof(err)) == -1)
-		log_warnx("job %s: not spooled (%s); sending without a copy",
-		    job_id, err);
+	spooled = spool_put(ad->spool, job_id, buf, len, err,
+	    sizeof(err)) == 0;
 	log_info("job %s: %s%s", job_id, pt ? "trace done" : "failed: ",
 	    pt ? "" : error);
-	if (ad->state == AD_READY)
+	/* The log says what happened to the result, nothing kinder. */
+	if (ad->state == AD_READY) {
+		if (!spooled)
+			log_warnx("job %s: not spooled (%s); sent without a "
+			    "copy", job_id, err);
 		agentd_send_result(ad, &r);	/* r is what buf holds */
-	else
+	} else if (spooled)
 		log_info("job %s: controller not connected; result kept in "
 		    "the spool", job_id);
+	else
+		log_warnx("job %s: result lost: not spooled (%s) and the "
+		    "controller is not connected", job_id, err);
 done:
 	free(buf);
 	wire_free(pt);
@@ -331,6 +340,60 @@ agentd_job_start(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(job->deadline_ev, &tv);
 }
 
+/*
+ * An agent probes only from its own addresses: a source address (-s) must
+ * be one of this host's (in the agent's network namespace), an interface
+ * (-i) must exist.  Otherwise an operator could make it send packets with
+ * someone else's address.  -1 with a reason.
+ */
+static int
+agentd_src_check(const struct probe_opts *o, char *err, size_t errlen)
+{
+	struct ifaddrs	*ifa, *i;
+	unsigned char	 want[sizeof(struct in6_addr)];
+	const void	*have;
+	int		 af, found = 0;
+
+	if (o->iface[0] != '\0' && if_nametoindex(o->iface) == 0) {
+		snprintf(err, errlen, "interface %.32s: not an interface of this "
+		    "agent", o->iface);
+		return -1;
+	}
+	if (o->src[0] == '\0')
+		return 0;
+	if (inet_pton(AF_INET, o->src, want) == 1)
+		af = AF_INET;
+	else if (inet_pton(AF_INET6, o->src, want) == 1)
+		af = AF_INET6;
+	else {
+		snprintf(err, errlen, "source address %.46s: not an IP address",
+		    o->src);
+		return -1;
+	}
+	if (getifaddrs(&ifa) == -1) {
+		snprintf(err, errlen, "source address %s: cannot list this "
+		    "agent's addresses", o->src);
+		return -1;
+	}
+	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != af)
+			continue;
+		have = af == AF_INET ?
+		    (const void *)&((struct sockaddr_in *)(void *)
+		    i->ifa_addr)->sin_addr :
+		    (const void *)&((struct sockaddr_in6 *)(void *)
+		    i->ifa_addr)->sin6_addr;
+		found = memcmp(have, want, af == AF_INET ? 4 : 16) == 0;
+	}
+	freeifaddrs(ifa);
+	if (!found) {
+		snprintf(err, errlen, "source address %s is not an address of "
+		    "this agent", o->src);
+		return -1;
+	}
+	return 0;
+}
+
 int
 agentd_job_opts(const Tracepair__TraceOptions *m, int dns,
     struct probe_opts *o, char *err, size_t errlen)
@@ -339,7 +402,9 @@ agentd_job_opts(const Tracepair__TraceOptions *m, int dns,
 		return -1;
 	if (!dns)
 		o->no_dns = 1;	/* this agent never resolves names */
-	return probe_opts_check(o, err, errlen);
+	if (probe_opts_check(o, err, errlen) == -1)
+		return -1;
+	return agentd_src_check(o, err, errlen);
 }
 
 /* A TraceJob arrived: check it, then schedule its start at start_at_ns. */
@@ -614,6 +679,9 @@ agentd_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 	switch (env->body_case) {
 	case TRACEPAIR__ENVELOPE__BODY_PING:
 		(void)wire_pong(env, t2, agentd_send_cb, ad);
+		/* the controller's store failed earlier: take them again */
+		if (env->ping->resend_spool && ad->state == AD_READY)
+			agentd_replay_spool(ad);
 		return;
 	case TRACEPAIR__ENVELOPE__BODY_TRACE_JOB:
 		agentd_on_job(ad, env->trace_job);

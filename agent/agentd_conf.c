@@ -79,6 +79,8 @@ agentd_config_load(const char *path, struct agentd_config *c, char *err,
 	memset(c, 0, sizeof(*c));
 	if ((cf = config_load(path, err, errlen)) == NULL)
 		return -1;
+	if (config_single(cf, NULL, err, errlen) == -1)
+		goto fail;
 	if ((v = config_get(cf, "controller")) == NULL) {
 		snprintf(err, errlen, "%s: 'controller HOST:PORT' is required",
 		    path);

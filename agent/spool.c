@@ -379,9 +379,39 @@ spool_unlink_at(struct spool *sp, size_t i)
 	spool_remove_at(sp, i);
 }
 
+static int spool_put_once(struct spool *, const char *, const void *,
+    size_t, char *, size_t);
+
+/*
+ * The bound is on what the spool holds; the disk may fill first (a small
+ * partition, other files): then the oldest results go, each with a
+ * warning, until the newest fits.  A new result is never the one dropped.
+ */
 int
 spool_put(struct spool *sp, const char *job_id, const void *data, size_t len,
     char *err, size_t errlen)
+{
+	int	 e;
+
+	for (;;) {
+		errno = 0;
+		if (spool_put_once(sp, job_id, data, len, err, errlen) == 0)
+			return 0;
+		e = errno;
+		if ((e != ENOSPC && e != EDQUOT) || sp->nentries == 0 ||
+		    (sp->nentries == 1 && strcmp(sp->entries[0].job_id,
+		    job_id) == 0))
+			return -1;
+		log_warnx("spool: disk full (%s): dropping oldest result of job "
+		    "%s to keep the newest", strerror(e), sp->entries[0].job_id);
+		spool_unlink_at(sp, 0);
+		sp->dropped++;
+	}
+}
+
+static int
+spool_put_once(struct spool *sp, const char *job_id, const void *data,
+    size_t len, char *err, size_t errlen)
 {
 	unsigned char	 hdr[SPOOL_HDR_LEN];
 	char		 tmp[4096], path[4096];
@@ -427,9 +457,12 @@ spool_put(struct spool *sp, const char *job_id, const void *data, size_t len,
 	if (write_all(fd, hdr, sizeof(hdr)) == -1 ||
 	    write_all(fd, job_id, idlen) == -1 ||
 	    write_all(fd, data, len) == -1 || fsync(fd) == -1) {
-		snprintf(err, errlen, "spool %s: %s", tmp, strerror(errno));
+		int	 saved = errno;
+
+		snprintf(err, errlen, "spool %s: %s", tmp, strerror(saved));
 		close(fd);
 		unlink(tmp);
+		errno = saved;	/* spool_put makes room on ENOSPC */
 		return -1;
 	}
 	if (close(fd) == -1 || rename(tmp, path) == -1) {

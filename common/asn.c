@@ -1,4 +1,6 @@
 /* asn.c: origin AS numbers from a CAIDA pfx2as prefix table (-A FILE). */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -185,6 +187,8 @@ asn_parse(const char *text, size_t len, char *err, size_t errlen)
 	return t;
 }
 
+#define ASN_FILE_MAX	(256L * 1024 * 1024)	/* a full table is ~20 MB */
+
 struct asn_table *
 asn_load(const char *path, char *err, size_t errlen)
 {
@@ -193,11 +197,27 @@ asn_load(const char *path, char *err, size_t errlen)
 	size_t	 len = 0, cap = 0, n;
 	struct asn_table *t;
 
+	struct stat	 st;
+
 	if ((fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* A regular file of bounded size: not /dev/zero, not a FIFO. */
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > ASN_FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", path, !S_ISREG(st.st_mode) ?
+		    "not a regular file" : "larger than 256 MiB");
+		fclose(fp);
+		return NULL;
+	}
 	for (;;) {
+		if (len > ASN_FILE_MAX) {
+			fclose(fp);
+			free(buf);
+			snprintf(err, errlen, "%s: larger than 256 MiB", path);
+			return NULL;
+		}
 		if (cap - len < 65536) {
 			char *nb = realloc(buf, cap + 1048576);
 

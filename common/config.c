@@ -303,3 +303,24 @@ config_unused(const struct config *c, char *err, size_t errlen)
 		}
 	return 0;
 }
+
+int
+config_single(const struct config *c, const char *repeatable, char *err,
+    size_t errlen)
+{
+	int	 i, j;
+
+	for (i = 1; i < c->nents; i++) {
+		if (repeatable != NULL && strcmp(c->ents[i].key, repeatable) == 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (strcmp(c->ents[i].key, c->ents[j].key) == 0) {
+				snprintf(err, errlen, "%s:%d: '%s' given again "
+				    "(first on line %d)", c->name,
+				    c->ents[i].line, c->ents[i].key,
+				    c->ents[j].line);
+				return -1;
+			}
+	}
+	return 0;
+}

@@ -48,6 +48,13 @@ const char	*config_get_str(struct config *, const char *key,
  * NULL when there are no more.
  */
 const char	*config_next(struct config *, const char *key, int *iter);
+/*
+ * -1 with "name:line: 'key' given again (first on line N)" when a key other
+ * than repeatable (NULL: none) appears twice: a second value silently
+ * winning over the first is a mistake to report, not to guess.
+ */
+int		 config_single(const struct config *, const char *repeatable,
+		    char *err, size_t errlen);
 /* Integer in [min,max], def when absent.  -1 with "name:line: reason". */
 int		 config_get_int(struct config *, const char *key, long long min,
 		    long long max, long long def, long long *out, char *err,

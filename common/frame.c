@@ -13,6 +13,11 @@
 
 /* Seconds a closing connection may take to flush its last Error. */
 #define FRAME_CLOSE_FLUSH_SECS	5
+/*
+ * Frames handled per read callback: a peer with many requests buffered
+ * waits for its next turn of the loop like everyone else.
+ */
+#define FRAME_CONN_BURST	8
 
 static const char *const frame_body_names[] = {
 	[TRACEPAIR__ENVELOPE__BODY_HELLO] = "hello",
@@ -241,11 +246,16 @@ struct frame_conn {
 	int			 in_cb;		/* depth of callbacks running */
 	int			 freed;		/* frame_conn_free called in a cb */
 	char			 reason[256];	/* why it is closing */
+	size_t			 out_hwm;	/* stop reading above (0: never) */
+	int			 throttled;	/* reading stopped for out_hwm */
+	struct event		*resume;	/* more frames after a burst */
 };
 
 static void
 frame_conn_destroy(struct frame_conn *fc)
 {
+	if (fc->resume != NULL)
+		event_free(fc->resume);
 	bufferevent_free(fc->bev);
 	free(fc);
 }
@@ -271,11 +281,32 @@ frame_conn_readcb(struct bufferevent *bev, void *arg)
 	enum frame_result	 r;
 	char			 err[256];
 
+	int			 burst = 0;
+
 	fc->in_cb++;
-	while (!fc->freed && !fc->closing && !fc->closed) {
+	while (!fc->freed && !fc->closing && !fc->closed && !fc->throttled) {
+		/*
+		 * A peer that does not read its replies is not read from:
+		 * past out_hwm bytes of output, reading stops until the output
+		 * drains to half of it (frame_conn_writecb).
+		 */
+		if (fc->out_hwm != 0 && evbuffer_get_length(
+		    bufferevent_get_output(bev)) > fc->out_hwm) {
+			fc->throttled = 1;
+			bufferevent_disable(bev, EV_READ);
+			bufferevent_setwatermark(bev, EV_WRITE, fc->out_hwm / 2, 0);
+			break;
+		}
+		if (burst == FRAME_CONN_BURST) {
+			if (evbuffer_get_length(in) >= FRAME_HDR_LEN &&
+			    fc->resume != NULL)
+				event_active(fc->resume, EV_TIMEOUT, 0);
+			break;
+		}
 		r = frame_read(in, fc->limit, &env, err, sizeof(err));
 		if (r == FRAME_MORE)
 			break;
+		burst++;
 		if (r == FRAME_ERROR) {
 			frame_conn_close(fc, 0, TRACEPAIR__ERROR_CODE__ERROR_BAD_FRAME,
 			    err);
@@ -290,11 +321,33 @@ frame_conn_readcb(struct bufferevent *bev, void *arg)
 		frame_conn_destroy(fc);
 }
 
+/* The frames left after a burst, on the next turn of the loop. */
+static void
+frame_conn_resumecb(evutil_socket_t fd, short what, void *arg)
+{
+	struct frame_conn	*fc = arg;
+
+	(void)fd;
+	(void)what;
+	if (!fc->freed && !fc->closed)
+		frame_conn_readcb(fc->bev, fc);
+}
+
 static void
 frame_conn_writecb(struct bufferevent *bev, void *arg)
 {
 	struct frame_conn	*fc = arg;
 
+	if (fc->throttled && !fc->closing && !fc->closed && !fc->freed &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) <=
+	    fc->out_hwm / 2) {
+		/* The peer reads again: so do we, buffered frames first. */
+		fc->throttled = 0;
+		bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+		bufferevent_enable(bev, EV_READ);
+		frame_conn_readcb(bev, fc);	/* may destroy fc */
+		return;
+	}
 	if (!fc->closing || fc->closed)
 		return;
 	if (evbuffer_get_length(bufferevent_get_output(bev)) != 0)
@@ -361,8 +414,61 @@ frame_conn_new(struct bufferevent *bev, size_t limit,
 	 * make us hold more than one frame of input.
 	 */
 	bufferevent_setwatermark(bev, EV_READ, 0, fc->limit + FRAME_HDR_LEN);
+	fc->resume = event_new(bufferevent_get_base(bev), -1, 0,
+	    frame_conn_resumecb, fc);
+	if (fc->resume == NULL) {
+		free(fc);
+		return NULL;
+	}
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	return fc;
+}
+
+void
+frame_conn_set_out_hwm(struct frame_conn *fc, size_t hwm)
+{
+	fc->out_hwm = hwm;
+}
+
+int
+frame_conn_send_body(struct frame_conn *fc, uint64_t request_id,
+    const uint8_t *body, size_t len, void (*cleanup)(const void *, size_t,
+    void *), void *arg, char *err, size_t errlen)
+{
+	struct evbuffer	*out;
+	uint8_t		 hdr[FRAME_HDR_LEN + 11];
+	size_t		 n = FRAME_HDR_LEN, total;
+
+	if (fc->closing || fc->closed || fc->freed) {
+		snprintf(err, errlen, "connection is closing");
+		return -1;
+	}
+	/* Envelope.request_id (field 1, varint) before the packed body. */
+	if (request_id != 0) {
+		hdr[n++] = 0x08;
+		do {
+			hdr[n++] = (uint8_t)((request_id & 0x7f) |
+			    (request_id > 0x7f ? 0x80 : 0));
+			request_id >>= 7;
+		} while (request_id != 0);
+	}
+	total = n - FRAME_HDR_LEN + len;
+	if (len == 0 || total > fc->limit) {
+		snprintf(err, errlen, "message of %zu bytes exceeds the frame "
+		    "limit of %zu bytes", total, fc->limit);
+		return -1;
+	}
+	hdr[0] = (uint8_t)(total >> 24);
+	hdr[1] = (uint8_t)(total >> 16);
+	hdr[2] = (uint8_t)(total >> 8);
+	hdr[3] = (uint8_t)total;
+	out = bufferevent_get_output(fc->bev);
+	if (evbuffer_add(out, hdr, n) == -1 ||
+	    evbuffer_add_reference(out, body, len, cleanup, arg) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 int

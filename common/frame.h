@@ -95,6 +95,22 @@ void	 frame_conn_close(struct frame_conn *, uint64_t request_id,
 /* Safe inside callbacks; the bufferevent is freed too. */
 void	 frame_conn_free(struct frame_conn *);
 struct bufferevent *frame_conn_bev(struct frame_conn *);
+/*
+ * Stop reading from a peer whose output holds more than hwm bytes (it
+ * does not read its replies), until that drains to hwm / 2.  0: never.
+ */
+void	 frame_conn_set_out_hwm(struct frame_conn *, size_t hwm);
+/*
+ * Queue one frame made of request_id and body, an Envelope packed with
+ * request_id 0 (built once, sent to many): body is not copied.  On 0,
+ * cleanup(body, len, arg) is called once the connection no longer needs
+ * it; on -1 (over the limit, closing, out of memory: close the
+ * connection) never.
+ */
+int	 frame_conn_send_body(struct frame_conn *, uint64_t request_id,
+	    const uint8_t *body, size_t len,
+	    void (*cleanup)(const void *, size_t, void *), void *arg,
+	    char *err, size_t errlen);
 /* Bytes waiting in the output buffer (for back-pressure decisions). */
 size_t	 frame_conn_pending(struct frame_conn *);
 /* Replace the callback argument (e.g. once a session object exists). */

@@ -113,6 +113,41 @@ tls_store_load_crls(X509_STORE *store, const char *crl, char *err,
 }
 
 /* Common part of both contexts.  NULL with a reason. */
+
+/*
+ * Every certificate of the ca file must be a CA (basicConstraints CA:TRUE
+ * or an old self-signed v1 root): a leaf given as "ca" would make every
+ * peer fail with a reason far from the mistake.  -1 with a reason.
+ */
+static int
+tls_ca_check(SSL_CTX *ctx, const char *ca, char *err, size_t errlen)
+{
+	STACK_OF(X509_OBJECT) *objs;
+	X509		*x;
+	char		 subj[256];
+	int		 i, n = 0;
+
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; objs != NULL && i < sk_X509_OBJECT_num(objs); i++) {
+		x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+		if (x == NULL)
+			continue;
+		n++;
+		if (X509_check_ca(x) < 1) {
+			X509_NAME_oneline(X509_get_subject_name(x), subj,
+			    sizeof(subj));
+			snprintf(err, errlen, "%s: certificate %s is not a CA "
+			    "(no basicConstraints CA:TRUE)", ca, subj);
+			return -1;
+		}
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "%s: no CA certificate in it", ca);
+		return -1;
+	}
+	return 0;
+}
+
 static SSL_CTX *
 tls_ctx_common(const SSL_METHOD *method, const struct tls_files *f,
     char *err, size_t errlen)
@@ -139,6 +174,8 @@ tls_ctx_common(const SSL_METHOD *method, const struct tls_files *f,
 		    f->ca ? f->ca : "(no ca file)", why);
 		goto fail;
 	}
+	if (tls_ca_check(ctx, f->ca, err, errlen) == -1)
+		goto fail;
 	if (f->cert != NULL &&
 	    SSL_CTX_use_certificate_chain_file(ctx, f->cert) != 1) {
 		tls_queue_reason(why, sizeof(why));

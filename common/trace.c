@@ -1,4 +1,5 @@
 /* trace.c: building, querying and freeing the shared trace model. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,12 +75,66 @@ trace_probe_init(struct trace_probe *p)
 	p->icmp_code = -1;
 }
 
+/* s starts an escape trace_name_inert writes (backslash, x, 2 hex digits). */
+static int
+trace_name_escaped(const unsigned char *s)
+{
+	return s[0] == '\\' && s[1] == 'x' && isxdigit(s[2]) &&
+	    !isupper(s[2]) && isxdigit(s[3]) && !isupper(s[3]);
+}
+
+char *
+trace_name_inert(const char *name)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s;
+	size_t	 n = 1;
+	char	*out, *o;
+
+	for (s = (const unsigned char *)name; *s != '\0'; s++)
+		n += TRACE_NAME_CHAR(*s) || trace_name_escaped(s) ? 1 : 4;
+	if ((out = malloc(n)) == NULL)
+		return NULL;
+	for (s = (const unsigned char *)name, o = out; *s != '\0'; s++) {
+		if (TRACE_NAME_CHAR(*s))
+			*o++ = (char)*s;
+		else if (trace_name_escaped(s)) {
+			/* already inert (a name read back): kept, not doubled */
+			memcpy(o, s, 4);
+			o += 4;
+			s += 3;
+		}
+		else {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[*s >> 4];
+			*o++ = hex[*s & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+int
+trace_name_make_inert(char **name)
+{
+	char	*n;
+
+	if (*name == NULL)
+		return 0;
+	if ((n = trace_name_inert(*name)) == NULL)
+		return -1;
+	free(*name);
+	*name = n;
+	return 0;
+}
+
 int
 trace_probe_set_name(struct trace_probe *p, const char *name)
 {
 	char	*n = NULL;
 
-	if (name != NULL && (n = strdup(name)) == NULL)
+	if (name != NULL && (n = trace_name_inert(name)) == NULL)
 		return -1;
 	free(p->name);
 	p->name = n;

@@ -117,6 +117,20 @@ struct trace_hop *trace_hop_by_ttl(const struct trace *, int ttl);
 /* Grow a hop by one unanswered probe; returns it or NULL. */
 struct trace_probe *trace_hop_add_probe(struct trace_hop *);
 void		 trace_probe_init(struct trace_probe *);
+/*
+ * Host names from outside (reverse DNS, agents, pasted text) are made inert
+ * where they enter: letters, digits, '.', '-', '_', ':' stay, every other
+ * byte (control characters, escape sequences, newlines, spaces, a
+ * backslash) becomes backslash, 'x' and two hex digits.  A new string,
+ * NULL when out of memory.  trace_name_make_inert does it in place of *name
+ * (NULL stays NULL); -1 when out of memory.
+ */
+#define TRACE_NAME_CHAR(c) (((c) >= 'a' && (c) <= 'z') || \
+	((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || \
+	(c) == '.' || (c) == '-' || (c) == '_' || (c) == ':')
+char		*trace_name_inert(const char *);
+int		 trace_name_make_inert(char **name);
+/* Set a probe's name (made inert, above), NULL for none.  -1 out of memory. */
 int		 trace_probe_set_name(struct trace_probe *, const char *);
 void		 trace_hop_stats(const struct trace_hop *, struct trace_hop_stats *);
 /*

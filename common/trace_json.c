@@ -287,6 +287,7 @@ probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
 	}
 	if (get_str(o, "addr", p->addr, sizeof(p->addr), err, errlen) == -1 ||
 	    get_dup(o, "name", &p->name, err, errlen) == -1 ||
+	    trace_name_make_inert(&p->name) == -1 ||
 	    get_int(o, "reply_ttl", 0, 255, &p->reply_ttl, err, errlen) == -1 ||
 	    get_int(o, "icmp_type", 0, 255, &p->icmp_type, err, errlen) == -1 ||
 	    get_int(o, "icmp_code", 0, 255, &p->icmp_code, err, errlen) == -1 ||

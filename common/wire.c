@@ -233,6 +233,7 @@ wire_probe_from_pb(const Tracepair__Probe *m, struct trace_probe *p,
 	}
 	p->nmpls = (int)m->n_mpls;
 	if (wire_opt_str(m->name, &p->name) == -1 ||
+	    trace_name_make_inert(&p->name) == -1 ||
 	    wire_opt_str(m->quoted_diff, &p->quoted_diff) == -1) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

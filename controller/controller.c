@@ -115,8 +115,12 @@ main(int argc, char **argv)
 	TAILQ_INIT(&ctl.ingestq);
 	TAILQ_INIT(&ctl.scheds);
 	TAILQ_INIT(&ctl.sched_runs);
+	TAILQ_INIT(&ctl.closingq);
+	TAILQ_INIT(&ctl.finishq);
 	if (ctl_conf_load(&ctl.conf, conffile, err, sizeof(err)) == -1)
 		errx(1, "%s", err);
+	if (ctl_conf_fdlimit(&ctl.conf, !checkonly, err, sizeof(err)) == -1)
+		errx(1, "%s: %s", conffile, err);
 	/* test-only private/CGNAT stand-in ranges (docs/analysis.md) */
 	if (addrclass_test_from_env(err, sizeof(err)) == -1)
 		errx(1, "%s", err);
@@ -172,8 +176,10 @@ main(int argc, char **argv)
 	    event_add(ctl.sig_term, NULL) == -1 ||
 	    event_add(ctl.sig_hup, NULL) == -1)
 		fatalx("cannot set up events");
-	log_info("%s ready (store %s, frame limit %lld bytes)", CTL_SOFTWARE,
-	    ctl.conf.database, ctl.conf.frame_limit);
+	log_info("%s ready (store %s, frame limit %lld bytes, at most %lld "
+	    "connections, %lld from one address)", CTL_SOFTWARE,
+	    ctl.conf.database, ctl.conf.frame_limit, ctl.conf.max_connections,
+	    ctl.conf.max_per_address);
 	if (ctl.conf.keep_s > 0) {
 		char	 keep[32];
 
@@ -200,6 +206,7 @@ main(int argc, char **argv)
 	    sizeof(err)) == -1)
 		log_warnx("%s", err);
 	ctl_session_close_all(&ctl);
+	ctl_rcache_free(&ctl);
 	ctl_registry_flush(&ctl);
 	ctl_registry_free(&ctl);
 	event_free(ctl.sig_hup);

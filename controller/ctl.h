@@ -33,6 +33,10 @@ struct ctl_conf {
 	char		*database;	/* SQLite file */
 	long long	 frame_limit;	/* bytes */
 	long long	 max_connections;	/* sessions at once */
+	int		 max_connections_set;	/* given in the file (else the
+						   default, lowered to fit the
+						   descriptor limit) */
+	long long	 max_per_address;	/* sessions at once from one IP */
 	long long	 hello_timeout_s;	/* TLS + Hello must finish within */
 	long long	 idle_timeout_s;	/* close a peer silent this long */
 	long long	 clock_interval_s;	/* resync every agent this often */
@@ -85,7 +89,37 @@ struct ctl_session {
 	 */
 	char		 scope[TLS_NAME_LEN];
 	int		 scope_all;
+	TAILQ_ENTRY(ctl_session) close_entry;	/* ctl->closingq, while closing */
+	int		 on_closingq;	/* on ctl->closingq */
+	double		 closing_since;	/* UNIX time it began closing */
+	int		 counted;	/* counted in ctl->addrtab */
+	int		 inflight;	/* pairs/traces it waits for */
+	double		 last_says;	/* last Error text of it logged */
+	unsigned long	 says_quiet;	/* its Errors not logged since */
 };
+
+/* Sessions from one source address (ctl_session.c). */
+struct ctl_addrcount {
+	struct ctl_addrcount *next;	/* same bucket */
+	int		 n;		/* sessions open from ip */
+	char		 ip[TRACE_ADDR_LEN];
+};
+#define CTL_ADDRTAB	1024	/* buckets */
+/*
+ * PairGetReply bodies built once and sent to many (ctl_history.c): the
+ * last CTL_RCACHE_N finished pairs asked for, each kept CTL_RCACHE_SECS.
+ */
+#define CTL_RCACHE_N	8
+#define CTL_RCACHE_SECS	60
+struct ctl_rcache;
+/* Output a peer may leave unread before the controller stops reading it. */
+#define CTL_OUT_HWM	(1024 * 1024)
+/* Pairs and traces one operator session may have running at once. */
+#define CTL_OP_INFLIGHT	32
+/* Descriptors kept beside the sessions (listeners, store, logs, files). */
+#define CTL_FD_RESERVE	64
+/* Seconds a refused session may take to flush its Error before it is cut. */
+#define CTL_CLOSE_SECS	6
 
 #define CTL_CLOCK_SAMPLES	8	/* recent samples the filter picks from */
 
@@ -140,6 +174,7 @@ struct ctl_agent {
 	double		 last_seen;	/* UNIX time of its last message */
 	struct ctl_clock clock;	/* offset and RTT */
 	int		 dirty;		/* store row out of date */
+	int		 resend_due;	/* a result of it the store failed */
 };
 
 struct ctl_job;
@@ -149,6 +184,11 @@ struct ctl_ingest;
 struct ctl_sched;
 struct ctl_sched_run;
 struct ctl_alerts;
+struct ctl_finish_retry;
+/* Pair rows the store failed to finish, retried each tick, at most: */
+#define CTL_FINISHQ_MAX	4096
+/* Seconds between asking agents to resend what the store failed. */
+#define CTL_RESEND_SECS	5
 
 /* The daemon. */
 struct ctl {
@@ -159,6 +199,16 @@ struct ctl {
 	int		 nlisteners;	/* entries used in listeners[] */
 	struct evconnlistener *listeners[CTL_MAX_LISTEN];	/* one per listen line */
 	int		 listeners_paused;	/* after EMFILE, until the next tick */
+	int		 listeners_full;	/* at max_connections, until one ends */
+	TAILQ_HEAD(, ctl_session) closingq;	/* refused, Error being flushed */
+	struct ctl_addrcount *addrtab[CTL_ADDRTAB];	/* sessions per source IP */
+	struct ctl_rcache *rcache[CTL_RCACHE_N];	/* stored pairs' replies */
+	int		 resend_pending;	/* some agent has resend_due */
+	double		 resend_at;	/* ask them again (Ping.resend_spool) */
+	TAILQ_HEAD(, ctl_finish_retry) finishq;	/* pair rows to write */
+	int		 nfinishq;	/* entries on finishq */
+	double		 refuse_logged;	/* last per-address refusal logged */
+	unsigned long	 refused_quiet;	/* refusals not logged since */
 	struct event	*tick;		/* the one periodic timer (1 s) */
 	struct event	*sig_int, *sig_term, *sig_hup;	/* signals through the loop */
 	TAILQ_HEAD(, ctl_session) sessions;
@@ -227,6 +277,13 @@ void	 ctl_conf_init(struct ctl_conf *);
 int	 ctl_conf_load(struct ctl_conf *, const char *path, char *err,
 	    size_t errlen);
 void	 ctl_conf_free(struct ctl_conf *);
+/*
+ * max_connections against RLIMIT_NOFILE: raise the soft limit to what it
+ * needs (when apply), lower a default max_connections to fit; -1 with a
+ * reason when a configured one cannot fit under the hard limit.
+ */
+int	 ctl_conf_fdlimit(struct ctl_conf *, int apply, char *err,
+	    size_t errlen);
 
 
 /*
@@ -385,6 +442,8 @@ const char *ctl_pair_id_bad(const char *id);
 /* PairGetReply: one stored pair of the operator's tenant. */
 void	 ctl_pair_get_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__PairGetRequest *);
+/* Drop the cached replies (at exit; those still being sent go after). */
+void	 ctl_rcache_free(struct ctl *);
 
 /* ctl_evidence.c */
 /*
@@ -453,7 +512,10 @@ void	 ctl_jobs_agent_gone(struct ctl *, const char *tenant,
 	    const char *name, const char *reason);
 /* The operator's session ended: its pairs run on, unanswered. */
 void	 ctl_pairs_operator_gone(struct ctl *, struct ctl_session *);
-/* Tick work: deadlines. */
+/*
+ * Tick work: deadlines; pair rows the store failed to finish are written
+ * again; agents whose results the store failed are asked to resend them.
+ */
 void	 ctl_pair_tick(struct ctl *, double now);
 void	 ctl_pair_free_all(struct ctl *);
 

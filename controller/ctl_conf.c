@@ -1,4 +1,7 @@
 /* ctl_conf.c: the controller's configuration file (keys in deploy/tracepair-controller.conf.example). */
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@ ctl_conf_init(struct ctl_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->frame_limit = FRAME_LIMIT_DEFAULT;
 	c->max_connections = 20000;
+	c->max_per_address = 256;
 	c->hello_timeout_s = 10;
 	c->idle_timeout_s = 300;
 	c->clock_interval_s = 60;
@@ -110,6 +114,46 @@ conf_keep(struct config *cf, long long *out, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The database can be opened for writing: an existing regular file we may
+ * read and write, or a new one in a directory we may write (-n checks it
+ * without creating it).  -1 with a reason.
+ */
+static int
+conf_db_check(const char *db, char *err, size_t errlen)
+{
+	struct stat	 st;
+	char		 dir[4096], *slash;
+
+	if (stat(db, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, errlen, "database %s: not a regular file",
+			    db);
+			return -1;
+		}
+		if (access(db, R_OK | W_OK) == -1) {
+			snprintf(err, errlen, "database %s: cannot be opened for "
+			    "writing", db);
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", db);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    access(dir, W_OK | X_OK) == -1) {
+		snprintf(err, errlen, "database %s: cannot be created (%s is "
+		    "not a writable directory)", db, dir);
+		return -1;
+	}
+	return 0;
+}
+
 /* Port of a parsed listen address (0 when none was given). */
 static int
 conf_port(const struct sockaddr_storage *ss)
@@ -133,6 +177,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		    offsetof(struct ctl_conf, frame_limit) },
 		{ "max_connections", 1, 1000000,
 		    offsetof(struct ctl_conf, max_connections) },
+		{ "max_connections_per_address", 1, 1000000,
+		    offsetof(struct ctl_conf, max_per_address) },
 		{ "hello_timeout", 1, 3600,
 		    offsetof(struct ctl_conf, hello_timeout_s) },
 		{ "idle_timeout", 10, 86400,
@@ -162,6 +208,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 	ctl_conf_init(c);
 	if ((cf = config_load(path, err, errlen)) == NULL)
 		return -1;
+	if (config_single(cf, "listen", err, errlen) == -1)
+		goto fail;
 	while ((v = config_next(cf, "listen", &it)) != NULL) {
 		if (c->nlisten == CTL_MAX_LISTEN) {
 			snprintf(err, errlen, "%s: more than %d listen lines",
@@ -195,6 +243,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	if (conf_db_check(c->database, err, errlen) == -1)
+		goto fail;
 	/* Loaded here, so that -n checks the table too. */
 	if ((v = config_get(cf, "pfx2as")) != NULL && v[0] != '\0') {
 		if ((c->pfx2as = strdup(v)) == NULL) {
@@ -242,6 +292,7 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 			goto fail;
 	if (conf_keep(cf, &c->keep_s, err, errlen) == -1)
 		goto fail;
+	c->max_connections_set = config_get(cf, "max_connections") != NULL;
 	if (c->pair_timeout_ms > c->max_timeout_ms) {
 		snprintf(err, errlen, "%s: pair_timeout_ms is larger than "
 		    "max_timeout_ms", path);
@@ -260,4 +311,43 @@ fail:
 	config_free(cf);
 	ctl_conf_free(c);
 	return -1;
+}
+
+int
+ctl_conf_fdlimit(struct ctl_conf *c, int apply, char *err, size_t errlen)
+{
+	struct rlimit	 rl;
+	rlim_t		 need = (rlim_t)c->max_connections + CTL_FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		snprintf(err, errlen, "getrlimit(RLIMIT_NOFILE) failed");
+		return -1;
+	}
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		if (c->max_connections_set) {
+			snprintf(err, errlen, "max_connections %lld needs %llu "
+			    "descriptors, the limit is %llu (ulimit -Hn): lower "
+			    "max_connections or raise the limit",
+			    c->max_connections, (unsigned long long)need,
+			    (unsigned long long)rl.rlim_max);
+			return -1;
+		}
+		if (rl.rlim_max <= CTL_FD_RESERVE + 16) {
+			snprintf(err, errlen, "descriptor limit %llu is too low "
+			    "(ulimit -Hn)", (unsigned long long)rl.rlim_max);
+			return -1;
+		}
+		c->max_connections = (long long)rl.rlim_max - CTL_FD_RESERVE;
+		need = rl.rlim_max;
+	}
+	if (apply && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		rl.rlim_cur = need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+			snprintf(err, errlen, "cannot raise the descriptor limit "
+			    "to %llu for max_connections %lld",
+			    (unsigned long long)need, c->max_connections);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -271,10 +271,134 @@ ctl_pair_id_bad(const char *id)
 	return NULL;
 }
 
+/* A PairGetReply body, packed with request_id 0, shared by the sends. */
+struct ctl_rcache {
+	char		 tenant[TLS_NAME_LEN];
+	char		 id[CTL_PAIR_ID_MAX + 1];
+	uint8_t		*body;		/* packed Envelope */
+	size_t		 len;
+	double		 at;		/* UNIX time built */
+	int		 refs;		/* output buffers holding body */
+	int		 live;		/* in ctl->rcache */
+};
+
+static void
+ctl_rcache_unref(const void *data, size_t len, void *arg)
+{
+	struct ctl_rcache	*c = arg;
+
+	(void)data;
+	(void)len;
+	if (--c->refs == 0 && !c->live) {
+		free(c->body);
+		free(c);
+	}
+}
+
+static void
+ctl_rcache_drop(struct ctl *ctl, int i)
+{
+	struct ctl_rcache	*c = ctl->rcache[i];
+
+	ctl->rcache[i] = NULL;
+	if (c == NULL)
+		return;
+	c->live = 0;
+	if (c->refs == 0) {
+		free(c->body);
+		free(c);
+	}
+}
+
+void
+ctl_rcache_free(struct ctl *ctl)
+{
+	int	 i;
+
+	for (i = 0; i < CTL_RCACHE_N; i++)
+		ctl_rcache_drop(ctl, i);
+}
+
+/* The fresh cached reply of tenant's pair id (tenant NULL: any), or NULL. */
+static struct ctl_rcache *
+ctl_rcache_find(struct ctl *ctl, const char *tenant, const char *id)
+{
+	struct ctl_rcache	*c;
+	double			 now = ctl_now();
+	int			 i;
+
+	for (i = 0; i < CTL_RCACHE_N; i++) {
+		if ((c = ctl->rcache[i]) == NULL)
+			continue;
+		if (now - c->at > CTL_RCACHE_SECS || now < c->at) {
+			ctl_rcache_drop(ctl, i);
+			continue;
+		}
+		if (strcmp(c->id, id) == 0 && (tenant == NULL ||
+		    strcmp(c->tenant, tenant) == 0))
+			return c;
+	}
+	return NULL;
+}
+
+/* Keep env (request_id 0) packed as tenant's pair id; NULL out of memory. */
+static struct ctl_rcache *
+ctl_rcache_add(struct ctl *ctl, const char *tenant, const char *id,
+    const frame_env *env)
+{
+	struct ctl_rcache	*c;
+	int			 i, oldest = 0;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->len = tracepair__envelope__get_packed_size(env);
+	if (c->len == 0 || (c->body = malloc(c->len)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	tracepair__envelope__pack(env, c->body);
+	snprintf(c->tenant, sizeof(c->tenant), "%s", tenant);
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->at = ctl_now();
+	for (i = 0; i < CTL_RCACHE_N; i++) {
+		if (ctl->rcache[i] == NULL) {
+			oldest = i;
+			break;
+		}
+		if (ctl->rcache[i]->at < ctl->rcache[oldest]->at)
+			oldest = i;
+	}
+	ctl_rcache_drop(ctl, oldest);
+	c->live = 1;
+	ctl->rcache[oldest] = c;
+	return c;
+}
+
+/* Send a cached reply to request_id of op (refused when it cannot). */
+static void
+ctl_rcache_send(struct ctl_session *op, uint64_t request_id,
+    struct ctl_rcache *c)
+{
+	char	 err[256];
+
+	if (op->state == CTL_SESS_CLOSING)
+		return;
+	c->refs++;
+	if (frame_conn_send_body(op->fc, request_id, c->body, c->len,
+	    ctl_rcache_unref, c, err, sizeof(err)) == -1) {
+		ctl_rcache_unref(c->body, c->len, c);
+		log_warnx("%s: cannot send pair_get_reply: %s", ctl_who(op),
+		    err);
+		ctl_session_refuse(op, request_id,
+		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, err);
+	}
+}
+
 void
 ctl_pair_get_request(struct ctl *ctl, struct ctl_session *op,
     uint64_t request_id, const Tracepair__PairGetRequest *req)
 {
+	struct ctl_rcache	*c;
 	struct ctl_pair_record	 rec;
 	frame_env		 env;
 	Tracepair__PairGetReply	 g;
@@ -286,6 +410,16 @@ ctl_pair_get_request(struct ctl *ctl, struct ctl_session *op,
 	if ((why = ctl_pair_id_bad(req->pair_id)) != NULL) {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, why);
+		return;
+	}
+	/*
+	 * A finished pair's reply is built once: asked again (a pipelining
+	 * operator asks thousands of times) it costs a reference, not a
+	 * load, a parse and an encoding of up to a frame.  Cached under the
+	 * pair's tenant; an MSP operator seeing every tenant matches any.
+	 */
+	if ((c = ctl_rcache_find(ctl, ctl_op_tenant(op), req->pair_id)) != NULL) {
+		ctl_rcache_send(op, request_id, c);
 		return;
 	}
 	rc = ctl_pair_load(ctl, ctl_op_tenant(op), req->pair_id, &rec, err,
@@ -323,10 +457,19 @@ ctl_pair_get_request(struct ctl *ctl, struct ctl_session *op,
 		g.prev_pair_id = prev;
 	}
 	tracepair__envelope__init(&env);
-	env.request_id = request_id;
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_PAIR_GET_REPLY;
 	env.pair_get_reply = &g;
-	(void)ctl_send(op, &env);
+	c = NULL;
+	if (strcmp(rec.sp.status, "running") != 0 &&
+	    tracepair__envelope__get_packed_size(&env) <=
+	    (size_t)ctl->conf.frame_limit - 16)
+		c = ctl_rcache_add(ctl, rec.sp.tenant, req->pair_id, &env);
+	if (c != NULL)
+		ctl_rcache_send(op, request_id, c);
+	else {
+		env.request_id = request_id;
+		(void)ctl_send(op, &env);
+	}
 	free(changes);
 	free(prev);
 	ctl_pair_reply_clear(&r);

@@ -130,6 +130,9 @@ ctl_pair_free(struct ctl *ctl, struct ctl_pair *p)
 {
 	int	 i;
 
+	if (p->op != NULL)
+		p->op->inflight--;
+
 	for (i = 0; i < 2; i++) {
 		if (p->job[i] == NULL)
 			continue;
@@ -241,6 +244,84 @@ ctl_skew_ms(const struct ctl_job *a, const struct ctl_job *b)
 	return fabs(sa - sb) * 1000.0;
 }
 
+/* A pair row the store failed to finish (ctl->finishq). */
+struct ctl_finish_retry {
+	TAILQ_ENTRY(ctl_finish_retry) entry;
+	char		 pair_id[48];
+	char		 status[16];
+	char		*reason;
+	double		 skew;
+};
+
+/*
+ * The store failed to record how pair_id ended: keep it and write it
+ * again each tick, so that the row does not stay "running" until a
+ * restart once the store recovers.
+ */
+static void
+ctl_finish_later(struct ctl *ctl, const char *pair_id, const char *status,
+    const char *reason, double skew)
+{
+	struct ctl_finish_retry	*f;
+
+	if (ctl->nfinishq >= CTL_FINISHQ_MAX ||
+	    (f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->reason = strdup(reason)) == NULL) {
+		if (ctl->nfinishq < CTL_FINISHQ_MAX)
+			free(f);
+		log_warnx("pair %s: its row is not retried (%d waiting); a "
+		    "restart records it as failed", pair_id, ctl->nfinishq);
+		return;
+	}
+	snprintf(f->pair_id, sizeof(f->pair_id), "%s", pair_id);
+	snprintf(f->status, sizeof(f->status), "%s", status);
+	f->skew = skew;
+	TAILQ_INSERT_TAIL(&ctl->finishq, f, entry);
+	ctl->nfinishq++;
+}
+
+/* Tick: rows to finish again, agents to ask for their results again. */
+static void
+ctl_store_retry(struct ctl *ctl, double now)
+{
+	struct ctl_finish_retry	*f;
+	struct ctl_agent	*a;
+	frame_env		 env;
+	Tracepair__Ping		 ping;
+	char			 err[256];
+
+	while ((f = TAILQ_FIRST(&ctl->finishq)) != NULL) {
+		if (store_pair_finish(ctl->store, f->pair_id, f->status,
+		    f->reason, f->skew, err, sizeof(err)) == -1)
+			break;	/* still failing: next tick */
+		log_info("pair %s: its outcome (%s) is stored now", f->pair_id,
+		    f->status);
+		TAILQ_REMOVE(&ctl->finishq, f, entry);
+		ctl->nfinishq--;
+		free(f->reason);
+		free(f);
+	}
+	if (!ctl->resend_pending || now < ctl->resend_at)
+		return;
+	ctl->resend_pending = 0;
+	TAILQ_FOREACH(a, &ctl->agents, entry) {
+		if (!a->resend_due)
+			continue;
+		a->resend_due = 0;
+		if (a->sess == NULL || a->sess->state != CTL_SESS_READY)
+			continue;	/* it resends at its reconnect */
+		tracepair__envelope__init(&env);
+		tracepair__ping__init(&ping);
+		ping.t1_ns = 1;		/* not a clock sample: its pong is stray */
+		ping.resend_spool = 1;
+		env.body_case = TRACEPAIR__ENVELOPE__BODY_PING;
+		env.ping = &ping;
+		log_info("agent %s: asked to resend its unacknowledged results",
+		    a->name);
+		(void)ctl_send(a->sess, &env);
+	}
+}
+
 static void
 ctl_single_finish(struct ctl_pair *p)
 {
@@ -303,8 +384,10 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 		    b->trace ? "" : b->error);
 	}
 	if (store_pair_finish(ctl->store, p->id, status, reason, skew, err,
-	    sizeof(err)) == -1)
-		log_warnx("pair %s: %s", p->id, err);
+	    sizeof(err)) == -1) {
+		log_warnx("pair %s: %s; retried every second", p->id, err);
+		ctl_finish_later(ctl, p->id, status, reason, skew);
+	}
 	log_info("pair %s (%s <-> %s): %s%s%s, skew %.3f ms", p->id,
 	    p->agent[0], p->agent[1], status, reason[0] ? ": " : "", reason,
 	    skew);
@@ -527,6 +610,8 @@ ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
 	if (origin->id_out != NULL)
 		snprintf(origin->id_out, 48, "%s", p->id);
 	p->op = origin->op;
+	if (p->op != NULL)
+		p->op->inflight++;
 	p->request_id = origin->request_id;
 	p->on_finish = origin->on_finish;
 	p->finish_arg = origin->finish_arg;
@@ -576,6 +661,24 @@ oom:
 	return -1;
 }
 
+/*
+ * 1 (and the operator told) when op already waits for CTL_OP_INFLIGHT
+ * pairs and traces: one session cannot fill the controller with jobs.
+ */
+static int
+ctl_op_busy(struct ctl_session *op, uint64_t request_id)
+{
+	char	 msg[96];
+
+	if (op->inflight < CTL_OP_INFLIGHT)
+		return 0;
+	snprintf(msg, sizeof(msg), "too many requests in flight (%d pairs and "
+	    "traces at once at most)", CTL_OP_INFLIGHT);
+	ctl_reply_error(op, request_id, TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST,
+	    msg);
+	return 1;
+}
+
 void
 ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
     const Tracepair__PairRequest *req)
@@ -586,6 +689,8 @@ ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	Tracepair__ErrorCode	 code;
 	char			 err[256];
 
+	if (ctl_op_busy(op, request_id))
+		return;
 	if ((a = ctl_op_agent(ctl, op, request_id, req->agent_a)) == NULL ||
 	    (b = ctl_op_agent(ctl, op, request_id, req->agent_b)) == NULL)
 		return;
@@ -624,7 +729,8 @@ ctl_trace_request(struct ctl *ctl, struct ctl_session *op,
 	char			 err[256], buf[256];
 	uint32_t		 timeout;
 
-	if ((a = ctl_op_agent(ctl, op, request_id, req->agent)) == NULL)
+	if (ctl_op_busy(op, request_id) ||
+	    (a = ctl_op_agent(ctl, op, request_id, req->agent)) == NULL)
 		return;
 	if (ctl_request_opts(req->options, &o, err, sizeof(err)) == -1) {
 		ctl_reply_error(op, request_id,
@@ -670,6 +776,7 @@ ctl_trace_request(struct ctl *ctl, struct ctl_session *op,
 	p->single = 1;
 	snprintf(p->id, sizeof(p->id), "%s", p->job[0]->id);
 	p->op = op;
+	op->inflight++;
 	p->request_id = request_id;
 	snprintf(p->tenant, sizeof(p->tenant), "%s", a->tenant);
 	snprintf(p->agent[0], sizeof(p->agent[0]), "%s", a->name);
@@ -795,9 +902,32 @@ ctl_job_stored(struct ctl *ctl, struct ctl_session *s, uint64_t request_id,
 	Tracepair__ResultAck	 ack;
 
 	if (res == STORE_RESULT_FAILED) {
-		/* No ack: the agent keeps it spooled and sends it again. */
-		log_warnx("job %s: %s", jid, err);
+		/*
+		 * No ack: the agent keeps it spooled, and is asked to send it
+		 * again in CTL_RESEND_SECS (Ping.resend_spool), until the
+		 * store takes it.  The pair is told what happened: a store
+		 * error, not a missing result.
+		 */
+		log_warnx("job %s: %s; not acknowledged, asked again in %d s",
+		    jid, err, CTL_RESEND_SECS);
 		trace_free(t);
+		/* (a session gone meanwhile: its agent resends on reconnecting) */
+		if (s != NULL && s->agent != NULL) {
+			s->agent->resend_due = 1;
+			if (!ctl->resend_pending)
+				ctl->resend_at = ctl_now() + CTL_RESEND_SECS;
+			ctl->resend_pending = 1;
+		}
+		j = ctl_job_find(ctl, jid);
+		if (j != NULL && !j->done && strcmp(j->agent, agent) == 0 &&
+		    strcmp(j->tenant, tenant) == 0) {
+			j->done = 1;
+			snprintf(j->error, sizeof(j->error), "store error: the "
+			    "result of agent %.40s arrived but was not stored "
+			    "(%.100s); it stays in the agent's spool", j->agent,
+			    err);
+			ctl_pair_check(ctl, j->pair);
+		}
 		return;
 	}
 	if (res == STORE_RESULT_NOT_OWNER) {
@@ -879,6 +1009,7 @@ ctl_pair_tick(struct ctl *ctl, double now)
 	char		 reason[160];
 	int		 i;
 
+	ctl_store_retry(ctl, now);
 again:
 	TAILQ_FOREACH(p, &ctl->pairs, entry) {
 		if (now < p->deadline)
@@ -902,8 +1033,16 @@ ctl_pair_free_all(struct ctl *ctl)
 {
 	struct ctl_pair	*p;
 
+	struct ctl_finish_retry	*f;
+
 	while ((p = TAILQ_FIRST(&ctl->pairs)) != NULL) {
 		TAILQ_REMOVE(&ctl->pairs, p, entry);
 		ctl_pair_free(ctl, p);
 	}
+	while ((f = TAILQ_FIRST(&ctl->finishq)) != NULL) {
+		TAILQ_REMOVE(&ctl->finishq, f, entry);
+		free(f->reason);
+		free(f);
+	}
+	ctl->nfinishq = 0;
 }

@@ -72,7 +72,15 @@ ctl_session_refuse(struct ctl_session *s, uint64_t request_id,
 	ctl_session_unpend(s);
 	log_warnx("%s: refused: %s", ctl_who(s), msg);
 	s->state = CTL_SESS_CLOSING;
-	frame_conn_close(s->fc, request_id, code, msg);
+	/*
+	 * frame_conn_close waits for the Error to be flushed; a peer that
+	 * never reads would hold the session: the tick ends those that take
+	 * longer than CTL_CLOSE_SECS (ctl_session_tick).
+	 */
+	s->closing_since = ctl_now();
+	TAILQ_INSERT_TAIL(&s->ctl->closingq, s, close_entry);
+	s->on_closingq = 1;
+	frame_conn_close(s->fc, request_id, code, msg);	/* may free s */
 }
 
 void

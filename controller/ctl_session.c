@@ -20,6 +20,30 @@
 #include "log.h"
 #include "probe_opts.h"
 
+/*
+ * Peer text for a log line: printable ASCII stays, anything else (newlines
+ * that would forge a line, terminal escapes) becomes \xHH; cut to fit.
+ */
+static void
+ctl_inert(const char *in, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t	 n = 0;
+
+	for (; *p != '\0' && n + 5 < len; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			out[n++] = (char)*p;
+		else {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 15];
+		}
+	}
+	out[n] = '\0';
+}
+
 /* Which bodies each role may send once its Hello is in. */
 static const struct {
 	Tracepair__Envelope__BodyCase body;
@@ -67,6 +91,63 @@ ctl_body_allowed(Tracepair__Envelope__BodyCase body, enum tls_role role)
 	return 0;
 }
 
+/* FNV-1a of a source address, for ctl->addrtab. */
+static unsigned
+ctl_addr_hash(const char *ip)
+{
+	uint32_t	 h = 2166136261u;
+
+	while (*ip != '\0')
+		h = (h ^ (unsigned char)*ip++) * 16777619u;
+	return h % CTL_ADDRTAB;
+}
+
+/* The count of sessions from ip (NULL when none, unless create). */
+static struct ctl_addrcount *
+ctl_addr_find(struct ctl *ctl, const char *ip, int create)
+{
+	struct ctl_addrcount	*ac;
+	unsigned		 h = ctl_addr_hash(ip);
+
+	for (ac = ctl->addrtab[h]; ac != NULL; ac = ac->next)
+		if (strcmp(ac->ip, ip) == 0)
+			return ac;
+	if (!create || (ac = calloc(1, sizeof(*ac))) == NULL)
+		return NULL;
+	snprintf(ac->ip, sizeof(ac->ip), "%s", ip);
+	ac->next = ctl->addrtab[h];
+	ctl->addrtab[h] = ac;
+	return ac;
+}
+
+static void
+ctl_addr_release(struct ctl *ctl, const char *ip)
+{
+	struct ctl_addrcount	**pp, *ac;
+
+	for (pp = &ctl->addrtab[ctl_addr_hash(ip)]; (ac = *pp) != NULL;
+	    pp = &ac->next)
+		if (strcmp(ac->ip, ip) == 0) {
+			if (--ac->n <= 0) {
+				*pp = ac->next;
+				free(ac);
+			}
+			return;
+		}
+}
+
+static void
+ctl_listeners_enable(struct ctl *ctl, int on)
+{
+	int	 i;
+
+	for (i = 0; i < ctl->nlisteners; i++)
+		if (on)
+			evconnlistener_enable(ctl->listeners[i]);
+		else
+			evconnlistener_disable(ctl->listeners[i]);
+}
+
 /* Remove a session for good (its frame_conn is freed by the caller). */
 static void
 ctl_session_destroy(struct ctl_session *s)
@@ -91,9 +172,20 @@ ctl_session_destroy(struct ctl_session *s)
 		ctl_pairs_operator_gone(ctl, s);
 	ctl_ingest_forget(ctl, s);
 	ctl_session_unpend(s);
+	if (s->on_closingq)
+		TAILQ_REMOVE(&ctl->closingq, s, close_entry);
+	if (s->counted)
+		ctl_addr_release(ctl, s->ip);
 	TAILQ_REMOVE(&ctl->sessions, s, entry);
 	ctl->nsessions--;
 	free(s);
+	/* Room again: accept what waits in the kernel's backlog. */
+	if (ctl->listeners_full && ctl->nsessions < ctl->conf.max_connections &&
+	    !ctl->listeners_paused) {
+		ctl->listeners_full = 0;
+		ctl_listeners_enable(ctl, 1);
+		log_info("%d connections: accepting again", ctl->nsessions);
+	}
 }
 
 static void
@@ -229,8 +321,9 @@ ctl_on_hello(struct ctl_session *s, const frame_env *env)
 			    "out of memory");
 			return;
 		}
+		ctl_inert(h->software ? h->software : "?", msg, sizeof(msg));
 		log_info("%s: agent online (%s, probe %s%s%s%s%s)", ctl_who(s),
-		    h->software ? h->software : "?",
+		    msg,
 		    s->agent->probe4, s->agent->probe4[0] &&
 		    s->agent->probe6[0] ? " " : "", s->agent->probe6,
 		    s->agent->nat ? ", behind NAT: local " : "",
@@ -329,8 +422,17 @@ ctl_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 		ctl_job_progress(ctl, s, env->progress);
 		break;
 	case TRACEPAIR__ENVELOPE__BODY_ERROR:
-		log_warnx("%s: says: %s", ctl_who(s),
-		    env->error->message ? env->error->message : "(no message)");
+		/* Peer text, escaped, at most one line a second per peer. */
+		if (s->last_says != 0 && s->last_rx - s->last_says < 1.0) {
+			s->says_quiet++;
+			break;
+		}
+		ctl_inert(env->error->message ? env->error->message :
+		    "(no message)", msg, sizeof(msg));
+		log_warnx("%s: says: %s%s", ctl_who(s), msg, s->says_quiet ?
+		    " (and more, not logged)" : "");
+		s->last_says = s->last_rx;
+		s->says_quiet = 0;
 		break;
 	case TRACEPAIR__ENVELOPE__BODY_AGENTS_REQUEST:
 		ctl_registry_reply(ctl, s, env->request_id);
@@ -425,6 +527,21 @@ ctl_format_addr(const struct sockaddr *sa, char *addr, size_t alen, char *ip,
 	snprintf(ip, iplen, "%s", host);
 }
 
+/*
+ * At max_connections: stop accepting (new connections wait in the
+ * kernel's backlog) until a session ends.  Never fatal.
+ */
+static void
+ctl_at_cap(struct ctl *ctl)
+{
+	if (ctl->listeners_full)
+		return;
+	ctl->listeners_full = 1;
+	ctl_listeners_enable(ctl, 0);
+	log_warnx("%d connections (max_connections): accepting paused",
+	    ctl->nsessions);
+}
+
 static void
 ctl_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
@@ -433,16 +550,35 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct ctl_session	*s;
 	struct bufferevent	*bev;
 	SSL			*ssl;
+	struct ctl_addrcount	*ac;
 	char			 addr[CTL_ADDR_LEN], ip[TRACE_ADDR_LEN];
+	double			 now;
 	int			 one = 1;
 
 	(void)l;
 	(void)salen;
 	ctl_format_addr(sa, addr, sizeof(addr), ip, sizeof(ip));
 	if (ctl->nsessions >= ctl->conf.max_connections) {
-		log_warnx("%s: refused: %d connections (max_connections)", addr,
-		    ctl->nsessions);
+		/* (not reached while the listeners are off at the cap) */
 		evutil_closesocket(fd);
+		ctl_at_cap(ctl);
+		return;
+	}
+	if ((ac = ctl_addr_find(ctl, ip, 1)) == NULL ||
+	    ac->n >= ctl->conf.max_per_address) {
+		evutil_closesocket(fd);
+		/* One line a second at most: a flood must not flood the log. */
+		now = ctl_now();
+		if (now - ctl->refuse_logged >= 1.0) {
+			log_warnx("%s: refused: %s (max_connections_per_address "
+			    "%lld)%s", addr, ac == NULL ? "out of memory" :
+			    "too many connections from this address",
+			    ctl->conf.max_per_address,
+			    ctl->refused_quiet ? " and more, not logged" : "");
+			ctl->refuse_logged = now;
+			ctl->refused_quiet = 0;
+		} else
+			ctl->refused_quiet++;
 		return;
 	}
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -477,26 +613,33 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		free(s);
 		return;
 	}
+	frame_conn_set_out_hwm(s->fc, CTL_OUT_HWM);
 	TAILQ_INSERT_TAIL(&ctl->sessions, s, entry);
 	TAILQ_INSERT_TAIL(&ctl->pending, s, pend_entry);
 	s->pending = 1;
+	ac->n++;
+	s->counted = 1;
 	ctl->nsessions++;
 	log_debug("%s: accepted", addr);
+	if (ctl->nsessions >= ctl->conf.max_connections)
+		ctl_at_cap(ctl);
 }
 
 static void
 ctl_accept_error(struct evconnlistener *l, void *arg)
 {
 	struct ctl	*ctl = arg;
-	int		 e = EVUTIL_SOCKET_ERROR(), i;
+	int		 e = EVUTIL_SOCKET_ERROR();
 
-	log_warnx("accept: %s", evutil_socket_error_to_string(e));
 	if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
 		/* Out of descriptors: pause accepting until the next tick. */
-		for (i = 0; i < ctl->nlisteners; i++)
-			evconnlistener_disable(ctl->listeners[i]);
+		if (!ctl->listeners_paused)
+			log_warnx("accept: %s: accepting paused for a second",
+			    evutil_socket_error_to_string(e));
+		ctl_listeners_enable(ctl, 0);
 		ctl->listeners_paused = 1;
-	}
+	} else
+		log_warnx("accept: %s", evutil_socket_error_to_string(e));
 	(void)l;
 }
 
@@ -550,23 +693,39 @@ ctl_session_tick(struct ctl *ctl, double now)
 {
 	struct ctl_session	*s;
 	char			 msg[96];
-	int			 i;
 
 	if (ctl->listeners_paused) {
-		for (i = 0; i < ctl->nlisteners; i++)
-			evconnlistener_enable(ctl->listeners[i]);
 		ctl->listeners_paused = 0;
+		if (!ctl->listeners_full)
+			ctl_listeners_enable(ctl, 1);
 	}
-	/* Oldest first: stop at the first one still within its time. */
+	/*
+	 * Oldest first: stop at the first one still within its time.  A
+	 * session still in its TLS handshake is cut at once (there is no
+	 * channel to send an Error on); one that has TLS but no Hello gets
+	 * the Error and CTL_CLOSE_SECS to take it.
+	 */
 	while ((s = TAILQ_FIRST(&ctl->pending)) != NULL &&
 	    now - s->opened > (double)ctl->conf.hello_timeout_s) {
 		snprintf(msg, sizeof(msg), "no %s within %llds",
 		    s->state == CTL_SESS_TLS ? "TLS handshake" : "hello",
 		    ctl->conf.hello_timeout_s);
-		if (s->state == CTL_SESS_TLS)
-			s->state = CTL_SESS_HELLO;	/* log as a refusal */
+		if (s->state == CTL_SESS_TLS) {
+			log_warnx("%s: refused: %s", s->addr, msg);
+			frame_conn_free(s->fc);
+			ctl_session_destroy(s);
+			continue;
+		}
 		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_UNEXPECTED,
 		    msg);
+	}
+	/* Refused sessions whose peer does not take the Error: cut. */
+	while ((s = TAILQ_FIRST(&ctl->closingq)) != NULL &&
+	    now - s->closing_since > CTL_CLOSE_SECS) {
+		log_debug("%s: closed: the peer did not read its error",
+		    ctl_who(s));
+		frame_conn_free(s->fc);
+		ctl_session_destroy(s);
 	}
 }
 

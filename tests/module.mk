@@ -33,4 +33,9 @@ fuzz: $(COMMON_LIB)
 	done
 print-fuzz-srcs:
 	@echo $(FUZZ_$(X)_SRCS)
-.PHONY: fuzz print-fuzz-srcs
+# make fuzz-run: every target of `make fuzz` for FUZZ_SECS (60) seconds on a
+# scratch copy of its corpus; fails on any finding (tests/fuzz/fuzz-run.sh).
+FUZZ_SECS ?= 60
+fuzz-run: fuzz
+	$(Q)sh tests/fuzz/fuzz-run.sh $(FUZZ_SECS) $(notdir $(FUZZ_TARGETS))
+.PHONY: fuzz print-fuzz-srcs fuzz-run

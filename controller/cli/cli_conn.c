@@ -345,6 +345,12 @@ ssl_reason(struct cli_conn *c, int rc, char *buf, size_t len)
 		snprintf(buf, len, "connection closed by the controller");
 		return;
 	}
+	if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 &&
+	    (errno == EPIPE || errno == ECONNRESET)) {
+		snprintf(buf, len, "connection closed by the controller (%s; "
+		    "it may be at its connection limit)", strerror(errno));
+		return;
+	}
 	if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
 		snprintf(buf, len, "%s", strerror(errno));
 		return;

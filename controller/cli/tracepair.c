@@ -1,4 +1,5 @@
 /* tracepair.c: the `tracepair` operator CLI: main and its table of subcommands. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,8 @@ main(int argc, char **argv)
 	size_t	 i;
 
 	log_init("tracepair", 1, 0);
+	/* a controller closing at accept is an error with a reason, not a signal */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -173,6 +173,30 @@ test_job_opts(void **state)
 		    0);
 		assert_int_equal(o.no_dns, !dns);
 	}
+	/* a source the agent has, one it has not (spoofing), an interface */
+	wire_free(m);
+	snprintf(o.src, sizeof(o.src), "127.0.0.1");
+	assert_non_null(m = wire_opts_to_pb(&o));
+	assert_int_equal(agentd_job_opts(m, 0, &o, err, sizeof(err)), 0);
+	wire_free(m);
+	snprintf(o.src, sizeof(o.src), "198.51.100.77");
+	assert_non_null(m = wire_opts_to_pb(&o));
+	assert_int_equal(agentd_job_opts(m, 0, &o, err, sizeof(err)), -1);
+	assert_string_equal(err, "source address 198.51.100.77 is not an "
+	    "address of this agent");
+	wire_free(m);
+	o.src[0] = '\0';
+	snprintf(o.iface, sizeof(o.iface), "lo");
+	assert_non_null(m = wire_opts_to_pb(&o));
+	assert_int_equal(agentd_job_opts(m, 0, &o, err, sizeof(err)), 0);
+	wire_free(m);
+	snprintf(o.iface, sizeof(o.iface), "tpnoif0");
+	assert_non_null(m = wire_opts_to_pb(&o));
+	assert_int_equal(agentd_job_opts(m, 0, &o, err, sizeof(err)), -1);
+	assert_string_equal(err, "interface tpnoif0: not an interface of this "
+	    "agent");
+	o.iface[0] = '\0';
+	m->iface[0] = '\0';
 	m->method = 99;
 	for (dns = 0; dns <= 1; dns++) {
 		err[0] = '\0';

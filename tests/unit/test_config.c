@@ -16,6 +16,26 @@ parse(const char *text, char *err, size_t errlen)
 	return config_parse(text, strlen(text), "t.conf", err, errlen);
 }
 
+
+/* A key given twice is an error naming both lines (listen may repeat). */
+static void
+test_single(void **state)
+{
+	const char	 text[] = "a 1\nlisten x\nb 2\nlisten y\na 3\n";
+	struct config	*c;
+	char		 err[128];
+
+	(void)state;
+	assert_non_null(c = config_parse(text, sizeof(text) - 1, "f", err,
+	    sizeof(err)));
+	assert_int_equal(config_single(c, "listen", err, sizeof(err)), -1);
+	assert_string_equal(err, "f:5: 'a' given again (first on line 1)");
+	config_free(c);
+	assert_non_null(c = config_parse(text, 12, "f", err, sizeof(err)));
+	assert_int_equal(config_single(c, "listen", err, sizeof(err)), 0);
+	config_free(c);
+}
+
 static void
 test_values(void **state)
 {
@@ -81,6 +101,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_single),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),
 	};

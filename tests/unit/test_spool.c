@@ -1,4 +1,5 @@
 /* test_spool.c: the agent's result spool (durability, bound, corruption), reconnect backoff, host:port splitting. */
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -270,6 +271,51 @@ test_bound_drops_oldest(void **state)
 		assert_int_equal(spool_count(sp), 3);
 	}
 	spool_close(sp);
+}
+
+/*
+ * The disk fills before the bound (a 32 KiB tmpfs under a 64 MiB bound):
+ * every put still succeeds, the oldest results go with a warning, the
+ * newest is always kept.  Needs root to mount the tmpfs; skipped without.
+ */
+static void
+test_disk_full_keeps_newest(void **state)
+{
+	struct fixture *f = *state;
+	char	 err[256], id[16], payload[6000];
+	struct spool *sp;
+	int	 i;
+
+	if (geteuid() != 0 || mount("tmpfs", f->dir, "tmpfs", 0,
+	    "size=32k") == -1) {
+		skip();
+		return;
+	}
+	memset(payload, 'p', sizeof(payload));
+	sp = spool_open(f->dir, 0, err, sizeof(err));
+	assert_non_null(sp);
+	for (i = 0; i < 20; i++) {
+		snprintf(id, sizeof(id), "j%d", i);
+		payload[0] = (char)i;
+		assert_int_equal(spool_put(sp, id, payload, sizeof(payload),
+		    err, sizeof(err)), 0);
+		assert_string_equal(spool_entry_at(sp, spool_count(sp) - 1)->job_id,
+		    id);
+	}
+	assert_true(spool_count(sp) >= 2 && spool_count(sp) < 20);
+	assert_int_equal(sp->dropped, 20 - spool_count(sp));
+	assert_true(logged(f, "disk full"));
+	assert_true(logged(f, "dropping oldest result of job j0"));
+	assert_int_equal(count_files(f->dir, ".tps"), (int)spool_count(sp));
+	assert_int_equal(count_files(f->dir, ".tmp"), 0);
+	spool_close(sp);
+	/* what is on disk reads back after a restart, the newest included */
+	sp = spool_open(f->dir, 0, err, sizeof(err));
+	assert_non_null(sp);
+	assert_string_equal(spool_entry_at(sp, spool_count(sp) - 1)->job_id,
+	    "j19");
+	spool_close(sp);
+	assert_int_equal(umount(f->dir), 0);
 }
 
 static void
@@ -591,6 +637,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_put_fsyncs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_window_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bound_drops_oldest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disk_full_keeps_newest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_job_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_files_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_after_index, setup, teardown),

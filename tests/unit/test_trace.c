@@ -226,6 +226,44 @@ test_json_rejects(void **state)
 	}
 }
 
+/* Names from outside are inert: escapes and newlines escaped, once. */
+static void
+test_name_inert(void **state)
+{
+	struct trace	*t;
+	struct trace_hop *h;
+	struct trace_probe *p;
+	char		*json, err[128], *n;
+
+	(void)state;
+	assert_non_null(t = trace_new());
+	assert_non_null(h = trace_add_hop(t, 1, 1));
+	p = &h->probes[0];
+	assert_int_equal(trace_probe_set_name(p,
+	    "evil\x1b[2J\nroot .example"), 0);
+	assert_string_equal(p->name, "evil\\x1b\\x5b2J\\x0aroot\\x20.example");
+	/* idempotent: read back, it stays the same */
+	assert_non_null(n = trace_name_inert(p->name));
+	assert_string_equal(n, p->name);
+	free(n);
+	assert_non_null(json = trace_to_json(t, 0));
+	trace_free(t);
+	assert_non_null(t = trace_from_json(json, strlen(json), err, sizeof(err)));
+	assert_string_equal(t->hops[0].probes[0].name,
+	    "evil\\x1b\\x5b2J\\x0aroot\\x20.example");
+	free(json);
+	trace_free(t);
+	/* a raw escape in stored JSON is made inert where it is read */
+	json = strdup("{\"version\":1,\"hops\":[{\"ttl\":1,\"probes\":"
+	    "[{\"addr\":\"198.18.0.1\",\"name\":\"a\\u001bb\"}]}]}");
+	t = trace_from_json(json, strlen(json), err, sizeof(err));
+	if (t != NULL) {
+		assert_string_equal(t->hops[0].probes[0].name, "a\\x1bb");
+		trace_free(t);
+	}
+	free(json);
+}
+
 static void
 test_time(void **state)
 {
@@ -417,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_json_rejects),
 		cmocka_unit_test(test_json_loss_hop),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_name_inert),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
