@@ -113,7 +113,11 @@ remove_dir(void)
 	rmdir(dir);
 }
 
-/* Write a config with the files it names made to exist. */
+/*
+ * Write a config with the files it names made to exist; its database in
+ * dir unless body names one (the default's directory, /var/lib/tracepair,
+ * need not exist where the tests run, and the load checks it is writable).
+ */
 static const char *
 write_conf(const char *body)
 {
@@ -123,6 +127,8 @@ write_conf(const char *body)
 	snprintf(path, sizeof(path), "%s/c.conf", dir);
 	f = fopen(path, "w");
 	fprintf(f, "ca %s/ca\ncert %s/cert\nkey %s/key\n%s", dir, dir, dir, body);
+	if (strstr(body, "database ") == NULL)
+		fprintf(f, "\ndatabase %s/c.db\n", dir);
 	fclose(f);
 	return path;
 }
