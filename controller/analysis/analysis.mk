@@ -6,4 +6,5 @@
 ANALYSIS_SRCS += controller/analysis/analysis.c \
 	controller/analysis/analysis_json.c controller/analysis/report.c \
 	controller/analysis/paste.c controller/analysis/site.c \
-	controller/analysis/svg.c controller/analysis/evidence.c
+	controller/analysis/svg.c controller/analysis/evidence.c \
+	controller/analysis/estimate.c controller/analysis/roundtrip.c

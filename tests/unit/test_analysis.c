@@ -75,6 +75,12 @@ run(const struct trace *f, const struct trace *r, const struct analysis_opts *o)
 	struct analysis	*a = analysis_run(f, r, o, err, sizeof(err));
 
 	assert_non_null(a);
+	if (getenv("TP_TEST_DEBUG") != NULL) {	/* the report, to see why */
+		char	*txt = report_text_str(f, r, a, NULL);
+
+		fprintf(stderr, "%s\n", txt ? txt : "(no report)");
+		free(txt);
+	}
 	return a;
 }
 
@@ -262,10 +268,14 @@ test_loss_link_both_directions(void **state)
 	assert_string_equal(s->a.addr, "198.18.0.6");	/* R2 */
 	assert_string_equal(s->b.addr, "198.18.0.10");	/* R3 */
 	assert_true(s->seen_fwd && s->seen_rev);
-	assert_true(s->confidence > 0.9);
+	/* every round trip crossing it crosses it both ways: one suspect,
+	   its two directions not told apart */
+	assert_true(s->bothways);
+	assert_true(s->confidence > 0.8);
+	assert_true(s->loss_lo < s->loss_pct && s->loss_pct < s->loss_hi);
 	/* one link explains both: no router suspect, nothing else listed */
 	assert_int_equal(a->nsuspects, 1);
-	assert_non_null(strstr(a->verdict, "Loss starts on the link 198.18.0.6 - "
+	assert_non_null(strstr(a->verdict, "Loss on the link 198.18.0.6 - "
 	    "198.18.0.10, seen in both directions"));
 	/* the same picture from 3 probes per hop is less certain */
 	a3 = run(f3, r3, NULL);
@@ -274,6 +284,8 @@ test_loss_link_both_directions(void **state)
 	assert_true(a3->suspects[0].confidence < s->confidence);
 	assert_true(a3->loss[0].confidence < a->loss[0].confidence);
 	assert_non_null(strstr(a3->verdict, "-q 20"));
+	assert_true(a3->inconclusive);
+	assert_prefix(a3->verdict, "Inconclusive: ");
 	analysis_free(a);
 	analysis_free(a3);
 	trace_free(f);
@@ -348,7 +360,7 @@ test_asn_link(void **state)
 	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
 	assert_int_equal(a->suspects[0].a.asn, 64497);
 	assert_int_equal(a->suspects[0].b.asn, 64498);
-	assert_non_null(strstr(a->verdict, "Loss starts on the link 198.18.0.6 - "
+	assert_non_null(strstr(a->verdict, "Loss on the link 198.18.0.6 - "
 	    "198.18.0.10 (AS64497 - AS64498), seen in both directions"));
 	txt = report_text_str(f, r, a, NULL);
 	assert_non_null(txt);
@@ -443,22 +455,18 @@ test_router_after(void **state)
 	assert_int_equal(s->b.ttl, 2);
 	assert_int_equal(s->after, 1);
 	assert_true(s->seen_fwd && s->seen_rev);
-	both = a->loss[0].confidence * a->loss[1].confidence;
+	/* no single link explains both directions' round trips: the router
+	   does, firmly; no alternative comes close */
+	both = s->confidence;
 	assert_true(both > 0.9);
-	assert_true(fabs(s->confidence - 0.8 * both) < 1e-9);
-	/* the two links stay listed, below the router, each seen one way */
-	assert_int_equal(a->nsuspects, 3);
-	assert_int_equal(a->suspects[1].kind, ANALYSIS_SUSPECT_LINK);
-	assert_int_equal(a->suspects[2].kind, ANALYSIS_SUSPECT_LINK);
-	assert_true(a->suspects[1].confidence < s->confidence);
-	assert_true(a->suspects[1].seen_fwd != a->suspects[1].seen_rev);
-	assert_non_null(strstr(a->suspects[1].why, "an alternative to the router"));
+	assert_int_equal(a->nsuspects, 1);
 	assert_string_equal(analysis_router_label(s, lbl, sizeof(lbl)),
 	    "r2.lab (198.18.0.6 forward, 198.18.0.9 reverse)");
 	assert_prefix(a->verdict, "Router r2.lab (198.18.0.6 forward, "
 	    "198.18.0.9 reverse) or one of its links: loss begins just after "
 	    "it in both directions (forward ");
-	assert_non_null(strstr(s->why, "forward at hop 3 r3.lab, reverse at hop 3 r1.lab"));
+	assert_non_null(strstr(s->why, "forward: hops 3-4 lose 25% (10 of 40)"));
+	assert_non_null(strstr(s->why, "reverse: hops 3-4 lose 22% (9 of 40)"));
 	/* text: the router line names both interfaces */
 	text = report_text_str(f, r, a, NULL);
 	assert_non_null(text);
@@ -596,21 +604,19 @@ test_router_near_miss(void **state)
 	int		 n, i;
 
 	(void)state;
+	/*
+	 * As round trips this picture fits no fault well: forward r3's reply
+	 * crosses r2 -> r1 cleanly, reverse r2's crosses r3 -> r4 cleanly.
+	 * The answer is inconclusive, naming the close candidates, each
+	 * below the decision line.
+	 */
 	assert_true(a->loss[0].persistent && a->loss[1].persistent);
-	assert_null(router_suspect(a, &n));
-	assert_int_equal(a->nsuspects, 2);
-	for (i = 0; i < 2; i++) {
-		assert_int_equal(a->suspects[i].kind, ANALYSIS_SUSPECT_LINK);
-		assert_true(a->suspects[i].seen_fwd != a->suspects[i].seen_rev);
-		assert_true(fabs(a->suspects[i].confidence - 0.5 *
-		    a->loss[a->suspects[i].seen_rev].confidence) < 1e-9);
-		assert_non_null(strstr(a->suspects[i].why, "loses elsewhere"));
-	}
-	assert_string_equal(a->suspects[a->suspects[0].seen_rev].a.name, "r3");
-	assert_string_equal(a->suspects[a->suspects[0].seen_rev].b.name, "r4");
-	assert_string_equal(a->suspects[!a->suspects[0].seen_rev].a.name, "r1");
-	assert_string_equal(a->suspects[!a->suspects[0].seen_rev].b.name, "r2");
-	assert_non_null(strstr(a->verdict, "Loss starts on the link "));
+	(void)router_suspect(a, &n);
+	assert_true(a->inconclusive);
+	assert_true(a->nsuspects >= 2);
+	for (i = 0; i < a->nsuspects; i++)
+		assert_true(a->suspects[i].confidence < 0.6);
+	assert_prefix(a->verdict, "Inconclusive: the data cannot separate ");
 	analysis_free(a);
 	trace_free(f);
 	trace_free(r);
@@ -643,25 +649,32 @@ test_router_uncertain(void **state)
 	int		 n;
 
 	(void)state;
-	assert_int_equal(a->loss[0].onset.ttl, 4);
-	assert_true(a->loss[0].earliest_ttl < 4);
-	assert_true(a->loss[0].confidence < 0.2);
+	/* the change point finds the forward onset at r3 itself, unsure */
+	assert_int_equal(a->loss[0].onset.ttl, 3);
+	assert_true(a->loss[0].confidence < 0.5);
 	assert_int_equal(a->loss[1].onset.ttl, 3);
-	assert_true(a->loss[1].confidence > 0.9);
+	assert_true(a->loss[1].confidence > 0.8);
 	s = router_suspect(a, &n);
-	assert_non_null(s);
-	assert_string_equal(s->a.name, "r3");
-	assert_true(s->confidence < 0.8 * a->loss[0].confidence + 1e-9);
+	assert_null(s);
 	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
+	assert_true(a->suspects[0].bothways);
+	assert_true(a->suspects[0].confidence > 0.8);
 	assert_string_equal(a->suspects[0].a.name, "r2");
 	assert_string_equal(a->suspects[0].b.name, "r3");
-	assert_non_null(strstr(a->verdict, "Loss starts on the link r2 - r3"));
+	assert_non_null(strstr(a->verdict, "Loss on the link r2 - r3"));
 	analysis_free(a);
 	trace_free(f);
 	trace_free(r);
 }
 
-/* Loss in one direction only, on a link the other direction does not use. */
+/*
+ * Loss on a forward-only link r2 -> r9: the forward probes cross it, and
+ * so do the replies of the reverse trace's r1 and A, which go back to B
+ * along the forward path (destination-based routing), while r3's and r4's
+ * replies do not.  The old analysis read the reverse trace as clean
+ * there (a test that pinned reverse r1 and A at 20 of 20); as round
+ * trips, those hops lose too.
+ */
 static void
 test_loss_one_direction(void **state)
 {
@@ -672,7 +685,7 @@ test_loss_one_direction(void **state)
 	};
 	const struct hopdef rd[] = {
 		{ NULL, "r3", 20, 20, 1, 0 }, { NULL, "r4", 20, 20, 2, 0 },
-		{ NULL, "r1", 20, 20, 3, 0 }, { "198.18.1.1", "a", 20, 20, 4, 0 },
+		{ NULL, "r1", 20, 15, 3, 0 }, { "198.18.1.1", "a", 20, 14, 4, 0 },
 		END
 	};
 	struct trace	*f = mk(fd, "198.18.9.9"), *r = mk(rd, "198.18.1.1");
@@ -680,13 +693,22 @@ test_loss_one_direction(void **state)
 
 	(void)state;
 	assert_true(a->loss[0].persistent);
-	assert_false(a->loss[1].persistent);
-	assert_int_equal(a->nsuspects, 1);
+	assert_true(a->loss[1].persistent);
+	assert_int_equal(a->loss[1].onset.ttl, 3);
+	/* router r2 (what it forwards) cannot be ruled out: listed below */
+	assert_true(a->nsuspects >= 1 && a->nsuspects <= 2);
+	assert_true(a->suspects[0].confidence > 0.5);
 	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
+	assert_false(a->suspects[0].bothways);
+	assert_true(a->suspects[0].directed && a->suspects[0].toward == 1);
+	assert_string_equal(a->suspects[0].from.name, "r2");
+	assert_string_equal(a->suspects[0].to.name, "r9");
 	assert_string_equal(a->suspects[0].a.name, "r2");
 	assert_string_equal(a->suspects[0].b.name, "r9");
-	assert_true(a->suspects[0].seen_fwd && !a->suspects[0].seen_rev);
-	assert_non_null(strstr(a->verdict, "forward direction only"));
+	assert_true(a->suspects[0].seen_fwd && a->suspects[0].seen_rev);
+	assert_non_null(strstr(a->suspects[0].evidence[1], "replies cross it"));
+	assert_prefix(a->verdict, "Loss on the link r2 -> r9, on traffic "
+	    "towards 198.18.9.9 (");
 	analysis_free(a);
 	trace_free(f);
 	trace_free(r);
@@ -928,8 +950,10 @@ test_seed003(void **state)
 	int		 i, found = 0;
 
 	(void)state;
-	assert_int_equal(a->loss[0].onset.ttl, 7);
-	assert_string_equal(a->loss[0].onset.name, "core1.Denver.other-isp.net");
+	/* 3 probes per hop: the change point cannot pin the forward onset;
+	   its 95 % set holds the real one, at hop 7 */
+	assert_true(a->loss[0].earliest_ttl <= 7 && a->loss[0].latest_ttl >= 7);
+	assert_true(a->loss[0].confidence < 0.5);
 	assert_int_equal(a->loss[1].onset.ttl, 5);
 	assert_string_equal(a->loss[1].onset.name, "core2.SanFrancisco.other-isp.net");
 	assert_true(a->nsuspects >= 1);
@@ -938,7 +962,10 @@ test_seed003(void **state)
 	assert_string_equal(s->a.name, "core2.SanFrancisco.other-isp.net");
 	assert_string_equal(s->b.name, "core1.Denver.other-isp.net");
 	assert_true(s->seen_fwd && s->seen_rev);
-	assert_true(s->confidence > 0.5 && s->confidence < 0.95);
+	assert_true(s->bothways);
+	/* first, but 3 probes per hop cannot rule out the two routers */
+	assert_true(s->confidence > 0.4 && s->confidence < 0.6);
+	assert_true(a->inconclusive && a->probes_needed > 3);
 	for (i = 0; i < a->nshared; i++)
 		if (strcmp(a->shared[i].fwd.name, "core1.Denver.other-isp.net") == 0 &&
 		    a->shared[i].rev.ttl == 4 && a->shared[i].how == ANALYSIS_HOW_NAME)
@@ -952,9 +979,10 @@ test_seed003(void **state)
 	fp = open_memstream(&text, &tlen);
 	assert_int_equal(report_text(fp, f, r, a, NULL), 0);
 	fclose(fp);
-	assert_prefix(text, "Verdict: Loss starts on the link "
-	    "core2.SanFrancisco.other-isp.net - core1.Denver.other-isp.net");
-	assert_non_null(strstr(text, "core1.Denver.other-isp.net              33% !"));
+	assert_prefix(text, "Verdict: Inconclusive: the data cannot separate "
+	    "the link core2.SanFrancisco.other-isp.net - "
+	    "core1.Denver.other-isp.net (0.");
+	assert_non_null(strstr(text, "core1.Denver.other-isp.net              33%"));
 	js = report_text_str(f, r, a, NULL);
 	assert_non_null(js);
 	assert_string_equal(js, text);
@@ -972,8 +1000,8 @@ test_seed003(void **state)
 	assert_true(json_is_string(json_object_get(x, "verdict")));
 	assert_string_equal(json_string_value(json_object_get(json_array_get(
 	    json_object_get(x, "shared"), 0), "how")), "name");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(
-	    json_object_get(x, "loss"), "forward"), "onset_ttl")), 7);
+	assert_true(json_is_true(json_object_get(json_object_get(json_object_get(x,
+	    "loss"), "forward"), "persistent")));
 	assert_true(json_is_true(json_object_get(json_object_get(json_object_get(x,
 	    "loss"), "reverse"), "persistent")));
 	assert_string_equal(json_string_value(json_object_get(json_array_get(
@@ -1011,7 +1039,8 @@ test_lab_sfchi(void **state)
 	assert_string_equal(a->suspects[0].b.name, "core1.denver.other-isp.net");
 	assert_string_equal(a->suspects[0].a.addr, "198.18.10.22");
 	assert_true(a->suspects[0].seen_fwd && a->suspects[0].seen_rev);
-	assert_true(a->suspects[0].confidence > 0.95);
+	assert_true(a->suspects[0].bothways);
+	assert_true(a->suspects[0].confidence > 0.85);
 	assert_int_equal(a->nshared, 7);
 	assert_int_equal(a->nfwd_only, 3);
 	assert_int_equal(a->nrev_only, 2);
