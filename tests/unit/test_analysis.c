@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "analysis.h"
+#include "estimate.h"
 #include "paste.h"
 #include "report.h"
 #include "trace.h"
@@ -1050,6 +1051,310 @@ test_lab_sfchi(void **state)
 	trace_free(r);
 }
 
+/*
+ * Rewrite a lab trace's probes: every probe answered (as its hop's main
+ * responder), then in hops lo..hi (ttl) every `every`-th probe lost: a
+ * deterministic stand-in for loss on a link these hops' round trips cross.
+ */
+static void
+redraw(struct trace *t, int lo, int hi, int every)
+{
+	int	 i, j;
+
+	for (i = 0; i < t->nhops; i++) {
+		struct trace_hop *h = &t->hops[i];
+		const struct trace_probe *m = trace_hop_main_probe(h);
+
+		assert_non_null(m);
+		for (j = 0; j < h->nprobes; j++) {
+			struct trace_probe *p = &h->probes[j];
+
+			if (p != m) {
+				snprintf(p->addr, TRACE_ADDR_LEN, "%s", m->addr);
+				if (m->name != NULL)
+					trace_probe_set_name(p, m->name);
+				p->rtt_ms = m->rtt_ms;
+				p->reply_ttl = m->reply_ttl;
+			}
+		}
+		for (j = 0; j < h->nprobes; j++)
+			h->probes[j].replied = !(h->ttl >= lo && h->ttl <= hi &&
+			    j % every == 0);
+	}
+}
+
+/*
+ * Seed 003's topology with loss only on pb-nap -> SF-rt3, a link of the
+ * Chicago -> SF path alone: the forward trace loses from core2.SF (hop 6)
+ * on, because those hops' replies come home via pb-nap; the reverse trace
+ * from SF-rt3 (hop 7) on.  The old analysis listed both onset links at
+ * 0.50; the round trips name the one directed link, towards SF.
+ */
+static void
+test_return_only_loss(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	struct analysis	*a;
+	const struct analysis_suspect *s;
+	int		 i, found = 0;
+
+	(void)state;
+	redraw(f, 6, 11, 10);	/* 2 of 20 lost */
+	redraw(r, 7, 10, 10);
+	a = run(f, r, NULL);
+	s = &a->suspects[0];
+	assert_int_equal(s->kind, ANALYSIS_SUSPECT_LINK);
+	assert_true(s->directed && !s->bothways && s->toward == 0);
+	assert_string_equal(s->from.name, "pb-nap.geo.net");
+	assert_string_equal(s->to.name, "sf-rt3-f0.geo.net");
+	assert_true(s->seen_fwd && s->seen_rev);
+	/* first; 20 probes per hop at 10 % cannot yet rule out router
+	   pb-nap (only SF-rt3's own round trip tells them apart): the
+	   answer says how many probes per hop would */
+	assert_true(s->confidence > 0.45);
+	assert_true(a->suspects[1].alternative);
+	assert_true(!a->inconclusive || a->probes_needed > 20);
+	assert_true(s->loss_lo < 10 && s->loss_hi > 10);
+	assert_non_null(strstr(s->evidence[0], "replies cross it"));
+	assert_non_null(strstr(s->evidence[1], "probes cross it"));
+	assert_non_null(strstr(a->verdict, "the link pb-nap.geo.net -> "
+	    "sf-rt3-f0.geo.net"));
+	for (i = 0; i < a->nroundtrip; i++)
+		if (a->roundtrip[i].dir == ANALYSIS_FORWARD &&
+		    a->roundtrip[i].from_ttl == 6 && a->roundtrip[i].to_ttl == 11 &&
+		    strstr(a->roundtrip[i].text, "come back via pb-nap.geo.net "
+		    "and sf-rt3-f0.geo.net") != NULL)
+			found = 1;
+	assert_true(found);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
+ * Loss only on the forward-only link SF-core1-h1 -> MAE-West-h0: the
+ * forward probes cross it from hop 4 on, and the replies of the reverse
+ * trace's some_interconnect, router.SF and sf13 (hops 8-10, routers of
+ * the forward path) go back to Chicago across it.
+ */
+static void
+test_forward_only_loss(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	struct analysis	*a;
+	const struct analysis_suspect *s;
+
+	(void)state;
+	redraw(f, 4, 11, 10);
+	redraw(r, 8, 10, 10);
+	a = run(f, r, NULL);
+	s = &a->suspects[0];
+	assert_int_equal(s->kind, ANALYSIS_SUSPECT_LINK);
+	assert_true(s->directed && !s->bothways && s->toward == 1);
+	assert_string_equal(s->from.name, "sf-core1-h1.geo.net");
+	assert_string_equal(s->to.name, "mae-west-h0.geo.net");
+	assert_true(s->seen_fwd && s->seen_rev);
+	assert_true(s->confidence > 0.4);	/* first; its routers close */
+	assert_true(!a->inconclusive || a->probes_needed > 20);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* Nothing broken, silent and rate-limiting routers: nobody is blamed. */
+static void
+test_nothing_broken(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	struct analysis	*a;
+	int		 j;
+
+	(void)state;
+	redraw(f, 0, 0, 10);
+	redraw(r, 0, 0, 10);
+	for (j = 0; j < 20; j++) {
+		f->hops[2].probes[j].replied = 0;	/* hop 3 silent */
+		f->hops[4].probes[j].replied = j % 2;	/* hop 5 limits: half */
+		r->hops[5].probes[j].replied = j % 4 != 0;	/* pb-nap: 3/4 */
+	}
+	f->hops[7].rl_rate = 2;	/* hop 8: a learned limit, and lossy */
+	for (j = 0; j < 10; j++)
+		f->hops[7].probes[j].replied = 0;
+	a = run(f, r, NULL);
+	assert_int_equal(a->nsuspects, 0);
+	assert_false(a->loss[0].persistent || a->loss[1].persistent);
+	assert_prefix(a->verdict, "No fault found");
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
+ * A silent stretch before the first loss (hops 1-4 all '*'): the onset
+ * could be anywhere in it, so its interval spans the stretch and its
+ * confidence is low, never 1.00 right after silence.
+ */
+static void
+test_silent_stretch(void **state)
+{
+	const struct hopdef d[] = {
+		{ NULL, NULL, 30, 0, 0, 0 }, { NULL, NULL, 30, 0, 0, 0 },
+		{ NULL, NULL, 30, 0, 0, 0 }, { NULL, NULL, 30, 0, 0, 0 },
+		{ "198.18.3.5", NULL, 30, 24, 5, 0 },
+		{ "198.18.3.6", NULL, 30, 23, 6, 0 },
+		{ "198.18.3.7", NULL, 30, 24, 7, 0 }, END
+	};
+	const struct hopdef e[] = { END };
+	struct trace	*f = mk(d, "198.18.3.7"), *r = mk(e, "198.18.3.1");
+	struct analysis	*a = run(f, r, NULL);
+
+	(void)state;
+	assert_true(a->loss[0].persistent);
+	assert_int_equal(a->loss[0].onset.ttl, 5);
+	assert_true(a->loss[0].earliest_ttl <= 1);
+	assert_true(a->loss[0].confidence < 0.3);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
+ * A stray lost probe at hop 1 (1 of 30) and real loss from hop 5: the
+ * change point is hop 5, and hop 1 is not a suspect.
+ */
+static void
+test_stray_loss(void **state)
+{
+	const struct hopdef d[] = {
+		{ "198.18.4.1", NULL, 30, 29, 1, 0 },
+		{ "198.18.4.2", NULL, 30, 30, 2, 0 },
+		{ "198.18.4.3", NULL, 30, 30, 3, 0 },
+		{ "198.18.4.4", NULL, 30, 30, 4, 0 },
+		{ "198.18.4.5", NULL, 30, 24, 5, 0 },
+		{ "198.18.4.6", NULL, 30, 25, 6, 0 },
+		{ "198.18.4.7", NULL, 30, 23, 7, 0 }, END
+	};
+	const struct hopdef e[] = { END };
+	struct trace	*f = mk(d, "198.18.4.7"), *r = mk(e, "198.18.4.0");
+	struct analysis	*a = run(f, r, NULL);
+	int		 i;
+
+	(void)state;
+	assert_int_equal(a->loss[0].onset.ttl, 5);
+	assert_true(a->loss[0].confidence > 0.5);
+	for (i = 0; i < a->nsuspects; i++)
+		assert_true(a->suspects[i].a.ttl != 1 || a->suspects[i].b.ttl != 0);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* Edge tables: all lost, one hop, zero probes: no crash, no loss blamed. */
+static void
+test_estimator_edges(void **state)
+{
+	const struct hopdef lost[] = {
+		{ NULL, NULL, 5, 0, 0, 0 }, { NULL, NULL, 5, 0, 0, 0 }, END
+	};
+	const struct hopdef one[] = { { "198.18.5.9", NULL, 10, 6, 1, 0 }, END };
+	const struct hopdef e[] = { END };
+	struct trace	*f = mk(lost, "198.18.5.9"), *o = mk(one, "198.18.5.9");
+	struct trace	*r = mk(e, "198.18.5.1"), *z = trace_new();
+	struct analysis	*a;
+	struct est_table t;
+	struct est_fit	 fit;
+	int		 i;
+
+	(void)state;
+	a = run(f, r, NULL);
+	for (i = 0; i < a->nsuspects; i++)
+		assert_true(a->suspects[i].kind == ANALYSIS_SUSPECT_FILTER ||
+		    a->suspects[i].kind == ANALYSIS_SUSPECT_DESTINATION);
+	analysis_free(a);
+	a = run(o, r, NULL);	/* loss at the only hop: its own, not a link */
+	assert_false(a->loss[0].persistent);
+	assert_int_equal(a->nartifacts, 1);
+	analysis_free(a);
+	assert_non_null(trace_add_hop(z, 1, 0));	/* a hop with no probes */
+	a = run(z, r, NULL);
+	analysis_free(a);
+	/* the estimator on an empty table and on zero-probe observations */
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(est_run(&t, 3, &fit), 0);
+	assert_int_equal(fit.k, 0);
+	est_fit_free(&fit);
+	{
+		struct est_obs ob[2] = { { 0, 0, 0, 0, 1 }, { 0, 0, 0, 1, 1 } };
+		int	 el[2] = { 0, 1 };
+		unsigned char m[2] = { 1, 1 };
+
+		t.nobs = 2;
+		t.obs = ob;
+		t.elem = el;
+		t.mult = m;
+		t.nelem = 2;
+		assert_int_equal(est_run(&t, 3, &fit), 0);
+		assert_int_equal(fit.k, 0);
+		est_fit_free(&fit);
+	}
+	trace_free(f);
+	trace_free(o);
+	trace_free(r);
+	trace_free(z);
+}
+
+/* Two faults on hand-made tables: two elements, each on its own hops. */
+static void
+test_estimator_two_faults(void **state)
+{
+	/* five observations on a chain of elements 0..4: obs i crosses 0..i */
+	struct est_obs	 ob[5];
+	int		 el[15];
+	unsigned char	 m[15];
+	struct est_table t;
+	struct est_fit	 fit;
+	int		 i, j, k = 0, hit1 = 0, hit3 = 0;
+	const int	 recv[5] = { 100, 80, 80, 48, 48 };	/* 20 % at 1, 40 % more at 3 */
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		ob[i].sent = 100;
+		ob[i].recv = recv[i];
+		ob[i].skip = 0;
+		ob[i].off = k;
+		ob[i].n = i + 1;
+		for (j = 0; j <= i; j++) {
+			el[k] = j;
+			m[k++] = 1;
+		}
+	}
+	memset(&t, 0, sizeof(t));
+	t.nobs = 5;
+	t.obs = ob;
+	t.elem = el;
+	t.mult = m;
+	t.nelem = 5;
+	assert_int_equal(est_run(&t, 3, &fit), 0);
+	assert_int_equal(fit.k, 2);
+	for (i = 0; i < fit.k; i++) {
+		if (fit.e[i] == 1) {
+			hit1 = 1;
+			assert_true(fabs(fit.p[i] - 0.2) < 0.02);
+		}
+		if (fit.e[i] == 3) {
+			hit3 = 1;
+			assert_true(fabs(fit.p[i] - 0.4) < 0.02);
+		}
+		assert_true(fit.conf[i] > 0.9);
+		assert_true(fit.lo[i] < fit.p[i] && fit.p[i] < fit.hi[i]);
+	}
+	assert_true(hit1 && hit3);
+	est_fit_free(&fit);
+}
+
 /* Empty traces and a trace against itself do not break the analysis. */
 static void
 test_edges(void **state)
@@ -1102,6 +1407,13 @@ main(void)
 		cmocka_unit_test(test_seed003),
 		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_return_only_loss),
+		cmocka_unit_test(test_forward_only_loss),
+		cmocka_unit_test(test_nothing_broken),
+		cmocka_unit_test(test_silent_stretch),
+		cmocka_unit_test(test_stray_loss),
+		cmocka_unit_test(test_estimator_edges),
+		cmocka_unit_test(test_estimator_two_faults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
