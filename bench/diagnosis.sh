@@ -26,7 +26,7 @@ AN_A=sf-office AN_B=chicago-office
 # want SCENARIO: the first suspect that is right, as "kind from to" (lower case)
 want() {
 	case $1 in
-	sf-chicago) echo "link core2.sanfrancisco.other-isp.net core1.denver.other-isp.net both" ;;
+	sf-chicago) echo "link core1.denver.other-isp.net core2.sanfrancisco.other-isp.net both" ;;
 	sf-chicago-retloss) echo "link pb-nap.geo.net sf-rt3-f0.geo.net one" ;;
 	sf-chicago-fwdloss) echo "link sf-core1-h1.geo.net mae-west-h0.geo.net one" ;;
 	esac
@@ -41,7 +41,8 @@ for scn in sf-chicago sf-chicago-retloss sf-chicago-fwdloss; do
 	while [ $i -le "$N" ]; do
 		f=$((i % 2 ? 4 : 6))
 		if an_pair $f -w 3 -q "$Q"; then
-			got=$(an_q '.analysis.suspects[0] | "\(.kind) \((.from // .near).name // "-") \((.to // .far).name // "-") \(if .both_ways then "both" else "one" end)"' | tr 'A-Z' 'a-z')
+			# a link both ways: its two ends in name order
+			got=$(an_q '.analysis.suspects[0] | [(.from // .near).name // "-", (.to // .far).name // "-"] as $e | "\(.kind) \(if .both_ways then ($e | map(ascii_downcase) | sort | join(" ")) else ($e | join(" ")) end) \(if .both_ways then "both" else "one" end)"' | tr 'A-Z' 'a-z')
 			if [ "$(an_q '.analysis.inconclusive')" = true ]; then
 				inc=$((inc + 1))
 				echo "# $scn run $i (IPv$f) inconclusive: $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
