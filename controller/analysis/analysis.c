@@ -9,49 +9,12 @@
 
 #include "analysis.h"
 #include "site.h"
-
-#define AN_MAX_ADDRS	8	/* responder addresses kept per hop for matching */
-
-/* One hop of one direction, as the analysis sees it. */
-struct an_hop {
-	const struct trace_hop *th;	/* the hop in its trace */
-	struct analysis_hop ref;	/* ttl, main address and name */
-	int		 sent;		/* probes sent */
-	int		 recv;		/* replies */
-	double		 med_ms;	/* median RTT of the replies */
-	int		 naddrs;	/* entries in addrs */
-	char		 addrs[AN_MAX_ADDRS][TRACE_ADDR_LEN];	/* every responder address */
-	int		 is_dest;	/* the destination (an end host, not a router) */
-	int		 reply_ttl;	/* reply TTL of the main responder, -1 unknown */
-	char		 annot[8];	/* annotation of the last replying probe */
-	int		 in_site;	/* 1 + side of the site whose segment it is, 0 none */
-	int		 site_edge;	/* 1 + side: this hop is that site's edge box
-					   (its own view, or the other's destination) */
-	int		 match;		/* index of the aligned hop in the other direction, -1 */
-	enum analysis_how how;		/* valid when match >= 0 */
-};
-
-/* One direction: its trace and the hops that answered. */
-struct an_dir {
-	const struct trace *t;		/* the trace itself */
-	int		 nhops;		/* every hop of the trace with probes */
-	struct an_hop	*hops;		/* by ttl, ascending */
-	int		 last;		/* index of the last hop that answered, -1 none */
-	int		 reached;	/* the destination answered */
-};
-
-/* Working state of one analysis_run(). */
-struct an_state {
-	const struct analysis_opts *opts;	/* knobs of this run */
-	struct an_dir	 d[2];		/* ANALYSIS_FORWARD, ANALYSIS_REVERSE */
-	struct analysis	*a;		/* the result being filled */
-	int		 oom;		/* an allocation failed */
-};
+#include "analysis_priv.h"
 
 static const char *how_names[] = { "address", "alias", "name", "subnet",
 	"gateway" };
 static const char *suspect_names[] = { "link", "router", "destination", "filter",
-	"site" };
+	"site", "latency" };
 static const char *artifact_names[] = {
 	"icmp-rate-limit", "destination-rate-limit", "rtt-spike", "silent-router"
 };
@@ -65,7 +28,7 @@ analysis_how_name(enum analysis_how h)
 const char *
 analysis_suspect_kind_name(enum analysis_suspect_kind k)
 {
-	return (unsigned)k <= ANALYSIS_SUSPECT_SITE ? suspect_names[k] : "unknown";
+	return (unsigned)k <= ANALYSIS_SUSPECT_LATENCY ? suspect_names[k] : "unknown";
 }
 
 const char *
@@ -121,8 +84,8 @@ analysis_wilson(int k, int n, double *lo, double *hi)
 }
 
 /* P(X <= k) for X ~ Binomial(n, q). */
-static double
-binom_cdf(int k, int n, double q)
+double
+an_binom_cdf(int k, int n, double q)
 {
 	double	 pmf, sum;
 	int	 i;
@@ -154,18 +117,14 @@ cmp_double(const void *a, const void *b)
 
 /* ---- preparing the hops -------------------------------------------- */
 
-static void
-copy_str(char *dst, size_t len, const char *src)
+void
+an_copy_str(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src != NULL ? src : "");
 }
 
-/* snprintf for explanations: truncation of a long name is acceptable. */
-static void bprintf(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-bprintf(char *buf, size_t len, const char *fmt, ...)
+void
+an_bprintf(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -193,8 +152,8 @@ fill_ref(const struct trace_hop *h, struct analysis_hop *ref)
 	}
 	if (p == NULL)
 		return;
-	copy_str(ref->addr, sizeof(ref->addr), p->addr);
-	copy_str(ref->name, sizeof(ref->name), p->name);
+	an_copy_str(ref->addr, sizeof(ref->addr), p->addr);
+	an_copy_str(ref->name, sizeof(ref->name), p->name);
 	ref->asn = p->asn;
 }
 
@@ -230,14 +189,14 @@ prepare_dir(struct an_dir *d, const struct trace *t)
 				continue;
 			rtts[n++] = p->rtt_ms;
 			if (p->annot[0] != '\0')
-				copy_str(h->annot, sizeof(h->annot), p->annot);
+				an_copy_str(h->annot, sizeof(h->annot), p->annot);
 			if (p->addr[0] == '\0')
 				continue;
 			for (k = 0; k < h->naddrs; k++)
 				if (strcmp(h->addrs[k], p->addr) == 0)
 					break;
 			if (k == h->naddrs && h->naddrs < AN_MAX_ADDRS)
-				copy_str(h->addrs[h->naddrs++], TRACE_ADDR_LEN, p->addr);
+				an_copy_str(h->addrs[h->naddrs++], TRACE_ADDR_LEN, p->addr);
 		}
 		if (n > 0) {
 			qsort(rtts, n, sizeof(rtts[0]), cmp_double);
@@ -535,8 +494,8 @@ align(struct an_state *st)
 
 /* ---- result building helpers --------------------------------------- */
 
-static void *
-grow(struct an_state *st, void *arr, int *n, size_t size)
+void *
+an_grow(struct an_state *st, void *arr, int *n, size_t size)
 {
 	char	*p;
 
@@ -549,13 +508,8 @@ grow(struct an_state *st, void *arr, int *n, size_t size)
 	return p;
 }
 
-static struct analysis_artifact *
-add_artifact(struct an_state *st, enum analysis_artifact_kind kind,
-    enum analysis_dir dir, const struct an_hop *h, double value,
-    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static struct analysis_artifact *
-add_artifact(struct an_state *st, enum analysis_artifact_kind kind,
+struct analysis_artifact *
+an_add_artifact(struct an_state *st, enum analysis_artifact_kind kind,
     enum analysis_dir dir, const struct an_hop *h, double value,
     const char *fmt, ...)
 {
@@ -563,7 +517,7 @@ add_artifact(struct an_state *st, enum analysis_artifact_kind kind,
 	struct analysis_artifact *arr, *x;
 	va_list	 ap;
 
-	if ((arr = grow(st, a->artifacts, &a->nartifacts, sizeof(*arr))) == NULL)
+	if ((arr = an_grow(st, a->artifacts, &a->nartifacts, sizeof(*arr))) == NULL)
 		return NULL;
 	a->artifacts = arr;
 	x = &arr[a->nartifacts - 1];
@@ -577,14 +531,14 @@ add_artifact(struct an_state *st, enum analysis_artifact_kind kind,
 	return x;
 }
 
-static struct analysis_suspect *
-add_suspect(struct an_state *st, enum analysis_suspect_kind kind,
+struct analysis_suspect *
+an_add_suspect(struct an_state *st, enum analysis_suspect_kind kind,
     const struct analysis_hop *x, const struct analysis_hop *y, double conf)
 {
 	struct analysis *a = st->a;
 	struct analysis_suspect *arr, *s;
 
-	if ((arr = grow(st, a->suspects, &a->nsuspects, sizeof(*arr))) == NULL)
+	if ((arr = an_grow(st, a->suspects, &a->nsuspects, sizeof(*arr))) == NULL)
 		return NULL;
 	a->suspects = arr;
 	s = &arr[a->nsuspects - 1];
@@ -624,7 +578,7 @@ close_stretch(struct an_state *st, const struct analysis_match *from,
 			nr++;
 	if (nf == 0 && nr == 0)
 		return;
-	if ((dv = grow(st, a->divergence, &a->ndivergence, sizeof(*dv))) == NULL)
+	if ((dv = an_grow(st, a->divergence, &a->ndivergence, sizeof(*dv))) == NULL)
 		return;
 	a->divergence = dv;
 	dv = &dv[a->ndivergence - 1];
@@ -658,7 +612,7 @@ find_shared(struct an_state *st)
 			struct analysis_match *arr;
 
 			match_of(st, i, &cur);
-			if ((arr = grow(st, a->shared, &a->nshared, sizeof(*arr))) == NULL)
+			if ((arr = an_grow(st, a->shared, &a->nshared, sizeof(*arr))) == NULL)
 				return;
 			a->shared = arr;
 			arr[a->nshared - 1] = cur;
@@ -669,7 +623,7 @@ find_shared(struct an_state *st)
 		} else if (alignable_site(f)) {
 			struct analysis_hop *arr;
 
-			if ((arr = grow(st, a->fwd_only, &a->nfwd_only, sizeof(*arr))) == NULL)
+			if ((arr = an_grow(st, a->fwd_only, &a->nfwd_only, sizeof(*arr))) == NULL)
 				return;
 			a->fwd_only = arr;
 			arr[a->nfwd_only - 1] = f->ref;
@@ -683,7 +637,7 @@ find_shared(struct an_state *st)
 
 		if (R->hops[j].match >= 0 || !alignable_site(&R->hops[j]))
 			continue;
-		if ((arr = grow(st, a->rev_only, &a->nrev_only, sizeof(*arr))) == NULL)
+		if ((arr = an_grow(st, a->rev_only, &a->nrev_only, sizeof(*arr))) == NULL)
 			return;
 		a->rev_only = arr;
 		arr[a->nrev_only - 1] = R->hops[j].ref;
@@ -702,129 +656,6 @@ answering(const struct an_dir *d, int idx[TRACE_MAX_TTL + 1])
 		if (d->hops[k].recv > 0)
 			idx[n++] = k;
 	return n;
-}
-
-/*
- * Real loss in one direction: the first lossy hop k whose loss carries on
- * through every later answering hop (and the destination).  Carrying on
- * means the later hops together lose a share whose 95% Wilson lower bound
- * is above 1%, and no later hop answers so well that it would be unlikely
- * (p < contradict_p) under the loss rate pooled from k to the last router
- * (the destination's own drops, when probed fast, would inflate it).
- * Lossy hops that fail the test are ICMP rate limiting (artifacts).
- */
-static void
-find_loss(struct an_state *st, enum analysis_dir dir)
-{
-	struct an_dir	*d = &st->d[dir];
-	struct analysis_loss *L = &st->a->loss[dir];
-	int		 idx[TRACE_MAX_TTL + 1], n, k, j, lost_later, sent_later;
-	int		 lost, sent, ok;
-	double		 q, lo, hi, pcum, loc, signif;
-
-	n = answering(d, idx);
-	for (k = 0; k < n; k++) {
-		struct an_hop *h = &d->hops[idx[k]];
-
-		if (h->recv >= h->sent)
-			continue;
-		/*
-		 * A hop known to limit its replies (a loss measurement
-		 * learned the limit) and measured by them, not by echo:
-		 * its own missing replies are the limit, never an onset.
-		 */
-		if (h->th->rl_rate > 0 && !h->th->loss_by_echo) {
-			add_artifact(st, ANALYSIS_ART_RATELIMIT, dir, h,
-			    100.0 * (h->sent - h->recv) / h->sent,
-			    "%d of %d probes unanswered at a hop that limits its "
-			    "replies to %.1f per second: rate limiting, not a fault",
-			    h->sent - h->recv, h->sent, h->th->rl_rate);
-			continue;
-		}
-		if (k == n - 1) {
-			if (h->is_dest)
-				add_artifact(st, ANALYSIS_ART_DEST_RATELIMIT, dir, h,
-				    100.0 * (h->sent - h->recv) / h->sent,
-				    "only the destination loses replies (%d of %d): it "
-				    "rate-limits its ICMP/port-unreachable replies when "
-				    "probed fast; probe with a pause (-z) to confirm",
-				    h->sent - h->recv, h->sent);
-			else
-				add_artifact(st, ANALYSIS_ART_RATELIMIT, dir, h,
-				    100.0 * (h->sent - h->recv) / h->sent,
-				    "loss at the last hop that answered (%d of %d); no later "
-				    "hop shows whether it carries on",
-				    h->sent - h->recv, h->sent);
-			break;
-		}
-		lost_later = sent_later = 0;
-		lost = h->sent - h->recv;
-		sent = h->sent;
-		for (j = k + 1; j < n; j++) {
-			struct an_hop *x = &d->hops[idx[j]];
-
-			lost_later += x->sent - x->recv;
-			sent_later += x->sent;
-			/*
-			 * The rate: onset to the last router.  A destination
-			 * may drop replies of its own (probed fast), so it
-			 * only counts when no router follows the onset.
-			 */
-			if (!x->is_dest || k == n - 2) {
-				lost += x->sent - x->recv;
-				sent += x->sent;
-			}
-		}
-		q = (double)lost / sent;
-		analysis_wilson(lost_later, sent_later, &lo, &hi);
-		ok = lost_later > 0 && lo > 0.01;
-		for (j = k + 1; ok && j < n; j++) {
-			struct an_hop *x = &d->hops[idx[j]];
-
-			if (binom_cdf(x->sent - x->recv, x->sent, q) < st->opts->contradict_p)
-				ok = 0;
-		}
-		if (!ok) {
-			add_artifact(st, ANALYSIS_ART_RATELIMIT, dir, h,
-			    100.0 * (h->sent - h->recv) / h->sent,
-			    "%d of %d probes lost at this hop but the later hops answer: "
-			    "ICMP rate limiting or de-prioritisation, not a fault",
-			    h->sent - h->recv, h->sent);
-			continue;
-		}
-		L->persistent = 1;
-		L->onset = h->ref;
-		if (k > 0)
-			L->before = d->hops[idx[k - 1]].ref;
-		L->sent = sent;
-		L->lost = lost;
-		L->loss_pct = 100.0 * q;
-		analysis_wilson(lost, sent, &lo, &hi);
-		L->ci_low = 100.0 * lo;
-		L->ci_high = 100.0 * hi;
-		/*
-		 * Localisation: how likely the hops before would look as
-		 * clean as they do if the loss had started earlier.
-		 */
-		L->earliest_ttl = h->ref.ttl;
-		loc = 1.0;
-		pcum = 1.0;
-		for (j = k - 1; j >= 0; j--) {
-			struct an_hop *x = &d->hops[idx[j]];
-			double	 p = binom_cdf(x->sent - x->recv, x->sent, q);
-
-			if (j == k - 1)
-				loc = 1.0 - p;
-			pcum *= p;
-			if (pcum < 0.05)
-				break;
-			L->earliest_ttl = x->ref.ttl;
-		}
-		/* significance against a 2% background loss */
-		signif = binom_cdf(lost - 1, sent, 0.02);
-		L->confidence = loc * signif;
-		return;
-	}
 }
 
 /* ---- latency ------------------------------------------------------- */
@@ -864,7 +695,7 @@ find_latency(struct an_state *st, enum analysis_dir dir)
 
 		extra = h->med_ms - lvl[k];
 		if (extra >= 2 * st->opts->step_min_ms && extra >= lvl[k])
-			add_artifact(st, ANALYSIS_ART_RTT_SPIKE, dir, h, extra,
+			an_add_artifact(st, ANALYSIS_ART_RTT_SPIKE, dir, h, extra,
 			    "median RTT %.1f ms here but %.1f ms at later hops: a slow "
 			    "control plane answering, not delay on the path",
 			    h->med_ms, lvl[k]);
@@ -895,7 +726,7 @@ find_replyttl(struct an_state *st, enum analysis_dir dir)
 		ret = init - h->reply_ttl + 1;
 		if (ret == h->ref.ttl)
 			continue;
-		if ((arr = grow(st, a->replyttl, &a->nreplyttl, sizeof(*arr))) == NULL)
+		if ((arr = an_grow(st, a->replyttl, &a->nreplyttl, sizeof(*arr))) == NULL)
 			return;
 		a->replyttl = arr;
 		arr[a->nreplyttl - 1].dir = dir;
@@ -915,7 +746,7 @@ find_silent_and_stop(struct an_state *st, enum analysis_dir dir)
 
 	for (i = 0; i < last; i++)
 		if (d->hops[i].recv == 0)
-			add_artifact(st, ANALYSIS_ART_SILENT, dir, &d->hops[i], 100.0,
+			an_add_artifact(st, ANALYSIS_ART_SILENT, dir, &d->hops[i], 100.0,
 			    "hop %d never answers but later hops do: a router that "
 			    "does not send time-exceeded (or filters it), not a fault",
 			    d->hops[i].ref.ttl);
@@ -925,7 +756,7 @@ find_silent_and_stop(struct an_state *st, enum analysis_dir dir)
 	S->other_reached = o->reached;
 	if (last >= 0) {
 		S->last = d->hops[last].ref;
-		copy_str(S->annot, sizeof(S->annot), d->hops[last].annot);
+		an_copy_str(S->annot, sizeof(S->annot), d->hops[last].annot);
 	}
 	switch (t->method) {
 	case TRACE_METHOD_TCP:
@@ -941,15 +772,15 @@ find_silent_and_stop(struct an_state *st, enum analysis_dir dir)
 		break;
 	}
 	if (S->annot[0] != '\0' && strcmp(S->annot, "!") != 0)
-		bprintf(S->advice, sizeof(S->advice),
+		an_bprintf(S->advice, sizeof(S->advice),
 		    "%s answered %s (unreachable or administratively prohibited): "
 		    "a route or filter there stops the probes; %s",
 		    analysis_hop_label(&S->last), S->annot, how);
 	else if (last < 0)
-		bprintf(S->advice, sizeof(S->advice),
+		an_bprintf(S->advice, sizeof(S->advice),
 		    "no hop answered at all: a local filter or no route; %s", how);
 	else
-		bprintf(S->advice, sizeof(S->advice),
+		an_bprintf(S->advice, sizeof(S->advice),
 		    "nothing answers after %s (hop %d): a filter or an outage; %s%s",
 		    analysis_hop_label(&S->last), S->last.ttl, how,
 		    o->reached ? "; the other direction got through, so the "
@@ -963,8 +794,8 @@ find_silent_and_stop(struct an_state *st, enum analysis_dir dir)
  * source) are one router.  A trace's source is the other trace's
  * destination.
  */
-static int
-same_router(const struct an_state *st, const struct analysis_hop *fr,
+int
+an_same_router(const struct an_state *st, const struct analysis_hop *fr,
     const struct analysis_hop *rr)
 {
 	const struct an_dir *F = &st->d[0], *R = &st->d[1];
@@ -987,9 +818,9 @@ static void
 router_view(char *buf, size_t len, const struct analysis_hop *h)
 {
 	if (h->name[0] != '\0' && h->addr[0] != '\0')
-		bprintf(buf, len, "%s (%s)", h->name, h->addr);
+		an_bprintf(buf, len, "%s (%s)", h->name, h->addr);
 	else
-		bprintf(buf, len, "%s", analysis_hop_label(h));
+		an_bprintf(buf, len, "%s", analysis_hop_label(h));
 }
 
 const char *
@@ -1001,13 +832,13 @@ analysis_router_label(const struct analysis_suspect *s, char *buf, size_t len)
 	router_view(f, sizeof(f), &s->a);
 	router_view(r, sizeof(r), &s->b);
 	if (s->b.ttl == 0 || strcmp(f, r) == 0)
-		bprintf(buf, len, "%s", f);
+		an_bprintf(buf, len, "%s", f);
 	else if (same_name(s->a.name, s->b.name) && s->a.addr[0] != '\0' &&
 	    s->b.addr[0] != '\0')
-		bprintf(buf, len, "%s (%s forward, %s reverse)", s->a.name,
+		an_bprintf(buf, len, "%s (%s forward, %s reverse)", s->a.name,
 		    s->a.addr, s->b.addr);
 	else
-		bprintf(buf, len, "%s (forward) / %s (reverse)", f, r);
+		an_bprintf(buf, len, "%s (forward) / %s (reverse)", f, r);
 	return buf;
 }
 
@@ -1037,51 +868,25 @@ analysis_suspect_asn(const struct analysis_suspect *s, char *buf, size_t len)
 
 	analysis_suspect_asns(s, &x, &y);
 	if (x == 0 && y == 0) {
-		bprintf(buf, len, "%s", "");
+		an_bprintf(buf, len, "%s", "");
 		return buf;
 	}
 	if (x != 0)
-		bprintf(xs, sizeof(xs), "AS%u", x);
+		an_bprintf(xs, sizeof(xs), "AS%u", x);
 	if (y != 0)
-		bprintf(ys, sizeof(ys), "AS%u", y);
+		an_bprintf(ys, sizeof(ys), "AS%u", y);
 	if (x == y)
-		bprintf(buf, len, " (%s)", xs);
+		an_bprintf(buf, len, " (%s)", xs);
 	else
-		bprintf(buf, len, " (%s - %s)", xs, ys);
+		an_bprintf(buf, len, " (%s - %s)", xs, ys);
 	return buf;
 }
 
-/* 1 when both ends of a forward link are routers the reverse trace also saw. */
-static int
-link_seen_by_reverse(const struct an_state *st, const struct analysis_hop *x,
-    const struct analysis_hop *y)
-{
-	const struct an_dir *F = &st->d[0];
-	int	 i, n = 0;
-
-	for (i = 0; i < F->nhops; i++)
-		if ((F->hops[i].ref.ttl == x->ttl || F->hops[i].ref.ttl == y->ttl) &&
-		    F->hops[i].match >= 0)
-			n++;
-	return n == 2;
-}
-
-static void
-src_hop(struct analysis_hop *h, const char *who)
+void
+an_src_hop(struct analysis_hop *h, const char *who)
 {
 	memset(h, 0, sizeof(*h));
-	copy_str(h->name, sizeof(h->name), who);
-}
-
-static void
-describe_loss(char *buf, size_t len, enum analysis_dir dir,
-    const struct analysis_loss *L)
-{
-	bprintf(buf, len, "%s: loss appears at hop %d %s and persists to the "
-	    "end (%.0f%% of %d probes, 95%% CI %.0f-%.0f%%, could start as early "
-	    "as hop %d)", analysis_dir_name(dir), L->onset.ttl,
-	    analysis_hop_label(&L->onset), L->loss_pct, L->sent, L->ci_low,
-	    L->ci_high, L->earliest_ttl);
+	an_copy_str(h->name, sizeof(h->name), who);
 }
 
 /* The suspect was seen in direction d. */
@@ -1094,124 +899,15 @@ seen_in(struct analysis_suspect *s, enum analysis_dir d)
 		s->seen_rev = 1;
 }
 
+/* The stops' suspects: a filter, or a destination that does not answer. */
 static void
 find_suspects(struct an_state *st)
 {
-	static const char *src[2] = { "A (forward source)", "B (reverse source)" };
 	struct analysis	*a = st->a;
-	struct analysis_loss *lf = &a->loss[0], *lr = &a->loss[1];
-	struct analysis_suspect *s, *router = NULL;	/* the router suspect, until
-							   the next add_suspect() */
-	struct analysis_hop before[2], dst;	/* hop before each onset, or the source */
-	char		 lbl[ANALYSIS_WHY_LEN / 2] = "";	/* the router's label, "" none */
-	char		 e[2][ANALYSIS_WHY_LEN / 2 - 40];	/* describe_loss() of each */
-	double		 both, all, w;	/* either / both directions' onsets right */
-	int		 d, i, crossed;
+	struct analysis_suspect *s;
+	struct analysis_hop dst;
+	int		 d, i;
 
-	for (d = 0; d < 2; d++) {
-		before[d] = a->loss[d].before;
-		if (a->loss[d].persistent && before[d].ttl == 0)
-			src_hop(&before[d], src[d]);
-		describe_loss(e[d], sizeof(e[d]), d, &a->loss[d]);
-	}
-	both = 1 - (1 - lf->confidence) * (1 - lr->confidence);
-	all = lf->confidence * lr->confidence;
-	if (lf->persistent && lr->persistent) {
-		if (same_router(st, &lf->before, &lr->onset) &&
-		    same_router(st, &lf->onset, &lr->before)) {
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &before[0], &lf->onset, both);
-			if (s != NULL) {
-				s->seen_fwd = s->seen_rev = 1;
-				bprintf(s->why, sizeof(s->why), "both directions start "
-				    "losing on this link. %s; %s", e[0], e[1]);
-			}
-			return;
-		}
-		if (same_router(st, &lf->before, &lr->onset)) {
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &before[0], &lf->onset,
-			    both * 0.9);
-			if (s != NULL) {
-				s->seen_fwd = s->seen_rev = 1;
-				bprintf(s->why, sizeof(s->why), "forward loss starts on "
-				    "this link and the reverse loss starts at its near "
-				    "router (its replies cross the link). %s; %s", e[0],
-				    e[1]);
-			}
-			return;
-		}
-		if (same_router(st, &lf->onset, &lr->before)) {
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &lr->onset, &before[1],
-			    both * 0.9);
-			if (s != NULL) {
-				s->seen_fwd = s->seen_rev = 1;
-				bprintf(s->why, sizeof(s->why), "reverse loss starts on "
-				    "this link and the forward loss starts at its far "
-				    "router (its replies cross the link). %s; %s", e[0],
-				    e[1]);
-			}
-			return;
-		}
-		/*
-		 * One router at the heart of both onsets: both start at it
-		 * (its own replies are lost too), or both start just after
-		 * it (what it forwards is lost, either way).  No one link
-		 * explains both; the links stay listed as alternatives.
-		 * Each direction alone names only a link: the router rests on
-		 * both onsets being right at once, so the confidences
-		 * multiply (a link seen both ways needs either one).
-		 */
-		if (same_router(st, &lf->onset, &lr->onset))
-			router = add_suspect(st, ANALYSIS_SUSPECT_ROUTER,
-			    &lf->onset, &lr->onset, all * 0.8);
-		else if (lf->before.ttl > 0 && lr->before.ttl > 0 &&
-		    same_router(st, &lf->before, &lr->before)) {
-			router = add_suspect(st, ANALYSIS_SUSPECT_ROUTER,
-			    &lf->before, &lr->before, all * 0.8);
-			if (router != NULL)
-				router->after = 1;
-		}
-		if (router != NULL) {
-			router->seen_fwd = router->seen_rev = 1;
-			bprintf(router->why, sizeof(router->why), "both directions "
-			    "start losing %s this router (forward at hop %d %s, "
-			    "reverse at hop %d %s): it %s, both ways, or one of its "
-			    "links. %s; %s", router->after ? "just after" : "at",
-			    lf->onset.ttl, analysis_hop_label(&lf->onset),
-			    lr->onset.ttl, analysis_hop_label(&lr->onset),
-			    router->after ? "loses what it forwards" :
-			    "loses what it forwards and its own replies", e[0], e[1]);
-			analysis_router_label(router, lbl, sizeof(lbl));
-		}
-	}
-	for (d = 0; d < 2; d++) {
-		struct analysis_loss *L = &a->loss[d];
-
-		if (!L->persistent)
-			continue;
-		crossed = d == ANALYSIS_FORWARD &&
-		    link_seen_by_reverse(st, &lf->before, &lf->onset);
-		w = L->confidence * (a->loss[!d].persistent || crossed ? 0.5 : 0.7);
-		/* the link with its A-side end first */
-		if (d == ANALYSIS_FORWARD)
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &before[d], &L->onset, w);
-		else
-			s = add_suspect(st, ANALYSIS_SUSPECT_LINK, &L->onset, &before[d], w);
-		if (s == NULL)
-			return;
-		seen_in(s, d);
-		if (lbl[0] != '\0') {
-			bprintf(s->why, sizeof(s->why), "%s; an alternative to "
-			    "the router %s: this link alone explains only the %s "
-			    "loss.", e[d], lbl, analysis_dir_name(d));
-			continue;
-		}
-		bprintf(s->why, sizeof(s->why), "%s; the %s direction %s.",
-		    e[d], analysis_dir_name(!d),
-		    a->loss[!d].persistent ? "loses elsewhere (two faults, or "
-		    "one seen through the replies' return path)" :
-		    crossed ? "crosses this link without loss (one-way loss?)" :
-		    "shows no loss (it may not cross this link)");
-	}
 	/* stops */
 	for (d = 0; d < 2; d++) {
 		struct analysis_stop *S = &a->stop[d];
@@ -1221,32 +917,32 @@ find_suspects(struct an_state *st)
 		if (!S->stopped)
 			continue;
 		memset(&dst, 0, sizeof(dst));
-		copy_str(dst.addr, sizeof(dst.addr), D->t->dst);
-		copy_str(dst.name, sizeof(dst.name), D->t->dst_name);
+		an_copy_str(dst.addr, sizeof(dst.addr), D->t->dst);
+		an_copy_str(dst.name, sizeof(dst.name), D->t->dst_name);
 		if (dst.name[0] == '\0' && dst.addr[0] == '\0')
-			copy_str(dst.name, sizeof(dst.name), d == 0 ? "B" : "A");
+			an_copy_str(dst.name, sizeof(dst.name), d == 0 ? "B" : "A");
 		/* stopped right before the far host: last hop is the other's first router */
 		for (i = 0; i < O->nhops && S->last.ttl > 0; i++) {
 			if (O->hops[i].recv == 0)
 				continue;
 			if (d == 0)
-				at_gateway = same_router(st, &S->last, &O->hops[i].ref);
+				at_gateway = an_same_router(st, &S->last, &O->hops[i].ref);
 			else
-				at_gateway = same_router(st, &O->hops[i].ref, &S->last);
+				at_gateway = an_same_router(st, &O->hops[i].ref, &S->last);
 			break;
 		}
-		s = add_suspect(st, at_gateway && !S->other_reached ?
+		s = an_add_suspect(st, at_gateway && !S->other_reached ?
 		    ANALYSIS_SUSPECT_DESTINATION : ANALYSIS_SUSPECT_FILTER,
 		    &S->last, &dst, S->other_reached ? 0.6 : 0.4);
 		if (s == NULL)
 			return;
 		seen_in(s, d);
 		if (S->last.ttl == 0)
-			bprintf(s->why, sizeof(s->why), "the %s trace gets no "
+			an_bprintf(s->why, sizeof(s->why), "the %s trace gets no "
 			    "answer from any hop; %s", analysis_dir_name(d),
 			    S->advice);
 		else
-			bprintf(s->why, sizeof(s->why), "the %s trace stops after "
+			an_bprintf(s->why, sizeof(s->why), "the %s trace stops after "
 			    "hop %d %s%s; %s", analysis_dir_name(d), S->last.ttl,
 			    analysis_hop_label(&S->last),
 			    at_gateway ? ", the router next to the destination" : "",
@@ -1258,11 +954,94 @@ static int
 cmp_suspect(const void *x, const void *y)
 {
 	const struct analysis_suspect *a = x, *b = y;
+	int	 c;
 
-	return a->confidence > b->confidence ? -1 : a->confidence < b->confidence;
+	if (fabs(a->confidence - b->confidence) > 1e-9)
+		return a->confidence > b->confidence ? -1 : 1;
+	/*
+	 * A tie (two routers the data cannot tell apart) is ordered by kind,
+	 * then along the forward trace, so that the report does not depend
+	 * on qsort's order of equal elements.
+	 */
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->a.ttl != b->a.ttl)
+		return a->a.ttl < b->a.ttl ? -1 : 1;
+	if ((c = strcmp(a->a.addr, b->a.addr)) != 0)
+		return c;
+	if (a->b.ttl != b->b.ttl)
+		return a->b.ttl < b->b.ttl ? -1 : 1;
+	return strcmp(a->b.addr, b->b.addr);
 }
 
 /* ---- verdict ------------------------------------------------------- */
+
+/* The name of site side (0 A, 1 B): its agent, else its address. */
+static void
+site_label(const struct an_state *st, int side, char *buf, size_t len)
+{
+	const struct trace *own = st->d[side].t, *other = st->d[!side].t;
+
+	if (own->agent != NULL && own->agent[0] != '\0')
+		an_bprintf(buf, len, "%s", own->agent);
+	else if (other->dst_name != NULL && other->dst_name[0] != '\0')
+		an_bprintf(buf, len, "%s", other->dst_name);
+	else if (other->dst[0] != '\0')
+		an_bprintf(buf, len, "%s", other->dst);
+	else if (own->src[0] != '\0')
+		an_bprintf(buf, len, "%s", own->src);
+	else
+		an_bprintf(buf, len, "%s", side == 0 ? "A" : "B");
+}
+
+/* A suspect in a few words: "the link X -> Y", "router R". */
+static void
+suspect_words(const struct analysis_suspect *s, char *buf, size_t len)
+{
+	char	 lbl[ANALYSIS_WHY_LEN / 2];
+
+	if (s->kind == ANALYSIS_SUSPECT_ROUTER)
+		an_bprintf(buf, len, "router %s", analysis_router_label(s, lbl,
+		    sizeof(lbl)));
+	else if (s->directed && !s->bothways)
+		an_bprintf(buf, len, "the link %s -> %s",
+		    analysis_hop_label(&s->from), analysis_hop_label(&s->to));
+	else
+		an_bprintf(buf, len, "the link %s - %s",
+		    analysis_hop_label(&s->a), analysis_hop_label(&s->b));
+}
+
+/*
+ * Inconclusive: the first suspect and the alternatives the data cannot
+ * rule out, and how many probes per hop would decide.
+ */
+static void
+inconclusive_verdict(struct an_state *st, const char *few)
+{
+	struct analysis	*a = st->a;
+	char		 c[ANALYSIS_WHY_LEN / 2] = "", w[ANALYSIS_WHY_LEN / 4];
+	char		 need[160];
+	int		 i, n = 0;
+
+	for (i = 0; i < a->nsuspects && n < 3; i++) {
+		if (a->suspects[i].kind == ANALYSIS_SUSPECT_FILTER ||
+		    a->suspects[i].kind == ANALYSIS_SUSPECT_DESTINATION)
+			continue;
+		suspect_words(&a->suspects[i], w, sizeof(w));
+		an_bprintf(c + strlen(c), sizeof(c) - strlen(c), "%s%s (%.2f)",
+		    n ? " or " : "", w, a->suspects[i].confidence);
+		n++;
+	}
+	if (a->probes_needed > 0)
+		an_bprintf(need, sizeof(need), "about %d probes per hop would "
+		    "decide", a->probes_needed);
+	else
+		an_bprintf(need, sizeof(need), "more probes per hop would not "
+		    "decide (the candidates are on the same round trips)");
+	an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: %s%s; %s.%s",
+	    n > 1 ? "the data cannot separate " : "possibly ", c, need, few);
+	(void)st;
+}
 
 static void
 make_verdict(struct an_state *st)
@@ -1272,16 +1051,29 @@ make_verdict(struct an_state *st)
 	char		 few[96] = "";
 	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
 	char		 asn[40];	/* its AS numbers, "" when unknown */
+	char		 to[ANALYSIS_NAME_LEN];	/* the site the traffic heads for */
 	int		 i, nart = 0;
 
 	if (a->min_probes > 0 && a->min_probes < 10)
-		bprintf(few, sizeof(few), " Only %d probes per hop: rerun with "
+		an_bprintf(few, sizeof(few), " Only %d probes per hop: rerun with "
 		    "-q 20 for a firmer answer.", a->min_probes);
 	for (i = 0; i < a->nartifacts; i++)
 		if (a->artifacts[i].kind != ANALYSIS_ART_SILENT)
 			nart++;
+	if (a->nsuspects == 0 && (a->loss[0].persistent || a->loss[1].persistent)) {
+		int	 d = a->loss[0].persistent ? 0 : 1;
+
+		an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: the "
+		    "%s trace loses from hop %d %s on (%.0f%%), but no one link "
+		    "or router explains what both traces show (their round "
+		    "trips); trace again, or with more probes per hop.%s",
+		    analysis_dir_name(d), a->loss[d].onset.ttl,
+		    analysis_hop_label(&a->loss[d].onset), a->loss[d].loss_pct,
+		    few);
+		return;
+	}
 	if (a->nsuspects == 0) {
-		bprintf(a->verdict, sizeof(a->verdict), "No fault found: neither "
+		an_bprintf(a->verdict, sizeof(a->verdict), "No fault found: neither "
 		    "direction shows loss that persists%s; the paths %s (%d "
 		    "forward-only, %d reverse-only routers)%s.%s",
 		    nart ? " (loss or delay at single hops is rate limiting)" : "",
@@ -1292,28 +1084,60 @@ make_verdict(struct an_state *st)
 		return;
 	}
 	s = &a->suspects[0];
+	if (a->inconclusive && s->kind != ANALYSIS_SUSPECT_FILTER &&
+	    s->kind != ANALYSIS_SUSPECT_DESTINATION) {
+		inconclusive_verdict(st, few);
+		return;
+	}
 	switch (s->kind) {
 	case ANALYSIS_SUSPECT_LINK:
-		bprintf(a->verdict, sizeof(a->verdict), "Loss starts on the link "
-		    "%s - %s%s, seen %s (confidence %.2f).%s",
-		    analysis_hop_label(&s->a), analysis_hop_label(&s->b),
-		    analysis_suspect_asn(s, asn, sizeof(asn)),
-		    s->seen_fwd && s->seen_rev ? "in both directions" :
-		    s->seen_fwd ? "in the forward direction only" :
-		    "in the reverse direction only", s->confidence, few);
+	case ANALYSIS_SUSPECT_LATENCY:
+		if (!s->directed) {
+			an_bprintf(a->verdict, sizeof(a->verdict), "Loss starts on "
+			    "the link %s - %s%s, seen %s (confidence %.2f).%s",
+			    analysis_hop_label(&s->a), analysis_hop_label(&s->b),
+			    analysis_suspect_asn(s, asn, sizeof(asn)),
+			    s->seen_fwd && s->seen_rev ? "in both directions" :
+			    s->seen_fwd ? "in the forward direction only" :
+			    "in the reverse direction only", s->confidence, few);
+			break;
+		}
+		site_label(st, s->toward, to, sizeof(to));
+		if (s->bothways)
+			an_bprintf(a->verdict, sizeof(a->verdict), "Loss on the "
+			    "link %s - %s%s, seen in both directions (one way or "
+			    "both: every round trip that crosses it crosses it both "
+			    "ways; %.0f%%, 95%% CI %.0f-%.0f%%; confidence %.2f).%s",
+			    analysis_hop_label(&s->a), analysis_hop_label(&s->b),
+			    analysis_suspect_asn(s, asn, sizeof(asn)),
+			    s->loss_pct, s->loss_lo, s->loss_hi, s->confidence, few);
+		else if (s->kind == ANALYSIS_SUSPECT_LATENCY)
+			an_bprintf(a->verdict, sizeof(a->verdict), "Delay on the "
+			    "link %s -> %s%s, on traffic towards %s: it adds %.0f ms "
+			    "one way (confidence %.2f).%s",
+			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
+			    analysis_suspect_asn(s, asn, sizeof(asn)), to,
+			    s->delay_ms, s->confidence, few);
+		else
+			an_bprintf(a->verdict, sizeof(a->verdict), "Loss on the "
+			    "link %s -> %s%s, on traffic towards %s (%.0f%%, 95%% CI "
+			    "%.0f-%.0f%%; confidence %.2f).%s",
+			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
+			    analysis_suspect_asn(s, asn, sizeof(asn)), to,
+			    s->loss_pct, s->loss_lo, s->loss_hi, s->confidence, few);
 		break;
 	case ANALYSIS_SUSPECT_ROUTER:
-		bprintf(a->verdict, sizeof(a->verdict), "Router %s%s or one of "
+		an_bprintf(a->verdict, sizeof(a->verdict), "Router %s%s or one of "
 		    "its links: loss begins %s in both directions (forward %.0f%%, "
 		    "reverse %.0f%%; confidence %.2f).%s",
 		    analysis_router_label(s, lbl, sizeof(lbl)),
 		    analysis_suspect_asn(s, asn, sizeof(asn)),
-		    s->after ? "just after it" : "at it", a->loss[0].loss_pct,
-		    a->loss[1].loss_pct, s->confidence, few);
+		    s->after ? "just after it" : "at it", s->loss_pct,
+		    s->loss_pct, s->confidence, few);
 		break;
 	case ANALYSIS_SUSPECT_DESTINATION:
 	case ANALYSIS_SUSPECT_FILTER:
-		bprintf(a->verdict, sizeof(a->verdict), "The %s trace stops %s%s: "
+		an_bprintf(a->verdict, sizeof(a->verdict), "The %s trace stops %s%s: "
 		    "%s towards %s (confidence %.2f).%s",
 		    s->seen_fwd ? "forward" : "reverse",
 		    s->a.ttl ? "after " : "at its first hop",
@@ -1323,7 +1147,17 @@ make_verdict(struct an_state *st)
 		    analysis_hop_label(&s->b), s->confidence, few);
 		break;
 	case ANALYSIS_SUSPECT_SITE:
-		bprintf(a->verdict, sizeof(a->verdict), "The site's own gateway "
+		if (s->directed) {
+			site_label(st, s->toward, to, sizeof(to));
+			an_bprintf(a->verdict, sizeof(a->verdict), "A site's own "
+			    "access link or host loses traffic: the link %s -> %s, "
+			    "on traffic towards %s (%.0f%%, 95%% CI %.0f-%.0f%%; "
+			    "confidence %.2f).%s", analysis_hop_label(&s->from),
+			    analysis_hop_label(&s->to), to, s->loss_pct, s->loss_lo,
+			    s->loss_hi, s->confidence, few);
+			break;
+		}
+		an_bprintf(a->verdict, sizeof(a->verdict), "The site's own gateway "
 		    "%s%s%s%s loses traffic, not the network between the sites "
 		    "(confidence %.2f).%s", analysis_hop_label(&s->a),
 		    s->b.addr[0] ? " (public " : "", s->b.addr,
@@ -1366,11 +1200,14 @@ analysis_run(const struct trace *fwd, const struct trace *rev,
 		goto oom;
 	find_shared(&st);
 	for (d = 0; d < 2; d++) {
-		find_loss(&st, d);
+		if (rt_onset(&st, d) == -1)
+			goto oom;
 		find_latency(&st, d);
 		find_replyttl(&st, d);
 		find_silent_and_stop(&st, d);
 	}
+	if (rt_diagnose(&st) == -1)
+		goto oom;
 	find_suspects(&st);
 	site_suspects(st.a, fwd, rev);
 	if (st.oom)
@@ -1404,5 +1241,7 @@ analysis_free(struct analysis *a)
 	free(a->suspects);
 	free(a->segment[0]);
 	free(a->segment[1]);
+	free(a->roundtrip);
+	free(a->distance);
 	free(a);
 }

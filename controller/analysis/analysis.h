@@ -35,9 +35,20 @@ enum analysis_suspect_kind {
 	ANALYSIS_SUSPECT_ROUTER,	/* one router */
 	ANALYSIS_SUSPECT_DESTINATION,	/* the far end host (down or filtering) */
 	ANALYSIS_SUSPECT_FILTER,	/* probes stopped by a filter or an outage */
-	ANALYSIS_SUSPECT_SITE		/* a site's own gateway or LAN (a: the
+	ANALYSIS_SUSPECT_SITE,		/* a site's own gateway or LAN (a: the
 					   gateway as its own trace saw it, b:
-					   as the other trace did) */
+					   as the other trace did), or its
+					   own access link or host */
+	ANALYSIS_SUSPECT_LATENCY	/* one-way queueing on a directed link */
+};
+
+/* How a hop's reply path was found (the round-trip model). */
+enum analysis_basis {
+	ANALYSIS_BASIS_OTHER = 0,	/* the router is on the other trace: its
+					   reply follows the rest of that trace */
+	ANALYSIS_BASIS_TTL,		/* the reply TTL chose between the ways */
+	ANALYSIS_BASIS_ASSUMED		/* off the other path: taken to retrace the
+					   probe's path to the nearest shared router */
 };
 
 /* Kinds of artifact: things that look like faults and are not. */
@@ -100,6 +111,7 @@ struct analysis_loss {
 	struct analysis_hop before;	/* the responding hop just before it (ttl 0: source) */
 	int		 earliest_ttl;	/* earliest hop the loss could really start at,
 					   given how few probes the hops before got */
+	int		 latest_ttl;	/* latest (95 % set of change points) */
 	int		 sent;		/* probes from the onset to the last hop */
 	int		 lost;		/* of those, unanswered */
 	double		 loss_pct;	/* 100 * lost / sent */
@@ -142,7 +154,24 @@ struct analysis_stop {
 
 /* A suspect: where the fault most likely is. */
 struct analysis_suspect {
-	enum analysis_suspect_kind kind;	/* link, router, destination or filter */
+	enum analysis_suspect_kind kind;	/* link, router, latency, site,
+						   destination or filter */
+	struct analysis_hop from;	/* link, latency, site: the directed link's
+					   upstream end (traffic flows from -> to) */
+	struct analysis_hop to;		/* its downstream end */
+	int		 directed;	/* 1: from/to are set */
+	int		 bothways;	/* link: every round trip crossing it crosses
+					   it both ways, so its two directions
+					   cannot be told apart (from/to: one) */
+	int		 toward;	/* the traffic heads for site 0 (A, the
+					   reverse direction) or 1 (B, forward) */
+	double		 loss_pct;	/* link/router/site: estimated loss, % */
+	double		 loss_lo, loss_hi;	/* its 95 % interval, % */
+	double		 delay_ms;	/* latency: one-way delay it adds */
+	int		 alternative;	/* 1: an alternative to a suspect ranked
+					   above it that cannot be ruled out */
+	char		 evidence[2][ANALYSIS_WHY_LEN / 2];	/* what the forward
+					   and the reverse trace show of it */
 	struct analysis_hop a;		/* link: near side (forward order); router: the
 					   router as the forward trace saw it */
 	struct analysis_hop b;		/* link: far side; filter/destination: where it
@@ -154,6 +183,26 @@ struct analysis_suspect {
 	int		 seen_fwd;	/* the forward trace points here */
 	int		 seen_rev;	/* the reverse trace points here */
 	char		 why[ANALYSIS_WHY_LEN];	/* the evidence, one or two sentences */
+};
+
+/*
+ * The round trips of a stretch of hops of one trace: where their replies
+ * come back (the round-trip model, docs/analysis.md).
+ */
+struct analysis_roundtrip {
+	enum analysis_dir dir;		/* the trace */
+	int		 from_ttl, to_ttl;	/* the stretch of hops */
+	enum analysis_basis basis;	/* how the reply path was found */
+	int		 nvia;		/* entries in via */
+	struct analysis_hop via[8];	/* routers the replies cross that the
+					   probes do not (the other trace's view) */
+	char		 text[ANALYSIS_WHY_LEN / 2];	/* in words */
+};
+
+/* A delay step both directions show on one link: distance, not a fault. */
+struct analysis_distance {
+	struct analysis_hop a, b;	/* the link, forward order */
+	double		 rtt_ms;	/* round-trip delay it adds (both ways) */
 };
 
 /* The result of analysis_run(); free with analysis_free(). */
@@ -180,6 +229,14 @@ struct analysis {
 	struct analysis_hop *segment[2];	/* each site's own hops (gateway
 					   included), from its own trace */
 	int		 min_probes;	/* fewest probes any responding hop got */
+	int		 nroundtrip;	/* entries in roundtrip */
+	struct analysis_roundtrip *roundtrip;	/* reply paths, by stretch */
+	int		 ndistance;	/* entries in distance */
+	struct analysis_distance *distance;	/* long links, seen both ways */
+	int		 inconclusive;	/* 1: the data cannot separate the first
+					   suspect from its alternatives */
+	int		 probes_needed;	/* then: probes per hop that would decide,
+					   0 when more probes would not */
 	char		 verdict[ANALYSIS_WHY_LEN];	/* one sentence */
 };
 

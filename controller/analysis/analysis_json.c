@@ -69,6 +69,13 @@ loss_jobj(const struct analysis_loss *L)
 	    "earliest_onset_ttl", L->earliest_ttl, "confidence", L->confidence);
 }
 
+static const char *
+basis_name(enum analysis_basis b)
+{
+	return b == ANALYSIS_BASIS_TTL ? "reply-ttl" : b == ANALYSIS_BASIS_ASSUMED ?
+	    "assumed" : "other-trace";
+}
+
 static json_t *
 step_jobj(const struct analysis_step *S)
 {
@@ -144,6 +151,11 @@ analysis_to_jobj(const struct analysis *a)
 	json_object_set_new(o, "divergence", arr);
 	json_object_set_new(o, "loss", json_pack("{s:o,s:o}",
 	    "forward", loss_jobj(&a->loss[0]), "reverse", loss_jobj(&a->loss[1])));
+	for (i = 0; i < 2; i++)
+		if (a->loss[i].persistent)
+			json_object_set_new(json_object_get(json_object_get(o,
+			    "loss"), i ? "reverse" : "forward"), "latest_onset_ttl",
+			    json_integer(a->loss[i].latest_ttl));
 	json_object_set_new(o, "latency", json_pack("{s:o,s:o}",
 	    "forward", step_jobj(&a->step[0]), "reverse", step_jobj(&a->step[1])));
 	json_object_set_new(o, "stops", json_pack("{s:o,s:o}",
@@ -186,6 +198,25 @@ analysis_to_jobj(const struct analysis *a)
 		    "why", s->why);
 		if ((asn = suspect_asn_jarr(s)) != NULL)
 			json_object_set_new(x, "asn", asn);
+		if (s->directed) {
+			json_object_set_new(x, "from", hop_jobj(&s->from));
+			json_object_set_new(x, "to", hop_jobj(&s->to));
+			json_object_set_new(x, "toward", json_string(s->toward ?
+			    "b" : "a"));
+			json_object_set_new(x, "both_ways", json_boolean(s->bothways));
+		}
+		if (s->kind == ANALYSIS_SUSPECT_LATENCY)
+			json_object_set_new(x, "delay_ms", json_real(s->delay_ms));
+		else if (s->directed || s->kind == ANALYSIS_SUSPECT_ROUTER) {
+			json_object_set_new(x, "loss_pct", json_real(s->loss_pct));
+			if (s->loss_lo >= 0)
+				json_object_set_new(x, "loss_interval_pct", json_pack(
+				    "[f,f]", s->loss_lo, s->loss_hi));
+		}
+		if (s->evidence[0][0] != '\0' || s->evidence[1][0] != '\0')
+			json_object_set_new(x, "evidence", json_pack("{s:s,s:s}",
+			    "forward", s->evidence[0], "reverse", s->evidence[1]));
+		json_object_set_new(x, "alternative", json_boolean(s->alternative));
 		if (s->kind == ANALYSIS_SUSPECT_ROUTER) {
 			json_object_set_new(x, "router", hop_jobj(&s->a));
 			json_object_set_new(x, "router_reverse", hop_jobj(&s->b));
@@ -195,6 +226,27 @@ analysis_to_jobj(const struct analysis *a)
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(o, "suspects", arr);
+	json_object_set_new(o, "inconclusive", json_boolean(a->inconclusive));
+	if (a->inconclusive)
+		json_object_set_new(o, "probes_per_hop_to_decide",
+		    a->probes_needed > 0 ? json_integer(a->probes_needed) :
+		    json_null());
+	arr = json_array();
+	for (i = 0; i < a->nroundtrip; i++) {
+		const struct analysis_roundtrip *r = &a->roundtrip[i];
+
+		json_array_append_new(arr, json_pack("{s:s,s:i,s:i,s:s,s:o,s:s}",
+		    "direction", analysis_dir_name(r->dir), "from_ttl", r->from_ttl,
+		    "to_ttl", r->to_ttl, "basis", basis_name(r->basis),
+		    "reply_via", hops_jarr(r->via, r->nvia), "text", r->text));
+	}
+	json_object_set_new(o, "round_trips", arr);
+	arr = json_array();
+	for (i = 0; i < a->ndistance; i++)
+		json_array_append_new(arr, json_pack("{s:o,s:o,s:f}",
+		    "near", hop_jobj(&a->distance[i].a), "far",
+		    hop_jobj(&a->distance[i].b), "rtt_ms", a->distance[i].rtt_ms));
+	json_object_set_new(o, "distance", arr);
 	/* only when a site boundary was found (docs/analysis.md) */
 	if (a->site[0].how != SITE_HOW_NONE || a->site[1].how != SITE_HOW_NONE)
 		json_object_set_new(o, "sites", json_pack("[o,o]",

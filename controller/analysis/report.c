@@ -294,15 +294,29 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 				    i + 1, analysis_router_label(s, lbl, sizeof(lbl)),
 				    analysis_suspect_asn(s, asn, sizeof(asn)),
 				    s->confidence);
+			else if (s->directed && !s->bothways)
+				fprintf(fp, "  %d. %s %s -> %s%s, confidence %.2f%s\n",
+				    i + 1, analysis_suspect_kind_name(s->kind),
+				    analysis_hop_label(&s->from),
+				    analysis_hop_label(&s->to),
+				    analysis_suspect_asn(s, asn, sizeof(asn)),
+				    s->confidence, s->alternative ?
+				    " (cannot be ruled out)" : "");
 			else
-				fprintf(fp, "  %d. %s %s - %s%s, confidence %.2f\n",
+				fprintf(fp, "  %d. %s %s - %s%s, confidence %.2f%s\n",
 				    i + 1, analysis_suspect_kind_name(s->kind),
 				    analysis_hop_label(&s->a),
 				    analysis_hop_label(&s->b),
 				    analysis_suspect_asn(s, asn, sizeof(asn)),
-				    s->confidence);
+				    s->confidence, s->alternative ?
+				    " (cannot be ruled out)" : "");
 			fprintf(fp, "     %s\n", s->why);
 		}
+	}
+	if (a->nroundtrip > 0) {
+		fprintf(fp, "\nRound trips (where each hop's replies come back):\n");
+		for (i = 0; i < a->nroundtrip; i++)
+			fprintf(fp, "  %s\n", a->roundtrip[i].text);
 	}
 	fprintf(fp, "\nLoss:\n");
 	for (d = 0; d < 2; d++)

@@ -85,7 +85,7 @@ pcheck "[ $rc -ne 0 ] && [ \$(wc -l <$W/n.err) -eq 1 ] && grep -q '$W/bad.pfx2as
     tests/analysis/lab-sfchi-forward.json tests/analysis/lab-sfchi-reverse.json \
     >"$W/an.txt" 2>"$W/an.err"
 rc=$?
-pcheck "[ $rc -eq 0 ] && grep -q '^Verdict: Loss starts on the link core2.sanfrancisco.other-isp.net - core1.denver.other-isp.net (AS64498), seen in both directions' $W/an.txt" \
+pcheck "[ $rc -eq 0 ] && grep -q '^Verdict: Loss on the link core2.sanfrancisco.other-isp.net - core1.denver.other-isp.net (AS64498), seen in both directions' $W/an.txt" \
     "analyze -A: the verdict names AS64498 (exit $rc)"
 "$TP_BIN/tracepair" analyze -A "$W/bad.pfx2as" \
     tests/analysis/lab-sfchi-forward.json tests/analysis/lab-sfchi-reverse.json \

@@ -30,12 +30,12 @@ router_checks() {
 	an_want "IPv$1 $2: the verdict names r2 as both directions saw it" \
 	    "$(an_q '.analysis.verdict' | sed 's/ in both directions .*//')" \
 	    "Router r2.lab.test ($(r2_fwd $1) forward, $(r2_rev $1) reverse) or one of its links: loss begins $4"
-	# forward and reverse link, each seen one way: r1 - r2 and r2 - r3
-	an_want "IPv$1 $2: the links next to r2 follow as one-way alternatives" \
-	    "$(an_q '[.analysis.suspects[1:][] | select(.kind == "link") |
-		(.between | join("-"))] | sort | join(" ")' |
-		tr ' -' '\n\n' | an_nodes)" \
-	    "r1 r2 r2 r3"
+	# the round-trip model (docs/analysis.md 3a): a conclusive answer,
+	# and any other suspect listed is an alternative above the 0.10 floor
+	an_want "IPv$1 $2: conclusive; alternatives only above the floor" \
+	    "$(an_q '[.analysis.inconclusive, (.analysis.suspects[1:] |
+		all(.confidence >= 0.1 and .alternative))] | map(tostring) | join(" ")')" \
+	    "false true"
 }
 
 # scenario NAME BEGINS: the lab analysis-NAME.scn, a pair per family and
@@ -51,6 +51,8 @@ scenario() {
 		# 2.2e-3 of router-links pairs (tp-ansim, 5 x 10^4 redrawn
 		# pairs, 30 probes; loss 0.36 and 0.4375 out and back past r2):
 		# two tries (an_try), P(false failure) <= 4.8e-6 per check
+		# (measured with the per-direction analysis before the
+		# round-trip model; not measured again yet)
 		if ! an_try 2 "router_checks $f $1 $2 '$_words'" an_pair $f -q 30; then
 			not_ok "IPv$f $1: pair ran"
 			not_ok "IPv$f $1: -"

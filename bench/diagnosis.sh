@@ -1,0 +1,98 @@
+#!/bin/sh
+# diagnosis.sh: the round-trip diagnosis (docs/analysis.md, section 3) on
+# labs with ground truth, N paired traces each (tracepair-agent from both
+# ends at once, -q PROBES, IPv4 and IPv6 alternating), tallied as right /
+# wrong / inconclusive; then the analysis time per pair for 30 hops x 100
+# probes each way (a synthetic pair, `tracepair analyze`, process start
+# included, and the same for a 1-hop pair to show that start-up).
+#
+#   sudo sh bench/diagnosis.sh [N] [PROBES]   (default 10 and 20; from the top of the tree)
+#
+# Scenarios (tests/lab/scenarios): sf-chicago (12 % both ways on core2.SF
+# - Denver: the link both ways), sf-chicago-retloss (10 % on pb-nap ->
+# SF-rt3 only: return-only for SF), sf-chicago-fwdloss (10 % on
+# SF-core1-h1 -> MAE-West-h0 only: forward-only).  Figures go to
+# bench/results/diagnosis.txt.
+. tests/lab/lib.sh
+. tests/analysis/lab-helpers.sh
+require_root
+an_setup
+N=${1:-10}
+Q=${2:-20}
+OUT=bench/results/diagnosis.txt
+mkdir -p bench/results
+AN_A=sf-office AN_B=chicago-office
+
+# want SCENARIO: the first suspect that is right, as "kind from to" (lower case)
+want() {
+	case $1 in
+	sf-chicago) echo "link core1.denver.other-isp.net core2.sanfrancisco.other-isp.net both" ;;
+	sf-chicago-retloss) echo "link pb-nap.geo.net sf-rt3-f0.geo.net one" ;;
+	sf-chicago-fwdloss) echo "link sf-core1-h1.geo.net mae-west-h0.geo.net one" ;;
+	esac
+}
+
+{
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N PROBES=$Q load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-22s %5s %5s %12s %5s\n' scenario right wrong inconclusive runs
+for scn in sf-chicago sf-chicago-retloss sf-chicago-fwdloss; do
+	an_lab_up tests/lab/scenarios/$scn.scn
+	right=0 wrong=0 inc=0 i=1
+	while [ $i -le "$N" ]; do
+		f=$((i % 2 ? 4 : 6))
+		if an_pair $f -w 3 -q "$Q"; then
+			# a link both ways: its two ends in name order
+			got=$(an_q '.analysis.suspects[0] | [(.from // .near).name // "-", (.to // .far).name // "-"] as $e | "\(.kind) \(if .both_ways then ($e | map(ascii_downcase) | sort | join(" ")) else ($e | join(" ")) end) \(if .both_ways then "both" else "one" end)"' | tr 'A-Z' 'a-z')
+			if [ "$(an_q '.analysis.inconclusive')" = true ]; then
+				inc=$((inc + 1))
+				echo "# $scn run $i (IPv$f) inconclusive: $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
+			elif [ "$got" = "$(want $scn)" ]; then
+				right=$((right + 1))
+			else
+				wrong=$((wrong + 1))
+				echo "# $scn run $i (IPv$f) wrong: got '$got': $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
+			fi
+		else
+			echo "# $scn run $i: the pair did not run" >&2
+		fi
+		i=$((i + 1))
+	done
+	printf '%-22s %5d %5d %12d %5d\n' "$scn" $right $wrong $inc "$N"
+	lab_down
+done
+
+# timing: a synthetic pair, 30 hops x 100 probes each way, 10 % loss from hop 15 forward
+T=$AN_TMP/synth
+mkdir -p "$T"
+synth() {	# synth DIR HOPS PROBES > json
+	awk -v dir="$1" -v H="$2" -v P="$3" 'BEGIN {
+		srand(7 + dir)
+		printf "{\"version\":1,\"af\":4,\"method\":\"udp-paris\",\"dst\":\"198.18.%d.%d\",\"reached\":true,\"hops\":[", 150 + dir, H
+		for (h = 1; h <= H; h++) {
+			printf "%s{\"ttl\":%d,\"probes\":[", (h > 1 ? "," : ""), h
+			for (p = 0; p < P; p++) {
+				lost = dir == 0 && h >= 15 && rand() < 0.1
+				a = sprintf("198.18.%d.%d", 150 + dir, h)
+				if (lost) printf "%s{\"addr\":\"\",\"rtt_ms\":null}", (p ? "," : "")
+				else printf "%s{\"addr\":\"%s\",\"rtt_ms\":%.3f,\"reply_ttl\":%d}", (p ? "," : ""), a, h * 2 + rand(), 65 - h
+			}
+			printf "]}"
+		}
+		print "]}" }'
+}
+synth 0 30 100 >"$T/f.json"
+synth 1 30 100 >"$T/r.json"
+synth 0 1 3 >"$T/f1.json"
+synth 1 1 3 >"$T/r1.json"
+ms() {	# ms FWD REV: median wall time of 11 runs of tracepair analyze --json, in ms
+	for _k in 1 2 3 4 5 6 7 8 9 10 11; do
+		_s=$(date +%s%N)
+		"$TP_BIN/tracepair" analyze --json "$1" "$2" >/dev/null || echo "# analyze failed" >&2
+		_e=$(date +%s%N)
+		echo $(((_e - _s) / 1000))
+	done | sort -n | sed -n 6p | awk '{ printf "%.1f", $1 / 1000 }'
+}
+echo "analysis time per pair (median of 11, tracepair analyze --json, process start included):"
+echo "  30 hops x 100 probes each way: $(ms "$T/f.json" "$T/r.json") ms"
+echo "  1 hop x 3 probes each way:     $(ms "$T/f1.json" "$T/r1.json") ms"
+} | tee -a "$OUT"

@@ -1,0 +1,546 @@
+/* estimate.c: penalised-likelihood choice of the lossy elements of a round-trip table (estimate.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "estimate.h"
+
+#define EST_PMAX	0.999	/* highest loss an element is given */
+#define EST_QMAX	0.9999	/* a round trip's reply comes back with at most
+				   this probability: a probe lost once in ten
+				   thousand is noise, not impossible */
+#define EST_QMIN	1e-9
+#define EST_SCREEN	4	/* candidates refitted fully at each step */
+#define EST_ROUNDS	3	/* coordinate-ascent rounds of a refit */
+
+/* Working state: the table, its inverse index and the current fit. */
+struct ctx {
+	const struct est_table *t;
+	double		 pen;		/* ln(N)/2 */
+	int		*ioff;		/* element e's observations: iobs[ioff[e]..ioff[e+1]) */
+	int		*iobs;
+	unsigned char	*imult;
+	double		*q;		/* each observation's reply probability */
+	double		*c;		/* scratch: q without one element */
+	int		*slot;		/* element -> its slot in the set, -1 none */
+	int		 k;		/* the set: e[0..k), p[0..k) */
+	int		 e[EST_KMAX + 1];
+	double		 p[EST_KMAX + 1];
+};
+
+/* (1 - p)^m for a small whole m, without pow(). */
+static double
+powm(double s, int m)
+{
+	double	 r = 1;
+
+	while (m-- > 0)
+		r *= s;
+	return r;
+}
+
+/* log-likelihood of one observation at reply probability q, own loss allowed. */
+static double
+llh(const struct ctx *x, int o, double q, int *own)
+{
+	const struct est_obs *b = &x->t->obs[o];
+	int	 lost = b->sent - b->recv;
+	double	 ll, r, llr;
+
+	if (own != NULL)
+		*own = 0;
+	if (b->skip || b->sent <= 0)
+		return 0;
+	q = q > EST_QMAX ? EST_QMAX : q < EST_QMIN ? EST_QMIN : q;
+	ll = b->recv * log(q) + lost * log(1 - q);
+	r = (double)b->recv / b->sent;
+	if (r >= q)
+		return ll;
+	/* the router loses replies of its own: success r, one parameter */
+	r = r > EST_QMAX ? EST_QMAX : r < EST_QMIN ? EST_QMIN : r;
+	llr = (b->recv ? b->recv * log(r) : 0) + (lost ? lost * log(1 - r) : 0) -
+	    x->pen;
+	if (llr > ll) {
+		if (own != NULL)
+			*own = 1;
+		return llr;
+	}
+	return ll;
+}
+
+static void
+ctx_free(struct ctx *x)
+{
+	free(x->ioff);
+	free(x->iobs);
+	free(x->imult);
+	free(x->q);
+	free(x->c);
+	free(x->slot);
+}
+
+static int
+ctx_init(struct ctx *x, const struct est_table *t)
+{
+	int	 o, i, e, total = 0, *fill = NULL;
+	double	 N = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->t = t;
+	for (o = 0; o < t->nobs; o++) {
+		if (!t->obs[o].skip && t->obs[o].sent > 0)
+			N += t->obs[o].sent;
+		total += t->obs[o].n;
+	}
+	x->pen = 0.5 * log(N > 2 ? N : 2);
+	x->ioff = calloc((size_t)t->nelem + 1, sizeof(*x->ioff));
+	x->iobs = calloc((size_t)total + 1, sizeof(*x->iobs));
+	x->imult = calloc((size_t)total + 1, 1);
+	x->q = calloc((size_t)t->nobs + 1, sizeof(*x->q));
+	x->c = calloc((size_t)t->nobs + 1, sizeof(*x->c));
+	x->slot = calloc((size_t)t->nelem + 1, sizeof(*x->slot));
+	fill = calloc((size_t)t->nelem + 1, sizeof(*fill));
+	if (x->ioff == NULL || x->iobs == NULL || x->imult == NULL ||
+	    x->q == NULL || x->c == NULL || x->slot == NULL || fill == NULL) {
+		free(fill);
+		ctx_free(x);
+		return -1;
+	}
+	for (o = 0; o < t->nobs; o++)
+		for (i = 0; i < t->obs[o].n; i++) {
+			e = t->elem[t->obs[o].off + i];
+			if (e >= 0 && e < t->nelem)
+				x->ioff[e + 1]++;
+		}
+	for (e = 0; e < t->nelem; e++) {
+		x->ioff[e + 1] += x->ioff[e];
+		x->slot[e] = -1;
+	}
+	for (o = 0; o < t->nobs; o++) {
+		x->q[o] = 1;
+		for (i = 0; i < t->obs[o].n; i++) {
+			e = t->elem[t->obs[o].off + i];
+			if (e < 0 || e >= t->nelem)
+				continue;
+			x->iobs[x->ioff[e] + fill[e]] = o;
+			x->imult[x->ioff[e] + fill[e]] = t->mult[t->obs[o].off + i];
+			fill[e]++;
+		}
+	}
+	free(fill);
+	return 0;
+}
+
+/* Recompute every q from the set. */
+static void
+ctx_q(struct ctx *x)
+{
+	int	 o, s, j;
+
+	for (o = 0; o < x->t->nobs; o++)
+		x->q[o] = 1;
+	for (s = 0; s < x->k; s++)
+		for (j = x->ioff[x->e[s]]; j < x->ioff[x->e[s] + 1]; j++)
+			x->q[x->iobs[j]] *= powm(1 - x->p[s], x->imult[j]);
+}
+
+/* The penalised score of the current set. */
+static double
+ctx_score(const struct ctx *x)
+{
+	double	 sum = 0;
+	int	 o;
+
+	for (o = 0; o < x->t->nobs; o++)
+		sum += llh(x, o, x->q[o], NULL);
+	return sum - x->k * x->pen;
+}
+
+/*
+ * Element e's part of the likelihood at loss p: its observations, at the
+ * reply probability the rest of the set gives them (x->c).
+ */
+static double
+part(const struct ctx *x, int e, double p)
+{
+	double	 sum = 0;
+	int	 j;
+
+	for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
+		sum += llh(x, x->iobs[j], x->c[x->iobs[j]] * powm(1 - p,
+		    x->imult[j]), NULL);
+	return sum;
+}
+
+/* x->c for e's observations: q without e's factor (loss p_cur). */
+static void
+ctx_without(struct ctx *x, int e, double p_cur)
+{
+	int	 j;
+
+	for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
+		x->c[x->iobs[j]] = x->q[x->iobs[j]] / powm(1 - p_cur, x->imult[j]);
+}
+
+/* Best loss of e (x->c set): golden section over [0, EST_PMAX], and 0. */
+static double
+best_p(const struct ctx *x, int e, double *fbest)
+{
+	const double g = 0.6180339887498949;
+	double	 lo = 0, hi = EST_PMAX, a, b, fa, fb, f0;
+	int	 it;
+
+	a = hi - g * (hi - lo);
+	b = lo + g * (hi - lo);
+	fa = part(x, e, a);
+	fb = part(x, e, b);
+	for (it = 0; it < 28; it++) {	/* 0.618^28: 1.4e-6 */
+		if (fa < fb) {
+			lo = a;
+			a = b;
+			fa = fb;
+			b = lo + g * (hi - lo);
+			fb = part(x, e, b);
+		} else {
+			hi = b;
+			b = a;
+			fb = fa;
+			a = hi - g * (hi - lo);
+			fa = part(x, e, a);
+		}
+	}
+	a = (lo + hi) / 2;
+	fa = part(x, e, a);
+	f0 = part(x, e, 0);
+	if (f0 >= fa) {
+		*fbest = f0;
+		return 0;
+	}
+	*fbest = fa;
+	return a;
+}
+
+/* Coordinate ascent over the set's losses. */
+static void
+refit(struct ctx *x)
+{
+	int	 r, s;
+	double	 f;
+
+	ctx_q(x);
+	for (r = 0; r < EST_ROUNDS; r++) {
+		for (s = 0; s < x->k; s++) {
+			int	 j, e = x->e[s];
+
+			ctx_without(x, e, x->p[s]);
+			x->p[s] = best_p(x, e, &f);
+			for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
+				x->q[x->iobs[j]] = x->c[x->iobs[j]] *
+				    powm(1 - x->p[s], x->imult[j]);
+		}
+	}
+}
+
+/* Score gain of adding e (not in the set) with its best loss, the rest fixed. */
+static double
+gain_of(struct ctx *x, int e, double *p)
+{
+	double	 f;
+
+	ctx_without(x, e, 0);
+	*p = best_p(x, e, &f);
+	return f - part(x, e, 0) - x->pen;
+}
+
+/* Bound of the 95 % profile interval of slot s's loss: dir -1 low, +1 high. */
+static double
+bound(struct ctx *x, int s, int dir)
+{
+	const double drop = 1.920729;	/* chi2(1) 95 % / 2 */
+	double	 f0, in, out, mid;
+	int	 it, e = x->e[s];
+
+	ctx_without(x, e, x->p[s]);
+	f0 = part(x, e, x->p[s]);
+	in = x->p[s];
+	out = dir < 0 ? 0 : EST_PMAX;
+	if (part(x, e, out) >= f0 - drop)
+		return out;
+	for (it = 0; it < 40; it++) {
+		mid = (in + out) / 2;
+		if (part(x, e, mid) >= f0 - drop)
+			in = mid;
+		else
+			out = mid;
+	}
+	return (in + out) / 2;
+}
+
+static int
+cmp_alt(const void *a, const void *b)
+{
+	const struct est_alt *x = a, *y = b;
+
+	return x->dscore < y->dscore ? -1 : x->dscore > y->dscore;
+}
+
+/* Confidence of slot s and its alternatives (the set's fit is current). */
+static int
+alternatives(struct ctx *x, struct est_fit *fit, int s, double best)
+{
+	struct est_alt *all;
+	int	 n = 0, e, o, k0 = x->k, es = x->e[s];
+	double	 ps = x->p[s], sum = 0, sc, base, p;
+
+	if ((all = calloc((size_t)x->t->nelem + 1, sizeof(*all))) == NULL)
+		return -1;
+	/* drop slot s (the last slot takes its place) */
+	x->e[s] = x->e[k0 - 1];
+	x->p[s] = x->p[k0 - 1];
+	x->k = k0 - 1;
+	ctx_q(x);
+	base = ctx_score(x);
+	all[n].elem = -1;
+	all[n].dscore = best - base;
+	sum += exp(base - best);
+	n++;
+	for (e = 0; e < x->t->nelem; e++) {
+		if ((x->t->cand != NULL && !x->t->cand[e]) || e == es ||
+		    x->slot[e] >= 0 || x->ioff[e] == x->ioff[e + 1])
+			continue;
+		sc = base + gain_of(x, e, &p);
+		if (p <= 0)
+			continue;
+		sum += exp(sc - best);
+		all[n].elem = e;
+		all[n].p = p;
+		all[n].dscore = best - sc;
+		n++;
+	}
+	qsort(all, n, sizeof(all[0]), cmp_alt);
+	fit->conf[s] = 1 / (1 + sum);
+	fit->nalt[s] = n > EST_MAXALT ? EST_MAXALT : n;
+	for (o = 0; o < fit->nalt[s]; o++) {
+		fit->alt[s][o] = all[o];
+		fit->alt[s][o].share = exp(-all[o].dscore) / (1 + sum);
+	}
+	free(all);
+	/* put the set back */
+	x->e[k0 - 1] = x->e[s];
+	x->p[k0 - 1] = x->p[s];
+	x->e[s] = es;
+	x->p[s] = ps;
+	x->k = k0;
+	ctx_q(x);
+	return 0;
+}
+
+/*
+ * Two faults whose single parts each explain little alone (each
+ * contradicted by hops the other explains) escape forward selection:
+ * try every pair of the EST_PAIRS best single elements, and start from
+ * the best pair when it beats the best single element.
+ */
+#define EST_PAIRS	10
+static int
+best_pair(struct ctx *x, double *cur)
+{
+	int	 top[EST_PAIRS], n = 0, e, i, j, be = -1, bf = -1;
+	double	 g[EST_PAIRS], gv, p, best1 = *cur, bestp = *cur, sc;
+	double	 pe = 0, pf = 0;
+
+	for (e = 0; e < x->t->nelem; e++) {
+		if ((x->t->cand != NULL && !x->t->cand[e]) ||
+		    x->ioff[e] == x->ioff[e + 1])
+			continue;
+		gv = gain_of(x, e, &p);
+		if (p <= 0)
+			continue;
+		if (*cur + gv > best1)
+			best1 = *cur + gv;
+		if (n < EST_PAIRS || gv > g[n - 1]) {
+			if (n == EST_PAIRS)
+				n--;
+			for (i = n; i > 0 && g[i - 1] < gv; i--) {
+				g[i] = g[i - 1];
+				top[i] = top[i - 1];
+			}
+			g[i] = gv;
+			top[i] = e;
+			n++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			x->k = 2;
+			x->e[0] = top[i];
+			x->e[1] = top[j];
+			x->p[0] = x->p[1] = 0.05;
+			refit(x);
+			sc = ctx_score(x);
+			if (sc > bestp) {
+				bestp = sc;
+				be = top[i];
+				bf = top[j];
+				pe = x->p[0];
+				pf = x->p[1];
+			}
+		}
+	x->k = 0;
+	if (be >= 0 && bestp > best1 + 1e-6 && pe > 0 && pf > 0) {
+		x->k = 2;
+		x->e[0] = be;
+		x->e[1] = bf;
+		x->p[0] = pe;
+		x->p[1] = pf;
+		x->slot[be] = 0;
+		x->slot[bf] = 1;
+		refit(x);
+		*cur = ctx_score(x);
+		return 0;
+	}
+	ctx_q(x);
+	return 0;
+}
+
+double
+est_score1(const struct est_table *t, int e, double *p)
+{
+	struct ctx x;
+	double	 sc;
+
+	*p = 0;
+	if (ctx_init(&x, t) == -1)
+		return -HUGE_VAL;
+	sc = ctx_score(&x);
+	if (e >= 0 && e < t->nelem)
+		sc += gain_of(&x, e, p);
+	ctx_free(&x);
+	return sc;
+}
+
+int
+est_run(const struct est_table *t, int kmax, struct est_fit *fit)
+{
+	struct ctx x;
+	double	 cur, sc[EST_SCREEN], ps[EST_SCREEN], g, p, bestsc;
+	int	 cand[EST_SCREEN], nc, e, i, j, s, beste, o, own;
+
+	memset(fit, 0, sizeof(*fit));
+	if (kmax > EST_KMAX)
+		kmax = EST_KMAX;
+	if (ctx_init(&x, t) == -1)
+		return -1;
+	if ((fit->own = calloc((size_t)t->nobs + 1, 1)) == NULL) {
+		ctx_free(&x);
+		return -1;
+	}
+	fit->penalty = x.pen;
+	cur = fit->score_null = ctx_score(&x);
+	if (kmax >= 2 && best_pair(&x, &cur) == -1) {
+		ctx_free(&x);
+		est_fit_free(fit);
+		return -1;
+	}
+	while (x.k < kmax) {
+		/* screen: each candidate's gain with the set fixed */
+		nc = 0;
+		for (e = 0; e < t->nelem; e++) {
+			if ((t->cand != NULL && !t->cand[e]) || x.slot[e] >= 0 ||
+			    x.ioff[e] == x.ioff[e + 1])
+				continue;
+			g = gain_of(&x, e, &p);
+			if (p <= 0)
+				continue;
+			if (nc < EST_SCREEN || g > sc[nc - 1]) {
+				if (nc == EST_SCREEN)
+					nc--;
+				for (i = nc; i > 0 && sc[i - 1] < g; i--) {
+					sc[i] = sc[i - 1];
+					ps[i] = ps[i - 1];
+					cand[i] = cand[i - 1];
+				}
+				sc[i] = g;
+				ps[i] = p;
+				cand[i] = e;
+				nc++;
+			}
+		}
+		/* refit the best few fully; keep the best if it helps */
+		beste = -1;
+		bestsc = cur;
+		for (i = 0; i < nc; i++) {
+			double	 save[EST_KMAX + 1];
+
+			memcpy(save, x.p, sizeof(save));
+			x.e[x.k] = cand[i];
+			x.p[x.k] = ps[i];
+			x.k++;
+			refit(&x);
+			g = ctx_score(&x);
+			x.k--;
+			memcpy(x.p, save, sizeof(save));
+			ctx_q(&x);
+			if (g > bestsc + 1e-6) {
+				bestsc = g;
+				beste = i;
+			}
+		}
+		if (beste < 0)
+			break;
+		x.e[x.k] = cand[beste];
+		x.p[x.k] = ps[beste];
+		x.slot[cand[beste]] = x.k;
+		x.k++;
+		refit(&x);
+		cur = ctx_score(&x);
+	}
+	/* drop elements the refit left without loss */
+	for (s = 0, j = 0; s < x.k; s++) {
+		if (x.p[s] <= 0) {
+			x.slot[x.e[s]] = -1;
+			continue;
+		}
+		x.e[j] = x.e[s];
+		x.p[j] = x.p[s];
+		x.slot[x.e[j]] = j;
+		j++;
+	}
+	x.k = j;
+	ctx_q(&x);
+	cur = ctx_score(&x);
+	fit->score = cur;
+	fit->k = x.k;
+	for (s = 0; s < x.k; s++) {
+		fit->e[s] = x.e[s];
+		fit->p[s] = x.p[s];
+		fit->lo[s] = bound(&x, s, -1);
+		fit->hi[s] = bound(&x, s, +1);
+		ctx_q(&x);
+	}
+	for (s = 0; s < x.k; s++) {
+		/* alternatives() swaps slots around and back */
+		if (alternatives(&x, fit, s, cur) == -1) {
+			ctx_free(&x);
+			est_fit_free(fit);
+			return -1;
+		}
+		for (i = 0; i < x.k; i++)
+			x.slot[x.e[i]] = i;
+	}
+	ctx_q(&x);
+	for (o = 0; o < t->nobs; o++) {
+		llh(&x, o, x.q[o], &own);
+		fit->own[o] = (unsigned char)own;
+		fit->nown += own;
+	}
+	ctx_free(&x);
+	return 0;
+}
+
+void
+est_fit_free(struct est_fit *fit)
+{
+	free(fit->own);
+	fit->own = NULL;
+}
