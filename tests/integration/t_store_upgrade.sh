@@ -2,7 +2,8 @@
 # t_store_upgrade.sh: a controller started on a database of the release
 # before schema versions (tests/unit/store-v0.sql, pairs of 2026-11-18/19)
 # plus one pair and one single trace of today, with "keep 1h": it upgrades
-# the schema in place (user_version 2, the new indexes), serves the old
+# the schema in place (user_version 3: the indexes of 2, the schedules,
+# runs and alert tables of 3), serves the old
 # rows' tenant, and retention removes the old pairs, jobs, traces and
 # analyses in the background while today's stay; the database passes
 # PRAGMA integrity_check.  A config with a bad keep is refused by -n.
@@ -62,10 +63,12 @@ ip netns exec "$NS" "$TP_BIN/tracepair-controller" --config "$W/controller.conf"
 CTL=$!
 wait_for 10 "grep -q 'retention: removed' $W/controller.log" ||
     diag "no retention line: $(tail -5 "$W/controller.log")"
-check "[ '$before' = '0 4 9 ' ] && [ \"\$(sqlite3 $DB 'PRAGMA user_version')\" -ge 2 ] &&
+check "[ '$before' = '0 4 9 ' ] && [ \"\$(sqlite3 $DB 'PRAGMA user_version')\" = 3 ] &&
     [ \"\$(sqlite3 $DB \"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND
-      name IN ('pairs_ab', 'pairs_b', 'pairs_created', 'jobs_single_created')\")\" = 4 ]" \
-    "the old database ($before: version, pairs, traces) is upgraded in place to version 2 (or later) with its indexes"
+      name IN ('pairs_ab', 'pairs_b', 'pairs_created', 'jobs_single_created')\")\" = 4 ] &&
+    [ \"\$(sqlite3 $DB \"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND
+      name IN ('schedules', 'runs', 'alert_outbox')\")\" = 3 ]" \
+    "the old database ($before: version, pairs, traces) is upgraded in place to version 3 with the indexes of 2 and the schedule tables of 3"
 check "grep -q 'retention: pairs and traces older than 1h are removed' $W/controller.log &&
     grep -q 'retention: removed 10 pairs and jobs older than' $W/controller.log" \
     "retention runs in the background and says what it removed (3 pairs, 6 jobs, 1 single trace)"
