@@ -10,7 +10,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 21
+plan 22
 
 W=$(mktemp -d /tmp/t_evidence.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -100,6 +100,21 @@ rc=$?
 pcheck "[ $rc -eq 0 ] && grep -q 'first 1 hop' $RT/SUMMARY.txt &&
     ! grep -rq '198\\.18\\.10\\.2\\b' $RT && grep -q 'redacted-A1' $RT/runs/$ID1/forward-traceroute.txt" \
     "--redact-site-hops 1: stated, 198.18.10.2 in no file, verify OK" "$(cat "$W/r.out" "$W/rv")"
+
+# Redacting a chosen prefix: geo-ic's 198.18.10.6 (forward hop 2) is gone
+# from every file (the unredacted package above has it), the package says
+# which prefix, and it verifies.
+(cd "$W" && pairlab_cli evidence "$ID1" --redact-prefix 198.18.10.4/30 -o rp.tar.gz) >"$W/rp.out" 2>&1
+mkdir -p "$W/rp" && tar xzf "$W/rp.tar.gz" -C "$W/rp" 2>/dev/null
+RP=$W/rp/$(ls "$W/rp")
+"$TP" verify "$W/rp.tar.gz" --ca "$CA" >"$W/rpv" 2>&1
+rc=$?
+pcheck "[ $rc -eq 0 ] && grep -q 'replies from 198.18.10.4/30' $RP/SUMMARY.txt &&
+    jq -e '[.. | strings | select(test(\"198.18.10.4/30\"))] | length > 0' $RP/pair.json >/dev/null &&
+    grep -rq '198\\.18\\.10\\.6\\b' $W/x &&
+    ! grep -rq '198\\.18\\.10\\.6\\b' $RP" \
+    "--redact-prefix 198.18.10.4/30: stated in SUMMARY.txt and pair.json, 198.18.10.6 in no file, verify OK" \
+    "$(cat "$W/rp.out" "$W/rpv"; grep -rn '198\.18\.10\.6' $RP | head -3)"
 
 # Another tenant's operator cannot package our pairs; unknown ids are refused.
 PAIRLAB_OPERATOR=mallory pairlab_cli evidence "$ID1" -o "$W/m.tar.gz" >"$W/m.out" 2>&1

@@ -437,6 +437,66 @@ test_redact(void **state)
 	asn_free(asn);
 }
 
+/* Count the occurrences of needle in hay[0..end). */
+static int
+count_in(const char *hay, const char *end, const char *needle)
+{
+	int	 n = 0;
+	size_t	 l = strlen(needle);
+
+	for (; (hay = strstr(hay, needle)) != NULL && hay < end; hay += l)
+		n++;
+	return n;
+}
+
+/*
+ * The chart over runs: one per direction, a loss bar per run with a trace
+ * (height in proportion, 100 % = the plot's 120 px), a '?' where a run
+ * has none, the RTT line through the runs that have one.
+ */
+static void
+test_svg_runs(void **state)
+{
+	struct svg_run	 r[3];
+	char		*s;
+	const char	*fwd, *rev;
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	r[0].start = 1764900000;
+	r[1].start = 1764900300;
+	r[2].start = 1764900600;
+	r[0].have[0] = r[1].have[0] = r[2].have[0] = 1;
+	r[0].have[1] = r[2].have[1] = 1;	/* run 2 lacks its reverse trace */
+	r[0].loss_pct[0] = 0;
+	r[1].loss_pct[0] = 50;
+	r[2].loss_pct[0] = 25;
+	r[0].rtt_ms[0] = 48;
+	r[1].rtt_ms[0] = 52;
+	r[2].rtt_ms[0] = 50;
+	r[0].loss_pct[1] = 10;
+	r[2].loss_pct[1] = 100;
+	r[0].rtt_ms[1] = 45;
+	r[2].rtt_ms[1] = 47;
+	assert_null(svg_runs(r, 0, NULL));
+	assert_non_null(s = svg_runs(r, 3, NULL));
+	assert_non_null(fwd = strstr(s, "<g class=\"chart fwd\">"));
+	assert_non_null(rev = strstr(s, "<g class=\"chart rev\">"));
+	assert_true(fwd < rev);
+	assert_int_equal(count_in(fwd, rev, "class=\"lossbar\""), 3);
+	assert_int_equal(count_in(rev, s + strlen(s), "class=\"lossbar\""), 2);
+	assert_int_equal(count_in(fwd, rev, ": no trace</title>"), 0);
+	assert_int_equal(count_in(rev, s + strlen(s), ": no trace</title>"), 1);
+	/* 50 % of the 120 px plot; 100 % the whole of it */
+	assert_true(count_in(fwd, rev, "height=\"60.0\" fill=") == 1);
+	assert_true(count_in(rev, s + strlen(s), "height=\"120.0\" fill=") == 1);
+	assert_non_null(strstr(fwd, "50% loss, 52.0 ms"));
+	assert_non_null(strstr(rev, "100% loss, 47.0 ms"));
+	/* the RTT line: three points forward, two reverse */
+	assert_non_null(strstr(fwd, "class=\"rttline\""));
+	free(s);
+}
+
 int
 main(void)
 {
@@ -449,6 +509,7 @@ main(void)
 		cmocka_unit_test(test_read_refuses),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_svg_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
