@@ -17,6 +17,8 @@
  *        store-bench prune DB PAIRS       PAIRS old pairs with both traces,
  *                                         pruned as the controller does
  *                                         (CTL_PRUNE_BATCH): the longest batch
+ *        store-bench runs DB RUNS         RUNS runs of 1,000 schedules, then
+ *                                         tracepair history's queries
  * DB is a file (removed first, with its -wal and -shm).  One line of
  * figures per run on stdout.
  */
@@ -294,6 +296,101 @@ prune(const char *db, int npairs)
 	return 0;
 }
 
+static int
+run_count_cb(const struct store_run *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * `tracepair history` of a controller watching many sites: nruns runs of
+ * 1,000 schedules (each a pair of 2 of 200 agents, every 300 s, in turn),
+ * each with a pair and a small analysis, then the newest CTL_HISTORY_DEFAULT
+ * runs of one schedule, of one pair of agents, and of the changes only, as
+ * ctl_history_request asks store_run_list.
+ */
+static int
+runs(const char *db, int nruns)
+{
+	struct store	*s = fresh(db);
+	sqlite3		*raw;
+	sqlite3_stmt	*st, *an;
+	char		 err[256], id[32], sched[32], a[16], b[16];
+	double		 t0, t1, worst[3] = { 0, 0, 0 }, sum[3] = { 0, 0, 0 };
+	int		 i, k, q, n[3] = { 0, 0, 0 }, m;
+	static const char *what[3] = { "one schedule", "one pair of agents",
+	    "one schedule's changes" };
+
+	store_close(s);
+	if (sqlite3_open(db, &raw) != SQLITE_OK ||
+	    sqlite3_exec(raw, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(raw, "INSERT INTO runs (tenant, schedule, mesh,"
+	    " slot, started, agent_a, agent_b, pair_id, status, reason,"
+	    " changes, prev_pair_id, quick, escalated_from) VALUES ('acme',"
+	    " ?1, '', ?2, ?2, ?3, ?4, ?5, 'ok', '', ?6, '', 0, '')", -1, &st,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(raw, "INSERT INTO analyses (pair_id, json)"
+	    " VALUES (?1, '{\"verdict\":\"No fault found\"}')", -1, &an,
+	    NULL) != SQLITE_OK)
+		die("insert", sqlite3_errmsg(raw));
+	for (i = 0; i < nruns; i++) {
+		k = i % 1000;
+		snprintf(sched, sizeof(sched), "watch-%03d", k);
+		snprintf(a, sizeof(a), "site-%03d", k % 200);
+		snprintf(b, sizeof(b), "site-%03d", (k / 200 + 1 + k) % 200);
+		snprintf(id, sizeof(id), "p-run-%d", i);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, sched, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(st, 2, 1795000000.0 + i * 0.3);
+		sqlite3_bind_text(st, 3, a, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, b, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, id, -1, SQLITE_TRANSIENT);
+		/* one round in ten changed something */
+		sqlite3_bind_text(st, 6, (i / 1000) % 10 ? "[]" :
+		    "[{\"kind\":\"routers\"}]", -1, SQLITE_STATIC);
+		sqlite3_reset(an);
+		sqlite3_bind_text(an, 1, id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE ||
+		    sqlite3_step(an) != SQLITE_DONE)
+			die("insert", sqlite3_errmsg(raw));
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(an);
+	if (sqlite3_exec(raw, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		die("commit", sqlite3_errmsg(raw));
+	sqlite3_close(raw);
+	if ((s = store_open(db, err, sizeof(err))) == NULL)
+		die("open", err);
+	for (q = 0; q < 300; q++) {
+		k = q % 3;
+		m = 0;
+		t0 = now();
+		if (store_run_list(s, "acme", k == 1 ? NULL : "watch-417",
+		    k == 1 ? "site-017" : NULL, k == 1 ? "site-020" : NULL, 0,
+		    k == 2, CTL_HISTORY_DEFAULT, run_count_cb, &m, err,
+		    sizeof(err)) == -1)
+			die("history", err);
+		t1 = now();
+		n[k] = m;
+		sum[k] += t1 - t0;
+		if (t1 - t0 > worst[k])
+			worst[k] = t1 - t0;
+	}
+	for (k = 0; k < 3; k++)
+		printf("history of runs: %d runs of 1000 schedules stored, %s "
+		    "(newest %d: %d): mean %.3f ms, worst %.3f ms over 100 "
+		    "queries\n", nruns, what[k], CTL_HISTORY_DEFAULT, n[k],
+		    sum[k] / 100 * 1000, worst[k] * 1000);
+	/* the pair of agents is schedule 17's (and 417's, 617's: k % 200) */
+	if (n[0] != CTL_HISTORY_DEFAULT || n[1] != CTL_HISTORY_DEFAULT ||
+	    n[2] != (nruns / 1000 + 9) / 10 || n[2] > CTL_HISTORY_DEFAULT)
+		die("history", "wrong number of runs");
+	store_close(s);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -303,7 +400,9 @@ main(int argc, char **argv)
 		return history(argv[2], atoi(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "prune") == 0)
 		return prune(argv[2], atoi(argv[3]));
+	if (argc == 4 && strcmp(argv[1], "runs") == 0)
+		return runs(argv[2], atoi(argv[3]));
 	fprintf(stderr, "usage: store-bench ingest DB N BATCH | history DB "
-	    "PAIRS | prune DB PAIRS\n");
+	    "PAIRS | prune DB PAIRS | runs DB RUNS\n");
 	return 2;
 }

@@ -2,7 +2,8 @@
 # store.sh: the controller store's figures (bench/store-bench.c): traces
 # stored per second (30 hops x 3 probes; one commit each, as before
 # batching, and 16/64/256 per commit, as the controller batches), the
-# history of one pair among 100,000 stored pairs, and how long one
+# history of one pair among 100,000 stored pairs, tracepair history's
+# queries among 300,000 runs of 1,000 schedules, and how long one
 # retention batch holds the event loop.  Writes bench/results/store.txt.
 #
 #   sh bench/store.sh [DIR]     DIR: where the database goes (default
@@ -19,4 +20,5 @@ trap 'rm -f "$DB" "$DB-wal" "$DB-shm"' EXIT INT TERM
 	for b in 1 16 64 256; do "$B" ingest "$DB" 4000 $b; done
 	"$B" history "$DB" 100000
 	"$B" prune "$DB" 2000
+	"$B" runs "$DB" 300000
 } | tee "$OUT"

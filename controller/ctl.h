@@ -575,6 +575,8 @@ void		 ctl_change_line(const struct json_t *change, char *buf,
 #define CTL_SCHED_NAME_MAX	64	/* longest schedule or mesh name */
 /* longest full name: a mesh's pair "MESH:A~B" */
 #define CTL_SCHED_FULL_MAX	(CTL_SCHED_NAME_MAX + 2 * TLS_NAME_LEN)
+#define CTL_HISTORY_DEFAULT	100	/* runs a history request gets by default */
+#define CTL_HISTORY_MAX		1000	/* and at most */
 #define CTL_SCHED_MAX		20000	/* schedules (mesh pairs included) at most */
 #define CTL_MESH_SITES_MAX	64	/* sites of one mesh at most */
 #define CTL_EVERY_MIN		10	/* shortest interval (s) */

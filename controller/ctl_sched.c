@@ -1155,9 +1155,6 @@ ctl_schedule_request(struct ctl *ctl, struct ctl_session *op,
 
 /* ---- history and changes */
 
-#define CTL_HISTORY_DEFAULT	100
-#define CTL_HISTORY_MAX		1000
-
 struct ctl_history_fill {
 	Tracepair__HistoryReply	*r;
 	size_t			 max, size, budget;

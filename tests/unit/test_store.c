@@ -785,6 +785,65 @@ test_open_failure(void **state)
 	assert_non_null(strstr(err, "/nonexistent-dir/x.db"));
 }
 
+/* store_run_list: appends "schedule@started" of each run to a string. */
+static int
+run_cb(const struct store_run *r, void *arg)
+{
+	char	*out = arg;
+	size_t	 n = strlen(out);
+
+	snprintf(out + n, 512 - n, "%s%s@%.0f", n ? " " : "", r->schedule,
+	    r->started);
+	return 0;
+}
+
+/*
+ * The history of runs by schedule (a mesh's name takes its pairs), by a
+ * pair of agents either way round, changes only, since, the limit, the
+ * tenant; newest first.
+ */
+static void
+test_run_list(void **state)
+{
+	struct store	*s;
+	char		 err[256], out[512];
+
+	(void)state;
+	s = store_open(dbpath, err, sizeof(err));
+	assert_non_null(s);
+	raw_exec("INSERT INTO runs (tenant, schedule, mesh, slot, started,"
+	    " agent_a, agent_b, pair_id, status, changes) VALUES"
+	    " ('acme', 'w', '', 10, 10, 'sf', 'chi', 'p1', 'ok', '[]'),"
+	    " ('acme', 'w', '', 20, 20, 'sf', 'chi', 'p2', 'ok', '[{}]'),"
+	    " ('acme', 'w', '', 30, 30, 'sf', 'chi', '', 'skipped', ''),"
+	    " ('acme', 'm:chi~sf', 'm', 15, 15, 'chi', 'sf', 'p3', 'ok', '[]'),"
+	    " ('acme', 'm:ny~sf', 'm', 25, 25, 'ny', 'sf', 'p4', 'ok', '[{}]'),"
+	    " ('other', 'w', '', 40, 40, 'sf', 'chi', 'p5', 'ok', '[]')");
+#define LIST(sched, a, b, since, chg, lim) (out[0] = '\0', \
+	store_run_list(s, "acme", sched, a, b, since, chg, lim, run_cb, out, \
+	    err, sizeof(err)))
+	assert_int_equal(LIST("w", NULL, NULL, 0, 0, 100), 0);
+	assert_string_equal(out, "w@30 w@20 w@10");
+	assert_int_equal(LIST("m", NULL, NULL, 0, 0, 100), 0);
+	assert_string_equal(out, "m:ny~sf@25 m:chi~sf@15");
+	assert_int_equal(LIST("m:chi~sf", NULL, NULL, 0, 0, 100), 0);
+	assert_string_equal(out, "m:chi~sf@15");
+	assert_int_equal(LIST(NULL, "sf", "chi", 0, 0, 100), 0);
+	assert_string_equal(out, "w@30 w@20 m:chi~sf@15 w@10");
+	assert_int_equal(LIST(NULL, "chi", "sf", 12, 0, 100), 0);
+	assert_string_equal(out, "w@30 w@20 m:chi~sf@15");
+	assert_int_equal(LIST("w", "chi", "sf", 0, 0, 2), 0);
+	assert_string_equal(out, "w@30 w@20");
+	assert_int_equal(LIST(NULL, NULL, NULL, 0, 1, 100), 0);
+	assert_string_equal(out, "m:ny~sf@25 w@20");
+	assert_int_equal(LIST(NULL, NULL, NULL, 0, 0, 3), 0);
+	assert_string_equal(out, "w@30 m:ny~sf@25 w@20");
+	assert_int_equal(LIST("nosuch", NULL, NULL, 0, 0, 100), 0);
+	assert_string_equal(out, "");
+#undef LIST
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -798,6 +857,7 @@ main(void)
 		cmocka_unit_test_setup(test_migrate_v0, fresh),
 		cmocka_unit_test_setup(test_migrate_refused, fresh),
 		cmocka_unit_test_setup(test_prune, fresh),
+		cmocka_unit_test_setup(test_run_list, fresh),
 		cmocka_unit_test(test_result_batch),
 	};
 
