@@ -9,13 +9,15 @@
 # at once; `kill -9` of the controller, down for two slots:
 # after the restart the missed slots run once, not twice, no slot is run
 # twice, every pair stored ok has both traces, PRAGMA integrity_check ok;
-# `evidence --schedule` packs the schedule's runs.
+# `evidence --schedule` packs the schedule's runs; a paused schedule takes
+# no slot until resumed; a slot whose agent is offline is skipped, with
+# the reason, and makes no pair.
 # Nothing here is random (no loss): no false-failure probability to state
 # beyond timing, and every wait polls with a generous bound.
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 14
+plan 16
 
 W=$(mktemp -d /tmp/t_sched.XXXXXX)
 chmod 755 "$W"
@@ -143,6 +145,25 @@ PAIRLAB_OPERATOR=mallory pairlab_cli history sf-office chicago-office \
     >"$W/m3.out" 2>&1
 pcheck "[ $m1 -eq $m2 ] && [ $m1 -ne 0 ] && [ \"\$(sed 's/ [^ ]*\$//' $W/m1.err)\" = \"\$(sed 's/ [^ ]*\$//' $W/m2.err)\" ] && grep -qx 'no runs' $W/m3.out" \
     "another tenant: schedule show as for no schedule (exit $m1: $(cat $W/m1.err)), history empty"
+# Paused: no run for more than one interval; resumed: the next slot runs.
+pairlab_cli schedule pause sf-office~chicago-office >"$W/pause.out" 2>&1
+sleep 1		# a run started before the pause may still finish
+n0=$(runs_done)
+sleep 12
+n1=$(runs_done)
+pairlab_cli schedule resume sf-office~chicago-office >"$W/resume.out" 2>&1
+wait_runs $((n1 + 1)) 25
+n2=$(runs_done)
+pcheck "[ $n1 -eq $n0 ] && [ $n2 -gt $n1 ] && pairlab_cli schedule list --json | jq -e '.[0].paused == false' >/dev/null" \
+    "schedule pause: no run in 12 s (runs $n0 -> $n1); resume: the next slot runs ($n2)" \
+    "$(cat $W/pause.out $W/resume.out)"
+# An agent offline at its slot: the run is skipped with the reason, no pair.
+pairlab_stop_agent chicago-office
+wait_for 30 "pairlab_cli history sf-office chicago-office --json 2>/dev/null | jq -e '.[0].status == \"skipped\"' >/dev/null"
+pairlab_cli history sf-office chicago-office --json >"$W/skip.json" 2>&1
+pcheck "jq -e '.[0] | .status == \"skipped\" and (.reason | test(\"chicago-office.*offline|offline.*chicago-office\")) and (.pair_id // \"\") == \"\"' $W/skip.json >/dev/null" \
+    "an agent offline at its slot: the run is skipped, says so, makes no pair" \
+    "$(jq -c '.[0]' $W/skip.json)"
 pairlab_cli schedule rm sf-office~chicago-office >"$W/rm.out" 2>&1
 pairlab_cli schedule list >"$W/list.out" 2>&1
 pcheck "grep -q removed $W/rm.out && grep -q 'no schedules' $W/list.out" \
