@@ -125,6 +125,9 @@ struct analysis_step {
 	struct analysis_hop at;		/* first hop with the higher delay */
 	double		 before_ms;	/* median RTT of the hops before it */
 	double		 after_ms;	/* median RTT at the step */
+	char		 cause[ANALYSIS_WHY_LEN / 2];	/* what explains it in the
+					   round-trip model (a latency suspect's
+					   link, or distance), "" unknown */
 };
 
 /* Something that looks like a fault and is not. */

@@ -81,9 +81,10 @@ step_jobj(const struct analysis_step *S)
 {
 	if (!S->found)
 		return json_null();
-	return json_pack("{s:i,s:o,s:o,s:f,s:f}", "ttl", S->at.ttl,
+	return json_pack("{s:i,s:o,s:o,s:f,s:f,s:o}", "ttl", S->at.ttl,
 	    "addr", jstr(S->at.addr), "name", jstr(S->at.name),
-	    "before_ms", S->before_ms, "after_ms", S->after_ms);
+	    "before_ms", S->before_ms, "after_ms", S->after_ms,
+	    "cause", jstr(S->cause));
 }
 
 static json_t *
