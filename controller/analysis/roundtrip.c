@@ -1050,9 +1050,13 @@ find_lossy(struct rt *r)
  * one-way explanation is chosen only where it saves more than that.
  */
 #define RT_DSIGMA	1.0	/* ms: least uncertainty of a hop's minimum RTT */
+#define RT_DDIST	1.5	/* distance costs this much of queueing per ms:
+				   it adds delay both ways, but what both ways
+				   show is distance, not queueing both ways */
 #define RT_DOWN		0.9	/* a hop's own delay (a slow control plane)
 				   costs this much of a link's per ms: what
 				   one hop alone shows is its own */
+#define RT_DMU		0.5	/* ms: the prior's scale is at least this */
 #define RT_DKMAX	3	/* most queueing links in one explanation */
 #define RT_DSCREEN	8	/* candidates refitted at each step */
 
@@ -1207,7 +1211,7 @@ delay_build(struct rt *r, struct rt_delay *D)
 				D->cobs[n] = i;
 				D->ccoef[n++] = A[(size_t)i * nc + c];
 			}
-		D->pen[c] = c < D->nedge ? 2 / D->mu : c < D->nedge + nl ?
+		D->pen[c] = c < D->nedge ? RT_DDIST / D->mu : c < D->nedge + nl ?
 		    1 / D->mu : RT_DOWN / D->mu;
 		D->ub[c] = c < D->nedge + nl && c >= D->nedge ? 0 : HUGE_VAL;
 	}
@@ -1244,6 +1248,33 @@ delay_refit(struct rt *r, struct rt_delay *D, const int *set, int k, double *x)
 	for (i = 0; i < k; i++)
 		D->ub[DCOL_Q(r, D, set[i])] = HUGE_VAL;
 	return est_lasso_fit(&D->l, x, D->res) + k * D->bic;
+}
+
+/*
+ * The prior's scale: the typical distance of a link, the median of the
+ * links' distances in a fit with no queueing (at least RT_DMU ms).  The
+ * first fit uses the median of the hops' minimum RTTs per link crossed.
+ */
+static int
+delay_scale(struct rt *r, struct rt_delay *D)
+{
+	double	*v, mu;
+	int	 e, n = 0, c;
+
+	if ((v = calloc((size_t)D->nedge + 1, sizeof(*v))) == NULL)
+		return -1;
+	delay_refit(r, D, NULL, 0, D->x);
+	for (e = 0; e < D->nedge; e++)
+		if (D->coff[e + 1] > D->coff[e])
+			v[n++] = D->x[e];
+	qsort(v, (size_t)n, sizeof(v[0]), cmp_dbl);
+	mu = n > 0 ? v[n / 2] : D->mu;
+	mu = mu < RT_DMU ? RT_DMU : mu;
+	free(v);
+	for (c = 0; c < D->l.ncol; c++)
+		D->pen[c] *= D->mu / mu;
+	D->mu = mu;
+	return 0;
 }
 
 /*
@@ -1533,6 +1564,8 @@ find_delay(struct rt *r)
 		goto oom;
 	nc = D.l.ncol;
 	/* greedy forward selection of the queueing links */
+	if (delay_scale(r, &D) == -1)
+		goto oom;
 	F = delay_refit(r, &D, set, 0, D.x);
 	while (k < RT_DKMAX) {
 		n = delay_screen(r, &D, set, k, cand, RT_DSCREEN);
