@@ -1217,11 +1217,16 @@ delay_build(struct rt *r, struct rt_delay *D)
 	}
 	D->coff[nc] = n;
 	/* queueing candidates: a link whose other way is not on exactly the
-	   same round trips (then it is distance), crossed by two hops or
-	   more (one hop alone is that hop's own delay) */
+	   same round trips (then it is distance), crossed by the round trips
+	   of both traces (one direction's probes show it, the other's
+	   replies explain it; one hop alone would be that hop's own delay) */
 	for (l = 0; l < nl; l++) {
+		int	 seen = 0;
+
 		c = DCOL_Q(r, D, l);
-		D->cand[l] = D->coff[c + 1] - D->coff[c] >= 2 &&
+		for (j = D->coff[c]; j < D->coff[c + 1]; j++)
+			seen |= 1 << r->obs[D->cobs[j]].dir;
+		D->cand[l] = seen == 3 &&
 		    (D->rev[l] < 0 || !same_incidence(r, l, D->rev[l]));
 	}
 	free(A);
@@ -1520,7 +1525,7 @@ delay_causes(struct rt *r, const struct rt_delay *D, const int *set,
 			}
 		if (best >= 0) {
 			an_bprintf(S->cause, sizeof(S->cause), "one-way delay on "
-			    "the link %s -> %s (+%.0f ms, a suspect)",
+			    "the link %s -> %s, +%.0f ms: a suspect",
 			    node_label(r, r->links[best].u, fl, sizeof(fl)),
 			    node_label(r, r->links[best].v, tl, sizeof(tl)), bv);
 			continue;
@@ -1539,7 +1544,7 @@ delay_causes(struct rt *r, const struct rt_delay *D, const int *set,
 			int	 fwd = link_toward(r, best);
 
 			an_bprintf(S->cause, sizeof(S->cause), "distance: the "
-			    "link %s - %s (%.0f ms round trip, seen both ways), "
+			    "link %s - %s, %.0f ms round trip, seen both ways: "
 			    "not a fault", node_label(r, fwd ? r->links[best].u :
 			    r->links[best].v, fl, sizeof(fl)), node_label(r, fwd ?
 			    r->links[best].v : r->links[best].u, tl, sizeof(tl)),
