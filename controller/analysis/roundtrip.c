@@ -1443,9 +1443,12 @@ edge_key(const struct rt *r, int l)
 	return RT_MAXSEQ * 3;
 }
 
-/* Long links, seen both ways: distance (round trip 2 s >= step_min_ms). */
+/*
+ * Long links, seen both ways: distance (round trip 2 s >= step_min_ms, or
+ * marked: the cause of a step).
+ */
 static void
-delay_distance(struct rt *r, const struct rt_delay *D)
+delay_distance(struct rt *r, const struct rt_delay *D, const unsigned char *mark)
 {
 	struct analysis	*a = r->st->a;
 	struct analysis_distance *arr, tmp;
@@ -1460,7 +1463,8 @@ delay_distance(struct rt *r, const struct rt_delay *D)
 		int	 fwd;
 
 		if (D->rev[l] < 0 || D->rev[l] < l ||
-		    2 * D->x[D->edge[l]] < r->st->opts->step_min_ms)
+		    (2 * D->x[D->edge[l]] < r->st->opts->step_min_ms &&
+		    !mark[D->edge[l]]))
 			continue;
 		if ((arr = an_grow(r->st, a->distance, &a->ndistance,
 		    sizeof(*arr))) == NULL)
@@ -1489,11 +1493,13 @@ delay_distance(struct rt *r, const struct rt_delay *D)
 /*
  * Tie each direction's delay step (section 4) to what explains it: the
  * queueing link or the long link the step hop's round trip crosses and
- * the hop before it does not.
+ * the hop before it does not (a long link: step_min_ms, or half the
+ * step; it is marked in mark, by undirected link, to be listed as
+ * distance).
  */
 static void
 delay_causes(struct rt *r, const struct rt_delay *D, const int *set,
-    const int *shown, int k)
+    const int *shown, int k, unsigned char *mark)
 {
 	struct analysis	*a = r->st->a;
 	char		 fl[ANALYSIS_NAME_LEN], tl[ANALYSIS_NAME_LEN];
@@ -1532,7 +1538,8 @@ delay_causes(struct rt *r, const struct rt_delay *D, const int *set,
 		}
 		for (l = 0; l < r->nlinks; l++) {
 			v = 2 * D->x[D->edge[l]];
-			if (D->rev[l] < 0 || v < r->st->opts->step_min_ms ||
+			if (D->rev[l] < 0 || v < fmin(r->st->opts->step_min_ms,
+			    (S->after_ms - S->before_ms) / 2) ||
 			    crossings(r, o, l) <= (p >= 0 ? crossings(r, p, l) : 0))
 				continue;
 			if (v > bv) {
@@ -1543,6 +1550,7 @@ delay_causes(struct rt *r, const struct rt_delay *D, const int *set,
 		if (best >= 0) {
 			int	 fwd = link_toward(r, best);
 
+			mark[D->edge[best]] = 1;
 			an_bprintf(S->cause, sizeof(S->cause), "distance: the "
 			    "link %s - %s, %.0f ms round trip, seen both ways: "
 			    "not a fault", node_label(r, fwd ? r->links[best].u :
@@ -1558,6 +1566,7 @@ find_delay(struct rt *r)
 {
 	struct rt_delay	 D;
 	int		 set[RT_DKMAX], shown[RT_DKMAX], cand[RT_DSCREEN];
+	unsigned char	*mark;
 	int		 k = 0, n, i, j, c, best, nc;
 	double		 F, Fc, bestF, conf[RT_DKMAX], sum, base, q;
 	const struct analysis_opts *op = r->st->opts;
@@ -1625,8 +1634,11 @@ find_delay(struct rt *r)
 		if (shown[i] && delay_suspect(r, &D, set[i], q, conf[i]) == NULL)
 			goto oom;
 	}
-	delay_distance(r, &D);
-	delay_causes(r, &D, set, shown, k);
+	if ((mark = calloc((size_t)D.nedge + 1, 1)) == NULL)
+		goto oom;
+	delay_causes(r, &D, set, shown, k, mark);
+	delay_distance(r, &D, mark);
+	free(mark);
 	delay_free(&D);
 	return r->st->oom ? -1 : 0;
 oom:
