@@ -1243,5 +1243,6 @@ analysis_free(struct analysis *a)
 	free(a->segment[1]);
 	free(a->roundtrip);
 	free(a->distance);
+	free(a->jitter);
 	free(a);
 }

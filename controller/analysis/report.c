@@ -272,6 +272,12 @@ delay_lines(FILE *fp, const struct analysis *a)
 			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
 			    s->delay_ms, i + 1, s->confidence);
 	}
+	for (i = 0; i < a->njitter; i++)
+		fprintf(fp, "%s %s %s %s %.0f ms%s", i == 0 ? "Jitter (avg - min "
+		    "RTT a link adds):" : ";", analysis_hop_label(&a->jitter[i].from),
+		    a->jitter[i].bothways ? "-" : "->",
+		    analysis_hop_label(&a->jitter[i].to), a->jitter[i].jitter_ms,
+		    i == a->njitter - 1 ? "\n" : "");
 	for (i = 0; i < a->ndistance; i++)
 		fprintf(fp, "%s %s - %s %.0f ms%s", i == 0 ? "Distance (round trip "
 		    "over one link, seen both ways; not a fault):" : ";",

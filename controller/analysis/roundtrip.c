@@ -1057,6 +1057,7 @@ find_lossy(struct rt *r)
 				   costs this much of a link's per ms: what
 				   one hop alone shows is its own */
 #define RT_DMU		0.5	/* ms: the prior's scale is at least this */
+#define RT_JMIN		5.0	/* ms: jitter a link adds that is listed */
 #define RT_DKMAX	3	/* most queueing links in one explanation */
 #define RT_DSCREEN	8	/* candidates refitted at each step */
 
@@ -1561,12 +1562,124 @@ delay_causes(struct rt *r, const struct rt_delay *D, const int *set,
 	}
 }
 
+/*
+ * Jitter over directed links: each hop's jitter (avg - min RTT) as the
+ * sum of what the links of its round trip add (a link's queue that
+ * fills and drains), fitted the same way (a non-negative lasso, no
+ * distance: jitter is queueing; a hop's own at 0.9 of a link's cost;
+ * scale the median jitter per link crossed, at least 0.5 ms).  Fills
+ * jl[l], the jitter link l adds; for a link whose two ways are on the
+ * same round trips the two are summed on the lower id and *both set.
+ */
+static int
+delay_jitter(struct rt *r, const struct rt_delay *D, double *jl,
+    unsigned char *both)
+{
+	struct est_lasso L;
+	double	*pen, *ub, *x, *res, *v, mu;
+	int	 nl = r->nlinks, no = r->tab.nobs, c, l, n = 0, o, j;
+
+	pen = calloc((size_t)(nl + no) + 1, sizeof(double));
+	ub = calloc((size_t)(nl + no) + 1, sizeof(double));
+	x = calloc((size_t)(nl + no) + 1, sizeof(double));
+	res = calloc((size_t)no + 1, sizeof(double));
+	v = calloc((size_t)no + 1, sizeof(double));
+	if (pen == NULL || ub == NULL || x == NULL || res == NULL || v == NULL)
+		goto oom;
+	for (o = 0; o < no; o++) {
+		int	 m = 0;
+
+		for (j = 0; j < r->tab.obs[o].n; j++)
+			if (r->tab.elem[r->tab.obs[o].off + j] < nl)
+				m += r->tab.mult[r->tab.obs[o].off + j];
+		if (m > 0)
+			v[n++] = D->jit[o] / m;
+		res[o] = 1;	/* weights: sigma 1 ms */
+	}
+	qsort(v, (size_t)n, sizeof(v[0]), cmp_dbl);
+	mu = n > 0 ? v[n / 2] : RT_DMU;
+	mu = mu < RT_DMU ? RT_DMU : mu;
+	for (c = 0; c < nl + no; c++) {
+		pen[c] = (c < nl ? 1 : RT_DOWN) / mu;
+		ub[c] = HUGE_VAL;
+	}
+	memset(&L, 0, sizeof(L));
+	L.nobs = no;
+	L.y = D->jit;
+	L.w = D->w;	/* hops with no reply weigh nothing */
+	L.ncol = nl + no;
+	L.coff = D->coff + D->nedge;	/* the queueing and own columns */
+	L.cobs = D->cobs;
+	L.ccoef = D->ccoef;
+	L.pen = pen;
+	L.ub = ub;
+	for (o = 0; o < no; o++)	/* every answering hop counts as much */
+		v[o] = D->w[o] > 0 ? 1 : 0;
+	L.w = v;
+	est_lasso_fit(&L, x, res);
+	for (l = 0; l < nl; l++) {
+		jl[l] = x[l];
+		both[l] = 0;
+	}
+	for (l = 0; l < nl; l++)
+		if (D->rev[l] > l && same_incidence(r, l, D->rev[l])) {
+			jl[l] += jl[D->rev[l]];
+			jl[D->rev[l]] = 0;
+			both[l] = 1;
+		}
+	free(pen);
+	free(ub);
+	free(x);
+	free(res);
+	free(v);
+	return 0;
+oom:
+	free(pen);
+	free(ub);
+	free(x);
+	free(res);
+	free(v);
+	return -1;
+}
+
+/* The links that add jitter of at least RT_JMIN ms: a->jitter. */
+static void
+delay_jitter_list(struct rt *r, const double *jl, const unsigned char *both)
+{
+	struct analysis	*a = r->st->a;
+	struct analysis_jitter *arr, *J;
+	int		 l, tw;
+
+	for (l = 0; l < r->nlinks; l++) {
+		if (jl[l] < RT_JMIN)
+			continue;
+		if ((arr = an_grow(r->st, a->jitter, &a->njitter,
+		    sizeof(*arr))) == NULL)
+			return;
+		a->jitter = arr;
+		J = &arr[a->njitter - 1];
+		tw = link_toward(r, l);
+		J->toward = tw;
+		J->bothways = both[l];
+		J->jitter_ms = jl[l];
+		if (both[l] && !tw) {	/* both ways: in forward order */
+			node_ref(r, r->links[l].v, &J->from);
+			node_ref(r, r->links[l].u, &J->to);
+		} else {
+			node_ref(r, r->links[l].u, &J->from);
+			node_ref(r, r->links[l].v, &J->to);
+		}
+	}
+}
+
 static int
 find_delay(struct rt *r)
 {
 	struct rt_delay	 D;
 	int		 set[RT_DKMAX], shown[RT_DKMAX], cand[RT_DSCREEN];
-	unsigned char	*mark;
+	unsigned char	*mark = NULL, *both = NULL;
+	double		*jl = NULL;
+	struct analysis_suspect *sp;
 	int		 k = 0, n, i, j, c, best, nc;
 	double		 F, Fc, bestF, conf[RT_DKMAX], sum, base, q;
 	const struct analysis_opts *op = r->st->opts;
@@ -1622,6 +1735,11 @@ find_delay(struct rt *r)
 		conf[i] = 1 / (1 + sum);
 	}
 	delay_refit(r, &D, set, k, D.x);
+	if ((jl = calloc((size_t)r->nlinks + 1, sizeof(*jl))) == NULL ||
+	    (both = calloc((size_t)r->nlinks + 1, 1)) == NULL ||
+	    delay_jitter(r, &D, jl, both) == -1)
+		goto oom;
+	delay_jitter_list(r, jl, both);
 	/* the queueing links that make a step: latency suspects */
 	for (i = 0; i < k; i++) {
 		c = DCOL_Q(r, &D, set[i]);
@@ -1631,17 +1749,24 @@ find_delay(struct rt *r)
 			if (delay_without(r, &D, D.cobs[j], set[i]) < base)
 				base = delay_without(r, &D, D.cobs[j], set[i]);
 		shown[i] = q >= op->step_min_ms && q >= op->step_min_frac * base;
-		if (shown[i] && delay_suspect(r, &D, set[i], q, conf[i]) == NULL)
+		if (shown[i] && (sp = delay_suspect(r, &D, set[i], q,
+		    conf[i])) == NULL)
 			goto oom;
+		if (shown[i] && jl[set[i]] >= RT_JMIN)
+			sp->jitter_ms = jl[set[i]];
 	}
 	if ((mark = calloc((size_t)D.nedge + 1, 1)) == NULL)
 		goto oom;
 	delay_causes(r, &D, set, shown, k, mark);
 	delay_distance(r, &D, mark);
 	free(mark);
+	free(jl);
+	free(both);
 	delay_free(&D);
 	return r->st->oom ? -1 : 0;
 oom:
+	free(jl);
+	free(both);
 	delay_free(&D);
 	r->st->oom = 1;
 	return -1;

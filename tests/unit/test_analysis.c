@@ -1670,6 +1670,57 @@ test_delay_edges(void **state)
 	trace_free(z);
 }
 
+/*
+ * Jitter on pb-nap -> SF-rt3 alone (every other probe of the hops whose
+ * round trips cross it 30 ms late: avg - min 15 ms): listed as that
+ * directed link's jitter, no latency suspect (the minimum RTTs do not
+ * move); with 30 ms of standing queue as well, the latency suspect
+ * carries the jitter.
+ */
+static void
+test_delay_jitter(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	struct analysis	*a;
+	const struct analysis_suspect *s;
+	char		*txt;
+	int		 i, j, k;
+
+	(void)state;
+	redraw(f, 0, 0, 10);
+	redraw(r, 0, 0, 10);
+	for (k = 0; k < 2; k++) {
+		struct trace *t = k ? r : f;
+
+		for (i = 0; i < t->nhops; i++)
+			for (j = 0; j < t->hops[i].nprobes; j++)
+				if (t->hops[i].ttl >= (k ? 7 : 6) && j % 2)
+					t->hops[i].probes[j].rtt_ms += 30;
+	}
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	assert_int_equal(a->njitter, 1);
+	assert_string_equal(a->jitter[0].from.name, "pb-nap.geo.net");
+	assert_string_equal(a->jitter[0].to.name, "sf-rt3-f0.geo.net");
+	assert_true(a->jitter[0].toward == 0 && !a->jitter[0].bothways);
+	assert_true(fabs(a->jitter[0].jitter_ms - 15) < 2);
+	txt = report_text_str(f, r, a, NULL);
+	assert_non_null(strstr(txt, "Jitter (avg - min RTT a link adds): "
+	    "pb-nap.geo.net -> sf-rt3-f0.geo.net 15 ms"));
+	free(txt);
+	analysis_free(a);
+	add_delay(f, 6, 11, 30);
+	add_delay(r, 7, 10, 30);
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 1);
+	assert_string_equal(s->from.name, "pb-nap.geo.net");
+	assert_true(fabs(s->jitter_ms - 15) < 2);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 int
 main(void)
 {
@@ -1707,6 +1758,7 @@ main(void)
 		cmocka_unit_test(test_delay_distance),
 		cmocka_unit_test(test_delay_none),
 		cmocka_unit_test(test_delay_edges),
+		cmocka_unit_test(test_delay_jitter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
