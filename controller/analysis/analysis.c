@@ -1025,7 +1025,8 @@ inconclusive_verdict(struct an_state *st, const char *few)
 
 	for (i = 0; i < a->nsuspects && n < 3; i++) {
 		if (a->suspects[i].kind == ANALYSIS_SUSPECT_FILTER ||
-		    a->suspects[i].kind == ANALYSIS_SUSPECT_DESTINATION)
+		    a->suspects[i].kind == ANALYSIS_SUSPECT_DESTINATION ||
+		    a->suspects[i].kind == ANALYSIS_SUSPECT_LATENCY)
 			continue;
 		suspect_words(&a->suspects[i], w, sizeof(w));
 		an_bprintf(c + strlen(c), sizeof(c) - strlen(c), "%s%s (%.2f)",
@@ -1084,8 +1085,10 @@ make_verdict(struct an_state *st)
 		return;
 	}
 	s = &a->suspects[0];
+	/* inconclusive is about loss: a one-way delay found first is named */
 	if (a->inconclusive && s->kind != ANALYSIS_SUSPECT_FILTER &&
-	    s->kind != ANALYSIS_SUSPECT_DESTINATION) {
+	    s->kind != ANALYSIS_SUSPECT_DESTINATION &&
+	    s->kind != ANALYSIS_SUSPECT_LATENCY) {
 		inconclusive_verdict(st, few);
 		return;
 	}

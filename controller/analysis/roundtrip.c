@@ -1045,9 +1045,10 @@ find_lossy(struct rt *r)
  * section 4a).  A link's delay is its distance, the same both ways, plus
  * one-way queueing: d(u->v) = s(uv) + q(u->v).  The fit is the most
  * probable set of delays under a prior that makes delay cost what it
- * adds (Laplace, scale mu: distance costs 2/mu per ms, once for each
- * way, queueing 1/mu) and each queueing link ln(N)/2 more (BIC): a
- * one-way explanation is chosen only where it saves more than that.
+ * adds (Laplace, scale mu: queueing costs 1/mu per ms, distance, which
+ * adds delay both ways, RT_DDIST/mu) and each queueing link ln(N)/2 more
+ * (BIC): a one-way explanation is chosen only where it saves more than
+ * that.
  */
 #define RT_DSIGMA	1.0	/* ms: least uncertainty of a hop's minimum RTT */
 #define RT_DDIST	1.5	/* distance costs this much of queueing per ms:
@@ -1061,19 +1062,30 @@ find_lossy(struct rt *r)
 #define RT_DKMAX	3	/* most queueing links in one explanation */
 #define RT_DSCREEN	8	/* candidates refitted at each step */
 
-/* Working state of the delay fit. */
+/*
+ * Working state of the delay fit.  Columns: each undirected link's
+ * distance (0 .. nedge - 1), each directed link's queueing (DCOL_Q), each
+ * observation's own delay (DCOL_OWN); observations as in the loss table.
+ */
 struct rt_delay {
-	struct est_lasso l;
-	int		 nedge;		/* undirected links: columns 0 .. nedge - 1 */
+	struct est_lasso l;		/* the problem handed to est_lasso_fit() */
+	int		 nedge;		/* undirected links */
 	int		*edge;		/* per directed link: its undirected link */
 	int		*rev;		/* per directed link: the link the other way, -1 */
 	int		*cand;		/* per directed link: may carry queueing */
-	double		*y, *w, *jit;	/* per observation: min RTT, weight, avg - min */
-	double		*pen, *ub, *x, *xs, *res;	/* per column; res per obs */
-	int		*coff, *cobs;
-	double		*ccoef;
+	double		*y;		/* per observation: its minimum RTT, ms */
+	double		*w;		/* its weight, 1 / sigma^2 (0: no reply) */
+	double		*jit;		/* its jitter, avg - min RTT, ms */
+	double		*pen;		/* per column: the prior's cost per ms */
+	double		*ub;		/* per column: upper bound (0: off) */
+	double		*x;		/* per column: the current fit, ms */
+	double		*xs;		/* per column: scratch for trial fits */
+	double		*res;		/* per observation: residual of the last fit */
+	int		*coff;		/* column c's entries: coff[c] .. coff[c+1] */
+	int		*cobs;		/* an entry's observation */
+	double		*ccoef;		/* its coefficient (crossings) */
 	double		 mu;		/* the prior's scale, ms */
-	double		 bic;		/* ln(N)/2 */
+	double		 bic;		/* ln(N)/2, N the observations */
 };
 
 #define DCOL_Q(r, D, l)	((D)->nedge + (l))
@@ -1594,7 +1606,6 @@ delay_jitter(struct rt *r, const struct rt_delay *D, double *jl,
 				m += r->tab.mult[r->tab.obs[o].off + j];
 		if (m > 0)
 			v[n++] = D->jit[o] / m;
-		res[o] = 1;	/* weights: sigma 1 ms */
 	}
 	qsort(v, (size_t)n, sizeof(v[0]), cmp_dbl);
 	mu = n > 0 ? v[n / 2] : RT_DMU;
@@ -1606,14 +1617,14 @@ delay_jitter(struct rt *r, const struct rt_delay *D, double *jl,
 	memset(&L, 0, sizeof(L));
 	L.nobs = no;
 	L.y = D->jit;
-	L.w = D->w;	/* hops with no reply weigh nothing */
 	L.ncol = nl + no;
 	L.coff = D->coff + D->nedge;	/* the queueing and own columns */
 	L.cobs = D->cobs;
 	L.ccoef = D->ccoef;
 	L.pen = pen;
 	L.ub = ub;
-	for (o = 0; o < no; o++)	/* every answering hop counts as much */
+	for (o = 0; o < no; o++)	/* every answering hop counts as much
+					   (sigma 1 ms); one with no reply not */
 		v[o] = D->w[o] > 0 ? 1 : 0;
 	L.w = v;
 	est_lasso_fit(&L, x, res);
@@ -1690,9 +1701,9 @@ find_delay(struct rt *r)
 	if (delay_build(r, &D) == -1)
 		goto oom;
 	nc = D.l.ncol;
-	/* greedy forward selection of the queueing links */
 	if (delay_scale(r, &D) == -1)
 		goto oom;
+	/* greedy forward selection of the queueing links */
 	F = delay_refit(r, &D, set, 0, D.x);
 	while (k < RT_DKMAX) {
 		n = delay_screen(r, &D, set, k, cand, RT_DSCREEN);
