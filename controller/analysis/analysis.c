@@ -107,8 +107,8 @@ an_binom_cdf(int k, int n, double q)
 	return sum > 1 ? 1 : sum;
 }
 
-static int
-cmp_double(const void *a, const void *b)
+int
+an_cmp_double(const void *a, const void *b)
 {
 	double	 x = *(const double *)a, y = *(const double *)b;
 
@@ -199,7 +199,7 @@ prepare_dir(struct an_dir *d, const struct trace *t)
 				an_copy_str(h->addrs[h->naddrs++], TRACE_ADDR_LEN, p->addr);
 		}
 		if (n > 0) {
-			qsort(rtts, n, sizeof(rtts[0]), cmp_double);
+			qsort(rtts, n, sizeof(rtts[0]), an_cmp_double);
 			h->med_ms = n % 2 ? rtts[n / 2] : (rtts[n / 2 - 1] + rtts[n / 2]) / 2;
 			d->last = d->nhops - 1;
 		}

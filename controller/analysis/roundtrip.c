@@ -67,13 +67,6 @@ struct rt {
 
 /* ---- nodes, sequences, links ----------------------------------------- */
 
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int
 new_node(struct rt *r, int host)
@@ -1091,25 +1084,6 @@ struct rt_delay {
 #define DCOL_Q(r, D, l)	((D)->nedge + (l))
 #define DCOL_OWN(r, D, o) ((D)->nedge + (r)->nlinks + (o))
 
-/* Minimum and mean RTT of a hop's replies (-1: none). */
-static void
-hop_rtts(const struct an_hop *h, double *mn, double *avg)
-{
-	double	 sum = 0;
-	int	 i, n = 0;
-
-	*mn = *avg = -1;
-	for (i = 0; i < h->th->nprobes; i++)
-		if (h->th->probes[i].replied) {
-			if (n == 0 || h->th->probes[i].rtt_ms < *mn)
-				*mn = h->th->probes[i].rtt_ms;
-			sum += h->th->probes[i].rtt_ms;
-			n++;
-		}
-	if (n > 0)
-		*avg = sum / n;
-}
-
 /* How often observation o's round trip crosses link l. */
 static int
 crossings(const struct rt *r, int o, int l)
@@ -1147,7 +1121,8 @@ static int
 delay_build(struct rt *r, struct rt_delay *D)
 {
 	const struct est_table *t = &r->tab;
-	double	*A = NULL, v[RT_MAXSEQ * 2], mn, avg;
+	struct trace_hop_stats hs;
+	double	*A = NULL, v[RT_MAXSEQ * 2], mn;
 	int	 nl = r->nlinks, no = t->nobs, nc, i, j, l, c, n, nv = 0;
 
 	D->edge = calloc((size_t)nl + 1, sizeof(int));
@@ -1186,9 +1161,10 @@ delay_build(struct rt *r, struct rt_delay *D)
 		    r->seq[o->dir].hop[o->pos]];
 		double	 sig;
 
-		hop_rtts(h, &mn, &avg);
+		trace_hop_stats(h->th, &hs);
+		mn = hs.received > 0 ? hs.min_ms : -1;
 		D->y[i] = mn < 0 ? 0 : mn;
-		D->jit[i] = mn < 0 ? 0 : avg - mn;
+		D->jit[i] = mn < 0 ? 0 : hs.avg_ms - mn;
 		sig = D->jit[i] / 2 > RT_DSIGMA ? D->jit[i] / 2 : RT_DSIGMA;
 		D->w[i] = mn < 0 ? 0 : 1 / (sig * sig);
 		for (j = 0, n = 0; j < t->obs[i].n; j++)
@@ -1203,7 +1179,7 @@ delay_build(struct rt *r, struct rt_delay *D)
 		if (n > 0 && mn > 0 && nv < RT_MAXSEQ * 2)
 			v[nv++] = mn / n;
 	}
-	qsort(v, (size_t)nv, sizeof(v[0]), cmp_dbl);
+	qsort(v, (size_t)nv, sizeof(v[0]), an_cmp_double);
 	D->mu = nv > 0 ? v[nv / 2] : 1;
 	D->mu = D->mu < 0.1 ? 0.1 : D->mu;
 	D->bic = log(no > 1 ? no : 2) / 2;
@@ -1285,7 +1261,7 @@ delay_scale(struct rt *r, struct rt_delay *D)
 	for (e = 0; e < D->nedge; e++)
 		if (D->coff[e + 1] > D->coff[e])
 			v[n++] = D->x[e];
-	qsort(v, (size_t)n, sizeof(v[0]), cmp_dbl);
+	qsort(v, (size_t)n, sizeof(v[0]), an_cmp_double);
 	mu = n > 0 ? v[n / 2] : D->mu;
 	mu = mu < RT_DMU ? RT_DMU : mu;
 	free(v);
@@ -1607,7 +1583,7 @@ delay_jitter(struct rt *r, const struct rt_delay *D, double *jl,
 		if (m > 0)
 			v[n++] = D->jit[o] / m;
 	}
-	qsort(v, (size_t)n, sizeof(v[0]), cmp_dbl);
+	qsort(v, (size_t)n, sizeof(v[0]), an_cmp_double);
 	mu = n > 0 ? v[n / 2] : RT_DMU;
 	mu = mu < RT_DMU ? RT_DMU : mu;
 	for (c = 0; c < nl + no; c++) {
