@@ -173,6 +173,9 @@ struct analysis_suspect {
 	double		 delay_ms;	/* latency: one-way delay it adds */
 	double		 jitter_ms;	/* latency: jitter (avg - min) it adds one
 					   way, 0 when under the threshold */
+	int		 step_ttl[2];	/* latency: the first hop of each trace
+					   whose round trip crosses it, where
+					   that trace's RTTs step up (0: none) */
 	int		 alternative;	/* 1: an alternative to a suspect ranked
 					   above it that cannot be ruled out */
 	char		 evidence[2][ANALYSIS_WHY_LEN / 2];	/* what the forward

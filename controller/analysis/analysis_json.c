@@ -208,6 +208,10 @@ analysis_to_jobj(const struct analysis *a)
 		}
 		if (s->kind == ANALYSIS_SUSPECT_LATENCY) {
 			json_object_set_new(x, "delay_ms", json_real(s->delay_ms));
+			json_object_set_new(x, "step_ttl", json_pack("{s:o,s:o}",
+			    "forward", s->step_ttl[0] ? json_integer(s->step_ttl[0]) :
+			    json_null(), "reverse", s->step_ttl[1] ?
+			    json_integer(s->step_ttl[1]) : json_null()));
 			if (s->jitter_ms > 0)
 				json_object_set_new(x, "jitter_ms",
 				    json_real(s->jitter_ms));

@@ -267,10 +267,12 @@ delay_lines(FILE *fp, const struct analysis *a)
 		const struct analysis_suspect *s = &a->suspects[i];
 
 		if (s->kind == ANALYSIS_SUSPECT_LATENCY)
-			fprintf(fp, "Delay one way: the link %s -> %s adds %.0f ms "
-			    "(suspect %d, confidence %.2f)\n",
+			fprintf(fp, "Delay one way: the link %s -> %s adds %.0f ms: "
+			    "the forward RTTs step up from hop %d, the reverse from "
+			    "hop %d (suspect %d, confidence %.2f)\n",
 			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
-			    s->delay_ms, i + 1, s->confidence);
+			    s->delay_ms, s->step_ttl[0], s->step_ttl[1], i + 1,
+			    s->confidence);
 	}
 	for (i = 0; i < a->njitter; i++)
 		fprintf(fp, "%s %s %s %s %.0f ms%s", i == 0 ? "Jitter (avg - min "

@@ -1322,7 +1322,7 @@ delay_without(const struct rt *r, const struct rt_delay *D, int o, int l)
  */
 static int
 delay_evidence(const struct rt *r, const struct rt_delay *D, int l, int d,
-    char *buf, size_t len)
+    char *buf, size_t len, int *first_ttl)
 {
 	const struct est_table *t = &r->tab;
 	int	 i, j, lo = -1, hi = 0, part = 0, first = -1, prev = -1;
@@ -1348,6 +1348,7 @@ delay_evidence(const struct rt *r, const struct rt_delay *D, int l, int d,
 			lo = r->seq[d].ttl[r->obs[i].pos];
 		hi = r->seq[d].ttl[r->obs[i].pos];
 	}
+	*first_ttl = lo < 0 ? 0 : lo;
 	if (first < 0) {
 		an_bprintf(buf, len, "%s: no hop's round trip crosses it",
 		    analysis_dir_name(d));
@@ -1382,10 +1383,10 @@ delay_suspect(struct rt *r, const struct rt_delay *D, int l, double q,
 	struct analysis_hop x, y;
 	char	 ev[2][ANALYSIS_WHY_LEN / 2], fl[ANALYSIS_NAME_LEN],
 		 tl[ANALYSIS_NAME_LEN], to[ANALYSIS_NAME_LEN], other[160];
-	int	 seen[2], d, tw = link_toward(r, l), lr = D->rev[l];
+	int	 seen[2], at[2], d, tw = link_toward(r, l), lr = D->rev[l];
 
 	for (d = 0; d < 2; d++)
-		seen[d] = delay_evidence(r, D, l, d, ev[d], sizeof(ev[d]));
+		seen[d] = delay_evidence(r, D, l, d, ev[d], sizeof(ev[d]), &at[d]);
 	node_ref(r, r->links[l].u, &x);
 	node_ref(r, r->links[l].v, &y);
 	if ((s = an_add_suspect(r->st, ANALYSIS_SUSPECT_LATENCY, tw ? &x : &y,
@@ -1399,6 +1400,8 @@ delay_suspect(struct rt *r, const struct rt_delay *D, int l, double q,
 	s->loss_lo = s->loss_hi = -1;
 	s->seen_fwd = seen[0];
 	s->seen_rev = seen[1];
+	s->step_ttl[0] = at[0];
+	s->step_ttl[1] = at[1];
 	site_name(r->st, tw, to, sizeof(to));
 	if (lr >= 0)
 		an_bprintf(other, sizeof(other), "the other way carries %.1f ms",

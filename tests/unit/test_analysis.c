@@ -1463,6 +1463,8 @@ test_delay_return_only(void **state)
 	assert_non_null(txt);
 	assert_non_null(strstr(txt, "Delay one way: the link pb-nap.geo.net -> "
 	    "sf-rt3-f0.geo.net adds "));
+	assert_non_null(strstr(txt, " ms: the forward RTTs step up from hop 6, "
+	    "the reverse from hop 7 (suspect 1, confidence 0."));
 	assert_non_null(strstr(txt, "Distance (round trip over one link, seen "
 	    "both ways; not a fault): "));
 	free(txt);
@@ -1477,6 +1479,10 @@ test_delay_return_only(void **state)
 	    "from"), "name")), "pb-nap.geo.net");
 	assert_string_equal(json_string_value(json_object_get(x, "toward")), "a");
 	assert_true(json_real_value(json_object_get(x, "delay_ms")) > 26);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(x,
+	    "step_ttl"), "forward")), 6);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(x,
+	    "step_ttl"), "reverse")), 7);
 	assert_true(json_array_size(json_object_get(json_object_get(o,
 	    "analysis"), "distance")) >= 2);
 	json_decref(o);
