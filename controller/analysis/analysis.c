@@ -107,8 +107,8 @@ an_binom_cdf(int k, int n, double q)
 	return sum > 1 ? 1 : sum;
 }
 
-static int
-cmp_double(const void *a, const void *b)
+int
+an_cmp_double(const void *a, const void *b)
 {
 	double	 x = *(const double *)a, y = *(const double *)b;
 
@@ -199,7 +199,7 @@ prepare_dir(struct an_dir *d, const struct trace *t)
 				an_copy_str(h->addrs[h->naddrs++], TRACE_ADDR_LEN, p->addr);
 		}
 		if (n > 0) {
-			qsort(rtts, n, sizeof(rtts[0]), cmp_double);
+			qsort(rtts, n, sizeof(rtts[0]), an_cmp_double);
 			h->med_ms = n % 2 ? rtts[n / 2] : (rtts[n / 2 - 1] + rtts[n / 2]) / 2;
 			d->last = d->nhops - 1;
 		}
@@ -1025,7 +1025,8 @@ inconclusive_verdict(struct an_state *st, const char *few)
 
 	for (i = 0; i < a->nsuspects && n < 3; i++) {
 		if (a->suspects[i].kind == ANALYSIS_SUSPECT_FILTER ||
-		    a->suspects[i].kind == ANALYSIS_SUSPECT_DESTINATION)
+		    a->suspects[i].kind == ANALYSIS_SUSPECT_DESTINATION ||
+		    a->suspects[i].kind == ANALYSIS_SUSPECT_LATENCY)
 			continue;
 		suspect_words(&a->suspects[i], w, sizeof(w));
 		an_bprintf(c + strlen(c), sizeof(c) - strlen(c), "%s%s (%.2f)",
@@ -1084,8 +1085,10 @@ make_verdict(struct an_state *st)
 		return;
 	}
 	s = &a->suspects[0];
+	/* inconclusive is about loss: a one-way delay found first is named */
 	if (a->inconclusive && s->kind != ANALYSIS_SUSPECT_FILTER &&
-	    s->kind != ANALYSIS_SUSPECT_DESTINATION) {
+	    s->kind != ANALYSIS_SUSPECT_DESTINATION &&
+	    s->kind != ANALYSIS_SUSPECT_LATENCY) {
 		inconclusive_verdict(st, few);
 		return;
 	}
@@ -1243,5 +1246,6 @@ analysis_free(struct analysis *a)
 	free(a->segment[1]);
 	free(a->roundtrip);
 	free(a->distance);
+	free(a->jitter);
 	free(a);
 }

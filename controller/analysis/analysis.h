@@ -125,6 +125,9 @@ struct analysis_step {
 	struct analysis_hop at;		/* first hop with the higher delay */
 	double		 before_ms;	/* median RTT of the hops before it */
 	double		 after_ms;	/* median RTT at the step */
+	char		 cause[ANALYSIS_WHY_LEN / 2];	/* what explains it in the
+					   round-trip model (a latency suspect's
+					   link, or distance), "" unknown */
 };
 
 /* Something that looks like a fault and is not. */
@@ -168,6 +171,11 @@ struct analysis_suspect {
 	double		 loss_pct;	/* link/router/site: estimated loss, % */
 	double		 loss_lo, loss_hi;	/* its 95 % interval, % */
 	double		 delay_ms;	/* latency: one-way delay it adds */
+	double		 jitter_ms;	/* latency: jitter (avg - min) it adds one
+					   way, 0 when under the threshold */
+	int		 step_ttl[2];	/* latency: the first hop of each trace
+					   whose round trip crosses it, where
+					   that trace's RTTs step up (0: none) */
 	int		 alternative;	/* 1: an alternative to a suspect ranked
 					   above it that cannot be ruled out */
 	char		 evidence[2][ANALYSIS_WHY_LEN / 2];	/* what the forward
@@ -205,6 +213,17 @@ struct analysis_distance {
 	double		 rtt_ms;	/* round-trip delay it adds (both ways) */
 };
 
+/*
+ * A link whose round trips spread: jitter (avg - min RTT) it adds, one
+ * way, or both ways when its two directions are on the same round trips.
+ */
+struct analysis_jitter {
+	struct analysis_hop from, to;	/* the directed link (both ways: forward order) */
+	int		 toward;	/* the traffic heads for site 0 (A) or 1 (B) */
+	int		 bothways;	/* 1: the two directions cannot be told apart */
+	double		 jitter_ms;	/* avg - min it adds */
+};
+
 /* The result of analysis_run(); free with analysis_free(). */
 struct analysis {
 	int		 nshared;	/* entries in shared */
@@ -233,6 +252,8 @@ struct analysis {
 	struct analysis_roundtrip *roundtrip;	/* reply paths, by stretch */
 	int		 ndistance;	/* entries in distance */
 	struct analysis_distance *distance;	/* long links, seen both ways */
+	int		 njitter;	/* entries in jitter */
+	struct analysis_jitter *jitter;	/* links whose round trips spread */
 	int		 inconclusive;	/* 1: the data cannot separate the first
 					   suspect from its alternatives */
 	int		 probes_needed;	/* then: probes per hop that would decide,

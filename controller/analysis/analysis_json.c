@@ -81,9 +81,10 @@ step_jobj(const struct analysis_step *S)
 {
 	if (!S->found)
 		return json_null();
-	return json_pack("{s:i,s:o,s:o,s:f,s:f}", "ttl", S->at.ttl,
+	return json_pack("{s:i,s:o,s:o,s:f,s:f,s:o}", "ttl", S->at.ttl,
 	    "addr", jstr(S->at.addr), "name", jstr(S->at.name),
-	    "before_ms", S->before_ms, "after_ms", S->after_ms);
+	    "before_ms", S->before_ms, "after_ms", S->after_ms,
+	    "cause", jstr(S->cause));
 }
 
 static json_t *
@@ -205,8 +206,16 @@ analysis_to_jobj(const struct analysis *a)
 			    "b" : "a"));
 			json_object_set_new(x, "both_ways", json_boolean(s->bothways));
 		}
-		if (s->kind == ANALYSIS_SUSPECT_LATENCY)
+		if (s->kind == ANALYSIS_SUSPECT_LATENCY) {
 			json_object_set_new(x, "delay_ms", json_real(s->delay_ms));
+			json_object_set_new(x, "step_ttl", json_pack("{s:o,s:o}",
+			    "forward", s->step_ttl[0] ? json_integer(s->step_ttl[0]) :
+			    json_null(), "reverse", s->step_ttl[1] ?
+			    json_integer(s->step_ttl[1]) : json_null()));
+			if (s->jitter_ms > 0)
+				json_object_set_new(x, "jitter_ms",
+				    json_real(s->jitter_ms));
+		}
 		else if (s->directed || s->kind == ANALYSIS_SUSPECT_ROUTER) {
 			json_object_set_new(x, "loss_pct", json_real(s->loss_pct));
 			if (s->loss_lo >= 0)
@@ -247,6 +256,14 @@ analysis_to_jobj(const struct analysis *a)
 		    "near", hop_jobj(&a->distance[i].a), "far",
 		    hop_jobj(&a->distance[i].b), "rtt_ms", a->distance[i].rtt_ms));
 	json_object_set_new(o, "distance", arr);
+	arr = json_array();
+	for (i = 0; i < a->njitter; i++)
+		json_array_append_new(arr, json_pack("{s:o,s:o,s:s,s:b,s:f}",
+		    "from", hop_jobj(&a->jitter[i].from), "to",
+		    hop_jobj(&a->jitter[i].to), "toward", a->jitter[i].toward ?
+		    "b" : "a", "both_ways", a->jitter[i].bothways, "jitter_ms",
+		    a->jitter[i].jitter_ms));
+	json_object_set_new(o, "jitter", arr);
 	/* only when a site boundary was found (docs/analysis.md) */
 	if (a->site[0].how != SITE_HOW_NONE || a->site[1].how != SITE_HOW_NONE)
 		json_object_set_new(o, "sites", json_pack("[o,o]",

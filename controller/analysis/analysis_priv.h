@@ -62,6 +62,8 @@ void		 an_src_hop(struct analysis_hop *, const char *who);
 /* 1 when forward hop fr and reverse hop rr (by ttl, 0 = source) are one router. */
 int		 an_same_router(const struct an_state *,
 		    const struct analysis_hop *fr, const struct analysis_hop *rr);
+/* qsort comparison of doubles, ascending. */
+int		 an_cmp_double(const void *, const void *);
 /* P(X <= k) for X ~ Binomial(n, q). */
 double		 an_binom_cdf(int k, int n, double q);
 

@@ -544,3 +544,65 @@ est_fit_free(struct est_fit *fit)
 	free(fit->own);
 	fit->own = NULL;
 }
+
+/* ---- the delay fit: a non-negative lasso ------------------------------ */
+
+#define EST_LSWEEPS	4000	/* most coordinate-descent sweeps of one fit */
+#define EST_LTOL	1e-6	/* a sweep that moves no unknown more than this
+				   (ms) ends the fit */
+
+static double
+lasso_objective(const struct est_lasso *l, const double *x, const double *r)
+{
+	double	 f = 0;
+	int	 o, c;
+
+	for (o = 0; o < l->nobs; o++)
+		f += l->w[o] * r[o] * r[o] / 2;
+	for (c = 0; c < l->ncol; c++)
+		f += l->pen[c] * x[c];
+	return f;
+}
+
+double
+est_lasso_fit(const struct est_lasso *l, double *x, double *r)
+{
+	double	 g, h, nx, d, moved;
+	int	 o, c, j, sweep;
+
+	for (c = 0; c < l->ncol; c++)
+		x[c] = x[c] < 0 ? 0 : x[c] > l->ub[c] ? l->ub[c] : x[c];
+	for (o = 0; o < l->nobs; o++)
+		r[o] = l->y[o];
+	for (c = 0; c < l->ncol; c++)
+		for (j = l->coff[c]; j < l->coff[c + 1] && x[c] != 0; j++)
+			r[l->cobs[j]] -= l->ccoef[j] * x[c];
+	for (sweep = 0; sweep < EST_LSWEEPS; sweep++) {
+		moved = 0;
+		for (c = 0; c < l->ncol; c++) {
+			if (l->ub[c] <= 0 && x[c] == 0)
+				continue;
+			g = h = 0;
+			for (j = l->coff[c]; j < l->coff[c + 1]; j++) {
+				o = l->cobs[j];
+				g += l->w[o] * l->ccoef[j] * r[o];
+				h += l->w[o] * l->ccoef[j] * l->ccoef[j];
+			}
+			if (h <= 0)
+				continue;
+			/* the one-dimensional minimum, clamped to the box */
+			nx = x[c] + (g - l->pen[c]) / h;
+			nx = nx < 0 ? 0 : nx > l->ub[c] ? l->ub[c] : nx;
+			if ((d = nx - x[c]) == 0)
+				continue;
+			for (j = l->coff[c]; j < l->coff[c + 1]; j++)
+				r[l->cobs[j]] -= l->ccoef[j] * d;
+			x[c] = nx;
+			if (fabs(d) > moved)
+				moved = fabs(d);
+		}
+		if (moved < EST_LTOL)
+			break;
+	}
+	return lasso_objective(l, x, r);
+}

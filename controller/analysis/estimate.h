@@ -78,4 +78,34 @@ void		 est_fit_free(struct est_fit *);
  */
 double		 est_score1(const struct est_table *tab, int e, double *p);
 
+/*
+ * The delay fit of the round-trip model: a box-constrained, L1-penalised
+ * weighted least-squares problem (a non-negative lasso), solved by
+ * coordinate descent.  Observation o (a hop) has the value y[o] (its
+ * minimum RTT, ms) and the weight w[o] (1 / sigma^2); column c (one
+ * unknown: a link's distance, its one-way queueing, a hop's own delay)
+ * has, per observation, a coefficient (how often the round trip crosses
+ * it), a penalty pen[c] per ms (the prior: log-likelihood units) and an
+ * upper bound ub[c] (0: the column is off).  It minimises
+ *   sum_o w[o] (y[o] - sum_c A[o][c] x[c])^2 / 2 + sum_c pen[c] x[c],
+ *   0 <= x[c] <= ub[c].
+ */
+struct est_lasso {
+	int		 nobs;		/* observations */
+	const double	*y;		/* their values */
+	const double	*w;		/* their weights */
+	int		 ncol;		/* columns */
+	const int	*coff;		/* column c's entries: cobs/ccoef[coff[c]..coff[c+1]) */
+	const int	*cobs;		/* the observation of an entry */
+	const double	*ccoef;		/* its coefficient */
+	const double	*pen;		/* per column: penalty per unit */
+	const double	*ub;		/* per column: upper bound (HUGE_VAL: none) */
+};
+
+/*
+ * Fit: x (ncol, read as the start, written with the fit) and r (nobs,
+ * scratch: the residuals).  Returns the objective at the fit.
+ */
+double		 est_lasso_fit(const struct est_lasso *, double *x, double *r);
+
 #endif

@@ -188,18 +188,28 @@ suspect_line(FILE *fp, const struct analysis_suspect *s)
 		}
 		fputc('\n', fp);
 	} else {
+		/* a directed link: from its upstream end, the way the
+		   traffic flows; else the forward trace's order */
+		const struct analysis_hop *x = s->directed && !s->bothways ?
+		    &s->from : &s->a;
+		const struct analysis_hop *y = s->directed && !s->bothways ?
+		    &s->to : &s->b;
+
 		fprintf(fp, "  %s from %s", analysis_suspect_kind_name(s->kind),
-		    analysis_hop_label(&s->a));
-		if (s->a.name[0] && s->a.addr[0])
-			fprintf(fp, " (%s)", s->a.addr);
-		if (s->a.asn)
-			fprintf(fp, " AS%u", s->a.asn);
-		fprintf(fp, "\n    to %s", analysis_hop_label(&s->b));
-		if (s->b.name[0] && s->b.addr[0])
-			fprintf(fp, " (%s)", s->b.addr);
-		if (s->b.asn)
-			fprintf(fp, " AS%u", s->b.asn);
+		    analysis_hop_label(x));
+		if (x->name[0] && x->addr[0])
+			fprintf(fp, " (%s)", x->addr);
+		if (x->asn)
+			fprintf(fp, " AS%u", x->asn);
+		fprintf(fp, "\n    to %s", analysis_hop_label(y));
+		if (y->name[0] && y->addr[0])
+			fprintf(fp, " (%s)", y->addr);
+		if (y->asn)
+			fprintf(fp, " AS%u", y->asn);
 		fputc('\n', fp);
+		if (s->kind == ANALYSIS_SUSPECT_LATENCY)
+			fprintf(fp, "  adds %.0f ms one way (queueing)\n",
+			    s->delay_ms);
 	}
 	fprintf(fp, "  direction: %s\n",
 	    s->seen_fwd && s->seen_rev ? "both directions show it (A->B and B->A)" :

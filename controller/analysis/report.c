@@ -254,6 +254,40 @@ loss_line(FILE *fp, int dir, const struct analysis *a)
 	    L->earliest_ttl);
 }
 
+/*
+ * The delay over directed links: each one-way delay (a latency suspect)
+ * and the long links seen both ways (distance, not faults).
+ */
+static void
+delay_lines(FILE *fp, const struct analysis *a)
+{
+	int	 i;
+
+	for (i = 0; i < a->nsuspects; i++) {
+		const struct analysis_suspect *s = &a->suspects[i];
+
+		if (s->kind == ANALYSIS_SUSPECT_LATENCY)
+			fprintf(fp, "Delay one way: the link %s -> %s adds %.0f ms: "
+			    "the forward RTTs step up from hop %d, the reverse from "
+			    "hop %d (suspect %d, confidence %.2f)\n",
+			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
+			    s->delay_ms, s->step_ttl[0], s->step_ttl[1], i + 1,
+			    s->confidence);
+	}
+	for (i = 0; i < a->njitter; i++)
+		fprintf(fp, "%s %s %s %s %.0f ms%s", i == 0 ? "Jitter (avg - min "
+		    "RTT a link adds):" : ";", analysis_hop_label(&a->jitter[i].from),
+		    a->jitter[i].bothways ? "-" : "->",
+		    analysis_hop_label(&a->jitter[i].to), a->jitter[i].jitter_ms,
+		    i == a->njitter - 1 ? "\n" : "");
+	for (i = 0; i < a->ndistance; i++)
+		fprintf(fp, "%s %s - %s %.0f ms%s", i == 0 ? "Distance (round trip "
+		    "over one link, seen both ways; not a fault):" : ";",
+		    analysis_hop_label(&a->distance[i].a),
+		    analysis_hop_label(&a->distance[i].b), a->distance[i].rtt_ms,
+		    i == a->ndistance - 1 ? "\n" : "");
+}
+
 /* How one direction probed and whether that got into the far site. */
 static void
 probe_line(FILE *fp, int dir, const struct trace *t, const struct analysis *a)
@@ -324,13 +358,17 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 	for (d = 0; d < 2; d++) {
 		if (a->step[d].found)
 			fprintf(fp, "Latency %s: delay steps up at hop %d %s from "
-			    "%.1f to %.1f ms and stays up\n", analysis_dir_name(d),
-			    a->step[d].at.ttl, analysis_hop_label(&a->step[d].at),
-			    a->step[d].before_ms, a->step[d].after_ms);
+			    "%.1f to %.1f ms and stays up%s%s%s\n",
+			    analysis_dir_name(d), a->step[d].at.ttl,
+			    analysis_hop_label(&a->step[d].at),
+			    a->step[d].before_ms, a->step[d].after_ms,
+			    a->step[d].cause[0] ? " (" : "", a->step[d].cause,
+			    a->step[d].cause[0] ? ")" : "");
 		if (a->stop[d].stopped)
 			fprintf(fp, "Stop %s: %s\n", analysis_dir_name(d),
 			    a->stop[d].advice);
 	}
+	delay_lines(fp, a);
 	fprintf(fp, "\nPaths: %d shared routers, %d forward-only, %d reverse-only, "
 	    "%d divergence(s)\n", a->nshared, a->nfwd_only, a->nrev_only,
 	    a->ndivergence);

@@ -1381,6 +1381,352 @@ test_edges(void **state)
 	trace_free(f);
 }
 
+/* ---- delay over directed links ---------------------------------------- */
+
+/* Add ms to the RTT of every probe of hops lo..hi (ttl) of t. */
+static void
+add_delay(struct trace *t, int lo, int hi, double ms)
+{
+	int	 i, j;
+
+	for (i = 0; i < t->nhops; i++)
+		for (j = 0; j < t->hops[i].nprobes; j++)
+			if (t->hops[i].ttl >= lo && t->hops[i].ttl <= hi &&
+			    t->hops[i].probes[j].replied)
+				t->hops[i].probes[j].rtt_ms += ms;
+}
+
+/* The latency suspects of a, and the first one in *first (NULL: none). */
+static int
+latency_suspects(const struct analysis *a, const struct analysis_suspect **first)
+{
+	int	 i, n = 0;
+
+	*first = NULL;
+	for (i = 0; i < a->nsuspects; i++)
+		if (a->suspects[i].kind == ANALYSIS_SUSPECT_LATENCY) {
+			if (n++ == 0)
+				*first = &a->suspects[i];
+		}
+	return n;
+}
+
+/*
+ * Seed 003's topology (the lab's traces, every probe answered) with 30 ms
+ * of queueing on pb-nap -> SF-rt3 alone: the forward RTTs step up at
+ * core2.SF (hop 6: its replies come home via pb-nap), the reverse at
+ * SF-rt3 (hop 7).  One directed link explains both: a latency suspect,
+ * towards SF, of about 30 ms (the lab's minimum RTTs carry its own 2 ms
+ * and a little noise); the Denver links stay distance.
+ */
+static void
+test_delay_return_only(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	struct analysis	*a;
+	const struct analysis_suspect *s;
+	char		*txt, *js;
+	json_t		*o, *x;
+	int		 i, denver = 0;
+
+	(void)state;
+	redraw(f, 0, 0, 10);
+	redraw(r, 0, 0, 10);
+	add_delay(f, 6, 11, 30);
+	add_delay(r, 7, 10, 30);
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 1);
+	assert_true(s == &a->suspects[0]);
+	assert_true(s->directed && !s->bothways && s->toward == 0);
+	assert_string_equal(s->from.name, "pb-nap.geo.net");
+	assert_string_equal(s->to.name, "sf-rt3-f0.geo.net");
+	assert_true(s->delay_ms > 26 && s->delay_ms < 38);
+	assert_true(s->seen_fwd && s->seen_rev);
+	assert_true(s->confidence > 0.6);
+	assert_non_null(strstr(s->evidence[0], "hops 6-11, their replies cross it"));
+	assert_non_null(strstr(s->evidence[1], "hops 7-10, their probes cross it"));
+	assert_prefix(a->verdict, "Delay on the link pb-nap.geo.net -> "
+	    "sf-rt3-f0.geo.net, on traffic towards ");
+	for (i = 0; i < a->ndistance; i++)
+		if (strcmp(a->distance[i].a.name, "core2.sanfrancisco.other-isp.net") == 0 &&
+		    strcmp(a->distance[i].b.name, "core1.denver.other-isp.net") == 0 &&
+		    fabs(a->distance[i].rtt_ms - 40) < 3)
+			denver = 1;
+	assert_true(denver);
+	/* the reverse step (Denver) is distance; a step the suspect makes
+	   says so */
+	assert_true(a->step[1].found);
+	assert_non_null(strstr(a->step[1].cause, "distance: the link "
+	    "core1.denver.other-isp.net - border3.chicaco.other-isp.net"));
+	txt = report_text_str(f, r, a, NULL);
+	assert_non_null(txt);
+	assert_non_null(strstr(txt, "Delay one way: the link pb-nap.geo.net -> "
+	    "sf-rt3-f0.geo.net adds "));
+	assert_non_null(strstr(txt, " ms: the forward RTTs step up from hop 6, "
+	    "the reverse from hop 7 (suspect 1, confidence 0."));
+	assert_non_null(strstr(txt, "Distance (round trip over one link, seen "
+	    "both ways; not a fault): "));
+	free(txt);
+	js = report_json(f, r, a, 0);
+	assert_non_null(js);
+	o = json_loads(js, 0, NULL);
+	assert_non_null(o);
+	x = json_array_get(json_object_get(json_object_get(o, "analysis"),
+	    "suspects"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "kind")), "latency");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(x,
+	    "from"), "name")), "pb-nap.geo.net");
+	assert_string_equal(json_string_value(json_object_get(x, "toward")), "a");
+	assert_true(json_real_value(json_object_get(x, "delay_ms")) > 26);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(x,
+	    "step_ttl"), "forward")), 6);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(x,
+	    "step_ttl"), "reverse")), 7);
+	assert_true(json_array_size(json_object_get(json_object_get(o,
+	    "analysis"), "distance")) >= 2);
+	json_decref(o);
+	free(js);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
+ * A - R1 - R2 - R3 - B (fwd_sym's /30 links), every hop answered: base
+ * RTTs of 2 ms per link round trip, plus extra one-way delay fx on R2 ->
+ * R3 and rx on R3 -> R2.  Forward hop k crosses R2 -> R3 with its probe
+ * and R3 -> R2 with its reply from R3 on; the reverse trace the other way
+ * round: the link is shared and every round trip crossing it crosses it
+ * both ways.
+ */
+static void
+delay_pair(double fx, double rx, int sent, struct trace **f, struct trace **r)
+{
+	const struct hopdef fd[] = {
+		{ "198.18.0.2", NULL, sent, sent, 2, 64 },
+		{ "198.18.0.6", NULL, sent, sent, 4, 63 },
+		{ "198.18.0.10", NULL, sent, sent, 6 + fx + rx, 62 },
+		{ "198.18.0.14", NULL, sent, sent, 8 + fx + rx, 61 },
+		END
+	};
+	const struct hopdef rd[] = {
+		{ "198.18.0.13", NULL, sent, sent, 2, 64 },
+		{ "198.18.0.9", NULL, sent, sent, 4 + fx + rx, 63 },
+		{ "198.18.0.5", NULL, sent, sent, 6 + fx + rx, 62 },
+		{ "198.18.0.1", NULL, sent, sent, 8 + fx + rx, 61 },
+		END
+	};
+
+	*f = mk(fd, "198.18.0.14");
+	*r = mk(rd, "198.18.0.1");
+}
+
+/* 15 ms each way on the shared link R2 - R3: distance, not blamed. */
+static void
+test_delay_distance(void **state)
+{
+	struct trace	*f, *r;
+	struct analysis	*a;
+	const struct analysis_suspect *s;
+
+	(void)state;
+	delay_pair(15, 15, 10, &f, &r);
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	assert_int_equal(a->nsuspects, 0);
+	assert_prefix(a->verdict, "No fault found");
+	assert_int_equal(a->ndistance, 1);
+	assert_string_equal(a->distance[0].a.addr, "198.18.0.6");
+	assert_string_equal(a->distance[0].b.addr, "198.18.0.10");
+	assert_true(fabs(a->distance[0].rtt_ms - 32) < 0.5);
+	assert_true(a->step[0].found && a->step[0].at.ttl == 3);
+	assert_non_null(strstr(a->step[0].cause, "distance: the link "
+	    "198.18.0.6 - 198.18.0.10, 32 ms round trip"));
+	assert_true(a->step[1].found && a->step[1].at.ttl == 2);
+	assert_non_null(strstr(a->step[1].cause, "distance"));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+	/* one way only on a shared link: still one round trip's worth, the
+	   directions cannot be told apart (every round trip crosses both) */
+	delay_pair(30, 0, 10, &f, &r);
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	assert_int_equal(a->ndistance, 1);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/* No delay step: no latency suspect, no distance, no cause. */
+static void
+test_delay_none(void **state)
+{
+	struct trace	*f, *r;
+	struct analysis	*a;
+	const struct analysis_suspect *s;
+
+	(void)state;
+	delay_pair(0, 0, 10, &f, &r);
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	assert_int_equal(a->ndistance, 0);
+	assert_false(a->step[0].found || a->step[1].found);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+	/* the lab's clean traces: the Denver links are distance */
+	f = load("tests/analysis/lab-sfchi-forward.json");
+	r = load("tests/analysis/lab-sfchi-reverse.json");
+	redraw(f, 0, 0, 10);
+	redraw(r, 0, 0, 10);
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	assert_int_equal(a->nsuspects, 0);
+	assert_true(a->ndistance >= 2);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
+ * Edge cases: one hop, all lost, zero probes, one direction alone (its
+ * steps cannot be told from distance: each link's two ways are on the
+ * same round trips), a slow router answering late at one hop (its own).
+ */
+static void
+test_delay_edges(void **state)
+{
+	const struct hopdef one[] = { { "198.18.5.9", NULL, 10, 10, 40, 0 }, END };
+	const struct hopdef lost[] = {
+		{ NULL, NULL, 5, 0, 0, 0 }, { NULL, NULL, 5, 0, 0, 0 }, END
+	};
+	const struct hopdef step[] = {
+		{ "198.18.6.1", NULL, 10, 10, 1, 0 },
+		{ "198.18.6.2", NULL, 10, 10, 2, 0 },
+		{ "198.18.6.3", NULL, 10, 10, 42, 0 },
+		{ "198.18.6.4", NULL, 10, 10, 43, 0 }, END
+	};
+	const struct hopdef e[] = { END };
+	struct trace	*o = mk(one, "198.18.5.9"), *l = mk(lost, "198.18.5.9");
+	struct trace	*st = mk(step, "198.18.6.4"), *r = mk(e, "198.18.5.1");
+	struct trace	*z = trace_new(), *f, *rv;
+	struct analysis	*a;
+	const struct analysis_suspect *s;
+	struct est_lasso L;
+	double		 x[2] = { 0, 0 }, res[2], y[2] = { 1, 3 }, w[2] = { 1, 1 };
+	double		 pen[2] = { 1e-6, 1e-6 }, ub[2] = { HUGE_VAL, HUGE_VAL };
+	double		 cc[3] = { 1, 1, 1 };
+	int		 coff[3] = { 0, 2, 3 }, cobs[3] = { 0, 1, 1 }, j;
+
+	(void)state;
+	a = run(o, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	analysis_free(a);
+	a = run(l, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	assert_int_equal(a->ndistance, 0);
+	analysis_free(a);
+	assert_non_null(trace_add_hop(z, 1, 0));
+	a = run(z, z, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	analysis_free(a);
+	a = run(st, r, NULL);	/* one direction: distance, not blamed */
+	assert_int_equal(latency_suspects(a, &s), 0);
+	assert_int_equal(a->ndistance, 1);
+	assert_true(fabs(a->distance[0].rtt_ms - 40) < 2);
+	analysis_free(a);
+	/* a router answering 25 ms late at one hop: its own, not a link */
+	delay_pair(0, 0, 10, &f, &rv);
+	for (j = 0; j < 10; j++)
+		f->hops[1].probes[j].rtt_ms += 25;
+	a = run(f, rv, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(rv);
+	/* the solver alone: y = (1, 3), column 0 on both, column 1 on the
+	   second: x = (1, 2); column 1 off: x0 the mean */
+	memset(&L, 0, sizeof(L));
+	L.nobs = 2;
+	L.y = y;
+	L.w = w;
+	L.ncol = 2;
+	L.coff = coff;
+	L.cobs = cobs;
+	L.ccoef = cc;
+	L.pen = pen;
+	L.ub = ub;
+	est_lasso_fit(&L, x, res);
+	assert_true(fabs(x[0] - 1) < 1e-3 && fabs(x[1] - 2) < 1e-3);
+	ub[1] = 0;
+	est_lasso_fit(&L, x, res);
+	assert_true(fabs(x[0] - 2) < 1e-3 && x[1] == 0);
+	L.nobs = 0;	/* no observations (columns with no entries): */
+	coff[1] = coff[2] = 0;	/* nothing moves */
+	ub[1] = HUGE_VAL;
+	x[0] = x[1] = 0;
+	est_lasso_fit(&L, x, res);
+	assert_true(x[0] == 0 && x[1] == 0);
+	trace_free(o);
+	trace_free(l);
+	trace_free(st);
+	trace_free(r);
+	trace_free(z);
+}
+
+/*
+ * Jitter on pb-nap -> SF-rt3 alone (every other probe of the hops whose
+ * round trips cross it 30 ms late: avg - min 15 ms): listed as that
+ * directed link's jitter, no latency suspect (the minimum RTTs do not
+ * move); with 30 ms of standing queue as well, the latency suspect
+ * carries the jitter.
+ */
+static void
+test_delay_jitter(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	struct analysis	*a;
+	const struct analysis_suspect *s;
+	char		*txt;
+	int		 i, j, k;
+
+	(void)state;
+	redraw(f, 0, 0, 10);
+	redraw(r, 0, 0, 10);
+	for (k = 0; k < 2; k++) {
+		struct trace *t = k ? r : f;
+
+		for (i = 0; i < t->nhops; i++)
+			for (j = 0; j < t->hops[i].nprobes; j++)
+				if (t->hops[i].ttl >= (k ? 7 : 6) && j % 2)
+					t->hops[i].probes[j].rtt_ms += 30;
+	}
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 0);
+	assert_int_equal(a->njitter, 1);
+	assert_string_equal(a->jitter[0].from.name, "pb-nap.geo.net");
+	assert_string_equal(a->jitter[0].to.name, "sf-rt3-f0.geo.net");
+	assert_true(a->jitter[0].toward == 0 && !a->jitter[0].bothways);
+	assert_true(fabs(a->jitter[0].jitter_ms - 15) < 2);
+	txt = report_text_str(f, r, a, NULL);
+	assert_non_null(strstr(txt, "Jitter (avg - min RTT a link adds): "
+	    "pb-nap.geo.net -> sf-rt3-f0.geo.net 15 ms"));
+	free(txt);
+	analysis_free(a);
+	add_delay(f, 6, 11, 30);
+	add_delay(r, 7, 10, 30);
+	a = run(f, r, NULL);
+	assert_int_equal(latency_suspects(a, &s), 1);
+	assert_string_equal(s->from.name, "pb-nap.geo.net");
+	assert_true(fabs(s->jitter_ms - 15) < 2);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 int
 main(void)
 {
@@ -1414,6 +1760,11 @@ main(void)
 		cmocka_unit_test(test_stray_loss),
 		cmocka_unit_test(test_estimator_edges),
 		cmocka_unit_test(test_estimator_two_faults),
+		cmocka_unit_test(test_delay_return_only),
+		cmocka_unit_test(test_delay_distance),
+		cmocka_unit_test(test_delay_none),
+		cmocka_unit_test(test_delay_edges),
+		cmocka_unit_test(test_delay_jitter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
