@@ -10,6 +10,7 @@
 #define TRACE_MAX_MPLS	8
 #define TRACE_MAX_QUERIES 1000
 #define TRACE_MAX_MORE_ASNS 7	/* origin ASes of one address beyond the first */
+#define TRACE_MAX_RTT_MS 3600e3	/* longest RTT a trace holds (an hour); JSON and pasted text alike */
 
 /* How probes were sent. */
 enum trace_method {

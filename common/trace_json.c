@@ -324,8 +324,9 @@ probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
 	v = json_object_get(o, "rtt_ms");
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_number(v) || json_number_value(v) < 0 ||
-		    json_number_value(v) > 3600e3) {
-			snprintf(err, errlen, "\"rtt_ms\" must be a number >= 0 or null");
+		    json_number_value(v) > TRACE_MAX_RTT_MS) {
+			snprintf(err, errlen, "\"rtt_ms\" must be a number "
+			    "from 0 to %.0f or null", TRACE_MAX_RTT_MS);
 			return -1;
 		}
 		p->replied = 1;
