@@ -2300,7 +2300,12 @@ parse_tracepair(struct pctx *c)
 		c->lineno = jerr.line > 0 ? jerr.line : 1;
 		return perr(c, "cannot parse tracepair JSON: %s", jerr.text);
 	}
-	t = trace_from_jobj(root, msg, sizeof(msg));
+	/* one direction as `analyze --json` writes it: {"trace":..., "analysis":...} */
+	if (json_object_get(root, "hops") == NULL &&
+	    json_is_object(json_object_get(root, "trace")))
+		t = trace_from_jobj(json_object_get(root, "trace"), msg, sizeof(msg));
+	else
+		t = trace_from_jobj(root, msg, sizeof(msg));
 	json_decref(root);
 	if (t == NULL) {
 		c->lineno = 1;

@@ -328,24 +328,23 @@ cmd_analyze(int argc, char **argv)
 		fputs(s, stdout);
 		free(s);
 	} else if (one && json) {
-		if ((s = report_one_json(fwd, a, 1)) == NULL) {
-			fprintf(stderr, "tracepair analyze: out of memory\n");
+		/* written as it is built: the document whole was 8x the traces */
+		if (report_one_json_write(stdout, fwd, a, 1) == -1) {
+			fprintf(stderr, "tracepair analyze: write error or out of "
+			    "memory\n");
 			goto out;
 		}
-		printf("%s\n", s);
-		free(s);
 	} else if (one) {
 		if (report_one_text(stdout, fwd, a, NULL) == -1) {
 			fprintf(stderr, "tracepair analyze: write error\n");
 			goto out;
 		}
 	} else if (json) {
-		if ((s = report_json(fwd, rev, a, 1)) == NULL) {
-			fprintf(stderr, "tracepair analyze: out of memory\n");
+		if (report_json_write(stdout, fwd, rev, a, 1) == -1) {
+			fprintf(stderr, "tracepair analyze: write error or out of "
+			    "memory\n");
 			goto out;
 		}
-		printf("%s\n", s);
-		free(s);
 	} else if (report_text(stdout, fwd, rev, a, NULL) == -1) {
 		fprintf(stderr, "tracepair analyze: write error\n");
 		goto out;
