@@ -44,6 +44,7 @@ ups0=$(grep -c 'session up' "$ALOG")
 pairlab_start_controller
 pcheck "wait_for 20 \"grep -q 'spool: result of job .* bytes) is over the controller.s frame limit (1008 bytes for a result): dropped from the spool, an error sent in its place' $ALOG\"" \
     "the result over the new limit is dropped with one clear line"
+diag "$(grep -m1 'dropped from the spool' "$ALOG" | sed 's/^.*spool: /spool: /')"
 pcheck "wait_for 20 '[ \$(nspool sf-office) -eq 0 ] && [ \$(nspool chicago-office) -eq 0 ]'" \
     "both spools empty: the errors sent in place were acknowledged"
 sleep 5
