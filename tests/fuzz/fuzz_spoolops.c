@@ -1,5 +1,4 @@
 /* fuzz_spoolops.c: the agent spool's put, ack, read, evict and reopen paths (agent/spool.c) driven by a sequence of operations decoded from arbitrary bytes, on a scratch directory. */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_dir.h"
 #include "log.h"
 #include "spool.h"
 
@@ -14,33 +14,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define OPS_MAX		48	/* operations of one input (each put fsyncs) */
 #define JOBS		6	/* job ids "job-0".."job-5": puts replace, acks find */
-
-static char	 fuzz_dir[64];
-
-static void
-empty_dir(void)
-{
-	DIR	*d = opendir(fuzz_dir);
-	struct dirent *de;
-	char	 path[512];
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", fuzz_dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-}
-
-static void
-cleanup(void)
-{
-	empty_dir();
-	rmdir(fuzz_dir);
-}
 
 /* The input, consumed a byte at a time (0 once it is used up). */
 struct in {
@@ -117,18 +90,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	size_t		 max, n, i;
 	void		*buf;
 	int		 op, k;
+	const char	*fuzz_dir;
+	static int	 logs;
 
-	if (fuzz_dir[0] == '\0') {
-		const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-
+	if (!logs++)
 		log_init("fuzz_spoolops", 0, 0);	/* warnings to syslog */
-		snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/tp-fuzz-spoolops-XXXXXX",
-		    base);
-		if (mkdtemp(fuzz_dir) == NULL)
-			abort();
-		atexit(cleanup);
-	}
-	empty_dir();
+	fuzz_dir = fuzz_dir_fresh("fuzz-spoolops");
 	max = 256 + (size_t)take(&in) * 64;
 	if ((sp = spool_open(fuzz_dir, max, err, sizeof(err))) == NULL)
 		abort();

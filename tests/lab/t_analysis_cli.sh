@@ -103,18 +103,16 @@ t "one direction's --json is read back, the same trace" \
      [ "$(jq -c .trace.hops "$tmp/one.json")" = "$(jq -c .trace.hops "$tmp/one2.json")" ]; }'
 # two traces at the parser's limits (255 hops x 1,000 probes each): --json
 # is written a hop at a time; the whole tree took 1 GB (issue 14)
-awk -v d=198.51.100.1 -v s=1 'BEGIN {
+bigtrace() {	# bigtrace DST SEED NET: traceroute text, 255 hops x 1,000 probes
+	awk -v d="$1" -v s="$2" -v net="$3" 'BEGIN {
 	srand(s); printf "traceroute to %s (%s), 255 hops max, 60 byte packets\n", d, d
 	for (ttl = 1; ttl <= 255; ttl++) for (l = 0; l < 10; l++) {
-		printf "%3d  r%d.example.net (%s)", ttl, ttl, ttl == 255 ? d : "10." ttl ".1.1"
+		printf "%3d  r%d.example.net (%s)", ttl, ttl, ttl == 255 ? d : "10." ttl "." net ".1"
 		for (q = 0; q < 100; q++) if (rand() < 0.05) printf "  *"; else printf "  %.3f ms", ttl * 0.5 + rand()
-		printf "\n" } }' >"$tmp/big-f.txt"
-awk -v d=192.0.2.1 -v s=2 'BEGIN {
-	srand(s); printf "traceroute to %s (%s), 255 hops max, 60 byte packets\n", d, d
-	for (ttl = 1; ttl <= 255; ttl++) for (l = 0; l < 10; l++) {
-		printf "%3d  r%d.example.net (%s)", ttl, ttl, ttl == 255 ? d : "10." ttl ".2.1"
-		for (q = 0; q < 100; q++) if (rand() < 0.05) printf "  *"; else printf "  %.3f ms", ttl * 0.5 + rand()
-		printf "\n" } }' >"$tmp/big-r.txt"
+		printf "\n" } }'
+}
+bigtrace 198.51.100.1 1 1 >"$tmp/big-f.txt"
+bigtrace 192.0.2.1 2 2 >"$tmp/big-r.txt"
 ( ulimit -v 400000; $TP analyze --json "$tmp/big-f.txt" "$tmp/big-r.txt" >"$tmp/big.json" 2>"$tmp/err" )
 rc=$?
 t "two 255 x 1,000-probe traces: --json within 400 MB of address space" \
