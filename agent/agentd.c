@@ -96,18 +96,23 @@ static void	agentd_result(struct agentd *, const char *, struct trace *,
 		    const char *);
 
 /*
- * What one packed JobResult may weigh: the controller's frame limit (1
- * MiB when it states none, as older controllers do), never more than our
- * own connection's, less the envelope around it.
+ * The largest frame we may send the controller: its frame limit (1 MiB
+ * when it states none, as older controllers do), never more than our own
+ * connection's.
  */
 static size_t
-agentd_result_limit(const struct agentd *ad)
+agentd_frame_limit(const struct agentd *ad)
 {
 	size_t	 l = ad->ctl_frame_limit ? ad->ctl_frame_limit : FRAME_LIMIT_DEFAULT;
 
-	if (l > FRAME_LIMIT_DEFAULT)
-		l = FRAME_LIMIT_DEFAULT;
-	return l - AGENTD_ENV_OVERHEAD;
+	return l < FRAME_LIMIT_DEFAULT ? l : FRAME_LIMIT_DEFAULT;
+}
+
+/* What one packed JobResult may weigh: a frame less the envelope around it. */
+static size_t
+agentd_result_limit(const struct agentd *ad)
+{
+	return agentd_frame_limit(ad) - AGENTD_ENV_OVERHEAD;
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -530,7 +535,7 @@ agentd_on_job(struct agentd *ad, const Tracepair__TraceJob *tj)
 	}
 	if (agentd_job_opts(tj->options, ad->cfg.dns, &job->opts, err,
 	    sizeof(err)) == -1 || probe_opts_fit(&job->opts,
-	    agentd_result_limit(ad), err, sizeof(err)) == -1) {
+	    agentd_frame_limit(ad), err, sizeof(err)) == -1) {
 		char	 msg[300];
 
 		snprintf(msg, sizeof(msg), "bad trace options: %s", err);
