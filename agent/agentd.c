@@ -83,10 +83,37 @@ struct agentd {
 	int		 local_af;	/* its family (4 or 6) */
 	uint64_t	 results_sent;	/* JobResult frames sent (fresh + resent) */
 	int		 ctl_progress;	/* the controller's Hello lists "progress" */
+	size_t		 ctl_frame_limit;	/* the largest frame the controller
+					   reads (its Hello), 0 until stated */
 };
+
+/* An Envelope around a JobResult: request id, body tag and length, at most. */
+#define AGENTD_ENV_OVERHEAD	16
 
 static void	agentd_connect(struct agentd *);
 static void	agentd_schedule_reconnect(struct agentd *);
+static void	agentd_result(struct agentd *, const char *, struct trace *,
+		    const char *);
+
+/*
+ * The largest frame we may send the controller: its frame limit (1 MiB
+ * when it states none, as older controllers do), never more than our own
+ * connection's.
+ */
+static size_t
+agentd_frame_limit(const struct agentd *ad)
+{
+	size_t	 l = ad->ctl_frame_limit ? ad->ctl_frame_limit : FRAME_LIMIT_DEFAULT;
+
+	return l < FRAME_LIMIT_DEFAULT ? l : FRAME_LIMIT_DEFAULT;
+}
+
+/* What one packed JobResult may weigh: a frame less the envelope around it. */
+static size_t
+agentd_result_limit(const struct agentd *ad)
+{
+	return agentd_frame_limit(ad) - AGENTD_ENV_OVERHEAD;
+}
 
 /* ------------------------------------------------------------- helpers */
 
@@ -153,18 +180,53 @@ agentd_send_packed_result(struct agentd *ad, const void *data, size_t len)
 	return rc;
 }
 
+/*
+ * Spooled entry i, len bytes, when the controller cannot take it (over its
+ * frame limit: it was spooled for a controller that stated a larger one):
+ * dropped from the spool with a warning and an error sent in its place,
+ * instead of being resent for ever.  Returns 1 when it was dropped (the
+ * error result goes to the end of the spool).
+ */
+static int
+agentd_drop_oversize(struct agentd *ad, size_t i, size_t len)
+{
+	char	 job_id[SPOOL_JOB_ID_MAX + 1], msg[256];
+	size_t	 limit = agentd_result_limit(ad);
+
+	if (len <= limit)
+		return 0;
+	snprintf(job_id, sizeof(job_id), "%s", spool_entry_at(ad->spool, i)->job_id);
+	log_warnx("spool: result of job %s (%zu bytes) is over the controller's "
+	    "frame limit (%zu bytes for a result): dropped from the spool, an "
+	    "error sent in its place", job_id, len, limit);
+	(void)spool_ack(ad->spool, job_id);
+	snprintf(msg, sizeof(msg), "result of %zu bytes is over the "
+	    "controller's frame limit (%zu bytes for a result): fewer probes "
+	    "per hop (-q) or hops (-f, -m)", len, limit);
+	agentd_result(ad, job_id, NULL, msg);
+	return 1;
+}
+
 /* Resend every spooled result, oldest first (after a (re)connect). */
 static void
 agentd_replay_spool(struct agentd *ad)
 {
-	size_t	 i = 0, n = 0, len;
+	size_t	 i = 0, n = 0, len, end = spool_count(ad->spool);
 	void	*data;
 	char	 err[256];
 
-	while (i < spool_count(ad->spool) && ad->state == AD_READY) {
+	/* the entries there now: what this replay adds is sent already */
+	while (i < end && ad->state == AD_READY) {
 		if (spool_read(ad->spool, i, &data, &len, err,
-		    sizeof(err)) == -1)
+		    sizeof(err)) == -1) {
+			end--;
 			continue;	/* entry removed; same index again */
+		}
+		if (agentd_drop_oversize(ad, i, len)) {
+			free(data);
+			end--;
+			continue;
+		}
 		if (agentd_send_packed_result(ad, data, len) == 0)
 			n++;
 		free(data);
@@ -217,7 +279,7 @@ agentd_result(struct agentd *ad, const char *job_id, struct trace *trace,
 	Tracepair__Trace *pt = NULL;
 	uint8_t	*buf = NULL;
 	size_t	 len;
-	char	 err[256];
+	char	 err[256], toobig[256];
 	int	 spooled;
 
 	tracepair__job_result__init(&r);
@@ -239,6 +301,21 @@ agentd_result(struct agentd *ad, const char *job_id, struct trace *trace,
 		r.error = (char *)(uintptr_t)error;
 	}
 	len = tracepair__job_result__get_packed_size(&r);
+	if (pt != NULL && len > agentd_result_limit(ad)) {
+		/* it could never be delivered: say so in its place */
+		snprintf(toobig, sizeof(toobig), "result of %zu bytes is over "
+		    "the controller's frame limit (%zu bytes for a result): "
+		    "fewer probes per hop (-q) or hops (-f, -m)", len,
+		    agentd_result_limit(ad));
+		log_warnx("job %s: %s; an error sent in its place", job_id,
+		    toobig);
+		wire_free(pt);
+		pt = NULL;
+		r.outcome_case = TRACEPAIR__JOB_RESULT__OUTCOME_ERROR;
+		r.error = toobig;
+		error = toobig;
+		len = tracepair__job_result__get_packed_size(&r);
+	}
 	if ((buf = malloc(len ? len : 1)) == NULL) {
 		log_warnx("job %s: out of memory; result lost", job_id);
 		goto done;
@@ -433,7 +510,8 @@ agentd_on_job(struct agentd *ad, const Tracepair__TraceJob *tj)
 		log_info("job %s: duplicate, resending its result", tj->job_id);
 		if (spool_read(ad->spool, idx, &data, &len, err,
 		    sizeof(err)) == 0) {
-			agentd_send_packed_result(ad, data, len);
+			if (!agentd_drop_oversize(ad, (size_t)idx, len))
+				agentd_send_packed_result(ad, data, len);
 			free(data);
 		}
 		return;
@@ -456,7 +534,8 @@ agentd_on_job(struct agentd *ad, const Tracepair__TraceJob *tj)
 		return;
 	}
 	if (agentd_job_opts(tj->options, ad->cfg.dns, &job->opts, err,
-	    sizeof(err)) == -1) {
+	    sizeof(err)) == -1 || probe_opts_fit(&job->opts,
+	    agentd_frame_limit(ad), err, sizeof(err)) == -1) {
 		char	 msg[300];
 
 		snprintf(msg, sizeof(msg), "bad trace options: %s", err);
@@ -653,11 +732,13 @@ agentd_on_message(struct frame_conn *fc, const frame_env *env, void *arg)
 		}
 		ad->state = AD_READY;
 		ad->ctl_progress = frame_hello_has(env->hello, "progress");
+		ad->ctl_frame_limit = env->hello->frame_limit;
 		evtimer_del(ad->connect_to_ev);
 		backoff_reset(&ad->backoff);
-		log_info("controller: session up (%s); %zu result(s) spooled",
-		    env->hello->software ? env->hello->software : "?",
-		    spool_count(ad->spool));
+		log_info("controller: session up (%s); %zu result(s) spooled; "
+		    "results up to %zu bytes", env->hello->software ?
+		    env->hello->software : "?", spool_count(ad->spool),
+		    agentd_result_limit(ad));
 		agentd_note_observed(ad, env->hello->observed_addr);
 		agentd_replay_spool(ad);
 		return;

@@ -12,6 +12,7 @@ hostport_split(const char *s, const char *defport, char *host,
 {
 	const char *colon, *h = s;
 	size_t	 hl;
+	int	 n;
 
 	if (*s == '[') {
 		const char *rb = strchr(s, ']');
@@ -52,8 +53,17 @@ hostport_split(const char *s, const char *defport, char *host,
 			snprintf(err, errlen, "'%s': bad port", s);
 			return -1;
 		}
-		snprintf(port, portlen, "%ld", p);
-	} else
-		snprintf(port, portlen, "%s", defport);
+		n = snprintf(port, portlen, "%ld", p);
+	} else if (defport != NULL)
+		n = snprintf(port, portlen, "%s", defport);
+	else {
+		snprintf(err, errlen, "'%s': no port", s);
+		return -1;
+	}
+	if (n < 1 || (size_t)n >= portlen) {
+		/* never a port cut short ("7300" as "73") */
+		snprintf(err, errlen, "'%s': the port does not fit", s);
+		return -1;
+	}
 	return 0;
 }

@@ -12,8 +12,9 @@
 
 /*
  * Split s into host and port (digits, 1..65535); a missing port becomes
- * defport.  A bare IPv6 address (two colons or more, no brackets) has no
- * port.  Returns -1 with a one-line reason in err.
+ * defport (with defport NULL, a port is required).  A bare IPv6 address (two colons or more, no brackets) has no
+ * port.  Returns -1 with a one-line reason in err (also when the host or
+ * the port does not fit its buffer).
  */
 int	hostport_split(const char *s, const char *defport, char *host,
 	    size_t hostlen, char *port, size_t portlen, char *err, size_t errlen);

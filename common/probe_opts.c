@@ -391,6 +391,25 @@ bad_addr:
 }
 
 int
+probe_opts_fit(const struct probe_opts *o, size_t limit, char *err,
+    size_t errlen)
+{
+	long	 hops = o->max_ttl - o->first_ttl + 1;
+	long	 probes = (long)o->queries * hops;
+	size_t	 need;
+
+	if (hops < 1 || o->queries < 1)
+		return 0;	/* probe_opts_check's to refuse */
+	need = (size_t)probes * PROBE_WIRE_PROBE_MIN +
+	    (size_t)hops * PROBE_WIRE_HOP_MIN + PROBE_WIRE_FIXED;
+	if (need > limit)
+		BAD("%ld probes make a result of at least %zu bytes, over the "
+		    "controller's frame limit of %zu bytes: fewer probes per hop "
+		    "(-q) or hops (-f, -m)", probes, need, limit);
+	return 0;
+}
+
+int
 probe_opts_check(const struct probe_opts *o, char *err, size_t errlen)
 {
 	int	 saf;

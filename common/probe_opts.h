@@ -62,6 +62,26 @@ int	probe_opts_parse(struct probe_opts *o, int argc, char **argv,
 /* Check a filled-in struct (from the wire, say).  Same contract. */
 int	probe_opts_check(const struct probe_opts *, char *err, size_t errlen);
 /*
+ * The fewest bytes one probe takes in a result on the wire (an echo reply
+ * from "1.1.1.1": type and code 0 are not sent; a time-exceeded answer
+ * takes 26 from there, 34 from a longer IPv4 address, 41 from an IPv6
+ * one, an unanswered probe 35, names and MPLS labels more), one hop's
+ * header, and the rest of a result (the trace's own fields, the job id,
+ * the envelope), at least.  A measured RTT is never exactly 0.
+ */
+#define PROBE_WIRE_PROBE_MIN	24
+#define PROBE_WIRE_HOP_MIN	8
+#define PROBE_WIRE_FIXED	64
+/*
+ * Whether a trace with these options can fit one frame of limit bytes,
+ * its probes at the fewest bytes each.  -1 with a reason when even that
+ * is over the limit: such a result could never be delivered.  A result
+ * that passes may still be over (names, IPv6 addresses); the agent then
+ * sends an error in its place.
+ */
+int	probe_opts_fit(const struct probe_opts *, size_t limit, char *err,
+	    size_t errlen);
+/*
  * How probes from outside get into a site (the agent's site_method,
  * Hello.site_method): a method name of -P (udp, udp-paris, icmp,
  * icmp-paris, tcp), tcp with ":PORT" (default PROBE_SITE_TCP_PORT).

@@ -4,12 +4,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define TRACE_ADDR_LEN	46	/* INET6_ADDRSTRLEN */
 #define TRACE_MAX_TTL	255
 #define TRACE_MAX_MPLS	8
 #define TRACE_MAX_QUERIES 1000
 #define TRACE_MAX_MORE_ASNS 7	/* origin ASes of one address beyond the first */
+#define TRACE_MAX_RTT_MS 3600e3	/* longest RTT a trace holds (an hour); JSON and pasted text alike */
 
 /* How probes were sent. */
 enum trace_method {
@@ -172,6 +174,18 @@ struct trace	*trace_from_json(const char *text, size_t len, char *err, size_t er
 struct json_t;
 struct json_t	*trace_to_jobj(const struct trace *);
 struct trace	*trace_from_jobj(struct json_t *, char *err, size_t errlen);
+/*
+ * For documents too large to hold as one tree (255 hops x 1,000 probes
+ * took some 400 MB as jansson objects): trace_to_jobj_lazy() is the trace
+ * without its hops, a mark in their place naming traces[slot] of
+ * trace_json_dumpf(), which writes doc to fp byte for byte as
+ * json_dumpf(doc, flags) would write the whole tree, building one hop's
+ * objects at a time.  flags: JSON_INDENT(n) or JSON_COMPACT, with any
+ * other flags.  -1 when writing fails or out of memory.
+ */
+struct json_t	*trace_to_jobj_lazy(const struct trace *, int slot);
+int		 trace_json_dumpf(FILE *, struct json_t *doc,
+		    const struct trace *const *traces, int ntraces, size_t flags);
 
 /*
  * trace_atlas.c: the trace as a RIPE Atlas traceroute result (what the

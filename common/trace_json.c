@@ -1,4 +1,5 @@
 /* trace_json.c: the trace model to and from JSON (docs/trace-json.md). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,11 +110,11 @@ hop_to_jobj(const struct trace_hop *h)
 	return o;
 }
 
-json_t *
-trace_to_jobj(const struct trace *t)
+/* A trace's members but "hops", for trace_to_jobj and trace_to_jobj_lazy. */
+static json_t *
+trace_head_jobj(const struct trace *t)
 {
-	json_t	*o, *hops;
-	int	 i;
+	json_t	*o;
 
 	o = json_object();
 	json_object_set_new(o, "version", json_integer(TRACE_JSON_VERSION));
@@ -136,11 +137,136 @@ trace_to_jobj(const struct trace *t)
 	json_object_set_new(o, "stop_reason", json_string(t->stop_reason));
 	json_object_set_new(o, "unmatched_icmp", json_integer((json_int_t)t->unmatched_icmp));
 	json_object_set_new(o, "malformed_icmp", json_integer((json_int_t)t->malformed_icmp));
+	return o;
+}
+
+json_t *
+trace_to_jobj(const struct trace *t)
+{
+	json_t	*o, *hops;
+	int	 i;
+
+	o = trace_head_jobj(t);
 	hops = json_array();
 	for (i = 0; i < t->nhops; i++)
 		json_array_append_new(hops, hop_to_jobj(&t->hops[i]));
 	json_object_set_new(o, "hops", hops);
 	return o;
+}
+
+/*
+ * The mark trace_to_jobj_lazy() leaves in "hops": a string no trace's
+ * member holds as its value, so that its quoted form in the dumped text
+ * (quotes inside strings are escaped) can only be that member.
+ */
+#define TRACE_HOPS_MARK "@tracepair-hops-of-trace-%d@"
+
+json_t *
+trace_to_jobj_lazy(const struct trace *t, int slot)
+{
+	json_t	*o;
+	char	 mark[64];
+
+	if ((o = trace_head_jobj(t)) == NULL)
+		return NULL;
+	snprintf(mark, sizeof(mark), TRACE_HOPS_MARK, slot);
+	json_object_set_new(o, "hops", json_string(mark));
+	return o;
+}
+
+/* n spaces to fp; -1 when writing fails. */
+static int
+put_spaces(FILE *fp, size_t n)
+{
+	while (n-- > 0)
+		if (putc(' ', fp) == EOF)
+			return -1;
+	return 0;
+}
+
+/*
+ * The hops of t as the array jansson writes with flags, its opening
+ * bracket at column col of a pretty-printed document (the column of the
+ * "hops" key, one level deeper than the trace object); one hop's tree at
+ * a time.  -1 when writing fails or out of memory.
+ */
+static int
+hops_dumpf(FILE *fp, const struct trace *t, size_t flags, size_t col)
+{
+	size_t	 ws = flags & JSON_MAX_INDENT, k;
+	json_t	*h;
+	char	*s;
+	int	 i, rc = 0;
+
+	if (t->nhops == 0)
+		return fputs("[]", fp) == EOF ? -1 : 0;
+	if (putc('[', fp) == EOF)
+		return -1;
+	for (i = 0; i < t->nhops && rc == 0; i++) {
+		if (i > 0 && fputs(ws > 0 || (flags & JSON_COMPACT) ? "," : ", ",
+		    fp) == EOF)
+			return -1;
+		if (ws > 0 && (putc('\n', fp) == EOF || put_spaces(fp, col + ws) == -1))
+			return -1;
+		if ((h = hop_to_jobj(&t->hops[i])) == NULL)
+			return -1;
+		s = json_dumps(h, flags);
+		json_decref(h);
+		if (s == NULL)
+			return -1;
+		/* the hop's own lines, one level deeper: newlines are only
+		   structure (jansson escapes them inside strings) */
+		for (k = 0; s[k] != '\0' && rc == 0; k++) {
+			if (putc(s[k], fp) == EOF)
+				rc = -1;
+			else if (s[k] == '\n' && ws > 0)
+				rc = put_spaces(fp, col + ws);
+		}
+		free(s);
+	}
+	if (rc == 0 && ws > 0 && (putc('\n', fp) == EOF || put_spaces(fp, col) == -1))
+		rc = -1;
+	if (rc == 0 && putc(']', fp) == EOF)
+		rc = -1;
+	return rc;
+}
+
+int
+trace_json_dumpf(FILE *fp, json_t *doc, const struct trace *const *traces,
+    int ntraces, size_t flags)
+{
+	const char	*key = (flags & JSON_COMPACT) ? "\"hops\":\"" : "\"hops\": \"";
+	char		*s, *p, *at, mark[64];
+	size_t		 col;
+	int		 slot, n, rc = 0;
+
+	if ((s = json_dumps(doc, flags)) == NULL)
+		return -1;
+	for (p = s; rc == 0 && (at = strstr(p, key)) != NULL;) {
+		slot = -1;
+		n = 0;
+		if (sscanf(at + strlen(key), "@tracepair-hops-of-trace-%d@\"%n",
+		    &slot, &n) != 1 || n == 0 || slot < 0 || slot >= ntraces) {
+			/* a "hops" that is no mark: written as it is */
+			at += strlen(key);
+			rc = fwrite(p, 1, (size_t)(at - p), fp) ==
+			    (size_t)(at - p) ? 0 : -1;
+			p = at;
+			continue;
+		}
+		snprintf(mark, sizeof(mark), TRACE_HOPS_MARK, slot);
+		for (col = 0; at - col > s && at[-(ptrdiff_t)col - 1] == ' '; col++)
+			;
+		at += strlen(key) - 1;		/* the value's opening quote */
+		if (fwrite(p, 1, (size_t)(at - p), fp) != (size_t)(at - p) ||
+		    hops_dumpf(fp, traces[slot], flags, col) == -1)
+			rc = -1;
+		p = at + strlen(mark) + 2;
+	}
+	if (rc == 0 && fputs(p, fp) == EOF)
+		rc = -1;
+	free(s);
+	return rc;
 }
 
 char *
@@ -324,8 +450,9 @@ probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
 	v = json_object_get(o, "rtt_ms");
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_number(v) || json_number_value(v) < 0 ||
-		    json_number_value(v) > 3600e3) {
-			snprintf(err, errlen, "\"rtt_ms\" must be a number >= 0 or null");
+		    json_number_value(v) > TRACE_MAX_RTT_MS) {
+			snprintf(err, errlen, "\"rtt_ms\" must be a number "
+			    "from 0 to %.0f or null", TRACE_MAX_RTT_MS);
 			return -1;
 		}
 		p->replied = 1;

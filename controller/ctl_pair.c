@@ -586,7 +586,9 @@ ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
 		}
 		snprintf(o[i].host, sizeof(o[i].host), "%s", host);
 		ctl_site_method(ag[1 - i], &o[i]);
-		if (probe_opts_check(&o[i], err, errlen) == -1)
+		if (probe_opts_check(&o[i], err, errlen) == -1 ||
+		    probe_opts_fit(&o[i], (size_t)ctl->conf.frame_limit, err,
+		    errlen) == -1)
 			return -1;
 	}
 	timeout = ctl_timeout(ctl, timeout_ms);
@@ -746,7 +748,9 @@ ctl_trace_request(struct ctl *ctl, struct ctl_session *op,
 		}
 		snprintf(o.host, sizeof(o.host), "%s", req->host);
 	}
-	if (probe_opts_check(&o, err, sizeof(err)) == -1) {
+	if (probe_opts_check(&o, err, sizeof(err)) == -1 ||
+	    probe_opts_fit(&o, (size_t)ctl->conf.frame_limit, err,
+	    sizeof(err)) == -1) {
 		ctl_reply_error(op, request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_BAD_REQUEST, err);
 		return;

@@ -768,7 +768,9 @@ ctl_sched_new(struct ctl_session *op, const Tracepair__ScheduleRequest *req,
 			return NULL;
 		o.host[0] = '\0';
 		snprintf(o.host, sizeof(o.host), "192.0.2.1");
-		if (probe_opts_check(&o, err, errlen) == -1)
+		if (probe_opts_check(&o, err, errlen) == -1 ||
+		    probe_opts_fit(&o, (size_t)op->ctl->conf.frame_limit, err,
+		    errlen) == -1)
 			return NULL;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {

@@ -238,6 +238,8 @@ ctl_send_hello(struct ctl_session *s, uint64_t request_id)
 		h.observed_addr = s->ip;
 	h.n_capabilities = 1;
 	h.capabilities = caps;
+	/* what results may weigh: an agent sends an error in place of more */
+	h.frame_limit = (uint32_t)s->ctl->conf.frame_limit;
 	env.request_id = request_id;
 	env.body_case = TRACEPAIR__ENVELOPE__BODY_HELLO;
 	env.hello = &h;

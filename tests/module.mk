@@ -21,7 +21,7 @@ $(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o \
 # make fuzz: libFuzzer builds with clang, run by hand:
 #   build-fuzz/fuzz_X -max_total_time=60 tests/fuzz/corpus/X
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	-Icommon -Iagent -Icontroller -I$(BUILD)/proto $(PKG_CFLAGS)
+	$(INC_tests) -I$(BUILD)/proto $(PKG_CFLAGS)
 fuzz: $(COMMON_LIB)
 	@mkdir -p build-fuzz
 	$(Q)for t in $(notdir $(FUZZ_TARGETS)); do \

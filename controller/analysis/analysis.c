@@ -1249,3 +1249,107 @@ analysis_free(struct analysis *a)
 	free(a->jitter);
 	free(a);
 }
+
+/*
+ * One line of alias evidence (NUL-terminated, no line end) into *al, of
+ * *cap entries (grown by doubling: a line gives up to 496 pairs).
+ */
+static int
+aliases_line(char *line, int lineno, struct analysis_alias **al, int *n,
+    int *cap, char *err, size_t errlen)
+{
+	struct analysis_alias *nal;
+	char		*p, *save = NULL, *w, *words[ANALYSIS_ALIAS_MAX_PER_LINE];
+	unsigned char	 tmp[16];
+	int		 nw = 0, i, j;
+
+	if ((p = strchr(line, '#')) != NULL)
+		*p = '\0';
+	for (w = strtok_r(line, " \t\r", &save); w != NULL;
+	    w = strtok_r(NULL, " \t\r", &save)) {
+		if (strlen(w) >= TRACE_ADDR_LEN ||
+		    (inet_pton(AF_INET, w, tmp) != 1 &&
+		    inet_pton(AF_INET6, w, tmp) != 1)) {
+			snprintf(err, errlen, "%d: cannot parse address \"%.50s\"",
+			    lineno, w);
+			return -1;
+		}
+		if (nw == ANALYSIS_ALIAS_MAX_PER_LINE) {
+			snprintf(err, errlen, "%d: more than %d addresses", lineno,
+			    ANALYSIS_ALIAS_MAX_PER_LINE);
+			return -1;
+		}
+		words[nw++] = w;
+	}
+	if (nw == 1) {
+		snprintf(err, errlen, "%d: cannot parse: one address is no alias",
+		    lineno);
+		return -1;
+	}
+	for (i = 0; i < nw; i++) {
+		for (j = i + 1; j < nw; j++) {
+			if (*n == ANALYSIS_MAX_ALIASES) {
+				snprintf(err, errlen, "%d: more than %d alias pairs",
+				    lineno, ANALYSIS_MAX_ALIASES);
+				return -1;
+			}
+			if (*n == *cap) {
+				int ncap = *cap ? *cap * 2 : 16;
+
+				if (ncap > ANALYSIS_MAX_ALIASES)
+					ncap = ANALYSIS_MAX_ALIASES;
+				if ((nal = realloc(*al, (size_t)ncap *
+				    sizeof(**al))) == NULL) {
+					snprintf(err, errlen, "out of memory");
+					return -1;
+				}
+				*al = nal;
+				*cap = ncap;
+			}
+			nal = *al;
+			snprintf(nal[*n].a, sizeof(nal[*n].a), "%s", words[i]);
+			snprintf(nal[*n].b, sizeof(nal[*n].b), "%s", words[j]);
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
+int
+analysis_aliases_parse(const char *text, size_t len,
+    struct analysis_alias **out, char *err, size_t errlen)
+{
+	struct analysis_alias *al = NULL;
+	char		 line[ANALYSIS_ALIAS_MAX_LINE + 1];
+	const char	*eol;
+	size_t		 pos = 0, n;
+	int		 lineno = 0, npairs = 0, cap = 0;
+
+	*out = NULL;
+	while (pos < len) {
+		lineno++;
+		eol = memchr(text + pos, '\n', len - pos);
+		n = (eol != NULL ? (size_t)(eol - text) : len) - pos;
+		if (n > ANALYSIS_ALIAS_MAX_LINE) {
+			snprintf(err, errlen, "%d: cannot parse: line longer than "
+			    "%d bytes", lineno, ANALYSIS_ALIAS_MAX_LINE);
+			goto fail;
+		}
+		if (memchr(text + pos, '\0', n) != NULL) {
+			snprintf(err, errlen, "%d: cannot parse: NUL byte in text",
+			    lineno);
+			goto fail;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		if (aliases_line(line, lineno, &al, &npairs, &cap, err,
+		    errlen) == -1)
+			goto fail;
+		pos += n + (eol != NULL);
+	}
+	*out = al;
+	return npairs;
+fail:
+	free(al);
+	return -1;
+}

@@ -65,6 +65,20 @@ struct analysis_alias {
 	char		 b[TRACE_ADDR_LEN];	/* another address of the same router */
 };
 
+/*
+ * Alias evidence as text (what `analyze --aliases FILE` reads): lines
+ * "ADDR ADDR [ADDR...]", the addresses of a line one router (each two of
+ * them become a pair), '#' starts a comment, at most
+ * ANALYSIS_ALIAS_MAX_LINE bytes a line and ANALYSIS_ALIAS_MAX_PER_LINE
+ * addresses.  Returns the number of pairs (at most ANALYSIS_MAX_ALIASES)
+ * and *out (free() it; NULL for none), or -1 with "LINE: cannot parse
+ * ..." in err.
+ */
+#define ANALYSIS_ALIAS_MAX_LINE		1023
+#define ANALYSIS_ALIAS_MAX_PER_LINE	32
+int		 analysis_aliases_parse(const char *text, size_t len,
+		    struct analysis_alias **out, char *err, size_t errlen);
+
 /* Knobs of one analysis; analysis_opts_init() sets the defaults. */
 struct analysis_opts {
 	const struct analysis_alias *aliases;	/* alias evidence, or NULL */

@@ -314,6 +314,40 @@ rtt_at(const struct pctx *c, int i, int lt1, double *ms)
 	return num_unit(s, "ms", ms);
 }
 
+/*
+ * tok[i] reads as an RTT that rtt_at() refused: a number of any sign and
+ * size followed by "ms" ("99999999999 ms", "-5ms").  Such a token is no
+ * host name; the caller refuses the line with rtt_refuse().
+ */
+static int
+rtt_bad_at(const struct pctx *c, int i)
+{
+	const char	*s = c->tok[i], *p = s;
+	char		*end;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	if (!isdigit((unsigned char)*p) &&
+	    !(*p == '.' && isdigit((unsigned char)p[1])))
+		return 0;
+	(void)strtod(s, &end);
+	if (end == s)
+		return 0;
+	if (strcmp(end, "ms") == 0)
+		return 1;
+	return *end == '\0' && i + 1 < c->ntok && strcmp(c->tok[i + 1], "ms") == 0;
+}
+
+/* "LINE: cannot parse RTT "99999999999 ms": ..." for rtt_bad_at(); returns -1. */
+static int
+rtt_refuse(struct pctx *c, int i)
+{
+	int	 two = i + 1 < c->ntok && strcmp(c->tok[i + 1], "ms") == 0;
+
+	return perr(c, "cannot parse RTT \"%.24s%s\": not a number of ms "
+	    "from 0 to %.0f", c->tok[i], two ? " ms" : "", TRACE_MAX_RTT_MS);
+}
+
 /* The responder a line names: name and/or address. */
 struct resp {
 	char	 name[PASTE_MAX_NAME + 1];	/* "" unknown */
@@ -353,6 +387,11 @@ add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
 {
 	struct trace_probe *p;
 
+	if (replied && !(rtt >= 0 && rtt <= TRACE_MAX_RTT_MS)) {
+		perr(c, "cannot parse RTT %.10g ms: not a number of ms from 0 to "
+		    "%.0f", rtt, TRACE_MAX_RTT_MS);
+		return NULL;
+	}
 	if ((p = trace_hop_add_probe(c->hop)) == NULL) {
 		perr(c, "cannot parse: too many probes in one hop");
 		return NULL;
@@ -694,6 +733,8 @@ tr_probes(struct pctx *c, int i)
 					return -1;
 			}
 			i++;
+		} else if (rtt_bad_at(c, i)) {
+			return rtt_refuse(c, i);
 		} else if (name_ok(s)) {
 			/* a new responder: a name, or an address (-n) */
 			memset(&r, 0, sizeof(r));
@@ -1018,7 +1059,9 @@ tracert_hop(struct pctx *c, int ttl)
 				return -1;
 			replied = 1;
 			i += n;
-		} else
+		} else if (rtt_bad_at(c, i))
+			return rtt_refuse(c, i);
+		else
 			break;
 	}
 	if (c->hop->nprobes == start && !tracert_reporter_at(c, i))
@@ -1901,9 +1944,13 @@ jreply(struct pctx *c, json_t *o, const char *addr, const char *what)
 
 	if ((p = add_probe(c, NULL, 1, 0)) == NULL)
 		return NULL;
-	if (!jaddr(o, addr, p->addr) || jnum(o, "rtt", &p->rtt_ms) == -1 ||
-	    p->rtt_ms < 0) {
+	if (!jaddr(o, addr, p->addr) || jnum(o, "rtt", &p->rtt_ms) == -1) {
 		perr(c, "cannot parse %s: no \"%s\" or \"rtt\"", what, addr);
+		return NULL;
+	}
+	if (!(p->rtt_ms >= 0 && p->rtt_ms <= TRACE_MAX_RTT_MS)) {
+		perr(c, "cannot parse %s: RTT %.10g ms: not a number of ms from "
+		    "0 to %.0f", what, p->rtt_ms, TRACE_MAX_RTT_MS);
 		return NULL;
 	}
 	return p;
@@ -2253,7 +2300,12 @@ parse_tracepair(struct pctx *c)
 		c->lineno = jerr.line > 0 ? jerr.line : 1;
 		return perr(c, "cannot parse tracepair JSON: %s", jerr.text);
 	}
-	t = trace_from_jobj(root, msg, sizeof(msg));
+	/* one direction as `analyze --json` writes it: {"trace":..., "analysis":...} */
+	if (json_object_get(root, "hops") == NULL &&
+	    json_is_object(json_object_get(root, "trace")))
+		t = trace_from_jobj(json_object_get(root, "trace"), msg, sizeof(msg));
+	else
+		t = trace_from_jobj(root, msg, sizeof(msg));
 	json_decref(root);
 	if (t == NULL) {
 		c->lineno = 1;

@@ -19,14 +19,15 @@ report_opts_init(struct report_opts *o)
 	o->rev_label = "reverse B->A (read upwards)";
 }
 
-json_t *
-report_to_jobj(const struct trace *fwd, const struct trace *rev,
-    const struct analysis *a)
+/* report_to_jobj(); lazy: the traces' hops left to trace_json_dumpf(). */
+static json_t *
+report_doc(const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, int lazy)
 {
 	json_t	*o, *f, *r, *x;
 
-	f = trace_to_jobj(fwd);
-	r = trace_to_jobj(rev);
+	f = lazy ? trace_to_jobj_lazy(fwd, 0) : trace_to_jobj(fwd);
+	r = lazy ? trace_to_jobj_lazy(rev, 1) : trace_to_jobj(rev);
 	x = analysis_to_jobj(a);
 	if (f == NULL || r == NULL || x == NULL ||
 	    (o = json_object()) == NULL) {
@@ -41,6 +42,42 @@ report_to_jobj(const struct trace *fwd, const struct trace *rev,
 	return o;
 }
 
+json_t *
+report_to_jobj(const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a)
+{
+	return report_doc(fwd, rev, a, 0);
+}
+
+/* The flags of every report document. */
+#define REPORT_JSON_FLAGS(pretty) (((pretty) ? JSON_INDENT(2) : JSON_COMPACT) | \
+	JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+
+/* A lazy document written to fp (its reference is dropped), then a newline. */
+static int
+dump_lazy(FILE *fp, json_t *o, const struct trace *fwd,
+    const struct trace *rev, int pretty)
+{
+	const struct trace *const traces[2] = { fwd, rev };
+	int	 rc;
+
+	if (o == NULL)
+		return -1;
+	rc = trace_json_dumpf(fp, o, traces, rev != NULL ? 2 : 1,
+	    REPORT_JSON_FLAGS(pretty));
+	json_decref(o);
+	if (rc == 0 && putc('\n', fp) == EOF)
+		rc = -1;
+	return rc;
+}
+
+int
+report_json_write(FILE *fp, const struct trace *fwd, const struct trace *rev,
+    const struct analysis *a, int pretty)
+{
+	return dump_lazy(fp, report_doc(fwd, rev, a, 1), fwd, rev, pretty);
+}
+
 /* A report document as text (its reference is dropped); NULL when out of memory. */
 static char *
 dump(json_t *o, int pretty)
@@ -49,8 +86,7 @@ dump(json_t *o, int pretty)
 
 	if (o == NULL)
 		return NULL;
-	s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) |
-	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	s = json_dumps(o, REPORT_JSON_FLAGS(pretty));
 	json_decref(o);
 	return s;
 }
@@ -530,14 +566,15 @@ report_one_text(FILE *fp, const struct trace *t, const struct analysis *a,
 	return ferror(fp) ? -1 : 0;
 }
 
-json_t *
-report_one_to_jobj(const struct trace *t, const struct analysis *a)
+/* report_one_to_jobj(); lazy: the trace's hops left to trace_json_dumpf(). */
+static json_t *
+report_one_doc(const struct trace *t, const struct analysis *a, int lazy)
 {
 	json_t	*o, *tr, *all, *x, *arts, *v;
 	char	 buf[ANALYSIS_WHY_LEN * 2];
 	size_t	 i;
 
-	tr = trace_to_jobj(t);
+	tr = lazy ? trace_to_jobj_lazy(t, 0) : trace_to_jobj(t);
 	all = analysis_to_jobj(a);
 	if (tr == NULL || all == NULL || (o = json_object()) == NULL ||
 	    (x = json_object()) == NULL) {
@@ -567,6 +604,19 @@ report_one_to_jobj(const struct trace *t, const struct analysis *a)
 	json_object_set_new(o, "analysis", x);
 	json_decref(all);
 	return o;
+}
+
+json_t *
+report_one_to_jobj(const struct trace *t, const struct analysis *a)
+{
+	return report_one_doc(t, a, 0);
+}
+
+int
+report_one_json_write(FILE *fp, const struct trace *t,
+    const struct analysis *a, int pretty)
+{
+	return dump_lazy(fp, report_one_doc(t, a, 1), t, NULL, pretty);
 }
 
 char *

@@ -49,6 +49,13 @@ struct json_t	*report_to_jobj(const struct trace *fwd, const struct trace *rev,
 		    const struct analysis *);
 char		*report_json(const struct trace *fwd, const struct trace *rev,
 		    const struct analysis *, int pretty);
+/*
+ * The same document written to fp, then a newline, without ever holding
+ * it whole: one hop's objects at a time (trace_json_dumpf).  The same
+ * bytes as report_json(); -1 when writing fails or out of memory.
+ */
+int		 report_json_write(FILE *, const struct trace *fwd,
+		    const struct trace *rev, const struct analysis *, int pretty);
 
 /*
  * One trace alone (analysed against an empty reverse trace): a verdict for
@@ -64,5 +71,8 @@ int		 report_one_text(FILE *, const struct trace *,
 struct json_t	*report_one_to_jobj(const struct trace *, const struct analysis *);
 char		*report_one_json(const struct trace *, const struct analysis *,
 		    int pretty);
+/* The same written to fp, then a newline, as report_json_write(). */
+int		 report_one_json_write(FILE *, const struct trace *,
+		    const struct analysis *, int pretty);
 
 #endif

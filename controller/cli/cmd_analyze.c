@@ -101,8 +101,6 @@ load_trace(const char *path, enum paste_format fmt)
 	return t;
 }
 
-#define ALIAS_MAX_PER_LINE	32	/* addresses of one router on one line */
-
 /*
  * One file: a saved pair (JSON with "forward" and "reverse", or two Atlas
  * results / scamper traces) gives both traces; anything else is one trace
@@ -132,79 +130,22 @@ load_one(const char *path, enum paste_format fmt, struct trace **fwd,
 }
 
 /*
- * Alias evidence: lines "ADDR ADDR [ADDR...]", every address on a line
- * one router (each two of them become a pair); '#' starts a comment.
- * Returns the number of pairs, -1 on error (message on stderr).
+ * Alias evidence from a file ("-" = stdin), analysis_aliases_parse()'s
+ * lines.  Returns the number of pairs, -1 on error (message on stderr).
  */
 static int
 load_aliases(const char *path, struct analysis_alias **out)
 {
-	struct analysis_alias *al = NULL, *nal;
-	FILE		*fp;
-	char		 line[1024], *p, *save, *w, *words[ALIAS_MAX_PER_LINE];
-	int		 n = 0, lineno = 0, nw, i, j;
-	unsigned char	 tmp[16];
+	char	*buf, err[256];
+	size_t	 len;
+	int	 n;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "tracepair: %s: %s\n", path, strerror(errno));
+	if ((buf = read_file(path, &len)) == NULL)
 		return -1;
-	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			fprintf(stderr, "%s:%d: cannot parse: line too long\n", path, lineno);
-			goto fail;
-		}
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		nw = 0;
-		save = NULL;
-		for (w = strtok_r(line, " \t\r\n", &save); w != NULL;
-		    w = strtok_r(NULL, " \t\r\n", &save)) {
-			if (strlen(w) >= TRACE_ADDR_LEN ||
-			    (inet_pton(AF_INET, w, tmp) != 1 &&
-			    inet_pton(AF_INET6, w, tmp) != 1)) {
-				fprintf(stderr, "%s:%d: cannot parse address \"%.50s\"\n",
-				    path, lineno, w);
-				goto fail;
-			}
-			if (nw == ALIAS_MAX_PER_LINE) {
-				fprintf(stderr, "%s:%d: more than %d addresses\n",
-				    path, lineno, ALIAS_MAX_PER_LINE);
-				goto fail;
-			}
-			words[nw++] = w;
-		}
-		if (nw == 1) {
-			fprintf(stderr, "%s:%d: cannot parse: one address is no alias\n",
-			    path, lineno);
-			goto fail;
-		}
-		for (i = 0; i < nw; i++) {
-			for (j = i + 1; j < nw; j++) {
-				if (n == ANALYSIS_MAX_ALIASES) {
-					fprintf(stderr, "%s:%d: more than %d alias pairs\n",
-					    path, lineno, ANALYSIS_MAX_ALIASES);
-					goto fail;
-				}
-				if ((nal = realloc(al, (n + 1) * sizeof(*al))) == NULL) {
-					fprintf(stderr, "tracepair: out of memory\n");
-					goto fail;
-				}
-				al = nal;
-				snprintf(al[n].a, sizeof(al[n].a), "%s", words[i]);
-				snprintf(al[n].b, sizeof(al[n].b), "%s", words[j]);
-				n++;
-			}
-		}
-	}
-	fclose(fp);
-	*out = al;
+	if ((n = analysis_aliases_parse(buf, len, out, err, sizeof(err))) == -1)
+		fprintf(stderr, "%s:%s\n", path, err);
+	free(buf);
 	return n;
-fail:
-	fclose(fp);
-	free(al);
-	return -1;
 }
 
 int
@@ -328,24 +269,23 @@ cmd_analyze(int argc, char **argv)
 		fputs(s, stdout);
 		free(s);
 	} else if (one && json) {
-		if ((s = report_one_json(fwd, a, 1)) == NULL) {
-			fprintf(stderr, "tracepair analyze: out of memory\n");
+		/* written as it is built: the document whole was 8x the traces */
+		if (report_one_json_write(stdout, fwd, a, 1) == -1) {
+			fprintf(stderr, "tracepair analyze: write error or out of "
+			    "memory\n");
 			goto out;
 		}
-		printf("%s\n", s);
-		free(s);
 	} else if (one) {
 		if (report_one_text(stdout, fwd, a, NULL) == -1) {
 			fprintf(stderr, "tracepair analyze: write error\n");
 			goto out;
 		}
 	} else if (json) {
-		if ((s = report_json(fwd, rev, a, 1)) == NULL) {
-			fprintf(stderr, "tracepair analyze: out of memory\n");
+		if (report_json_write(stdout, fwd, rev, a, 1) == -1) {
+			fprintf(stderr, "tracepair analyze: write error or out of "
+			    "memory\n");
 			goto out;
 		}
-		printf("%s\n", s);
-		free(s);
 	} else if (report_text(stdout, fwd, rev, a, NULL) == -1) {
 		fprintf(stderr, "tracepair analyze: write error\n");
 		goto out;

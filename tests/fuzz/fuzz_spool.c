@@ -1,42 +1,15 @@
 /* fuzz_spool.c: the agent spool's file reader (spool_open + spool_read) on arbitrary file contents. */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_dir.h"
 #include "log.h"
 #include "spool.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static char	 fuzz_dir[64];
-
-static void
-empty_dir(void)
-{
-	DIR	*d = opendir(fuzz_dir);
-	struct dirent *de;
-	char	 path[512];
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", fuzz_dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-}
-
-static void
-cleanup(void)
-{
-	empty_dir();
-	rmdir(fuzz_dir);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -46,15 +19,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	FILE	*fp;
 	void	*buf;
 	size_t	 i, n;
+	const char *fuzz_dir;
+	static int logs;
 
-	if (fuzz_dir[0] == '\0') {
+	if (!logs++)
 		log_init("fuzz_spool", 0, 0);	/* warnings to syslog, not the TAP log */
-		snprintf(fuzz_dir, sizeof(fuzz_dir), "/tmp/tp-fuzz-spool-XXXXXX");
-		if (mkdtemp(fuzz_dir) == NULL)
-			abort();
-		atexit(cleanup);
-	}
-	empty_dir();
+	fuzz_dir = fuzz_dir_fresh("fuzz-spool");
 	snprintf(path, sizeof(path), "%s/0000000000000001.tps", fuzz_dir);
 	if ((fp = fopen(path, "w")) == NULL)
 		abort();

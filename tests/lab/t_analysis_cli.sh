@@ -1,7 +1,8 @@
 #!/bin/sh
 # t_analysis_cli.sh: `tracepair analyze` as a user runs it, no network needed:
 # seed 003's pasted traceroutes, --json, stdin, mixed formats, and the errors
-# a user can make (unparseable text names FILE:LINE and exits 1).
+# a user can make (unparseable text names FILE:LINE and exits 1), RTTs out
+# of range, --json read back, and the memory --json takes at the limits.
 TP=${TP_BIN:-$PWD/${BUILD:-build}/bin}/tracepair
 A=tests/analysis
 n=0
@@ -15,7 +16,7 @@ if [ ! -x "$TP" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-echo "1..17"
+echo "1..21"
 
 $TP analyze $A/seed003-forward.txt $A/seed003-reverse.txt >"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -79,3 +80,44 @@ printf 'C:\\>ping 198.18.0.1\nReply from 198.18.0.1: bytes=32\n' | $TP analyze -
 rc=$?
 t "not a trace: one line naming the formats read, exit 1" \
     '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/err") -eq 1 ] && grep -q "^-:2: cannot parse: no trace found; formats read: traceroute" "$tmp/err" && [ ! -s "$tmp/out" ]'
+
+# an RTT that overflows is refused, never read as a host name "99999999999"
+printf 'traceroute to 192.0.2.9 (192.0.2.9), 30 hops max\n 1  192.0.2.1  1.1 ms  99999999999 ms  1.3 ms\n' >"$tmp/over.txt"
+$TP analyze "$tmp/over.txt" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+t "an RTT that overflows: one line naming it, exit 1" \
+    '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/err") -eq 1 ] && [ ! -s "$tmp/out" ] &&
+     grep -q "over.txt:2: cannot parse RTT \"99999999999 ms\": not a number of ms from 0 to 3600000" "$tmp/err"'
+# mtr JSON with a negative RTT: refused on input (it was written out, then refused on reading)
+printf '{"report":{"mtr":{"dst":"192.0.2.9"},"hubs":[{"count":1,"host":"192.0.2.1","Loss%%":0,"Snt":3,"Best":-5.0,"Avg":1.0,"Wrst":2.0}]}}\n' >"$tmp/neg.json"
+$TP analyze --json "$tmp/neg.json" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+t "mtr JSON with a negative RTT: one line, exit 1, nothing written" \
+    '[ $rc -eq 1 ] && [ $(wc -l <"$tmp/err") -eq 1 ] && [ ! -s "$tmp/out" ] &&
+     grep -q "neg.json:1: cannot parse RTT -5 ms" "$tmp/err"'
+# what analyze --json writes, it reads back: a pair, and one direction
+$TP analyze --json $A/mtr.json >"$tmp/one.json" && $TP analyze --json "$tmp/one.json" >"$tmp/one2.json" 2>"$tmp/err"
+rc=$?
+t "one direction's --json is read back, the same trace" \
+    '[ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && { ! command -v jq >/dev/null ||
+     [ "$(jq -c .trace.hops "$tmp/one.json")" = "$(jq -c .trace.hops "$tmp/one2.json")" ]; }'
+# two traces at the parser's limits (255 hops x 1,000 probes each): --json
+# is written a hop at a time; the whole tree took 1 GB (issue 14)
+bigtrace() {	# bigtrace DST SEED NET: traceroute text, 255 hops x 1,000 probes
+	awk -v d="$1" -v s="$2" -v net="$3" 'BEGIN {
+	srand(s); printf "traceroute to %s (%s), 255 hops max, 60 byte packets\n", d, d
+	for (ttl = 1; ttl <= 255; ttl++) for (l = 0; l < 10; l++) {
+		printf "%3d  r%d.example.net (%s)", ttl, ttl, ttl == 255 ? d : "10." ttl "." net ".1"
+		for (q = 0; q < 100; q++) if (rand() < 0.05) printf "  *"; else printf "  %.3f ms", ttl * 0.5 + rand()
+		printf "\n" } }'
+}
+bigtrace 198.51.100.1 1 1 >"$tmp/big-f.txt"
+bigtrace 192.0.2.1 2 2 >"$tmp/big-r.txt"
+( ulimit -v 400000; $TP analyze --json "$tmp/big-f.txt" "$tmp/big-r.txt" >"$tmp/big.json" 2>"$tmp/err" )
+rc=$?
+t "two 255 x 1,000-probe traces: --json within 400 MB of address space" \
+    '[ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && tail -c 2 "$tmp/big.json" | grep -q "}"'
+if command -v /usr/bin/time >/dev/null; then
+	/usr/bin/time -f "%M" -o "$tmp/rss" $TP analyze --json "$tmp/big-f.txt" "$tmp/big-r.txt" >/dev/null 2>&1
+	echo "# analyze --json, two $(($(wc -c <"$tmp/big-f.txt") / 1024)) KiB traces of 255 x 1,000 probes: peak RSS $(($(cat "$tmp/rss") / 1024)) MB"
+fi

@@ -1727,6 +1727,72 @@ test_delay_jitter(void **state)
 	trace_free(r);
 }
 
+/* What report_json_write() wrote to a memory stream, without its newline. */
+static char *
+written(const struct trace *f, const struct trace *r, const struct analysis *a,
+    int pretty)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	assert_non_null(fp = open_memstream(&buf, &len));
+	if (r != NULL)
+		assert_int_equal(report_json_write(fp, f, r, a, pretty), 0);
+	else
+		assert_int_equal(report_one_json_write(fp, f, a, pretty), 0);
+	fclose(fp);
+	assert_true(len > 0 && buf[len - 1] == '\n');
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+/*
+ * `analyze --json` writes the document one hop at a time (the whole tree
+ * of two 255 x 1,000-probe traces took 1 GB): byte for byte what the
+ * tree dumps, pretty and compact, a pair and one direction, with no hops
+ * and with a destination name that reads like the hops' mark.
+ */
+static void
+test_json_write_same_bytes(void **state)
+{
+	struct trace	*f = fwd_sym(10, 7, 7, 0), *r = rev_sym(10, 10, 10, 10);
+	struct trace	*none = trace_new();
+	struct analysis	*a, *a1, *a0;
+	char		*want, *got;
+	int		 pretty;
+
+	(void)state;
+	free(f->dst_name);
+	f->dst_name = strdup("\"hops\": \"@tracepair-hops-of-trace-0@\"\n]");
+	a = run(f, r, NULL);
+	a1 = run(f, none, NULL);
+	a0 = run(none, none, NULL);
+	for (pretty = 0; pretty <= 1; pretty++) {
+		want = report_json(f, r, a, pretty);
+		got = written(f, r, a, pretty);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+		want = report_one_json(f, a1, pretty);
+		got = written(f, NULL, a1, pretty);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+		want = report_json(none, none, a0, pretty);
+		got = written(none, none, a0, pretty);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+	}
+	analysis_free(a);
+	analysis_free(a1);
+	analysis_free(a0);
+	trace_free(f);
+	trace_free(r);
+	trace_free(none);
+}
+
 int
 main(void)
 {
@@ -1747,6 +1813,7 @@ main(void)
 		cmocka_unit_test(test_destination_ratelimit),
 		cmocka_unit_test(test_silent_router),
 		cmocka_unit_test(test_latency),
+		cmocka_unit_test(test_json_write_same_bytes),
 		cmocka_unit_test(test_latency_step_fraction),
 		cmocka_unit_test(test_reply_ttl),
 		cmocka_unit_test(test_filtered),

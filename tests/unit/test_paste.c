@@ -711,6 +711,82 @@ test_errors_new(void **state)
 	}
 }
 
+/*
+ * An RTT out of range (an overflowing number, a negative one, over an hour)
+ * is refused with a one-line error naming it, in every format; it is never
+ * read as a host name ("99999999999 ms" was a host "99999999999").  What
+ * the parsers accept, trace_from_json() reads back (an mtr JSON with a
+ * negative Best was written out and then refused).
+ */
+static void
+test_rtt_range(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;		/* prefix of the error */
+	} bad[] = {
+		{ "traceroute to 192.0.2.9 (192.0.2.9), 30 hops max\n"
+		  " 1  192.0.2.1  1.1 ms  99999999999 ms  1.3 ms\n",
+		  "2: cannot parse RTT \"99999999999 ms\": not a number of ms "
+		  "from 0 to 3600000" },
+		{ " 1  192.0.2.1  99999999999ms\n",
+		  "1: cannot parse RTT \"99999999999ms\"" },
+		{ " 1  192.0.2.1  1e999 ms\n", "1: cannot parse RTT \"1e999 ms\"" },
+		{ " 1  192.0.2.1  -5 ms  1.0 ms\n", "1: cannot parse RTT \"-5 ms\"" },
+		{ " 1  192.0.2.1  3600000.5 ms\n",
+		  "1: cannot parse RTT 3600000.5 ms: not a number of ms from 0 to "
+		  "3600000" },
+		{ "Tracing route to x [198.18.9.2]\n  1  1 ms  99999999999 ms  1 ms  gw\n",
+		  "2: cannot parse RTT \"99999999999 ms\"" },
+		{ "{\"report\":{\"mtr\":{\"dst\":\"192.0.2.9\"},\"hubs\":[{\"count\":1,"
+		  "\"host\":\"192.0.2.1\",\"Loss%\":0,\"Snt\":3,\"Best\":-5.0,"
+		  "\"Avg\":1.0,\"Wrst\":2.0}]}}",
+		  "1: cannot parse RTT -5 ms: not a number of ms from 0 to 3600000" },
+		{ "{\"report\":{\"hubs\":[{\"count\":1,\"host\":\"192.0.2.1\","
+		  "\"Loss%\":0,\"Snt\":2,\"Best\":1,\"Avg\":1,\"Wrst\":9e9}]}}",
+		  "1: cannot parse RTT 9000000000 ms" },
+		{ "{\"type\":\"traceroute\",\"prb_id\":1,\"result\":[{\"hop\":1,"
+		  "\"result\":[{\"from\":\"198.18.1.1\",\"rtt\":-0.5}]}]}",
+		  "1: cannot parse Atlas JSON: hop 1 reply 1: RTT -0.5 ms" },
+		{ "{\"type\":\"trace\",\"hop_count\":1,\"hops\":[{\"addr\":"
+		  "\"198.18.1.1\",\"probe_ttl\":1,\"rtt\":1e12}]}",
+		  "1: cannot parse scamper JSON: reply 1: RTT 1e+12 ms" },
+	};
+	static const char *const good[] = {
+		" 1  192.0.2.1  0 ms  3600000 ms  0.001ms\n",
+		"Tracing route to x [198.18.9.2]\n  1  <1 ms  3600000 ms  1 ms  gw\n",
+		"{\"report\":{\"hubs\":[{\"count\":1,\"host\":\"192.0.2.1\","
+		"\"Loss%\":100,\"Snt\":2,\"Best\":-1,\"Avg\":-1,\"Wrst\":-1},"
+		"{\"count\":2,\"host\":\"192.0.2.9\",\"Loss%\":0,\"Snt\":2,"
+		"\"Best\":0,\"Avg\":1,\"Wrst\":3600000}]}}",
+	};
+	char		 err[1024], *js;
+	size_t		 i;
+	struct trace	*t, *back;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		t = paste_parse(bad[i].text, strlen(bad[i].text), PASTE_AUTO, err,
+		    sizeof(err));
+		if (t != NULL || strncmp(err, bad[i].want, strlen(bad[i].want)) != 0)
+			fail_msg("bad %zu: got \"%s\", want \"%s...\"", i,
+			    t != NULL ? "a trace" : err, bad[i].want);
+		assert_null(strchr(err, '\n'));
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		t = paste_parse(good[i], strlen(good[i]), PASTE_AUTO, err, sizeof(err));
+		if (t == NULL)
+			fail_msg("good %zu: %s", i, err);
+		assert_non_null(js = trace_to_json(t, 1));
+		if ((back = trace_from_json(js, strlen(js), err, sizeof(err))) == NULL)
+			fail_msg("good %zu written, then refused: %s", i, err);
+		trace_free(back);
+		free(js);
+		trace_free(t);
+	}
+}
+
 /* The noise people paste around a trace is skipped; the trace is kept whole. */
 static void
 test_noise(void **state)
@@ -875,6 +951,7 @@ main(void)
 		cmocka_unit_test(test_other_tools),
 		cmocka_unit_test(test_pair_json_tools),
 		cmocka_unit_test(test_errors_new),
+		cmocka_unit_test(test_rtt_range),
 		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_atlas_roundtrip),
 		cmocka_unit_test(test_json_keeps_all),

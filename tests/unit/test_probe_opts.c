@@ -9,7 +9,10 @@
 
 #include <cmocka.h>
 
+#include "frame.h"
 #include "probe_opts.h"
+#include "trace.h"
+#include "wire.h"
 
 static int
 parse(struct probe_opts *o, const char *line, char *err, size_t errlen)
@@ -183,6 +186,84 @@ test_check(void **state)
 	assert_int_equal(probe_opts_check(&o, err, sizeof(err)), -1);
 }
 
+/*
+ * The packed size of a trace of hops x q probes, answered from addr (ICMP
+ * type and code given) or not.
+ */
+static size_t
+packed(int hops, int q, const char *addr, int type)
+{
+	struct trace	*t = trace_new();
+	struct trace_hop *h;
+	Tracepair__Trace *pt;
+	size_t		 n;
+	int		 i, j;
+
+	assert_non_null(t);
+	for (i = 1; i <= hops; i++) {
+		assert_non_null(h = trace_add_hop(t, i, q));
+		for (j = 0; j < q && addr != NULL; j++) {
+			h->probes[j].replied = 1;
+			h->probes[j].rtt_ms = 0.123;
+			h->probes[j].reply_ttl = 64;
+			h->probes[j].icmp_type = type;
+			h->probes[j].icmp_code = 0;
+			snprintf(h->probes[j].addr, sizeof(h->probes[j].addr), "%s", addr);
+		}
+	}
+	assert_non_null(pt = wire_trace_to_pb(t));
+	n = tracepair__trace__get_packed_size(pt);
+	wire_free(pt);
+	trace_free(t);
+	return n;
+}
+
+/*
+ * The option checks agree with the frame limit (issue 14): options whose
+ * result cannot fit even at the fewest bytes a probe takes are refused,
+ * and that floor is one: no probe packs smaller.
+ */
+static void
+test_fit(void **state)
+{
+	struct probe_opts o;
+	char	 err[256];
+
+	(void)state;
+	probe_opts_init(&o);
+	strcpy(o.host, "198.18.1.2");
+	o.first_ttl = 1;
+	o.max_ttl = 30;
+	o.queries = 1000;
+	assert_int_equal(probe_opts_check(&o, err, sizeof(err)), 0);
+	assert_int_equal(probe_opts_fit(&o, FRAME_LIMIT_DEFAULT, err,
+	    sizeof(err)), 0);
+	o.max_ttl = 44;		/* 44,000 probes: allowed by probe_opts_check */
+	assert_int_equal(probe_opts_check(&o, err, sizeof(err)), 0);
+	assert_int_equal(probe_opts_fit(&o, FRAME_LIMIT_DEFAULT, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "44000 probes make a result of at least"));
+	assert_non_null(strstr(err, "frame limit of 1048576 bytes"));
+	/* and indeed no such result fits, answered or not */
+	assert_true(packed(44, 1000, "1.1.1.1", 0) > FRAME_LIMIT_DEFAULT);
+	assert_true(packed(44, 1000, NULL, 0) > FRAME_LIMIT_DEFAULT);
+	/* a smaller limit (controller frame_limit 65536) */
+	o.max_ttl = 30;
+	o.queries = 100;
+	assert_int_equal(probe_opts_fit(&o, 65536, err, sizeof(err)), -1);
+	o.queries = 50;
+	assert_int_equal(probe_opts_fit(&o, 65536, err, sizeof(err)), 0);
+	/* the floor: no probe packs into fewer bytes */
+	assert_true(packed(1, 1000, "1.1.1.1", 0) - packed(1, 0, NULL, 0) >=
+	    1000 * PROBE_WIRE_PROBE_MIN);	/* 24,002: the hop's length grew */
+	assert_true(packed(1, 1000, "1.1.1.1", 11) - packed(1, 0, NULL, 0) >=
+	    1000 * PROBE_WIRE_PROBE_MIN);
+	assert_true(packed(1, 1000, NULL, 0) - packed(1, 0, NULL, 0) >=
+	    1000 * PROBE_WIRE_PROBE_MIN);
+	assert_true(packed(255, 1, NULL, 0) - packed(0, 0, NULL, 0) >=
+	    255 * (PROBE_WIRE_PROBE_MIN + PROBE_WIRE_HOP_MIN));
+}
+
 int
 main(void)
 {
@@ -192,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_loss),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -551,6 +551,16 @@ test_hostport(void **state)
 	/* a host longer than the buffer is refused, not cut */
 	assert_int_equal(hostport_split("averyveryverylonghostname:80", "1",
 	    host, 8, port, sizeof(port), err, sizeof(err)), -1);
+	/* nor a port (found by fuzz_hostport), and no default is no port */
+	assert_int_equal(hostport_split("gw:7300", "1", host, sizeof(host),
+	    port, 3, err, sizeof(err)), -1);
+	assert_int_equal(hostport_split("gw", "7300", host, sizeof(host),
+	    port, 4, err, sizeof(err)), -1);
+	assert_int_equal(hostport_split("gw", NULL, host, sizeof(host),
+	    port, sizeof(port), err, sizeof(err)), -1);
+	assert_int_equal(hostport_split("gw:80", NULL, host, sizeof(host),
+	    port, 3, err, sizeof(err)), 0);
+	assert_string_equal(port, "80");
 }
 
 /*
