@@ -936,6 +936,60 @@ twin_of(const struct rt *r, int e)
 	return -1;
 }
 
+/*
+ * The deciding hops of an inconclusive verdict: per direction, the ttl
+ * range of the hops whose round trips cross the candidates (the first
+ * suspect top, with its twin, and its alternatives above the floor, or
+ * the nearest one when none is) a different number of times: only their
+ * replies tell the candidates apart, so only they need more probes.
+ */
+static void
+deciding_hops(struct rt *r, const struct est_fit *fit, int top)
+{
+	const struct est_table *t = &r->tab;
+	struct analysis	*a = r->st->a;
+	int		 cand[EST_MAXALT + 1], nc = 0, i, j, c, m, m0, d, ttl;
+	int		 tw = twin_of(r, fit->e[top]), differ;
+
+	cand[nc++] = fit->e[top];
+	for (j = 0; j < fit->nalt[top]; j++) {
+		const struct est_alt *al = &fit->alt[top][j];
+
+		if (al->elem == tw || (al->elem >= 0 && names_limited(r,
+		    al->elem)) || (al->share < RT_FLOOR && nc > 1))
+			continue;
+		cand[nc++] = al->elem;
+	}
+	for (i = 0; i < t->nobs; i++) {
+		const struct est_obs *o = &t->obs[i];
+
+		if (o->skip || o->sent == 0 || (r->own && r->own[i]))
+			continue;
+		differ = 0;
+		m0 = -1;
+		for (c = 0; c < nc; c++) {
+			m = 0;
+			for (j = 0; j < o->n; j++)
+				if (cand[c] >= 0 && (t->elem[o->off + j] ==
+				    cand[c] || (c == 0 && tw >= 0 &&
+				    t->elem[o->off + j] == tw)))
+					m += t->mult[o->off + j];
+			if (m0 < 0)
+				m0 = m;
+			else if (m != m0)
+				differ = 1;
+		}
+		if (!differ)
+			continue;
+		d = r->obs[i].dir;
+		ttl = r->seq[d].ttl[r->obs[i].pos];
+		if (a->decide_lo[d] == 0 || ttl < a->decide_lo[d])
+			a->decide_lo[d] = ttl;
+		if (ttl > a->decide_hi[d])
+			a->decide_hi[d] = ttl;
+	}
+}
+
 static int
 find_lossy(struct rt *r)
 {
@@ -1023,6 +1077,7 @@ find_lossy(struct rt *r)
 
 			a->probes_needed = need > TRACE_MAX_QUERIES ? 0 : (int)need;
 		}
+		deciding_hops(r, &fit, top);
 	}
 	r->own = NULL;
 	est_fit_free(&fit);
