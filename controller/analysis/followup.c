@@ -223,6 +223,10 @@ followup_text(const struct followup_info *f, char *buf, size_t len)
 		    f->queries, hops, f->needed, f->cap, f->budget_s,
 		    f->merged[0], f->merged[1], f->why[0] ? "; " : "", f->why,
 		    f->first_verdict);
+	else if (f->queries > 0)
+		snprintf(buf, len, "Follow-up round failed: it sent %d probes "
+		    "per hop to %s, and %s. The verdict is the first round's.\n",
+		    f->queries, hops, f->why[0] ? f->why : "nothing came back");
 	else
 		snprintf(buf, len, "No follow-up round: %s. The verdict is the "
 		    "first round's.\n", f->why[0] ? f->why : "none ran");
