@@ -49,8 +49,10 @@ followup_plan(const struct analysis *a, int q1, double left_s,
 		    wait_s + FOLLOWUP_MARGIN_S);
 		return 0;
 	}
-	need = a->probes_needed < FOLLOWUP_MIN_QUERIES ? FOLLOWUP_MIN_QUERIES :
-	    a->probes_needed;
+	need = a->probes_needed > TRACE_MAX_QUERIES / FOLLOWUP_FACTOR ?
+	    TRACE_MAX_QUERIES : FOLLOWUP_FACTOR * a->probes_needed;
+	if (need < FOLLOWUP_MIN_QUERIES)
+		need = FOLLOWUP_MIN_QUERIES;
 	p->queries = need > p->cap ? p->cap : need;
 	return 1;
 }

@@ -22,6 +22,17 @@
 
 /* Default budget of a pair and its follow-up round together, seconds. */
 #define FOLLOWUP_BUDGET_S	60
+/*
+ * A follow-up sends this many times the probes per hop the first round
+ * asked for.  That count (ln 19 over the evidence one probe per deciding
+ * hop is expected to add, analysis.h) makes the evidence expected reach
+ * 19:1, but for a small difference the evidence of a probe has a variance
+ * about twice its mean, so its spread there is about as large as its mean
+ * (tp-ansim on the retloss lab: the follow-up still chose wrong in about 1
+ * pair of 10).  Six times the count puts the mean three spreads clear of
+ * zero (docs/analysis.md).
+ */
+#define FOLLOWUP_FACTOR		6
 /* Fewest probes per hop a follow-up sends (a loss measurement's floor). */
 #define FOLLOWUP_MIN_QUERIES	10
 /* Seconds kept back for the start instant and the results' trip home. */
@@ -59,8 +70,9 @@ struct followup_info {
  * apart and wait_s for the last replies.  1 with *p filled; 0 with a
  * one-line reason in why when no follow-up can help or fit.
  *
- * Probes per hop: a->probes_needed (at least FOLLOWUP_MIN_QUERIES), capped
- * at floor((left_s - wait_s - FOLLOWUP_MARGIN_S) / interval_s) and at
+ * Probes per hop: FOLLOWUP_FACTOR x a->probes_needed (at least
+ * FOLLOWUP_MIN_QUERIES), capped at
+ * floor((left_s - wait_s - FOLLOWUP_MARGIN_S) / interval_s) and at
  * TRACE_MAX_QUERIES - q1 (a merged hop's most); a cap below
  * FOLLOWUP_MIN_QUERIES means the budget is spent.
  */

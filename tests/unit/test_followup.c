@@ -135,7 +135,7 @@ run(const struct trace *f, const struct trace *r)
  * it).  Router pb-nap (what it forwards) explains the same but for
  * SF-rt3's own round trip, whose reply retraces through pb-nap, and the
  * link core2 -> pb-nap the same but for pb-nap's own: the first round is
- * inconclusive, and its deciding hops are reverse hops 6-7.
+ * inconclusive.
  */
 static void
 retloss(struct trace **f, struct trace **r, int q)
@@ -173,12 +173,15 @@ test_deciding_hops(void **state)
 	assert_true(a->inconclusive);
 	assert_true(a->probes_needed > 10);
 	assert_non_null(strstr(a->verdict, "Inconclusive"));
-	/* only SF-rt3's round trip tells the link from router pb-nap, and
-	   pb-nap's own (reverse hop 6) the link core2 -> pb-nap from both */
-	assert_int_equal(a->decide_lo[ANALYSIS_FORWARD], 0);
-	assert_int_equal(a->decide_hi[ANALYSIS_FORWARD], 0);
-	assert_int_equal(a->decide_lo[ANALYSIS_REVERSE], 6);
-	assert_int_equal(a->decide_hi[ANALYSIS_REVERSE], 7);
+	/* the candidates with 1 % of the weight or more: router pb-nap (what
+	   it forwards, all it sends), the links core2 -> pb-nap, SF-rt3 ->
+	   some_interconnect, mae-west -> core2 and router core2; the round
+	   trips that cross them unequally are forward hops 7-11 (through
+	   core2) and reverse hops 5-10 */
+	assert_int_equal(a->decide_lo[ANALYSIS_FORWARD], 7);
+	assert_int_equal(a->decide_hi[ANALYSIS_FORWARD], 11);
+	assert_int_equal(a->decide_lo[ANALYSIS_REVERSE], 5);
+	assert_int_equal(a->decide_hi[ANALYSIS_REVERSE], 10);
 	analysis_free(a);
 	trace_free(f);
 	trace_free(r);
@@ -200,11 +203,13 @@ test_plan(void **state)
 	assert_int_equal(followup_plan(a, 10, 52, 0.5, 5, &p, why,
 	    sizeof(why)), 1);
 	assert_int_equal(p.cap, 92);
-	assert_int_equal(p.queries, a->probes_needed > 92 ? 92 :
-	    a->probes_needed < 10 ? 10 : a->probes_needed);
-	assert_int_equal(p.ttl_lo[1], 6);
-	assert_int_equal(p.ttl_hi[1], 7);
-	assert_int_equal(p.ttl_lo[0], 0);
+	/* six times the 134 asked for is more than fits */
+	assert_int_equal(a->probes_needed, 134);
+	assert_int_equal(p.queries, 92);
+	assert_int_equal(p.ttl_lo[1], 5);
+	assert_int_equal(p.ttl_hi[1], 10);
+	assert_int_equal(p.ttl_lo[0], 7);
+	assert_int_equal(p.ttl_hi[0], 11);
 	/* 20 s left: (20 - 5 - 1) / 0.5 = 28 */
 	assert_int_equal(followup_plan(a, 10, 20, 0.5, 5, &p, why,
 	    sizeof(why)), 1);
@@ -233,9 +238,18 @@ test_plan(void **state)
 	b.inconclusive = 0;
 	assert_int_equal(followup_plan(&b, 10, 52, 0.5, 5, &p, why,
 	    sizeof(why)), 0);
-	/* a small ask is raised to a loss measurement's 10 */
+	/* six times the ask, and a small one raised to a loss
+	   measurement's 10 */
 	b = *a;
-	b.probes_needed = 4;
+	b.probes_needed = 20;
+	assert_int_equal(followup_plan(&b, 10, 52, 0.5, 5, &p, why,
+	    sizeof(why)), 1);
+	assert_int_equal(p.queries, 92);
+	b.probes_needed = 12;
+	assert_int_equal(followup_plan(&b, 10, 52, 0.5, 5, &p, why,
+	    sizeof(why)), 1);
+	assert_int_equal(p.queries, 72);
+	b.probes_needed = 1;
 	assert_int_equal(followup_plan(&b, 10, 52, 0.5, 5, &p, why,
 	    sizeof(why)), 1);
 	assert_int_equal(p.queries, 10);
@@ -337,14 +351,15 @@ test_merge(void **state)
 }
 
 /*
- * The whole round on the retloss pair: the plan's probes at reverse hops
- * 6-7 (pb-nap losing nothing, SF-rt3 10 %, as the link predicts),
- * merged, decide for the link pb-nap -> SF-rt3.
+ * The whole round on the retloss pair: the plan's probes at its deciding
+ * hops, losing as the link predicts (forward hops 7-11 10 %, reverse hops
+ * 5-6 nothing and 7-10 10 %), merged, decide for the link pb-nap ->
+ * SF-rt3.
  */
 static void
 test_merge_decides(void **state)
 {
-	struct trace	*f, *r, *r2, *rm;
+	struct trace	*f, *r, *f2, *fm, *r2, *rm;
 	struct analysis	*a, *b;
 	struct followup_plan p;
 	char		 why[FOLLOWUP_WHY_LEN];
@@ -355,12 +370,17 @@ test_merge_decides(void **state)
 	a = run(f, r);
 	assert_int_equal(followup_plan(a, 10, 52, 0.5, 5, &p, why,
 	    sizeof(why)), 1);
+	f2 = round2(f, p.ttl_lo[0], p.ttl_hi[0], p.queries, 6, 10);
+	fm = followup_merge(f, f2, &merged, &changed);
+	assert_non_null(fm);
+	assert_int_equal(merged, 5);
+	assert_int_equal(changed, 0);
 	r2 = round2(r, p.ttl_lo[1], p.ttl_hi[1], p.queries, 7, 10);
 	rm = followup_merge(r, r2, &merged, &changed);
 	assert_non_null(rm);
-	assert_int_equal(merged, 2);
+	assert_int_equal(merged, 6);
 	assert_int_equal(changed, 0);
-	b = run(f, rm);
+	b = run(fm, rm);
 	assert_false(b->inconclusive);
 	assert_int_equal(b->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
 	assert_string_equal(b->suspects[0].from.name, "pb-nap.geo.net");
@@ -372,6 +392,8 @@ test_merge_decides(void **state)
 	analysis_free(b);
 	trace_free(f);
 	trace_free(r);
+	trace_free(f2);
+	trace_free(fm);
 	trace_free(r2);
 	trace_free(rm);
 }
