@@ -22,11 +22,6 @@ followup_plan(const struct analysis *a, int q1, double left_s,
 		snprintf(why, whylen, "the first round decided");
 		return 0;
 	}
-	if (a->probes_needed <= 0) {
-		snprintf(why, whylen, "more probes per hop would not decide: "
-		    "the candidates are on the same round trips");
-		return 0;
-	}
 	for (d = 0; d < 2; d++) {
 		p->ttl_lo[d] = a->decide_lo[d];
 		p->ttl_hi[d] = a->decide_hi[d];
@@ -34,6 +29,11 @@ followup_plan(const struct analysis *a, int q1, double left_s,
 	if (p->ttl_lo[0] == 0 && p->ttl_lo[1] == 0) {
 		snprintf(why, whylen, "no hop's round trip tells the "
 		    "candidates apart");
+		return 0;
+	}
+	if (a->probes_needed <= 0) {
+		snprintf(why, whylen, "more probes per hop would not decide: "
+		    "more than %d per hop would be needed", TRACE_MAX_QUERIES);
 		return 0;
 	}
 	if (!(interval_s > 0))
