@@ -19,8 +19,8 @@
 # Scenarios (tests/lab/scenarios): sf-chicago (12 % both ways on core2.SF
 # - Denver: the link both ways), sf-chicago-retloss (10 % on pb-nap ->
 # SF-rt3 only: return-only for SF), sf-chicago-fwdloss (10 % on
-# SF-core1-h1 -> MAE-West-h0 only: forward-only).  Figures go to
-# bench/results/diagnosis.txt.
+# SF-core1-h1 -> MAE-West-h0 only: forward-only); DIAG_SCENARIOS (env)
+# picks some.  Figures go to bench/results/diagnosis.txt.
 . tests/lab/lib.sh
 . tests/analysis/lab-helpers.sh
 require_root
@@ -62,7 +62,7 @@ pair() {
 	jq -r '.analysis.verdict' "$AN_TMP/out.json" >"$AN_TMP/out.txt"
 }
 [ "$MODE" = controller ] && trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT
-for scn in sf-chicago sf-chicago-retloss sf-chicago-fwdloss; do
+for scn in ${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss}; do
 	if [ "$MODE" = agents ]; then
 		an_lab_up tests/lab/scenarios/$scn.scn
 	elif ! pairlab_up "$scn" >/dev/null 2>&1; then

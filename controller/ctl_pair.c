@@ -702,7 +702,13 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 		o[i].first_ttl = plan.ttl_lo[i];
 		o[i].max_ttl = plan.ttl_hi[i];
 		o[i].queries = plan.queries;
-		o[i].loss = 1;
+		/*
+		 * Measured as the first round was: a loss measurement's hops
+		 * may count ICMP echo to their address, whose round trip is
+		 * not the probes' (docs/probing.md), and the two rounds'
+		 * figures are added up hop by hop.
+		 */
+		o[i].loss = probe_opts_loss(&p->opts[i]) ? 1 : -1;
 		if (probe_opts_check(&o[i], buf, sizeof(buf)) == -1) {
 			snprintf(fu->why, sizeof(fu->why), "its options: %s", buf);
 			goto none;
