@@ -6,7 +6,7 @@
 # probes each way (a synthetic pair, `tracepair analyze`, process start
 # included, and the same for a 1-hop pair to show that start-up).
 #
-#   sudo sh bench/diagnosis.sh [N] [PROBES] [agents|controller]
+#   sudo sh bench/diagnosis.sh [N] [PROBES] [agents|controller|controller-nofu]
 #       (default 10, 20, agents; from the top of the tree)
 #
 # agents: each pair is two `tracepair-agent trace --quick` at once, one
@@ -14,7 +14,9 @@
 # --quick` through a controller and an agent per office (pairlab.sh), so
 # an inconclusive first round gets the controller's follow-up round
 # (docs/analysis.md, section 3c: loss measured in rounds 0.5 s apart,
-# within the 60 s budget); the table then also counts the follow-ups.
+# measured as the first round was, within the 60 s budget); the table
+# then also counts the follow-ups.  controller-nofu: the same pairs with
+# --no-follow-up (the first round's verdict), for a before/after.
 #
 # Scenarios (tests/lab/scenarios): sf-chicago (12 % both ways on core2.SF
 # - Denver: the link both ways), sf-chicago-retloss (10 % on pb-nap ->
@@ -29,10 +31,10 @@ N=${1:-10}
 Q=${2:-20}
 MODE=${3:-agents}
 case $MODE in
-agents|controller) ;;
-*) echo "diagnosis.sh: mode must be agents or controller, not '$MODE'" >&2; exit 2 ;;
+agents|controller|controller-nofu) ;;
+*) echo "diagnosis.sh: mode must be agents, controller or controller-nofu, not '$MODE'" >&2; exit 2 ;;
 esac
-[ "$MODE" = controller ] && . tests/integration/pairlab.sh
+[ "$MODE" != agents ] && . tests/integration/pairlab.sh
 OUT=bench/results/diagnosis.txt
 mkdir -p bench/results
 AN_A=sf-office AN_B=chicago-office
@@ -57,11 +59,13 @@ pair() {
 		return
 	fi
 	pairlab_cli pair sf-office chicago-office --json -"$1" -w 3 -q "$Q" \
-	    --quick >"$AN_TMP/out.json" 2>"$AN_TMP/out.err" &&
+	    --quick ${NOFU:-} >"$AN_TMP/out.json" 2>"$AN_TMP/out.err" &&
 	    jq -e '.status == "ok"' "$AN_TMP/out.json" >/dev/null || return 1
 	jq -r '.analysis.verdict' "$AN_TMP/out.json" >"$AN_TMP/out.txt"
 }
-[ "$MODE" = controller ] && trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT
+NOFU=
+[ "$MODE" = controller-nofu ] && NOFU=--no-follow-up
+[ "$MODE" != agents ] && trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT
 for scn in ${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss}; do
 	if [ "$MODE" = agents ]; then
 		an_lab_up tests/lab/scenarios/$scn.scn
@@ -93,7 +97,7 @@ for scn in ${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss}; 
 		i=$((i + 1))
 	done
 	printf '%-22s %5d %5d %12d %5d %10s\n' "$scn" $right $wrong $inc "$N" \
-	    "$([ "$MODE" = controller ] && echo $fu || echo -)"
+	    "$([ "$MODE" != agents ] && echo $fu || echo -)"
 	if [ "$MODE" = agents ]; then
 		lab_down
 	else
