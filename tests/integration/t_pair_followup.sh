@@ -32,12 +32,14 @@
 # = 6.2e-5 (1.2e-4 at the upper end of p1 + p2's 95 % interval);
 # the others are exact once a follow-up ran (the --no-follow-up pair
 # always: it is not statistical; the --timeout 2 pair: no follow-up fits
-# whatever the first round says, P(it decides) only turns the check into
-# a skip).
+# whatever the first round says; the pair whose reverse agent is stopped
+# during its follow-up: the round's failure is reported whatever the
+# data; in both, a first round that decides, P = 0.019, only turns the
+# check into a skip).
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 9
+plan 10
 
 W=$(mktemp -d /tmp/t_pair_followup.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -127,6 +129,27 @@ if jq -e '.analysis.follow_up' "$W/short.json" >/dev/null 2>&1; then
 	    "--timeout 2: no room for a follow-up; the first verdict is kept, and why"
 else
 	ok "--timeout 2: no follow-up record # SKIP the first round decided (exit $rc; P = 0.019)"
+fi
+# an agent that goes away during the follow-up round: the pair ends then,
+# with the first round's figures for that direction, and says why
+n0=$(grep -c 'follow-up round of' "$PAIRLAB_DIR/controller.log")
+pairlab_cli pair sf-office chicago-office -n --json $OPTS >"$W/gone.json" 2>"$W/gone.err" &
+cli=$!
+i=0
+while [ "$(grep -c 'follow-up round of' "$PAIRLAB_DIR/controller.log")" -le "$n0" ] &&
+    kill -0 $cli 2>/dev/null && [ $i -lt 150 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 $cli 2>/dev/null; then
+	pairlab_stop_agent chicago-office
+	wait $cli
+	pcheck "jq -e '.status == \"ok\" and (.analysis.follow_up.why // \"\" | test(\"the reverse round failed \\\\(agent chicago-office\"))' $W/gone.json >/dev/null &&
+	    grep -q 'the reverse round failed (agent chicago-office' $W/gone.json" \
+	    "chicago-office gone during the follow-up: the pair ends, and says the reverse round failed ($(jq -r '.analysis.follow_up.why' "$W/gone.json" 2>/dev/null))"
+else
+	wait $cli
+	ok "agent gone during the follow-up # SKIP the first round decided (P = 0.019)"
 fi
 diag "whole test: $(($(date +%s) - T0)) s"
 # FU_KEEP=DIR: keep the pairs' JSON (tp-ansim's templates come from there)
