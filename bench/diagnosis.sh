@@ -6,19 +6,35 @@
 # probes each way (a synthetic pair, `tracepair analyze`, process start
 # included, and the same for a 1-hop pair to show that start-up).
 #
-#   sudo sh bench/diagnosis.sh [N] [PROBES]   (default 10 and 20; from the top of the tree)
+#   sudo sh bench/diagnosis.sh [N] [PROBES] [agents|controller|controller-nofu]
+#       (default 10, 20, agents; from the top of the tree)
+#
+# agents: each pair is two `tracepair-agent trace --quick` at once, one
+# round, analysed alone.  controller: each pair is `tracepair pair
+# --quick` through a controller and an agent per office (pairlab.sh), so
+# an inconclusive first round gets the controller's follow-up round
+# (docs/analysis.md, section 3c: loss measured in rounds 0.5 s apart,
+# measured as the first round was, within the 60 s budget); the table
+# then also counts the follow-ups.  controller-nofu: the same pairs with
+# --no-follow-up (the first round's verdict), for a before/after.
 #
 # Scenarios (tests/lab/scenarios): sf-chicago (12 % both ways on core2.SF
 # - Denver: the link both ways), sf-chicago-retloss (10 % on pb-nap ->
 # SF-rt3 only: return-only for SF), sf-chicago-fwdloss (10 % on
-# SF-core1-h1 -> MAE-West-h0 only: forward-only).  Figures go to
-# bench/results/diagnosis.txt.
+# SF-core1-h1 -> MAE-West-h0 only: forward-only); DIAG_SCENARIOS (env)
+# picks some.  Figures go to bench/results/diagnosis.txt.
 . tests/lab/lib.sh
 . tests/analysis/lab-helpers.sh
 require_root
 an_setup
 N=${1:-10}
 Q=${2:-20}
+MODE=${3:-agents}
+case $MODE in
+agents|controller|controller-nofu) ;;
+*) echo "diagnosis.sh: mode must be agents, controller or controller-nofu, not '$MODE'" >&2; exit 2 ;;
+esac
+[ "$MODE" != agents ] && . tests/integration/pairlab.sh
 OUT=bench/results/diagnosis.txt
 mkdir -p bench/results
 AN_A=sf-office AN_B=chicago-office
@@ -33,14 +49,37 @@ want() {
 }
 
 {
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N PROBES=$Q load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-22s %5s %5s %12s %5s\n' scenario right wrong inconclusive runs
-for scn in sf-chicago sf-chicago-retloss sf-chicago-fwdloss; do
-	an_lab_up tests/lab/scenarios/$scn.scn
-	right=0 wrong=0 inc=0 i=1
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N PROBES=$Q MODE=$MODE load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-22s %5s %5s %12s %5s %10s\n' scenario right wrong inconclusive runs follow-ups
+# pair FAMILY: one pair of the mode into $AN_TMP/out.json, its verdict
+# first in $AN_TMP/out.txt
+pair() {
+	if [ "$MODE" = agents ]; then
+		an_pair "$1" -w 3 -q "$Q"
+		return
+	fi
+	pairlab_cli pair sf-office chicago-office --json -"$1" -w 3 -q "$Q" \
+	    --quick ${NOFU:-} >"$AN_TMP/out.json" 2>"$AN_TMP/out.err" &&
+	    jq -e '.status == "ok"' "$AN_TMP/out.json" >/dev/null || return 1
+	jq -r '.analysis.verdict' "$AN_TMP/out.json" >"$AN_TMP/out.txt"
+}
+NOFU=
+[ "$MODE" = controller-nofu ] && NOFU=--no-follow-up
+[ "$MODE" != agents ] && trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT
+for scn in ${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss}; do
+	if [ "$MODE" = agents ]; then
+		an_lab_up tests/lab/scenarios/$scn.scn
+	elif ! pairlab_up "$scn" >/dev/null 2>&1; then
+		echo "# $scn: pairlab up failed" >&2
+		pairlab_down
+		continue
+	fi
+	right=0 wrong=0 inc=0 fu=0 i=1
 	while [ $i -le "$N" ]; do
 		f=$((i % 2 ? 4 : 6))
-		if an_pair $f -w 3 -q "$Q"; then
+		if pair $f; then
+			[ "$(an_q '.analysis.follow_up.ran // false')" = true ] &&
+			    fu=$((fu + 1))
 			# a link both ways: its two ends in name order
 			got=$(an_q '.analysis.suspects[0] | [(.from // .near).name // "-", (.to // .far).name // "-"] as $e | "\(.kind) \(if .both_ways then ($e | map(ascii_downcase) | sort | join(" ")) else ($e | join(" ")) end) \(if .both_ways then "both" else "one" end)"' | tr 'A-Z' 'a-z')
 			if [ "$(an_q '.analysis.inconclusive')" = true ]; then
@@ -57,8 +96,13 @@ for scn in sf-chicago sf-chicago-retloss sf-chicago-fwdloss; do
 		fi
 		i=$((i + 1))
 	done
-	printf '%-22s %5d %5d %12d %5d\n' "$scn" $right $wrong $inc "$N"
-	lab_down
+	printf '%-22s %5d %5d %12d %5d %10s\n' "$scn" $right $wrong $inc "$N" \
+	    "$([ "$MODE" != agents ] && echo $fu || echo -)"
+	if [ "$MODE" = agents ]; then
+		lab_down
+	else
+		pairlab_down
+	fi
 done
 
 # timing: a synthetic pair, 30 hops x 100 probes each way, 10 % loss from hop 15 forward

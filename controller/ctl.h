@@ -46,6 +46,8 @@ struct ctl_conf {
 	long long	 pair_margin_ms;	/* added to 2 x RTT for the start instant */
 	long long	 pair_timeout_ms;	/* default deadline of a pair/trace */
 	long long	 max_timeout_ms;	/* largest deadline an operator may ask */
+	long long	 follow_up_budget_ms;	/* a pair and its follow-up round
+					   together, from its start; 0: none */
 	char		*pfx2as;	/* pfx2as table file, NULL when none */
 	char		*evidence_key;	/* Ed25519 key signing evidence packages, or NULL */
 	char		*evidence_cert;	/* its signer certificate (tp-pki.sh issue DIR signer) */
@@ -179,6 +181,7 @@ struct ctl_agent {
 
 struct ctl_job;
 struct ctl_pair;
+struct followup_info;
 struct ctl_pair_record;
 struct ctl_ingest;
 struct ctl_sched;
@@ -265,6 +268,18 @@ struct ctl_pair {
 	char		 agent[2][TLS_NAME_LEN];	/* A, B */
 	struct ctl_job	*job[2];	/* A -> B, B -> A (job[1] NULL if single) */
 	double		 deadline;	/* UNIX time */
+	/*
+	 * The follow-up round (docs/analysis.md): when the first round is
+	 * inconclusive, job[] become the second round's jobs and first[]
+	 * keeps the first round's until the pair ends.
+	 */
+	int		 follow_up;	/* 1: a follow-up round may run */
+	int		 round;		/* 1, or 2 while the follow-up runs */
+	double		 started;	/* UNIX time it started (the budget's start) */
+	struct probe_opts *opts;	/* [2]: each side's options, NULL single */
+	struct ctl_job	*first[2];	/* round 1's jobs during round 2, else NULL */
+	struct followup_info *fu;	/* what the follow-up did, NULL: nothing
+					   to say (the first round decided) */
 	/* Told how the pair ended (ctl_pair_start's origin); NULL: nobody. */
 	void		(*on_finish)(struct ctl *, const struct ctl_pair_record *,
 			    void *);
@@ -471,6 +486,8 @@ struct ctl_pair_origin {
 	ctl_pair_finish_fn on_finish;	/* NULL: nobody else listens */
 	void		*finish_arg;	/* passed to on_finish */
 	char		*id_out;	/* when not NULL: gets the pair id (48 bytes) */
+	int		 follow_up;	/* 1: an inconclusive first round gets a
+					   follow-up round (operators' pairs) */
 };
 /*
  * Start a paired trace of agents a and b (both of origin->tenant) with

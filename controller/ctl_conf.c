@@ -16,6 +16,7 @@
 #include "config.h"
 #include "evpkg.h"
 #include "ctl.h"
+#include "followup.h"
 #include "hostport.h"
 
 void
@@ -34,6 +35,7 @@ ctl_conf_init(struct ctl_conf *c)
 	c->pair_margin_ms = 200;
 	c->pair_timeout_ms = 60000;
 	c->max_timeout_ms = 600000;
+	c->follow_up_budget_ms = FOLLOWUP_BUDGET_S * 1000;
 	c->alert_remind_h = 24;
 }
 
@@ -196,6 +198,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		    offsetof(struct ctl_conf, pair_timeout_ms) },
 		{ "max_timeout_ms", 100, 86400000,
 		    offsetof(struct ctl_conf, max_timeout_ms) },
+		{ "follow_up_budget_ms", 0, 3600000,
+		    offsetof(struct ctl_conf, follow_up_budget_ms) },
 		{ "alert_remind_hours", 0, 8760,
 		    offsetof(struct ctl_conf, alert_remind_h) },
 	};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "followup.h"
 #include "log.h"
 #include "wire.h"
 
@@ -34,6 +35,42 @@ ctl_pair_record_free(struct ctl_pair_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
+/*
+ * The follow-up round's traces named by rec's analysis ("follow_up",
+ * docs/analysis.md) merged into rec->fwd and rec->rev (followup_merge),
+ * as the pair's answer had them.  -1 with a reason.
+ */
+static int
+ctl_pair_load_rounds(struct ctl *ctl, struct ctl_pair_record *rec, char *err,
+    size_t errlen)
+{
+	char		 jobs[2][FOLLOWUP_JOB_LEN];
+	struct trace	**t, *more, *m;
+	int		 d, rc;
+
+	if (followup_jobs(rec->json, jobs) != 1)
+		return 0;
+	for (d = 0; d < 2; d++) {
+		if (jobs[d][0] == '\0')
+			continue;
+		if ((rc = store_job_trace(ctl->store, jobs[d], &more, NULL, NULL,
+		    err, errlen)) == -1)
+			return -1;
+		if (rc == 0)
+			continue;
+		t = d == 0 ? &rec->fwd : &rec->rev;
+		m = followup_merge(*t, more, NULL, NULL);
+		trace_free(more);
+		if (m == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		trace_free(*t);
+		*t = m;
+	}
+	return 0;
+}
+
 int
 ctl_pair_load(struct ctl *ctl, const char *tenant, const char *pair_id,
     struct ctl_pair_record *rec, char *err, size_t errlen)
@@ -56,6 +93,12 @@ ctl_pair_load(struct ctl *ctl, const char *tenant, const char *pair_id,
 	    rec->sp.job_b, &rec->rev, NULL, &rb, err, errlen) == -1) ||
 	    store_analysis_get(ctl->store, pair_id, &rec->json, &rec->report,
 	    err, errlen) == -1) {
+		ctl_pair_record_free(rec);
+		return -1;
+	}
+	/* after a follow-up round: each direction's rounds merged, as answered */
+	if (rec->fwd != NULL && rec->rev != NULL && rec->json != NULL &&
+	    ctl_pair_load_rounds(ctl, rec, err, errlen) == -1) {
 		ctl_pair_record_free(rec);
 		return -1;
 	}

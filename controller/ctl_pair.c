@@ -11,6 +11,7 @@
 #include "analysis.h"
 #include "asn.h"
 #include "ctl.h"
+#include "followup.h"
 #include "log.h"
 #include "report.h"
 #include "wire.h"
@@ -133,13 +134,17 @@ ctl_pair_free(struct ctl *ctl, struct ctl_pair *p)
 	if (p->op != NULL)
 		p->op->inflight--;
 
-	for (i = 0; i < 2; i++) {
-		if (p->job[i] == NULL)
+	for (i = 0; i < 4; i++) {
+		struct ctl_job *j = i < 2 ? p->job[i] : p->first[i - 2];
+
+		if (j == NULL)
 			continue;
-		TAILQ_REMOVE(&ctl->jobs, p->job[i], entry);
-		trace_free(p->job[i]->trace);
-		free(p->job[i]);
+		TAILQ_REMOVE(&ctl->jobs, j, entry);
+		trace_free(j->trace);
+		free(j);
 	}
+	free(p->opts);
+	free(p->fu);
 	free(p);
 }
 
@@ -190,23 +195,17 @@ ctl_job_send(struct ctl *ctl, struct ctl_agent *a, struct ctl_job *j,
 	return 0;
 }
 
-/*
- * The analysis of two traces as JSON (the "analysis" object of
- * docs/analysis.md: the traces travel beside it, not inside it) and the
- * text report; NULLs when it fails.
- */
-static void
-ctl_analyse(struct ctl *ctl, const struct ctl_pair *p, const struct trace *fwd,
-    const struct trace *rev, char **json, char **text)
+/* The analysis of two traces of pair p, NULL (logged) when it fails. */
+static struct analysis *
+ctl_analysis_run(struct ctl *ctl, const struct ctl_pair *p,
+    const struct trace *fwd, const struct trace *rev)
 {
 	struct analysis_opts opts;
 	struct analysis	*an;
 	struct ctl_agent *ag;
-	json_t		*o;
 	char		 err[256];
 	int		 side;
 
-	*json = *text = NULL;
 	/* what the registry knows: which site is behind NAT (site.h) */
 	analysis_opts_init(&opts);
 	for (side = 0; side < 2; side++)
@@ -214,19 +213,47 @@ ctl_analyse(struct ctl *ctl, const struct ctl_pair *p, const struct trace *fwd,
 			opts.site[side].nat = ag->nat != CTL_NAT_NONE;
 	if ((an = analysis_run(fwd, rev, &opts, err, sizeof(err))) == NULL) {
 		log_warnx("analysis: %s", err);
-		return;
+		return NULL;
 	}
 	/* carrier-grade NAT on an agent's way out: said by `agents` too */
 	for (side = 0; side < 2; side++)
 		if (an->site[side].cgnat_ttl > 0 && (ag = ctl_registry_find(ctl,
 		    p->tenant, p->agent[side])) != NULL && ag->nat != CTL_NAT_NONE)
 			ctl_registry_note_cgnat(ctl, ag);
+	return an;
+}
+
+/*
+ * The analysis of two traces as JSON (the "analysis" object of
+ * docs/analysis.md: the traces travel beside it, not inside it) and the
+ * text report, with the follow-up round's record fu (when not NULL) in
+ * both; NULLs when it fails.
+ */
+static void
+ctl_analyse(struct ctl *ctl, const struct ctl_pair *p, const struct trace *fwd,
+    const struct trace *rev, const struct followup_info *fu, char **json,
+    char **text)
+{
+	struct analysis	*an;
+	json_t		*o;
+	char		*t;
+
+	*json = *text = NULL;
+	if ((an = ctl_analysis_run(ctl, p, fwd, rev)) == NULL)
+		return;
 	if ((o = analysis_to_jobj(an)) != NULL) {
+		if (fu != NULL)
+			json_object_set_new(o, "follow_up", followup_to_jobj(fu));
 		*json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
 		    JSON_REAL_PRECISION(6));
 		json_decref(o);
 	}
 	*text = report_text_str(fwd, rev, an, NULL);
+	if (*text != NULL && fu != NULL) {
+		t = followup_report(*text, fu);
+		free(*text);
+		*text = t;
+	}
 	analysis_free(an);
 }
 
@@ -358,11 +385,51 @@ ctl_single_finish(struct ctl_pair *p)
  * store cannot be read, or missed the outcome or the analysis (each
  * logged), is the answer made from memory.
  */
+/*
+ * The end of pair p's follow-up round: each direction's two rounds
+ * merged into mt[d] (NULL where no second round's trace came back: that
+ * direction is the first round's), and p->fu told what was merged and
+ * what failed.  A job that failed loses its id in the record, so that a
+ * result stored later is not merged when the pair is read back.
+ */
+static void
+ctl_follow_up_merge(struct ctl_pair *p, struct trace *mt[2])
+{
+	struct followup_info *fu = p->fu;
+	struct ctl_job	*j;
+	char		 note[FOLLOWUP_WHY_LEN];
+	size_t		 n = 0;
+	int		 d;
+
+	note[0] = '\0';
+	for (d = 0; d < 2; d++) {
+		j = p->job[d];
+		if (fu->job[d][0] == '\0')
+			continue;	/* not probed again */
+		if (j->trace != NULL && (mt[d] = followup_merge(
+		    p->first[d]->trace, j->trace, &fu->merged[d],
+		    &fu->changed[d])) != NULL)
+			continue;
+		fu->job[d][0] = '\0';
+		if (n < sizeof(note))
+			n += (size_t)snprintf(note + n, sizeof(note) - n,
+			    "%sthe %s round failed (%.100s)", n ? "; " : "",
+			    analysis_dir_name(d), j->trace ? "out of memory" :
+			    j->error);
+	}
+	fu->ran = mt[0] != NULL || mt[1] != NULL;
+	if (note[0] != '\0')
+		snprintf(fu->why, sizeof(fu->why), "%s", note);
+}
+
 static void
 ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 {
-	struct ctl_job		*a = p->job[0], *b = p->job[1];
+	struct ctl_job		*a = p->first[0] ? p->first[0] : p->job[0];
+	struct ctl_job		*b = p->first[1] ? p->first[1] : p->job[1];
 	struct ctl_pair_record	 rec;
+	struct trace		*mt[2] = { NULL, NULL };
+	const struct trace	*fwd = a->trace, *rev = b->trace;
 	char			 reason[600], err[256], *json = NULL, *text = NULL;
 	const char		*status;
 	double			 skew = 0;
@@ -372,7 +439,13 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	if (a->trace && b->trace) {
 		status = "ok";
 		skew = ctl_skew_ms(a, b);
-		ctl_analyse(ctl, p, a->trace, b->trace, &json, &text);
+		/* after a follow-up round, the verdict is on both rounds */
+		if (p->round == 2 && p->fu != NULL) {
+			ctl_follow_up_merge(p, mt);
+			fwd = mt[0] != NULL ? mt[0] : a->trace;
+			rev = mt[1] != NULL ? mt[1] : b->trace;
+		}
+		ctl_analyse(ctl, p, fwd, rev, p->fu, &json, &text);
 		if (json != NULL && store_analysis_put(ctl->store, p->id, json,
 		    text ? text : "", err, sizeof(err)) == -1)
 			log_warnx("pair %s: %s", p->id, err);
@@ -416,8 +489,8 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	rec.sp.status = status;
 	rec.sp.reason = reason;
 	rec.sp.skew_ms = skew;
-	rec.fwd = a->trace;
-	rec.rev = b->trace;
+	rec.fwd = (struct trace *)(uintptr_t)fwd;
+	rec.rev = (struct trace *)(uintptr_t)rev;
 	rec.json = json;
 	rec.report = text;
 	/* Not freed: borrowed. */
@@ -426,15 +499,25 @@ ctl_pair_finish(struct ctl *ctl, struct ctl_pair *p)
 	if (p->on_finish != NULL)
 		p->on_finish(ctl, &rec, p->finish_arg);
 done:
+	trace_free(mt[0]);
+	trace_free(mt[1]);
 	free(json);
 	free(text);
 }
 
-/* When every job of p is done: answer, record, forget. */
+static int	 ctl_follow_up(struct ctl *, struct ctl_pair *);
+
+/*
+ * When every job of p is done: answer, record, forget; unless p's first
+ * round is inconclusive and its follow-up round starts.
+ */
 static void
 ctl_pair_check(struct ctl *ctl, struct ctl_pair *p)
 {
 	if (!p->job[0]->done || (!p->single && !p->job[1]->done))
+		return;
+	if (!p->single && ctl_follow_up(ctl, p) &&
+	    (!p->job[0]->done || !p->job[1]->done))
 		return;
 	if (p->single)
 		ctl_single_finish(p);
@@ -549,6 +632,153 @@ ctl_agent_unready(const struct ctl_agent *a, int need_clock, char *buf,
 	return NULL;
 }
 
+/*
+ * Pair p's first round is in (both jobs done): when both traces came back
+ * and their analysis is inconclusive, start the follow-up round (1: job[]
+ * are its jobs now, first[] the first round's), or record in p->fu why
+ * none runs (0).  0 without a record when the first round decided or p
+ * takes no follow-up.  The round probes each direction's deciding hops
+ * (followup_plan) and ends, with the pair, within the budget
+ * (follow_up_budget_ms from the pair's start) and the pair's deadline.
+ */
+static int
+ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
+{
+	struct ctl_agent	*ag[2];
+	struct ctl_job		*nj[2] = { NULL, NULL };
+	struct followup_plan	 plan;
+	struct followup_info	*fu;
+	struct analysis		*an;
+	struct probe_opts	 o[2];
+	const char		*w;
+	char			 buf[256];
+	double			 end, wait, start;
+	int64_t			 now_ns, start_ns, rtt_max;
+	uint32_t		 left_ms;
+	int			 i, q1, ok;
+
+	if (!p->follow_up || p->round != 1 || p->opts == NULL ||
+	    p->job[0]->trace == NULL || p->job[1]->trace == NULL)
+		return 0;
+	if ((an = ctl_analysis_run(ctl, p, p->job[0]->trace,
+	    p->job[1]->trace)) == NULL)
+		return 0;
+	if (!an->inconclusive || (fu = calloc(1, sizeof(*fu))) == NULL) {
+		analysis_free(an);
+		return 0;
+	}
+	p->fu = fu;
+	snprintf(fu->first_verdict, sizeof(fu->first_verdict), "%s",
+	    an->verdict);
+	fu->needed = an->probes_needed;
+	fu->budget_s = ctl->conf.follow_up_budget_ms / 1000.0;
+	end = p->started + fu->budget_s;
+	if (end > p->deadline)
+		end = p->deadline;
+	q1 = p->opts[0].queries > p->opts[1].queries ? p->opts[0].queries :
+	    p->opts[1].queries;
+	wait = p->opts[0].wait_max > p->opts[1].wait_max ?
+	    p->opts[0].wait_max : p->opts[1].wait_max;
+	ok = followup_plan(an, q1, end - ctl_now(), probe_opts_interval(
+	    &p->opts[0]), wait, &plan, fu->why, sizeof(fu->why));
+	analysis_free(an);
+	fu->cap = plan.cap;
+	if (!ok)
+		goto none;
+	for (i = 0; i < 2; i++) {
+		if ((ag[i] = ctl_registry_find(ctl, p->tenant,
+		    p->agent[i])) == NULL) {
+			snprintf(fu->why, sizeof(fu->why), "agent %s is gone",
+			    p->agent[i]);
+			goto none;
+		}
+		if ((w = ctl_agent_unready(ag[i], 1, buf, sizeof(buf))) != NULL) {
+			snprintf(fu->why, sizeof(fu->why), "%s", w);
+			goto none;
+		}
+		o[i] = p->opts[i];
+		if (plan.ttl_lo[i] == 0)
+			continue;
+		o[i].first_ttl = plan.ttl_lo[i];
+		o[i].max_ttl = plan.ttl_hi[i];
+		o[i].queries = plan.queries;
+		/*
+		 * Measured as the first round was: a loss measurement's hops
+		 * may count ICMP echo to their address, whose round trip is
+		 * not the probes' (docs/probing.md), and the two rounds'
+		 * figures are added up hop by hop.
+		 */
+		o[i].loss = probe_opts_loss(&p->opts[i]) ? 1 : -1;
+		if (probe_opts_check(&o[i], buf, sizeof(buf)) == -1) {
+			snprintf(fu->why, sizeof(fu->why), "its options: %s", buf);
+			goto none;
+		}
+	}
+	/* a common instant again, as for the first round */
+	now_ns = ctl_now_ns();
+	rtt_max = ag[0]->clock.rtt_ns > ag[1]->clock.rtt_ns ?
+	    ag[0]->clock.rtt_ns : ag[1]->clock.rtt_ns;
+	start_ns = now_ns + 2 * rtt_max + ctl->conf.pair_margin_ms * 1000000LL;
+	start = (double)start_ns / 1e9;
+	if (end - start < plan.queries * probe_opts_interval(&o[0]) + wait) {
+		snprintf(fu->why, sizeof(fu->why), "the budget is spent: %.0f s "
+		    "left", end - start > 0 ? end - start : 0);
+		goto none;
+	}
+	left_ms = (uint32_t)((end - start) * 1000);
+	for (i = 0; i < 2; i++) {
+		p->first[i] = p->job[i];
+		p->job[i] = NULL;
+		if ((nj[i] = ctl_job_new(ctl, p, i, ag[i])) == NULL)
+			break;
+	}
+	if (i < 2) {
+		for (i = 0; i < 2; i++) {
+			if (nj[i] != NULL) {
+				TAILQ_REMOVE(&ctl->jobs, nj[i], entry);
+				free(nj[i]);
+			}
+			p->job[i] = p->first[i];
+			p->first[i] = NULL;
+		}
+		snprintf(fu->why, sizeof(fu->why), "out of memory");
+		return 0;
+	}
+	p->round = 2;
+	p->deadline = end;
+	fu->queries = plan.queries;
+	for (i = 0; i < 2; i++) {
+		fu->ttl_lo[i] = plan.ttl_lo[i];
+		fu->ttl_hi[i] = plan.ttl_hi[i];
+	}
+	log_info("pair %s: inconclusive; follow-up round of %d probes per hop "
+	    "on forward hops %d-%d, reverse hops %d-%d (%d asked for, %.1f s "
+	    "left)", p->id, plan.queries, plan.ttl_lo[0], plan.ttl_hi[0],
+	    plan.ttl_lo[1], plan.ttl_hi[1], fu->needed, end - start);
+	for (i = 0; i < 2; i++) {
+		if (plan.ttl_lo[i] == 0) {
+			/* nothing this way tells the candidates apart */
+			nj[i]->done = 1;
+			snprintf(nj[i]->error, sizeof(nj[i]->error), "no "
+			    "deciding hop in this direction");
+			continue;
+		}
+		snprintf(fu->job[i], sizeof(fu->job[i]), "%s", nj[i]->id);
+		if (ctl_job_send(ctl, ag[i], nj[i], &o[i], start, start_ns +
+		    ag[i]->clock.offset_ns, ctl_agent_deadline(left_ms), buf,
+		    sizeof(buf)) == -1) {
+			nj[i]->done = 1;
+			snprintf(nj[i]->error, sizeof(nj[i]->error),
+			    "agent %s: %.150s", ag[i]->name, buf);
+		}
+	}
+	return 1;
+none:
+	log_info("pair %s: inconclusive; no follow-up round: %s", p->id,
+	    fu->why);
+	return 0;
+}
+
 int
 ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
     struct ctl_agent *a, struct ctl_agent *b, const struct probe_opts *base,
@@ -619,6 +849,13 @@ ctl_pair_start(struct ctl *ctl, const struct ctl_pair_origin *origin,
 	p->finish_arg = origin->finish_arg;
 	snprintf(p->tenant, sizeof(p->tenant), "%s", origin->tenant);
 	p->deadline = (double)now_ns / 1e9 + timeout / 1000.0;
+	p->round = 1;
+	p->started = (double)now_ns / 1e9;
+	p->follow_up = origin->follow_up && ctl->conf.follow_up_budget_ms > 0;
+	if ((p->opts = calloc(2, sizeof(*p->opts))) == NULL)
+		goto oom;
+	p->opts[0] = o[0];
+	p->opts[1] = o[1];
 	for (i = 0; i < 2; i++) {
 		snprintf(p->agent[i], sizeof(p->agent[i]), "%s", ag[i]->name);
 		if (ctl_job_new(ctl, p, i, ag[i]) == NULL)
@@ -713,6 +950,7 @@ ctl_pair_request(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	origin.operator_name = op->peer.name;
 	origin.op = op;
 	origin.request_id = request_id;
+	origin.follow_up = !req->no_follow_up;
 	if (ctl_pair_start(ctl, &origin, a, b, &base, req->timeout_ms, &code,
 	    err, sizeof(err)) == -1)
 		ctl_reply_error(op, request_id, code, err);

@@ -272,6 +272,9 @@ struct analysis {
 					   suspect from its alternatives */
 	int		 probes_needed;	/* then: probes per hop that would decide,
 					   0 when more probes would not */
+	int		 decide_lo[2], decide_hi[2];	/* then: per direction, the
+					   hops (ttl range) whose round trips
+					   tell the candidates apart; 0 none */
 	char		 verdict[ANALYSIS_WHY_LEN];	/* one sentence */
 };
 

@@ -240,6 +240,12 @@ analysis_to_jobj(const struct analysis *a)
 		json_object_set_new(o, "probes_per_hop_to_decide",
 		    a->probes_needed > 0 ? json_integer(a->probes_needed) :
 		    json_null());
+	if (a->inconclusive)
+		json_object_set_new(o, "deciding_hops", json_pack("{s:o,s:o}",
+		    "forward", a->decide_lo[0] ? json_pack("[i,i]",
+		    a->decide_lo[0], a->decide_hi[0]) : json_null(), "reverse",
+		    a->decide_lo[1] ? json_pack("[i,i]", a->decide_lo[1],
+		    a->decide_hi[1]) : json_null()));
 	arr = json_array();
 	for (i = 0; i < a->nroundtrip; i++) {
 		const struct analysis_roundtrip *r = &a->roundtrip[i];

@@ -9,6 +9,9 @@
 
 #define RT_FLOOR	0.10	/* an alternative with less of the weight is not listed */
 #define RT_DECIDE	0.60	/* a first suspect below this is inconclusive */
+#define RT_FOLLOW	0.01	/* an alternative with this share of the weight
+				   is a candidate a follow-up round should
+				   tell apart (listed or not) */
 #define RT_MAXSEQ	(TRACE_MAX_TTL + 3)	/* nodes of one trace's sequence */
 #define RT_MAXPATH	(2 * RT_MAXSEQ)	/* nodes of one reply path */
 #define RT_KMAX		3	/* most lossy elements in one explanation */
@@ -937,6 +940,107 @@ twin_of(const struct rt *r, int e)
 	return -1;
 }
 
+/* Bernoulli(x) against Bernoulli(y): the evidence one probe adds, nats. */
+static double
+kl_bern(double x, double y)
+{
+	x = x < 1e-4 ? 1e-4 : x > 0.9999 ? 0.9999 : x;
+	y = y < 1e-4 ? 1e-4 : y > 0.9999 ? 0.9999 : y;
+	return x * log(x / y) + (1 - x) * log((1 - x) / (1 - y));
+}
+
+/*
+ * The deciding hops of an inconclusive verdict: per direction, the ttl
+ * range of the hops whose round trips cross the candidates (the first
+ * suspect top, with its twin, and its alternatives with RT_FOLLOW of the
+ * weight or more, listed or not) a different number of times (only their
+ * replies tell the candidates apart), and the hops whose round trips
+ * cross the first suspect (they measure its loss, which the others'
+ * replies are weighed against).  An alternative on exactly the first
+ * suspect's round trips adds no hop.
+ * Returns the evidence one probe at each deciding hop is expected to add
+ * for the first suspect against the alternative hardest to tell apart
+ * from it (of those some hop tells apart), were the first suspect right:
+ * the Kullback-Leibler divergence of their reply probabilities summed
+ * over the hops, in nats; 0 when no hop decides.
+ */
+static double
+deciding_hops(struct rt *r, const struct est_fit *fit, int top)
+{
+	const struct est_table *t = &r->tab;
+	struct analysis	*a = r->st->a;
+	double		 pc[EST_MAXALT + 1], kl = 0;
+	int		 cand[EST_MAXALT + 1], nc = 0, i, j, c, m, m0, d, ttl;
+	int		 tw = twin_of(r, fit->e[top]), differ;
+	double		 klc;
+
+	pc[nc] = fit->p[top];
+	cand[nc++] = fit->e[top];
+	for (j = 0; j < fit->nalt[top]; j++) {
+		const struct est_alt *al = &fit->alt[top][j];
+
+		if (al->elem == tw || (al->elem >= 0 && names_limited(r,
+		    al->elem)) || (al->share < RT_FOLLOW && nc > 1))
+			continue;
+		pc[nc] = al->elem >= 0 ? al->p : 0;
+		cand[nc++] = al->elem;
+	}
+	for (i = 0; i < t->nobs; i++) {
+		const struct est_obs *o = &t->obs[i];
+
+		if (o->skip || o->sent == 0 || (r->own && r->own[i]))
+			continue;
+		differ = 0;
+		m0 = -1;
+		for (c = 0; c < nc; c++) {
+			m = 0;
+			for (j = 0; j < o->n; j++)
+				if (cand[c] >= 0 && (t->elem[o->off + j] ==
+				    cand[c] || (c == 0 && tw >= 0 &&
+				    t->elem[o->off + j] == tw)))
+					m += t->mult[o->off + j];
+			if (m0 < 0)
+				m0 = m;
+			else if (m != m0)
+				differ = 1;
+		}
+		if (!differ && m0 == 0)
+			continue;
+		d = r->obs[i].dir;
+		ttl = r->seq[d].ttl[r->obs[i].pos];
+		if (a->decide_lo[d] == 0 || ttl < a->decide_lo[d])
+			a->decide_lo[d] = ttl;
+		if (ttl > a->decide_hi[d])
+			a->decide_hi[d] = ttl;
+	}
+	/* the evidence against each alternative, over every deciding hop */
+	for (c = 1; c < nc; c++) {
+		klc = 0;
+		for (i = 0; i < t->nobs; i++) {
+			const struct est_obs *o = &t->obs[i];
+			int	 m1 = 0;
+
+			if (o->skip || o->sent == 0 || (r->own && r->own[i]))
+				continue;
+			m0 = 0;
+			for (j = 0; j < o->n; j++) {
+				if (t->elem[o->off + j] == cand[0] || (tw >= 0 &&
+				    t->elem[o->off + j] == tw))
+					m0 += t->mult[o->off + j];
+				if (cand[c] >= 0 && t->elem[o->off + j] ==
+				    cand[c])
+					m1 += t->mult[o->off + j];
+			}
+			if (m0 != m1)
+				klc += kl_bern(pow(1 - pc[0], m0),
+				    pow(1 - pc[c], m1));
+		}
+		if (klc > 1e-9 && (kl == 0 || klc < kl))
+			kl = klc;
+	}
+	return kl;
+}
+
 static int
 find_lossy(struct rt *r)
 {
@@ -1015,15 +1119,21 @@ find_lossy(struct rt *r)
 			}
 		}
 	if (top >= 0 && fit.conf[top] < RT_DECIDE) {
+		double	 kl, need = 0;
+
 		a->inconclusive = 1;
 		q = median_sent(&r->tab);
 		dsc = fit.nalt[top] > 0 ? fit.alt[top][0].dscore : 0;
+		kl = deciding_hops(r, &fit, top);
 		/* the score gap grows with the probes: 95 % needs ln 19 */
-		if (dsc > 0.05 && q > 0) {
-			double	 need = ceil(q * log(19.0) / dsc);
-
+		if (dsc > 0.05 && q > 0)
+			need = ceil(q * log(19.0) / dsc);
+		/* what one probe at each deciding hop is expected to add
+		   against the hardest alternative: the more of the two */
+		if (kl > 1e-9 && ceil(log(19.0) / kl) > need)
+			need = ceil(log(19.0) / kl);
+		if (need > 0)
 			a->probes_needed = need > TRACE_MAX_QUERIES ? 0 : (int)need;
-		}
 	}
 	r->own = NULL;
 	est_fit_free(&fit);

@@ -19,7 +19,8 @@ static void
 pair_usage(void)
 {
 	fprintf(stderr, "usage: tracepair pair AGENT_A AGENT_B [trace options] "
-	    "[--quick] [--json | --summary | --classic] [--timeout SECONDS]\n"
+	    "[--quick] [--no-follow-up] [--json | --summary | --classic]\n"
+	    "       [--timeout SECONDS]\n"
 	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
 }
 
@@ -81,7 +82,7 @@ cmd_pair(int argc, char **argv)
 	frame_env	*reply;
 	char		 err[512];
 	uint32_t	 timeout_ms;
-	int		 json, status;
+	int		 json, status, no_follow_up;
 	enum cli_layout	 layout;
 
 	if (cli_take_bool(&argc, argv, "-h") ||
@@ -90,6 +91,8 @@ cmd_pair(int argc, char **argv)
 		return CLI_EXIT_OK;
 	}
 	json = cli_take_bool(&argc, argv, "--json");
+	/* no automatic second round on an inconclusive first (docs/analysis.md) */
+	no_follow_up = cli_take_bool(&argc, argv, "--no-follow-up");
 	layout = cli_take_layout(&argc, argv);
 	if (cli_take_timeout("pair", &argc, argv, &timeout_ms) == -1)
 		return CLI_EXIT_USAGE;
@@ -118,6 +121,7 @@ cmd_pair(int argc, char **argv)
 	pr.agent_a = argv[1];
 	pr.agent_b = argv[2];
 	pr.timeout_ms = timeout_ms = cli_loss_timeout(&o, timeout_ms);
+	pr.no_follow_up = no_follow_up;
 	if ((pr.options = wire_opts_to_pb(&o)) == NULL) {
 		cli_errx("pair", "out of memory");
 		cli_conn_close(c);

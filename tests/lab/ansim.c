@@ -3,7 +3,8 @@
  * how often does the analysis of a pair give a verdict other than the right
  * one when only the packet sampling differs?
  *
- *   tp-ansim [-a] [-n TRIALS] [-q PROBES] [-s SEED] FWD.json REV.json FWDLOSS REVLOSS
+ *   tp-ansim [-a1] [-n TRIALS] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]]
+ *            FWD.json REV.json FWDLOSS REVLOSS
  *
  * FWD.json and REV.json are a real pair from the lab (tracepair-agent trace
  * --json) whose analysis is the right verdict.  FWDLOSS and REVLOSS give,
@@ -19,6 +20,15 @@
  *
  * (U: K + 1.96 sqrt(K) + 2 over N, roughly, and 3/N when K = 0), which is the
  * false-failure probability of a check that compares that key.
+ *
+ * -1: the key is the first suspect alone (kind and addresses).  -F BUDGET:
+ * the controller's follow-up round too (followup.h): a trial whose first
+ * round is inconclusive is planned with BUDGET seconds less the first
+ * round's PROBES x SECS (-i, 0.5) + SECS (-w, 5), the planned hops are
+ * redrawn with the planned probes and merged, and the key is the merged
+ * pair's; it also prints how often the first round decided, how often no
+ * follow-up could run, and how often one ran and the key was right.  -k
+ * KEY: compare with KEY, not with the template's own key.
  */
 #include <err.h>
 #include <stdint.h>
@@ -29,6 +39,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "followup.h"
 #include "trace.h"
 
 #define KEY_LEN		512
@@ -127,6 +138,10 @@ redraw(const struct trace *tmpl, const double loss[TRACE_MAX_TTL + 1], int q)
 				break;
 			}
 		nq = q > 0 ? q : h->nprobes;
+		/* a loss measurement's echo figures would stand in for the
+		   probes drawn here (trace_hop_stats): the draw replaces them */
+		h->loss_by_echo = 0;
+		h->echo_sent = h->echo_received = 0;
 		if (model == NULL) {
 			for (k = 0; k < h->nprobes; k++)
 				h->probes[k].replied = 0;
@@ -163,6 +178,31 @@ redraw(const struct trace *tmpl, const double loss[TRACE_MAX_TTL + 1], int q)
 }
 
 /*
+ * A second round of tmpl over hops lo..hi (redraw's, the other hops
+ * dropped).
+ */
+static struct trace *
+redraw_range(const struct trace *tmpl, const double loss[TRACE_MAX_TTL + 1],
+    int q, int lo, int hi)
+{
+	struct trace	*t = redraw(tmpl, loss, q);
+	int		 i, k;
+
+	for (i = 0; i < t->nhops; i++) {
+		struct trace_hop *h = &t->hops[i];
+
+		if (h->ttl >= lo && h->ttl <= hi)
+			continue;
+		for (k = 0; k < h->nprobes; k++) {
+			free(h->probes[k].name);
+			free(h->probes[k].quoted_diff);
+		}
+		h->nprobes = 0;
+	}
+	return t;
+}
+
+/*
  * The verdict fields the lab tests compare: the first suspect (kind, its two
  * addresses, where loss begins, which traces point at it) and the loss onset
  * TTL each way; with all = 1, every suspect.
@@ -176,7 +216,9 @@ key_of(const struct analysis *a, int all, char key[KEY_LEN])
 	len = (size_t)snprintf(key, KEY_LEN, "onset fwd %d rev %d;",
 	    a->loss[ANALYSIS_FORWARD].persistent ? a->loss[ANALYSIS_FORWARD].onset.ttl : 0,
 	    a->loss[ANALYSIS_REVERSE].persistent ? a->loss[ANALYSIS_REVERSE].onset.ttl : 0);
-	n = a->nsuspects < 1 || all ? a->nsuspects : 1;
+	if (all == 2)	/* -1: the first suspect alone */
+		len = 0;
+	n = a->nsuspects < 1 || all == 1 ? a->nsuspects : 1;
 	if (n == 0)
 		snprintf(key + len, KEY_LEN - len, " no suspect");
 	for (i = 0; i < n && len < KEY_LEN; i++) {
@@ -204,26 +246,51 @@ analyse(const struct trace *f, const struct trace *r)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tp-ansim [-a] [-n TRIALS] [-q PROBES] [-s SEED] "
-	    "FWD.json REV.json FWDLOSS REVLOSS\n");
+	fprintf(stderr, "usage: tp-ansim [-a1] [-n TRIALS] [-q PROBES] [-s SEED] "
+	    "[-F BUDGET [-i SECS] [-w SECS]]\n"
+	    "                FWD.json REV.json FWDLOSS REVLOSS\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct keycount	 keys[MAX_KEYS];
+	struct keycount	 keys[MAX_KEYS], whys[MAX_KEYS];
 	struct trace	*tf, *tr, *f, *r;
 	struct analysis	*a;
 	double		 lf[TRACE_MAX_TTL + 1], lr[TRACE_MAX_TTL + 1], up;
 	char		 want[KEY_LEN], got[KEY_LEN], *end;
-	long		 n = 100000, i, bad = 0;
-	int		 ch, q = 0, nkeys = 0, j, all = 0;
+	long		 n = 100000, i, bad = 0, decided = 0, none = 0, ranok = 0;
+	const char	*wantkey = NULL;
+	int		 ran;
+	int		 ch, q = 0, nkeys = 0, j, all = 0, d, nwhys = 0;
+	double		 budget = 0, ival = 0.5, wait = 5;
+	struct followup_plan fp;
+	char		 why[FOLLOWUP_WHY_LEN];
 
-	while ((ch = getopt(argc, argv, "an:q:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "a1k:n:q:s:F:i:w:")) != -1) {
 		switch (ch) {
+		case 'k':
+			wantkey = optarg;
+			break;
 		case 'a':
 			all = 1;
+			break;
+		case '1':
+			all = 2;
+			break;
+		case 'F':
+		case 'i':
+		case 'w':
+			up = strtod(optarg, &end);
+			if (*end != '\0' || !(up > 0))
+				usage();
+			if (ch == 'F')
+				budget = up;
+			else if (ch == 'i')
+				ival = up;
+			else
+				wait = up;
 			break;
 		case 'n':
 			n = strtol(optarg, &end, 10);
@@ -254,18 +321,60 @@ main(int argc, char **argv)
 	parse_loss(argv[3], lr);
 	a = analyse(tf, tr);
 	key_of(a, all, want);
+	if (wantkey != NULL)
+		snprintf(want, KEY_LEN, "%s", wantkey);
 	analysis_free(a);
 	printf("template: %s\n", want);
 	for (i = 0; i < n; i++) {
 		f = redraw(tf, lf, q);
 		r = redraw(tr, lr, q);
 		a = analyse(f, r);
+		ran = 0;
+		if (budget > 0 && !a->inconclusive)
+			decided++;
+		else if (budget > 0 && followup_plan(a, q > 0 ? q :
+		    tf->queries, budget - (q > 0 ? q : tf->queries) * ival -
+		    wait, ival, wait, &fp, why, sizeof(why)) == 1) {
+			for (d = 0; d < 2; d++) {
+				struct trace **t = d == 0 ? &f : &r;
+				struct trace *x, *m;
+
+				if (fp.ttl_lo[d] == 0)
+					continue;
+				x = redraw_range(d == 0 ? tf : tr, d == 0 ?
+				    lf : lr, fp.queries, fp.ttl_lo[d],
+				    fp.ttl_hi[d]);
+				if ((m = followup_merge(*t, x, NULL, NULL)) ==
+				    NULL)
+					errx(1, "out of memory");
+				trace_free(x);
+				trace_free(*t);
+				*t = m;
+			}
+			analysis_free(a);
+			a = analyse(f, r);
+			ran = 1;
+		} else if (budget > 0) {
+			none++;
+			for (j = 0; j < nwhys && strcmp(whys[j].key, why) != 0;
+			    j++)
+				;
+			if (j == nwhys && nwhys < MAX_KEYS) {
+				snprintf(whys[j].key, KEY_LEN, "%s", why);
+				whys[j].n = 0;
+				nwhys++;
+			}
+			if (j < nwhys)
+				whys[j].n++;
+		}
 		key_of(a, all, got);
 		analysis_free(a);
 		trace_free(f);
 		trace_free(r);
 		if (strcmp(got, want) != 0)
 			bad++;
+		else
+			ranok += ran;
 		for (j = 0; j < nkeys && strcmp(keys[j].key, got) != 0; j++)
 			;
 		if (j == nkeys && nkeys < MAX_KEYS) {
@@ -281,6 +390,12 @@ main(int argc, char **argv)
 	up = bad == 0 ? 3.0 / n : (bad + 1.96 * sqrt((double)bad) + 2) / n;
 	printf("mismatch %ld of %ld: p = %.2g, 95 %% upper bound %.2g\n", bad, n,
 	    (double)bad / n, up);
+	if (budget > 0)
+		printf("first round decided %ld of %ld, no follow-up possible "
+		    "%ld; a follow-up ran and the key is right: %ld\n", decided,
+		    n, none, ranok);
+	for (j = 0; j < nwhys; j++)
+		printf("%10ld  no follow-up: %s\n", whys[j].n, whys[j].key);
 	trace_free(tf);
 	trace_free(tr);
 	return 0;

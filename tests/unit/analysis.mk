@@ -27,3 +27,8 @@ TEST_evidence_SRCS = $(ANALYSIS_SRCS)
 evidence-golden: $(BUILD)/tests/unit/test_evidence
 	$(Q)TP_REGEN=1 $(BUILD)/tests/unit/test_evidence
 .PHONY: evidence-golden
+
+# The follow-up round of an inconclusive pair (followup.c): deciding hops,
+# probe count, the merge of two rounds, its record.
+UNIT_TESTS += $(BUILD)/tests/unit/test_followup
+TEST_followup_SRCS = $(ANALYSIS_SRCS)
