@@ -1849,10 +1849,11 @@ find_delay(struct rt *r)
 			if (delay_without(r, &D, D.cobs[j], set[i]) < base)
 				base = delay_without(r, &D, D.cobs[j], set[i]);
 		shown[i] = q >= op->step_min_ms && q >= op->step_min_frac * base;
-		if (shown[i] && (sp = delay_suspect(r, &D, set[i], q,
-		    conf[i])) == NULL)
+		if (!shown[i])
+			continue;
+		if ((sp = delay_suspect(r, &D, set[i], q, conf[i])) == NULL)
 			goto oom;
-		if (shown[i] && jl[set[i]] >= RT_JMIN)
+		if (jl[set[i]] >= RT_JMIN)
 			sp->jitter_ms = jl[set[i]];
 	}
 	if ((mark = calloc((size_t)D.nedge + 1, 1)) == NULL)
