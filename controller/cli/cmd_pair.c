@@ -19,9 +19,9 @@ static void
 pair_usage(void)
 {
 	fprintf(stderr, "usage: tracepair pair AGENT_A AGENT_B [trace options] "
-	    "[--quick] [--no-follow-up] [--json | --summary | --classic]\n"
-	    "       [--timeout SECONDS]\n"
-	    "       [--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
+	    "[--quick] [--no-follow-up] [--timeout SECONDS]\n"
+	    "       [--json | --summary | --classic] "
+	    "[--controller HOST:PORT --cert FILE --key FILE --ca FILE]\n");
 }
 
 /* 1 when the arguments (before a "--") set -q themselves. */

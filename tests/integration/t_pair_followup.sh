@@ -153,4 +153,4 @@ else
 fi
 diag "whole test: $(($(date +%s) - T0)) s"
 # FU_KEEP=DIR: keep the pairs' JSON (tp-ansim's templates come from there)
-[ -n "${FU_KEEP:-}" ] && cp "$W"/*.json "$FU_KEEP"/
+if [ -n "${FU_KEEP:-}" ]; then cp "$W"/*.json "$FU_KEEP"/; fi
