@@ -125,28 +125,35 @@ diag "the round after the restart done at $(($(date +%s) - T0)) s: $(mesh_sched_
 # Tried once more on a fresh round that is still 9.3e-3 > 1e-4, and a
 # third round does not fit in 100 s: "first" is printed per round, not
 # checked.  What is checked: the link first, or second behind only its
-# far end, router .14.  It misses when router .13 alone outnumbers the
-# link or no pair names it (1.0e-5, the same convolution) or when a
-# crossing pair with no suspect lost nothing past the link in one
-# direction and so clears it (ctl_culprit.c clears only hops after a
+# far end, router .14.  A round misses that when router .13 alone
+# outnumbers the link or no pair names it (1.0e-5, the same convolution)
+# or when a crossing pair with no suspect lost nothing past the link in
+# one direction and so clears it (ctl_culprit.c clears only hops after a
 # pair's last loss: 0.64^20 = 1.3e-4 per direction, times 0.95 with no
-# suspect (tp-ansim, the other direction lossy), nine pairs): 2.3e-3
-# per round, 4.6e-3 for the two checks below -- ABOVE the 1e-4 bound;
-# to do: require it of round 1 and retry once on the first fresh round
-# after the restart (5e-6).
+# suspect (tp-ansim, the other direction lossy), nine pairs): 2.3e-3 per
+# round.  The check asks it of round 1 or, failing that, of the round
+# after the restart (a fresh round: independent draws): P(false failure)
+# = (2.3e-3)^2 = 5.3e-6.  A ranking that is broken misses both rounds.
 nfirst=0
 for f in status1 status3; do
 	culprit_first "$W/$f.json" && nfirst=$((nfirst + 1))
 done
 diag "the link named first in $nfirst of 2 rounds (P(miss) = 0.097 per round)"
-culprit_lead "$W/status1.json" ||
-    diag "mesh status, round 1: $(cat "$W/status1.err" "$W/status1.json")"
-pcheck "culprit_lead $W/status1.json" \
-    "round 1: mesh status leads with the link up-a -- up-b ($(culprit_said $W/status1.json))"
-culprit_lead "$W/status3.json" ||
-    diag "mesh status, the round after the restart: $(cat "$W/status3.err" "$W/status3.json")"
-pcheck "culprit_lead $W/status3.json" \
-    "the round after the restart: mesh status leads with the link up-a -- up-b ($(culprit_said $W/status3.json))"
+if culprit_lead "$W/status1.json"; then
+	lead="round 1"
+else
+	diag "mesh status, round 1 (retried on the round after the restart): $(cat "$W/status1.err" "$W/status1.json")"
+	lead="the round after the restart (round 1: $(culprit_said $W/status1.json))"
+	culprit_lead "$W/status3.json" ||
+	    diag "mesh status, the round after the restart: $(cat "$W/status3.err" "$W/status3.json")"
+fi
+pcheck "culprit_lead $W/status1.json || culprit_lead $W/status3.json" \
+    "mesh status leads with the link up-a -- up-b in $lead ($(culprit_said $W/status1.json); after the restart: $(culprit_said $W/status3.json))"
+# After the restart the status is made from stored runs: every pair of
+# the mesh measured, and failing pairs among them (no crossing pair
+# failing: 0.0143^9, from the tp-ansim figures above).
+pcheck "jq -e '.pairs == $NPAIRS and .measured == $NPAIRS and .failing >= 1' $W/status3.json >/dev/null" \
+    "the round after the restart: mesh status over all $NPAIRS pairs ($(jq -c '{pairs, measured, failing, cleared}' $W/status3.json 2>/dev/null))"
 
 pcheck "[ \$(mesh_sched_done $RESTART) -ge $NPAIRS ]" \
     "after the restart every pair of the mesh ran again ($(mesh_sched_done $RESTART) of $NPAIRS, $(($(date +%s) - RESTART)) s)"
