@@ -118,15 +118,30 @@ culprit_failing(json_t *tab, const struct ctl_culprit_pair *p)
 	}
 }
 
-/* What a healthy pair crosses (its links, routers, ASes) into clean. */
+/*
+ * What a healthy pair crosses without loss (its links, routers, ASes)
+ * into clean: the hops after the last one that lost some of its probes
+ * (one that answers none is a silent router, not loss).  The probes to
+ * hop i and to every hop after it cross the link into hop i, so that link
+ * was crossed without loss only when none of them was lost.  A pair can
+ * be healthy (status ok, no suspect: its analysis named nothing on a
+ * small sample) and still have lost probes past a lossy link; clearing
+ * what it crossed would clear the shared culprit of the whole round.
+ */
 static void
 culprit_healthy(json_t *clean, const struct trace *t)
 {
 	const struct trace_probe *pr;
+	struct trace_hop_stats	 st;
 	char		 key[300], lk[128];
-	int		 i;
+	int		 i, last = -1;
 
 	for (i = 0; t != NULL && i < t->nhops; i++) {
+		trace_hop_stats(&t->hops[i], &st);
+		if (st.received > 0 && st.received < st.sent)
+			last = i;
+	}
+	for (i = last + 1; t != NULL && i < t->nhops; i++) {
 		if ((pr = trace_hop_main_probe(&t->hops[i])) == NULL ||
 		    pr->addr[0] == '\0')
 			continue;

@@ -43,7 +43,7 @@
 #include "trace.h"
 
 #define KEY_LEN		512
-#define MAX_KEYS	64
+#define MAX_KEYS	4096	/* -a over a few hops: hundreds of keys */
 
 /* The distinct keys seen, with counts. */
 struct keycount {

@@ -262,6 +262,54 @@ test_culprit(void **state)
 	trace_free((struct trace *)(uintptr_t)p[3].fwd);
 }
 
+/*
+ * A healthy pair (status ok, no suspect) that lost probes past the lossy
+ * link 198.18.0.1 - 198.18.0.6 clears nothing before its last lossy hop
+ * (every probe to that hop crossed the link): the link one failing pair
+ * names stays first, its routers stay listed; only the destination,
+ * after the last loss, is cleared.
+ */
+static void
+test_culprit_lossy_healthy(void **state)
+{
+	static const char *const via[] = { "198.18.0.1", "198.18.0.6" };
+	struct ctl_culprit_pair	 p[2];
+	struct trace		*t;
+	struct trace_probe	*pr;
+	json_t			*r, *e;
+	char			*text;
+	int			 cleared;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	p[0].label = "a~b";
+	p[0].failing = 1;
+	p[0].an = json_loads("{\"suspects\": [{\"kind\": \"link\", \"near\": "
+	    "{\"addr\": \"198.18.0.1\"}, \"far\": {\"addr\": \"198.18.0.6\"}}]}",
+	    0, NULL);
+	p[1].label = "c~d";
+	t = mk_trace(via, 2, 0);
+	/* hop 2, past the link, lost one probe of two */
+	pr = trace_hop_add_probe(&t->hops[1]);
+	pr->replied = 0;
+	p[1].fwd = t;
+	r = ctl_culprit_rank(p, 2, &cleared);
+	e = json_array_get(r, 0);
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "kind")),
+	    "link");
+	assert_int_equal(json_integer_value(json_object_get(e,
+	    "failing_pairs")), 1);
+	text = json_dumps(r, 0);
+	assert_non_null(strstr(text, "\"198.18.0.1\""));
+	assert_non_null(strstr(text, "\"198.18.0.6\""));
+	assert_int_equal(cleared, 0);
+	free(text);
+	json_decref(r);
+	json_decref(p[0].an);
+	trace_free(t);
+}
+
 int
 main(void)
 {
@@ -271,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_mesh_order),
 		cmocka_unit_test(test_change_diff),
 		cmocka_unit_test(test_culprit),
+		cmocka_unit_test(test_culprit_lossy_healthy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
