@@ -232,6 +232,7 @@ struct ctl {
 	TAILQ_HEAD(, ctl_sched) scheds;	/* schedules and meshes (ctl_sched.c) */
 	TAILQ_HEAD(, ctl_sched_run) sched_runs;	/* their runs in flight */
 	int		 nscheds;	/* entries in scheds */
+	double		 sched_since;	/* when the schedules were loaded (the grace) */
 	struct ctl_alerts *alerts;	/* alert deliveries (ctl_alert.c) */
 	uint64_t	 next_id;	/* job / pair id counter */
 	char		 id_prefix[24];	/* unique per controller run */
@@ -595,6 +596,12 @@ void		 ctl_change_line(const struct json_t *change, char *buf,
 #define CTL_HISTORY_DEFAULT	100	/* runs a history request gets by default */
 #define CTL_HISTORY_MAX		1000	/* and at most */
 #define CTL_SCHED_MAX		20000	/* schedules (mesh pairs included) at most */
+/*
+ * For this long after the controller starts, a slot whose agent has not
+ * come back yet waits for it instead of being skipped as offline: agents
+ * reconnect with backoff (backoff_max_ms, 60 s by default).
+ */
+#define CTL_SCHED_GRACE_S	60
 #define CTL_MESH_SITES_MAX	64	/* sites of one mesh at most */
 #define CTL_EVERY_MIN		10	/* shortest interval (s) */
 #define CTL_EVERY_MAX		604800	/* longest (a week) */

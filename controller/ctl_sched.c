@@ -252,6 +252,7 @@ ctl_sched_load(struct ctl *ctl, char *err, size_t errlen)
 		return -1;
 	l.ctl = ctl;
 	l.oom = 0;
+	ctl->sched_since = ctl_now();
 	if (store_schedule_list(ctl->store, NULL, ctl_sched_load_one, &l, err,
 	    errlen) == -1)
 		return -1;
@@ -563,6 +564,22 @@ ctl_sched_reap(struct ctl *ctl)
 	}
 }
 
+/* 1 when both agents of s are online and past Hello. */
+static int
+ctl_sched_agents_ready(struct ctl *ctl, const struct ctl_sched *s)
+{
+	struct ctl_agent	*ag;
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		ag = ctl_registry_find(ctl, s->tenant, s->agent[i]);
+		if (ag == NULL || ag->sess == NULL ||
+		    ag->sess->state != CTL_SESS_READY)
+			return 0;
+	}
+	return 1;
+}
+
 void
 ctl_sched_tick(struct ctl *ctl, double now)
 {
@@ -574,6 +591,14 @@ ctl_sched_tick(struct ctl *ctl, double now)
 	TAILQ_FOREACH(s, &ctl->scheds, entry) {
 		if (s->mesh_row || s->paused || !ctl_sched_due(s->next_run, now,
 		    s->every_s, s->phase, &slot, &missed))
+			continue;
+		/*
+		 * Just restarted: an agent not back yet may be on its way
+		 * (agents reconnect with backoff); its slot waits for it, and
+		 * is skipped as offline only after the grace.
+		 */
+		if (now - ctl->sched_since < CTL_SCHED_GRACE_S &&
+		    !ctl_sched_agents_ready(ctl, s))
 			continue;
 		if (missed > 0)
 			log_info("schedule %s (%s): %ld runs missed while the "

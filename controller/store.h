@@ -307,7 +307,11 @@ struct store_alert {
 /* Queue an alert; durable when it returns. */
 int	 store_alert_add(struct store *, const struct store_alert *,
 	    char *err, size_t errlen);
-/* Undelivered alerts due at now (next_try <= now), oldest first, at most limit. */
+/*
+ * Undelivered alerts due at now (next_try <= now), oldest first, at most
+ * limit; only the oldest undelivered alert of a schedule and action (the
+ * others wait for it: delivered in the order queued).
+ */
 typedef void (*store_alert_cb)(const struct store_alert *, void *arg);
 int	 store_alert_due(struct store *, double now, int limit,
 	    store_alert_cb, void *arg, char *err, size_t errlen);

@@ -1358,9 +1358,18 @@ store_alert_due(struct store *s, double now, int limit, store_alert_cb cb,
 	sqlite3_stmt		*st;
 	int			 rc;
 
+	/*
+	 * In order per schedule and action: an alert waits while an older
+	 * one of its schedule is still undelivered to the same action, so a
+	 * receiver that was down gets "alert" before "resolved" (each
+	 * alert's own backoff would otherwise reorder them).
+	 */
 	st = store_prep(s, "SELECT alert_id, tenant, schedule, action, target,"
-	    " body, created, attempts, next_try FROM alert_outbox"
-	    " WHERE delivered IS NULL AND next_try <= ?1"
+	    " body, created, attempts, next_try FROM alert_outbox a"
+	    " WHERE delivered IS NULL AND next_try <= ?1 AND NOT EXISTS"
+	    " (SELECT 1 FROM alert_outbox o WHERE o.delivered IS NULL AND"
+	    " o.tenant = a.tenant AND o.schedule = a.schedule AND"
+	    " o.action = a.action AND o.alert_id < a.alert_id)"
 	    " ORDER BY next_try, alert_id LIMIT ?2", err, errlen);
 	if (st == NULL)
 		return -1;

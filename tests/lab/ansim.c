@@ -3,7 +3,7 @@
  * how often does the analysis of a pair give a verdict other than the right
  * one when only the packet sampling differs?
  *
- *   tp-ansim [-a1] [-n TRIALS] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]]
+ *   tp-ansim [-a1d] [-n TRIALS] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]]
  *            FWD.json REV.json FWDLOSS REVLOSS
  *
  * FWD.json and REV.json are a real pair from the lab (tracepair-agent trace
@@ -21,7 +21,9 @@
  * (U: K + 1.96 sqrt(K) + 2 over N, roughly, and 3/N when K = 0), which is the
  * false-failure probability of a check that compares that key.
  *
- * -1: the key is the first suspect alone (kind and addresses).  -F BUDGET:
+ * -1: the key is the first suspect alone (kind and addresses).  -d: an
+ * inconclusive verdict's key is "inconclusive" (a check that wants the
+ * verdict decided).  -F BUDGET:
  * the controller's follow-up round too (followup.h): a trial whose first
  * round is inconclusive is planned with BUDGET seconds less the first
  * round's PROBES x SECS (-i, 0.5) + SECS (-w, 5), the planned hops are
@@ -52,6 +54,7 @@ struct keycount {
 };
 
 static uint64_t	rng = 0x9e3779b97f4a7c15ULL;
+static int	decided_key;	/* -d: an inconclusive verdict is its own key */
 
 /* xorshift64*: uniform in [0, 1) */
 static double
@@ -213,6 +216,10 @@ key_of(const struct analysis *a, int all, char key[KEY_LEN])
 	size_t	 len;
 	int	 i, n;
 
+	if (decided_key && a->inconclusive) {
+		snprintf(key, KEY_LEN, "inconclusive");
+		return;
+	}
 	len = (size_t)snprintf(key, KEY_LEN, "onset fwd %d rev %d;",
 	    a->loss[ANALYSIS_FORWARD].persistent ? a->loss[ANALYSIS_FORWARD].onset.ttl : 0,
 	    a->loss[ANALYSIS_REVERSE].persistent ? a->loss[ANALYSIS_REVERSE].onset.ttl : 0);
@@ -246,7 +253,7 @@ analyse(const struct trace *f, const struct trace *r)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tp-ansim [-a1] [-n TRIALS] [-q PROBES] [-s SEED] "
+	fprintf(stderr, "usage: tp-ansim [-a1d] [-n TRIALS] [-q PROBES] [-s SEED] "
 	    "[-F BUDGET [-i SECS] [-w SECS]]\n"
 	    "                FWD.json REV.json FWDLOSS REVLOSS\n");
 	exit(2);
@@ -268,7 +275,7 @@ main(int argc, char **argv)
 	struct followup_plan fp;
 	char		 why[FOLLOWUP_WHY_LEN];
 
-	while ((ch = getopt(argc, argv, "a1k:n:q:s:F:i:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a1dk:n:q:s:F:i:w:")) != -1) {
 		switch (ch) {
 		case 'k':
 			wantkey = optarg;
@@ -278,6 +285,9 @@ main(int argc, char **argv)
 			break;
 		case '1':
 			all = 2;
+			break;
+		case 'd':
+			decided_key = 1;
 			break;
 		case 'F':
 		case 'i':

@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include <sys/queue.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "ctl.h"
+#include "store.h"
 
 static void
 test_next_due(void **state)
@@ -310,6 +312,109 @@ test_culprit_lossy_healthy(void **state)
 	trace_free(t);
 }
 
+/* The type of each alert due, "type/type", marking each delivered. */
+static void
+alert_type_cb(const struct store_alert *a, void *arg)
+{
+	char	*out = arg;
+	json_t	*b = json_loads(a->body, 0, NULL);
+	size_t	 n = strlen(out);
+
+	snprintf(out + n, 128 - n, "%s%s", n ? "/" : "",
+	    b ? json_string_value(json_object_get(b, "type")) : "?");
+	json_decref(b);
+}
+
+static const char *
+alert_step(struct ctl *ctl, struct ctl_sched *s, const char *problems,
+    const char *changes, double now, char *out)
+{
+	json_t		*p = json_loads(problems, 0, NULL);
+	json_t		*c = json_loads(changes, 0, NULL);
+	char		 err[256];
+	long long	 id;
+
+	assert_non_null(p);
+	assert_non_null(c);
+	ctl_alert_run(ctl, s, "p-1", "sf", "chi", c, p, now);
+	json_decref(p);
+	json_decref(c);
+	out[0] = '\0';
+	assert_int_equal(store_alert_due(ctl->store, now + 1e6, 10,
+	    alert_type_cb, out, err, sizeof(err)), 0);
+	/* delivered: the next step sees only its own */
+	for (id = 1; id < 64; id++)
+		store_alert_result(ctl->store, id, 1, "", 0, err, sizeof(err));
+	return out;
+}
+
+/*
+ * A schedule's alerts (ctl_alert_run): one "alert" when a problem opens,
+ * nothing while it persists, a "reminder" every alert_remind_h hours, a
+ * new "alert" for a further problem, one "resolved" when all clear (with
+ * what was open), a "change" for a route change with no problem.
+ */
+static void
+test_alert_states(void **state)
+{
+	struct ctl		 ctl;
+	struct ctl_sched	 s;
+	char			 db[] = "/tmp/test_sched.XXXXXX", err[256];
+	char			 out[128];
+	int			 fd;
+	const char		*none = "{}", *nochg = "[]";
+	const char		*loss = "{\"loss 198.18.0.1 -> 198.18.0.2\": {}}";
+	const char		*two = "{\"loss 198.18.0.1 -> 198.18.0.2\": {},"
+				    " \"unreachable\": {}}";
+	double			 t = 1000;
+
+	(void)state;
+	assert_true((fd = mkstemp(db)) != -1);
+	close(fd);
+	memset(&ctl, 0, sizeof(ctl));
+	memset(&s, 0, sizeof(s));
+	ctl.store = store_open(db, err, sizeof(err));
+	assert_non_null(ctl.store);
+	ctl.conf.alert_command = "cat";
+	ctl.conf.alert_remind_h = 6;
+	snprintf(s.tenant, sizeof(s.tenant), "acme");
+	snprintf(s.name, sizeof(s.name), "sf~chi");
+
+	assert_string_equal(alert_step(&ctl, &s, none, nochg, t, out), "");
+	assert_string_equal(alert_step(&ctl, &s, loss, nochg, t += 60, out),
+	    "alert");
+	assert_string_equal(alert_step(&ctl, &s, loss, nochg, t += 60, out),
+	    "");
+	/* 6 h after the alert, not before */
+	assert_string_equal(alert_step(&ctl, &s, loss, nochg,
+	    t += 6 * 3600 - 180, out), "");
+	assert_string_equal(alert_step(&ctl, &s, loss, nochg, t += 120, out),
+	    "reminder");
+	assert_string_equal(alert_step(&ctl, &s, loss, nochg, t += 60, out),
+	    "");
+	assert_string_equal(alert_step(&ctl, &s, two, nochg, t += 60, out),
+	    "alert");
+	assert_string_equal(alert_step(&ctl, &s, none, nochg, t += 60, out),
+	    "resolved");
+	assert_string_equal(alert_step(&ctl, &s, none, nochg, t += 60, out),
+	    "");
+	assert_string_equal(alert_step(&ctl, &s, none,
+	    "[{\"kind\": \"routers\", \"direction\": \"forward\"}]",
+	    t += 60, out), "change");
+	/* a change of no alarm kind is not alerted */
+	assert_string_equal(alert_step(&ctl, &s, none,
+	    "[{\"kind\": \"verdict\"}]", t += 60, out), "");
+	/* no reminders when alert_remind_h is 0 */
+	ctl.conf.alert_remind_h = 0;
+	assert_string_equal(alert_step(&ctl, &s, loss, nochg, t += 60, out),
+	    "alert");
+	assert_string_equal(alert_step(&ctl, &s, loss, nochg,
+	    t += 48 * 3600, out), "");
+	free(s.alert_state);
+	store_close(ctl.store);
+	unlink(db);
+}
+
 int
 main(void)
 {
@@ -320,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_change_diff),
 		cmocka_unit_test(test_culprit),
 		cmocka_unit_test(test_culprit_lossy_healthy),
+		cmocka_unit_test(test_alert_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -844,6 +844,74 @@ test_run_list(void **state)
 	store_close(s);
 }
 
+/* Alert ids listed by store_alert_due, space-separated. */
+static void
+alert_cb(const struct store_alert *a, void *arg)
+{
+	char	*out = arg;
+	size_t	 n = strlen(out);
+
+	snprintf(out + n, 256 - n, "%s%lld", n ? " " : "", a->alert_id);
+}
+
+/*
+ * The alert outbox: due alerts oldest first; an alert waits while an older
+ * one of its schedule and action is undelivered (a receiver that was down
+ * gets "alert" before "resolved"), other schedules and actions do not
+ * wait; a failed try is due again at its next_try; delivered is final.
+ */
+static void
+test_alert_order(void **state)
+{
+	struct store		*s;
+	struct store_alert	 a = { 0 };
+	char			 err[256], out[256];
+	int			 i;
+	static const char	*sched[] = { "w", "w", "w", "v" };
+	static const char	*action[] = { "webhook", "webhook", "command",
+				    "webhook" };
+
+	(void)state;
+	s = store_open(dbpath, err, sizeof(err));
+	assert_non_null(s);
+	a.tenant = "acme";
+	a.target = "https://localhost/hook";
+	a.body = "{}";
+	a.created = 100;
+	a.next_try = 100;
+	for (i = 0; i < 4; i++) {	/* ids 1-4 */
+		a.schedule = sched[i];
+		a.action = action[i];
+		assert_int_equal(store_alert_add(s, &a, err, sizeof(err)), 0);
+	}
+#define DUE(now) (out[0] = '\0', \
+	store_alert_due(s, now, 10, alert_cb, out, err, sizeof(err)))
+	assert_int_equal(DUE(50), 0);
+	assert_string_equal(out, "");
+	/* 2 waits for 1 (same schedule and action); 3 and 4 do not */
+	assert_int_equal(DUE(100), 0);
+	assert_string_equal(out, "1 3 4");
+	/* 1 fails, due again at 200: 2 still waits for it */
+	assert_int_equal(store_alert_result(s, 1, 0, "webhook: HTTP 503", 200,
+	    err, sizeof(err)), 0);
+	assert_int_equal(DUE(150), 0);
+	assert_string_equal(out, "3 4");
+	assert_int_equal(DUE(200), 0);
+	assert_string_equal(out, "3 4 1");	/* by next_try */
+	/* 1 delivered: 2 is due at once; 1 is never listed again */
+	assert_int_equal(store_alert_result(s, 1, 1, "", 0, err, sizeof(err)),
+	    0);
+	assert_int_equal(DUE(201), 0);
+	assert_string_equal(out, "2 3 4");
+	/* the limit, oldest first */
+	out[0] = '\0';
+	assert_int_equal(store_alert_due(s, 201, 1, alert_cb, out, err,
+	    sizeof(err)), 0);
+	assert_string_equal(out, "2");
+#undef DUE
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -858,6 +926,7 @@ main(void)
 		cmocka_unit_test_setup(test_migrate_refused, fresh),
 		cmocka_unit_test_setup(test_prune, fresh),
 		cmocka_unit_test_setup(test_run_list, fresh),
+		cmocka_unit_test_setup(test_alert_order, fresh),
 		cmocka_unit_test(test_result_batch),
 	};
 
