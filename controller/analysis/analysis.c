@@ -1011,6 +1011,23 @@ suspect_words(const struct analysis_suspect *s, char *buf, size_t len)
 		    analysis_hop_label(&s->a), analysis_hop_label(&s->b));
 }
 
+/* 1 when another router suspect of a has the same router as suspect i. */
+static int
+router_twice(const struct analysis *a, int i)
+{
+	char	 x[ANALYSIS_WHY_LEN / 2], y[ANALYSIS_WHY_LEN / 2];
+	int	 j;
+
+	analysis_router_label(&a->suspects[i], x, sizeof(x));
+	for (j = 0; j < a->nsuspects; j++)
+		if (j != i && a->suspects[j].kind == ANALYSIS_SUSPECT_ROUTER &&
+		    a->suspects[j].after != a->suspects[i].after &&
+		    strcmp(analysis_router_label(&a->suspects[j], y,
+		    sizeof(y)), x) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Inconclusive: the first suspect and the alternatives the data cannot
  * rule out, and how many probes per hop would decide.
@@ -1029,6 +1046,12 @@ inconclusive_verdict(struct an_state *st, const char *few)
 		    a->suspects[i].kind == ANALYSIS_SUSPECT_LATENCY)
 			continue;
 		suspect_words(&a->suspects[i], w, sizeof(w));
+		/* one router as two candidates: say which is which */
+		if (a->suspects[i].kind == ANALYSIS_SUSPECT_ROUTER &&
+		    router_twice(a, i))
+			an_bprintf(w + strlen(w), sizeof(w) - strlen(w), " %s",
+			    a->suspects[i].after ? "(losing what it forwards)" :
+			    "(losing what it forwards and its own replies)");
 		an_bprintf(c + strlen(c), sizeof(c) - strlen(c), "%s%s (%.2f)",
 		    n ? " or " : "", w, a->suspects[i].confidence);
 		n++;

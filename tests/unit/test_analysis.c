@@ -549,6 +549,45 @@ test_router_at(void **state)
 	trace_free(r);
 }
 
+
+/*
+ * 40 % lost past R2 both ways, R2's own replies lost once in reverse, 10
+ * probes: the link past R2, "just after R2" and "at R2" are the
+ * candidates of an inconclusive verdict, one router twice: the verdict
+ * says which is which (it printed the same words twice).
+ */
+static void
+test_router_twice_words(void **state)
+{
+	const struct hopdef fd[] = {
+		{ "198.18.0.2", NULL, 10, 10, 1, 0 },
+		{ "198.18.0.6", NULL, 10, 10, 2, 0 },
+		{ "198.18.0.10", NULL, 10, 6, 3, 0 },
+		{ "198.18.0.14", NULL, 10, 6, 4, 0 }, END
+	};
+	const struct hopdef rd[] = {
+		{ "198.18.0.13", NULL, 10, 10, 1, 0 },
+		{ "198.18.0.9", NULL, 10, 9, 2, 0 },
+		{ "198.18.0.5", NULL, 10, 6, 3, 0 },
+		{ "198.18.0.1", NULL, 10, 6, 4, 0 }, END
+	};
+	struct trace	*f = mk(fd, "198.18.0.14"), *r = mk(rd, "198.18.0.1");
+	struct analysis	*a = run(f, r, NULL);
+
+	(void)state;
+	assert_true(a->inconclusive);
+	assert_prefix(a->verdict, "Inconclusive: the data cannot separate the "
+	    "link 198.18.0.6 - 198.18.0.10 (");
+	assert_non_null(strstr(a->verdict, " or router 198.18.0.6 (forward) / "
+	    "198.18.0.9 (reverse) (losing what it forwards) ("));
+	assert_non_null(strstr(a->verdict, " or router 198.18.0.6 (forward) / "
+	    "198.18.0.9 (reverse) (losing what it forwards and its own "
+	    "replies) ("));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 /* A router suspect with an AS number: the verdict and the list name it. */
 static void
 test_asn_router(void **state)
@@ -1804,6 +1843,7 @@ main(void)
 		cmocka_unit_test(test_loss_link_both_directions),
 		cmocka_unit_test(test_router_after),
 		cmocka_unit_test(test_router_at),
+		cmocka_unit_test(test_router_twice_words),
 		cmocka_unit_test(test_asn_link),
 		cmocka_unit_test(test_asn_router),
 		cmocka_unit_test(test_router_near_miss),
