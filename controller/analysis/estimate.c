@@ -22,6 +22,12 @@ struct ctx {
 	unsigned char	*imult;
 	double		*q;		/* each observation's reply probability */
 	double		*c;		/* scratch: q without one element */
+	double		*ownr;		/* per observation: its reply rate
+					   recv / sent */
+	double		*ownll;		/* its log-likelihood at that rate
+					   with the own-loss parameter's
+					   penalty (llh()'s second branch,
+					   which depends on nothing else) */
 	int		*slot;		/* element -> its slot in the set, -1 none */
 	int		 k;		/* the set: e[0..k), p[0..k) */
 	int		 e[EST_KMAX + 1];
@@ -39,33 +45,56 @@ powm(double s, int m)
 	return r;
 }
 
-/* log-likelihood of one observation at reply probability q, own loss allowed. */
+/*
+ * log-likelihood of one observation at reply probability q, own loss
+ * allowed.  The hot spot of the estimator (golden sections over every
+ * element): a term whose count is 0 is left out rather than computed as
+ * 0 * log(), which is the same double (the other term is not zero), and
+ * the own-loss branch is read from ctx_init()'s table.
+ */
 static double
 llh(const struct ctx *x, int o, double q, int *own)
 {
 	const struct est_obs *b = &x->t->obs[o];
 	int	 lost = b->sent - b->recv;
-	double	 ll, r, llr;
+	double	 ll;
 
 	if (own != NULL)
 		*own = 0;
 	if (b->skip || b->sent <= 0)
 		return 0;
 	q = q > EST_QMAX ? EST_QMAX : q < EST_QMIN ? EST_QMIN : q;
-	ll = b->recv * log(q) + lost * log(1 - q);
-	r = (double)b->recv / b->sent;
-	if (r >= q)
+	if (lost == 0)
+		ll = b->recv * log(q);
+	else if (b->recv == 0)
+		ll = lost * log(1 - q);
+	else
+		ll = b->recv * log(q) + lost * log(1 - q);
+	if (x->ownr[o] >= q)
 		return ll;
 	/* the router loses replies of its own: success r, one parameter */
-	r = r > EST_QMAX ? EST_QMAX : r < EST_QMIN ? EST_QMIN : r;
-	llr = (b->recv ? b->recv * log(r) : 0) + (lost ? lost * log(1 - r) : 0) -
-	    x->pen;
-	if (llr > ll) {
+	if (x->ownll[o] > ll) {
 		if (own != NULL)
 			*own = 1;
-		return llr;
+		return x->ownll[o];
 	}
 	return ll;
+}
+
+/* ownr[o] and ownll[o] (llh()): the figures of o's own loss. */
+static void
+own_init(struct ctx *x, int o)
+{
+	const struct est_obs *b = &x->t->obs[o];
+	int	 lost = b->sent - b->recv;
+	double	 r;
+
+	if (b->skip || b->sent <= 0)
+		return;
+	r = x->ownr[o] = (double)b->recv / b->sent;
+	r = r > EST_QMAX ? EST_QMAX : r < EST_QMIN ? EST_QMIN : r;
+	x->ownll[o] = (b->recv ? b->recv * log(r) : 0) +
+	    (lost ? lost * log(1 - r) : 0) - x->pen;
 }
 
 static void
@@ -76,6 +105,8 @@ ctx_free(struct ctx *x)
 	free(x->imult);
 	free(x->q);
 	free(x->c);
+	free(x->ownr);
+	free(x->ownll);
 	free(x->slot);
 }
 
@@ -98,10 +129,13 @@ ctx_init(struct ctx *x, const struct est_table *t)
 	x->imult = calloc((size_t)total + 1, 1);
 	x->q = calloc((size_t)t->nobs + 1, sizeof(*x->q));
 	x->c = calloc((size_t)t->nobs + 1, sizeof(*x->c));
+	x->ownr = calloc((size_t)t->nobs + 1, sizeof(*x->ownr));
+	x->ownll = calloc((size_t)t->nobs + 1, sizeof(*x->ownll));
 	x->slot = calloc((size_t)t->nelem + 1, sizeof(*x->slot));
 	fill = calloc((size_t)t->nelem + 1, sizeof(*fill));
 	if (x->ioff == NULL || x->iobs == NULL || x->imult == NULL ||
-	    x->q == NULL || x->c == NULL || x->slot == NULL || fill == NULL) {
+	    x->q == NULL || x->c == NULL || x->ownr == NULL ||
+	    x->ownll == NULL || x->slot == NULL || fill == NULL) {
 		free(fill);
 		ctx_free(x);
 		return -1;
@@ -118,6 +152,7 @@ ctx_init(struct ctx *x, const struct est_table *t)
 	}
 	for (o = 0; o < t->nobs; o++) {
 		x->q[o] = 1;
+		own_init(x, o);
 		for (i = 0; i < t->obs[o].n; i++) {
 			e = t->elem[t->obs[o].off + i];
 			if (e < 0 || e >= t->nelem)
