@@ -599,12 +599,30 @@ lasso_objective(const struct est_lasso *l, const double *x, const double *r)
 	return f;
 }
 
+/* Column c's curvature, sum of w * coef^2 over its entries. */
+static double
+lasso_h(const struct est_lasso *l, int c)
+{
+	double	 h = 0;
+	int	 j;
+
+	for (j = l->coff[c]; j < l->coff[c + 1]; j++)
+		h += l->w[l->cobs[j]] * l->ccoef[j] * l->ccoef[j];
+	return h;
+}
+
 double
 est_lasso_fit(const struct est_lasso *l, double *x, double *r)
 {
-	double	 g, h, nx, d, moved;
+	double	 g, h, nx, d, moved, *hc;
 	int	 o, c, j, sweep;
 
+	/* the curvatures do not change from sweep to sweep: summed once
+	   (in the same order, so the same doubles), or per sweep when
+	   memory runs out */
+	if ((hc = malloc(((size_t)l->ncol + 1) * sizeof(*hc))) != NULL)
+		for (c = 0; c < l->ncol; c++)
+			hc[c] = lasso_h(l, c);
 	for (c = 0; c < l->ncol; c++)
 		x[c] = x[c] < 0 ? 0 : x[c] > l->ub[c] ? l->ub[c] : x[c];
 	for (o = 0; o < l->nobs; o++)
@@ -617,14 +635,12 @@ est_lasso_fit(const struct est_lasso *l, double *x, double *r)
 		for (c = 0; c < l->ncol; c++) {
 			if (l->ub[c] <= 0 && x[c] == 0)
 				continue;
-			g = h = 0;
-			for (j = l->coff[c]; j < l->coff[c + 1]; j++) {
-				o = l->cobs[j];
-				g += l->w[o] * l->ccoef[j] * r[o];
-				h += l->w[o] * l->ccoef[j] * l->ccoef[j];
-			}
-			if (h <= 0)
+			if ((h = hc != NULL ? hc[c] : lasso_h(l, c)) <= 0)
 				continue;
+			g = 0;
+			for (j = l->coff[c]; j < l->coff[c + 1]; j++)
+				g += l->w[l->cobs[j]] * l->ccoef[j] *
+				    r[l->cobs[j]];
 			/* the one-dimensional minimum, clamped to the box */
 			nx = x[c] + (g - l->pen[c]) / h;
 			nx = nx < 0 ? 0 : nx > l->ub[c] ? l->ub[c] : nx;
@@ -639,5 +655,6 @@ est_lasso_fit(const struct est_lasso *l, double *x, double *r)
 		if (moved < EST_LTOL)
 			break;
 	}
+	free(hc);
 	return lasso_objective(l, x, r);
 }
