@@ -46,14 +46,28 @@ powm(double s, int m)
 }
 
 /*
+ * The logarithms llh() last took, of q and 1 - q: neighbouring hops often
+ * have the same reply probability (the same elements lossy in front of
+ * them), and their terms are then built from the same two doubles.
+ */
+struct llh_memo {
+	double		 q;		/* clamped; -1: nothing yet */
+	double		 lq, l1q;	/* log(q), log(1 - q) */
+	int		 have_lq, have_l1q;
+};
+
+#define LLH_MEMO_INIT	{ -1, 0, 0, 0, 0 }
+
+/*
  * log-likelihood of one observation at reply probability q, own loss
  * allowed.  The hot spot of the estimator (golden sections over every
  * element): a term whose count is 0 is left out rather than computed as
- * 0 * log(), which is the same double (the other term is not zero), and
- * the own-loss branch is read from ctx_init()'s table.
+ * 0 * log(), which is the same double (the other term is not zero), the
+ * logarithms come from m when q is the last one's, and the own-loss
+ * branch is read from ctx_init()'s table.
  */
 static double
-llh(const struct ctx *x, int o, double q, int *own)
+llh(const struct ctx *x, int o, double q, struct llh_memo *m, int *own)
 {
 	const struct est_obs *b = &x->t->obs[o];
 	int	 lost = b->sent - b->recv;
@@ -64,12 +78,24 @@ llh(const struct ctx *x, int o, double q, int *own)
 	if (b->skip || b->sent <= 0)
 		return 0;
 	q = q > EST_QMAX ? EST_QMAX : q < EST_QMIN ? EST_QMIN : q;
+	if (q != m->q) {
+		m->q = q;
+		m->have_lq = m->have_l1q = 0;
+	}
+	if (b->recv != 0 && !m->have_lq) {
+		m->lq = log(q);
+		m->have_lq = 1;
+	}
+	if (lost != 0 && !m->have_l1q) {
+		m->l1q = log(1 - q);
+		m->have_l1q = 1;
+	}
 	if (lost == 0)
-		ll = b->recv * log(q);
+		ll = b->recv * m->lq;
 	else if (b->recv == 0)
-		ll = lost * log(1 - q);
+		ll = lost * m->l1q;
 	else
-		ll = b->recv * log(q) + lost * log(1 - q);
+		ll = b->recv * m->lq + lost * m->l1q;
 	if (x->ownr[o] >= q)
 		return ll;
 	/* the router loses replies of its own: success r, one parameter */
@@ -183,11 +209,12 @@ ctx_q(struct ctx *x)
 static double
 ctx_score(const struct ctx *x)
 {
+	struct llh_memo m = LLH_MEMO_INIT;
 	double	 sum = 0;
 	int	 o;
 
 	for (o = 0; o < x->t->nobs; o++)
-		sum += llh(x, o, x->q[o], NULL);
+		sum += llh(x, o, x->q[o], &m, NULL);
 	return sum - x->k * x->pen;
 }
 
@@ -198,12 +225,13 @@ ctx_score(const struct ctx *x)
 static double
 part(const struct ctx *x, int e, double p)
 {
+	struct llh_memo m = LLH_MEMO_INIT;
 	double	 sum = 0;
 	int	 j;
 
 	for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
 		sum += llh(x, x->iobs[j], x->c[x->iobs[j]] * powm(1 - p,
-		    x->imult[j]), NULL);
+		    x->imult[j]), &m, NULL);
 	return sum;
 }
 
@@ -458,6 +486,7 @@ int
 est_run(const struct est_table *t, int kmax, struct est_fit *fit)
 {
 	struct ctx x;
+	struct llh_memo memo = LLH_MEMO_INIT;
 	double	 cur, sc[EST_SCREEN], ps[EST_SCREEN], g, p, bestsc;
 	int	 cand[EST_SCREEN], nc, e, i, j, s, beste, o, own;
 
@@ -565,7 +594,7 @@ est_run(const struct est_table *t, int kmax, struct est_fit *fit)
 	}
 	ctx_q(&x);
 	for (o = 0; o < t->nobs; o++) {
-		llh(&x, o, x.q[o], &own);
+		llh(&x, o, x.q[o], &memo, &own);
 		fit->own[o] = (unsigned char)own;
 		fit->nown += own;
 	}
