@@ -643,15 +643,20 @@ lasso_h(const struct est_lasso *l, int c)
 double
 est_lasso_fit(const struct est_lasso *l, double *x, double *r)
 {
-	double	 g, h, nx, d, moved, *hc;
-	int	 o, c, j, sweep;
+	double	 g, h, nx, d, moved, *hc, *wc = NULL;
+	int	 o, c, j, sweep, nent = l->coff[l->ncol];
 
-	/* the curvatures do not change from sweep to sweep: summed once
-	   (in the same order, so the same doubles), or per sweep when
-	   memory runs out */
-	if ((hc = malloc(((size_t)l->ncol + 1) * sizeof(*hc))) != NULL)
+	/* what does not change from sweep to sweep, computed once as the
+	   sweep would (the same doubles): each column's curvature hc, each
+	   entry's weighted coefficient wc; per sweep when memory runs out */
+	if ((hc = malloc(((size_t)l->ncol + (size_t)nent + 1) *
+	    sizeof(*hc))) != NULL) {
+		wc = hc + l->ncol;
 		for (c = 0; c < l->ncol; c++)
 			hc[c] = lasso_h(l, c);
+		for (j = 0; j < nent; j++)
+			wc[j] = l->w[l->cobs[j]] * l->ccoef[j];
+	}
 	for (c = 0; c < l->ncol; c++)
 		x[c] = x[c] < 0 ? 0 : x[c] > l->ub[c] ? l->ub[c] : x[c];
 	for (o = 0; o < l->nobs; o++)
@@ -667,9 +672,13 @@ est_lasso_fit(const struct est_lasso *l, double *x, double *r)
 			if ((h = hc != NULL ? hc[c] : lasso_h(l, c)) <= 0)
 				continue;
 			g = 0;
-			for (j = l->coff[c]; j < l->coff[c + 1]; j++)
-				g += l->w[l->cobs[j]] * l->ccoef[j] *
-				    r[l->cobs[j]];
+			if (wc != NULL)
+				for (j = l->coff[c]; j < l->coff[c + 1]; j++)
+					g += wc[j] * r[l->cobs[j]];
+			else
+				for (j = l->coff[c]; j < l->coff[c + 1]; j++)
+					g += l->w[l->cobs[j]] * l->ccoef[j] *
+					    r[l->cobs[j]];
 			/* the one-dimensional minimum, clamped to the box */
 			nx = x[c] + (g - l->pen[c]) / h;
 			nx = nx < 0 ? 0 : nx > l->ub[c] ? l->ub[c] : nx;
