@@ -29,6 +29,11 @@ struct ctx {
 					   penalty (llh()'s second branch,
 					   which depends on nothing else) */
 	int		*slot;		/* element -> its slot in the set, -1 none */
+	double		*gq;		/* gain_of()'s memo: per entry of iobs,
+					   the q its observation had when the
+					   element's gain was last computed */
+	double		*gval, *gp;	/* per element: that gain and loss */
+	unsigned char	*gok;		/* per element: 1 once computed */
 	int		 k;		/* the set: e[0..k), p[0..k) */
 	int		 e[EST_KMAX + 1];
 	double		 p[EST_KMAX + 1];
@@ -134,6 +139,10 @@ ctx_free(struct ctx *x)
 	free(x->ownr);
 	free(x->ownll);
 	free(x->slot);
+	free(x->gq);
+	free(x->gval);
+	free(x->gp);
+	free(x->gok);
 }
 
 static int
@@ -158,10 +167,15 @@ ctx_init(struct ctx *x, const struct est_table *t)
 	x->ownr = calloc((size_t)t->nobs + 1, sizeof(*x->ownr));
 	x->ownll = calloc((size_t)t->nobs + 1, sizeof(*x->ownll));
 	x->slot = calloc((size_t)t->nelem + 1, sizeof(*x->slot));
+	x->gq = calloc((size_t)total + 1, sizeof(*x->gq));
+	x->gval = calloc((size_t)t->nelem + 1, sizeof(*x->gval));
+	x->gp = calloc((size_t)t->nelem + 1, sizeof(*x->gp));
+	x->gok = calloc((size_t)t->nelem + 1, 1);
 	fill = calloc((size_t)t->nelem + 1, sizeof(*fill));
 	if (x->ioff == NULL || x->iobs == NULL || x->imult == NULL ||
 	    x->q == NULL || x->c == NULL || x->ownr == NULL ||
-	    x->ownll == NULL || x->slot == NULL || fill == NULL) {
+	    x->ownll == NULL || x->slot == NULL || x->gq == NULL ||
+	    x->gval == NULL || x->gp == NULL || x->gok == NULL || fill == NULL) {
 		free(fill);
 		ctx_free(x);
 		return -1;
@@ -304,15 +318,35 @@ refit(struct ctx *x)
 	}
 }
 
-/* Score gain of adding e (not in the set) with its best loss, the rest fixed. */
+/*
+ * Score gain of adding e (not in the set) with its best loss, the rest
+ * fixed.  It depends on nothing but the reply probabilities of e's
+ * observations (x->c = x->q there, e having no loss yet): when they are
+ * the ones of the last call for e, bit for bit, the last result is that
+ * call's (the passes of est_run() over every element mostly change the
+ * set far from most of them).
+ */
 static double
 gain_of(struct ctx *x, int e, double *p)
 {
-	double	 f;
+	double	 f, g;
+	int	 j, same = x->gok[e];
 
+	for (j = x->ioff[e]; j < x->ioff[e + 1] && same; j++)
+		same = x->gq[j] == x->q[x->iobs[j]];
+	if (same) {
+		*p = x->gp[e];
+		return x->gval[e];
+	}
 	ctx_without(x, e, 0);
 	*p = best_p(x, e, &f);
-	return f - part(x, e, 0) - x->pen;
+	g = f - part(x, e, 0) - x->pen;
+	for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
+		x->gq[j] = x->q[x->iobs[j]];
+	x->gval[e] = g;
+	x->gp[e] = *p;
+	x->gok[e] = 1;
+	return g;
 }
 
 /* Bound of the 95 % profile interval of slot s's loss: dir -1 low, +1 high. */
