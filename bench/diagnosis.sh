@@ -3,11 +3,17 @@
 # labs with ground truth, N paired traces each (tracepair-agent from both
 # ends at once, -q PROBES, IPv4 and IPv6 alternating), tallied as right /
 # wrong / inconclusive; then the analysis time per pair for 30 hops x 100
-# probes each way (a synthetic pair, `tracepair analyze`, process start
-# included, and the same for a 1-hop pair to show that start-up).
+# probes each way (a synthetic pair): end to end (`tracepair analyze
+# --json`, process start included, and the same for a 1-hop pair to show
+# that start-up) and in-process (build/bin/analysis-time: parsing,
+# analysis_run and the JSON report each alone, median of 101).
 #
 #   sudo sh bench/diagnosis.sh [N] [PROBES] [agents|controller|controller-nofu]
 #       (default 10, 20, agents; from the top of the tree)
+#   sh bench/diagnosis.sh - - timing
+#       the analysis time alone (no lab, no root).  TP_BEFORE=path to
+#       another build's tracepair and AT_BEFORE=path to its analysis-time
+#       are timed beside this build's, taking turns, for a before/after.
 #
 # agents: each pair is two `tracepair-agent trace --quick` at once, one
 # round, analysed alone.  controller: each pair is `tracepair pair
@@ -25,15 +31,15 @@
 # picks some.  Figures go to bench/results/diagnosis.txt.
 . tests/lab/lib.sh
 . tests/analysis/lab-helpers.sh
-require_root
-an_setup
 N=${1:-10}
 Q=${2:-20}
 MODE=${3:-agents}
 case $MODE in
-agents|controller|controller-nofu) ;;
-*) echo "diagnosis.sh: mode must be agents, controller or controller-nofu, not '$MODE'" >&2; exit 2 ;;
+agents|controller|controller-nofu) require_root ;;
+timing) ;;
+*) echo "diagnosis.sh: mode must be agents, controller, controller-nofu or timing, not '$MODE'" >&2; exit 2 ;;
 esac
+an_setup
 [ "$MODE" != agents ] && . tests/integration/pairlab.sh
 OUT=bench/results/diagnosis.txt
 mkdir -p bench/results
@@ -50,7 +56,8 @@ want() {
 
 {
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N PROBES=$Q MODE=$MODE load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-22s %5s %5s %12s %5s %10s\n' scenario right wrong inconclusive runs follow-ups
+[ "$MODE" != timing ] &&
+    printf '%-22s %5s %5s %12s %5s %10s\n' scenario right wrong inconclusive runs follow-ups
 # pair FAMILY: one pair of the mode into $AN_TMP/out.json, its verdict
 # first in $AN_TMP/out.txt
 pair() {
@@ -65,8 +72,12 @@ pair() {
 }
 NOFU=
 [ "$MODE" = controller-nofu ] && NOFU=--no-follow-up
-[ "$MODE" != agents ] && trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT
-for scn in ${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss}; do
+[ "$MODE" != agents ] && [ "$MODE" != timing ] &&
+    trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT
+[ "$MODE" = timing ] && trap 'rm -rf "$AN_TMP"' EXIT
+SCENARIOS=${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss}
+[ "$MODE" = timing ] && SCENARIOS=
+for scn in $SCENARIOS; do
 	if [ "$MODE" = agents ]; then
 		an_lab_up tests/lab/scenarios/$scn.scn
 	elif ! pairlab_up "$scn" >/dev/null 2>&1; then
@@ -128,15 +139,41 @@ synth 0 30 100 >"$T/f.json"
 synth 1 30 100 >"$T/r.json"
 synth 0 1 3 >"$T/f1.json"
 synth 1 1 3 >"$T/r1.json"
-ms() {	# ms FWD REV: median wall time of 11 runs of tracepair analyze --json, in ms
+# e2e FWD REV: medians of 11 runs of tracepair analyze --json, this
+# build's and, when TP_BEFORE is set, that one's, taking turns: wall time
+# and CPU time (user + sys, bash's getrusage; on a loaded machine the
+# wall time is mostly waiting for a core), in ms
+e2e() {
+	: >"$T/e2e.new"
+	: >"$T/e2e.old"
 	for _k in 1 2 3 4 5 6 7 8 9 10 11; do
-		_s=$(date +%s%N)
-		"$TP_BIN/tracepair" analyze --json "$1" "$2" >/dev/null || echo "# analyze failed" >&2
-		_e=$(date +%s%N)
-		echo $(((_e - _s) / 1000))
-	done | sort -n | sed -n 6p | awk '{ printf "%.1f", $1 / 1000 }'
+		for _b in new ${TP_BEFORE:+old}; do
+			[ $_b = new ] && _tp=$TP_BIN/tracepair || _tp=$TP_BEFORE
+			bash -c 'TIMEFORMAT="%3R %3U %3S"; time "$@" >/dev/null' \
+			    e2e "$_tp" analyze --json "$1" "$2" 2>&1 >/dev/null |
+			    tail -1 >>"$T/e2e.$_b"
+		done
+	done
+	_med() {	# wall and CPU medians of file $1
+		_w=$(awk '{ print $1 }' "$1" | sort -n | sed -n 6p)
+		_c=$(awk '{ print $2 + $3 }' "$1" | sort -n | sed -n 6p)
+		awk -v w="$_w" -v c="$_c" 'BEGIN { printf "%.1f ms wall, %.0f ms CPU", w * 1000, c * 1000 }'
+	}
+	printf '%s' "$(_med "$T/e2e.new")"
+	[ -n "${TP_BEFORE:-}" ] && printf ' (before: %s)' "$(_med "$T/e2e.old")"
+	echo
 }
-echo "analysis time per pair (median of 11, tracepair analyze --json, process start included):"
-echo "  30 hops x 100 probes each way: $(ms "$T/f.json" "$T/r.json") ms"
-echo "  1 hop x 3 probes each way:     $(ms "$T/f1.json" "$T/r1.json") ms"
+echo "analysis time per pair, end to end (medians of 11, tracepair analyze --json, process start included):"
+echo "  30 hops x 100 probes each way: $(e2e "$T/f.json" "$T/r.json")"
+echo "  1 hop x 3 probes each way:     $(e2e "$T/f1.json" "$T/r1.json")"
+if [ -x "$TP_BIN/analysis-time" ]; then
+	echo "analysis time per pair, in-process (build/bin/analysis-time, 30 hops x 100 probes each way):"
+	"$TP_BIN/analysis-time" "$T/f.json" "$T/r.json" 101 | sed 's/^/  /'
+	if [ -n "${AT_BEFORE:-}" ]; then
+		echo "  before ($AT_BEFORE):"
+		"$AT_BEFORE" "$T/f.json" "$T/r.json" 101 | sed 's/^/    /'
+	fi
+else
+	echo "# $TP_BIN/analysis-time not built (make everything): no in-process figures" >&2
+fi
 } | tee -a "$OUT"

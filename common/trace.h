@@ -168,6 +168,15 @@ char		*trace_to_json(const struct trace *, int pretty);
  * not UTF-8, a real that is not finite) or out of memory.
  */
 char		*trace_to_json_compact(const struct trace *);
+/*
+ * One hop's object as json_dumps(hop's tree) writes it with
+ * JSON_REAL_PRECISION(6) and either JSON_COMPACT (indent 0) or
+ * JSON_INDENT(indent), every line after the first indented col more
+ * spaces (the hop's place in a larger document); *lenp its length.  NULL
+ * where only jansson can say (as above) or out of memory.
+ */
+char		*trace_hop_to_json_direct(const struct trace_hop *, size_t indent,
+		    size_t col, size_t *lenp);
 /* Returns NULL and writes a one-line reason into err on bad input. */
 struct trace	*trace_from_json(const char *text, size_t len, char *err, size_t errlen);
 /* jansson object forms, for documents that embed traces. */

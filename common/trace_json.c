@@ -178,57 +178,99 @@ trace_to_jobj_lazy(const struct trace *t, int slot)
 static int
 put_spaces(FILE *fp, size_t n)
 {
-	while (n-- > 0)
-		if (putc(' ', fp) == EOF)
+	static const char sp[] = "                                ";
+
+	for (; n > sizeof(sp) - 1; n -= sizeof(sp) - 1)
+		if (fwrite(sp, 1, sizeof(sp) - 1, fp) != sizeof(sp) - 1)
 			return -1;
-	return 0;
+	return fwrite(sp, 1, n, fp) == n ? 0 : -1;
+}
+
+/*
+ * Flags the direct writer (trace_hop_to_json_direct) lays out as jansson
+ * does: indented or compact, reals to 6 digits, members in order, nothing
+ * else (no ENSURE_ASCII, SORT_KEYS, ESCAPE_SLASH, ...).
+ */
+static int
+direct_flags(size_t flags)
+{
+	size_t	 rest = flags & ~(size_t)(JSON_MAX_INDENT | JSON_COMPACT |
+		    JSON_PRESERVE_ORDER);
+
+	return rest == JSON_REAL_PRECISION(6) &&
+	    ((flags & JSON_MAX_INDENT) > 0 || (flags & JSON_COMPACT));
+}
+
+/*
+ * One hop as jansson writes its tree with flags, its lines after the
+ * first indented col more spaces: the direct writer's text when it can,
+ * else jansson's.  -1 when writing fails or out of memory.
+ */
+static int
+hop_dumpf(FILE *fp, const struct trace_hop *hop, size_t flags, size_t col)
+{
+	size_t	 ws = flags & JSON_MAX_INDENT, k, n, len;
+	json_t	*h;
+	char	*s;
+	int	 rc = 0;
+
+	if (direct_flags(flags) &&
+	    (s = trace_hop_to_json_direct(hop, ws, col, &len)) != NULL) {
+		rc = fwrite(s, 1, len, fp) == len ? 0 : -1;
+		free(s);
+		return rc;
+	}
+	if ((h = hop_to_jobj(hop)) == NULL)
+		return -1;
+	s = json_dumps(h, flags);
+	json_decref(h);
+	if (s == NULL)
+		return -1;
+	/* the hop's own lines, one level deeper: newlines are only
+	   structure (jansson escapes them inside strings) */
+	for (k = 0; s[k] != '\0' && rc == 0; k += n) {
+		n = strcspn(s + k, "\n");
+		if (fwrite(s + k, 1, n, fp) != n)
+			rc = -1;
+		else if (s[k + n] == '\n') {
+			n++;
+			if (putc('\n', fp) == EOF ||
+			    (ws > 0 && put_spaces(fp, col) == -1))
+				rc = -1;
+		}
+	}
+	free(s);
+	return rc;
 }
 
 /*
  * The hops of t as the array jansson writes with flags, its opening
  * bracket at column col of a pretty-printed document (the column of the
- * "hops" key, one level deeper than the trace object); one hop's tree at
- * a time.  -1 when writing fails or out of memory.
+ * "hops" key, one level deeper than the trace object); one hop at a time.
+ * -1 when writing fails or out of memory.
  */
 static int
 hops_dumpf(FILE *fp, const struct trace *t, size_t flags, size_t col)
 {
-	size_t	 ws = flags & JSON_MAX_INDENT, k;
-	json_t	*h;
-	char	*s;
-	int	 i, rc = 0;
+	size_t	 ws = flags & JSON_MAX_INDENT;
+	int	 i;
 
 	if (t->nhops == 0)
 		return fputs("[]", fp) == EOF ? -1 : 0;
 	if (putc('[', fp) == EOF)
 		return -1;
-	for (i = 0; i < t->nhops && rc == 0; i++) {
+	for (i = 0; i < t->nhops; i++) {
 		if (i > 0 && fputs(ws > 0 || (flags & JSON_COMPACT) ? "," : ", ",
 		    fp) == EOF)
 			return -1;
 		if (ws > 0 && (putc('\n', fp) == EOF || put_spaces(fp, col + ws) == -1))
 			return -1;
-		if ((h = hop_to_jobj(&t->hops[i])) == NULL)
+		if (hop_dumpf(fp, &t->hops[i], flags, col + ws) == -1)
 			return -1;
-		s = json_dumps(h, flags);
-		json_decref(h);
-		if (s == NULL)
-			return -1;
-		/* the hop's own lines, one level deeper: newlines are only
-		   structure (jansson escapes them inside strings) */
-		for (k = 0; s[k] != '\0' && rc == 0; k++) {
-			if (putc(s[k], fp) == EOF)
-				rc = -1;
-			else if (s[k] == '\n' && ws > 0)
-				rc = put_spaces(fp, col + ws);
-		}
-		free(s);
 	}
-	if (rc == 0 && ws > 0 && (putc('\n', fp) == EOF || put_spaces(fp, col) == -1))
-		rc = -1;
-	if (rc == 0 && putc(']', fp) == EOF)
-		rc = -1;
-	return rc;
+	if (ws > 0 && (putc('\n', fp) == EOF || put_spaces(fp, col) == -1))
+		return -1;
+	return putc(']', fp) == EOF ? -1 : 0;
 }
 
 int

@@ -1,4 +1,4 @@
-/* trace_jsonw.c: the compact JSON of a trace written directly, byte for byte what trace_json.c's jansson tree dumps, without building the tree (the store's ingest; bench/README.md). */
+/* trace_jsonw.c: the JSON of a trace (compact) or of one hop (compact or indented) written directly, byte for byte what trace_json.c's jansson tree dumps, without building the tree (the store's ingest, the analysis report; bench/README.md). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,13 +15,20 @@
  * JSON_REAL_PRECISION(6).  Where jansson would leave a member out (a
  * string that is not UTF-8, a real that is not finite) it gives up and
  * trace_to_json falls back to jansson, so the output never differs
- * (test_trace compares the two).
+ * (test_trace compares the two).  One hop is also written indented, as
+ * JSON_INDENT(n) lays it out, for trace_json_dumpf() (the hops of
+ * `tracepair analyze --json`: 40 % of its time went to building and
+ * dumping their trees).
  */
 
+/* The text being written and where the writer is in it. */
 struct jw {
 	char	*buf;
 	size_t	 len, cap;
 	int	 bad;	/* out of memory, or a value only jansson may judge */
+	size_t	 ws;	/* spaces per level (JSON_INDENT), 0: compact */
+	size_t	 col;	/* the column of the outermost value's lines */
+	int	 depth;	/* objects and arrays open */
 };
 
 static void
@@ -58,6 +65,51 @@ static void
 jw_lit(struct jw *w, const char *s)
 {
 	jw_raw(w, s, strlen(s));
+}
+
+/* Between members or elements when indented: a new line at the depth. */
+static void
+jw_nl(struct jw *w)
+{
+	size_t	 n;
+
+	if (w->ws == 0)
+		return;
+	n = w->col + (size_t)w->depth * w->ws;
+	jw_grow(w, n + 1);
+	if (w->bad)
+		return;
+	w->buf[w->len++] = '\n';
+	memset(w->buf + w->len, ' ', n);
+	w->len += n;
+	w->buf[w->len] = '\0';
+}
+
+/* '{' or '[': one level deeper. */
+static void
+jw_open(struct jw *w, char c)
+{
+	jw_raw(w, &c, 1);
+	w->depth++;
+}
+
+/* '}' or ']' of an object or array that had members (any) or not. */
+static void
+jw_close(struct jw *w, char c, int any)
+{
+	w->depth--;
+	if (any)
+		jw_nl(w);
+	jw_raw(w, &c, 1);
+}
+
+/* Before element i of an array. */
+static void
+jw_elem(struct jw *w, int i)
+{
+	if (i > 0)
+		jw_raw(w, ",", 1);
+	jw_nl(w);
 }
 
 /* 1 when s is well-formed UTF-8 as jansson's utf8_check_string wants it. */
@@ -137,15 +189,19 @@ jw_str(struct jw *w, const char *s)
 	jw_raw(w, "\"", 1);
 }
 
-/* "key": */
+/* "key": (a member's name; comma: not the object's first) */
 static void
 jw_key(struct jw *w, int comma, const char *key)
 {
 	if (comma)
 		jw_raw(w, ",", 1);
+	jw_nl(w);
 	jw_raw(w, "\"", 1);
 	jw_lit(w, key);
-	jw_raw(w, "\":", 2);
+	if (w->ws > 0)
+		jw_raw(w, "\": ", 3);
+	else
+		jw_raw(w, "\":", 2);
 }
 
 static void
@@ -228,9 +284,10 @@ jw_probe(struct jw *w, const struct trace_probe *p)
 	jw_key(w, 1, "annotations");
 	jw_str(w, p->annot);
 	jw_key(w, 1, "mpls");
-	jw_raw(w, "[", 1);
+	jw_open(w, '[');
 	for (i = 0; i < p->nmpls; i++) {
-		jw_raw(w, i ? ",{" : "{", i ? 2 : 1);
+		jw_elem(w, i);
+		jw_open(w, '{');
 		jw_key(w, 0, "label");
 		jw_int(w, (long long)p->mpls[i].label);
 		jw_key(w, 1, "exp");
@@ -239,9 +296,9 @@ jw_probe(struct jw *w, const struct trace_probe *p)
 		jw_int(w, p->mpls[i].s);
 		jw_key(w, 1, "ttl");
 		jw_int(w, p->mpls[i].ttl);
-		jw_raw(w, "}", 1);
+		jw_close(w, '}', 1);
 	}
-	jw_raw(w, "]", 1);
+	jw_close(w, ']', p->nmpls > 0);
 	if (p->quoted_diff != NULL) {
 		jw_key(w, 1, "quoted_diff");
 		jw_str(w, p->quoted_diff);
@@ -252,13 +309,14 @@ jw_probe(struct jw *w, const struct trace_probe *p)
 	}
 	if (p->asn != 0 && p->nmore_asns > 0) {
 		jw_key(w, 1, "asns");
-		jw_raw(w, "[", 1);
+		jw_open(w, '[');
+		jw_elem(w, 0);
 		jw_int(w, (long long)p->asn);
 		for (i = 0; i < p->nmore_asns; i++) {
-			jw_raw(w, ",", 1);
+			jw_elem(w, i + 1);
 			jw_int(w, (long long)p->more_asns[i]);
 		}
-		jw_raw(w, "]", 1);
+		jw_close(w, ']', 1);
 	}
 }
 
@@ -289,47 +347,49 @@ jw_hop(struct jw *w, const struct trace_hop *h)
 		jw_real(w, s.stddev_ms);
 	}
 	jw_key(w, 1, "responders");
-	jw_raw(w, "[", 1);
+	jw_open(w, '[');
 	n = trace_hop_responders(h, r, 64);
 	for (i = 0; i < n; i++) {
-		jw_raw(w, i ? ",{" : "{", i ? 2 : 1);
+		jw_elem(w, i);
+		jw_open(w, '{');
 		jw_key(w, 0, "addr");
 		jw_str_or_null(w, r[i].addr);
 		jw_key(w, 1, "name");
 		jw_str_or_null(w, r[i].name);
 		jw_key(w, 1, "replies");
 		jw_int(w, r[i].count);
-		jw_raw(w, "}", 1);
+		jw_close(w, '}', 1);
 	}
-	jw_raw(w, "]", 1);
+	jw_close(w, ']', n > 0);
 	if (h->echo_sent > 0) {
 		jw_key(w, 1, "loss_method");
 		jw_lit(w, h->loss_by_echo ? "\"echo\"" : "\"probe\"");
 		jw_key(w, 1, "echo");
-		jw_raw(w, "{", 1);
+		jw_open(w, '{');
 		jw_key(w, 0, "sent");
 		jw_int(w, h->echo_sent);
 		jw_key(w, 1, "received");
 		jw_int(w, h->echo_received);
-		jw_raw(w, "}", 1);
+		jw_close(w, '}', 1);
 	}
 	if (h->rl_rate > 0) {
 		jw_key(w, 1, "rate_limit");
-		jw_raw(w, "{", 1);
+		jw_open(w, '{');
 		jw_key(w, 0, "replies_per_s");
 		jw_real(w, h->rl_rate);
 		jw_key(w, 1, "burst");
 		jw_int(w, h->rl_burst);
-		jw_raw(w, "}", 1);
+		jw_close(w, '}', 1);
 	}
 	jw_key(w, 1, "probes");
-	jw_raw(w, "[", 1);
+	jw_open(w, '[');
 	for (i = 0; i < h->nprobes; i++) {
-		jw_raw(w, i ? ",{" : "{", i ? 2 : 1);
+		jw_elem(w, i);
+		jw_open(w, '{');
 		jw_probe(w, &h->probes[i]);
-		jw_raw(w, "}", 1);
+		jw_close(w, '}', 1);
 	}
-	jw_raw(w, "]", 1);
+	jw_close(w, ']', h->nprobes > 0);
 }
 
 static void
@@ -352,7 +412,9 @@ trace_to_json_compact(const struct trace *t)
 	int		 i;
 
 	memset(&w, 0, sizeof(w));
-	jw_lit(&w, "{\"version\":1");
+	jw_open(&w, '{');
+	jw_key(&w, 0, "version");
+	jw_int(&w, 1);
 	jw_key(&w, 1, "source");
 	jw_str_or_null(&w, t->source);
 	jw_key(&w, 1, "agent");
@@ -395,16 +457,38 @@ trace_to_json_compact(const struct trace *t)
 	jw_key(&w, 1, "malformed_icmp");
 	jw_int(&w, (long long)t->malformed_icmp);
 	jw_key(&w, 1, "hops");
-	jw_raw(&w, "[", 1);
+	jw_open(&w, '[');
 	for (i = 0; i < t->nhops; i++) {
-		jw_raw(&w, i ? ",{" : "{", i ? 2 : 1);
+		jw_elem(&w, i);
+		jw_open(&w, '{');
 		jw_hop(&w, &t->hops[i]);
-		jw_raw(&w, "}", 1);
+		jw_close(&w, '}', 1);
 	}
-	jw_raw(&w, "]}", 2);
+	jw_close(&w, ']', t->nhops > 0);
+	jw_close(&w, '}', 1);
 	if (w.bad) {
 		free(w.buf);
 		return NULL;
 	}
+	return w.buf;
+}
+
+char *
+trace_hop_to_json_direct(const struct trace_hop *h, size_t indent, size_t col,
+    size_t *lenp)
+{
+	struct jw	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.ws = indent;
+	w.col = col;
+	jw_open(&w, '{');
+	jw_hop(&w, h);
+	jw_close(&w, '}', 1);
+	if (w.bad) {
+		free(w.buf);
+		return NULL;
+	}
+	*lenp = w.len;
 	return w.buf;
 }

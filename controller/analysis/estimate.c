@@ -22,7 +22,18 @@ struct ctx {
 	unsigned char	*imult;
 	double		*q;		/* each observation's reply probability */
 	double		*c;		/* scratch: q without one element */
+	double		*ownr;		/* per observation: its reply rate
+					   recv / sent */
+	double		*ownll;		/* its log-likelihood at that rate
+					   with the own-loss parameter's
+					   penalty (llh()'s second branch,
+					   which depends on nothing else) */
 	int		*slot;		/* element -> its slot in the set, -1 none */
+	double		*gq;		/* gain_of()'s memo: per entry of iobs,
+					   the q its observation had when the
+					   element's gain was last computed */
+	double		*gval, *gp;	/* per element: that gain and loss */
+	unsigned char	*gok;		/* per element: 1 once computed */
 	int		 k;		/* the set: e[0..k), p[0..k) */
 	int		 e[EST_KMAX + 1];
 	double		 p[EST_KMAX + 1];
@@ -39,33 +50,82 @@ powm(double s, int m)
 	return r;
 }
 
-/* log-likelihood of one observation at reply probability q, own loss allowed. */
+/*
+ * The logarithms llh() last took, of q and 1 - q: neighbouring hops often
+ * have the same reply probability (the same elements lossy in front of
+ * them), and their terms are then built from the same two doubles.
+ */
+struct llh_memo {
+	double		 q;		/* clamped; -1: nothing yet */
+	double		 lq, l1q;	/* log(q), log(1 - q) */
+	int		 have_lq, have_l1q;
+};
+
+#define LLH_MEMO_INIT	{ -1, 0, 0, 0, 0 }
+
+/*
+ * log-likelihood of one observation at reply probability q, own loss
+ * allowed.  The hot spot of the estimator (golden sections over every
+ * element): a term whose count is 0 is left out rather than computed as
+ * 0 * log(), which is the same double (the other term is not zero), the
+ * logarithms come from m when q is the last one's, and the own-loss
+ * branch is read from ctx_init()'s table.
+ */
 static double
-llh(const struct ctx *x, int o, double q, int *own)
+llh(const struct ctx *x, int o, double q, struct llh_memo *m, int *own)
 {
 	const struct est_obs *b = &x->t->obs[o];
 	int	 lost = b->sent - b->recv;
-	double	 ll, r, llr;
+	double	 ll;
 
 	if (own != NULL)
 		*own = 0;
 	if (b->skip || b->sent <= 0)
 		return 0;
 	q = q > EST_QMAX ? EST_QMAX : q < EST_QMIN ? EST_QMIN : q;
-	ll = b->recv * log(q) + lost * log(1 - q);
-	r = (double)b->recv / b->sent;
-	if (r >= q)
+	if (q != m->q) {
+		m->q = q;
+		m->have_lq = m->have_l1q = 0;
+	}
+	if (b->recv != 0 && !m->have_lq) {
+		m->lq = log(q);
+		m->have_lq = 1;
+	}
+	if (lost != 0 && !m->have_l1q) {
+		m->l1q = log(1 - q);
+		m->have_l1q = 1;
+	}
+	if (lost == 0)
+		ll = b->recv * m->lq;
+	else if (b->recv == 0)
+		ll = lost * m->l1q;
+	else
+		ll = b->recv * m->lq + lost * m->l1q;
+	if (x->ownr[o] >= q)
 		return ll;
 	/* the router loses replies of its own: success r, one parameter */
-	r = r > EST_QMAX ? EST_QMAX : r < EST_QMIN ? EST_QMIN : r;
-	llr = (b->recv ? b->recv * log(r) : 0) + (lost ? lost * log(1 - r) : 0) -
-	    x->pen;
-	if (llr > ll) {
+	if (x->ownll[o] > ll) {
 		if (own != NULL)
 			*own = 1;
-		return llr;
+		return x->ownll[o];
 	}
 	return ll;
+}
+
+/* ownr[o] and ownll[o] (llh()): the figures of o's own loss. */
+static void
+own_init(struct ctx *x, int o)
+{
+	const struct est_obs *b = &x->t->obs[o];
+	int	 lost = b->sent - b->recv;
+	double	 r;
+
+	if (b->skip || b->sent <= 0)
+		return;
+	r = x->ownr[o] = (double)b->recv / b->sent;
+	r = r > EST_QMAX ? EST_QMAX : r < EST_QMIN ? EST_QMIN : r;
+	x->ownll[o] = (b->recv ? b->recv * log(r) : 0) +
+	    (lost ? lost * log(1 - r) : 0) - x->pen;
 }
 
 static void
@@ -76,7 +136,13 @@ ctx_free(struct ctx *x)
 	free(x->imult);
 	free(x->q);
 	free(x->c);
+	free(x->ownr);
+	free(x->ownll);
 	free(x->slot);
+	free(x->gq);
+	free(x->gval);
+	free(x->gp);
+	free(x->gok);
 }
 
 static int
@@ -98,10 +164,18 @@ ctx_init(struct ctx *x, const struct est_table *t)
 	x->imult = calloc((size_t)total + 1, 1);
 	x->q = calloc((size_t)t->nobs + 1, sizeof(*x->q));
 	x->c = calloc((size_t)t->nobs + 1, sizeof(*x->c));
+	x->ownr = calloc((size_t)t->nobs + 1, sizeof(*x->ownr));
+	x->ownll = calloc((size_t)t->nobs + 1, sizeof(*x->ownll));
 	x->slot = calloc((size_t)t->nelem + 1, sizeof(*x->slot));
+	x->gq = calloc((size_t)total + 1, sizeof(*x->gq));
+	x->gval = calloc((size_t)t->nelem + 1, sizeof(*x->gval));
+	x->gp = calloc((size_t)t->nelem + 1, sizeof(*x->gp));
+	x->gok = calloc((size_t)t->nelem + 1, 1);
 	fill = calloc((size_t)t->nelem + 1, sizeof(*fill));
 	if (x->ioff == NULL || x->iobs == NULL || x->imult == NULL ||
-	    x->q == NULL || x->c == NULL || x->slot == NULL || fill == NULL) {
+	    x->q == NULL || x->c == NULL || x->ownr == NULL ||
+	    x->ownll == NULL || x->slot == NULL || x->gq == NULL ||
+	    x->gval == NULL || x->gp == NULL || x->gok == NULL || fill == NULL) {
 		free(fill);
 		ctx_free(x);
 		return -1;
@@ -118,6 +192,7 @@ ctx_init(struct ctx *x, const struct est_table *t)
 	}
 	for (o = 0; o < t->nobs; o++) {
 		x->q[o] = 1;
+		own_init(x, o);
 		for (i = 0; i < t->obs[o].n; i++) {
 			e = t->elem[t->obs[o].off + i];
 			if (e < 0 || e >= t->nelem)
@@ -148,11 +223,12 @@ ctx_q(struct ctx *x)
 static double
 ctx_score(const struct ctx *x)
 {
+	struct llh_memo m = LLH_MEMO_INIT;
 	double	 sum = 0;
 	int	 o;
 
 	for (o = 0; o < x->t->nobs; o++)
-		sum += llh(x, o, x->q[o], NULL);
+		sum += llh(x, o, x->q[o], &m, NULL);
 	return sum - x->k * x->pen;
 }
 
@@ -163,12 +239,13 @@ ctx_score(const struct ctx *x)
 static double
 part(const struct ctx *x, int e, double p)
 {
+	struct llh_memo m = LLH_MEMO_INIT;
 	double	 sum = 0;
 	int	 j;
 
 	for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
 		sum += llh(x, x->iobs[j], x->c[x->iobs[j]] * powm(1 - p,
-		    x->imult[j]), NULL);
+		    x->imult[j]), &m, NULL);
 	return sum;
 }
 
@@ -241,15 +318,35 @@ refit(struct ctx *x)
 	}
 }
 
-/* Score gain of adding e (not in the set) with its best loss, the rest fixed. */
+/*
+ * Score gain of adding e (not in the set) with its best loss, the rest
+ * fixed.  It depends on nothing but the reply probabilities of e's
+ * observations (x->c = x->q there, e having no loss yet): when they are
+ * the ones of the last call for e, bit for bit, the last result is that
+ * call's (the passes of est_run() over every element mostly change the
+ * set far from most of them).
+ */
 static double
 gain_of(struct ctx *x, int e, double *p)
 {
-	double	 f;
+	double	 f, g;
+	int	 j, same = x->gok[e];
 
+	for (j = x->ioff[e]; j < x->ioff[e + 1] && same; j++)
+		same = x->gq[j] == x->q[x->iobs[j]];
+	if (same) {
+		*p = x->gp[e];
+		return x->gval[e];
+	}
 	ctx_without(x, e, 0);
 	*p = best_p(x, e, &f);
-	return f - part(x, e, 0) - x->pen;
+	g = f - part(x, e, 0) - x->pen;
+	for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
+		x->gq[j] = x->q[x->iobs[j]];
+	x->gval[e] = g;
+	x->gp[e] = *p;
+	x->gok[e] = 1;
+	return g;
 }
 
 /* Bound of the 95 % profile interval of slot s's loss: dir -1 low, +1 high. */
@@ -423,6 +520,7 @@ int
 est_run(const struct est_table *t, int kmax, struct est_fit *fit)
 {
 	struct ctx x;
+	struct llh_memo memo = LLH_MEMO_INIT;
 	double	 cur, sc[EST_SCREEN], ps[EST_SCREEN], g, p, bestsc;
 	int	 cand[EST_SCREEN], nc, e, i, j, s, beste, o, own;
 
@@ -530,7 +628,7 @@ est_run(const struct est_table *t, int kmax, struct est_fit *fit)
 	}
 	ctx_q(&x);
 	for (o = 0; o < t->nobs; o++) {
-		llh(&x, o, x.q[o], &own);
+		llh(&x, o, x.q[o], &memo, &own);
 		fit->own[o] = (unsigned char)own;
 		fit->nown += own;
 	}
@@ -564,12 +662,35 @@ lasso_objective(const struct est_lasso *l, const double *x, const double *r)
 	return f;
 }
 
+/* Column c's curvature, sum of w * coef^2 over its entries. */
+static double
+lasso_h(const struct est_lasso *l, int c)
+{
+	double	 h = 0;
+	int	 j;
+
+	for (j = l->coff[c]; j < l->coff[c + 1]; j++)
+		h += l->w[l->cobs[j]] * l->ccoef[j] * l->ccoef[j];
+	return h;
+}
+
 double
 est_lasso_fit(const struct est_lasso *l, double *x, double *r)
 {
-	double	 g, h, nx, d, moved;
-	int	 o, c, j, sweep;
+	double	 g, h, nx, d, moved, *hc, *wc = NULL;
+	int	 o, c, j, sweep, nent = l->coff[l->ncol];
 
+	/* what does not change from sweep to sweep, computed once as the
+	   sweep would (the same doubles): each column's curvature hc, each
+	   entry's weighted coefficient wc; per sweep when memory runs out */
+	if ((hc = malloc(((size_t)l->ncol + (size_t)nent + 1) *
+	    sizeof(*hc))) != NULL) {
+		wc = hc + l->ncol;
+		for (c = 0; c < l->ncol; c++)
+			hc[c] = lasso_h(l, c);
+		for (j = 0; j < nent; j++)
+			wc[j] = l->w[l->cobs[j]] * l->ccoef[j];
+	}
 	for (c = 0; c < l->ncol; c++)
 		x[c] = x[c] < 0 ? 0 : x[c] > l->ub[c] ? l->ub[c] : x[c];
 	for (o = 0; o < l->nobs; o++)
@@ -582,14 +703,16 @@ est_lasso_fit(const struct est_lasso *l, double *x, double *r)
 		for (c = 0; c < l->ncol; c++) {
 			if (l->ub[c] <= 0 && x[c] == 0)
 				continue;
-			g = h = 0;
-			for (j = l->coff[c]; j < l->coff[c + 1]; j++) {
-				o = l->cobs[j];
-				g += l->w[o] * l->ccoef[j] * r[o];
-				h += l->w[o] * l->ccoef[j] * l->ccoef[j];
-			}
-			if (h <= 0)
+			if ((h = hc != NULL ? hc[c] : lasso_h(l, c)) <= 0)
 				continue;
+			g = 0;
+			if (wc != NULL)
+				for (j = l->coff[c]; j < l->coff[c + 1]; j++)
+					g += wc[j] * r[l->cobs[j]];
+			else
+				for (j = l->coff[c]; j < l->coff[c + 1]; j++)
+					g += l->w[l->cobs[j]] * l->ccoef[j] *
+					    r[l->cobs[j]];
 			/* the one-dimensional minimum, clamped to the box */
 			nx = x[c] + (g - l->pen[c]) / h;
 			nx = nx < 0 ? 0 : nx > l->ub[c] ? l->ub[c] : nx;
@@ -604,5 +727,6 @@ est_lasso_fit(const struct est_lasso *l, double *x, double *r)
 		if (moved < EST_LTOL)
 			break;
 	}
+	free(hc);
 	return lasso_objective(l, x, r);
 }

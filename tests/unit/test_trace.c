@@ -294,10 +294,53 @@ jansson_compact(const struct trace *t)
 	return s;
 }
 
+/*
+ * trace_json_dumpf() of t nested two levels deep in a document writes
+ * what jansson writes for the whole tree, with flags: the hops through
+ * the direct writer (trace_hop_to_json_direct) or, where it cannot,
+ * jansson's own dump of each hop.
+ */
+static void
+same_dumpf(const struct trace *t, size_t flags)
+{
+	json_t	*whole, *lazy;
+	char	*a, *b = NULL;
+	size_t	 blen = 0;
+	FILE	*fp;
+
+	whole = json_pack("{s:s, s:[{s:o}]}", "kind", "pair", "list",
+	    "forward", trace_to_jobj(t));
+	lazy = json_pack("{s:s, s:[{s:o}]}", "kind", "pair", "list",
+	    "forward", trace_to_jobj_lazy(t, 0));
+	assert_non_null(whole);
+	assert_non_null(lazy);
+	assert_non_null(a = json_dumps(whole, flags));
+	assert_non_null(fp = open_memstream(&b, &blen));
+	assert_int_equal(trace_json_dumpf(fp, lazy, &t, 1, flags), 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(a, b);
+	json_decref(whole);
+	json_decref(lazy);
+	free(a);
+	free(b);
+}
+
 /* The direct writer gives jansson's bytes, or NULL (and jansson's). */
 static void
 same_json(const struct trace *t, int direct)
 {
+	static const size_t dumpflags[] = {
+	    JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6),
+	    JSON_INDENT(4) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6),
+	    JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6),
+	    JSON_INDENT(0) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6),
+	    JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII |
+		JSON_REAL_PRECISION(6),
+	    JSON_INDENT(2) | JSON_PRESERVE_ORDER };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(dumpflags) / sizeof(dumpflags[0]); i++)
+		same_dumpf(t, dumpflags[i]);
 	char	*a = jansson_compact(t), *b = trace_to_json_compact(t),
 		*c = trace_to_json(t, 0);
 
@@ -335,6 +378,8 @@ slurp(const char *path)
  * trace_jsonw.c: byte for byte the JSON jansson writes, for every member
  * and escape, reals of every magnitude, and the stored lab traces; a
  * string that is not UTF-8 or a real that is not finite goes to jansson.
+ * The same for the hops trace_json_dumpf() writes, compact and indented,
+ * and for flags only jansson lays out.
  */
 static void
 test_json_direct(void **state)
