@@ -47,6 +47,7 @@ hop_clear(struct trace_hop *h)
 	free(h->probes);
 	h->probes = NULL;
 	h->nprobes = 0;
+	h->probes_cap = 0;
 }
 
 void
@@ -160,6 +161,7 @@ trace_add_hop(struct trace *t, int ttl, int nprobes)
 	if (nprobes > 0) {
 		if ((h->probes = calloc(nprobes, sizeof(*h->probes))) == NULL)
 			return NULL;
+		h->probes_cap = nprobes;
 		for (i = 0; i < nprobes; i++)
 			trace_probe_init(&h->probes[i]);
 	}
@@ -189,13 +191,24 @@ struct trace_probe *
 trace_hop_add_probe(struct trace_hop *h)
 {
 	struct trace_probe *p;
+	int		 cap;
 
 	if (h->nprobes >= TRACE_MAX_QUERIES)
 		return NULL;
-	p = realloc(h->probes, (h->nprobes + 1) * sizeof(*p));
-	if (p == NULL)
-		return NULL;
-	h->probes = p;
+	/*
+	 * Doubling: a hop read probe by probe (a pasted mtr's 1,500 sent,
+	 * 1,000 probes of a loss measurement) is not copied once per probe.
+	 */
+	if (h->nprobes >= h->probes_cap) {
+		cap = h->nprobes < 4 ? 8 : 2 * h->nprobes;
+		if (cap > TRACE_MAX_QUERIES)
+			cap = TRACE_MAX_QUERIES;
+		p = realloc(h->probes, (size_t)cap * sizeof(*p));
+		if (p == NULL)
+			return NULL;
+		h->probes = p;
+		h->probes_cap = cap;
+	}
 	trace_probe_init(&h->probes[h->nprobes]);
 	return &h->probes[h->nprobes++];
 }

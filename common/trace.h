@@ -59,6 +59,9 @@ struct trace_hop {
 	int		 ttl;
 	int		 nprobes;
 	struct trace_probe *probes;
+	int		 probes_cap;	/* probes allocated (trace_hop_add_probe
+					   grows it geometrically; below
+					   nprobes: exactly nprobes) */
 	int		 echo_sent;	/* echo requests to the hop's address */
 	int		 echo_received;	/* their replies */
 	int		 loss_by_echo;	/* 1: the hop's sent/received/loss are
