@@ -29,7 +29,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
  *   bit 5     that Hello lists "progress"
  *   bit 6     an operator of acme asks for a pair sf -> chi before the
  *             stranger speaks (its jobs are j-fz-1 and j-fz-2)
- * Each input gets a new controller (store in memory, id prefix "fz"),
+ * Each input gets a new controller (id prefix "fz") and an empty store
+ * (in memory, made once, emptied by store_clear for each input),
  * every session over a bufferevent pair: no TLS, no network.  Every
  * frame the controller sends must decode (abort otherwise).
  */
@@ -218,6 +219,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct event_base *base;
+	static struct store	*store;
 	static const struct tls_peer op = { TLS_ROLE_OPERATOR, "olga", "acme" };
 	struct ctl		 ctl;
 	struct fz_peer		 peers[FZ_PEERS];
@@ -231,7 +233,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* to syslog, not the TAP log; FZ_LOG=1: stderr, debug */
 		log_init("fuzz_ctlmsg", getenv("FZ_LOG") != NULL,
 		    getenv("FZ_LOG") != NULL);
-		if ((base = event_base_new()) == NULL)
+		if ((base = event_base_new()) == NULL ||
+		    (store = store_open("-", err, sizeof(err))) == NULL)
 			abort();
 	}
 	flags = data[0];
@@ -257,7 +260,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctl.conf.clock_pings = 2;
 	snprintf(ctl.id_prefix, sizeof(ctl.id_prefix), "fz");
 	ctl.base = base;
-	if ((ctl.store = store_open("-", err, sizeof(err))) == NULL ||
+	ctl.store = store;
+	if (store_clear(store, err, sizeof(err)) == -1 ||
 	    ctl_registry_load(&ctl, err, sizeof(err)) == -1 ||
 	    ctl_sched_load(&ctl, err, sizeof(err)) == -1 ||
 	    ctl_store_start(&ctl, err, sizeof(err)) == -1 ||
@@ -311,7 +315,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (peers[i].end != NULL)
 			bufferevent_free(peers[i].end);
 	event_base_loop(base, EVLOOP_NONBLOCK);
-	store_close(ctl.store);
 	ctl_conf_free(&ctl.conf);
 	return 0;
 }
