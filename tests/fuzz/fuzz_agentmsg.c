@@ -29,6 +29,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
  * engine, no network) with an empty spool in a scratch directory; a job
  * due to start fails with "no probe engine", so nothing is ever sent but
  * frames.  Every frame the agent sends must decode (abort otherwise).
+ * FZ_LOG=1 logs to stderr.
  */
 
 /* Read what the agent sent: every frame must decode.  The count. */

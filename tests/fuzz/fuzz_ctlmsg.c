@@ -28,11 +28,13 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
  *             their TraceJobs), unless the stranger is one of them
  *   bit 5     that Hello lists "progress"
  *   bit 6     an operator of acme asks for a pair sf -> chi before the
- *             stranger speaks (its jobs are j-fz-1 and j-fz-2)
+ *             stranger speaks (pair p-fz-1, jobs j-fz-2 and j-fz-3)
  * Each input gets a new controller (id prefix "fz") and an empty store
  * (in memory, made once, emptied by store_clear for each input),
  * every session over a bufferevent pair: no TLS, no network.  Every
- * frame the controller sends must decode (abort otherwise).
+ * frame the controller sends must decode (abort otherwise).  At the end
+ * the pairs' deadlines pass (ctl_pair_tick an hour on) and the daemon is
+ * taken down in main()'s order.  FZ_LOG=1 logs to stderr.
  */
 static const struct tls_peer fz_ids[8] = {
 	{ TLS_ROLE_AGENT, "sf", "acme" },
