@@ -403,6 +403,12 @@ agentd_job_start(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (ad->engine == NULL) {
+		/* agentd_session_new's daemon (a fuzz target) stops here */
+		agentd_result(ad, job->job_id, NULL, "no probe engine");
+		agentd_job_free(job);
+		return;
+	}
 	log_debug("job %s: starting towards %s", job->job_id, job->opts.host);
 	job->run = probe_start(ad->engine, &job->opts, agentd_job_done, job,
 	    err, sizeof(err));
@@ -975,6 +981,48 @@ agentd_free(struct agentd *ad)
 		SSL_CTX_free(ad->ssl_ctx);
 	spool_close(ad->spool);
 	agentd_config_clear(&ad->cfg);
+}
+
+struct agentd *
+agentd_session_new(struct event_base *base, const struct agentd_config *cfg,
+    const struct tls_peer *self, struct spool *spool, struct bufferevent *bev)
+{
+	struct agentd	*ad;
+
+	if ((ad = calloc(1, sizeof(*ad))) == NULL)
+		return NULL;
+	TAILQ_INIT(&ad->jobs);
+	ad->cfg = *cfg;
+	ad->cfg.ca = ad->cfg.cert = ad->cfg.key = ad->cfg.user = NULL;
+	ad->cfg.spool_dir = NULL;
+	ad->self = *self;
+	ad->base = base;
+	ad->spool = spool;
+	backoff_init(&ad->backoff, ad->cfg.backoff_min_ms,
+	    ad->cfg.backoff_max_ms);
+	ad->reconnect_ev = evtimer_new(base, agentd_reconnect_cb, ad);
+	ad->connect_to_ev = evtimer_new(base, agentd_connect_timeout, ad);
+	if (ad->reconnect_ev == NULL || ad->connect_to_ev == NULL ||
+	    (ad->conn = frame_conn_new(bev, 0, &agentd_cbs, ad)) == NULL) {
+		ad->spool = NULL;	/* still the caller's */
+		ad->base = NULL;
+		agentd_free(ad);
+		free(ad);
+		return NULL;
+	}
+	ad->state = AD_CONNECTING;
+	agentd_send_hello(ad);
+	return ad;
+}
+
+void
+agentd_session_free(struct agentd *ad)
+{
+	if (ad == NULL)
+		return;
+	ad->base = NULL;	/* the caller's */
+	agentd_free(ad);
+	free(ad);
 }
 
 int

@@ -59,6 +59,27 @@ int	agentd_job_opts(const struct Tracepair__TraceOptions *m, int dns,
 	    struct probe_opts *o, char *err, size_t errlen);
 
 /*
+ * The daemon's controller session alone, for the fuzz target of its
+ * message handler (tests/fuzz/fuzz_agentmsg.c): no TLS, no probe engine,
+ * no network.  A daemon of settings cfg (its file names are not used) and
+ * identity self, on base (stays the caller's), spooling into spool
+ * (taken), connected over bev (taken; a bufferevent pair's end), its Hello
+ * sent.  Messages arriving on bev go through the daemon's own handler:
+ * jobs are checked and scheduled as always; when one is due to start it
+ * fails with "no probe engine" instead.  NULL when out of memory (spool
+ * and bev stay the caller's).
+ */
+struct event_base;
+struct bufferevent;
+struct spool;
+struct tls_peer;
+struct agentd;
+struct agentd	*agentd_session_new(struct event_base *base,
+		    const struct agentd_config *cfg, const struct tls_peer *self,
+		    struct spool *spool, struct bufferevent *bev);
+void		 agentd_session_free(struct agentd *);
+
+/*
  * tracepair-agent --config FILE [-n] [-v]: run the daemon in the
  * foreground (logs on stderr, or syslog with --syslog).  Returns the
  * process exit status.

@@ -348,6 +348,23 @@ int	 ctl_listen(struct ctl *, char *err, size_t errlen);
 void	 ctl_listen_close(struct ctl *);
 /* Tick work: TLS/Hello timeouts of pending sessions, resume paused listeners. */
 void	 ctl_session_tick(struct ctl *, double now);
+/*
+ * The session s (zeroed, malloc'd) of a connection accepted from addr
+ * ("ip:port") and ip, over bev: framed, on ctl->sessions and
+ * ctl->pending, in its TLS handshake.  -1 when out of memory (bev and s
+ * are the caller's still).  ctl_accept makes every session this way, over
+ * TLS; the fuzz target of the message handlers (tests/fuzz/fuzz_ctlmsg.c)
+ * over a bufferevent pair.
+ */
+struct bufferevent;
+int	 ctl_session_start(struct ctl *, struct ctl_session *s,
+	    struct bufferevent *bev, const char *addr, const char *ip);
+/*
+ * The handshake is done and s->peer holds the certificate's identity:
+ * refuse a role that may not connect or a certificate without a tenant
+ * (-1: s may be gone), else wait for the Hello (0).
+ */
+int	 ctl_session_admit(struct ctl_session *s);
 /* An operator of one tenant or an MSP operator (every tenant). */
 int	 ctl_role_operator(enum tls_role);
 /*

@@ -289,7 +289,7 @@ static void
 ctl_finish_later(struct ctl *ctl, const char *pair_id, const char *status,
     const char *reason, double skew)
 {
-	struct ctl_finish_retry	*f;
+	struct ctl_finish_retry	*f = NULL;
 
 	if (ctl->nfinishq >= CTL_FINISHQ_MAX ||
 	    (f = calloc(1, sizeof(*f))) == NULL ||

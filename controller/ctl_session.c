@@ -188,6 +188,30 @@ ctl_session_destroy(struct ctl_session *s)
 	}
 }
 
+int
+ctl_session_admit(struct ctl_session *s)
+{
+	char	 msg[300];
+
+	if (s->peer.role != TLS_ROLE_AGENT &&
+	    !ctl_role_operator(s->peer.role)) {
+		s->state = CTL_SESS_HELLO;	/* so the log names it */
+		snprintf(msg, sizeof(msg), "role %s may not connect to the "
+		    "controller", tls_role_name(s->peer.role));
+		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN,
+		    msg);
+		return -1;
+	}
+	if (s->peer.tenant[0] == '\0') {
+		s->state = CTL_SESS_HELLO;
+		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN,
+		    "certificate has no tenant (subject O)");
+		return -1;
+	}
+	s->state = CTL_SESS_HELLO;
+	return 0;
+}
+
 static void
 ctl_on_connected(struct frame_conn *fc, void *arg)
 {
@@ -201,22 +225,8 @@ ctl_on_connected(struct frame_conn *fc, void *arg)
 		    msg);
 		return;
 	}
-	if (s->peer.role != TLS_ROLE_AGENT &&
-	    !ctl_role_operator(s->peer.role)) {
-		s->state = CTL_SESS_HELLO;	/* so the log names it */
-		snprintf(msg, sizeof(msg), "role %s may not connect to the "
-		    "controller", tls_role_name(s->peer.role));
-		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN,
-		    msg);
-		return;
-	}
-	if (s->peer.tenant[0] == '\0') {
-		s->state = CTL_SESS_HELLO;
-		ctl_session_refuse(s, 0, TRACEPAIR__ERROR_CODE__ERROR_FORBIDDEN,
-		    "certificate has no tenant (subject O)");
-		return;
-	}
-	s->state = CTL_SESS_HELLO;
+	if (ctl_session_admit(s) == -1)
+		return;	/* refused (s may be gone) */
 	log_debug("%s: TLS up (%s)", ctl_who(s), SSL_get_version(ssl));
 }
 
@@ -529,6 +539,26 @@ ctl_format_addr(const struct sockaddr *sa, char *addr, size_t alen, char *ip,
 	snprintf(ip, iplen, "%s", host);
 }
 
+int
+ctl_session_start(struct ctl *ctl, struct ctl_session *s,
+    struct bufferevent *bev, const char *addr, const char *ip)
+{
+	s->ctl = ctl;
+	s->state = CTL_SESS_TLS;
+	s->opened = s->last_rx = ctl_now();
+	snprintf(s->addr, sizeof(s->addr), "%s", addr);
+	snprintf(s->ip, sizeof(s->ip), "%s", ip);
+	if ((s->fc = frame_conn_new(bev, (size_t)ctl->conf.frame_limit,
+	    &ctl_cbs, s)) == NULL)
+		return -1;
+	frame_conn_set_out_hwm(s->fc, CTL_OUT_HWM);
+	TAILQ_INSERT_TAIL(&ctl->sessions, s, entry);
+	TAILQ_INSERT_TAIL(&ctl->pending, s, pend_entry);
+	s->pending = 1;
+	ctl->nsessions++;
+	return 0;
+}
+
 /*
  * At max_connections: stop accepting (new connections wait in the
  * kernel's backlog) until a session ends.  Never fatal.
@@ -603,25 +633,14 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	/* Do not wait for a TLS close_notify from a peer we drop. */
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	s->ctl = ctl;
-	s->state = CTL_SESS_TLS;
-	s->opened = s->last_rx = ctl_now();
-	snprintf(s->addr, sizeof(s->addr), "%s", addr);
-	snprintf(s->ip, sizeof(s->ip), "%s", ip);
-	if ((s->fc = frame_conn_new(bev, (size_t)ctl->conf.frame_limit,
-	    &ctl_cbs, s)) == NULL) {
+	if (ctl_session_start(ctl, s, bev, addr, ip) == -1) {
 		log_warnx("%s: refused: out of memory", addr);
 		bufferevent_free(bev);
 		free(s);
 		return;
 	}
-	frame_conn_set_out_hwm(s->fc, CTL_OUT_HWM);
-	TAILQ_INSERT_TAIL(&ctl->sessions, s, entry);
-	TAILQ_INSERT_TAIL(&ctl->pending, s, pend_entry);
-	s->pending = 1;
 	ac->n++;
 	s->counted = 1;
-	ctl->nsessions++;
 	log_debug("%s: accepted", addr);
 	if (ctl->nsessions >= ctl->conf.max_connections)
 		ctl_at_cap(ctl);

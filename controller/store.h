@@ -77,6 +77,13 @@ struct store_pair {
  */
 struct store	*store_open(const char *path, char *err, size_t errlen);
 void		 store_close(struct store *);
+/*
+ * Delete every row of every table (AUTOINCREMENT counters too), the
+ * schema kept: an empty store again, without the cost of creating one
+ * (the fuzz target of the controller's handlers starts each input so).
+ * -1 with a reason.
+ */
+int		 store_clear(struct store *, char *err, size_t errlen);
 
 /* Insert or update an agent row (key: tenant + name). */
 int	 store_agent_put(struct store *, const struct store_agent *,

@@ -214,6 +214,47 @@ store_prep(struct store *s, const char *sql, char *err, size_t errlen)
 	return st;
 }
 
+int
+store_clear(struct store *s, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	char		 sql[2048];
+	size_t		 n = 0;
+	int		 rc, r = 0;
+
+	/* every table, sqlite_sequence (the AUTOINCREMENT counters) too */
+	n = (size_t)snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE;");
+	if ((st = store_prep(s, "SELECT name FROM sqlite_master WHERE "
+	    "type = 'table' ORDER BY name", err, errlen)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && r == 0) {
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n,
+		    "DELETE FROM \"%s\";",
+		    (const char *)sqlite3_column_text(st, 0));
+		if (n >= sizeof(sql)) {
+			snprintf(err, errlen, "store: too many tables to clear");
+			r = -1;
+		}
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_fail(s, "clear", err, errlen);
+	sqlite3_finalize(st);
+	if (r == -1)
+		return -1;
+	if (n + sizeof("COMMIT;") > sizeof(sql)) {
+		snprintf(err, errlen, "store: too many tables to clear");
+		return -1;
+	}
+	memcpy(sql + n, "COMMIT;", sizeof("COMMIT;"));
+	if (store_exec(s, sql, err, errlen) == -1) {
+		char	 tmp[256];
+
+		(void)store_exec(s, "ROLLBACK", tmp, sizeof(tmp));
+		return -1;
+	}
+	return 0;
+}
+
 static void
 bind_text(sqlite3_stmt *st, int i, const char *v)
 {

@@ -912,6 +912,40 @@ test_alert_order(void **state)
 	store_close(s);
 }
 
+/*
+ * store_clear: every row gone (runs' AUTOINCREMENT counter too), the
+ * schema kept, the store usable at once.
+ */
+static void
+test_clear(void **state)
+{
+	struct store		*s;
+	struct store_agent	 a = { "sf", "acme", "x", "198.18.1.2:5000",
+				    "198.18.1.2", "", 100, 101, 1.5, 0.4 };
+	struct seen		 seen = { 0 };
+	char			 err[256];
+
+	(void)state;
+	s = store_open(dbpath, err, sizeof(err));
+	assert_non_null(s);
+	assert_int_equal(store_agent_put(s, &a, err, sizeof(err)), 0);
+	raw_exec("INSERT INTO runs (tenant, schedule, mesh, slot, started,"
+	    " agent_a, agent_b, pair_id, status, changes) VALUES"
+	    " ('acme', 'w', '', 10, 10, 'sf', 'chi', 'p1', 'ok', '[]')");
+	assert_int_equal(store_clear(s, err, sizeof(err)), 0);
+	assert_int_equal(store_agent_list(s, NULL, collect, &seen, err,
+	    sizeof(err)), 0);
+	assert_int_equal(seen.n, 0);
+	assert_int_equal(raw_int("SELECT count(*) FROM runs"), 0);
+	assert_int_equal(raw_int("SELECT count(*) FROM sqlite_sequence"), 0);
+	assert_true(raw_int("PRAGMA user_version") > 0);
+	assert_int_equal(store_agent_put(s, &a, err, sizeof(err)), 0);
+	assert_int_equal(store_agent_list(s, NULL, collect, &seen, err,
+	    sizeof(err)), 0);
+	assert_int_equal(seen.n, 1);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -928,6 +962,7 @@ main(void)
 		cmocka_unit_test_setup(test_run_list, fresh),
 		cmocka_unit_test_setup(test_alert_order, fresh),
 		cmocka_unit_test(test_result_batch),
+		cmocka_unit_test_setup(test_clear, fresh),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
