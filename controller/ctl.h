@@ -56,6 +56,7 @@ struct ctl_conf {
 	char		*alert_webhook;	/* https:// URL each alert is POSTed to, or NULL */
 	char		*alert_webhook_ca;	/* CA file checking its certificate (NULL: system) */
 	long long	 alert_remind_h;	/* reminder of an open alert every N hours */
+	long long	 schedule_grace_s;	/* after a start, slots wait this long for agents */
 	struct asn_table *asn;	/* that table, loaded; NULL when none */
 };
 
@@ -614,9 +615,10 @@ void		 ctl_change_line(const struct json_t *change, char *buf,
 #define CTL_HISTORY_MAX		1000	/* and at most */
 #define CTL_SCHED_MAX		20000	/* schedules (mesh pairs included) at most */
 /*
- * For this long after the controller starts, a slot whose agent has not
- * come back yet waits for it instead of being skipped as offline: agents
- * reconnect with backoff (backoff_max_ms, 60 s by default).
+ * schedule_grace's default: for this long after the controller starts, a
+ * slot whose agent has not come back yet waits for it instead of being
+ * skipped as offline (agents reconnect with backoff: backoff_max_ms, 60 s
+ * by default).
  */
 #define CTL_SCHED_GRACE_S	60
 #define CTL_MESH_SITES_MAX	64	/* sites of one mesh at most */

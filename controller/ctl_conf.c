@@ -37,6 +37,7 @@ ctl_conf_init(struct ctl_conf *c)
 	c->max_timeout_ms = 600000;
 	c->follow_up_budget_ms = FOLLOWUP_BUDGET_S * 1000;
 	c->alert_remind_h = 24;
+	c->schedule_grace_s = CTL_SCHED_GRACE_S;
 }
 
 void
@@ -202,6 +203,8 @@ ctl_conf_load(struct ctl_conf *c, const char *path, char *err, size_t errlen)
 		    offsetof(struct ctl_conf, follow_up_budget_ms) },
 		{ "alert_remind_hours", 0, 8760,
 		    offsetof(struct ctl_conf, alert_remind_h) },
+		{ "schedule_grace", 0, 3600,
+		    offsetof(struct ctl_conf, schedule_grace_s) },
 	};
 	struct config		*cf;
 	struct sockaddr_storage	 ss;

@@ -597,7 +597,7 @@ ctl_sched_tick(struct ctl *ctl, double now)
 		 * (agents reconnect with backoff); its slot waits for it, and
 		 * is skipped as offline only after the grace.
 		 */
-		if (now - ctl->sched_since < CTL_SCHED_GRACE_S &&
+		if (now - ctl->sched_since < (double)ctl->conf.schedule_grace_s &&
 		    !ctl_sched_agents_ready(ctl, s))
 			continue;
 		if (missed > 0)

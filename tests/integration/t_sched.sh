@@ -51,7 +51,8 @@ s.serve_forever()
 PY
 PAIRLAB_CTL_EXTRA="alert_command cat >> $W/cmd.out; echo >> $W/cmd.out
 alert_webhook https://localhost:7443/hook
-alert_webhook_ca $W/hook.crt"
+alert_webhook_ca $W/hook.crt
+schedule_grace 15"
 : >"$W/cmd.out"
 : >"$W/hook.out"
 pairlab_up_small "alert command and webhook configured"
@@ -138,7 +139,8 @@ pcheck "grep -q '^Changes since ' $W/show.txt && grep -q 'routers forward:.*198.
 
 # kill -9, down for two slots, restart: the missed slots run once, as
 # soon as the agents are back (not skipped as offline while they
-# reconnect: the controller's grace after a start, CTL_SCHED_GRACE_S).
+# reconnect: the controller's schedule_grace after a start, 15 s here;
+# the agents' backoff is capped at 2 s in pairlab).
 pairlab_stop_controller KILL
 KILLED=$(date +%s.%N)
 sleep 21
@@ -203,8 +205,9 @@ pcheck "[ $n1 -eq $n0 ] && [ $n2 -gt $n1 ] && pairlab_cli schedule list --json |
     "$(cat $W/pause.out $W/resume.out)"
 # An agent offline at its slot: the run is skipped with the reason, no pair.
 pairlab_stop_agent chicago-office
-# (skipped once the controller's grace after its restart, 60 s, is over)
-wait_for 75 "pairlab_cli history sf-office chicago-office --json 2>/dev/null | jq -e '.[0].status == \"skipped\"' >/dev/null"
+# (skipped once the controller's grace after its restart, schedule_grace
+# 15 s here, is over)
+wait_for 30 "pairlab_cli history sf-office chicago-office --json 2>/dev/null | jq -e '.[0].status == \"skipped\"' >/dev/null"
 pairlab_cli history sf-office chicago-office --json >"$W/skip.json" 2>&1
 pcheck "jq -e '.[0] | .status == \"skipped\" and (.reason | test(\"chicago-office.*offline|offline.*chicago-office\")) and (.pair_id // \"\") == \"\"' $W/skip.json >/dev/null" \
     "an agent offline at its slot: the run is skipped, says so, makes no pair" \
