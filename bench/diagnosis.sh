@@ -112,7 +112,7 @@ judge() {
 		esac ;;
 	sf-chicago-twofaults)
 		# both links chosen, each both ways, and nothing else
-		[ "$CHOSEN" = "link $DEN $C2 both;link $IC $SFRT both" ] ;;
+		[ "$CHOSEN" = "link $DEN $C2 both;link $SFRT $IC both" ] ;;
 	sf-chicago-quiet)
 		[ "$NSUSP" = 0 ] ;;
 	*)
