@@ -1,34 +1,49 @@
 #!/bin/sh
 # diagnosis.sh: the round-trip diagnosis (docs/analysis.md, section 3) on
-# labs with ground truth, N paired traces each (tracepair-agent from both
-# ends at once, -q PROBES, IPv4 and IPv6 alternating), tallied as right /
-# wrong / inconclusive; then the analysis time per pair for 30 hops x 100
-# probes each way (a synthetic pair): end to end (`tracepair analyze
-# --json`, process start included, and the same for a 1-hop pair to show
-# that start-up) and in-process (build/bin/analysis-time: parsing,
-# analysis_run and the JSON report each alone, median of 101).
+# seed-003 labs with ground truth, N paired traces per scenario and per
+# address family (tracepair-agent from both ends at once, -q PROBES),
+# tallied as right / wrong / inconclusive for IPv4 and IPv6 apart; then
+# the analysis time per pair for 30 hops x 100 probes each way (a
+# synthetic pair): end to end (`tracepair analyze --json`, process start
+# included, and the same for a 1-hop pair to show that start-up) and
+# in-process (build/bin/analysis-time: parsing, analysis_run and the JSON
+# report each alone, median of 101).
 #
 #   sudo sh bench/diagnosis.sh [N] [PROBES] [agents|controller|controller-nofu]
-#       (default 10, 20, agents; from the top of the tree)
+#       (default 10, 20, agents; from the top of the tree; N per family)
 #   sh bench/diagnosis.sh - - timing
 #       the analysis time alone (no lab, no root).  TP_BEFORE=path to
 #       another build's tracepair and AT_BEFORE=path to its analysis-time
 #       are timed beside this build's, taking turns, for a before/after.
 #
-# agents: each pair is two `tracepair-agent trace --quick` at once, one
-# round, analysed alone.  controller: each pair is `tracepair pair
-# --quick` through a controller and an agent per office (pairlab.sh), so
-# an inconclusive first round gets the controller's follow-up round
-# (docs/analysis.md, section 3c: loss measured in rounds 0.5 s apart,
-# measured as the first round was, within the 60 s budget); the table
-# then also counts the follow-ups.  controller-nofu: the same pairs with
-# --no-follow-up (the first round's verdict), for a before/after.
+# agents: each pair is two `tracepair-agent trace` at once, one round,
+# analysed alone.  controller: each pair is `tracepair pair` through a
+# controller and an agent per office (pairlab.sh), so an inconclusive
+# first round gets the controller's follow-up round (docs/analysis.md,
+# section 3c: measured as the first round was, within the 60 s budget);
+# the table then also counts the follow-ups.  controller-nofu: the same
+# pairs with --no-follow-up (the first round's verdict), for a
+# before/after.  The probing is the scenario's (`probing` below): --quick
+# (every probe at once) on labs with no ICMP limits, a loss measurement
+# (--loss: rounds 0.5 s apart, limits learned and kept under, as
+# `tracepair pair` does by default) on labs whose routers keep the
+# kernel's ICMP limits, where --quick would only measure the limits.
 #
-# Scenarios (tests/lab/scenarios): sf-chicago (12 % both ways on core2.SF
-# - Denver: the link both ways), sf-chicago-retloss (10 % on pb-nap ->
-# SF-rt3 only: return-only for SF), sf-chicago-fwdloss (10 % on
-# SF-core1-h1 -> MAE-West-h0 only: forward-only); DIAG_SCENARIOS (env)
-# picks some.  Figures go to bench/results/diagnosis.txt.
+# Scenarios (tests/lab/scenarios/SCENARIO.scn; the ground truth of each
+# in `judge` below and in its file's header): sf-chicago (12 % both ways
+# on core2.SF - Denver), -retloss (10 % on pb-nap -> SF-rt3: return-only
+# for SF), -fwdloss (10 % on SF-core1-h1 -> MAE-West-h0: forward-only),
+# -sharedoneway (10 % one way on Denver -> border3, a link both paths
+# cross), -retdelay (+30 ms on pb-nap -> SF-rt3 only), -distance (45 ms
+# each way on core2.SF - Denver, no loss), -access (8 % each way on the
+# SF office's own link), -twofaults (10 % each way on some_interconnect -
+# router.SF and on core2.SF - Denver), -limitedstretch (10 % both ways on
+# core2.SF - Denver, then two routers at 1 ICMP error/s), -quiet (nothing
+# broken, two silent routers and two at 1/s).  DIAG_SCENARIOS (env) picks
+# some, DIAG_FAMILIES (env, default "4 6") the families; DIAG_KEEP=DIR keeps
+# every pair's analysis JSON there.  The table goes
+# to bench/results/diagnosis.txt; one line per pair (its class, the
+# suspects as judged, the verdict) to bench/results/diagnosis-runs.txt.
 . tests/lab/lib.sh
 . tests/analysis/lab-helpers.sh
 N=${1:-10}
@@ -41,32 +56,94 @@ timing) ;;
 esac
 an_setup
 [ "$MODE" != agents ] && . tests/integration/pairlab.sh
-OUT=bench/results/diagnosis.txt
+OUT=${DIAG_OUT:-bench/results/diagnosis.txt}
+RUNS=${DIAG_RUNS:-bench/results/diagnosis-runs.txt}
 mkdir -p bench/results
 AN_A=sf-office AN_B=chicago-office
 
-# want SCENARIO: the first suspect that is right, as "kind from to" (lower case)
-want() {
+# probing SCENARIO: the agent options of its traces (see the header)
+probing() {
 	case $1 in
-	sf-chicago) echo "link core1.denver.other-isp.net core2.sanfrancisco.other-isp.net both" ;;
-	sf-chicago-retloss) echo "link pb-nap.geo.net sf-rt3-f0.geo.net one" ;;
-	sf-chicago-fwdloss) echo "link sf-core1-h1.geo.net mae-west-h0.geo.net one" ;;
+	sf-chicago-limitedstretch|sf-chicago-quiet) echo --loss ;;
+	*) echo --quick ;;
+	esac
+}
+
+# The routers' names as DNS gives them (lower case)
+DEN=core1.denver.other-isp.net C2=core2.sanfrancisco.other-isp.net
+B3=border3.chicaco.other-isp.net PBNAP=pb-nap.geo.net RT3=sf-rt3-f0.geo.net
+CORE1=sf-core1-h1.geo.net MAEW=mae-west-h0.geo.net IC=some_interconnect.geo.net
+SFRT=router.sanfrancisco.mycompany.com SF13=sf13.mycompany.com
+SFA='a (forward source)'
+
+# Each suspect as "kind near far both|one" (lower case; a link both ways
+# with its two ends in name order; a router's far end "-"): FIRST the
+# first suspect, CHOSEN the suspects that are not alternatives, sorted and
+# joined by ";", NSUSP how many suspects, DIST the distance links (ends in
+# name order, joined by ";").
+KEY='def key: ([((.from // .near) | (.name // .addr // "-")), (((.to // .far) // {}) | (.name // .addr // "-"))] | map(ascii_downcase)) as $e | "\(.kind) \(if .both_ways then ($e | sort | join(" ")) else ($e | join(" ")) end) \(if .both_ways then "both" else "one" end)";'
+judged() {
+	FIRST=$(an_q "$KEY"' .analysis.suspects[0] // empty | key')
+	CHOSEN=$(an_q "$KEY"' [.analysis.suspects[] | select(.alternative | not) | key] | sort | join(";")')
+	NSUSP=$(an_q '.analysis.suspects | length')
+	DIST=$(an_q '[.analysis.distance[]? | [.near.name // .near.addr // "-", .far.name // .far.addr // "-"] | map(ascii_downcase) | sort | join(" ")] | join(";")')
+}
+
+# judge SCENARIO: the ground truth: 0 when the judged analysis (judged) is right
+judge() {
+	case $1 in
+	sf-chicago|sf-chicago-limitedstretch)
+		# the link core2.SF - Denver, both ways
+		[ "$FIRST" = "link $DEN $C2 both" ] ;;
+	sf-chicago-retloss)
+		[ "$FIRST" = "link $PBNAP $RT3 one" ] ;;
+	sf-chicago-fwdloss)
+		[ "$FIRST" = "link $CORE1 $MAEW one" ] ;;
+	sf-chicago-sharedoneway)
+		# Denver - border3: both ways (its directions are on the same
+		# round trips) or the lossy direction; never the other one
+		[ "$FIRST" = "link $B3 $DEN both" ] || [ "$FIRST" = "link $DEN $B3 one" ] ;;
+	sf-chicago-retdelay)
+		[ "$FIRST" = "latency $PBNAP $RT3 one" ] ;;
+	sf-chicago-distance)
+		# no suspect, and the long haul listed as distance
+		[ "$NSUSP" = 0 ] && case ";$DIST;" in *";$DEN $C2;"*) true ;; *) false ;; esac ;;
+	sf-chicago-access)
+		# the SF office's own link, as a site or a link, any direction
+		case $FIRST in
+		# (the analysis names the office's end "A (forward source)")
+		"site $SF13 $SFRT "*|"site $SFRT $SF13 "*|"link $SF13 $SFRT "*|"link $SFRT $SF13 "*) true ;;
+		"site $SFA $SFRT "*|"site $SFRT $SFA "*|"link $SFA $SFRT "*|"link $SFRT $SFA "*) true ;;
+		*) false ;;
+		esac ;;
+	sf-chicago-twofaults)
+		# both links chosen, each both ways, and nothing else
+		[ "$CHOSEN" = "link $DEN $C2 both;link $SFRT $IC both" ] ;;
+	sf-chicago-quiet)
+		[ "$NSUSP" = 0 ] ;;
+	*)
+		echo "diagnosis.sh: no ground truth for $1" >&2
+		return 2 ;;
 	esac
 }
 
 {
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N PROBES=$Q MODE=$MODE load: $(cut -d' ' -f1-3 /proc/loadavg)"
-[ "$MODE" != timing ] &&
-    printf '%-22s %5s %5s %12s %5s %10s\n' scenario right wrong inconclusive runs follow-ups
-# pair FAMILY: one pair of the mode into $AN_TMP/out.json, its verdict
-# first in $AN_TMP/out.txt
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N per family PROBES=$Q MODE=$MODE load: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$MODE" != timing ]; then
+	printf '%-27s %4s %5s %5s %12s %5s %10s\n' scenario af right wrong inconclusive runs follow-ups
+	echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N per family PROBES=$Q MODE=$MODE" >>"$RUNS"
+fi
+# pair FAMILY SCENARIO: one pair of the mode into $AN_TMP/out.json, its
+# verdict first in $AN_TMP/out.txt
 pair() {
 	if [ "$MODE" = agents ]; then
-		an_pair "$1" -w 3 -q "$Q"
+		an_pair "$1" -w 3 -q "$Q" $(probing "$2")
 		return
 	fi
+	_pr=$(probing "$2")
+	[ "$_pr" = --loss ] && _pr=
 	pairlab_cli pair sf-office chicago-office --json -"$1" -w 3 -q "$Q" \
-	    --quick ${NOFU:-} >"$AN_TMP/out.json" 2>"$AN_TMP/out.err" &&
+	    $_pr ${NOFU:-} >"$AN_TMP/out.json" 2>"$AN_TMP/out.err" &&
 	    jq -e '.status == "ok"' "$AN_TMP/out.json" >/dev/null || return 1
 	jq -r '.analysis.verdict' "$AN_TMP/out.json" >"$AN_TMP/out.txt"
 }
@@ -75,7 +152,10 @@ NOFU=
 [ "$MODE" != agents ] && [ "$MODE" != timing ] &&
     trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT
 [ "$MODE" = timing ] && trap 'rm -rf "$AN_TMP"' EXIT
-SCENARIOS=${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss}
+SCENARIOS=${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss \
+    sf-chicago-sharedoneway sf-chicago-retdelay sf-chicago-distance \
+    sf-chicago-access sf-chicago-twofaults sf-chicago-limitedstretch \
+    sf-chicago-quiet}
 [ "$MODE" = timing ] && SCENARIOS=
 for scn in $SCENARIOS; do
 	if [ "$MODE" = agents ]; then
@@ -85,30 +165,33 @@ for scn in $SCENARIOS; do
 		pairlab_down
 		continue
 	fi
-	right=0 wrong=0 inc=0 fu=0 i=1
-	while [ $i -le "$N" ]; do
-		f=$((i % 2 ? 4 : 6))
-		if pair $f; then
-			[ "$(an_q '.analysis.follow_up.ran // false')" = true ] &&
-			    fu=$((fu + 1))
-			# a link both ways: its two ends in name order
-			got=$(an_q '.analysis.suspects[0] | [(.from // .near).name // "-", (.to // .far).name // "-"] as $e | "\(.kind) \(if .both_ways then ($e | map(ascii_downcase) | sort | join(" ")) else ($e | join(" ")) end) \(if .both_ways then "both" else "one" end)"' | tr 'A-Z' 'a-z')
-			if [ "$(an_q '.analysis.inconclusive')" = true ]; then
-				inc=$((inc + 1))
-				echo "# $scn run $i (IPv$f) inconclusive: $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
-			elif [ "$got" = "$(want $scn)" ]; then
-				right=$((right + 1))
+	for f in ${DIAG_FAMILIES:-4 6}; do
+		right=0 wrong=0 inc=0 fu=0 i=1
+		while [ $i -le "$N" ]; do
+			if pair $f $scn; then
+				[ "$(an_q '.analysis.follow_up.ran // false')" = true ] &&
+				    fu=$((fu + 1))
+				judged
+				if [ "$(an_q '.analysis.inconclusive')" = true ]; then
+					inc=$((inc + 1)) class=inconclusive
+				elif judge $scn; then
+					right=$((right + 1)) class=right
+				else
+					wrong=$((wrong + 1)) class=wrong
+				fi
+				[ $class = right ] ||
+				    echo "# $scn run $i (IPv$f) $class: first '$FIRST': $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
+				[ -n "${DIAG_KEEP:-}" ] && cp "$AN_TMP/out.json" "$DIAG_KEEP/$scn-$f-$i-$class.json"
+				echo "$scn IPv$f $i $class | chosen: $CHOSEN | suspects: $NSUSP | distance: $DIST | $(head -1 "$AN_TMP/out.txt" | cut -c1-400)" >>"$RUNS"
 			else
-				wrong=$((wrong + 1))
-				echo "# $scn run $i (IPv$f) wrong: got '$got': $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
+				echo "# $scn run $i (IPv$f): the pair did not run" >&2
+				echo "$scn IPv$f $i did-not-run" >>"$RUNS"
 			fi
-		else
-			echo "# $scn run $i: the pair did not run" >&2
-		fi
-		i=$((i + 1))
+			i=$((i + 1))
+		done
+		printf '%-27s %4s %5d %5d %12d %5d %10s\n' "$scn" "IPv$f" $right $wrong $inc "$N" \
+		    "$([ "$MODE" != agents ] && echo $fu || echo -)"
 	done
-	printf '%-22s %5d %5d %12d %5d %10s\n' "$scn" $right $wrong $inc "$N" \
-	    "$([ "$MODE" != agents ] && echo $fu || echo -)"
 	if [ "$MODE" = agents ]; then
 		lab_down
 	else

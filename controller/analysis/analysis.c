@@ -958,6 +958,9 @@ cmp_suspect(const void *x, const void *y)
 
 	if (fabs(a->confidence - b->confidence) > 1e-9)
 		return a->confidence > b->confidence ? -1 : 1;
+	/* a chosen suspect before an alternative of the same weight */
+	if (a->alternative != b->alternative)
+		return a->alternative ? 1 : -1;
 	/*
 	 * A tie (two routers the data cannot tell apart) is ordered by kind,
 	 * then along the forward trace, so that the report does not depend

@@ -190,8 +190,11 @@ struct analysis_suspect {
 	int		 step_ttl[2];	/* latency: the first hop of each trace
 					   whose round trip crosses it, where
 					   that trace's RTTs step up (0: none) */
-	int		 alternative;	/* 1: an alternative to a suspect ranked
-					   above it that cannot be ruled out */
+	int		 alternative;	/* 1: an alternative to a chosen suspect
+					   that cannot be ruled out (ranked by its
+					   weight, never above that suspect: a link
+					   both ways, with both directions' weight,
+					   is capped at the suspect's) */
 	char		 evidence[2][ANALYSIS_WHY_LEN / 2];	/* what the forward
 					   and the reverse trace show of it */
 	struct analysis_hop a;		/* link: near side (forward order); router: the

@@ -1041,6 +1041,35 @@ deciding_hops(struct rt *r, const struct est_fit *fit, int top)
 	return kl;
 }
 
+/*
+ * suspect_of for element e; when tw >= 0 (e's twin: the link the other
+ * way, on the same round trips) the suspect is the link both ways, its
+ * evidence counting both directions.
+ */
+static struct analysis_suspect *
+suspect_both(struct rt *r, int e, int tw, double p, double lo, double hi,
+    double c)
+{
+	struct analysis_suspect *s;
+	char	 why[ANALYSIS_WHY_LEN], fl[ANALYSIS_NAME_LEN],
+		 tl[ANALYSIS_NAME_LEN];
+
+	r->twin = tw;
+	s = suspect_of(r, e, p, lo, hi, c);
+	r->twin = -1;
+	if (s == NULL || tw < 0)
+		return s;
+	s->bothways = 1;
+	an_bprintf(why, sizeof(why), "loss on the link %s - %s, in one "
+	    "direction or both: every round trip that crosses it crosses it "
+	    "both ways. %s; %s", node_label(r, r->links[e].u, fl, sizeof(fl)),
+	    node_label(r, r->links[e].v, tl, sizeof(tl)), s->evidence[0],
+	    s->evidence[1]);
+	memcpy(s->why, why, sizeof(s->why));
+	s->why[sizeof(s->why) - 1] = '\0';
+	return s;
+}
+
 static int
 find_lossy(struct rt *r)
 {
@@ -1069,43 +1098,49 @@ find_lossy(struct rt *r)
 				fit.nalt[i]--;
 				break;
 			}
-		r->twin = tw;
-		s = suspect_of(r, fit.e[i], fit.p[i], fit.lo[i], fit.hi[i],
-		    fit.conf[i]);
-		r->twin = -1;
+		s = suspect_both(r, fit.e[i], tw, fit.p[i], fit.lo[i],
+		    fit.hi[i], fit.conf[i]);
 		if (s == NULL)
 			break;
-		if (tw >= 0) {
-			char	 why[ANALYSIS_WHY_LEN], fl[ANALYSIS_NAME_LEN],
-				 tl[ANALYSIS_NAME_LEN];
-
-			s->bothways = 1;
-			an_bprintf(why, sizeof(why), "loss on the link %s - %s, in "
-			    "one direction or both: every round trip that crosses "
-			    "it crosses it both ways. %s; %s", node_label(r,
-			    r->links[fit.e[i]].u, fl, sizeof(fl)), node_label(r,
-			    r->links[fit.e[i]].v, tl, sizeof(tl)), s->evidence[0],
-			    s->evidence[1]);
-			memcpy(s->why, why, sizeof(s->why));
-			s->why[sizeof(s->why) - 1] = '\0';
-		}
 		if (top < 0 || fit.conf[i] > fit.conf[top])
 			top = i;
 	}
 	for (i = 0; i < fit.k && !r->st->oom; i++)
 		for (j = 0; j < fit.nalt[i]; j++) {
 			const struct est_alt *al = &fit.alt[i][j];
+			int	 atw, seen = 0;
+			double	 share = al->share;
 
-			if (al->elem < 0 || al->share < RT_FLOOR ||
-			    twin_of(r, fit.e[i]) == al->elem ||
+			if (al->elem < 0 || twin_of(r, fit.e[i]) == al->elem ||
 			    names_limited(r, al->elem))
 				continue;
+			/* a link whose two directions are on the same round
+			   trips: one alternative, both ways, with the twin's
+			   weight, listed where the first of the two is */
+			atw = twin_of(r, al->elem);
+			for (k = 0; atw >= 0 && k < fit.nalt[i]; k++)
+				if (fit.alt[i][k].elem == atw) {
+					if (k < j)
+						seen = 1;
+					else
+						share += fit.alt[i][k].share;
+				}
+			if (seen || share < RT_FLOOR)
+				continue;
+			/*
+			 * Never above the suspect it is an alternative to: the
+			 * verdict is made from the first suspect, and an
+			 * alternative is what cannot be ruled out beside it.
+			 */
+			if (share > fit.conf[i])
+				share = fit.conf[i];
 			for (k = 0, dup = 0; k < fit.k; k++)
-				dup |= fit.e[k] == al->elem;
+				dup |= fit.e[k] == al->elem || (atw >= 0 &&
+				    fit.e[k] == atw);
 			if (dup)
 				continue;
-			if ((s = suspect_of(r, al->elem, al->p, al->p, al->p,
-			    al->share)) == NULL)
+			if ((s = suspect_both(r, al->elem, atw, al->p, al->p,
+			    al->p, share)) == NULL)
 				break;
 			s->alternative = 1;
 			s->loss_lo = s->loss_hi = -1;	/* not estimated */

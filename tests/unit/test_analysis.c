@@ -1123,6 +1123,84 @@ redraw(struct trace *t, int lo, int hi, int every)
 }
 
 /*
+ * Rewrite a lab trace's probes as redraw does, then lose the first
+ * lost[ttl - 1] probes of each hop: a sample as the lab drew it.
+ */
+static void
+redraw_lost(struct trace *t, const int *lost, int n)
+{
+	int	 i, j;
+
+	redraw(t, 0, 0, 1000);
+	for (i = 0; i < t->nhops && t->hops[i].ttl <= n; i++)
+		for (j = 0; j < t->hops[i].nprobes; j++)
+			t->hops[i].probes[j].replied = j >= lost[t->hops[i].ttl - 1];
+}
+
+/*
+ * Two faults (sf-chicago-twofaults.scn: 10 % each way on some_interconnect
+ * - router.SF and on core2.SF - Denver), one lab pair's losses per hop:
+ * the estimator picks the Denver link and router some_interconnect, whose
+ * round trips differ from the link router.SF - some_interconnect at one
+ * hop.  That link's two directions are on the same round trips, so the
+ * alternative is the link both ways, listed once with both directions'
+ * weight (it was listed twice, each direction with half).
+ */
+/* 1 when link suspect s joins the routers named x and y, either way. */
+static int
+same_link(const struct analysis_suspect *s, const char *x, const char *y)
+{
+	return (strcmp(s->a.name, x) == 0 && strcmp(s->b.name, y) == 0) ||
+	    (strcmp(s->a.name, y) == 0 && strcmp(s->b.name, x) == 0);
+}
+
+static void
+test_twin_alternative(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	const int	 lf[11] = { 0, 3, 2, 8, 2, 3, 9, 4, 8, 12, 7 };
+	const int	 lr[10] = { 0, 0, 0, 0, 4, 2, 4, 5, 10, 6 };
+	struct analysis	*a;
+	int		 i, j, n = 0;
+
+	(void)state;
+	redraw_lost(f, lf, 11);
+	redraw_lost(r, lr, 10);
+	a = run(f, r, NULL);
+	for (i = 0; i < a->nsuspects; i++) {
+		const struct analysis_suspect *s = &a->suspects[i];
+
+		if (s->kind != ANALYSIS_SUSPECT_LINK || !same_link(s,
+		    "router.sanfrancisco.mycompany.com",
+		    "some_interconnect.geo.net"))
+			continue;
+		n++;
+		assert_true(s->alternative && s->bothways);
+		/*
+		 * both directions' weight (0.27 each here), capped at the
+		 * suspect it is the alternative to (router some_interconnect,
+		 * 0.37), and listed after it
+		 */
+		assert_true(s->confidence > 0.3);
+		assert_true(i > 0 && !a->suspects[i - 1].alternative &&
+		    a->suspects[i - 1].confidence >= s->confidence);
+		assert_non_null(strstr(s->why, "in one direction or both"));
+	}
+	assert_int_equal(n, 1);
+	/* no two suspects name the same link */
+	for (i = 0; i < a->nsuspects; i++)
+		for (j = i + 1; j < a->nsuspects; j++)
+			if (a->suspects[i].kind == ANALYSIS_SUSPECT_LINK &&
+			    a->suspects[j].kind == ANALYSIS_SUSPECT_LINK)
+				assert_false(same_link(&a->suspects[i],
+				    a->suspects[j].a.name, a->suspects[j].b.name));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
  * Seed 003's topology with loss only on pb-nap -> SF-rt3, a link of the
  * Chicago -> SF path alone: the forward trace loses from core2.SF (hop 6)
  * on, because those hops' replies come home via pb-nap; the reverse trace
@@ -1867,6 +1945,7 @@ main(void)
 		cmocka_unit_test(test_stray_loss),
 		cmocka_unit_test(test_estimator_edges),
 		cmocka_unit_test(test_estimator_two_faults),
+		cmocka_unit_test(test_twin_alternative),
 		cmocka_unit_test(test_delay_return_only),
 		cmocka_unit_test(test_delay_distance),
 		cmocka_unit_test(test_delay_none),
