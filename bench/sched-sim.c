@@ -64,17 +64,7 @@ main(int argc, char **argv)
 
 	log_init("sched-sim", 1, 0);
 	unlink(db);
-	memset(&ctl, 0, sizeof(ctl));
-	TAILQ_INIT(&ctl.sessions);
-	TAILQ_INIT(&ctl.pending);
-	TAILQ_INIT(&ctl.syncq);
-	TAILQ_INIT(&ctl.dirtyq);
-	TAILQ_INIT(&ctl.agents);
-	TAILQ_INIT(&ctl.jobs);
-	TAILQ_INIT(&ctl.pairs);
-	TAILQ_INIT(&ctl.scheds);
-	TAILQ_INIT(&ctl.sched_runs);
-	ctl_conf_init(&ctl.conf);
+	ctl_init(&ctl);
 	if ((ctl.store = store_open(db, err, sizeof(err))) == NULL ||
 	    ctl_alert_init(&ctl, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s\n", err);

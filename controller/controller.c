@@ -104,19 +104,7 @@ main(int argc, char **argv)
 	if (optind != argc || conffile == NULL)
 		usage();
 
-	memset(&ctl, 0, sizeof(ctl));
-	TAILQ_INIT(&ctl.sessions);
-	TAILQ_INIT(&ctl.pending);
-	TAILQ_INIT(&ctl.syncq);
-	TAILQ_INIT(&ctl.dirtyq);
-	TAILQ_INIT(&ctl.agents);
-	TAILQ_INIT(&ctl.jobs);
-	TAILQ_INIT(&ctl.pairs);
-	TAILQ_INIT(&ctl.ingestq);
-	TAILQ_INIT(&ctl.scheds);
-	TAILQ_INIT(&ctl.sched_runs);
-	TAILQ_INIT(&ctl.closingq);
-	TAILQ_INIT(&ctl.finishq);
+	ctl_init(&ctl);
 	if (ctl_conf_load(&ctl.conf, conffile, err, sizeof(err)) == -1)
 		errx(1, "%s", err);
 	if (ctl_conf_fdlimit(&ctl.conf, !checkonly, err, sizeof(err)) == -1)

@@ -290,6 +290,8 @@ struct ctl_pair {
 
 /* ctl_conf.c */
 void	 ctl_conf_init(struct ctl_conf *);
+/* The daemon's state, empty: every queue initialised, the defaults in conf. */
+void	 ctl_init(struct ctl *);
 /* Read FILE.  -1 with "file:line: reason". */
 int	 ctl_conf_load(struct ctl_conf *, const char *path, char *err,
 	    size_t errlen);

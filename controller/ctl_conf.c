@@ -41,6 +41,25 @@ ctl_conf_init(struct ctl_conf *c)
 }
 
 void
+ctl_init(struct ctl *ctl)
+{
+	memset(ctl, 0, sizeof(*ctl));
+	TAILQ_INIT(&ctl->sessions);
+	TAILQ_INIT(&ctl->pending);
+	TAILQ_INIT(&ctl->syncq);
+	TAILQ_INIT(&ctl->dirtyq);
+	TAILQ_INIT(&ctl->agents);
+	TAILQ_INIT(&ctl->jobs);
+	TAILQ_INIT(&ctl->pairs);
+	TAILQ_INIT(&ctl->ingestq);
+	TAILQ_INIT(&ctl->scheds);
+	TAILQ_INIT(&ctl->sched_runs);
+	TAILQ_INIT(&ctl->closingq);
+	TAILQ_INIT(&ctl->finishq);
+	ctl_conf_init(&ctl->conf);
+}
+
+void
 ctl_conf_free(struct ctl_conf *c)
 {
 	free(c->ca);

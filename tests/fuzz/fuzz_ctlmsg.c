@@ -245,20 +245,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 
 	/* the daemon as main() makes it, less TLS, listeners and timers */
-	memset(&ctl, 0, sizeof(ctl));
-	TAILQ_INIT(&ctl.sessions);
-	TAILQ_INIT(&ctl.pending);
-	TAILQ_INIT(&ctl.syncq);
-	TAILQ_INIT(&ctl.dirtyq);
-	TAILQ_INIT(&ctl.agents);
-	TAILQ_INIT(&ctl.jobs);
-	TAILQ_INIT(&ctl.pairs);
-	TAILQ_INIT(&ctl.ingestq);
-	TAILQ_INIT(&ctl.scheds);
-	TAILQ_INIT(&ctl.sched_runs);
-	TAILQ_INIT(&ctl.closingq);
-	TAILQ_INIT(&ctl.finishq);
-	ctl_conf_init(&ctl.conf);
+	ctl_init(&ctl);
 	ctl.conf.clock_pings = 2;
 	snprintf(ctl.id_prefix, sizeof(ctl.id_prefix), "fz");
 	ctl.base = base;

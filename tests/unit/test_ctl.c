@@ -275,16 +275,7 @@ test_pair_start_no_operator(void **state)
 	assert_true((fd = mkstemp(db)) != -1);
 	close(fd);
 	snprintf(path, sizeof(path), "%s", db);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl_conf_init(&ctl.conf);
-	TAILQ_INIT(&ctl.sessions);
-	TAILQ_INIT(&ctl.pending);
-	TAILQ_INIT(&ctl.syncq);
-	TAILQ_INIT(&ctl.dirtyq);
-	TAILQ_INIT(&ctl.agents);
-	TAILQ_INIT(&ctl.jobs);
-	TAILQ_INIT(&ctl.pairs);
-	TAILQ_INIT(&ctl.ingestq);
+	ctl_init(&ctl);
 	snprintf(ctl.id_prefix, sizeof(ctl.id_prefix), "test");
 	unlink(path);
 	assert_non_null(ctl.store = store_open(path, err, sizeof(err)));
