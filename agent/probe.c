@@ -1719,6 +1719,9 @@ run_reply(struct probe_run *r, int idx, const struct probe_reply *rep,
 {
 	struct probe_slot *s = &r->slots[idx];
 	struct trace_probe *p = s->tp;
+	struct trace_hop *h = trace_hop_by_ttl(r->trace, s->ttl);
+	struct trace_probe_more *m;
+	char	 addr[TRACE_ADDR_LEN], annot[sizeof(m->annot)];
 	int	 i, ttl;
 
 	if (s->state == PROBE_INFLIGHT) {
@@ -1733,17 +1736,26 @@ run_reply(struct probe_run *r, int idx, const struct probe_reply *rep,
 		p->rtt_ms = 0;
 	if (p->rtt_ms / 1000.0 > r->here[s->ttl])
 		r->here[s->ttl] = p->rtt_ms / 1000.0;
-	inet_ntop(r->flow.af == 6 ? AF_INET6 : AF_INET, rep->from, p->addr,
-	    sizeof(p->addr));
+	if (inet_ntop(r->flow.af == 6 ? AF_INET6 : AF_INET, rep->from, addr,
+	    sizeof(addr)) == NULL)
+		addr[0] = '\0';
+	/* out of memory: the reply stays, without what did not fit */
+	(void)trace_probe_set_addr(h, p, addr);
 	p->reply_ttl = rep->reply_ttl;
 	p->icmp_type = rep->icmp_type;
 	p->icmp_code = rep->icmp_code;
-	probe_pkt_annotation(&r->flow, rep, p->annot);
-	p->nmpls = rep->nmpls;
-	memcpy(p->mpls, rep->mpls, sizeof(p->mpls));
-	free(p->quoted_diff);
-	p->quoted_diff = r->opts.quoted_diff ?
-	    probe_pkt_quoted_diff(&r->flow, idx, rep) : NULL;
+	probe_pkt_annotation(&r->flow, rep, annot);
+	if (p->more != NULL || annot[0] != '\0' || rep->nmpls > 0 ||
+	    r->opts.quoted_diff) {
+		if ((m = trace_probe_more_alloc(p)) != NULL) {
+			memcpy(m->annot, annot, sizeof(m->annot));
+			m->nmpls = rep->nmpls;
+			memcpy(m->mpls, rep->mpls, sizeof(m->mpls));
+			free(m->quoted_diff);
+			m->quoted_diff = r->opts.quoted_diff ?
+			    probe_pkt_quoted_diff(&r->flow, idx, rep) : NULL;
+		}
+	}
 	s->dest = probe_pkt_is_destination(&r->flow, rep);
 	if (probe_pkt_is_terminal(&r->flow, rep) &&
 	    (r->terminal_ttl == 0 || s->ttl < r->terminal_ttl)) {
@@ -1982,7 +1994,8 @@ run_names(struct probe_run *r)
 			break;
 		case 1:
 			if (name != NULL)
-				trace_probe_set_name(p, name);
+				(void)trace_probe_set_name(trace_hop_by_ttl(
+				    r->trace, r->slots[i].ttl), p, name);
 			break;
 		}
 	}

@@ -61,6 +61,7 @@ big_trace(int seed)
 {
 	struct trace		*t = trace_new();
 	struct trace_hop	*h;
+	char			 a[TRACE_ADDR_LEN];
 	int			 i, k;
 
 	t->agent = strdup("sf-office");
@@ -75,8 +76,9 @@ big_trace(int seed)
 		for (k = 0; k < 3; k++) {
 			h->probes[k].replied = 1;
 			h->probes[k].rtt_ms = 1.0 + i * 2.5 + k * 0.1;
-			snprintf(h->probes[k].addr, sizeof(h->probes[k].addr),
-			    "198.18.%d.%d", i, 1 + k % 2);
+			snprintf(a, sizeof(a), "198.18.%d.%d", i, 1 + k % 2);
+			if (trace_probe_set_addr(h, &h->probes[k], a) == -1)
+				abort();	/* out of memory */
 		}
 	}
 	return t;

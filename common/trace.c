@@ -29,14 +29,20 @@ trace_new(void)
 	return t;
 }
 
+/* The rare fields of a probe without any. */
+static const struct trace_probe_more more_none;
+
 static void
 probe_clear(struct trace_probe *p)
 {
-	free(p->name);
-	free(p->quoted_diff);
+	if (p->more != NULL) {
+		free(p->more->quoted_diff);
+		free(p->more);
+		p->more = NULL;
+	}
 }
 
-/* Free a hop's probes; the hop is left with none. */
+/* Free a hop's probes and strings; the hop is left with none. */
 static void
 hop_clear(struct trace_hop *h)
 {
@@ -48,6 +54,14 @@ hop_clear(struct trace_hop *h)
 	h->probes = NULL;
 	h->nprobes = 0;
 	h->probes_cap = 0;
+	for (j = 0; j < h->nstrs; j++)
+		free(h->strs[j]);
+	free(h->strs);
+	free(h->strs_hash);
+	h->strs = NULL;
+	h->strs_hash = NULL;
+	h->nstrs = 0;
+	h->strs_cap = 0;
 }
 
 void
@@ -71,9 +85,103 @@ void
 trace_probe_init(struct trace_probe *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->addr = "";
 	p->reply_ttl = -1;
 	p->icmp_type = -1;
 	p->icmp_code = -1;
+}
+
+const struct trace_probe_more *
+trace_probe_more(const struct trace_probe *p)
+{
+	return p->more != NULL ? p->more : &more_none;
+}
+
+struct trace_probe_more *
+trace_probe_more_alloc(struct trace_probe *p)
+{
+	if (p->more == NULL)
+		p->more = calloc(1, sizeof(*p->more));
+	return p->more;
+}
+
+/* FNV-1a of the first n bytes of s. */
+static uint32_t
+str_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * h's copy of the first n bytes of s; own (malloc'd, NUL at n) is taken
+ * over when given, freed when h has the string already.  Distinct
+ * strings are few on most hops (one responder, a few with ECMP); a hop of
+ * 1,000 probes from 1,000 addresses compares hashes, not strings.
+ */
+static const char *
+hop_intern(struct trace_hop *h, const char *s, size_t n, char *own)
+{
+	uint32_t hash = str_hash(s, n), *hs;
+	char	**ss;
+	int	 i, cap;
+
+	if (n == 0) {
+		free(own);
+		return "";
+	}
+	for (i = h->nstrs - 1; i >= 0; i--)
+		if (h->strs_hash[i] == hash && strncmp(h->strs[i], s, n) == 0 &&
+		    h->strs[i][n] == '\0') {
+			free(own);
+			return h->strs[i];
+		}
+	if (h->nstrs == h->strs_cap) {
+		cap = h->strs_cap < 4 ? 4 : 2 * h->strs_cap;
+		if ((ss = realloc(h->strs, (size_t)cap * sizeof(*ss))) == NULL)
+			goto fail;
+		h->strs = ss;
+		if ((hs = realloc(h->strs_hash, (size_t)cap * sizeof(*hs))) == NULL)
+			goto fail;
+		h->strs_hash = hs;
+		h->strs_cap = cap;
+	}
+	if (own == NULL) {
+		if ((own = malloc(n + 1)) == NULL)
+			return NULL;
+		memcpy(own, s, n);
+		own[n] = '\0';
+	}
+	h->strs[h->nstrs] = own;
+	h->strs_hash[h->nstrs] = hash;
+	return h->strs[h->nstrs++];
+ fail:
+	free(own);
+	return NULL;
+}
+
+const char *
+trace_hop_intern(struct trace_hop *h, const char *s)
+{
+	return hop_intern(h, s, strlen(s), NULL);
+}
+
+int
+trace_probe_set_addr(struct trace_hop *h, struct trace_probe *p,
+    const char *s)
+{
+	const char *a;
+
+	if (s == NULL)
+		s = "";
+	if ((a = hop_intern(h, s, strnlen(s, TRACE_ADDR_LEN - 1), NULL)) == NULL)
+		return -1;
+	p->addr = a;
+	return 0;
 }
 
 /* s starts an escape trace_name_inert writes (backslash, x, 2 hex digits). */
@@ -131,14 +239,18 @@ trace_name_make_inert(char **name)
 }
 
 int
-trace_probe_set_name(struct trace_probe *p, const char *name)
+trace_probe_set_name(struct trace_hop *h, struct trace_probe *p,
+    const char *name)
 {
-	char	*n = NULL;
+	const char *s = NULL;
+	char	*n;
 
-	if (name != NULL && (n = trace_name_inert(name)) == NULL)
-		return -1;
-	free(p->name);
-	p->name = n;
+	if (name != NULL) {
+		if ((n = trace_name_inert(name)) == NULL ||
+		    (s = hop_intern(h, n, strlen(n), n)) == NULL)
+			return -1;
+	}
+	p->name = s;
 	return 0;
 }
 
@@ -213,6 +325,43 @@ trace_hop_add_probe(struct trace_hop *h)
 	return &h->probes[h->nprobes++];
 }
 
+struct trace_probe *
+trace_hop_copy_probe(struct trace_hop *h, const struct trace_probe *src)
+{
+	struct trace_probe *p, s = *src;	/* src may be h's: it can move */
+	const char *a, *n = NULL;
+
+	if ((a = trace_hop_intern(h, s.addr)) == NULL ||
+	    (s.name != NULL && (n = trace_hop_intern(h, s.name)) == NULL))
+		return NULL;
+	if ((p = trace_hop_add_probe(h)) == NULL)
+		return NULL;
+	*p = s;
+	p->addr = a;
+	p->name = n;
+	p->more = NULL;
+	if (s.more != NULL) {
+		if (trace_probe_more_alloc(p) == NULL)
+			goto fail;
+		*p->more = *s.more;
+		p->more->quoted_diff = NULL;
+		if (s.more->quoted_diff != NULL &&
+		    (p->more->quoted_diff = strdup(s.more->quoted_diff)) == NULL)
+			goto fail;
+	}
+	return p;
+ fail:
+	trace_hop_truncate(h, h->nprobes - 1);
+	return NULL;
+}
+
+void
+trace_hop_truncate(struct trace_hop *h, int n)
+{
+	while (h->nprobes > n && h->nprobes > 0)
+		probe_clear(&h->probes[--h->nprobes]);
+}
+
 void
 trace_hop_stats(const struct trace_hop *h, struct trace_hop_stats *s)
 {
@@ -280,6 +429,7 @@ trace_hop_responders(const struct trace_hop *h, struct trace_responder *out,
 		out[n].addr = p->addr;
 		out[n].name = p->name;
 		out[n].count = p->replied ? 1 : 0;
+		out[n].first = i;
 		n++;
 	}
 	/* Most replies first; stable for equal counts (insertion sort). */
@@ -296,16 +446,13 @@ const struct trace_probe *
 trace_hop_main_probe(const struct trace_hop *h)
 {
 	struct trace_responder all[64];
-	int	 i, n;
+	int	 n;
 
 	/* The first entry after sorting is the most frequent responder. */
 	n = trace_hop_responders(h, all, 64);
 	if (n == 0 || all[0].count == 0)
 		return NULL;
-	for (i = 0; i < h->nprobes; i++)
-		if (h->probes[i].addr == all[0].addr)
-			return &h->probes[i];
-	return NULL;
+	return &h->probes[all[0].first];
 }
 
 int

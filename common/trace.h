@@ -31,24 +31,46 @@ struct trace_mpls {
 	uint8_t		 ttl;
 };
 
-/* One probe sent at one TTL, and the reply matched to it (if any). */
-struct trace_probe {
-	int		 replied;	/* 1 when a matching reply arrived */
-	double		 rtt_ms;	/* valid when replied */
-	char		 addr[TRACE_ADDR_LEN];	/* responder; "" if unknown */
-	char		*name;		/* reverse-DNS name or pasted name, or NULL */
-	int		 reply_ttl;	/* TTL / hop limit of the reply, -1 unknown */
-	int		 icmp_type;	/* -1 unknown (pasted text), else ICMP type */
-	int		 icmp_code;	/* -1 unknown */
+/*
+ * What few probes carry: an annotation, MPLS labels, how a quoted header
+ * differed, further origin ASes.  Allocated on first use
+ * (trace_probe_more_alloc), freed with the probe; a probe without any
+ * has none (trace_probe_more reads it as all empty).
+ */
+struct trace_probe_more {
 	char		 annot[8];	/* "!H" "!N" "!P" "!S" "!F" "!X" "!<n>" "!" or "" */
 	int		 nmpls;		/* entries used in mpls[] */
 	struct trace_mpls mpls[TRACE_MAX_MPLS];
 	char		*quoted_diff;	/* -D: how the quoted header differs, or NULL */
-	uint32_t	 asn;		/* origin AS of addr, 0 unknown */
 	int		 nmore_asns;	/* entries used in more_asns */
 	uint32_t	 more_asns[TRACE_MAX_MORE_ASNS];	/* further origins of a
 					   multi-origin prefix ([AS1/AS2]) */
 };
+
+/*
+ * One probe sent at one TTL, and the reply matched to it (if any).  Kept
+ * to 40 bytes (255 hops x 1,000 probes is 10 MB a trace; it was 208 and a
+ * name apiece, docs/security.md): the strings belong to the probe's hop,
+ * one copy of each (trace_probe_set_addr, trace_probe_set_name), and the
+ * rare fields are out of line.  A probe is copied to another hop only by
+ * trace_hop_copy_probe and dropped only by trace_hop_truncate (or with
+ * its trace); moving it within its own hop (and trace_probe_init of the
+ * place it left) is fine.
+ */
+struct trace_probe {
+	double		 rtt_ms;	/* valid when replied */
+	const char	*addr;		/* responder, never NULL: "" if unknown;
+					   at most TRACE_ADDR_LEN - 1 bytes */
+	const char	*name;		/* reverse-DNS name or pasted name, or NULL */
+	struct trace_probe_more *more;	/* NULL: none of the rare fields */
+	uint32_t	 asn;		/* origin AS of addr, 0 unknown */
+	signed int	 reply_ttl : 10;	/* TTL / hop limit of the reply, -1 unknown */
+	signed int	 icmp_type : 10;	/* -1 unknown (pasted text), else 0..255 */
+	signed int	 icmp_code : 10;	/* -1 unknown, else 0..255 */
+	unsigned int	 replied : 1;	/* 1 when a matching reply arrived */
+};
+_Static_assert(sizeof(struct trace_probe) == 40,
+    "struct trace_probe grew: 255 x 1,000 of them per trace");
 
 /*
  * All probes sent with one TTL.  A loss measurement (docs/probing.md) adds
@@ -69,6 +91,10 @@ struct trace_hop {
 	double		 rl_rate;	/* the hop limited its replies to this
 					   many per second (measured); 0: no */
 	int		 rl_burst;	/* replies it gave before the limit */
+	char		**strs;		/* the probes' addresses and names, one
+					   copy of each (trace_hop_intern) */
+	uint32_t	*strs_hash;	/* hash of each of strs */
+	int		 nstrs, strs_cap;
 };
 
 /*
@@ -84,9 +110,10 @@ struct trace_hop_stats {
 
 /* A distinct responder of a hop (ECMP shows several). */
 struct trace_responder {
-	const char	*addr;		/* points into a probe; "" if unknown */
-	const char	*name;		/* points into a probe, or NULL */
+	const char	*addr;		/* a probe's (the hop's string); "" if unknown */
+	const char	*name;		/* a probe's, or NULL */
 	int		 count;		/* replies from it */
+	int		 first;		/* index of its first probe in the hop */
 };
 
 /* One traceroute: who ran it, towards what, how, and every hop. */
@@ -121,7 +148,32 @@ void		 trace_cut(struct trace *, int last);
 struct trace_hop *trace_hop_by_ttl(const struct trace *, int ttl);
 /* Grow a hop by one unanswered probe; returns it or NULL. */
 struct trace_probe *trace_hop_add_probe(struct trace_hop *);
+/*
+ * Append a copy of src (a probe of any hop, or of none) to h: its strings
+ * are h's, its rare fields its own.  Returns it, or NULL when h is full
+ * or out of memory.
+ */
+struct trace_probe *trace_hop_copy_probe(struct trace_hop *h,
+		    const struct trace_probe *src);
+/* Forget the probes of h from the n-th on. */
+void		 trace_hop_truncate(struct trace_hop *h, int n);
+/* An unanswered probe with nothing known; what it held is not freed. */
 void		 trace_probe_init(struct trace_probe *);
+/*
+ * h's copy of s (one per distinct string; freed with h), NULL when out
+ * of memory.
+ */
+const char	*trace_hop_intern(struct trace_hop *h, const char *s);
+/*
+ * Set the address of p, a probe of h: NULL or "" for unknown, else s
+ * (at most its first TRACE_ADDR_LEN - 1 bytes).  -1 when out of memory.
+ */
+int		 trace_probe_set_addr(struct trace_hop *h, struct trace_probe *p,
+		    const char *s);
+/* p's rare fields, all empty when it has none; never NULL. */
+const struct trace_probe_more *trace_probe_more(const struct trace_probe *);
+/* p's rare fields to write, allocated on first use; NULL out of memory. */
+struct trace_probe_more *trace_probe_more_alloc(struct trace_probe *);
 /*
  * Host names from outside (reverse DNS, agents, pasted text) are made inert
  * where they enter: letters, digits, '.', '-', '_', ':' stay, every other
@@ -135,8 +187,12 @@ void		 trace_probe_init(struct trace_probe *);
 	(c) == '.' || (c) == '-' || (c) == '_' || (c) == ':')
 char		*trace_name_inert(const char *);
 int		 trace_name_make_inert(char **name);
-/* Set a probe's name (made inert, above), NULL for none.  -1 out of memory. */
-int		 trace_probe_set_name(struct trace_probe *, const char *);
+/*
+ * Set the name of p, a probe of h (made inert, above), NULL for none.  -1
+ * out of memory.
+ */
+int		 trace_probe_set_name(struct trace_hop *h, struct trace_probe *p,
+		    const char *);
 void		 trace_hop_stats(const struct trace_hop *, struct trace_hop_stats *);
 /*
  * Distinct responders of a hop, most replies first.  Fills at most max

@@ -43,6 +43,7 @@ atlas_err(const char *annot)
 static json_t *
 probe_jobj(const struct trace_probe *p)
 {
+	const struct trace_probe_more *pm = trace_probe_more(p);
 	json_t	*o, *mpls, *e;
 	int	 i;
 
@@ -54,15 +55,15 @@ probe_jobj(const struct trace_probe *p)
 		return NULL;
 	if (p->reply_ttl >= 0)
 		json_object_set_new(o, "ttl", json_integer(p->reply_ttl));
-	if ((e = atlas_err(p->annot)) != NULL)
+	if ((e = atlas_err(pm->annot)) != NULL)
 		json_object_set_new(o, "err", e);
-	if (p->nmpls > 0) {
+	if (pm->nmpls > 0) {
 		mpls = json_array();
-		for (i = 0; i < p->nmpls; i++)
+		for (i = 0; i < pm->nmpls; i++)
 			json_array_append_new(mpls, json_pack("{s:i,s:I,s:i,s:i}",
-			    "exp", p->mpls[i].exp, "label",
-			    (json_int_t)p->mpls[i].label, "s", p->mpls[i].s,
-			    "ttl", p->mpls[i].ttl));
+			    "exp", pm->mpls[i].exp, "label",
+			    (json_int_t)pm->mpls[i].label, "s", pm->mpls[i].s,
+			    "ttl", pm->mpls[i].ttl));
 		json_object_set_new(o, "icmpext", json_pack("{s:i,s:i,s:[{s:i,s:i,s:o}]}",
 		    "version", 2, "rfc4884", 1, "obj", "class", 1, "type", 1,
 		    "mpls", mpls));

@@ -31,6 +31,7 @@ jtime_or_null(double t)
 static json_t *
 probe_to_jobj(const struct trace_probe *p)
 {
+	const struct trace_probe_more *pm = trace_probe_more(p);
 	json_t	*o, *mpls;
 	int	 i;
 
@@ -45,23 +46,23 @@ probe_to_jobj(const struct trace_probe *p)
 	    p->icmp_type >= 0 ? json_integer(p->icmp_type) : json_null());
 	json_object_set_new(o, "icmp_code",
 	    p->icmp_code >= 0 ? json_integer(p->icmp_code) : json_null());
-	json_object_set_new(o, "annotations", json_string(p->annot));
+	json_object_set_new(o, "annotations", json_string(pm->annot));
 	mpls = json_array();
-	for (i = 0; i < p->nmpls; i++)
+	for (i = 0; i < pm->nmpls; i++)
 		json_array_append_new(mpls, json_pack("{s:I,s:i,s:i,s:i}",
-		    "label", (json_int_t)p->mpls[i].label, "exp", p->mpls[i].exp,
-		    "s", p->mpls[i].s, "ttl", p->mpls[i].ttl));
+		    "label", (json_int_t)pm->mpls[i].label, "exp", pm->mpls[i].exp,
+		    "s", pm->mpls[i].s, "ttl", pm->mpls[i].ttl));
 	json_object_set_new(o, "mpls", mpls);
-	if (p->quoted_diff != NULL)
-		json_object_set_new(o, "quoted_diff", json_string(p->quoted_diff));
+	if (pm->quoted_diff != NULL)
+		json_object_set_new(o, "quoted_diff", json_string(pm->quoted_diff));
 	if (p->asn != 0)
 		json_object_set_new(o, "asn", json_integer(p->asn));
-	if (p->asn != 0 && p->nmore_asns > 0) {
+	if (p->asn != 0 && pm->nmore_asns > 0) {
 		json_t	*a = json_array();
 
 		json_array_append_new(a, json_integer(p->asn));
-		for (i = 0; i < p->nmore_asns; i++)
-			json_array_append_new(a, json_integer(p->more_asns[i]));
+		for (i = 0; i < pm->nmore_asns; i++)
+			json_array_append_new(a, json_integer(pm->more_asns[i]));
 		json_object_set_new(o, "asns", a);
 	}
 	return o;
@@ -442,26 +443,51 @@ hop_loss_from_jobj(json_t *hop, struct trace_hop *h, char *err, size_t errlen)
 	return 0;
 }
 
+/* Fill p, a probe of h, from its object o.  -1 with a reason in err. */
 static int
-probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
+probe_from_jobj(json_t *o, struct trace_hop *h, struct trace_probe *p,
+    char *err, size_t errlen)
 {
+	struct trace_probe_more mo;
 	json_t	*v, *e;
+	char	 addr[TRACE_ADDR_LEN], *name = NULL;
 	size_t	 i;
-	int	 label, x;
+	int	 label, x, rttl = p->reply_ttl, itype = p->icmp_type,
+		 icode = p->icmp_code;
 
 	if (!json_is_object(o)) {
 		snprintf(err, errlen, "a probe must be an object");
 		return -1;
 	}
-	if (get_str(o, "addr", p->addr, sizeof(p->addr), err, errlen) == -1 ||
-	    get_dup(o, "name", &p->name, err, errlen) == -1 ||
-	    trace_name_make_inert(&p->name) == -1 ||
-	    get_int(o, "reply_ttl", 0, 255, &p->reply_ttl, err, errlen) == -1 ||
-	    get_int(o, "icmp_type", 0, 255, &p->icmp_type, err, errlen) == -1 ||
-	    get_int(o, "icmp_code", 0, 255, &p->icmp_code, err, errlen) == -1 ||
-	    get_str(o, "annotations", p->annot, sizeof(p->annot), err, errlen) == -1 ||
-	    get_dup(o, "quoted_diff", &p->quoted_diff, err, errlen) == -1)
+	memset(&mo, 0, sizeof(mo));
+	if (get_str(o, "addr", addr, sizeof(addr), err, errlen) == -1 ||
+	    get_dup(o, "name", &name, err, errlen) == -1)
 		return -1;
+	if (trace_probe_set_addr(h, p, addr) == -1 ||
+	    trace_probe_set_name(h, p, name) == -1) {
+		free(name);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	free(name);
+	if (get_int(o, "reply_ttl", 0, 255, &rttl, err, errlen) == -1 ||
+	    get_int(o, "icmp_type", 0, 255, &itype, err, errlen) == -1 ||
+	    get_int(o, "icmp_code", 0, 255, &icode, err, errlen) == -1 ||
+	    get_str(o, "annotations", mo.annot, sizeof(mo.annot), err, errlen) == -1 ||
+	    get_dup(o, "quoted_diff", &mo.quoted_diff, err, errlen) == -1)
+		return -1;
+	p->reply_ttl = rttl;
+	p->icmp_type = itype;
+	p->icmp_code = icode;
+	/* from here on mo.quoted_diff is freed with p (moved to p->more now) */
+	if (mo.quoted_diff != NULL) {
+		if (trace_probe_more_alloc(p) == NULL) {
+			free(mo.quoted_diff);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		p->more->quoted_diff = mo.quoted_diff;
+	}
 	x = 0;
 	if (get_int(o, "asn", 0, 0x7fffffffL, &x, err, errlen) == -1)
 		return -1;
@@ -485,7 +511,7 @@ probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
 				return -1;
 			}
 			if (k > 0)
-				p->more_asns[p->nmore_asns++] =
+				mo.more_asns[mo.nmore_asns++] =
 				    (uint32_t)json_integer_value(ae);
 		}
 	}
@@ -508,7 +534,7 @@ probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
 			return -1;
 		}
 		json_array_foreach(v, i, e) {
-			struct trace_mpls *m = &p->mpls[i];
+			struct trace_mpls *m = &mo.mpls[i];
 			int	 exp = 0, s = 0, ttl = 0;
 
 			label = 0;
@@ -525,8 +551,16 @@ probe_from_jobj(json_t *o, struct trace_probe *p, char *err, size_t errlen)
 			m->exp = (uint8_t)exp;
 			m->s = (uint8_t)s;
 			m->ttl = (uint8_t)ttl;
-			p->nmpls++;
+			mo.nmpls++;
 		}
+	}
+	if (mo.annot[0] != '\0' || mo.nmpls > 0 || mo.nmore_asns > 0) {
+		if (trace_probe_more_alloc(p) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		mo.quoted_diff = p->more->quoted_diff;
+		*p->more = mo;
 	}
 	return 0;
 }
@@ -626,7 +660,7 @@ trace_from_jobj(json_t *o, char *err, size_t errlen)
 		if (hop_loss_from_jobj(hop, h, err, errlen) == -1)
 			goto fail;
 		json_array_foreach(probes, j, v) {
-			if (probe_from_jobj(v, &h->probes[j], err, errlen) == -1) {
+			if (probe_from_jobj(v, h, &h->probes[j], err, errlen) == -1) {
 				char	 inner[200];
 
 				snprintf(inner, sizeof(inner), "%s", err);

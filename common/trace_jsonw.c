@@ -255,6 +255,7 @@ jw_real(struct jw *w, double v)
 static void
 jw_probe(struct jw *w, const struct trace_probe *p)
 {
+	const struct trace_probe_more *pm = trace_probe_more(p);
 	int	 i;
 
 	jw_key(w, 0, "addr");
@@ -282,39 +283,39 @@ jw_probe(struct jw *w, const struct trace_probe *p)
 	else
 		jw_lit(w, "null");
 	jw_key(w, 1, "annotations");
-	jw_str(w, p->annot);
+	jw_str(w, pm->annot);
 	jw_key(w, 1, "mpls");
 	jw_open(w, '[');
-	for (i = 0; i < p->nmpls; i++) {
+	for (i = 0; i < pm->nmpls; i++) {
 		jw_elem(w, i);
 		jw_open(w, '{');
 		jw_key(w, 0, "label");
-		jw_int(w, (long long)p->mpls[i].label);
+		jw_int(w, (long long)pm->mpls[i].label);
 		jw_key(w, 1, "exp");
-		jw_int(w, p->mpls[i].exp);
+		jw_int(w, pm->mpls[i].exp);
 		jw_key(w, 1, "s");
-		jw_int(w, p->mpls[i].s);
+		jw_int(w, pm->mpls[i].s);
 		jw_key(w, 1, "ttl");
-		jw_int(w, p->mpls[i].ttl);
+		jw_int(w, pm->mpls[i].ttl);
 		jw_close(w, '}', 1);
 	}
-	jw_close(w, ']', p->nmpls > 0);
-	if (p->quoted_diff != NULL) {
+	jw_close(w, ']', pm->nmpls > 0);
+	if (pm->quoted_diff != NULL) {
 		jw_key(w, 1, "quoted_diff");
-		jw_str(w, p->quoted_diff);
+		jw_str(w, pm->quoted_diff);
 	}
 	if (p->asn != 0) {
 		jw_key(w, 1, "asn");
 		jw_int(w, (long long)p->asn);
 	}
-	if (p->asn != 0 && p->nmore_asns > 0) {
+	if (p->asn != 0 && pm->nmore_asns > 0) {
 		jw_key(w, 1, "asns");
 		jw_open(w, '[');
 		jw_elem(w, 0);
 		jw_int(w, (long long)p->asn);
-		for (i = 0; i < p->nmore_asns; i++) {
+		for (i = 0; i < pm->nmore_asns; i++) {
 			jw_elem(w, i + 1);
-			jw_int(w, (long long)p->more_asns[i]);
+			jw_int(w, (long long)pm->more_asns[i]);
 		}
 		jw_close(w, ']', 1);
 	}

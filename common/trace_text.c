@@ -18,10 +18,10 @@ print_mpls(FILE *fp, const struct trace_probe *p)
 	int	 i;
 
 	fprintf(fp, " <MPLS:");
-	for (i = 0; i < p->nmpls; i++)
+	for (i = 0; i < trace_probe_more(p)->nmpls; i++)
 		fprintf(fp, "%sL=%u,E=%u,S=%u,T=%u", i ? "/" : "",
-		    p->mpls[i].label, p->mpls[i].exp, p->mpls[i].s,
-		    p->mpls[i].ttl);
+		    trace_probe_more(p)->mpls[i].label, trace_probe_more(p)->mpls[i].exp, trace_probe_more(p)->mpls[i].s,
+		    trace_probe_more(p)->mpls[i].ttl);
 	fprintf(fp, ">");
 }
 
@@ -29,8 +29,8 @@ print_mpls(FILE *fp, const struct trace_probe *p)
 static int
 same_mpls(const struct trace_probe *a, const struct trace_probe *b)
 {
-	return a->nmpls == b->nmpls &&
-	    memcmp(a->mpls, b->mpls, sizeof(a->mpls[0]) * (size_t)a->nmpls) == 0;
+	return trace_probe_more(a)->nmpls == trace_probe_more(b)->nmpls &&
+	    memcmp(trace_probe_more(a)->mpls, trace_probe_more(b)->mpls, sizeof(trace_probe_more(a)->mpls[0]) * (size_t)trace_probe_more(a)->nmpls) == 0;
 }
 
 /*
@@ -68,7 +68,7 @@ print_responder(FILE *fp, const struct trace_probe *p,
 		fprintf(fp, " %s (%s)", p->name ? p->name : p->addr, p->addr);
 	if (o->show_asn && p->asn != 0)
 		fprintf(fp, " [AS%u]", p->asn);
-	if (o->show_mpls && p->nmpls > 0)
+	if (o->show_mpls && trace_probe_more(p)->nmpls > 0)
 		print_mpls(fp, p);
 }
 
@@ -102,14 +102,14 @@ trace_text_print(FILE *fp, const struct trace *t, const struct trace_text_opts *
 			}
 			if (last == NULL || strcmp(last->addr, p->addr) != 0)
 				print_responder(fp, p, o);
-			else if (o->show_mpls && p->nmpls > 0 && !same_mpls(last, p))
+			else if (o->show_mpls && trace_probe_more(p)->nmpls > 0 && !same_mpls(last, p))
 				print_mpls(fp, p);
 			last = p;
 			fprintf(fp, "  %.3f ms", p->rtt_ms);
-			if (p->annot[0] != '\0')
-				fprintf(fp, " %s", p->annot);
-			if (o->show_diff && p->quoted_diff != NULL)
-				fprintf(fp, " <diff: %s>", p->quoted_diff);
+			if (trace_probe_more(p)->annot[0] != '\0')
+				fprintf(fp, " %s", trace_probe_more(p)->annot);
+			if (o->show_diff && trace_probe_more(p)->quoted_diff != NULL)
+				fprintf(fp, " <diff: %s>", trace_probe_more(p)->quoted_diff);
 		}
 		if (o->unanswered && unans > 0)
 			fprintf(fp, "  (%d unanswered)", unans);

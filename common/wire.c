@@ -78,6 +78,7 @@ wire_method_from_pb(Tracepair__Method m, enum trace_method *out)
 static Tracepair__Probe *
 wire_probe_to_pb(const struct trace_probe *p)
 {
+	const struct trace_probe_more *pm = trace_probe_more(p);
 	Tracepair__Probe	*m;
 	int			 i;
 
@@ -92,23 +93,23 @@ wire_probe_to_pb(const struct trace_probe *p)
 	m->asn = p->asn;
 	m->addr = wire_strdup(p->addr);
 	m->name = wire_strdup(p->name);
-	m->annot = wire_strdup(p->annot);
-	m->quoted_diff = wire_strdup(p->quoted_diff);
+	m->annot = wire_strdup(pm->annot);
+	m->quoted_diff = wire_strdup(pm->quoted_diff);
 	if (m->addr == NULL || m->name == NULL || m->annot == NULL ||
 	    m->quoted_diff == NULL)
 		goto fail;
-	if (p->nmpls > 0) {
-		if ((m->mpls = calloc((size_t)p->nmpls, sizeof(*m->mpls))) == NULL)
+	if (pm->nmpls > 0) {
+		if ((m->mpls = calloc((size_t)pm->nmpls, sizeof(*m->mpls))) == NULL)
 			goto fail;
-		for (i = 0; i < p->nmpls && i < TRACE_MAX_MPLS; i++) {
+		for (i = 0; i < pm->nmpls && i < TRACE_MAX_MPLS; i++) {
 			if ((m->mpls[i] = malloc(sizeof(*m->mpls[i]))) == NULL)
 				goto fail;
 			m->n_mpls++;
 			tracepair__mpls__init(m->mpls[i]);
-			m->mpls[i]->label = p->mpls[i].label;
-			m->mpls[i]->exp = p->mpls[i].exp;
-			m->mpls[i]->s = p->mpls[i].s != 0;
-			m->mpls[i]->ttl = p->mpls[i].ttl;
+			m->mpls[i]->label = pm->mpls[i].label;
+			m->mpls[i]->exp = pm->mpls[i].exp;
+			m->mpls[i]->s = pm->mpls[i].s != 0;
+			m->mpls[i]->ttl = pm->mpls[i].ttl;
 		}
 	}
 	return m;
@@ -184,18 +185,20 @@ fail:
 	return NULL;
 }
 
-/* Fill one probe from the wire.  -1 with a reason. */
+/* Fill one probe of h from the wire.  -1 with a reason. */
 static int
-wire_probe_from_pb(const Tracepair__Probe *m, struct trace_probe *p,
-    char *err, size_t errlen)
+wire_probe_from_pb(const Tracepair__Probe *m, struct trace_hop *h,
+    struct trace_probe *p, char *err, size_t errlen)
 {
+	struct trace_probe_more *pm;
+	const char *annot = m->annot != NULL ? m->annot : "";
 	size_t	 i;
 
-	if (wire_copy(p->addr, sizeof(p->addr), m->addr) == -1) {
+	if (m->addr != NULL && strlen(m->addr) >= TRACE_ADDR_LEN) {
 		snprintf(err, errlen, "probe address too long");
 		return -1;
 	}
-	if (wire_copy(p->annot, sizeof(p->annot), m->annot) == -1) {
+	if (strlen(annot) >= sizeof(pm->annot)) {
 		snprintf(err, errlen, "probe annotation too long");
 		return -1;
 	}
@@ -214,31 +217,42 @@ wire_probe_from_pb(const Tracepair__Probe *m, struct trace_probe *p,
 		snprintf(err, errlen, "probe reply ttl/type/code out of range");
 		return -1;
 	}
-	p->replied = m->replied;
-	p->rtt_ms = m->rtt_ms;
-	p->reply_ttl = m->reply_ttl;
-	p->icmp_type = m->icmp_type;
-	p->icmp_code = m->icmp_code;
-	p->asn = m->asn;
 	for (i = 0; i < m->n_mpls; i++) {
 		if (m->mpls[i]->label > 0xfffff || m->mpls[i]->exp > 7 ||
 		    m->mpls[i]->ttl > 255) {
 			snprintf(err, errlen, "MPLS entry out of range");
 			return -1;
 		}
-		p->mpls[i].label = m->mpls[i]->label;
-		p->mpls[i].exp = (uint8_t)m->mpls[i]->exp;
-		p->mpls[i].s = m->mpls[i]->s;
-		p->mpls[i].ttl = (uint8_t)m->mpls[i]->ttl;
 	}
-	p->nmpls = (int)m->n_mpls;
-	if (wire_opt_str(m->name, &p->name) == -1 ||
-	    trace_name_make_inert(&p->name) == -1 ||
-	    wire_opt_str(m->quoted_diff, &p->quoted_diff) == -1) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	p->replied = m->replied != 0;
+	p->rtt_ms = m->rtt_ms;
+	p->reply_ttl = m->reply_ttl;
+	p->icmp_type = m->icmp_type;
+	p->icmp_code = m->icmp_code;
+	p->asn = m->asn;
+	if (trace_probe_set_addr(h, p, m->addr) == -1 ||
+	    trace_probe_set_name(h, p, m->name != NULL && m->name[0] != '\0' ?
+	    m->name : NULL) == -1)
+		goto oom;
+	if (annot[0] == '\0' && m->n_mpls == 0 &&
+	    (m->quoted_diff == NULL || m->quoted_diff[0] == '\0'))
+		return 0;
+	if ((pm = trace_probe_more_alloc(p)) == NULL)
+		goto oom;
+	memcpy(pm->annot, annot, strlen(annot) + 1);
+	for (i = 0; i < m->n_mpls; i++) {
+		pm->mpls[i].label = m->mpls[i]->label;
+		pm->mpls[i].exp = (uint8_t)m->mpls[i]->exp;
+		pm->mpls[i].s = m->mpls[i]->s;
+		pm->mpls[i].ttl = (uint8_t)m->mpls[i]->ttl;
 	}
+	pm->nmpls = (int)m->n_mpls;
+	if (wire_opt_str(m->quoted_diff, &pm->quoted_diff) == -1)
+		goto oom;
 	return 0;
+ oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
 }
 
 struct trace *
@@ -342,7 +356,7 @@ wire_trace_from_pb(const Tracepair__Trace *m, char *err, size_t errlen)
 				snprintf(err, errlen, "out of memory");
 				goto fail;
 			}
-			if (wire_probe_from_pb(mh->probes[j], p, err,
+			if (wire_probe_from_pb(mh->probes[j], h, p, err,
 			    errlen) == -1)
 				goto fail;
 		}

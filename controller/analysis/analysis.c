@@ -188,8 +188,9 @@ prepare_dir(struct an_dir *d, const struct trace *t)
 			if (!p->replied)
 				continue;
 			rtts[n++] = p->rtt_ms;
-			if (p->annot[0] != '\0')
-				an_copy_str(h->annot, sizeof(h->annot), p->annot);
+			if (trace_probe_more(p)->annot[0] != '\0')
+				an_copy_str(h->annot, sizeof(h->annot),
+				    trace_probe_more(p)->annot);
 			if (p->addr[0] == '\0')
 				continue;
 			for (k = 0; k < h->naddrs; k++)

@@ -87,13 +87,15 @@ evidence_redact(struct trace *t, const char *tag, int site_hops,
 				continue;
 			snprintf(name, sizeof(name), EVIDENCE_REDACTED "-%s%d",
 			    tag, h->ttl);
-			if (trace_probe_set_name(p, name) == -1)
+			if (trace_probe_set_name(h, p, name) == -1)
 				return -1;
-			p->addr[0] = '\0';
+			p->addr = "";
 			p->asn = 0;
-			p->nmpls = 0;
-			free(p->quoted_diff);
-			p->quoted_diff = NULL;
+			if (p->more != NULL) {
+				p->more->nmpls = 0;
+				free(p->more->quoted_diff);
+				p->more->quoted_diff = NULL;
+			}
 			hidden++;
 		}
 	}

@@ -76,19 +76,7 @@ same_responder(const struct trace_hop *x, const struct trace_hop *y)
 static int
 copy_probe(struct trace_hop *h, const struct trace_probe *src)
 {
-	struct trace_probe *p;
-
-	if ((p = trace_hop_add_probe(h)) == NULL)
-		return -1;
-	*p = *src;
-	p->name = NULL;
-	p->quoted_diff = NULL;
-	if (src->name != NULL && trace_probe_set_name(p, src->name) == -1)
-		return -1;
-	if (src->quoted_diff != NULL &&
-	    (p->quoted_diff = strdup(src->quoted_diff)) == NULL)
-		return -1;
-	return 0;
+	return trace_hop_copy_probe(h, src) != NULL ? 0 : -1;
 }
 
 /* A deep copy of t (through its JSON form, the one the store keeps). */

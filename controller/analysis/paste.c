@@ -399,18 +399,26 @@ add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
 	p->replied = replied;
 	p->rtt_ms = replied ? rtt : 0;
 	if (replied && r != NULL) {
-		memcpy(p->addr, r->addr, sizeof(p->addr));
+		struct trace_probe_more *m;
+
 		p->asn = r->asn;
-		p->nmpls = r->nmpls;
-		memcpy(p->mpls, r->mpls, sizeof(p->mpls));
-		p->nmore_asns = r->nmore_asns;
-		memcpy(p->more_asns, r->more_asns, sizeof(p->more_asns));
-		if (r->name[0] != '\0' && trace_probe_set_name(p, r->name) == -1) {
-			perr(c, "out of memory");
-			return NULL;
+		if (trace_probe_set_addr(c->hop, p, r->addr) == -1 ||
+		    (r->name[0] != '\0' &&
+		    trace_probe_set_name(c->hop, p, r->name) == -1))
+			goto oom;
+		if (r->nmpls > 0 || r->nmore_asns > 0) {
+			if ((m = trace_probe_more_alloc(p)) == NULL)
+				goto oom;
+			m->nmpls = r->nmpls;
+			memcpy(m->mpls, r->mpls, sizeof(m->mpls));
+			m->nmore_asns = r->nmore_asns;
+			memcpy(m->more_asns, r->more_asns, sizeof(m->more_asns));
 		}
 	}
 	return p;
+ oom:
+	perr(c, "out of memory");
+	return NULL;
 }
 
 /* Open (or reopen) the hop with this ttl. */
@@ -461,10 +469,18 @@ resp_host(struct resp *r, const char *s)
 		snprintf(r->name, sizeof(r->name), "%s", s);
 }
 
-static void
+/* -1 when out of memory. */
+static int
 set_annot(struct trace_probe *p, const char *a)
 {
-	snprintf(p->annot, sizeof(p->annot), "%.7s", a);
+	struct trace_probe_more *m;
+
+	if (p->more == NULL && a[0] == '\0')
+		return 0;
+	if ((m = trace_probe_more_alloc(p)) == NULL)
+		return -1;
+	snprintf(m->annot, sizeof(m->annot), "%.7s", a);
+	return 0;
 }
 
 /* "!H", "!N", "!X", "!<num>", "!" and the like. */
@@ -477,18 +493,6 @@ annot_ok(const char *s)
 }
 
 /* ---- MPLS labels, shared by the text formats ------------------------ */
-
-/* Forget the probes of the current hop from the n-th on. */
-static void
-hop_truncate(struct trace_hop *h, int n)
-{
-	while (h->nprobes > n) {
-		struct trace_probe *p = &h->probes[--h->nprobes];
-
-		free(p->name);
-		free(p->quoted_diff);
-	}
-}
 
 /*
  * Give one MPLS label stack entry to the probes of the current hop that
@@ -511,10 +515,12 @@ mpls_attach(struct pctx *c, const struct trace_mpls *m, int all)
 		    (p->addr[0] == '\0' && (p->name == NULL || last->name == NULL ||
 		    strcmp(p->name, last->name) != 0)))))
 			continue;
-		if (p->nmpls == TRACE_MAX_MPLS)
+		if (trace_probe_more(p)->nmpls == TRACE_MAX_MPLS)
 			return perr(c, "cannot parse: more than %d MPLS labels",
 			    TRACE_MAX_MPLS);
-		p->mpls[p->nmpls++] = *m;
+		if (trace_probe_more_alloc(p) == NULL)
+			return perr(c, "out of memory");
+		p->more->mpls[p->more->nmpls++] = *m;
 	}
 	return 0;
 }
@@ -684,8 +690,8 @@ tr_probes(struct pctx *c, int i)
 		} else if (s[0] == '!') {
 			if (!annot_ok(s))
 				return perr(c, "cannot parse annotation \"%.20s\"", s);
-			if (last != NULL)
-				set_annot(last, s);
+			if (last != NULL && set_annot(last, s) == -1)
+				return perr(c, "out of memory");
 		} else if (strncmp(s, "<MPLS:", 6) == 0) {
 			/* Linux -e: <MPLS:L=16001,E=0,S=1,T=1/L=...> */
 			r.nmpls = 0;
@@ -820,7 +826,7 @@ tr_hop_line(struct pctx *c, int first)
 			c->lineno += joined;
 			return 0;
 		}
-		hop_truncate(c->hop, n0);
+		trace_hop_truncate(c->hop, n0);
 		memcpy(c->line, saved, strlen(saved) + 1);
 		if (tokenise(c) == -1)
 			return -1;
@@ -1015,19 +1021,21 @@ tracert_reporter(struct pctx *c, int i, int start, const struct resp *r)
 		/* no RTT printed: one unanswered probe that names the reporter */
 		if ((first = add_probe(c, NULL, 0, 0)) == NULL)
 			return -1;
-		memcpy(first->addr, r->addr, sizeof(first->addr));
-		if (r->name[0] != '\0' && trace_probe_set_name(first, r->name) == -1)
+		if (trace_probe_set_addr(c->hop, first, r->addr) == -1 ||
+		    (r->name[0] != '\0' &&
+		    trace_probe_set_name(c->hop, first, r->name) == -1))
 			return perr(c, "out of memory");
 	}
 	for (k = start; k < c->hop->nprobes; k++) {
 		struct trace_probe *p = &c->hop->probes[k];
 
-		set_annot(p, annot);
+		if (set_annot(p, annot) == -1)
+			return perr(c, "out of memory");
 		if (p->addr[0] == '\0') {
 			/* the reporter answered for the stars too */
-			memcpy(p->addr, r->addr, sizeof(p->addr));
-			if (r->name[0] != '\0' && p->name == NULL &&
-			    trace_probe_set_name(p, r->name) == -1)
+			if (trace_probe_set_addr(c->hop, p, r->addr) == -1 ||
+			    (r->name[0] != '\0' && p->name == NULL &&
+			    trace_probe_set_name(c->hop, p, r->name) == -1))
 				return perr(c, "out of memory");
 		}
 	}
@@ -1095,8 +1103,9 @@ tracert_hop(struct pctx *c, int ttl)
 
 		if (!p->replied)
 			continue;
-		memcpy(p->addr, r.addr, sizeof(p->addr));
-		if (r.name[0] != '\0' && trace_probe_set_name(p, r.name) == -1)
+		if (trace_probe_set_addr(c->hop, p, r.addr) == -1 ||
+		    (r.name[0] != '\0' &&
+		    trace_probe_set_name(c->hop, p, r.name) == -1))
 			return perr(c, "out of memory");
 	}
 	if (i < c->ntok) {
@@ -1364,9 +1373,10 @@ mtr_extra(struct pctx *c)
 		p = &c->hop->probes[k];
 		if (!p->replied)
 			continue;
-		memcpy(p->addr, r.addr, sizeof(p->addr));
 		p->asn = r.asn;
-		if (trace_probe_set_name(p, r.name[0] != '\0' ? r.name : NULL) == -1)
+		if (trace_probe_set_addr(c->hop, p, r.addr) == -1 ||
+		    trace_probe_set_name(c->hop, p,
+		    r.name[0] != '\0' ? r.name : NULL) == -1)
 			return perr(c, "out of memory");
 		c->extra = c->hop->nprobes - k;
 		return 0;
@@ -1571,8 +1581,8 @@ tracepath_hop(struct pctx *c, int ttl)
 		return 0;
 	if (open_hop(c, ttl) == -1 || (p = add_probe(c, &r, 1, rtt)) == NULL)
 		return -1;
-	if (annot != NULL)
-		set_annot(p, annot);
+	if (annot != NULL && set_annot(p, annot) == -1)
+		return perr(c, "out of memory");
 	if (reached) {
 		/* tracepath says so: the destination answered */
 		c->t->reached = 1;
@@ -1636,16 +1646,17 @@ pathping_stats(struct pctx *c, int ttl)
 	scale_counts(&s1, &l1);
 	if (open_hop(c, ttl) == -1)
 		return -1;
-	hop_truncate(c->hop, 0);
+	trace_hop_truncate(c->hop, 0);
 	for (k = 0; k < s1; k++)
 		if (add_probe(c, &r, k < s1 - l1, rtt) == NULL)
 			return -1;
 	if (l1 == s1) {
 		/* no answer in the statistics: the route section's responder */
 		for (k = 0; k < s1; k++) {
-			memcpy(c->hop->probes[k].addr, r.addr, sizeof(r.addr));
-			if (r.name[0] != '\0' &&
-			    trace_probe_set_name(&c->hop->probes[k], r.name) == -1)
+			if (trace_probe_set_addr(c->hop, &c->hop->probes[k],
+			    r.addr) == -1 || (r.name[0] != '\0' &&
+			    trace_probe_set_name(c->hop, &c->hop->probes[k],
+			    r.name) == -1))
 				return perr(c, "out of memory");
 		}
 	}
@@ -1926,10 +1937,12 @@ jmpls(struct pctx *c, json_t *e, const char *const keys[4], struct trace_probe *
 		if (!jint(e, keys[k], 0, hi[k], &v[k]))
 			return perr(c, "cannot parse MPLS entry: no %s in 0..%ld",
 			    keys[k], hi[k]);
-	if (p->nmpls == TRACE_MAX_MPLS)
+	if (trace_probe_more(p)->nmpls == TRACE_MAX_MPLS)
 		return perr(c, "cannot parse: more than %d MPLS labels",
 		    TRACE_MAX_MPLS);
-	return mpls_set(&p->mpls[p->nmpls++], (unsigned long)v[0],
+	if (trace_probe_more_alloc(p) == NULL)
+		return perr(c, "out of memory");
+	return mpls_set(&p->more->mpls[p->more->nmpls++], (unsigned long)v[0],
 	    (unsigned long)v[1], (unsigned long)v[2], (unsigned long)v[3]);
 }
 
@@ -1941,11 +1954,16 @@ static struct trace_probe *
 jreply(struct pctx *c, json_t *o, const char *addr, const char *what)
 {
 	struct trace_probe *p;
+	char	 a[TRACE_ADDR_LEN];
 
 	if ((p = add_probe(c, NULL, 1, 0)) == NULL)
 		return NULL;
-	if (!jaddr(o, addr, p->addr) || jnum(o, "rtt", &p->rtt_ms) == -1) {
+	if (!jaddr(o, addr, a) || jnum(o, "rtt", &p->rtt_ms) == -1) {
 		perr(c, "cannot parse %s: no \"%s\" or \"rtt\"", what, addr);
+		return NULL;
+	}
+	if (trace_probe_set_addr(c->hop, p, a) == -1) {
+		perr(c, "out of memory");
 		return NULL;
 	}
 	if (!(p->rtt_ms >= 0 && p->rtt_ms <= TRACE_MAX_RTT_MS)) {
@@ -1981,23 +1999,25 @@ atlas_mpls(struct pctx *c, json_t *ext, struct trace_probe *p)
  * (the ICMP code).  A port unreachable from the destination is its normal
  * answer to a UDP probe and gets none.
  */
-static void
+static int
 atlas_err(json_t *err, const char *from, const char *dst, struct trace_probe *p)
 {
 	const char *s;
+	char	 a[8];
 
 	if (json_is_integer(err)) {
-		snprintf(p->annot, sizeof(p->annot), "!%d",
+		snprintf(a, sizeof(a), "!%d",
 		    (int)(json_integer_value(err) & 0xff));
-		return;
+		return set_annot(p, a);
 	}
 	if (!json_is_string(err) || (s = json_string_value(err))[0] == '\0')
-		return;
+		return 0;
 	if (strcmp(s, "p") == 0 && strcmp(from, dst) == 0)
-		return;
-	snprintf(p->annot, sizeof(p->annot), "!%s",
+		return 0;
+	snprintf(a, sizeof(a), "!%s",
 	    strcmp(s, "A") == 0 ? "X" : strcmp(s, "p") == 0 ? "" : s[1] == '\0' &&
 	    strchr("NHP", s[0]) != NULL ? s : "");
+	return set_annot(p, a);
 }
 
 /* One Atlas traceroute result object into c->t. */
@@ -2071,7 +2091,9 @@ atlas_result(struct pctx *c, json_t *root)
 				return -1;
 			if (jint(rep, "ttl", 0, 255, &x))
 				p->reply_ttl = (int)x;
-			atlas_err(json_object_get(rep, "err"), p->addr, c->t->dst, p);
+			if (atlas_err(json_object_get(rep, "err"), p->addr,
+			    c->t->dst, p) == -1)
+				return perr(c, "out of memory");
 			if (atlas_mpls(c, json_object_get(rep, "icmpext"), p) == -1)
 				return -1;
 		}
@@ -2191,7 +2213,7 @@ scamper_trace(struct pctx *c, json_t *o)
 				return -1;
 			if (json_is_string(v = json_object_get(h, "name")) &&
 			    name_ok(json_string_value(v)) &&
-			    trace_probe_set_name(p, json_string_value(v)) == -1)
+			    trace_probe_set_name(c->hop, p, json_string_value(v)) == -1)
 				return perr(c, "out of memory");
 			if (jint(h, "reply_ttl", 0, 255, &x))
 				p->reply_ttl = (int)x;
@@ -2718,7 +2740,7 @@ finish(struct trace *t, enum reach_rule rule)
 	for (j = 0; h != NULL && j < h->nprobes; j++) {
 		const struct trace_probe *p = &h->probes[j];
 
-		if (p->annot[0] != '\0' && strcmp(p->annot, "!") != 0)
+		if (trace_probe_more(p)->annot[0] != '\0' && strcmp(trace_probe_more(p)->annot, "!") != 0)
 			unreach = 1;
 		if (p->replied)
 			answered = 1;

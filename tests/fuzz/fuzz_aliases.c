@@ -20,12 +20,12 @@ small_trace(const char *a, const char *b)
 	if ((h = trace_add_hop(t, 1, 1)) != NULL) {
 		h->probes[0].replied = 1;
 		h->probes[0].rtt_ms = 1;
-		snprintf(h->probes[0].addr, sizeof(h->probes[0].addr), "%s", a);
+		(void)trace_probe_set_addr(h, &h->probes[0], a);
 	}
 	if ((h = trace_add_hop(t, 2, 1)) != NULL) {
 		h->probes[0].replied = 1;
 		h->probes[0].rtt_ms = 2;
-		snprintf(h->probes[0].addr, sizeof(h->probes[0].addr), "%s", b);
+		(void)trace_probe_set_addr(h, &h->probes[0], b);
 	}
 	snprintf(t->dst, sizeof(t->dst), "%s", b);
 	t->reached = 1;

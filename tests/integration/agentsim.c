@@ -182,6 +182,7 @@ sim_trace(struct sim_agent *a, const char *host)
 	struct trace *t = trace_new();
 	struct trace_hop *h;
 	double	 now = wire_now_ns() / 1e9;
+	char	 addr[TRACE_ADDR_LEN];
 	int	 ttl, q;
 
 	if (t == NULL)
@@ -208,11 +209,11 @@ sim_trace(struct sim_agent *a, const char *host)
 			h->probes[q].icmp_type = ttl < 3 ? 11 : 3;
 			h->probes[q].icmp_code = ttl < 3 ? 0 : 3;
 			if (ttl < 3)
-				snprintf(h->probes[q].addr, TRACE_ADDR_LEN,
-				    "198.18.250.%d", ttl);
+				snprintf(addr, sizeof(addr), "198.18.250.%d", ttl);
 			else
-				snprintf(h->probes[q].addr, TRACE_ADDR_LEN,
-				    "%s", host);
+				snprintf(addr, sizeof(addr), "%s", host);
+			if (trace_probe_set_addr(h, &h->probes[q], addr) == -1)
+				break;
 		}
 	}
 	return t;

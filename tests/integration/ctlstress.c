@@ -253,7 +253,7 @@ bigtrace(int argc, char **argv)
 	struct trace		*t;
 	struct trace_hop	*hop;
 	struct trace_probe	*pr;
-	char			*json;
+	char			*json, a[TRACE_ADDR_LEN];
 	int			 hops, probes, i, j;
 
 	if (argc != 4)
@@ -287,10 +287,12 @@ bigtrace(int argc, char **argv)
 			pr->icmp_type = i == hops ? 3 : 11;
 			pr->icmp_code = i == hops ? 3 : 0;
 			if (i == hops)
-				snprintf(pr->addr, sizeof(pr->addr), "%s", argv[3]);
+				snprintf(a, sizeof(a), "%s", argv[3]);
 			else
-				snprintf(pr->addr, sizeof(pr->addr),
-				    "198.18.%d.%d", 100 + i / 250, 1 + i % 250);
+				snprintf(a, sizeof(a), "198.18.%d.%d",
+				    100 + i / 250, 1 + i % 250);
+			if (trace_probe_set_addr(hop, pr, a) == -1)
+				return 1;
 		}
 	}
 	if ((json = trace_to_json(t, 0)) == NULL)

@@ -122,7 +122,7 @@ redraw(const struct trace *tmpl, const double loss[TRACE_MAX_TTL + 1], int q)
 	struct trace	*t;
 	int		 i, k, nq;
 	char		 errbuf[256];
-	char		*js, *name = NULL;
+	char		*js;
 
 	/* a deep copy through JSON: the model has no copy function */
 	if ((js = trace_to_json(tmpl, 0)) == NULL)
@@ -134,6 +134,8 @@ redraw(const struct trace *tmpl, const double loss[TRACE_MAX_TTL + 1], int q)
 		struct trace_hop *h = &t->hops[i];
 		const struct trace_probe *model = NULL;
 		struct trace_probe m;
+		struct trace_probe_more mm;
+		int	 has_more;
 
 		for (k = 0; k < h->nprobes; k++)
 			if (h->probes[k].replied) {
@@ -150,30 +152,33 @@ redraw(const struct trace *tmpl, const double loss[TRACE_MAX_TTL + 1], int q)
 				h->probes[k].replied = 0;
 			continue;
 		}
+		/*
+		 * The model's strings are the hop's and outlive its probes;
+		 * its rare fields (but the quoted diff) are copied before
+		 * they are freed with it.
+		 */
 		m = *model;
-		/* the name outlives the probes it is freed with below */
-		if (model->name != NULL && (name = strdup(model->name)) == NULL)
-			err(1, NULL);
-		m.name = NULL;
-		m.quoted_diff = NULL;
-		for (k = 0; k < h->nprobes; k++) {
-			free(h->probes[k].name);
-			free(h->probes[k].quoted_diff);
+		m.more = NULL;
+		memset(&mm, 0, sizeof(mm));
+		if ((has_more = model->more != NULL)) {
+			mm = *model->more;
+			mm.quoted_diff = NULL;
 		}
-		h->nprobes = 0;
+		trace_hop_truncate(h, 0);
 		for (k = 0; k < nq; k++) {
 			struct trace_probe *p = trace_hop_add_probe(h);
 
 			if (p == NULL)
 				errx(1, "out of memory");
 			*p = m;
-			if (name != NULL && trace_probe_set_name(p, name) == -1)
-				errx(1, "out of memory");
+			if (has_more) {
+				if (trace_probe_more_alloc(p) == NULL)
+					errx(1, "out of memory");
+				*p->more = mm;
+			}
 			p->replied = h->ttl >= 1 && h->ttl <= TRACE_MAX_TTL ?
 			    uniform() >= loss[h->ttl] : 1;
 		}
-		free(name);
-		name = NULL;
 	}
 	if (q > 0)
 		t->queries = q;
@@ -189,18 +194,14 @@ redraw_range(const struct trace *tmpl, const double loss[TRACE_MAX_TTL + 1],
     int q, int lo, int hi)
 {
 	struct trace	*t = redraw(tmpl, loss, q);
-	int		 i, k;
+	int		 i;
 
 	for (i = 0; i < t->nhops; i++) {
 		struct trace_hop *h = &t->hops[i];
 
 		if (h->ttl >= lo && h->ttl <= hi)
 			continue;
-		for (k = 0; k < h->nprobes; k++) {
-			free(h->probes[k].name);
-			free(h->probes[k].quoted_diff);
-		}
-		h->nprobes = 0;
+		trace_hop_truncate(h, 0);
 	}
 	return t;
 }
