@@ -58,9 +58,9 @@ mk(const struct hopdef *d, const char *dst)
 			h->probes[j].replied = 1;
 			h->probes[j].rtt_ms = d[i].rtt;
 			if (d[i].addr != NULL)
-				snprintf(h->probes[j].addr, TRACE_ADDR_LEN, "%s", d[i].addr);
+				trace_probe_set_addr(h, &h->probes[j], d[i].addr);
 			if (d[i].name != NULL)
-				trace_probe_set_name(&h->probes[j], d[i].name);
+				trace_probe_set_name(h, &h->probes[j], d[i].name);
 			h->probes[j].reply_ttl = d[i].reply_ttl ? d[i].reply_ttl : -1;
 		}
 		last = d[i].recv > 0;
@@ -809,7 +809,7 @@ test_silent_router(void **state)
 	(void)state;
 	for (i = 0; i < 3; i++) {
 		f->hops[1].probes[i].replied = 0;
-		f->hops[1].probes[i].addr[0] = '\0';
+		f->hops[1].probes[i].addr = "";
 	}
 	a = run(f, r, NULL);
 	assert_int_equal(a->nsuspects, 0);
@@ -1109,9 +1109,8 @@ redraw(struct trace *t, int lo, int hi, int every)
 			struct trace_probe *p = &h->probes[j];
 
 			if (p != m) {
-				snprintf(p->addr, TRACE_ADDR_LEN, "%s", m->addr);
-				if (m->name != NULL)
-					trace_probe_set_name(p, m->name);
+				p->addr = m->addr;	/* the same hop's */
+				p->name = m->name;
 				p->rtt_ms = m->rtt_ms;
 				p->reply_ttl = m->reply_ttl;
 			}

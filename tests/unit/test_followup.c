@@ -62,9 +62,8 @@ redraw(struct trace *t, int lo, int hi, int every)
 			struct trace_probe *p = &h->probes[j];
 
 			if (p != m) {
-				snprintf(p->addr, TRACE_ADDR_LEN, "%s", m->addr);
-				if (m->name != NULL)
-					trace_probe_set_name(p, m->name);
+				p->addr = m->addr;	/* the same hop's */
+				p->name = m->name;
 				p->rtt_ms = m->rtt_ms;
 				p->reply_ttl = m->reply_ttl;
 			}
@@ -100,9 +99,8 @@ round2(const struct trace *t, int lo, int hi, int q, int lossy, int every)
 		for (j = 0; j < q; j++) {
 			struct trace_probe *p = &x->probes[j];
 
-			snprintf(p->addr, TRACE_ADDR_LEN, "%s", m->addr);
-			if (m->name != NULL)
-				trace_probe_set_name(p, m->name);
+			assert_int_equal(trace_probe_set_addr(x, p, m->addr), 0);
+			assert_int_equal(trace_probe_set_name(x, p, m->name), 0);
 			p->rtt_ms = m->rtt_ms;
 			p->reply_ttl = m->reply_ttl;
 			p->replied = !(lossy > 0 && h->ttl >= lossy &&
@@ -150,12 +148,7 @@ retloss(struct trace **f, struct trace **r, int q)
 
 		/* the first q probes of the lab's 20 */
 		assert_true(h->nprobes >= q);
-		while (h->nprobes > q) {
-			struct trace_probe *p = &h->probes[--h->nprobes];
-
-			trace_probe_set_name(p, NULL);
-			free(p->quoted_diff);
-		}
+		trace_hop_truncate(h, q);
 	}
 	redraw(*f, 6, 11, 10);
 	redraw(*r, 7, 10, 10);
@@ -271,7 +264,7 @@ hop(struct trace *t, int ttl, const char *addr, int q, int lost)
 	for (j = 0; j < q; j++) {
 		h->probes[j].replied = addr != NULL && j >= lost;
 		if (addr != NULL) {
-			snprintf(h->probes[j].addr, TRACE_ADDR_LEN, "%s", addr);
+			trace_probe_set_addr(h, &h->probes[j], addr);
 			h->probes[j].rtt_ms = ttl;
 		}
 	}
@@ -294,14 +287,14 @@ test_merge(void **state)
 	hop(a, 2, "198.18.0.6", 3, 1);
 	hop(a, 3, "198.18.0.10", 3, 0);
 	hop(a, 4, "198.18.0.14", 3, 0);
-	trace_probe_set_name(&a->hops[1].probes[1], "r2.example.net");
+	trace_probe_set_name(&a->hops[1], &a->hops[1].probes[1], "r2.example.net");
 	a->hops[1].echo_sent = 3;
 	a->hops[1].echo_received = 2;
 	/* round 2: hops 2-3 and a hop 9 the first round never saw */
 	hop(b, 2, "198.18.0.6", 5, 2);	/* same responder: merged */
 	hop(b, 3, "198.18.0.99", 5, 0);	/* another one: the path changed */
 	hop(b, 9, "198.18.0.30", 5, 0);	/* no hop 9 in round 1 */
-	trace_probe_set_name(&b->hops[0].probes[4], "r2.example.net");
+	trace_probe_set_name(&b->hops[0], &b->hops[0].probes[4], "r2.example.net");
 	b->hops[0].echo_sent = 5;
 	b->hops[0].echo_received = 4;
 	b->hops[0].loss_by_echo = 1;

@@ -136,7 +136,7 @@ test_linux(void **state)
 	h = trace_hop_by_ttl(t, 4);	/* -n style, !H, a star */
 	assert_string_equal(h->probes[0].addr, "198.18.4.2");
 	assert_null(h->probes[0].name);
-	assert_string_equal(h->probes[0].annot, "!H");
+	assert_string_equal(trace_probe_more_alloc(&h->probes[0])->annot, "!H");
 	assert_false(h->probes[2].replied);
 	assert_int_equal(trace_hop_by_ttl(t, 5)->probes[0].asn, 64500);
 	trace_free(t);
@@ -196,7 +196,7 @@ test_tracert(void **state)
 	trace_free(t);
 	t = load("tracert-unreach.txt", PASTE_TRACERT);
 	assert_false(t->reached);
-	assert_string_equal(trace_hop_by_ttl(t, 2)->probes[0].annot, "!N");
+	assert_string_equal(trace_probe_more(&trace_hop_by_ttl(t, 2)->probes[0])->annot, "!N");
 	assert_string_equal(trace_hop_by_ttl(t, 2)->probes[0].addr, "198.18.1.1");
 	trace_free(t);
 }
@@ -239,7 +239,7 @@ test_tracepair_json(void **state)
 	u = paste_parse(js, strlen(js), PASTE_AUTO, err, sizeof(err));
 	assert_non_null(u);
 	assert_int_equal(u->nhops, t->nhops);
-	assert_string_equal(trace_hop_by_ttl(u, 4)->probes[0].annot, "!H");
+	assert_string_equal(trace_probe_more(&trace_hop_by_ttl(u, 4)->probes[0])->annot, "!H");
 	free(js);
 	trace_free(t);
 	trace_free(u);
@@ -517,10 +517,10 @@ test_other_tools(void **state)
 	hop_counts(t, 2, 2, 1);		/* the "late" reply is not a probe */
 	hop_counts(t, 3, 1, 0);		/* "error": nothing came back */
 	h = trace_hop_by_ttl(t, 2);
-	assert_int_equal(h->probes[0].nmpls, 1);
-	assert_int_equal(h->probes[0].mpls[0].label, 24001);
+	assert_int_equal(trace_probe_more_alloc(&h->probes[0])->nmpls, 1);
+	assert_int_equal(trace_probe_more_alloc(&h->probes[0])->mpls[0].label, 24001);
 	assert_int_equal(h->probes[0].reply_ttl, 253);
-	assert_string_equal(trace_hop_by_ttl(t, 4)->probes[1].annot, "!H");
+	assert_string_equal(trace_probe_more(&trace_hop_by_ttl(t, 4)->probes[1])->annot, "!H");
 	assert_true(t->reached);
 	trace_free(t);
 
@@ -530,7 +530,7 @@ test_other_tools(void **state)
 	hop_counts(t, 2, 2, 1);		/* answered at its second attempt */
 	hop_counts(t, 3, 2, 0);		/* no reply: both attempts lost */
 	h = trace_hop_by_ttl(t, 2);
-	assert_int_equal(h->probes[0].mpls[0].label, 24001);
+	assert_int_equal(trace_probe_more_alloc(&h->probes[0])->mpls[0].label, 24001);
 	assert_int_equal(h->probes[0].icmp_type, 11);
 	assert_int_equal(t->method, TRACE_METHOD_UDP_PARIS);
 	assert_true(t->reached);
@@ -566,7 +566,7 @@ test_other_tools(void **state)
 	h = trace_hop_by_ttl(t, 3);	/* "r3.example[198.18.3.1]  meldet: ..." */
 	assert_int_equal(h->nprobes, 1);
 	assert_string_equal(h->probes[0].addr, "198.18.3.1");
-	assert_string_equal(h->probes[0].annot, "!H");
+	assert_string_equal(trace_probe_more_alloc(&h->probes[0])->annot, "!H");
 	assert_false(t->reached);
 	trace_free(t);
 
@@ -861,11 +861,11 @@ test_atlas_roundtrip(void **state)
 				assert_true(p->rtt_ms - q->rtt_ms < 0.001 &&
 				    q->rtt_ms - p->rtt_ms < 0.001);
 				assert_int_equal(p->reply_ttl, q->reply_ttl);
-				assert_string_equal(p->annot, q->annot);
-				assert_int_equal(p->nmpls, q->nmpls);
-				for (k = 0; k < p->nmpls; k++)
-					assert_memory_equal(&p->mpls[k], &q->mpls[k],
-					    sizeof(p->mpls[k]));
+				assert_string_equal(trace_probe_more(p)->annot, trace_probe_more(q)->annot);
+				assert_int_equal(trace_probe_more(p)->nmpls, trace_probe_more(q)->nmpls);
+				for (k = 0; k < trace_probe_more(p)->nmpls; k++)
+					assert_memory_equal(&trace_probe_more(p)->mpls[k], &trace_probe_more(q)->mpls[k],
+					    sizeof(trace_probe_more(p)->mpls[k]));
 			}
 		}
 		trace_free(b);
@@ -903,13 +903,13 @@ test_json_keeps_all(void **state)
 		fail_msg("%s", err);
 	p = &b->hops[0].probes[0];
 	assert_int_equal(p->asn, 64496);
-	assert_int_equal(p->nmore_asns, 2);
-	assert_int_equal(p->more_asns[0], 64497);
-	assert_int_equal(p->more_asns[1], 64498);
-	assert_string_equal(p->annot, "!H");
-	assert_int_equal(b->hops[0].probes[1].nmore_asns, 2);
-	assert_int_equal(b->hops[1].probes[2].nmpls, 1);
-	assert_int_equal(b->hops[1].probes[2].mpls[0].label, 24001);
+	assert_int_equal(trace_probe_more(p)->nmore_asns, 2);
+	assert_int_equal(trace_probe_more(p)->more_asns[0], 64497);
+	assert_int_equal(trace_probe_more(p)->more_asns[1], 64498);
+	assert_string_equal(trace_probe_more(p)->annot, "!H");
+	assert_int_equal(trace_probe_more_alloc(&b->hops[0].probes[1])->nmore_asns, 2);
+	assert_int_equal(trace_probe_more_alloc(&b->hops[1].probes[2])->nmpls, 1);
+	assert_int_equal(trace_probe_more_alloc(&b->hops[1].probes[2])->mpls[0].label, 24001);
 	trace_free(b);
 	free(js);
 	trace_free(t);
@@ -922,7 +922,7 @@ test_json_keeps_all(void **state)
 	p = &b->hops[1].probes[0];	/* the reporter, though no RTT was printed */
 	assert_string_equal(p->addr, "198.18.2.1");
 	assert_string_equal(p->name, "r2.example");
-	assert_string_equal(p->annot, "!H");
+	assert_string_equal(trace_probe_more(p)->annot, "!H");
 	trace_free(b);
 	free(js);
 	trace_free(t);

@@ -185,20 +185,20 @@ check_probe(const struct trace *t, const struct rw_probe *w, const char *file)
 
 		if (strcmp(p->addr, w->addr) != 0)
 			continue;
-		if (w->annot != NULL && strcmp(p->annot, w->annot) != 0)
+		if (w->annot != NULL && strcmp(trace_probe_more(p)->annot, w->annot) != 0)
 			continue;
 		if (w->asn != 0 && p->asn != w->asn) {
 			/* or one of the further origins of [AS1/AS2/AS3] */
-			for (j = 0; j < p->nmore_asns; j++)
-				if (p->more_asns[j] == w->asn)
+			for (j = 0; j < trace_probe_more(p)->nmore_asns; j++)
+				if (trace_probe_more(p)->more_asns[j] == w->asn)
 					break;
-			if (j == p->nmore_asns)
+			if (j == trace_probe_more(p)->nmore_asns)
 				continue;
 		}
-		for (j = 0; w->label != 0 && j < p->nmpls; j++)
-			if (p->mpls[j].label == w->label)
+		for (j = 0; w->label != 0 && j < trace_probe_more(p)->nmpls; j++)
+			if (trace_probe_more(p)->mpls[j].label == w->label)
 				break;
-		if (w->label != 0 && j == p->nmpls)
+		if (w->label != 0 && j == trace_probe_more(p)->nmpls)
 			continue;
 		found = 1;
 	}

@@ -208,7 +208,7 @@ packed(int hops, int q, const char *addr, int type)
 			h->probes[j].reply_ttl = 64;
 			h->probes[j].icmp_type = type;
 			h->probes[j].icmp_code = 0;
-			snprintf(h->probes[j].addr, sizeof(h->probes[j].addr), "%s", addr);
+			trace_probe_set_addr(h, &h->probes[j], addr);
 		}
 	}
 	assert_non_null(pt = wire_trace_to_pb(t));

@@ -22,10 +22,12 @@ probe(struct trace_hop *h, int i, const char *addr, const char *name,
 
 	p->replied = 1;
 	p->rtt_ms = rtt;
-	snprintf(p->addr, sizeof(p->addr), "%s", addr);
+	trace_probe_set_addr(h, p, addr);
 	if (name)
-		trace_probe_set_name(p, name);
-	snprintf(p->annot, sizeof(p->annot), "%s", annot);
+		trace_probe_set_name(h, p, name);
+	if (annot[0] != '\0')
+		snprintf(trace_probe_more_alloc(p)->annot, sizeof(p->more->annot),
+		    "%s", annot);
 	p->reply_ttl = 63;
 }
 
@@ -48,10 +50,10 @@ sample(void)
 	probe(h, 0, "198.18.1.2", NULL, 2.5, "");
 	probe(h, 1, "198.18.9.2", NULL, 2.75, "");
 	probe(h, 2, "198.18.9.2", NULL, 3.0, "");
-	h->probes[2].nmpls = 1;
-	h->probes[2].mpls[0].label = 16001;
-	h->probes[2].mpls[0].s = 1;
-	h->probes[2].mpls[0].ttl = 1;
+	trace_probe_more_alloc(&h->probes[2])->nmpls = 1;
+	trace_probe_more_alloc(&h->probes[2])->mpls[0].label = 16001;
+	trace_probe_more_alloc(&h->probes[2])->mpls[0].s = 1;
+	trace_probe_more_alloc(&h->probes[2])->mpls[0].ttl = 1;
 	h = trace_add_hop(t, 3, 3);
 	h = trace_add_hop(t, 4, 3);
 	probe(h, 0, "198.18.3.2", NULL, 4.0, "!H");
@@ -150,7 +152,7 @@ test_summary_long_names(void **state)
 
 	(void)state;
 	trace_text_opts_init(&o);
-	trace_probe_set_name(&t->hops[3].probes[0],
+	trace_probe_set_name(&t->hops[3], &t->hops[3].probes[0],
 	    "my-company-t1.chicago.other-isp.example.net");
 	s = render(t, &o, 1);
 	/* Every row's loss column lines up with the header's, however long. */

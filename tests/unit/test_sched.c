@@ -126,8 +126,7 @@ mk_trace(const char *const *routers, int n, uint32_t asn)
 		p = trace_hop_add_probe(h);
 		p->replied = 1;
 		p->rtt_ms = 1 + i;
-		snprintf(p->addr, sizeof(p->addr), "%s", i < n ? routers[i] :
-		    "10.0.0.9");
+		trace_probe_set_addr(h, p, i < n ? routers[i] : "10.0.0.9");
 		p->asn = i == 1 ? asn : 64500;
 	}
 	return t;

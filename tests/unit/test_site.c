@@ -44,7 +44,7 @@ path_trace(const char *src, const char *dst, const char *const *path,
 			h->probes[j].replied = 1;
 			h->probes[j].rtt_ms = 1.0 + i;
 			h->probes[j].reply_ttl = 64 - i;
-			snprintf(h->probes[j].addr, TRACE_ADDR_LEN, "%s", path[i]);
+			trace_probe_set_addr(h, &h->probes[j], path[i]);
 		}
 	}
 	t->reached = i > 0 && strcmp(path[i - 1], dst) == 0;

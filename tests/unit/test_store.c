@@ -57,7 +57,7 @@ small_trace(void)
 	h = trace_add_hop(t, 1, 2);
 	h->probes[0].replied = 1;
 	h->probes[0].rtt_ms = 1.25;
-	strcpy(h->probes[0].addr, "198.18.1.1");
+	trace_probe_set_addr(h, &h->probes[0], "198.18.1.1");
 	return t;
 }
 

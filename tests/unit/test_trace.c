@@ -33,25 +33,25 @@ sample_trace(void)
 	h = trace_add_hop(t, 1, 3);
 	h->probes[0].replied = 1;
 	h->probes[0].rtt_ms = 1.0;
-	strcpy(h->probes[0].addr, "198.18.0.1");
+	trace_probe_set_addr(h, &h->probes[0], "198.18.0.1");
 	h->probes[1].replied = 1;
 	h->probes[1].rtt_ms = 3.0;
-	strcpy(h->probes[1].addr, "198.18.0.5");
-	trace_probe_set_name(&h->probes[1], "r1b.lab");
+	trace_probe_set_addr(h, &h->probes[1], "198.18.0.5");
+	trace_probe_set_name(h, &h->probes[1], "r1b.lab");
 	h->probes[2].replied = 1;
 	h->probes[2].rtt_ms = 2.0;
-	strcpy(h->probes[2].addr, "198.18.0.5");
+	trace_probe_set_addr(h, &h->probes[2], "198.18.0.5");
 	h = trace_add_hop(t, 2, 3);
 	h->probes[1].replied = 1;
 	h->probes[1].rtt_ms = 5.0;
 	h->probes[1].reply_ttl = 62;
 	h->probes[1].icmp_type = 3;
 	h->probes[1].icmp_code = 3;
-	h->probes[1].nmpls = 1;
-	h->probes[1].mpls[0].label = 16001;
-	h->probes[1].mpls[0].s = 1;
-	h->probes[1].mpls[0].ttl = 1;
-	strcpy(h->probes[1].addr, "198.18.1.2");
+	trace_probe_more_alloc(&h->probes[1])->nmpls = 1;
+	trace_probe_more_alloc(&h->probes[1])->mpls[0].label = 16001;
+	trace_probe_more_alloc(&h->probes[1])->mpls[0].s = 1;
+	trace_probe_more_alloc(&h->probes[1])->mpls[0].ttl = 1;
+	trace_probe_set_addr(h, &h->probes[1], "198.18.1.2");
 	return t;
 }
 
@@ -111,7 +111,7 @@ test_hop_is_dst(void **state)
 	assert_int_equal(trace_hop_is_dst(t, h2), 1);
 	assert_int_equal(trace_hop_is_dst(t, h1), 0);
 	/* a responder that is not the main one still counts (ECMP at the last hop) */
-	strcpy(h1->probes[0].addr, "198.18.1.2");
+	trace_probe_set_addr(h1, &h1->probes[0], "198.18.1.2");
 	assert_int_equal(trace_hop_is_dst(t, h1), 1);
 	/* an unanswered probe carrying the address does not */
 	h1->probes[0].replied = 0;
@@ -129,14 +129,14 @@ test_hop_is_dst(void **state)
 	/* empty strings never match: no address, no name, empty dst_name */
 	free(t->dst_name);
 	t->dst_name = strdup("");
-	h2->probes[1].addr[0] = '\0';
+	h2->probes[1].addr = "";
 	assert_int_equal(trace_hop_is_dst(t, h2), 0);
-	trace_probe_set_name(&h2->probes[1], "");
+	trace_probe_set_name(h2, &h2->probes[1], "");
 	assert_int_equal(trace_hop_is_dst(t, h2), 0);
 	/* a hop with no probe answered */
 	h2->probes[1].replied = 0;
 	strcpy(t->dst, "198.18.1.2");
-	strcpy(h2->probes[1].addr, "198.18.1.2");
+	trace_probe_set_addr(h2, &h2->probes[1], "198.18.1.2");
 	assert_int_equal(trace_hop_is_dst(t, h2), 0);
 	trace_free(t);
 }
@@ -154,7 +154,7 @@ test_json_roundtrip(void **state)
 	assert_non_null(u);
 	assert_int_equal(u->nhops, 2);
 	assert_int_equal(u->method, TRACE_METHOD_UDP_PARIS);
-	assert_int_equal(u->hops[1].probes[1].mpls[0].label, 16001);
+	assert_int_equal(trace_probe_more_alloc(&u->hops[1].probes[1])->mpls[0].label, 16001);
 	assert_int_equal(u->hops[1].probes[0].replied, 0);
 	assert_true(u->start > 1795000000.12 && u->start < 1795000000.13);
 	b = trace_to_json(u, 0);
@@ -239,7 +239,7 @@ test_name_inert(void **state)
 	assert_non_null(t = trace_new());
 	assert_non_null(h = trace_add_hop(t, 1, 1));
 	p = &h->probes[0];
-	assert_int_equal(trace_probe_set_name(p,
+	assert_int_equal(trace_probe_set_name(h, p,
 	    "evil\x1b[2J\nroot .example"), 0);
 	assert_string_equal(p->name, "evil\\x1b\\x5b2J\\x0aroot\\x20.example");
 	/* idempotent: read back, it stays the same */
@@ -393,6 +393,7 @@ test_json_direct(void **state)
 	struct trace_hop	*h;
 	char			 err[256], *text;
 	size_t			 i;
+	char			 addr[TRACE_ADDR_LEN];
 
 	(void)state;
 	same_json(t, 1);	/* empty: nulls, no hops */
@@ -421,30 +422,30 @@ test_json_direct(void **state)
 		h->probes[0].rtt_ms = fabs(reals[i]);
 		h->probes[1].replied = 1;
 		h->probes[1].rtt_ms = reals[i] * 3 + 0.001;
-		snprintf(h->probes[0].addr, sizeof(h->probes[0].addr),
-		    "198.18.%zu.1", i);
-		strcpy(h->probes[1].addr, i % 2 ? "198.18.0.7" : "");
+		snprintf(addr, sizeof(addr), "198.18.%zu.1", i);
+		trace_probe_set_addr(h, &h->probes[0], addr);
+		trace_probe_set_addr(h, &h->probes[1], i % 2 ? "198.18.0.7" : "");
 		h->probes[0].reply_ttl = 250;
 		h->probes[0].icmp_type = 11;
 		h->probes[0].icmp_code = 0;
-		strcpy(h->probes[1].annot, "!H");
+		strcpy(trace_probe_more_alloc(&h->probes[1])->annot, "!H");
 		if (i % 3 == 0)
-			assert_int_equal(trace_probe_set_name(&h->probes[0],
+			assert_int_equal(trace_probe_set_name(h, &h->probes[0],
 			    "r\\1.\"x\".example"), 0);
 		if (i == 2) {
-			h->probes[0].nmpls = 2;
-			h->probes[0].mpls[0].label = 1048575;
-			h->probes[0].mpls[0].exp = 7;
-			h->probes[0].mpls[0].s = 0;
-			h->probes[0].mpls[0].ttl = 1;
-			h->probes[0].mpls[1].label = 16;
-			h->probes[0].mpls[1].s = 1;
-			h->probes[0].mpls[1].ttl = 255;
-			h->probes[0].quoted_diff = strdup("TOS 0x00 -> 0x04");
+			trace_probe_more_alloc(&h->probes[0])->nmpls = 2;
+			trace_probe_more_alloc(&h->probes[0])->mpls[0].label = 1048575;
+			trace_probe_more_alloc(&h->probes[0])->mpls[0].exp = 7;
+			trace_probe_more_alloc(&h->probes[0])->mpls[0].s = 0;
+			trace_probe_more_alloc(&h->probes[0])->mpls[0].ttl = 1;
+			trace_probe_more_alloc(&h->probes[0])->mpls[1].label = 16;
+			trace_probe_more_alloc(&h->probes[0])->mpls[1].s = 1;
+			trace_probe_more_alloc(&h->probes[0])->mpls[1].ttl = 255;
+			trace_probe_more_alloc(&h->probes[0])->quoted_diff = strdup("TOS 0x00 -> 0x04");
 			h->probes[0].asn = 4294967295U;
-			h->probes[0].nmore_asns = 2;
-			h->probes[0].more_asns[0] = 64496;
-			h->probes[0].more_asns[1] = 1;
+			trace_probe_more_alloc(&h->probes[0])->nmore_asns = 2;
+			trace_probe_more_alloc(&h->probes[0])->more_asns[0] = 64496;
+			trace_probe_more_alloc(&h->probes[0])->more_asns[1] = 1;
 			h->probes[1].asn = 3320;
 		}
 		if (i == 4) {

@@ -19,6 +19,7 @@ sample_trace(void)
 	struct trace		*t = trace_new();
 	struct trace_hop	*h;
 	struct trace_probe	*p;
+	char			 addr[TRACE_ADDR_LEN];
 	int			 ttl, i;
 
 	t->agent = strdup("sf-office");
@@ -55,19 +56,22 @@ sample_trace(void)
 				continue;	/* one star */
 			p->replied = 1;
 			p->rtt_ms = ttl * 10.25 + i;
-			snprintf(p->addr, sizeof(p->addr), "198.18.%d.%d", ttl, i + 1);
+			snprintf(addr, sizeof(addr), "198.18.%d.%d", ttl, i + 1);
+			trace_probe_set_addr(h, p, addr);
 			p->reply_ttl = 64 - ttl;
 			p->icmp_type = ttl == 4 ? 3 : 11;
 			p->icmp_code = ttl == 4 ? 3 : 0;
 			if (ttl == 2)
-				trace_probe_set_name(p, "core2.sanfrancisco.example");
+				trace_probe_set_name(h, p, "core2.sanfrancisco.example");
 			if (ttl == 4 && i == 2)
-				strcpy(p->annot, "!H");
+				strcpy(trace_probe_more_alloc(p)->annot, "!H");
 			if (ttl == 3) {
-				p->nmpls = 2;
-				p->mpls[0] = (struct trace_mpls){ 16001, 5, 0, 1 };
-				p->mpls[1] = (struct trace_mpls){ 0xfffff, 7, 1, 255 };
-				p->quoted_diff = strdup("tos 0x00->0x20");
+				struct trace_probe_more *m = trace_probe_more_alloc(p);
+
+				m->nmpls = 2;
+				m->mpls[0] = (struct trace_mpls){ 16001, 5, 0, 1 };
+				m->mpls[1] = (struct trace_mpls){ 0xfffff, 7, 1, 255 };
+				m->quoted_diff = strdup("tos 0x00->0x20");
 			}
 			p->asn = 64500 + (uint32_t)ttl;
 		}
@@ -115,14 +119,14 @@ test_trace_round_trip(void **state)
 	assert_string_equal(j1, j2);
 	/* Fields the JSON might not show, checked directly. */
 	assert_int_equal(back->nhops, 4);
-	assert_int_equal(back->hops[2].probes[0].nmpls, 2);
-	assert_int_equal(back->hops[2].probes[0].mpls[1].label, 0xfffff);
-	assert_int_equal(back->hops[2].probes[0].mpls[1].s, 1);
+	assert_int_equal(trace_probe_more_alloc(&back->hops[2].probes[0])->nmpls, 2);
+	assert_int_equal(trace_probe_more_alloc(&back->hops[2].probes[0])->mpls[1].label, 0xfffff);
+	assert_int_equal(trace_probe_more_alloc(&back->hops[2].probes[0])->mpls[1].s, 1);
 	assert_int_equal(back->hops[2].probes[1].replied, 0);
 	assert_null(back->hops[2].probes[1].name);
 	assert_string_equal(back->hops[1].probes[0].name,
 	    "core2.sanfrancisco.example");
-	assert_string_equal(back->hops[3].probes[2].annot, "!H");
+	assert_string_equal(trace_probe_more_alloc(&back->hops[3].probes[2])->annot, "!H");
 	assert_int_equal(back->hops[1].echo_sent, 30);
 	assert_int_equal(back->hops[1].echo_received, 26);
 	assert_int_equal(back->hops[1].loss_by_echo, 1);
