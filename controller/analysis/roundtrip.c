@@ -1261,14 +1261,53 @@ delay_free(struct rt_delay *D)
 	free(D->ccoef);
 }
 
-/* The columns, their penalties and bounds (every queueing column off). */
+/*
+ * Observation i's row of the fit: its columns (distance and queueing of
+ * every link it crosses, its own delay) with their coefficients, a column
+ * once (crossings added up), in the order first met; col and coef have
+ * room for 2 x its elements + 1.  Returns how many.
+ */
+static int
+delay_row(const struct rt *r, const struct rt_delay *D, int i, int *col,
+    double *coef)
+{
+	const struct est_table *t = &r->tab;
+	int	 cc[2], j, k, e, l, n = 0;
+
+	for (j = 0; j < t->obs[i].n; j++) {
+		if ((l = t->elem[t->obs[i].off + j]) >= r->nlinks)
+			continue;
+		cc[0] = D->edge[l];
+		cc[1] = DCOL_Q(r, D, l);
+		for (e = 0; e < 2; e++) {
+			for (k = 0; k < n && col[k] != cc[e]; k++)
+				;
+			if (k == n) {
+				col[n] = cc[e];
+				coef[n++] = 0;
+			}
+			coef[k] += t->mult[t->obs[i].off + j];
+		}
+	}
+	col[n] = DCOL_OWN(r, D, i);
+	coef[n++] = 1;
+	return n;
+}
+
+/*
+ * The columns, their penalties and bounds (every queueing column off).
+ * The matrix is built sparse, column by column, observations in order:
+ * a dense one (observations x columns) took 8 MB for two traces of 255
+ * hops, more than the traces' probes.
+ */
 static int
 delay_build(struct rt *r, struct rt_delay *D)
 {
 	const struct est_table *t = &r->tab;
 	struct trace_hop_stats hs;
-	double	*A = NULL, v[RT_MAXSEQ * 2], mn;
-	int	 nl = r->nlinks, no = t->nobs, nc, i, j, l, c, n, nv = 0;
+	double	 v[RT_MAXSEQ * 2], mn, *rcoef = NULL;
+	int	 nl = r->nlinks, no = t->nobs, nc, i, j, l, c, n, nv = 0, k, nr,
+		 maxn = 0, *rcol = NULL, *pos = NULL;
 
 	D->edge = calloc((size_t)nl + 1, sizeof(int));
 	D->rev = calloc((size_t)nl + 1, sizeof(int));
@@ -1295,10 +1334,15 @@ delay_build(struct rt *r, struct rt_delay *D)
 	D->xs = calloc((size_t)nc + 1, sizeof(double));
 	D->res = calloc((size_t)no + 1, sizeof(double));
 	D->coff = calloc((size_t)nc + 2, sizeof(int));
+	for (i = 0; i < no; i++)
+		maxn = t->obs[i].n > maxn ? t->obs[i].n : maxn;
+	rcol = calloc((size_t)maxn * 2 + 1, sizeof(*rcol));
+	rcoef = calloc((size_t)maxn * 2 + 1, sizeof(*rcoef));
+	pos = calloc((size_t)nc + 1, sizeof(*pos));
 	if (D->pen == NULL || D->ub == NULL || D->x == NULL || D->xs == NULL ||
-	    D->res == NULL || D->coff == NULL ||
-	    (A = calloc((size_t)no * nc + 1, sizeof(double))) == NULL)
-		return -1;
+	    D->res == NULL || D->coff == NULL || rcol == NULL || rcoef == NULL ||
+	    pos == NULL)
+		goto fail;
 	/* the observations: min RTT, weight, and the typical link delay */
 	for (i = 0; i < no; i++) {
 		const struct rt_obs *o = &r->obs[i];
@@ -1313,14 +1357,11 @@ delay_build(struct rt *r, struct rt_delay *D)
 		sig = D->jit[i] / 2 > RT_DSIGMA ? D->jit[i] / 2 : RT_DSIGMA;
 		D->w[i] = mn < 0 ? 0 : 1 / (sig * sig);
 		for (j = 0, n = 0; j < t->obs[i].n; j++)
-			if (t->elem[t->obs[i].off + j] < nl) {
-				l = t->elem[t->obs[i].off + j];
-				c = t->mult[t->obs[i].off + j];
-				n += c;
-				A[(size_t)i * nc + D->edge[l]] += c;
-				A[(size_t)i * nc + DCOL_Q(r, D, l)] += c;
-			}
-		A[(size_t)i * nc + DCOL_OWN(r, D, i)] = 1;
+			if (t->elem[t->obs[i].off + j] < nl)
+				n += t->mult[t->obs[i].off + j];
+		nr = delay_row(r, D, i, rcol, rcoef);
+		for (k = 0; k < nr; k++)
+			D->coff[rcol[k] + 1] += rcoef[k] != 0;
 		if (n > 0 && mn > 0 && nv < RT_MAXSEQ * 2)
 			v[nv++] = mn / n;
 	}
@@ -1329,27 +1370,28 @@ delay_build(struct rt *r, struct rt_delay *D)
 	D->mu = D->mu < 0.1 ? 0.1 : D->mu;
 	D->bic = log(no > 1 ? no : 2) / 2;
 	/* columns: distance, queueing (off), a hop's own */
-	for (c = 0, n = 0; c < nc; c++)
-		for (i = 0; i < no; i++)
-			n += A[(size_t)i * nc + c] != 0;
+	for (c = 0; c < nc; c++) {
+		D->coff[c + 1] += D->coff[c];
+		pos[c] = D->coff[c];
+	}
+	n = D->coff[nc];
 	D->cobs = calloc((size_t)n + 1, sizeof(int));
 	D->ccoef = calloc((size_t)n + 1, sizeof(double));
-	if (D->cobs == NULL || D->ccoef == NULL) {
-		free(A);
-		return -1;
-	}
-	for (c = 0, n = 0; c < nc; c++) {
-		D->coff[c] = n;
-		for (i = 0; i < no; i++)
-			if (A[(size_t)i * nc + c] != 0) {
-				D->cobs[n] = i;
-				D->ccoef[n++] = A[(size_t)i * nc + c];
+	if (D->cobs == NULL || D->ccoef == NULL)
+		goto fail;
+	for (i = 0; i < no; i++) {
+		nr = delay_row(r, D, i, rcol, rcoef);
+		for (k = 0; k < nr; k++)
+			if (rcoef[k] != 0) {
+				D->cobs[pos[rcol[k]]] = i;
+				D->ccoef[pos[rcol[k]]++] = rcoef[k];
 			}
+	}
+	for (c = 0; c < nc; c++) {
 		D->pen[c] = c < D->nedge ? RT_DDIST / D->mu : c < D->nedge + nl ?
 		    1 / D->mu : RT_DOWN / D->mu;
 		D->ub[c] = c < D->nedge + nl && c >= D->nedge ? 0 : HUGE_VAL;
 	}
-	D->coff[nc] = n;
 	/* queueing candidates: a link whose other way is not on exactly the
 	   same round trips (then it is distance), crossed by the round trips
 	   of both traces (one direction's probes show it, the other's
@@ -1363,7 +1405,9 @@ delay_build(struct rt *r, struct rt_delay *D)
 		D->cand[l] = seen == 3 &&
 		    (D->rev[l] < 0 || !same_incidence(r, l, D->rev[l]));
 	}
-	free(A);
+	free(rcol);
+	free(rcoef);
+	free(pos);
 	D->l.nobs = no;
 	D->l.y = D->y;
 	D->l.w = D->w;
@@ -1374,6 +1418,11 @@ delay_build(struct rt *r, struct rt_delay *D)
 	D->l.pen = D->pen;
 	D->l.ub = D->ub;
 	return 0;
+ fail:
+	free(rcol);
+	free(rcoef);
+	free(pos);
+	return -1;
 }
 
 /* Refit with the queueing links set[0..k) on, from x; returns the score. */
