@@ -6,7 +6,8 @@
 #                1,000 probes, 100 a line, 5% stars, short names (the
 #                densest text: about 11 bytes a probe)
 #   names        traceroute text with 170-byte host names: HOPS (255) hops
-#                x 100 lines x 10 probes, a name of its own on every line
+#                x 100 lines x 10 probes, four responders a hop (ECMP), one
+#                after the other, each with its own name
 #   json-pretty  tracepair trace JSON as jansson indents it: HOPS (40)
 #                hops x 760 probes
 #   json         the same, compact: HOPS (60) hops x 1,000 probes
@@ -28,8 +29,8 @@ function pad(str, n) { while (length(str) < n) str = str "-x"; return substr(str
 function text(perline, lines, longnames,   ttl, l, q, name) {
 	printf "traceroute to %s (%s), %d hops max, 60 byte packets\n", d, d, hops
 	for (ttl = 1; ttl <= hops; ttl++) for (l = 0; l < lines; l++) {
-		name = longnames ? pad("core" ttl "-line" l "-" net ".backbone.region" ttl % 7 ".example.net", 170) : "r" ttl ".example.net"
-		printf "%3d  %s (%s)", ttl, name, addr(ttl, longnames ? l + 1 : 1)
+		name = longnames ? pad("core" ttl "-" l % 4 + 1 "-" net ".backbone.region" ttl % 7 ".example.net", 170) : "r" ttl ".example.net"
+		printf "%3d  %s (%s)", ttl, name, addr(ttl, longnames ? l % 4 + 1 : 1)
 		for (q = 0; q < perline; q++)
 			if (rand() < 0.05) printf "  *"; else printf "  %.3f ms", ttl * 0.5 + rand()
 		printf "\n"
