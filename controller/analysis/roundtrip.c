@@ -1115,16 +1115,18 @@ rt_debug_dump(const struct rt *r, const struct est_fit *fit)
 		fprintf(stderr, "\n");
 	}
 	for (e = 0; e < r->nlinks; e++)
-		fprintf(stderr, "rt: element %d: link %s -> %s\n", e,
+		fprintf(stderr, "rt: element %d: link %s -> %s%s\n", e,
 		    node_label(r, r->links[e].u, a, sizeof(a)),
-		    node_label(r, r->links[e].v, b, sizeof(b)));
+		    node_label(r, r->links[e].v, b, sizeof(b)),
+		    t->cand && !t->cand[e] ? " (no candidate)" : "");
 	for (e = r->nlinks; e < t->nelem; e++) {
 		int	 n = e < r->nlinks + r->nnodes ? e - r->nlinks :
 		    e - r->nlinks - r->nnodes;
 
-		fprintf(stderr, "rt: element %d: router %s (%s)\n", e,
+		fprintf(stderr, "rt: element %d: router %s (%s)%s\n", e,
 		    node_label(r, n, a, sizeof(a)), e < r->nlinks + r->nnodes ?
-		    "what it forwards" : "and its own replies");
+		    "what it forwards" : "and its own replies",
+		    t->cand && !t->cand[e] ? " (no candidate)" : "");
 	}
 	for (s = 0; s < fit->k; s++) {
 		fprintf(stderr, "rt: chosen %d: loss %.4f (%.4f-%.4f) "

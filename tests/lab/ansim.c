@@ -3,7 +3,7 @@
  * how often does the analysis of a pair give a verdict other than the right
  * one when only the packet sampling differs?
  *
- *   tp-ansim [-a1cdj] [-n TRIALS] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]]
+ *   tp-ansim [-a1cdj] [-n TRIALS] [-o DIR] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]]
  *            FWD.json REV.json FWDLOSS REVLOSS
  *
  * FWD.json and REV.json are a real pair from the lab (tracepair-agent trace
@@ -34,7 +34,9 @@
  * the chosen (not alternative) suspects as a set, in a fixed order (a
  * check that wants every fault of the scenario named, in any order).
  * -j: the summary as one JSON object (keys with counts, the mismatch and
- * its bound, the follow-up figures) instead of the lines above.
+ * its bound, the follow-up figures) instead of the lines above.  -o DIR:
+ * the first ANSIM_KEEP mismatched pairs (after any follow-up) are written
+ * there as N-fwd.json and N-rev.json, to study with RT_DEBUG.
  */
 #include <err.h>
 #include <stdint.h>
@@ -53,6 +55,7 @@
 #define KEY_LEN		512
 #define MAX_KEYS	4096	/* -a over a few hops: hundreds of keys */
 #define ANSIM_MAX_CHOSEN 8	/* -c: chosen suspects in one key */
+#define ANSIM_KEEP	20	/* -o: mismatched pairs written */
 
 /* The distinct keys seen, with counts. */
 struct keycount {
@@ -275,6 +278,28 @@ key_of(const struct analysis *a, int all, char key[KEY_LEN])
 	}
 }
 
+/* -o: mismatched pair number n, as dir/n-fwd.json and dir/n-rev.json. */
+static void
+keep_pair(const char *dir, long n, const struct trace *f, const struct trace *r)
+{
+	char	 path[1024], *js;
+	FILE	*fp;
+	int	 d;
+
+	for (d = 0; d < 2; d++) {
+		snprintf(path, sizeof(path), "%s/%ld-%s.json", dir, n,
+		    d == 0 ? "fwd" : "rev");
+		if ((js = trace_to_json(d == 0 ? f : r, 0)) == NULL)
+			errx(1, "trace_to_json failed");
+		if ((fp = fopen(path, "w")) == NULL)
+			err(1, "%s", path);
+		fputs(js, fp);
+		if (fclose(fp) == EOF)
+			err(1, "%s", path);
+		free(js);
+	}
+}
+
 /* -j: the summary as one JSON object on stdout. */
 static void
 json_summary(const char *want, const struct keycount *keys, int nkeys,
@@ -326,7 +351,7 @@ analyse(const struct trace *f, const struct trace *r)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tp-ansim [-a1cdj] [-n TRIALS] [-q PROBES] [-s SEED] "
+	fprintf(stderr, "usage: tp-ansim [-a1cdj] [-n TRIALS] [-o DIR] [-q PROBES] [-s SEED] "
 	    "[-F BUDGET [-i SECS] [-w SECS]]\n"
 	    "                FWD.json REV.json FWDLOSS REVLOSS\n");
 	exit(2);
@@ -345,17 +370,21 @@ main(int argc, char **argv)
 	int		 ran;
 	int		 ch, q = 0, nkeys = 0, j, all = 0, d, nwhys = 0;
 	int		 json_out = 0;
+	const char	*keep = NULL;
 	double		 budget = 0, ival = 0.5, wait = 5;
 	struct followup_plan fp;
 	char		 why[FOLLOWUP_WHY_LEN];
 
-	while ((ch = getopt(argc, argv, "a1cdjk:n:q:s:F:i:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a1cdjk:n:o:q:s:F:i:w:")) != -1) {
 		switch (ch) {
 		case 'c':
 			chosen_key = 1;
 			break;
 		case 'j':
 			json_out = 1;
+			break;
+		case 'o':
+			keep = optarg;
 			break;
 		case 'k':
 			wantkey = optarg;
@@ -460,6 +489,8 @@ main(int argc, char **argv)
 		}
 		key_of(a, all, got);
 		analysis_free(a);
+		if (strcmp(got, want) != 0 && keep != NULL && bad < ANSIM_KEEP)
+			keep_pair(keep, bad, f, r);
 		trace_free(f);
 		trace_free(r);
 		if (strcmp(got, want) != 0)
