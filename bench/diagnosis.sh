@@ -41,7 +41,8 @@
 # core2.SF - Denver, then two routers at 1 ICMP error/s), -quiet (nothing
 # broken, two silent routers and two at 1/s).  DIAG_SCENARIOS (env) picks
 # some, DIAG_FAMILIES (env, default "4 6") the families; DIAG_KEEP=DIR keeps
-# every pair's analysis JSON there.  The table goes
+# every pair's analysis JSON there (agents mode: its two traces too,
+# tp-ansim's templates).  The table goes
 # to bench/results/diagnosis.txt; one line per pair (its class, the
 # suspects as judged, the verdict) to bench/results/diagnosis-runs.txt.
 . tests/lab/lib.sh
@@ -181,7 +182,12 @@ for scn in $SCENARIOS; do
 				fi
 				[ $class = right ] ||
 				    echo "# $scn run $i (IPv$f) $class: first '$FIRST': $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
-				[ -n "${DIAG_KEEP:-}" ] && cp "$AN_TMP/out.json" "$DIAG_KEEP/$scn-$f-$i-$class.json"
+				if [ -n "${DIAG_KEEP:-}" ]; then
+					cp "$AN_TMP/out.json" "$DIAG_KEEP/$scn-$f-$i-$class.json"
+					# agents mode: the two traces too (tp-ansim's templates)
+					[ "$MODE" = agents ] && cp "$AN_TMP/fwd.json" "$DIAG_KEEP/$scn-$f-$i-fwd.json" &&
+					    cp "$AN_TMP/rev.json" "$DIAG_KEEP/$scn-$f-$i-rev.json"
+				fi
 				echo "$scn IPv$f $i $class | chosen: $CHOSEN | suspects: $NSUSP | distance: $DIST | $(head -1 "$AN_TMP/out.txt" | cut -c1-400)" >>"$RUNS"
 			else
 				echo "# $scn run $i (IPv$f): the pair did not run" >&2

@@ -1033,31 +1033,97 @@ router_twice(const struct analysis *a, int i)
 }
 
 /*
+ * A loss suspect in a few words with its confidence, "X (0.93)", appended
+ * to c (len) after sep.
+ */
+static void
+suspect_listed(const struct analysis *a, int i, const char *sep, char *c,
+    size_t len)
+{
+	char	 w[ANALYSIS_WHY_LEN / 4];
+
+	suspect_words(&a->suspects[i], w, sizeof(w));
+	/* one router as two candidates: say which is which */
+	if (a->suspects[i].kind == ANALYSIS_SUSPECT_ROUTER && router_twice(a, i))
+		an_bprintf(w + strlen(w), sizeof(w) - strlen(w), " %s",
+		    a->suspects[i].after ? "(losing what it forwards)" :
+		    "(losing what it forwards and its own replies)");
+	an_bprintf(c + strlen(c), len - strlen(c), "%s%s (%.2f)", sep, w,
+	    a->suspects[i].confidence);
+}
+
+/* 1 when suspect s is about loss (a link, a router, a site's own link). */
+static int
+is_loss_suspect(const struct analysis_suspect *s)
+{
+	return s->kind != ANALYSIS_SUSPECT_FILTER &&
+	    s->kind != ANALYSIS_SUSPECT_DESTINATION &&
+	    s->kind != ANALYSIS_SUSPECT_LATENCY;
+}
+
+/*
+ * Inconclusive with a decided first suspect: the chosen suspects that
+ * reached the deciding confidence, then the undecided fault and its
+ * candidates, "X (0.93), and a second fault the data cannot separate:
+ * Y (0.40) or Z (0.38)".  Writes into c (len).
+ */
+static void
+undecided_words(const struct analysis *a, char *c, size_t len)
+{
+	const char *nth[] = { "a second", "a third", "a fourth" };
+	int	 i, nd = 0, nu = 0, nc = 0;
+
+	for (i = 0; i < a->nsuspects; i++) {
+		const struct analysis_suspect *s = &a->suspects[i];
+
+		if (!is_loss_suspect(s) || s->alternative || s->undecided)
+			continue;
+		suspect_listed(a, i, nd == 0 ? "" : " and ", c, len);
+		nd++;
+	}
+	for (i = 0; i < a->nsuspects; i++)
+		if (is_loss_suspect(&a->suspects[i]) && a->suspects[i].undecided) {
+			nc++;
+			nu += !a->suspects[i].alternative;
+		}
+	if (nc == 0)
+		return;
+	if (nu <= 1)
+		an_bprintf(c + strlen(c), len - strlen(c), ", and %s fault %s",
+		    nth[nd < 1 ? 0 : nd > 3 ? 2 : nd - 1], nc > 1 ?
+		    "the data cannot separate: " : "the data cannot confirm: ");
+	else
+		an_bprintf(c + strlen(c), len - strlen(c), ", and %d more "
+		    "faults the data cannot separate among ", nu);
+	for (i = 0, nc = 0; i < a->nsuspects && nc < 4; i++) {
+		if (!is_loss_suspect(&a->suspects[i]) || !a->suspects[i].undecided)
+			continue;
+		suspect_listed(a, i, nc ? " or " : "", c, len);
+		nc++;
+	}
+}
+
+/*
  * Inconclusive: the first suspect and the alternatives the data cannot
- * rule out, and how many probes per hop would decide.
+ * rule out (or, when the first is decided, the fault beside it that is
+ * not), and how many probes per hop would decide.
  */
 static void
 inconclusive_verdict(struct an_state *st, const char *few)
 {
 	struct analysis	*a = st->a;
-	char		 c[ANALYSIS_WHY_LEN / 2] = "", w[ANALYSIS_WHY_LEN / 4];
+	char		 c[ANALYSIS_WHY_LEN / 2] = "";
 	char		 need[160];
-	int		 i, n = 0;
+	int		 i, n = 0, split;
 
-	for (i = 0; i < a->nsuspects && n < 3; i++) {
-		if (a->suspects[i].kind == ANALYSIS_SUSPECT_FILTER ||
-		    a->suspects[i].kind == ANALYSIS_SUSPECT_DESTINATION ||
-		    a->suspects[i].kind == ANALYSIS_SUSPECT_LATENCY)
+	/* the first suspect decided: what is not is a fault beside it */
+	split = !a->suspects[0].undecided && !a->suspects[0].alternative;
+	if (split)
+		undecided_words(a, c, sizeof(c));
+	for (i = 0; !split && i < a->nsuspects && n < 3; i++) {
+		if (!is_loss_suspect(&a->suspects[i]))
 			continue;
-		suspect_words(&a->suspects[i], w, sizeof(w));
-		/* one router as two candidates: say which is which */
-		if (a->suspects[i].kind == ANALYSIS_SUSPECT_ROUTER &&
-		    router_twice(a, i))
-			an_bprintf(w + strlen(w), sizeof(w) - strlen(w), " %s",
-			    a->suspects[i].after ? "(losing what it forwards)" :
-			    "(losing what it forwards and its own replies)");
-		an_bprintf(c + strlen(c), sizeof(c) - strlen(c), "%s%s (%.2f)",
-		    n ? " or " : "", w, a->suspects[i].confidence);
+		suspect_listed(a, i, n ? " or " : "", c, sizeof(c));
 		n++;
 	}
 	if (a->probes_needed > 0)
@@ -1067,8 +1133,8 @@ inconclusive_verdict(struct an_state *st, const char *few)
 		an_bprintf(need, sizeof(need), "more probes per hop would not "
 		    "decide (the candidates are on the same round trips)");
 	an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: %s%s; %s.%s",
-	    n > 1 ? "the data cannot separate " : "possibly ", c, need, few);
-	(void)st;
+	    split ? "" : n > 1 ? "the data cannot separate " : "possibly ", c,
+	    need, few);
 }
 
 static void

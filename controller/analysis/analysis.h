@@ -195,6 +195,10 @@ struct analysis_suspect {
 					   weight, never above that suspect: a link
 					   both ways, with both directions' weight,
 					   is capped at the suspect's) */
+	int		 undecided;	/* link/router/site: 1 when it is a chosen
+					   suspect below the confidence that
+					   decides (the verdict is then
+					   inconclusive) or an alternative to one */
 	char		 evidence[2][ANALYSIS_WHY_LEN / 2];	/* what the forward
 					   and the reverse trace show of it */
 	struct analysis_hop a;		/* link: near side (forward order); router: the

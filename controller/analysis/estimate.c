@@ -297,25 +297,36 @@ best_p(const struct ctx *x, int e, double *fbest)
 	return a;
 }
 
-/* Coordinate ascent over the set's losses. */
+/*
+ * Coordinate ascent over the set's losses; slot s0's loss (s0 >= 0) is
+ * held at 0 (the set without it, the slot kept so that nothing moves).
+ */
 static void
-refit(struct ctx *x)
+refit_without(struct ctx *x, int s0)
 {
-	int	 r, s;
+	int	 r, s, j, e;
 	double	 f;
 
+	if (s0 >= 0)
+		x->p[s0] = 0;
 	ctx_q(x);
-	for (r = 0; r < EST_ROUNDS; r++) {
+	for (r = 0; r < EST_ROUNDS; r++)
 		for (s = 0; s < x->k; s++) {
-			int	 j, e = x->e[s];
-
+			if (s == s0)
+				continue;
+			e = x->e[s];
 			ctx_without(x, e, x->p[s]);
 			x->p[s] = best_p(x, e, &f);
 			for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
 				x->q[x->iobs[j]] = x->c[x->iobs[j]] *
 				    powm(1 - x->p[s], x->imult[j]);
 		}
-	}
+}
+
+static void
+refit(struct ctx *x)
+{
+	refit_without(x, -1);
 }
 
 /*
@@ -415,6 +426,38 @@ alternatives(struct ctx *x, struct est_fit *fit, int s, double best)
 		n++;
 	}
 	qsort(all, n, sizeof(all[0]), cmp_alt);
+	if (k0 > 1) {
+		/*
+		 * With other elements chosen, the scores above keep their
+		 * losses: an alternative that would share the loss another
+		 * way (two faults on the same round trips) scores too low,
+		 * and the suspect looks surer than the data make it.  The
+		 * best few (and no element at all) are refitted with the
+		 * rest of the set.
+		 */
+		double	 save[EST_KMAX + 1], d;
+
+		memcpy(save, x->p, sizeof(save));
+		for (o = 0; o < n && o <= EST_SCREEN; o++) {
+			if (all[o].elem >= 0) {
+				x->e[k0 - 1] = all[o].elem;
+				x->p[k0 - 1] = all[o].p;
+				x->k = k0;
+			}
+			refit(x);
+			d = best - ctx_score(x);
+			if (d < all[o].dscore) {
+				sum += exp(-d) - exp(-all[o].dscore);
+				all[o].dscore = d < 0 ? 0 : d;
+				if (all[o].elem >= 0)
+					all[o].p = x->p[k0 - 1];
+			}
+			x->k = k0 - 1;
+			memcpy(x->p, save, sizeof(save));
+		}
+		ctx_q(x);
+		qsort(all, n, sizeof(all[0]), cmp_alt);
+	}
 	fit->conf[s] = 1 / (1 + sum);
 	fit->nalt[s] = n > EST_MAXALT ? EST_MAXALT : n;
 	for (o = 0; o < fit->nalt[s]; o++) {
@@ -498,6 +541,106 @@ best_pair(struct ctx *x, double *cur)
 	}
 	ctx_q(x);
 	return 0;
+}
+
+/*
+ * The exchange pass: forward selection keeps what it chose first, and with
+ * two faults a first pick that half explains both (a router at one of a
+ * lossy link's ends, say) can stay while the element that explains the
+ * rest is never tried in its place.  Try swapping each chosen element for
+ * each unchosen one (the best EST_SCREEN by their gain with that slot
+ * empty, refitted fully), keep the best swap when it raises the score,
+ * and repeat up to EST_XITER times: a local maximum of the penalised
+ * likelihood over single swaps.  *cur is the set's score, kept current.
+ */
+#define EST_XITER	4	/* most swaps of one exchange pass */
+static void
+exchange(struct ctx *x, double *cur)
+{
+	double	 sc[EST_SCREEN], ps[EST_SCREEN], save[EST_KMAX + 1], g, p, best;
+	int	 cand[EST_SCREEN], nc, it, s, e, i, bs, be, k0 = x->k, old;
+	double	 bp = 0;
+
+	for (it = 0; it < EST_XITER && k0 > 0; it++) {
+		best = *cur;
+		bs = be = -1;
+		for (s = 0; s < k0; s++) {
+			memcpy(save, x->p, sizeof(save));
+			old = x->e[s];
+			/* slot s empty: the others' gains from there */
+			x->p[s] = 0;
+			ctx_q(x);
+			nc = 0;
+			for (e = 0; e < x->t->nelem; e++) {
+				if ((x->t->cand != NULL && !x->t->cand[e]) ||
+				    x->slot[e] >= 0 || x->ioff[e] == x->ioff[e + 1])
+					continue;
+				g = gain_of(x, e, &p);
+				if (p <= 0)
+					continue;
+				if (nc < EST_SCREEN || g > sc[nc - 1]) {
+					if (nc == EST_SCREEN)
+						nc--;
+					for (i = nc; i > 0 && sc[i - 1] < g; i--) {
+						sc[i] = sc[i - 1];
+						ps[i] = ps[i - 1];
+						cand[i] = cand[i - 1];
+					}
+					sc[i] = g;
+					ps[i] = p;
+					cand[i] = e;
+					nc++;
+				}
+			}
+			for (i = 0; i < nc; i++) {
+				memcpy(x->p, save, sizeof(save));
+				x->e[s] = cand[i];
+				x->p[s] = ps[i];
+				refit(x);
+				g = ctx_score(x);
+				if (g > best + 1e-6 && x->p[s] > 0) {
+					best = g;
+					bs = s;
+					be = cand[i];
+					bp = x->p[s];
+				}
+			}
+			x->e[s] = old;
+			/* or no element in its place: a swap that made
+			   another chosen element redundant (the link the
+			   other way, on the same round trips) leaves one
+			   that no longer pays for itself */
+			memcpy(x->p, save, sizeof(save));
+			x->p[s] = 0;
+			refit_without(x, s);
+			g = ctx_score(x) + x->pen;
+			if (g > best + 1e-6) {
+				best = g;
+				bs = s;
+				be = -1;
+			}
+			memcpy(x->p, save, sizeof(save));
+			ctx_q(x);
+		}
+		if (bs < 0)
+			break;
+		x->slot[x->e[bs]] = -1;
+		if (be < 0) {
+			/* the last slot takes the dropped one's place */
+			k0--;
+			x->e[bs] = x->e[k0];
+			x->p[bs] = x->p[k0];
+			x->k = k0;
+			if (bs < k0)
+				x->slot[x->e[bs]] = bs;
+		} else {
+			x->e[bs] = be;
+			x->p[bs] = bp;
+			x->slot[be] = bs;
+		}
+		refit(x);
+		*cur = ctx_score(x);
+	}
 }
 
 double
@@ -593,6 +736,7 @@ est_run(const struct est_table *t, int kmax, struct est_fit *fit)
 		refit(&x);
 		cur = ctx_score(&x);
 	}
+	exchange(&x, &cur);
 	/* drop elements the refit left without loss */
 	for (s = 0, j = 0; s < x.k; s++) {
 		if (x.p[s] <= 0) {

@@ -8,7 +8,7 @@
 #include "estimate.h"
 
 #define RT_FLOOR	0.10	/* an alternative with less of the weight is not listed */
-#define RT_DECIDE	0.60	/* a first suspect below this is inconclusive */
+#define RT_DECIDE	0.60	/* a chosen suspect below this is inconclusive */
 #define RT_FOLLOW	0.01	/* an alternative with this share of the weight
 				   is a candidate a follow-up round should
 				   tell apart (listed or not) */
@@ -1070,17 +1070,88 @@ suspect_both(struct rt *r, int e, int tw, double p, double lo, double hi,
 	return s;
 }
 
+/*
+ * RT_DEBUG (environment): the table the loss fit worked on and the fit,
+ * hop by hop, on stderr: per observation its trace, ttl, probes and
+ * replies, the reply probability the fit gives it, whether it loses
+ * replies of its own, and the elements its round trip crosses (the
+ * chosen ones starred); then each chosen element with its loss,
+ * confidence and first alternatives.  For studying fits, not an interface.
+ */
+static void
+rt_debug_dump(const struct rt *r, const struct est_fit *fit)
+{
+	const struct est_table *t = &r->tab;
+	char	 a[ANALYSIS_NAME_LEN], b[ANALYSIS_NAME_LEN];
+	int	 i, j, s, e, m;
+	double	 q;
+
+	fprintf(stderr, "rt: %d observations, %d elements (%d links, %d "
+	    "nodes), score %.3f, null %.3f, penalty %.3f\n", t->nobs,
+	    t->nelem, r->nlinks, r->nnodes, fit->score, fit->score_null,
+	    fit->penalty);
+	for (i = 0; i < t->nobs; i++) {
+		const struct est_obs *o = &t->obs[i];
+
+		q = 1;
+		for (j = 0; j < o->n; j++)
+			for (s = 0; s < fit->k; s++)
+				if (t->elem[o->off + j] == fit->e[s])
+					for (m = 0; m < t->mult[o->off + j]; m++)
+						q *= 1 - fit->p[s];
+		fprintf(stderr, "rt: %s ttl %2d: %3d/%3d%s q %.3f (%.1f lost "
+		    "expected)%s:", analysis_dir_name(r->obs[i].dir),
+		    r->seq[r->obs[i].dir].ttl[r->obs[i].pos], o->recv, o->sent,
+		    o->skip ? " skip" : "", q, o->sent * (1 - q),
+		    fit->own && fit->own[i] ? " own" : "");
+		for (j = 0; j < o->n; j++) {
+			e = t->elem[o->off + j];
+			for (s = 0; s < fit->k && fit->e[s] != e; s++)
+				;
+			fprintf(stderr, " %s%d", s < fit->k ? "*" : "", e);
+			if (t->mult[o->off + j] > 1)
+				fprintf(stderr, "x%d", t->mult[o->off + j]);
+		}
+		fprintf(stderr, "\n");
+	}
+	for (e = 0; e < r->nlinks; e++)
+		fprintf(stderr, "rt: element %d: link %s -> %s%s\n", e,
+		    node_label(r, r->links[e].u, a, sizeof(a)),
+		    node_label(r, r->links[e].v, b, sizeof(b)),
+		    t->cand && !t->cand[e] ? " (no candidate)" : "");
+	for (e = r->nlinks; e < t->nelem; e++) {
+		int	 n = e < r->nlinks + r->nnodes ? e - r->nlinks :
+		    e - r->nlinks - r->nnodes;
+
+		fprintf(stderr, "rt: element %d: router %s (%s)%s\n", e,
+		    node_label(r, n, a, sizeof(a)), e < r->nlinks + r->nnodes ?
+		    "what it forwards" : "and its own replies",
+		    t->cand && !t->cand[e] ? " (no candidate)" : "");
+	}
+	for (s = 0; s < fit->k; s++) {
+		fprintf(stderr, "rt: chosen %d: loss %.4f (%.4f-%.4f) "
+		    "confidence %.3f; alternatives:", fit->e[s], fit->p[s],
+		    fit->lo[s], fit->hi[s], fit->conf[s]);
+		for (j = 0; j < fit->nalt[s] && j < 5; j++)
+			fprintf(stderr, " %d (%.3f, -%.2f)", fit->alt[s][j].elem,
+			    fit->alt[s][j].share, fit->alt[s][j].dscore);
+		fprintf(stderr, "\n");
+	}
+}
+
 static int
 find_lossy(struct rt *r)
 {
 	struct analysis	*a = r->st->a;
 	struct est_fit	 fit;
 	struct analysis_suspect *s;
-	int		 i, j, k, top = -1, dup, q;
+	int		 i, j, k, top = -1, dup, q, nodecide = 0;
 	double		 dsc;
 
 	if (est_run(&r->tab, RT_KMAX, &fit) == -1)
 		return -1;
+	if (getenv("RT_DEBUG") != NULL)
+		rt_debug_dump(r, &fit);
 	r->own = fit.own;
 	r->twin = -1;
 	for (i = 0; i < fit.k; i++) {
@@ -1102,6 +1173,7 @@ find_lossy(struct rt *r)
 		    fit.hi[i], fit.conf[i]);
 		if (s == NULL)
 			break;
+		s->undecided = fit.conf[i] < RT_DECIDE;
 		if (top < 0 || fit.conf[i] > fit.conf[top])
 			top = i;
 	}
@@ -1143,6 +1215,7 @@ find_lossy(struct rt *r)
 			    al->p, share)) == NULL)
 				break;
 			s->alternative = 1;
+			s->undecided = fit.conf[i] < RT_DECIDE;
 			s->loss_lo = s->loss_hi = -1;	/* not estimated */
 			{
 				char	 why[ANALYSIS_WHY_LEN];
@@ -1153,13 +1226,21 @@ find_lossy(struct rt *r)
 				s->why[sizeof(s->why) - 1] = '\0';
 			}
 		}
-	if (top >= 0 && fit.conf[top] < RT_DECIDE) {
+	/*
+	 * Every chosen suspect must reach RT_DECIDE: one below it (the first,
+	 * or a second fault beside a decided first) makes the verdict
+	 * inconclusive, and the deciding hops and the probes needed cover
+	 * every undecided one (the most any of them needs).
+	 */
+	for (i = 0; top >= 0 && i < fit.k; i++) {
 		double	 kl, need = 0;
 
+		if (fit.conf[i] >= RT_DECIDE)
+			continue;
 		a->inconclusive = 1;
 		q = median_sent(&r->tab);
-		dsc = fit.nalt[top] > 0 ? fit.alt[top][0].dscore : 0;
-		kl = deciding_hops(r, &fit, top);
+		dsc = fit.nalt[i] > 0 ? fit.alt[i][0].dscore : 0;
+		kl = deciding_hops(r, &fit, i);
 		/* the score gap grows with the probes: 95 % needs ln 19 */
 		if (dsc > 0.05 && q > 0)
 			need = ceil(q * log(19.0) / dsc);
@@ -1167,9 +1248,15 @@ find_lossy(struct rt *r)
 		   against the hardest alternative: the more of the two */
 		if (kl > 1e-9 && ceil(log(19.0) / kl) > need)
 			need = ceil(log(19.0) / kl);
-		if (need > 0)
-			a->probes_needed = need > TRACE_MAX_QUERIES ? 0 : (int)need;
+		/* one undecided suspect more probes would not decide: the
+		   verdict says so (probes_needed 0) */
+		if (need <= 0 || need > TRACE_MAX_QUERIES)
+			nodecide = 1;
+		else if (need > a->probes_needed)
+			a->probes_needed = (int)need;
 	}
+	if (nodecide)
+		a->probes_needed = 0;
 	r->own = NULL;
 	est_fit_free(&fit);
 	return 0;

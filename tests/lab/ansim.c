@@ -3,7 +3,7 @@
  * how often does the analysis of a pair give a verdict other than the right
  * one when only the packet sampling differs?
  *
- *   tp-ansim [-a1d] [-n TRIALS] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]]
+ *   tp-ansim [-a1cdj] [-n TRIALS] [-o DIR] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]]
  *            FWD.json REV.json FWDLOSS REVLOSS
  *
  * FWD.json and REV.json are a real pair from the lab (tracepair-agent trace
@@ -30,7 +30,13 @@
  * redrawn with the planned probes and merged, and the key is the merged
  * pair's; it also prints how often the first round decided, how often no
  * follow-up could run, and how often one ran and the key was right.  -k
- * KEY: compare with KEY, not with the template's own key.
+ * KEY: compare with KEY, not with the template's own key.  -c: the key is
+ * the chosen (not alternative) suspects as a set, in a fixed order (a
+ * check that wants every fault of the scenario named, in any order).
+ * -j: the summary as one JSON object (keys with counts, the mismatch and
+ * its bound, the follow-up figures) instead of the lines above.  -o DIR:
+ * the first ANSIM_KEEP mismatched pairs (after any follow-up) are written
+ * there as N-fwd.json and N-rev.json, to study with RT_DEBUG.
  */
 #include <err.h>
 #include <stdint.h>
@@ -40,12 +46,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "analysis.h"
 #include "followup.h"
 #include "trace.h"
 
 #define KEY_LEN		512
 #define MAX_KEYS	4096	/* -a over a few hops: hundreds of keys */
+#define ANSIM_MAX_CHOSEN 8	/* -c: chosen suspects in one key */
+#define ANSIM_KEEP	20	/* -o: mismatched pairs written */
 
 /* The distinct keys seen, with counts. */
 struct keycount {
@@ -55,6 +65,7 @@ struct keycount {
 
 static uint64_t	rng = 0x9e3779b97f4a7c15ULL;
 static int	decided_key;	/* -d: an inconclusive verdict is its own key */
+static int	chosen_key;	/* -c: the key is the chosen suspects, as a set */
 
 /* xorshift64*: uniform in [0, 1) */
 static double
@@ -226,6 +237,34 @@ key_of(const struct analysis *a, int all, char key[KEY_LEN])
 	    a->loss[ANALYSIS_REVERSE].persistent ? a->loss[ANALYSIS_REVERSE].onset.ttl : 0);
 	if (all == 2)	/* -1: the first suspect alone */
 		len = 0;
+	if (chosen_key) {
+		char	 one[ANSIM_MAX_CHOSEN][160], tmp[160];
+		int	 k = 0, x;
+
+		for (i = 0; i < a->nsuspects && k < ANSIM_MAX_CHOSEN; i++) {
+			const struct analysis_suspect *s = &a->suspects[i];
+
+			if (s->alternative)
+				continue;
+			snprintf(one[k], sizeof(one[k]), " %s %s %s%s",
+			    analysis_suspect_kind_name(s->kind), s->a.addr,
+			    s->b.addr[0] ? s->b.addr : "-",
+			    s->kind == ANALYSIS_SUSPECT_ROUTER ? (s->after ?
+			    " after" : " at") : s->bothways ? " both" : "");
+			for (x = k++; x > 0 && strcmp(one[x - 1], one[x]) > 0; x--) {
+				memcpy(tmp, one[x], sizeof(tmp));
+				memcpy(one[x], one[x - 1], sizeof(tmp));
+				memcpy(one[x - 1], tmp, sizeof(tmp));
+			}
+		}
+		len = (size_t)snprintf(key, KEY_LEN, "chosen:");
+		for (i = 0; i < k && len < KEY_LEN; i++)
+			len += (size_t)snprintf(key + len, KEY_LEN - len, "%s",
+			    one[i]);
+		if (k == 0)
+			snprintf(key + len, KEY_LEN - len, " none");
+		return;
+	}
 	n = a->nsuspects < 1 || all == 1 ? a->nsuspects : 1;
 	if (n == 0)
 		snprintf(key + len, KEY_LEN - len, " no suspect");
@@ -238,6 +277,65 @@ key_of(const struct analysis *a, int all, char key[KEY_LEN])
 		    s->kind == ANALYSIS_SUSPECT_ROUTER ? (s->after ? " after" : " at") : "",
 		    s->seen_fwd ? " F" : "", s->seen_rev ? " R" : "");
 	}
+}
+
+/* -o: mismatched pair number n, as dir/n-fwd.json and dir/n-rev.json. */
+static void
+keep_pair(const char *dir, long n, const struct trace *f, const struct trace *r)
+{
+	char	 path[1024], *js;
+	FILE	*fp;
+	int	 d;
+
+	for (d = 0; d < 2; d++) {
+		snprintf(path, sizeof(path), "%s/%ld-%s.json", dir, n,
+		    d == 0 ? "fwd" : "rev");
+		if ((js = trace_to_json(d == 0 ? f : r, 0)) == NULL)
+			errx(1, "trace_to_json failed");
+		if ((fp = fopen(path, "w")) == NULL)
+			err(1, "%s", path);
+		fputs(js, fp);
+		if (fclose(fp) == EOF)
+			err(1, "%s", path);
+		free(js);
+	}
+}
+
+/* -j: the summary as one JSON object on stdout. */
+static void
+json_summary(const char *want, const struct keycount *keys, int nkeys,
+    const struct keycount *whys, int nwhys, long n, long bad, double up,
+    int fu, long decided, long none, long ranok)
+{
+	json_t	*o, *k, *w;
+	char	*s;
+	int	 j;
+
+	if ((o = json_object()) == NULL || (k = json_object()) == NULL ||
+	    (w = json_object()) == NULL)
+		errx(1, "out of memory");
+	for (j = 0; j < nkeys; j++)
+		json_object_set_new(k, keys[j].key, json_integer(keys[j].n));
+	for (j = 0; j < nwhys; j++)
+		json_object_set_new(w, whys[j].key, json_integer(whys[j].n));
+	json_object_set_new(o, "template", json_string(want));
+	json_object_set_new(o, "trials", json_integer(n));
+	json_object_set_new(o, "keys", k);
+	json_object_set_new(o, "mismatch", json_integer(bad));
+	json_object_set_new(o, "p", json_real((double)bad / n));
+	json_object_set_new(o, "upper95", json_real(up));
+	if (fu) {
+		json_object_set_new(o, "first_round_decided", json_integer(decided));
+		json_object_set_new(o, "no_follow_up", json_integer(none));
+		json_object_set_new(o, "follow_up_right", json_integer(ranok));
+		json_object_set_new(o, "no_follow_up_why", w);
+	} else
+		json_decref(w);
+	if ((s = json_dumps(o, JSON_SORT_KEYS)) == NULL)
+		errx(1, "out of memory");
+	printf("%s\n", s);
+	free(s);
+	json_decref(o);
 }
 
 static struct analysis *
@@ -254,7 +352,7 @@ analyse(const struct trace *f, const struct trace *r)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tp-ansim [-a1d] [-n TRIALS] [-q PROBES] [-s SEED] "
+	fprintf(stderr, "usage: tp-ansim [-a1cdj] [-n TRIALS] [-o DIR] [-q PROBES] [-s SEED] "
 	    "[-F BUDGET [-i SECS] [-w SECS]]\n"
 	    "                FWD.json REV.json FWDLOSS REVLOSS\n");
 	exit(2);
@@ -272,12 +370,23 @@ main(int argc, char **argv)
 	const char	*wantkey = NULL;
 	int		 ran;
 	int		 ch, q = 0, nkeys = 0, j, all = 0, d, nwhys = 0;
+	int		 json_out = 0;
+	const char	*keep = NULL;
 	double		 budget = 0, ival = 0.5, wait = 5;
 	struct followup_plan fp;
 	char		 why[FOLLOWUP_WHY_LEN];
 
-	while ((ch = getopt(argc, argv, "a1dk:n:q:s:F:i:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a1cdjk:n:o:q:s:F:i:w:")) != -1) {
 		switch (ch) {
+		case 'c':
+			chosen_key = 1;
+			break;
+		case 'j':
+			json_out = 1;
+			break;
+		case 'o':
+			keep = optarg;
+			break;
 		case 'k':
 			wantkey = optarg;
 			break;
@@ -335,7 +444,8 @@ main(int argc, char **argv)
 	if (wantkey != NULL)
 		snprintf(want, KEY_LEN, "%s", wantkey);
 	analysis_free(a);
-	printf("template: %s\n", want);
+	if (!json_out)
+		printf("template: %s\n", want);
 	for (i = 0; i < n; i++) {
 		f = redraw(tf, lf, q);
 		r = redraw(tr, lr, q);
@@ -380,6 +490,8 @@ main(int argc, char **argv)
 		}
 		key_of(a, all, got);
 		analysis_free(a);
+		if (strcmp(got, want) != 0 && keep != NULL && bad < ANSIM_KEEP)
+			keep_pair(keep, bad, f, r);
 		trace_free(f);
 		trace_free(r);
 		if (strcmp(got, want) != 0)
@@ -396,9 +508,16 @@ main(int argc, char **argv)
 		if (j < nkeys)
 			keys[j].n++;
 	}
+	up = bad == 0 ? 3.0 / n : (bad + 1.96 * sqrt((double)bad) + 2) / n;
+	if (json_out) {
+		json_summary(want, keys, nkeys, whys, nwhys, n, bad, up,
+		    budget > 0, decided, none, ranok);
+		trace_free(tf);
+		trace_free(tr);
+		return 0;
+	}
 	for (j = 0; j < nkeys; j++)
 		printf("%10ld  %s\n", keys[j].n, keys[j].key);
-	up = bad == 0 ? 3.0 / n : (bad + 1.96 * sqrt((double)bad) + 2) / n;
 	printf("mismatch %ld of %ld: p = %.2g, 95 %% upper bound %.2g\n", bad, n,
 	    (double)bad / n, up);
 	if (budget > 0)

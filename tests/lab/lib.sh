@@ -147,6 +147,13 @@ median() {
 		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# lower_quartile: the 25th percentile of numbers on stdin (nearest rank)
+lower_quartile() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) exit 1
+		k = int((NR + 3) / 4); print v[k] }'
+}
+
 # binom_bounds N P [TAIL]: the acceptance interval of a count X ~ Binomial(N,
 # P): prints "LO HI PFAIL", where P(X < LO) <= TAIL and P(X > HI) <= TAIL
 # (TAIL default 5e-5) and PFAIL = P(X < LO) + P(X > HI) exactly, the false-

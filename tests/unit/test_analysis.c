@@ -1200,6 +1200,139 @@ test_twin_alternative(void **state)
 }
 
 /*
+ * lab-sfchi's pair (seed 003, the topology of sf-chicago-twofaults.scn)
+ * at 100 probes per hop: each hop's extra probes are copies of its first,
+ * then the first lf[ttl - 1] / lr[ttl - 1] of each hop lost (redraw_lost).
+ */
+static struct analysis *
+twofaults_run(const int lf[11], const int lr[10])
+{
+	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
+	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
+	struct trace	*t;
+	struct analysis	*a;
+	int		 d, i, k;
+
+	for (d = 0; d < 2; d++) {
+		t = d == 0 ? f : r;
+		for (i = 0; i < t->nhops; i++)
+			for (k = t->hops[i].nprobes; k < 100; k++) {
+				struct trace_probe *p = trace_hop_add_probe(&t->hops[i]);
+
+				assert_non_null(p);
+				p->reply_ttl = -1;
+				p->icmp_type = p->icmp_code = -1;
+			}
+		t->queries = 100;
+	}
+	redraw_lost(f, lf, 11);
+	redraw_lost(r, lr, 10);
+	a = run(f, r, NULL);
+	trace_free(f);
+	trace_free(r);
+	return a;
+}
+
+/* The chosen (not alternative) suspects of a, how many and which links. */
+static int
+chosen_links(const struct analysis *a, int *uplink, int *longhaul)
+{
+	int	 i, n = 0;
+
+	*uplink = *longhaul = 0;
+	for (i = 0; i < a->nsuspects; i++) {
+		const struct analysis_suspect *s = &a->suspects[i];
+
+		if (s->alternative)
+			continue;
+		n++;
+		if (s->kind == ANALYSIS_SUSPECT_LINK && s->bothways &&
+		    same_link(s, "router.sanfrancisco.mycompany.com",
+		    "some_interconnect.geo.net"))
+			(*uplink)++;
+		if (s->kind == ANALYSIS_SUSPECT_LINK && s->bothways &&
+		    same_link(s, "core2.sanfrancisco.other-isp.net",
+		    "core1.denver.other-isp.net"))
+			(*longhaul)++;
+	}
+	return n;
+}
+
+/*
+ * sf-chicago-twofaults, a lab pair at 100 probes per hop (hop by hop as
+ * the lab lost them): forward selection settled on the Denver link and
+ * router some_interconnect (confidence 0.005: the uplink router.SF -
+ * some_interconnect, both ways, scored 5 nats better in its place, but
+ * was never tried there).  The exchange pass swaps it in: both links,
+ * decided.
+ */
+static void
+test_twofaults_exchange(void **state)
+{
+	const int	 lf[11] = { 0, 20, 14, 16, 18, 22, 28, 31, 40, 33, 36 };
+	const int	 lr[10] = { 0, 0, 0, 0, 18, 21, 22, 21, 36, 37 };
+	struct analysis	*a;
+	int		 up, lh;
+
+	(void)state;
+	a = twofaults_run(lf, lr);
+	assert_int_equal(chosen_links(a, &up, &lh), 2);
+	assert_int_equal(up, 1);
+	assert_int_equal(lh, 1);
+	assert_false(a->inconclusive);
+	assert_true(a->suspects[0].confidence >= 0.6 &&
+	    a->suspects[1].confidence >= 0.6);
+	analysis_free(a);
+}
+
+/*
+ * The same lab, a pair (tp-ansim's draw) whose second fault the data
+ * cannot place: the uplink is decided (0.94), but router core2.SF (its own
+ * replies too) and the link core2.SF - Denver differ only at forward hop
+ * 6 and reverse hop 5, which answered between the two.  Every chosen
+ * suspect must reach 0.60, so the verdict is inconclusive, names the
+ * decided fault and the undecided candidates, and the deciding hops (what
+ * a follow-up round probes) cover the undecided suspect's.  (Before, the
+ * router was a chosen suspect at 0.45 under a decided first one, and the
+ * verdict named the uplink alone.)
+ */
+static void
+test_twofaults_undecided(void **state)
+{
+	const int	 lf[11] = { 0, 23, 18, 24, 19, 22, 28, 31, 44, 32, 39 };
+	const int	 lr[10] = { 0, 0, 0, 0, 10, 12, 24, 18, 30, 45 };
+	struct analysis	*a;
+	int		 up, lh, i, undec = 0;
+
+	(void)state;
+	a = twofaults_run(lf, lr);
+	assert_true(a->inconclusive);
+	chosen_links(a, &up, &lh);
+	assert_int_equal(up, 1);
+	assert_false(a->suspects[0].undecided);
+	assert_true(a->suspects[0].confidence >= 0.6);
+	for (i = 0; i < a->nsuspects; i++)
+		if (a->suspects[i].undecided) {
+			undec++;
+			assert_true(a->suspects[i].confidence < 0.6);
+		}
+	assert_true(undec >= 2);
+	assert_prefix(a->verdict, "Inconclusive: the link "
+	    "router.sanfrancisco.mycompany.com - some_interconnect.geo.net (0.");
+	assert_non_null(strstr(a->verdict, "and a second fault the data cannot "
+	    "separate: "));
+	assert_non_null(strstr(a->verdict, "core2.sanfrancisco.other-isp.net"));
+	assert_non_null(strstr(a->verdict, "probes per hop would decide"));
+	assert_true(a->probes_needed > 100);
+	/* the hops that tell router core2.SF from the link to Denver */
+	assert_true(a->decide_lo[0] > 0 && a->decide_lo[0] <= 6 &&
+	    a->decide_hi[0] >= 6);
+	assert_true(a->decide_lo[1] > 0 && a->decide_lo[1] <= 5 &&
+	    a->decide_hi[1] >= 5);
+	analysis_free(a);
+}
+
+/*
  * Seed 003's topology with loss only on pb-nap -> SF-rt3, a link of the
  * Chicago -> SF path alone: the forward trace loses from core2.SF (hop 6)
  * on, because those hops' replies come home via pb-nap; the reverse trace
@@ -1945,6 +2078,8 @@ main(void)
 		cmocka_unit_test(test_estimator_edges),
 		cmocka_unit_test(test_estimator_two_faults),
 		cmocka_unit_test(test_twin_alternative),
+		cmocka_unit_test(test_twofaults_exchange),
+		cmocka_unit_test(test_twofaults_undecided),
 		cmocka_unit_test(test_delay_return_only),
 		cmocka_unit_test(test_delay_distance),
 		cmocka_unit_test(test_delay_none),
