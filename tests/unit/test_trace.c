@@ -489,6 +489,68 @@ test_json_direct(void **state)
 	}
 }
 
+/*
+ * The 40-byte probe: equal strings of a hop are one copy; a copy to
+ * another hop takes that hop's strings and its own rare fields; an
+ * address is cut to TRACE_ADDR_LEN - 1 bytes; truncating frees (ASan).
+ */
+static void
+test_probe_strings(void **state)
+{
+	struct trace	*t;
+	struct trace_hop *h, *h2;
+	struct trace_probe *p, *q;
+	char		 long_addr[100];
+
+	(void)state;
+	assert_int_equal(sizeof(struct trace_probe), 40);
+	assert_non_null(t = trace_new());
+	assert_non_null(h = trace_add_hop(t, 1, 3));
+	assert_string_equal(h->probes[0].addr, "");
+	assert_null(h->probes[0].name);
+	assert_int_equal(trace_probe_more(&h->probes[0])->nmpls, 0);
+	assert_null(h->probes[0].more);
+	assert_int_equal(trace_probe_set_addr(h, &h->probes[0], "198.18.0.1"), 0);
+	assert_int_equal(trace_probe_set_addr(h, &h->probes[1], "198.18.0.1"), 0);
+	assert_int_equal(trace_probe_set_addr(h, &h->probes[2], "198.18.0.2"), 0);
+	assert_ptr_equal(h->probes[0].addr, h->probes[1].addr);
+	assert_ptr_not_equal(h->probes[0].addr, h->probes[2].addr);
+	assert_int_equal(trace_probe_set_name(h, &h->probes[0], "r1 .lab"), 0);
+	assert_int_equal(trace_probe_set_name(h, &h->probes[1], "r1\\x20.lab"), 0);
+	assert_string_equal(h->probes[0].name, "r1\\x20.lab");
+	assert_ptr_equal(h->probes[0].name, h->probes[1].name);
+	assert_int_equal(h->nstrs, 3);
+	memset(long_addr, 'a', sizeof(long_addr) - 1);
+	long_addr[sizeof(long_addr) - 1] = '\0';
+	assert_int_equal(trace_probe_set_addr(h, &h->probes[2], long_addr), 0);
+	assert_int_equal(strlen(h->probes[2].addr), TRACE_ADDR_LEN - 1);
+	assert_int_equal(trace_probe_set_addr(h, &h->probes[2], NULL), 0);
+	assert_string_equal(h->probes[2].addr, "");
+	assert_non_null(trace_probe_more_alloc(&h->probes[0]));
+	strcpy(h->probes[0].more->annot, "!H");
+	h->probes[0].more->quoted_diff = strdup("tos 0x00->0x04");
+	/* a copy to another hop: its strings and rare fields its own */
+	assert_non_null(h2 = trace_add_hop(t, 2, 0));
+	h = &t->hops[0];
+	assert_non_null(q = trace_hop_copy_probe(h2, &h->probes[0]));
+	assert_string_equal(q->addr, "198.18.0.1");
+	assert_ptr_not_equal(q->addr, h->probes[0].addr);
+	assert_string_equal(q->name, "r1\\x20.lab");
+	assert_ptr_not_equal(q->more, h->probes[0].more);
+	assert_string_equal(q->more->annot, "!H");
+	assert_string_equal(q->more->quoted_diff, "tos 0x00->0x04");
+	assert_ptr_not_equal(q->more->quoted_diff, h->probes[0].more->quoted_diff);
+	/* a copy within the hop (its probes may move) */
+	assert_non_null(p = trace_hop_copy_probe(h2, q));
+	assert_ptr_equal(h2->probes[0].addr, h2->probes[1].addr);
+	assert_int_equal(h2->nprobes, 2);
+	trace_hop_truncate(h2, 1);
+	assert_int_equal(h2->nprobes, 1);
+	trace_hop_truncate(h, 0);
+	assert_int_equal(h->nprobes, 0);
+	trace_free(t);
+}
+
 int
 main(void)
 {
@@ -502,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_json_loss_hop),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_name_inert),
+		cmocka_unit_test(test_probe_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
