@@ -252,9 +252,11 @@ struct store_run {
 	const char	*verdict;	/* store_run_list only: its analysis */
 };
 
-/* Insert or replace a schedule (every field). */
+/* Insert or replace a schedule (every field); n of them in one transaction. */
 int	 store_schedule_put(struct store *, const struct store_schedule *,
 	    char *err, size_t errlen);
+int	 store_schedule_put_many(struct store *, const struct store_schedule *,
+	    size_t n, char *err, size_t errlen);
 /*
  * Remove schedule name of tenant and, for a mesh, its pairs.  1 removed,
  * 0 none such, -1 failure.

@@ -1062,6 +1062,25 @@ store_schedule_put(struct store *s, const struct store_schedule *c, char *err,
 	return store_done(s, st, "schedule", err, errlen);
 }
 
+int
+store_schedule_put_many(struct store *s, const struct store_schedule *c,
+    size_t n, char *err, size_t errlen)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return 0;
+	if (store_exec(s, "BEGIN", err, errlen) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (store_schedule_put(s, &c[i], err, errlen) == -1) {
+			(void)store_exec(s, "ROLLBACK", err + strlen(err),
+			    errlen - strlen(err));
+			return -1;
+		}
+	return store_exec(s, "COMMIT", err, errlen);
+}
+
 /* Run sql (?1 tenant, ?2 name, ?3 an optional int) and count the rows changed. */
 static int
 store_schedule_change(struct store *s, const char *sql, const char *tenant,
