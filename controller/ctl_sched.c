@@ -761,7 +761,8 @@ ctl_sched_place(struct ctl *ctl, struct ctl_sched **add, int nadd,
 	}
 	nmoved = ctl_spread_place(ctl, add, nadd, now, moved,
 	    CTL_SPREAD_MOVES);
-	if ((rows = calloc((size_t)(nadd + nmoved), sizeof(*rows))) == NULL) {
+	if ((rows = calloc((size_t)(nadd + nmoved) + 1, sizeof(*rows))) ==
+	    NULL) {
 		free(moved);
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -131,6 +131,7 @@ ctl_spread_index(struct ctl *ctl, const char *tenant)
 		i++;
 	}
 	/* agent names to ids */
+	/* never qsort an empty list: its base may be NULL (UBSan) */
 	if (x->n > 0)
 		qsort(nm, 2 * (size_t)x->n, sizeof(*nm), ctl_spread_name_cmp);
 	for (k = 0; k < 2 * x->n; k++) {
@@ -327,7 +328,11 @@ ctl_spread_best(struct ctl_spread *x, int i, double now, double *phase,
 	}
 	x->npt = 0;
 	(void)ctl_spread_each(x, i, ctl_spread_tents, x);
-	n = x->npt;
+	if ((n = x->npt) == 0) {	/* counted above: not reached */
+		*phase = bestp;
+		*score = HUGE_VAL;
+		return 0;
+	}
 	qsort(x->pt, n, sizeof(*x->pt), ctl_spread_pt_cmp);
 	/* nxt[3k + c]: the first tent of class c at or after k (circular) */
 	if ((nxt = calloc(3 * n, sizeof(double))) == NULL)
