@@ -364,6 +364,41 @@ main(int argc, char **argv)
 	printf("successive runs of one agent under 10 s apart: %.1f %% taken, "
 	    "%.1f %% due\n", 100.0 * (double)gt.under10 / (double)gt.gaps,
 	    100.0 * (double)gs.under10 / (double)gs.gaps);
+	/* the largest add: a mesh of 64 sites (2,016 pairs) on top */
+	if (strcmp(mode, "spread") == 0) {
+		struct ctl_sched	**big;
+		int			 border[64 * 63 / 2], nb;
+		clock_t			 b0;
+
+		nb = ctl_mesh_order(64, -1, border);
+		if ((big = calloc((size_t)nb, sizeof(*big))) == NULL)
+			return 1;
+		for (k = 0; k < nb; k++) {
+			if ((s = calloc(1, sizeof(*s))) == NULL)
+				return 1;
+			snprintf(s->tenant, sizeof(s->tenant), "acme");
+			snprintf(s->mesh, sizeof(s->mesh), "big");
+			snprintf(s->agent[0], sizeof(s->agent[0]), "agent%d",
+			    border[k] / 256);
+			snprintf(s->agent[1], sizeof(s->agent[1]), "agent%d",
+			    border[k] % 256);
+			snprintf(s->name, sizeof(s->name), "big:%s~%s",
+			    s->agent[0], s->agent[1]);
+			s->every_s = EVERY;
+			ctl_sched_move(s, to + (double)EVERY * k / nb, to);
+			if (ctl_sched_add(&ctl, s, err, sizeof(err)) == -1) {
+				fprintf(stderr, "%s\n", err);
+				return 1;
+			}
+			big[k] = s;
+		}
+		b0 = clock();
+		moved = ctl_sched_place(&ctl, big, nb, to, err, sizeof(err));
+		printf("a mesh of 64 sites (%d pairs) added on top: placement "
+		    "and store %.0f ms, %ld other schedules moved\n", nb,
+		    1000.0 * (double)(clock() - b0) / CLOCKS_PER_SEC, moved);
+		free(big);
+	}
 	free(st.all);
 	for (a = 0; a < AGENTS; a++) {
 		free(st.slot[a]);
