@@ -226,8 +226,10 @@ ctl_spread_each(const struct ctl_spread *x, int i,
 
 /* The weighted gap of i at phase p, and the count of tents: one pass. */
 struct ctl_spread_eval {
-	double		 p, w[3], score;
-	size_t		 npt;
+	double		 p;		/* the phase weighed */
+	double		 w[3];		/* weights of the three classes */
+	double		 score;		/* the smallest weighted gap so far */
+	size_t		 npt;		/* tents counted so far */
 };
 
 static int
