@@ -771,7 +771,7 @@ ctl_sched_place(struct ctl *ctl, struct ctl_sched **add, int nadd,
 		ctl_sched_row(add[k], &rows[k]);
 	for (k = 0; k < nmoved; k++)
 		ctl_sched_row(moved[k], &rows[nadd + k]);
-	k = store_schedule_put_many(ctl->store, rows, (size_t)(nadd + nmoved),
+	k = store_schedule_move_many(ctl->store, rows, (size_t)(nadd + nmoved),
 	    err, errlen);
 	free(rows);
 	free(moved);

@@ -252,10 +252,11 @@ struct store_run {
 	const char	*verdict;	/* store_run_list only: its analysis */
 };
 
-/* Insert or replace a schedule (every field); n of them in one transaction. */
+/* Insert or replace a schedule (every field). */
 int	 store_schedule_put(struct store *, const struct store_schedule *,
 	    char *err, size_t errlen);
-int	 store_schedule_put_many(struct store *, const struct store_schedule *,
+/* Set phase and next_run of n schedules (by tenant and name), one transaction. */
+int	 store_schedule_move_many(struct store *, const struct store_schedule *,
 	    size_t n, char *err, size_t errlen);
 /*
  * Remove schedule name of tenant and, for a mesh, its pairs.  1 removed,

@@ -510,6 +510,10 @@ test_spread_agents(void **state)
 	char			 spoke[8], *mesh[] = { "a1", "a2", "a3" };
 	static const char *const names[] = { "hub", "a1", "a2", "a3", "a4",
 				    "a5", "a6" };
+	struct {
+		char	 name[CTL_SCHED_FULL_MAX + 1];
+		double	 phase, next_run;
+	}			 saved[16];
 	double			 closest, now;
 	int			 fd, i;
 
@@ -544,6 +548,22 @@ test_spread_agents(void **state)
 		print_message("%s: closest two runs %.1f s, gap x R %.2f\n",
 		    names[i], closest, w);
 		assert_true(w >= 0.5 - 1e-6);
+	}
+	/* the store holds where they run now: loaded again, the same */
+	i = 0;
+	TAILQ_FOREACH(s, &ctl.scheds, entry) {
+		snprintf(saved[i].name, sizeof(saved[i].name), "%s", s->name);
+		saved[i].phase = s->phase;
+		saved[i++].next_run = s->next_run;
+	}
+	ctl_sched_free_all(&ctl);
+	assert_int_equal(ctl_sched_load(&ctl, err, sizeof(err)), 0);
+	assert_int_equal(ctl.nscheds, i);
+	while (i-- > 0) {
+		assert_non_null(s = ctl_sched_find(&ctl, "acme",
+		    saved[i].name));
+		assert_true(s->phase == saved[i].phase);
+		assert_true(s->next_run == saved[i].next_run);
 	}
 	ctl_sched_free_all(&ctl);
 	while ((a = TAILQ_FIRST(&ctl.agents)) != NULL) {
