@@ -913,9 +913,9 @@ ctl_schedule_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	log_info("schedule %s (%s) added by %s: %s <-> %s every %ld s, first "
 	    "run in %.0f s; %d other schedule%s moved", name, s->tenant,
 	    op->peer.name, a->name, b->name, s->every_s,
-	    s->next_run - s->created, moved, moved == 1 ? "" : "s");
+	    ceil(s->next_run - s->created), moved, moved == 1 ? "" : "s");
 	snprintf(err, sizeof(err), "schedule %s added: first run in %.0f s",
-	    name, s->next_run - s->created);
+	    name, ceil(s->next_run - s->created));
 	if (moved > 0)
 		snprintf(err + strlen(err), sizeof(err) - strlen(err),
 		    "; %d other schedule%s of these agents moved to spread "
@@ -1081,8 +1081,9 @@ ctl_mesh_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	    " %d other schedule%s moved", m->name, m->tenant, op->peer.name,
 	    st.n, n, m->every_s, hub >= 0 ? ", hub " : "",
 	    hub >= 0 ? st.names[hub] : "", moved, moved == 1 ? "" : "s");
-	snprintf(err, sizeof(err), "mesh %s added: %d sites, %d pairs, one "
-	    "every %.1f s", m->name, st.n, n, (double)m->every_s / n);
+	snprintf(err, sizeof(err), "mesh %s added: %d sites, %d pairs every "
+	    "%ld s, each first within one interval", m->name, st.n, n,
+	    m->every_s);
 	if (moved > 0)
 		snprintf(err + strlen(err), sizeof(err) - strlen(err),
 		    "; %d other schedule%s of these agents moved to spread "
