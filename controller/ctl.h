@@ -701,15 +701,11 @@ int	 ctl_sched_place(struct ctl *, struct ctl_sched **add, int nadd,
 #define CTL_SPREAD_CANDS	2000	/* candidate placements per decision */
 #define CTL_SPREAD_MOVES	1024	/* other schedules re-placed per add */
 #define CTL_SPREAD_PASSES	4	/* passes over the neighbours per add */
-struct ctl_spread;
 /*
  * Distance of a and b on a circle of g seconds: how close runs at
  * a + k T1 and b + m T2 ever come, with g = gcd(T1, T2).
  */
 double	 ctl_spread_dist(double a, double b, long g);
-/* The tenant's pair schedules indexed by agent (NULL: out of memory). */
-struct ctl_spread *ctl_spread_index(struct ctl *, const char *tenant);
-void	 ctl_spread_free(struct ctl_spread *);
 /*
  * Place the nadd schedules of add[] (one tenant's, already in
  * ctl->scheds) one after another, each at its best phase: the one that
@@ -722,14 +718,6 @@ void	 ctl_spread_free(struct ctl_spread *);
  */
 int	 ctl_spread_place(struct ctl *, struct ctl_sched **add, int nadd,
 	    double now, struct ctl_sched **moved, int maxmoved);
-/*
- * The best phase of s (in ctl->scheds) against the others as they are,
- * with its weighted gap in *score (HUGE_VAL: no other run of its agents).
- */
-double	 ctl_spread_phase(struct ctl *, struct ctl_sched *s, double now,
-	    double *score);
-/* The weighted gap of s where it is now (-1: out of memory). */
-double	 ctl_spread_worst(struct ctl *, struct ctl_sched *s);
 /* Load schedules from the store (start-up). */
 int	 ctl_sched_load(struct ctl *, char *err, size_t errlen);
 /* Tick work: start the runs that are due. */

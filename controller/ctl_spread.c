@@ -85,7 +85,8 @@ ctl_spread_dist(double a, double b, long g)
 	return d < (double)g - d ? d : (double)g - d;
 }
 
-void
+/* Free an index of ctl_spread_index. */
+static void
 ctl_spread_free(struct ctl_spread *x)
 {
 	if (x == NULL)
@@ -100,7 +101,8 @@ ctl_spread_free(struct ctl_spread *x)
 	free(x);
 }
 
-struct ctl_spread *
+/* The tenant's pair schedules indexed by agent (NULL: out of memory). */
+static struct ctl_spread *
 ctl_spread_index(struct ctl *ctl, const char *tenant)
 {
 	struct ctl_spread	*x;
@@ -401,40 +403,6 @@ ctl_spread_best(struct ctl_spread *x, int i, double now, double *phase,
 	*phase = bestp;
 	*score = best;
 	return 0;
-}
-
-double
-ctl_spread_phase(struct ctl *ctl, struct ctl_sched *s, double now,
-    double *score)
-{
-	struct ctl_spread	*x;
-	double			 p = fmod(floor(now) + 1, (double)s->every_s), sc;
-	int			 i;
-
-	if (score != NULL)
-		*score = -1;
-	if ((x = ctl_spread_index(ctl, s->tenant)) == NULL)
-		return p;
-	if ((i = ctl_spread_find(x, s)) >= 0 &&
-	    ctl_spread_best(x, i, now, &p, &sc) == 0 && score != NULL)
-		*score = sc;
-	ctl_spread_free(x);
-	return p;
-}
-
-double
-ctl_spread_worst(struct ctl *ctl, struct ctl_sched *s)
-{
-	struct ctl_spread	*x;
-	double			 sc = -1;
-	int			 i;
-
-	if ((x = ctl_spread_index(ctl, s->tenant)) == NULL)
-		return -1;
-	if ((i = ctl_spread_find(x, s)) >= 0)
-		sc = ctl_spread_score(x, i, s->phase, NULL);
-	ctl_spread_free(x);
-	return sc;
 }
 
 int
