@@ -312,6 +312,7 @@ int	 ctl_conf_fdlimit(struct ctl_conf *, int apply, char *err,
  *   controller.c                 main, signals, the 1 s tick
  *   ctl_session.c                listeners, TLS sessions, routing by role
  *   ctl_sched.c, ctl_alert.c     schedules, meshes, history; alerts
+ *                                (ctl_spread.c: where their runs go)
  *                                (ctl_change.c, ctl_culprit.c: pure)
  *   ctl_pair.c                   pairs and single traces, results
  *   ctl_history.c                stored pairs read back, their replies
@@ -670,15 +671,53 @@ int	 ctl_sched_due(double next_run, double now, long every, double phase,
  */
 int	 ctl_mesh_order(int n, int hub, int *out);
 /*
- * Where a new mesh of n pairs (order[] of ctl_mesh_order over names)
- * should start, at or after now + 1 and within every / n of it: the
- * candidate that keeps its pairs' slots farthest from the slots of the
- * tenant's schedules (same interval) that share an agent with them.
+ * Whether s may move now: a pair schedule, not paused, not due at this
+ * tick (next_run > now), and within one interval of its last run (not
+ * already waiting out a gap a move stretched).
  */
-#define CTL_SPREAD_TRIES	16
-double	 ctl_mesh_spread(struct ctl *, const char *tenant,
-	    char names[][TLS_NAME_LEN], const int *order, int n, long every,
-	    double now);
+int	 ctl_sched_movable(const struct ctl_sched *s, double now);
+/*
+ * Move s to phase (seconds into its interval): its next run is the first
+ * slot of the new phase at or after both now and one interval after its
+ * last run.  For a schedule ctl_sched_movable, next_run - last_run is
+ * then within [every, 2 every): never two runs closer than the interval,
+ * never a whole interval without a run.  Memory only; the caller stores
+ * it.
+ */
+void	 ctl_sched_move(struct ctl_sched *s, double phase, double now);
+/* Add s (calloc'd by the caller, then held) to memory and the store.  -1 with a reason. */
+int	 ctl_sched_add(struct ctl *, struct ctl_sched *s, char *err,
+	    size_t errlen);
+/*
+ * Place the new schedules add[] (in memory and the store already) with
+ * ctl_spread_place and store where they and the schedules moved for them
+ * now run, in one transaction.  The number of other schedules moved, or
+ * -1 with a reason (memory then holds the placement, the store the old).
+ */
+int	 ctl_sched_place(struct ctl *, struct ctl_sched **add, int nadd,
+	    double now, char *err, size_t errlen);
+
+/* ctl_spread.c: where a schedule's runs go (docs/history.md). */
+#define CTL_SPREAD_CANDS	2000	/* candidate placements per decision */
+#define CTL_SPREAD_MOVES	1024	/* other schedules re-placed per add */
+#define CTL_SPREAD_PASSES	4	/* passes over the neighbours per add */
+/*
+ * Distance of a and b on a circle of g seconds: how close runs at
+ * a + k T1 and b + m T2 ever come, with g = gcd(T1, T2).
+ */
+double	 ctl_spread_dist(double a, double b, long g);
+/*
+ * Place the nadd schedules of add[] (one tenant's, already in
+ * ctl->scheds) one after another, each at its best phase: the one that
+ * maximises the smallest gap, weighted by the agent's run rate, to every
+ * run of its two agents over the hyperperiod; then move the tenant's
+ * other schedules of those agents each to its own best phase when that
+ * is better for it (CTL_SPREAD_PASSES passes, at most maxmoved of them,
+ * listed in moved[]).  Phases and next runs set with ctl_sched_move, in
+ * memory only.  Returns how many other schedules moved.
+ */
+int	 ctl_spread_place(struct ctl *, struct ctl_sched **add, int nadd,
+	    double now, struct ctl_sched **moved, int maxmoved);
 /* Load schedules from the store (start-up). */
 int	 ctl_sched_load(struct ctl *, char *err, size_t errlen);
 /* Tick work: start the runs that are due. */

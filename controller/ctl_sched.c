@@ -1,4 +1,4 @@
-/* ctl_sched.c: schedules and meshes: pairs run every N seconds, spread over the interval, durable across restarts; each run compared with the one before it; history, changes and mesh status for operators. */
+/* ctl_sched.c: schedules and meshes: pairs run every N seconds, each at the phase ctl_spread.c gives it, durable across restarts; each run compared with the one before it; history, changes and mesh status for operators. */
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
@@ -79,56 +79,29 @@ ctl_mesh_order(int n, int hub, int *out)
 	return k;
 }
 
-/* Distance of phases a and b on a circle of every seconds. */
-static double
-ctl_phase_dist(double a, double b, long every)
+int
+ctl_sched_movable(const struct ctl_sched *s, double now)
 {
-	double	 d = fmod(fabs(a - b), (double)every);
-
-	return d < (double)every - d ? d : (double)every - d;
+	return !s->mesh_row && !s->paused && s->next_run > now &&
+	    (s->last_run <= 0 || now < s->last_run + (double)s->every_s);
 }
 
-double
-ctl_mesh_spread(struct ctl *ctl, const char *tenant,
-    char names[][TLS_NAME_LEN], const int *order, int n, long every,
-    double now)
+void
+ctl_sched_move(struct ctl_sched *s, double phase, double now)
 {
-	struct ctl_sched	*x;
-	double			 best = now + 1, best_score = -1, start, score, d;
-	double			 step = (double)every / n / CTL_SPREAD_TRIES;
-	const char		*a, *b;
-	int			 j, k;
+	double	 T = (double)s->every_s, earliest = now, t;
 
-	/* too much work for one tick: the first candidate */
-	if ((long)n * ctl->nscheds > 2000000 || n == 0)
-		return best;
-	for (j = 0; j < CTL_SPREAD_TRIES; j++) {
-		start = now + 1 + j * step;
-		score = (double)every;
-		for (k = 0; k < n; k++) {
-			a = names[order[k] / 256];
-			b = names[order[k] % 256];
-			TAILQ_FOREACH(x, &ctl->scheds, entry) {
-				if (x->mesh_row || x->paused ||
-				    x->every_s != every ||
-				    strcmp(x->tenant, tenant) != 0 ||
-				    (strcmp(x->agent[0], a) != 0 &&
-				    strcmp(x->agent[1], a) != 0 &&
-				    strcmp(x->agent[0], b) != 0 &&
-				    strcmp(x->agent[1], b) != 0))
-					continue;
-				d = ctl_phase_dist(start + (double)every * k / n,
-				    x->phase, every);
-				if (d < score)
-					score = d;
-			}
-		}
-		if (score > best_score) {
-			best_score = score;
-			best = start;
-		}
-	}
-	return best;
+	phase = fmod(phase, T);
+	if (phase < 0)
+		phase += T;
+	if (s->last_run > 0 && s->last_run + T > earliest)
+		earliest = s->last_run + T;
+	/* at or after earliest, with a microsecond's slack for rounding */
+	t = phase + ceil((earliest - phase) / T - 1e-9) * T;
+	if (t < earliest - 1e-6)
+		t += T;
+	s->phase = phase;
+	s->next_run = t;
 }
 
 struct ctl_sched *
@@ -761,8 +734,7 @@ ctl_sched_forget(struct ctl *ctl, const char *tenant, const char *name)
 	return n;
 }
 
-/* Add s (made by the caller) to memory and the store.  -1 with a reason. */
-static int
+int
 ctl_sched_add(struct ctl *ctl, struct ctl_sched *s, char *err, size_t errlen)
 {
 	struct store_schedule	 c;
@@ -773,6 +745,37 @@ ctl_sched_add(struct ctl *ctl, struct ctl_sched *s, char *err, size_t errlen)
 	TAILQ_INSERT_TAIL(&ctl->scheds, s, entry);
 	ctl->nscheds++;
 	return 0;
+}
+
+int
+ctl_sched_place(struct ctl *ctl, struct ctl_sched **add, int nadd,
+    double now, char *err, size_t errlen)
+{
+	struct ctl_sched	**moved;
+	struct store_schedule	*rows;
+	int			 nmoved, k;
+
+	if ((moved = calloc(CTL_SPREAD_MOVES, sizeof(*moved))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	nmoved = ctl_spread_place(ctl, add, nadd, now, moved,
+	    CTL_SPREAD_MOVES);
+	if ((rows = calloc((size_t)(nadd + nmoved) + 1, sizeof(*rows))) ==
+	    NULL) {
+		free(moved);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (k = 0; k < nadd; k++)
+		ctl_sched_row(add[k], &rows[k]);
+	for (k = 0; k < nmoved; k++)
+		ctl_sched_row(moved[k], &rows[nadd + k]);
+	k = store_schedule_move_many(ctl->store, rows, (size_t)(nadd + nmoved),
+	    err, errlen);
+	free(rows);
+	free(moved);
+	return k == -1 ? -1 : nmoved;
 }
 
 /* A schedule of the operator's request with its options packed. */
@@ -854,6 +857,7 @@ ctl_schedule_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	struct ctl_agent	*a, *b;
 	char			 name[CTL_SCHED_FULL_MAX + 1], err[256];
 	const char		*why;
+	int			 moved;
 
 	if ((a = ctl_sched_agent(ctl, op, request_id, req->agent_a)) == NULL ||
 	    (b = ctl_sched_agent(ctl, op, request_id, req->agent_b)) == NULL)
@@ -892,9 +896,8 @@ ctl_schedule_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	}
 	snprintf(s->agent[0], sizeof(s->agent[0]), "%s", a->name);
 	snprintf(s->agent[1], sizeof(s->agent[1]), "%s", b->name);
-	/* the first run on the next tick, then every every_s */
-	s->next_run = s->created + 1;
-	s->phase = fmod(s->next_run, (double)s->every_s);
+	/* stored at the next tick's phase, then placed (ctl_spread.c) */
+	ctl_sched_move(s, s->created + 1, s->created);
 	if (ctl_sched_add(ctl, s, err, sizeof(err)) == -1) {
 		log_warnx("schedule %s: %s", name, err);
 		ctl_sched_free(s);
@@ -902,9 +905,21 @@ ctl_schedule_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 		    TRACEPAIR__ERROR_CODE__ERROR_INTERNAL, "store failure");
 		return;
 	}
-	log_info("schedule %s (%s) added by %s: %s <-> %s every %ld s", name,
-	    s->tenant, op->peer.name, a->name, b->name, s->every_s);
-	snprintf(err, sizeof(err), "schedule %s added", name);
+	if ((moved = ctl_sched_place(ctl, &s, 1, s->created, err,
+	    sizeof(err))) == -1) {
+		log_warnx("schedule %s: placing: %s", name, err);
+		moved = 0;
+	}
+	log_info("schedule %s (%s) added by %s: %s <-> %s every %ld s, first "
+	    "run in %.0f s; %d other schedule%s moved", name, s->tenant,
+	    op->peer.name, a->name, b->name, s->every_s,
+	    ceil(s->next_run - s->created), moved, moved == 1 ? "" : "s");
+	snprintf(err, sizeof(err), "schedule %s added: first run in %.0f s",
+	    name, ceil(s->next_run - s->created));
+	if (moved > 0)
+		snprintf(err + strlen(err), sizeof(err) - strlen(err),
+		    "; %d other schedule%s of these agents moved to spread "
+		    "their runs", moved, moved == 1 ? "" : "s");
 	ctl_sched_reply(ctl, op, request_id, &s, 1, err);
 }
 
@@ -932,8 +947,9 @@ ctl_mesh_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 	char			 err[300], sites[CTL_MESH_SITES_MAX * (TLS_NAME_LEN + 1)];
 	const char		*why;
 	size_t			 i;
-	int			 k, n, hub = -1, x, y;
-	double			 now = ctl_now(), start;
+	struct ctl_sched	**pairs = NULL;
+	int			 k, n, hub = -1, x, y, moved;
+	double			 now = ctl_now();
 
 	if ((why = ctl_sched_name_bad(req->name)) != NULL) {
 		ctl_reply_error(op, request_id,
@@ -1033,12 +1049,12 @@ ctl_mesh_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 		goto store_fail;
 	}
 	/*
-	 * Pair k of n starts k/n of the interval in: spread, no burst; the
-	 * whole mesh shifted to keep clear of the runs other schedules
-	 * already give its agents.
+	 * The pairs in round-robin order, each placed in turn where it
+	 * keeps farthest from the runs its agents already have, the mesh's
+	 * earlier pairs included (ctl_spread.c): spread, no burst.
 	 */
-	start = ctl_mesh_spread(ctl, op->scope, st.names, order, n,
-	    m->every_s, now);
+	if ((pairs = calloc((size_t)n + 1, sizeof(*pairs))) == NULL)
+		goto mem_fail;
 	for (k = 0; k < n; k++) {
 		x = order[k] / 256;
 		y = order[k] % 256;
@@ -1049,23 +1065,35 @@ ctl_mesh_add(struct ctl *ctl, struct ctl_session *op, uint64_t request_id,
 		snprintf(s->mesh, sizeof(s->mesh), "%s", req->name);
 		snprintf(s->agent[0], sizeof(s->agent[0]), "%s", st.names[x]);
 		snprintf(s->agent[1], sizeof(s->agent[1]), "%s", st.names[y]);
-		s->next_run = start + (double)m->every_s * k / n;
-		s->phase = fmod(s->next_run, (double)s->every_s);
+		ctl_sched_move(s, now + 1 + (double)m->every_s * k / n, now);
 		if (ctl_sched_add(ctl, s, err, sizeof(err)) == -1) {
 			ctl_sched_free(s);
 			goto store_fail;
 		}
+		pairs[k] = s;
 	}
-	log_info("mesh %s (%s) added by %s: %d sites, %d pairs every %ld s%s%s",
-	    m->name, m->tenant, op->peer.name, st.n, n, m->every_s,
-	    hub >= 0 ? ", hub " : "", hub >= 0 ? st.names[hub] : "");
-	snprintf(err, sizeof(err), "mesh %s added: %d sites, %d pairs, one "
-	    "every %.1f s", m->name, st.n, n, (double)m->every_s / n);
+	if ((moved = ctl_sched_place(ctl, pairs, n, now, err,
+	    sizeof(err))) == -1)
+		goto store_fail;
+	free(pairs);
+	pairs = NULL;
+	log_info("mesh %s (%s) added by %s: %d sites, %d pairs every %ld s%s%s;"
+	    " %d other schedule%s moved", m->name, m->tenant, op->peer.name,
+	    st.n, n, m->every_s, hub >= 0 ? ", hub " : "",
+	    hub >= 0 ? st.names[hub] : "", moved, moved == 1 ? "" : "s");
+	snprintf(err, sizeof(err), "mesh %s added: %d sites, %d pairs every "
+	    "%ld s, each first within one interval", m->name, st.n, n,
+	    m->every_s);
+	if (moved > 0)
+		snprintf(err + strlen(err), sizeof(err) - strlen(err),
+		    "; %d other schedule%s of these agents moved to spread "
+		    "their runs", moved, moved == 1 ? "" : "s");
 	ctl_sched_reply(ctl, op, request_id, &m, 1, err);
 	return;
 mem_fail:
 	snprintf(err, sizeof(err), "out of memory");
 store_fail:
+	free(pairs);
 	log_warnx("mesh %s: %s", req->name, err);
 	/* undo what was added */
 	(void)store_schedule_del(ctl->store, op->scope, req->name, err,

@@ -255,6 +255,9 @@ struct store_run {
 /* Insert or replace a schedule (every field). */
 int	 store_schedule_put(struct store *, const struct store_schedule *,
 	    char *err, size_t errlen);
+/* Set phase and next_run of n schedules (by tenant and name), one transaction. */
+int	 store_schedule_move_many(struct store *, const struct store_schedule *,
+	    size_t n, char *err, size_t errlen);
 /*
  * Remove schedule name of tenant and, for a mesh, its pairs.  1 removed,
  * 0 none such, -1 failure.

@@ -1062,6 +1062,40 @@ store_schedule_put(struct store *s, const struct store_schedule *c, char *err,
 	return store_done(s, st, "schedule", err, errlen);
 }
 
+int
+store_schedule_move_many(struct store *s, const struct store_schedule *c,
+    size_t n, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	if (n == 0)
+		return 0;
+	if ((st = store_prep(s, "UPDATE schedules SET phase = ?3, next_run = ?4"
+	    " WHERE tenant = ?1 AND name = ?2", err, errlen)) == NULL)
+		return -1;
+	if (store_exec(s, "BEGIN", err, errlen) == -1) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		bind_text(st, 1, c[i].tenant);
+		bind_text(st, 2, c[i].name);
+		sqlite3_bind_double(st, 3, c[i].phase);
+		sqlite3_bind_double(st, 4, c[i].next_run);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			(void)store_fail(s, "schedule", err, errlen);
+			sqlite3_finalize(st);
+			(void)store_exec(s, "ROLLBACK", err + strlen(err),
+			    errlen - strlen(err));
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return store_exec(s, "COMMIT", err, errlen);
+}
+
 /* Run sql (?1 tenant, ?2 name, ?3 an optional int) and count the rows changed. */
 static int
 store_schedule_change(struct store *s, const char *sql, const char *tenant,

@@ -1,7 +1,8 @@
-/* test_sched.c: schedule timing (spread, a missed run runs once), mesh order, change detection on hand-made traces, the shared culprit. */
+/* test_sched.c: schedule timing (spread, a missed run runs once), where the runs go (no agent's runs closer than 1/(2R); the move rule), mesh order, change detection on hand-made traces, the shared culprit. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,6 +415,229 @@ test_alert_states(void **state)
 	unlink(db);
 }
 
+
+static int
+spread_cmp(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* An agent of tenant acme in ctl's registry (offline). */
+static void
+spread_agent(struct ctl *ctl, const char *name)
+{
+	struct ctl_agent	*a;
+
+	assert_non_null(a = calloc(1, sizeof(*a)));
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	snprintf(a->tenant, sizeof(a->tenant), "acme");
+	TAILQ_INSERT_TAIL(&ctl->agents, a, entry);
+}
+
+/* An operator's schedule request, as the CLI sends it. */
+static void
+spread_request(struct ctl *ctl, struct ctl_session *op, const char *action,
+    const char *name, const char *a, const char *b, uint32_t every,
+    char **sites, size_t nsites)
+{
+	Tracepair__ScheduleRequest	 req;
+
+	tracepair__schedule_request__init(&req);
+	req.action = (char *)(uintptr_t)action;
+	req.name = (char *)(uintptr_t)name;
+	req.agent_a = (char *)(uintptr_t)a;
+	req.agent_b = (char *)(uintptr_t)b;
+	req.every_s = every;
+	req.sites = sites;
+	req.n_sites = nsites;
+	ctl_schedule_request(ctl, op, 1, &req);
+}
+
+/*
+ * The runs of each agent over the hyperperiod (HYPER s) of the schedules
+ * in ctl: the smallest gap between two of them times the agent's run
+ * rate R (runs per second).  *closest gets the smallest gap in seconds.
+ */
+#define HYPER	120
+static double
+spread_worst(struct ctl *ctl, const char *agent, double *closest)
+{
+	struct ctl_sched	*s;
+	double			 t[256], r = 0, g, worst = 1e9;
+	int			 n = 0, k, i;
+
+	TAILQ_FOREACH(s, &ctl->scheds, entry) {
+		if (s->mesh_row || (strcmp(s->agent[0], agent) != 0 &&
+		    strcmp(s->agent[1], agent) != 0))
+			continue;
+		r += 1.0 / (double)s->every_s;
+		for (k = 0; k < HYPER / s->every_s; k++)
+			t[n++] = fmod(s->next_run + (double)(k * s->every_s),
+			    HYPER);
+	}
+	assert_true(n > 1);
+	qsort(t, (size_t)n, sizeof(t[0]), spread_cmp);
+	*closest = 1e9;
+	for (i = 0; i < n; i++) {
+		g = i + 1 < n ? t[i + 1] - t[i] : t[0] + HYPER - t[i];
+		if (g < *closest)
+			*closest = g;
+		if (g * r < worst)
+			worst = g * r;
+	}
+	return worst;
+}
+
+/*
+ * Schedules added one after another by an operator within a second: six
+ * pairs of one hub every 60 s, a mesh of three of its spokes every
+ * 120 s, a pair of two spokes every 30 s.  No agent's runs may come
+ * closer than 1/(2R) (R its runs per second), and each schedule's first
+ * run is within one interval.  (Before ctl_spread.c every schedule of
+ * the hub ran first on the next tick: six runs at once.)
+ */
+static void
+test_spread_agents(void **state)
+{
+	struct ctl		 ctl;
+	struct ctl_session	 op;
+	struct ctl_sched	*s;
+	struct ctl_agent	*a;
+	char			 db[] = "/tmp/test_spread.XXXXXX", err[256];
+	char			 spoke[8], *mesh[] = { "a1", "a2", "a3" };
+	static const char *const names[] = { "hub", "a1", "a2", "a3", "a4",
+				    "a5", "a6" };
+	struct {
+		char	 name[CTL_SCHED_FULL_MAX + 1];
+		double	 phase, next_run;
+	}			 saved[16];
+	double			 closest, now;
+	int			 fd, i;
+
+	(void)state;
+	assert_true((fd = mkstemp(db)) != -1);
+	close(fd);
+	ctl_init(&ctl);
+	assert_non_null(ctl.store = store_open(db, err, sizeof(err)));
+	for (i = 0; i < 7; i++)
+		spread_agent(&ctl, names[i]);
+	memset(&op, 0, sizeof(op));
+	op.ctl = &ctl;
+	op.state = CTL_SESS_CLOSING;	/* replies go nowhere */
+	snprintf(op.scope, sizeof(op.scope), "acme");
+	now = ctl_now();
+	for (i = 1; i <= 6; i++) {
+		snprintf(spoke, sizeof(spoke), "a%d", i);
+		spread_request(&ctl, &op, "add", "", "hub", spoke, 60, NULL, 0);
+	}
+	spread_request(&ctl, &op, "mesh-add", "m", NULL, NULL, 120, mesh, 3);
+	spread_request(&ctl, &op, "add", "", "a4", "a5", 30, NULL, 0);
+	assert_int_equal(ctl.nscheds, 6 + 1 + 3 + 1);
+	TAILQ_FOREACH(s, &ctl.scheds, entry) {
+		if (s->mesh_row)
+			continue;
+		assert_true(s->next_run >= now);
+		assert_true(s->next_run < ctl_now() + (double)s->every_s + 1);
+	}
+	for (i = 0; i < 7; i++) {
+		double	 w = spread_worst(&ctl, names[i], &closest);
+
+		print_message("%s: closest two runs %.1f s, gap x R %.2f\n",
+		    names[i], closest, w);
+		assert_true(w >= 0.5 - 1e-6);
+	}
+	/* the store holds where they run now: loaded again, the same */
+	i = 0;
+	TAILQ_FOREACH(s, &ctl.scheds, entry) {
+		snprintf(saved[i].name, sizeof(saved[i].name), "%s", s->name);
+		saved[i].phase = s->phase;
+		saved[i++].next_run = s->next_run;
+	}
+	ctl_sched_free_all(&ctl);
+	assert_int_equal(ctl_sched_load(&ctl, err, sizeof(err)), 0);
+	assert_int_equal(ctl.nscheds, i);
+	while (i-- > 0) {
+		assert_non_null(s = ctl_sched_find(&ctl, "acme",
+		    saved[i].name));
+		assert_true(s->phase == saved[i].phase);
+		assert_true(s->next_run == saved[i].next_run);
+	}
+	ctl_sched_free_all(&ctl);
+	while ((a = TAILQ_FIRST(&ctl.agents)) != NULL) {
+		TAILQ_REMOVE(&ctl.agents, a, entry);
+		free(a);
+	}
+	store_close(ctl.store);
+	ctl_conf_free(&ctl.conf);
+	unlink(db);
+}
+
+/*
+ * The move rule (ctl_sched_move): a schedule moved to any phase at any
+ * moment before its next run next runs at least one interval after its
+ * last run and less than two after it, on its new phase, never before
+ * now; one due at this tick, or waiting out a stretched gap, is not
+ * movable.
+ */
+static void
+test_sched_move(void **state)
+{
+	struct ctl_sched	 s;
+	double			 L = 1000, now, phase;
+	int			 i;
+
+	(void)state;
+	srandom(7);
+	for (i = 0; i < 10000; i++) {
+		memset(&s, 0, sizeof(s));
+		s.every_s = 60;
+		s.last_run = L;
+		s.next_run = L + 60;
+		now = L + (double)(random() % 60000) / 1000;
+		phase = (double)(random() % 600000) / 1000 - 300;
+		assert_true(ctl_sched_movable(&s, now));
+		ctl_sched_move(&s, phase, now);
+		assert_true(s.next_run >= L + 60 - 1e-6);
+		assert_true(s.next_run < L + 120);
+		assert_true(s.next_run >= now);
+		assert_true(s.phase >= 0 && s.phase < 60);
+		assert_true(ctl_spread_dist(s.next_run, s.phase, 60) < 1e-6);
+		/* moved again before it ran: still within [L + 60, L + 120) */
+		phase = (double)(random() % 60000) / 1000;
+		if (ctl_sched_movable(&s, now + 0.5)) {
+			ctl_sched_move(&s, phase, now + 0.5);
+			assert_true(s.next_run >= L + 60 - 1e-6);
+			assert_true(s.next_run < L + 120);
+		}
+	}
+	/* back by a second: the slot a second early would be too close */
+	memset(&s, 0, sizeof(s));
+	s.every_s = 60;
+	s.last_run = L;
+	s.next_run = L + 60;
+	ctl_sched_move(&s, fmod(L - 1, 60), L + 10);
+	assert_true(s.next_run == L + 119);
+	/* forward: the same interval */
+	s.next_run = L + 60;
+	ctl_sched_move(&s, fmod(L + 5, 60), L + 10);
+	assert_true(s.next_run == L + 65);
+	/* exactly one interval on, despite rounding */
+	s.next_run = L + 60;
+	ctl_sched_move(&s, fmod(L, 60), L + 10);
+	assert_true(s.next_run == L + 60);
+	/* due at this tick, or past a stretched gap: not movable */
+	assert_false(ctl_sched_movable(&s, L + 60));
+	s.next_run = L + 119;
+	assert_false(ctl_sched_movable(&s, L + 61));
+	/* never run: the first slot at or after now */
+	memset(&s, 0, sizeof(s));
+	s.every_s = 60;
+	ctl_sched_move(&s, 30, 1005);
+	assert_true(s.next_run == 1050);
+}
+
 int
 main(void)
 {
@@ -421,6 +645,8 @@ main(void)
 		cmocka_unit_test(test_next_due),
 		cmocka_unit_test(test_simulated_downtime),
 		cmocka_unit_test(test_mesh_order),
+		cmocka_unit_test(test_spread_agents),
+		cmocka_unit_test(test_sched_move),
 		cmocka_unit_test(test_change_diff),
 		cmocka_unit_test(test_culprit),
 		cmocka_unit_test(test_culprit_lossy_healthy),
