@@ -11,6 +11,14 @@
 #
 #   sudo sh bench/diagnosis.sh [N] [PROBES] [agents|controller|controller-nofu]
 #       (default 10, 20, agents; from the top of the tree; N per family)
+#   sudo sh bench/diagnosis.sh [N] - paste
+#       the same labs diagnosed from pasted text: real mtr and traceroute
+#       runs (PASTE_TOOLS, default "mtr traceroute traceroute-n"; the
+#       command lines in `paste_cmd`) from both offices at once, each pair
+#       of texts fed to `tracepair analyze FORWARD REVERSE` and judged, N
+#       per scenario, family and tool; PASTE_FIXTURES=DIR saves each first
+#       pair there with a header of four "# " lines
+#       (tests/analysis/lab-paste/ was made so).  No timing part.
 #   sh bench/diagnosis.sh - - timing
 #       the analysis time alone (no lab, no root).  TP_BEFORE=path to
 #       another build's tracepair and AT_BEFORE=path to its analysis-time
@@ -30,8 +38,9 @@
 # kernel's ICMP limits, where --quick would only measure the limits.
 #
 # Scenarios (tests/lab/scenarios/SCENARIO.scn; the ground truth of each
-# in `judge` below and in its file's header): sf-chicago (12 % both ways
-# on core2.SF - Denver), -retloss (10 % on pb-nap -> SF-rt3: return-only
+# in its file's header and in `judge`, tests/analysis/judge.sh, which
+# the test of the pasted fixtures shares): sf-chicago (12 % both ways on
+# core2.SF - Denver), -retloss (10 % on pb-nap -> SF-rt3: return-only
 # for SF), -fwdloss (10 % on SF-core1-h1 -> MAE-West-h0: forward-only),
 # -sharedoneway (10 % one way on Denver -> border3, a link both paths
 # cross), -retdelay (+30 ms on pb-nap -> SF-rt3 only), -distance (45 ms
