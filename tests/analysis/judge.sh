@@ -40,14 +40,17 @@ JUDGE_KEY='def nm: (.name // ($names[.addr // ""] // .addr) // "-") | ascii_down
 def key: ([((.from // .near) | nm), (((.to // .far) // {}) | nm)]) as $e | "\(.kind) \(if .both_ways then ($e | sort | join(" ")) else ($e | join(" ")) end) \(if .both_ways then "both" else "one" end)";'
 
 # judged JSON: FIRST, CHOSEN, NSUSP, DIST and INCONCLUSIVE ("true" or
-# "false") of the analysis in JSON (tracepair analyze --json)
+# "false") of the analysis in JSON (tracepair analyze --json); one jq
 judged() {
-	_jq() { jq -r --argjson names "$JUDGE_NAMES" "$JUDGE_KEY $1" "$2"; }
-	FIRST=$(_jq '.analysis.suspects[0] // empty | key' "$1")
-	CHOSEN=$(_jq '[.analysis.suspects[] | select(.alternative | not) | key] | sort | join(";")' "$1")
-	NSUSP=$(_jq '.analysis.suspects | length' "$1")
-	DIST=$(_jq '[.analysis.distance[]? | [(.near | nm), (.far | nm)] | sort | join(" ")] | join(";")' "$1")
-	INCONCLUSIVE=$(_jq '.analysis.inconclusive' "$1")
+	_jd=$(jq -r --argjson names "$JUDGE_NAMES" "$JUDGE_KEY"'
+	    (.analysis.suspects[0] | if . == null then "" else key end),
+	    ([.analysis.suspects[] | select(.alternative | not) | key] | sort | join(";")),
+	    (.analysis.suspects | length),
+	    ([.analysis.distance[]? | [(.near | nm), (.far | nm)] | sort | join(" ")] | join(";")),
+	    (.analysis.inconclusive | tostring)' "$1")
+	{ read -r FIRST; read -r CHOSEN; read -r NSUSP; read -r DIST; read -r INCONCLUSIVE; } <<EOF
+$_jd
+EOF
 }
 
 # judge SCENARIO: the ground truth: 0 when the judged analysis (judged) is

@@ -43,14 +43,14 @@ while read -r scn fam tool want reason; do
 		continue
 	fi
 	judge_class "$scn" "$tmp/out.json"
-	why="judged $CLASS: first suspect '$FIRST'; verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
 	case $want/$CLASS in
 	right/right|inconclusive/right|inconclusive/inconclusive)
 		ok "$name" ;;
 	wrong/*)
 		ok "$name (known, the reason in expected; now $CLASS)" ;;
 	*)
-		not_ok "$name" "$why" ;;
+		not_ok "$name" "judged $CLASS: first suspect '$FIRST'" \
+		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)" ;;
 	esac
 done <"$E"
 
