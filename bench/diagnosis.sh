@@ -11,6 +11,14 @@
 #
 #   sudo sh bench/diagnosis.sh [N] [PROBES] [agents|controller|controller-nofu]
 #       (default 10, 20, agents; from the top of the tree; N per family)
+#   sudo sh bench/diagnosis.sh [N] - paste
+#       the same labs diagnosed from pasted text: real mtr and traceroute
+#       runs (PASTE_TOOLS, default "mtr traceroute traceroute-n"; the
+#       command lines in `paste_cmd`) from both offices at once, each pair
+#       of texts fed to `tracepair analyze FORWARD REVERSE` and judged, N
+#       per scenario, family and tool; PASTE_FIXTURES=DIR saves each first
+#       pair there with a header of four "# " lines
+#       (tests/analysis/lab-paste/ was made so).  No timing part.
 #   sh bench/diagnosis.sh - - timing
 #       the analysis time alone (no lab, no root).  TP_BEFORE=path to
 #       another build's tracepair and AT_BEFORE=path to its analysis-time
@@ -30,8 +38,9 @@
 # kernel's ICMP limits, where --quick would only measure the limits.
 #
 # Scenarios (tests/lab/scenarios/SCENARIO.scn; the ground truth of each
-# in `judge` below and in its file's header): sf-chicago (12 % both ways
-# on core2.SF - Denver), -retloss (10 % on pb-nap -> SF-rt3: return-only
+# in its file's header and in `judge`, tests/analysis/judge.sh, which
+# the test of the pasted fixtures shares): sf-chicago (12 % both ways on
+# core2.SF - Denver), -retloss (10 % on pb-nap -> SF-rt3: return-only
 # for SF), -fwdloss (10 % on SF-core1-h1 -> MAE-West-h0: forward-only),
 # -sharedoneway (10 % one way on Denver -> border3, a link both paths
 # cross), -retdelay (+30 ms on pb-nap -> SF-rt3 only), -distance (45 ms
@@ -51,12 +60,12 @@ N=${1:-10}
 Q=${2:-20}
 MODE=${3:-agents}
 case $MODE in
-agents|controller|controller-nofu) require_root ;;
+agents|controller|controller-nofu|paste) require_root ;;
 timing) ;;
-*) echo "diagnosis.sh: mode must be agents, controller, controller-nofu or timing, not '$MODE'" >&2; exit 2 ;;
+*) echo "diagnosis.sh: mode must be agents, controller, controller-nofu, paste or timing, not '$MODE'" >&2; exit 2 ;;
 esac
 an_setup
-[ "$MODE" != agents ] && . tests/integration/pairlab.sh
+case $MODE in controller*|timing) . tests/integration/pairlab.sh ;; esac
 OUT=${DIAG_OUT:-bench/results/diagnosis.txt}
 RUNS=${DIAG_RUNS:-bench/results/diagnosis-runs.txt}
 mkdir -p bench/results
@@ -70,73 +79,90 @@ probing() {
 	esac
 }
 
-# The routers' names as DNS gives them (lower case)
-DEN=core1.denver.other-isp.net C2=core2.sanfrancisco.other-isp.net
-B3=border3.chicaco.other-isp.net PBNAP=pb-nap.geo.net RT3=sf-rt3-f0.geo.net
-CORE1=sf-core1-h1.geo.net MAEW=mae-west-h0.geo.net IC=some_interconnect.geo.net
-SFRT=router.sanfrancisco.mycompany.com SF13=sf13.mycompany.com
-SFA='a (forward source)'
+# the ground truth (judge, judged, judge_class): tests/analysis/judge.sh
+. tests/analysis/judge.sh
 
-# Each suspect as "kind near far both|one" (lower case; a link both ways
-# with its two ends in name order; a router's far end "-"): FIRST the
-# first suspect, CHOSEN the suspects that are not alternatives, sorted and
-# joined by ";", NSUSP how many suspects, DIST the distance links (ends in
-# name order, joined by ";").
-KEY='def key: ([((.from // .near) | (.name // .addr // "-")), (((.to // .far) // {}) | (.name // .addr // "-"))] | map(ascii_downcase)) as $e | "\(.kind) \(if .both_ways then ($e | sort | join(" ")) else ($e | join(" ")) end) \(if .both_ways then "both" else "one" end)";'
-judged() {
-	FIRST=$(an_q "$KEY"' .analysis.suspects[0] // empty | key')
-	CHOSEN=$(an_q "$KEY"' [.analysis.suspects[] | select(.alternative | not) | key] | sort | join(";")')
-	NSUSP=$(an_q '.analysis.suspects | length')
-	DIST=$(an_q '[.analysis.distance[]? | [.near.name // .near.addr // "-", .far.name // .far.addr // "-"] | map(ascii_downcase) | sort | join(" ")] | join(";")')
+# TOOLS: paste mode's text tools (PASTE_TOOLS), "-" (one pass) else
+TOOLS=-
+if [ "$MODE" = paste ]; then
+	TOOLS=${PASTE_TOOLS:-mtr traceroute traceroute-n}
+	[ -n "${PASTE_FIXTURES:-}" ] && mkdir -p "$PASTE_FIXTURES"
+fi
+
+# paste_version TOOL: the version of the text tool TOOL (for the record)
+paste_version() {
+	case $1 in
+	mtr) mtr --version 2>&1 | head -1 ;;
+	*) traceroute --version 2>&1 | head -1 | sed 's/^Modern //' ;;
+	esac
 }
 
-# judge SCENARIO: the ground truth: 0 when the judged analysis (judged) is right
-judge() {
-	case $1 in
-	sf-chicago|sf-chicago-limitedstretch)
-		# the link core2.SF - Denver, both ways
-		[ "$FIRST" = "link $DEN $C2 both" ] ;;
-	sf-chicago-retloss)
-		[ "$FIRST" = "link $PBNAP $RT3 one" ] ;;
-	sf-chicago-fwdloss)
-		[ "$FIRST" = "link $CORE1 $MAEW one" ] ;;
-	sf-chicago-sharedoneway)
-		# Denver - border3: both ways (its directions are on the same
-		# round trips) or the lossy direction; never the other one
-		[ "$FIRST" = "link $B3 $DEN both" ] || [ "$FIRST" = "link $DEN $B3 one" ] ;;
-	sf-chicago-retdelay)
-		[ "$FIRST" = "latency $PBNAP $RT3 one" ] ;;
-	sf-chicago-distance)
-		# no suspect, and the long haul listed as distance
-		[ "$NSUSP" = 0 ] && case ";$DIST;" in *";$DEN $C2;"*) true ;; *) false ;; esac ;;
-	sf-chicago-access)
-		# the SF office's own link, as a site or a link, any direction
-		case $FIRST in
-		# (the analysis names the office's end "A (forward source)")
-		"site $SF13 $SFRT "*|"site $SFRT $SF13 "*|"link $SF13 $SFRT "*|"link $SFRT $SF13 "*) true ;;
-		"site $SFA $SFRT "*|"site $SFRT $SFA "*|"link $SFA $SFRT "*|"link $SFRT $SFA "*) true ;;
-		*) false ;;
-		esac ;;
-	sf-chicago-twofaults)
-		# both links chosen, each both ways, and nothing else
-		[ "$CHOSEN" = "link $DEN $C2 both;link $SFRT $IC both" ] ;;
-	sf-chicago-quiet)
-		[ "$NSUSP" = 0 ] ;;
-	*)
-		echo "diagnosis.sh: no ground truth for $1" >&2
-		return 2 ;;
+# paste_cmd SCENARIO FAMILY TOOL: the command line of the text tool TOOL
+# (mtr, traceroute, traceroute-n) for paste mode, the destination left off.
+# mtr: PASTE_COUNT cycles (default 50) 0.2 s apart, or PASTE_COUNT_LIMITED
+# (default 30) 1 s apart on the labs whose routers keep the kernel's ICMP
+# limits (the interval mtr's users keep to; 0.2 s needs root).
+# traceroute: 10 probes per hop (its most), 2 s wait, its defaults else.
+paste_cmd() {
+	case $3 in
+	mtr)
+		if [ "$(probing "$1")" = --loss ]; then
+			echo "mtr --report-wide -c ${PASTE_COUNT_LIMITED:-30} -i 1 -$2"
+		else
+			echo "mtr --report-wide -c ${PASTE_COUNT:-50} -i 0.2 -$2"
+		fi ;;
+	traceroute) echo "traceroute -$2 -q 10 -w 2" ;;
+	traceroute-n) echo "traceroute -$2 -n -q 10 -w 2" ;;
+	*) echo "diagnosis.sh: PASTE_TOOLS: no tool '$3' (mtr, traceroute, traceroute-n)" >&2
+	   return 1 ;;
 	esac
+}
+
+# paste_fixture SCENARIO FAMILY TOOL CMD VERSION DATE: the last pasted pair
+# ($AN_TMP/fwd.txt, rev.txt) saved in $PASTE_FIXTURES as
+# SCENARIO-vFAMILY-TOOL-forward.txt and -reverse.txt, each with four "# "
+# header lines (tracepair analyze skips them as noise)
+paste_fixture() {
+	for _d in forward reverse; do
+		if [ $_d = forward ]; then
+			_from=$AN_A _to=$AN_B _src=fwd
+		else
+			_from=$AN_B _to=$AN_A _src=rev
+		fi
+		_addr=$(lab_addr "$_to" "$2")
+		{
+			echo "# scenario: $1 (tests/lab/scenarios/$1.scn)"
+			echo "# direction: $_d, $_from -> $_to ($_addr)"
+			echo "# tool: $5: $4 $_addr"
+			echo "# date: $6, both offices at once (bench/diagnosis.sh paste)"
+			cat "$AN_TMP/$_src.txt"
+		} >"$PASTE_FIXTURES/$1-v$2-$3-$_d.txt"
+	done
 }
 
 {
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N per family PROBES=$Q MODE=$MODE load: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$MODE" != timing ]; then
-	printf '%-27s %4s %5s %5s %12s %5s %10s\n' scenario af right wrong inconclusive runs follow-ups
+	if [ "$MODE" = paste ]; then
+		for t in $TOOLS; do
+			_lim=
+			[ "$t" = mtr ] && _lim=" (limitedstretch, quiet: $(paste_cmd sf-chicago-quiet 4 "$t") DEST)"
+			echo "# $t: $(paste_cmd sf-chicago 4 "$t") DEST$_lim; $(paste_version "$t")"
+		done
+		printf '%-27s %-12s %4s %5s %5s %12s %5s\n' scenario tool af right wrong inconclusive runs
+	else
+		printf '%-27s %4s %5s %5s %12s %5s %10s\n' scenario af right wrong inconclusive runs follow-ups
+	fi
 	echo "# $(date -u +%Y-%m-%dT%H:%MZ) N=$N per family PROBES=$Q MODE=$MODE" >>"$RUNS"
 fi
-# pair FAMILY SCENARIO: one pair of the mode into $AN_TMP/out.json, its
-# verdict first in $AN_TMP/out.txt
+# pair FAMILY SCENARIO [TOOL]: one pair of the mode into $AN_TMP/out.json,
+# its verdict first in $AN_TMP/out.txt (paste: TOOL's two texts in
+# $AN_TMP/fwd.txt and rev.txt)
 pair() {
+	if [ "$MODE" = paste ]; then
+		an_paste "$1" auto $(paste_cmd "$2" "$1" "$3")
+		return
+	fi
 	if [ "$MODE" = agents ]; then
 		an_pair "$1" -w 3 -q "$Q" $(probing "$2")
 		return
@@ -150,8 +176,7 @@ pair() {
 }
 NOFU=
 [ "$MODE" = controller-nofu ] && NOFU=--no-follow-up
-[ "$MODE" != agents ] && [ "$MODE" != timing ] &&
-    trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT
+case $MODE in controller*) trap 'pairlab_down; rm -rf "$AN_TMP"' EXIT ;; esac
 [ "$MODE" = timing ] && trap 'rm -rf "$AN_TMP"' EXIT
 SCENARIOS=${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss \
     sf-chicago-sharedoneway sf-chicago-retdelay sf-chicago-distance \
@@ -159,7 +184,8 @@ SCENARIOS=${DIAG_SCENARIOS:-sf-chicago sf-chicago-retloss sf-chicago-fwdloss \
     sf-chicago-quiet}
 [ "$MODE" = timing ] && SCENARIOS=
 for scn in $SCENARIOS; do
-	if [ "$MODE" = agents ]; then
+	judge_names tests/lab/scenarios/$scn.scn
+	if [ "$MODE" = agents ] || [ "$MODE" = paste ]; then
 		an_lab_up tests/lab/scenarios/$scn.scn
 	elif ! pairlab_up "$scn" >/dev/null 2>&1; then
 		echo "# $scn: pairlab up failed" >&2
@@ -167,43 +193,55 @@ for scn in $SCENARIOS; do
 		continue
 	fi
 	for f in ${DIAG_FAMILIES:-4 6}; do
+	for t in $TOOLS; do
+		# the run's name in messages and kept files: IPv4, IPv4 mtr ...
+		run="IPv$f${t#-}" keep=$scn-$f
+		[ "$t" != - ] && run="IPv$f $t" keep=$scn-$f-$t
 		right=0 wrong=0 inc=0 fu=0 i=1
 		while [ $i -le "$N" ]; do
-			if pair $f $scn; then
+			when=$(date -u +%Y-%m-%dT%H:%MZ)
+			if pair $f $scn $t; then
 				[ "$(an_q '.analysis.follow_up.ran // false')" = true ] &&
 				    fu=$((fu + 1))
-				judged
-				if [ "$(an_q '.analysis.inconclusive')" = true ]; then
-					inc=$((inc + 1)) class=inconclusive
-				elif judge $scn; then
-					right=$((right + 1)) class=right
-				else
-					wrong=$((wrong + 1)) class=wrong
-				fi
-				[ $class = right ] ||
-				    echo "# $scn run $i (IPv$f) $class: first '$FIRST': $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
+				judge_class $scn "$AN_TMP/out.json"
+				case $CLASS in
+				right) right=$((right + 1)) ;;
+				wrong) wrong=$((wrong + 1)) ;;
+				*) inc=$((inc + 1)) ;;
+				esac
+				[ "$CLASS" = right ] ||
+				    echo "# $scn run $i ($run) $CLASS: first '$FIRST': $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >&2
 				if [ -n "${DIAG_KEEP:-}" ]; then
-					cp "$AN_TMP/out.json" "$DIAG_KEEP/$scn-$f-$i-$class.json"
+					cp "$AN_TMP/out.json" "$DIAG_KEEP/$keep-$i-$CLASS.json"
 					# agents mode: the two traces too (tp-ansim's templates)
-					[ "$MODE" = agents ] && cp "$AN_TMP/fwd.json" "$DIAG_KEEP/$scn-$f-$i-fwd.json" &&
-					    cp "$AN_TMP/rev.json" "$DIAG_KEEP/$scn-$f-$i-rev.json"
+					[ "$MODE" = agents ] && cp "$AN_TMP/fwd.json" "$DIAG_KEEP/$keep-$i-fwd.json" &&
+					    cp "$AN_TMP/rev.json" "$DIAG_KEEP/$keep-$i-rev.json"
 				fi
-				echo "$scn IPv$f $i $class | chosen: $CHOSEN | suspects: $NSUSP | distance: $DIST | $(head -1 "$AN_TMP/out.txt" | cut -c1-400)" >>"$RUNS"
+				[ -n "${PASTE_FIXTURES:-}" ] && [ $i = 1 ] &&
+				    paste_fixture $scn $f $t "$(paste_cmd $scn $f $t)" "$(paste_version $t)" "$when"
+				echo "$scn $run $i $CLASS | chosen: $CHOSEN | suspects: $NSUSP | distance: $DIST | $(head -1 "$AN_TMP/out.txt" | cut -c1-400)" >>"$RUNS"
 			else
-				echo "# $scn run $i (IPv$f): the pair did not run" >&2
-				echo "$scn IPv$f $i did-not-run" >>"$RUNS"
+				echo "# $scn run $i ($run): the pair did not run" >&2
+				echo "$scn $run $i did-not-run" >>"$RUNS"
 			fi
 			i=$((i + 1))
 		done
-		printf '%-27s %4s %5d %5d %12d %5d %10s\n' "$scn" "IPv$f" $right $wrong $inc "$N" \
-		    "$([ "$MODE" != agents ] && echo $fu || echo -)"
+		if [ "$MODE" = paste ]; then
+			printf '%-27s %-12s %4s %5d %5d %12d %5d\n' "$scn" "$t" "IPv$f" $right $wrong $inc "$N"
+		else
+			printf '%-27s %4s %5d %5d %12d %5d %10s\n' "$scn" "IPv$f" $right $wrong $inc "$N" \
+			    "$([ "$MODE" != agents ] && echo $fu || echo -)"
+		fi
 	done
-	if [ "$MODE" = agents ]; then
+	done
+	if [ "$MODE" = agents ] || [ "$MODE" = paste ]; then
 		lab_down
 	else
 		pairlab_down
 	fi
 done
+
+[ "$MODE" = paste ] && exit 0	# (the analysis time is the other modes')
 
 # timing: a synthetic pair, 30 hops x 100 probes each way, 10 % loss from hop 15 forward
 T=$AN_TMP/synth

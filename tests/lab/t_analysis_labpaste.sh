@@ -1,0 +1,68 @@
+#!/bin/sh
+# t_analysis_labpaste.sh: `tracepair analyze` on real mtr and traceroute
+# texts traced in the seed-003 labs (tests/analysis/lab-paste/, made by
+# `bench/diagnosis.sh 1 - paste`; how, in its README), judged against each
+# scenario's ground truth (tests/analysis/judge.sh).  No lab, no root: the
+# analyser on saved texts.  One check per pair listed in
+# tests/analysis/lab-paste/expected:
+#   right         the pair must be judged right;
+#   inconclusive  right or inconclusive, never wrong (the texts hold too
+#                 few probes to decide; a better model may decide them);
+#   wrong         a known wrong verdict, its reason in the file: any class
+#                 passes, the class is printed.
+# and one check that every pair in the folder is listed.
+TP=${TP_BIN:-$PWD/${BUILD:-build}/bin}/tracepair
+D=tests/analysis/lab-paste
+E=$D/expected
+
+if [ ! -x "$TP" ] || ! command -v jq >/dev/null 2>&1; then
+	echo "1..1"; echo "ok 1 - lab-paste pairs # SKIP tracepair or jq missing"; exit 0
+fi
+. tests/analysis/judge.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() {
+	n=$((n + 1)); echo "not ok $n - $1"; shift
+	for _d in "$@"; do printf '%s\n' "$_d" | sed 's/^/# /'; done
+}
+
+echo "1..$(($(grep -c '^sf-chicago' "$E") + 1))"
+last=
+while read -r scn fam tool want reason; do
+	case $scn in sf-chicago*) ;; *) continue ;; esac
+	[ "$scn" = "$last" ] || judge_names "tests/lab/scenarios/$scn.scn"
+	last=$scn
+	pair=$scn-$fam-$tool
+	name="$pair: $want"
+	if ! "$TP" analyze --json "$D/$pair-forward.txt" "$D/$pair-reverse.txt" \
+	    >"$tmp/out.json" 2>"$tmp/err"; then
+		not_ok "$name" "tracepair analyze failed: $(cat "$tmp/err")"
+		continue
+	fi
+	judge_class "$scn" "$tmp/out.json"
+	case $want/$CLASS in
+	right/right|inconclusive/right|inconclusive/inconclusive)
+		ok "$name" ;;
+	wrong/*)
+		ok "$name (known, the reason in expected; now $CLASS)" ;;
+	*)
+		not_ok "$name" "judged $CLASS: first suspect '$FIRST'" \
+		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)" ;;
+	esac
+done <"$E"
+
+# every pair in the folder has its line
+missing=
+for f in "$D"/*-forward.txt; do
+	p=$(basename "$f" -forward.txt)
+	set -- $(echo "$p" | sed 's/-\(v[46]\)-/ \1 /')
+	grep -q "^$1 $2 $3 " "$E" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	ok "every pair in $D is in expected"
+else
+	not_ok "every pair in $D is in expected" "missing:$missing"
+fi
