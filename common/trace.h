@@ -91,6 +91,12 @@ struct trace_hop {
 	double		 rl_rate;	/* the hop limited its replies to this
 					   many per second (measured); 0: no */
 	int		 rl_burst;	/* replies it gave before the limit */
+	int		 rl_order;	/* pasted traceroute: the hop answered
+					   its first rl_burst probes and then
+					   (almost) none, the order a burst
+					   limit gives probes sent at once;
+					   its rate unknown (never on the wire
+					   or in JSON: the paste says it) */
 	char		**strs;		/* the probes' addresses and names, one
 					   copy of each (trace_hop_intern) */
 	uint32_t	*strs_hash;	/* hash of each of strs */

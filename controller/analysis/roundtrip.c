@@ -7,6 +7,15 @@
 #include "analysis_priv.h"
 #include "estimate.h"
 
+/* a hop whose replies say its rate limit, not the path: a limit a loss
+   measurement found (unless echo measured the hop instead), or the order
+   of a pasted traceroute's stars (paste.c, tr_order_limits) */
+static int
+hop_limited(const struct trace_hop *th)
+{
+	return (th->rl_rate > 0 || th->rl_order) && !th->loss_by_echo;
+}
+
 #define RT_FLOOR	0.10	/* an alternative with less of the weight is not listed */
 #define RT_DECIDE	0.60	/* a chosen suspect below this is inconclusive */
 #define RT_FOLLOW	0.01	/* an alternative with this share of the weight
@@ -175,7 +184,7 @@ build_nodes(struct rt *r)
 				if (d == 1)
 					r->nodes[n].rref = h->ref;
 			}
-			if (h->th->rl_rate > 0 && !h->th->loss_by_echo)
+			if (hop_limited(h->th))
 				r->nodes[n].limited = 1;
 			r->nodes[n].min_ms[d] = hop_min_ms(h);
 			seq_add(r, d, n, i, h->ref.ttl);
@@ -413,7 +422,7 @@ build_table(struct rt *r)
 		ob->off = i == 0 ? 0 : t->obs[t->nobs - 2].off + t->obs[t->nobs - 2].n;
 		ob->sent = h->sent;
 		ob->recv = h->recv;
-		ob->skip = h->th->rl_rate > 0 && !h->th->loss_by_echo;
+		ob->skip = hop_limited(h->th);
 		for (k = 0; k < o->pos; k++) {
 			if (tab_add(r, &cap, link_id(r, S->node[k], S->node[k + 1]), 1) < 0)
 				return -1;
@@ -627,7 +636,7 @@ rt_onset(struct an_state *st, enum analysis_dir dir)
 		oh[t.nobs++] = i;
 		o->sent = h->sent;
 		o->recv = h->recv;
-		o->skip = h->th->rl_rate > 0 && !h->th->loss_by_echo;
+		o->skip = hop_limited(h->th);
 		o->off = k;
 		for (j = 0; j <= i; j++) {
 			t.elem[k] = j;
@@ -643,12 +652,19 @@ rt_onset(struct an_state *st, enum analysis_dir dir)
 		int	 lost = h->sent - h->recv;
 
 		if (t.obs[j].skip) {
-			if (lost > 0)
+			if (lost > 0 && h->th->rl_rate > 0)
 				an_add_artifact(st, ANALYSIS_ART_RATELIMIT, dir, h,
 				    100.0 * lost / h->sent, "%d of %d probes "
 				    "unanswered at a hop that limits its replies to "
 				    "%.1f per second: rate limiting, not a fault",
 				    lost, h->sent, h->th->rl_rate);
+			else if (lost > 0)
+				an_add_artifact(st, ANALYSIS_ART_RATELIMIT, dir, h,
+				    100.0 * lost / h->sent, "%d of %d probes "
+				    "unanswered, all after its first %d answers: "
+				    "the hop's ICMP rate limit on probes sent at "
+				    "once, not a fault", lost, h->sent,
+				    h->th->rl_burst);
 			continue;
 		}
 		if (!fit.own[j])

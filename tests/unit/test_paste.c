@@ -102,6 +102,51 @@ test_seed003(void **state)
 }
 
 /* Wassenaar's 20-probe summary lines and "( [AS701 - ...]" without a name. */
+/*
+ * Linux traceroute -q 10 sends a hop's probes at once; a router with an
+ * ICMP rate limit answers the first few and drops the rest.  That order
+ * marks the hop limited (rl_order, rl_burst); stars anywhere else, three
+ * probes a hop, or probes made from counts (Wassenaar) do not.
+ */
+static void
+test_order_limits(void **state)
+{
+	static const char text[] =
+	    "traceroute to 198.18.10.42 (198.18.10.42), 30 hops max, 60 byte packets\n"
+	    " 1  198.18.10.2  1.8 ms  1.8 ms  1.9 ms  1.8 ms  1.8 ms  1.9 ms * * * *\n"
+	    " 2  198.18.10.6  9.1 ms * * * * * * * * *\n"
+	    " 3  198.18.10.10  4.9 ms  4.8 ms  4.8 ms  4.7 ms  4.8 ms  4.7 ms *  5.0 ms * *\n"
+	    " 4  * 198.18.10.14  9.5 ms  9.5 ms  9.4 ms  9.4 ms  9.0 ms  9.0 ms  9.1 ms  9.0 ms  9.2 ms\n"
+	    " 5  198.18.10.18  19 ms *  19 ms *  19 ms *  19 ms *  19 ms *\n"
+	    " 6  198.18.10.22  18 ms  18 ms  18 ms  18 ms  18 ms  18 ms  18 ms * * 18 ms\n"
+	    " 7  198.18.10.26  57 ms * *\n"
+	    " 8  198.18.10.42  94 ms  94 ms  94 ms  94 ms  94 ms  94 ms  94 ms  94 ms  94 ms  94 ms\n";
+	static const int order[9] = { 0, 1, 1, 1, 0, 0, 0, 0, 0 };
+	static const int burst[9] = { 0, 6, 1, 6, 0, 0, 0, 0, 0 };
+	char		 err[256];
+	struct trace	*t;
+	int		 i;
+
+	(void)state;
+	t = paste_parse(text, sizeof(text) - 1, PASTE_AUTO, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(t->nhops, 8);
+	for (i = 1; i <= 8; i++) {
+		const struct trace_hop *h = trace_hop_by_ttl(t, i);
+
+		assert_non_null(h);
+		if (h->rl_order != order[i] || (order[i] && h->rl_burst != burst[i]))
+			fail_msg("hop %d: rl_order %d burst %d, want %d burst %d",
+			    i, h->rl_order, h->rl_burst, order[i], burst[i]);
+	}
+	trace_free(t);
+	t = load("seed003-wassenaar.txt", PASTE_TRACEROUTE);
+	for (i = 0; i < t->nhops; i++)
+		assert_int_equal(t->hops[i].rl_order, 0);
+	trace_free(t);
+}
+
 static void
 test_wassenaar(void **state)
 {
@@ -955,6 +1000,7 @@ main(void)
 		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_atlas_roundtrip),
 		cmocka_unit_test(test_json_keeps_all),
+		cmocka_unit_test(test_order_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
