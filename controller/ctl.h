@@ -722,6 +722,7 @@ int	 ctl_spread_place(struct ctl *, struct ctl_sched **add, int nadd,
 int	 ctl_sched_load(struct ctl *, char *err, size_t errlen);
 /* Tick work: start the runs that are due. */
 void	 ctl_sched_tick(struct ctl *, double now);
+int	 ctl_sched_wait(struct ctl *, const struct ctl_sched *, double now);
 void	 ctl_sched_free_all(struct ctl *);
 void	 ctl_schedule_request(struct ctl *, struct ctl_session *op,
 	    uint64_t request_id, const Tracepair__ScheduleRequest *);

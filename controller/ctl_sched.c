@@ -537,9 +537,21 @@ ctl_sched_reap(struct ctl *ctl)
 	}
 }
 
-/* 1 when both agents of s are online and past Hello. */
-static int
-ctl_sched_agents_ready(struct ctl *ctl, const struct ctl_sched *s)
+/* An agent back just now gets this long (s after it connected) to have
+   its clock measured before a slot runs without it: the first sync round
+   ends within a second or so of Hello. */
+#define CTL_SCHED_CLOCK_WAIT	10.0
+
+/*
+ * 1 when s's due slot should wait for its agents: an agent not back yet
+ * while the controller has just restarted (the grace: agents reconnect
+ * with backoff), or an agent back but its clock not measured yet (a pair
+ * needs it; without the wait the run failed "clock not measured yet"),
+ * for at most CTL_SCHED_CLOCK_WAIT after it connected.  After that the
+ * slot runs and fails with the reason, which the run records.
+ */
+int
+ctl_sched_wait(struct ctl *ctl, const struct ctl_sched *s, double now)
 {
 	struct ctl_agent	*ag;
 	int			 i;
@@ -547,10 +559,17 @@ ctl_sched_agents_ready(struct ctl *ctl, const struct ctl_sched *s)
 	for (i = 0; i < 2; i++) {
 		ag = ctl_registry_find(ctl, s->tenant, s->agent[i]);
 		if (ag == NULL || ag->sess == NULL ||
-		    ag->sess->state != CTL_SESS_READY)
-			return 0;
+		    ag->sess->state != CTL_SESS_READY) {
+			if (now - ctl->sched_since <
+			    (double)ctl->conf.schedule_grace_s)
+				return 1;
+			continue;
+		}
+		if (!ag->clock.synced &&
+		    now - ag->sess->opened < CTL_SCHED_CLOCK_WAIT)
+			return 1;
 	}
-	return 1;
+	return 0;
 }
 
 void
@@ -565,13 +584,8 @@ ctl_sched_tick(struct ctl *ctl, double now)
 		if (s->mesh_row || s->paused || !ctl_sched_due(s->next_run, now,
 		    s->every_s, s->phase, &slot, &missed))
 			continue;
-		/*
-		 * Just restarted: an agent not back yet may be on its way
-		 * (agents reconnect with backoff); its slot waits for it, and
-		 * is skipped as offline only after the grace.
-		 */
-		if (now - ctl->sched_since < (double)ctl->conf.schedule_grace_s &&
-		    !ctl_sched_agents_ready(ctl, s))
+		/* an agent on its way back, or its clock on its way */
+		if (ctl_sched_wait(ctl, s, now))
 			continue;
 		if (missed > 0)
 			log_info("schedule %s (%s): %ld runs missed while the "

@@ -581,6 +581,63 @@ test_spread_agents(void **state)
  * now; one due at this tick, or waiting out a stretched gap, is not
  * movable.
  */
+/*
+ * A due slot waits for its agents: within the grace after a restart for
+ * one not back yet, and for a clock not measured yet for up to 10 s after
+ * the agent connected (t_sched once ran the first slot after a restart
+ * the moment chicago-office said Hello: "clock not measured yet").  Past
+ * those, the slot runs (and records why it could not).
+ */
+static void
+test_sched_wait(void **state)
+{
+	struct ctl		 ctl;
+	struct ctl_sched	 s;
+	struct ctl_session	 sess[2];
+	struct ctl_agent	*a;
+	double			 now = 1e9;
+	int			 i = 0;
+
+	(void)state;
+	ctl_init(&ctl);
+	ctl.conf.schedule_grace_s = 60;
+	spread_agent(&ctl, "sf");
+	spread_agent(&ctl, "chi");
+	memset(&s, 0, sizeof(s));
+	snprintf(s.tenant, sizeof(s.tenant), "acme");
+	snprintf(s.agent[0], sizeof(s.agent[0]), "sf");
+	snprintf(s.agent[1], sizeof(s.agent[1]), "chi");
+	/* offline: wait within the grace, not after it */
+	ctl.sched_since = now - 5;
+	assert_int_equal(ctl_sched_wait(&ctl, &s, now), 1);
+	ctl.sched_since = now - 61;
+	assert_int_equal(ctl_sched_wait(&ctl, &s, now), 0);
+	/* both back, clocks measured: run */
+	memset(sess, 0, sizeof(sess));
+	TAILQ_FOREACH(a, &ctl.agents, entry) {
+		sess[i].state = CTL_SESS_READY;
+		sess[i].opened = now - 1;
+		a->sess = &sess[i++];
+		a->clock.synced = 1;
+	}
+	assert_int_equal(ctl_sched_wait(&ctl, &s, now), 0);
+	/* chi back a second ago, its clock not measured: wait, even long
+	   after the restart; 11 s after it connected: run */
+	a = ctl_registry_find(&ctl, "acme", "chi");
+	a->clock.synced = 0;
+	assert_int_equal(ctl_sched_wait(&ctl, &s, now), 1);
+	a->sess->opened = now - 11;
+	assert_int_equal(ctl_sched_wait(&ctl, &s, now), 0);
+	/* in the grace with both back and measured: run at once */
+	a->clock.synced = 1;
+	ctl.sched_since = now - 1;
+	assert_int_equal(ctl_sched_wait(&ctl, &s, now), 0);
+	while ((a = TAILQ_FIRST(&ctl.agents)) != NULL) {
+		TAILQ_REMOVE(&ctl.agents, a, entry);
+		free(a);
+	}
+}
+
 static void
 test_sched_move(void **state)
 {
@@ -647,6 +704,7 @@ main(void)
 		cmocka_unit_test(test_mesh_order),
 		cmocka_unit_test(test_spread_agents),
 		cmocka_unit_test(test_sched_move),
+		cmocka_unit_test(test_sched_wait),
 		cmocka_unit_test(test_change_diff),
 		cmocka_unit_test(test_culprit),
 		cmocka_unit_test(test_culprit_lossy_healthy),
