@@ -1264,6 +1264,15 @@ find_lossy(struct rt *r)
 		   against the hardest alternative: the more of the two */
 		if (kl > 1e-9 && ceil(log(19.0) / kl) > need)
 			need = ceil(log(19.0) / kl);
+		/*
+		 * Both figures weigh the suspect against its alternatives;
+		 * when the weight it lacks is the no-fault model's (a lone
+		 * suspect at 0.23) they can come out at or below the q
+		 * probes that did not decide ("about 1 probes per hop").
+		 * What did not decide is not enough: at least twice q.
+		 */
+		if (need > 0 && need <= q)
+			need = 2 * q;
 		/* one undecided suspect more probes would not decide: the
 		   verdict says so (probes_needed 0) */
 		if (need <= 0 || need > TRACE_MAX_QUERIES)

@@ -43,6 +43,12 @@ while read -r scn fam tool want reason; do
 		continue
 	fi
 	judge_class "$scn" "$tmp/out.json"
+	# more probes "would decide" only above what the pair has
+	if ! jq -e '.analysis.probes_needed == null or .analysis.probes_needed == 0 or
+	    .analysis.probes_needed > .analysis.min_probes_per_hop' "$tmp/out.json" >/dev/null; then
+		not_ok "$name" "probes needed $(jq .analysis.probes_needed "$tmp/out.json"), not above the $(jq .analysis.min_probes_per_hop "$tmp/out.json") per hop it has"
+		continue
+	fi
 	case $want/$CLASS in
 	right/right|inconclusive/right|inconclusive/inconclusive)
 		ok "$name" ;;
