@@ -34,7 +34,7 @@
 #define PROBE_RECV_BATCH	256	/* packets read per socket wake-up */
 #define PROBE_RECV_DRAIN	4096	/* packets read per socket before a timeout */
 #define PROBE_TXRING		4096	/* sends remembered for their kernel TX time */
-#define PROBE_FLOW_ID_MIN	1024	/* lowest flow identifier (source port) */
+#define PROBE_FLOW_ID_MIN	PROBE_PKT_FLOW_MIN	/* lowest flow identifier (source port) */
 
 /* Where one probe stands. */
 enum probe_state {
@@ -738,7 +738,7 @@ run_setup(struct probe_run *r, char *err, size_t errlen)
 	for (tries = 0; tries < 65536; tries++) {
 		uint16_t id = e->next_id++;
 
-		if (id < PROBE_FLOW_ID_MIN)
+		if (!probe_pkt_flow_id_ok(id))
 			continue;
 		if (!flow_id_used(e, id)) {
 			f->sport = f->icmp_id = id;

@@ -127,6 +127,25 @@ probe_pkt_min_size(int af, enum trace_method m)
 	return (af == 6 ? IP6_HDR : IP4_HDR) + (int)l4_hdrlen(m) + extra;
 }
 
+/*
+ * Two agents that trace each other through NATs at once: a probe of one
+ * whose ports mirror a probe of the other (its source port the other's
+ * destination port and the other way round) matches the mapping the
+ * other's probe made in the NAT in front of it, and is let in as the
+ * reply of that flow, past a firewall that drops UDP from outside: the
+ * trace "reaches" a site it cannot.  With the default UDP ports
+ * (PROBE_PKT_UDP_PORT + probe index) that needs both source ports among
+ * those destination ports; t_pair_nat saw it once (agents' process ids
+ * in the window).  No source port there: no mirror, for traces of up to
+ * PROBE_PKT_UDP_SPAN probes (the default 90; a loss run of 30 x 30).
+ */
+int
+probe_pkt_flow_id_ok(uint16_t id)
+{
+	return id >= PROBE_PKT_FLOW_MIN && !(id >= PROBE_PKT_UDP_PORT &&
+	    id < PROBE_PKT_UDP_PORT + PROBE_PKT_UDP_SPAN);
+}
+
 int
 probe_pkt_default_size(int af, enum trace_method m)
 {

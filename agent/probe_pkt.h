@@ -85,6 +85,11 @@ uint16_t probe_pkt_fold(uint32_t sum);
 
 /* Default total length of a probe for af and method. */
 int	probe_pkt_default_size(int af, enum trace_method);
+/* 1 when id may be a flow's identifier (its UDP/TCP source port, its
+   ICMP id): >= PROBE_PKT_FLOW_MIN and outside the default UDP ports */
+#define PROBE_PKT_FLOW_MIN	1024
+#define PROBE_PKT_UDP_SPAN	1024	/* default UDP ports kept clear */
+int	probe_pkt_flow_id_ok(uint16_t id);
 /* Smallest total length a probe of this flow can have. */
 int	probe_pkt_min_size(int af, enum trace_method);
 /* Total length of f's probes: f->size (0: the default), raised to the minimum. */

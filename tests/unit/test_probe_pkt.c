@@ -591,6 +591,31 @@ test_quoted_diff(void **state)
 	free(d);
 }
 
+/*
+ * Flow identifiers (source ports) stay clear of the default UDP
+ * destination ports, so two agents tracing each other through NATs never
+ * mirror each other's ports (probe_pkt_flow_id_ok).
+ */
+static void
+test_flow_id_window(void **state)
+{
+	unsigned int	 id, n = 0;
+
+	(void)state;
+	assert_false(probe_pkt_flow_id_ok(0));
+	assert_false(probe_pkt_flow_id_ok(1023));
+	assert_true(probe_pkt_flow_id_ok(1024));
+	assert_true(probe_pkt_flow_id_ok(PROBE_PKT_UDP_PORT - 1));
+	assert_false(probe_pkt_flow_id_ok(PROBE_PKT_UDP_PORT));
+	assert_false(probe_pkt_flow_id_ok(PROBE_PKT_UDP_PORT + 89));	/* 30 x 3 */
+	assert_false(probe_pkt_flow_id_ok(PROBE_PKT_UDP_PORT + 899));	/* 30 x 30 */
+	assert_true(probe_pkt_flow_id_ok(PROBE_PKT_UDP_PORT + PROBE_PKT_UDP_SPAN));
+	assert_true(probe_pkt_flow_id_ok(65535));
+	for (id = 0; id <= 65535; id++)
+		n += probe_pkt_flow_id_ok((uint16_t)id) != 0;
+	assert_int_equal(n, 65536 - 1024 - PROBE_PKT_UDP_SPAN);
+}
+
 int
 main(void)
 {
@@ -604,6 +629,7 @@ main(void)
 		cmocka_unit_test(test_direct_replies),
 		cmocka_unit_test(test_annotations),
 		cmocka_unit_test(test_quoted_diff),
+		cmocka_unit_test(test_flow_id_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
