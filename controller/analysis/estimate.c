@@ -544,6 +544,43 @@ best_pair(struct ctx *x, double *cur)
 }
 
 /*
+ * The EST_SCREEN unchosen candidates with the most gain against the set as
+ * it is (an element that explains nothing, or a loss of 0, left out),
+ * best first: their gains in sc, losses in ps, elements in cand.  Returns
+ * how many.
+ */
+static int
+screen(struct ctx *x, double sc[EST_SCREEN], double ps[EST_SCREEN],
+    int cand[EST_SCREEN])
+{
+	double	 g, p;
+	int	 e, i, nc = 0;
+
+	for (e = 0; e < x->t->nelem; e++) {
+		if ((x->t->cand != NULL && !x->t->cand[e]) || x->slot[e] >= 0 ||
+		    x->ioff[e] == x->ioff[e + 1])
+			continue;
+		g = gain_of(x, e, &p);
+		if (p <= 0)
+			continue;
+		if (nc < EST_SCREEN || g > sc[nc - 1]) {
+			if (nc == EST_SCREEN)
+				nc--;
+			for (i = nc; i > 0 && sc[i - 1] < g; i--) {
+				sc[i] = sc[i - 1];
+				ps[i] = ps[i - 1];
+				cand[i] = cand[i - 1];
+			}
+			sc[i] = g;
+			ps[i] = p;
+			cand[i] = e;
+			nc++;
+		}
+	}
+	return nc;
+}
+
+/*
  * The exchange pass: forward selection keeps what it chose first, and with
  * two faults a first pick that half explains both (a router at one of a
  * lossy link's ends, say) can stay while the element that explains the
@@ -557,8 +594,8 @@ best_pair(struct ctx *x, double *cur)
 static void
 exchange(struct ctx *x, double *cur)
 {
-	double	 sc[EST_SCREEN], ps[EST_SCREEN], save[EST_KMAX + 1], g, p, best;
-	int	 cand[EST_SCREEN], nc, it, s, e, i, bs, be, k0 = x->k, old;
+	double	 sc[EST_SCREEN], ps[EST_SCREEN], save[EST_KMAX + 1], g, best;
+	int	 cand[EST_SCREEN], nc, it, s, i, bs, be, k0 = x->k, old;
 	double	 bp = 0;
 
 	for (it = 0; it < EST_XITER && k0 > 0; it++) {
@@ -570,28 +607,7 @@ exchange(struct ctx *x, double *cur)
 			/* slot s empty: the others' gains from there */
 			x->p[s] = 0;
 			ctx_q(x);
-			nc = 0;
-			for (e = 0; e < x->t->nelem; e++) {
-				if ((x->t->cand != NULL && !x->t->cand[e]) ||
-				    x->slot[e] >= 0 || x->ioff[e] == x->ioff[e + 1])
-					continue;
-				g = gain_of(x, e, &p);
-				if (p <= 0)
-					continue;
-				if (nc < EST_SCREEN || g > sc[nc - 1]) {
-					if (nc == EST_SCREEN)
-						nc--;
-					for (i = nc; i > 0 && sc[i - 1] < g; i--) {
-						sc[i] = sc[i - 1];
-						ps[i] = ps[i - 1];
-						cand[i] = cand[i - 1];
-					}
-					sc[i] = g;
-					ps[i] = p;
-					cand[i] = e;
-					nc++;
-				}
-			}
+			nc = screen(x, sc, ps, cand);
 			for (i = 0; i < nc; i++) {
 				memcpy(x->p, save, sizeof(save));
 				x->e[s] = cand[i];
@@ -664,8 +680,8 @@ est_run(const struct est_table *t, int kmax, struct est_fit *fit)
 {
 	struct ctx x;
 	struct llh_memo memo = LLH_MEMO_INIT;
-	double	 cur, sc[EST_SCREEN], ps[EST_SCREEN], g, p, bestsc;
-	int	 cand[EST_SCREEN], nc, e, i, j, s, beste, o, own;
+	double	 cur, sc[EST_SCREEN], ps[EST_SCREEN], g, bestsc;
+	int	 cand[EST_SCREEN], nc, i, j, s, beste, o, own;
 
 	memset(fit, 0, sizeof(*fit));
 	if (kmax > EST_KMAX)
@@ -685,28 +701,7 @@ est_run(const struct est_table *t, int kmax, struct est_fit *fit)
 	}
 	while (x.k < kmax) {
 		/* screen: each candidate's gain with the set fixed */
-		nc = 0;
-		for (e = 0; e < t->nelem; e++) {
-			if ((t->cand != NULL && !t->cand[e]) || x.slot[e] >= 0 ||
-			    x.ioff[e] == x.ioff[e + 1])
-				continue;
-			g = gain_of(&x, e, &p);
-			if (p <= 0)
-				continue;
-			if (nc < EST_SCREEN || g > sc[nc - 1]) {
-				if (nc == EST_SCREEN)
-					nc--;
-				for (i = nc; i > 0 && sc[i - 1] < g; i--) {
-					sc[i] = sc[i - 1];
-					ps[i] = ps[i - 1];
-					cand[i] = cand[i - 1];
-				}
-				sc[i] = g;
-				ps[i] = p;
-				cand[i] = e;
-				nc++;
-			}
-		}
+		nc = screen(&x, sc, ps, cand);
 		/* refit the best few fully; keep the best if it helps */
 		beste = -1;
 		bestsc = cur;
