@@ -219,17 +219,29 @@ ctx_q(struct ctx *x)
 			x->q[x->iobs[j]] *= powm(1 - x->p[s], x->imult[j]);
 }
 
+/*
+ * What element e costs in the penalised score: the BIC's ln(N)/2 for its
+ * parameter and the table's prior against it (estimate.h).
+ */
+static double
+cost(const struct ctx *x, int e)
+{
+	return x->pen + (x->t->prior != NULL ? x->t->prior[e] : 0);
+}
+
 /* The penalised score of the current set. */
 static double
 ctx_score(const struct ctx *x)
 {
 	struct llh_memo m = LLH_MEMO_INIT;
 	double	 sum = 0;
-	int	 o;
+	int	 o, s;
 
 	for (o = 0; o < x->t->nobs; o++)
 		sum += llh(x, o, x->q[o], &m, NULL);
-	return sum - x->k * x->pen;
+	for (s = 0; s < x->k; s++)
+		sum -= cost(x, x->e[s]);
+	return sum;
 }
 
 /*
@@ -351,7 +363,7 @@ gain_of(struct ctx *x, int e, double *p)
 	}
 	ctx_without(x, e, 0);
 	*p = best_p(x, e, &f);
-	g = f - part(x, e, 0) - x->pen;
+	g = f - part(x, e, 0) - cost(x, e);
 	for (j = x->ioff[e]; j < x->ioff[e + 1]; j++)
 		x->gq[j] = x->q[x->iobs[j]];
 	x->gval[e] = g;
@@ -629,7 +641,7 @@ exchange(struct ctx *x, double *cur)
 			memcpy(x->p, save, sizeof(save));
 			x->p[s] = 0;
 			refit_without(x, s);
-			g = ctx_score(x) + x->pen;
+			g = ctx_score(x) + cost(x, x->e[s]);
 			if (g > best + 1e-6) {
 				best = g;
 				bs = s;

@@ -11,7 +11,8 @@
  *
  * The estimator picks the set of lossy elements that maximises the
  * penalised log-likelihood (BIC: each parameter costs ln(N)/2, N the
- * probes of the table), greedily (forward selection, at most EST_KMAX
+ * probes of the table; an element may cost more by the table's prior
+ * against it), greedily (forward selection, at most EST_KMAX
  * elements), and reports each chosen element's loss with a 95 % profile
  * likelihood interval and its confidence: its weight against every
  * explanation that swaps it for another element or drops it,
@@ -40,6 +41,10 @@ struct est_table {
 	unsigned char	*mult;		/* how often the round trip crosses it */
 	int		 nelem;		/* element ids are 0 .. nelem - 1 */
 	const unsigned char *cand;	/* cand[e]: e may be chosen (NULL: all) */
+	const double	*prior;		/* prior[e]: ln of the prior odds
+					   against e being lossy, beside the
+					   BIC's cost of its parameter, >= 0
+					   (NULL: none) */
 };
 
 /* Another element that explains the data nearly as well as a chosen one. */

@@ -24,6 +24,9 @@ hop_limited(const struct trace_hop *th)
 #define RT_MAXSEQ	(TRACE_MAX_TTL + 3)	/* nodes of one trace's sequence */
 #define RT_MAXPATH	(2 * RT_MAXSEQ)	/* nodes of one reply path */
 #define RT_KMAX		3	/* most lossy elements in one explanation */
+#define RT_ROUTER_PRIOR	1.0986	/* ln 3: a router element is lossy with a
+				   third of a directed link's prior odds
+				   (docs/analysis.md 3a) */
 
 /* A router (or an end host) of the pair. */
 struct rt_node {
@@ -71,6 +74,7 @@ struct rt {
 	struct est_table tab;
 	unsigned char	*part;		/* per tab entry: 1 probe path, 2 reply path */
 	unsigned char	*cand;
+	double		*prior;		/* per element: the estimator's prior */
 	const unsigned char *own;	/* the fit's observations that lose replies
 					   of their own (left out of the evidence) */
 	int		 twin;		/* the link the other way, counted with the
@@ -404,10 +408,14 @@ build_table(struct rt *r)
 	t->mult = calloc((size_t)cap, 1);
 	r->part = calloc((size_t)cap, 1);
 	r->cand = calloc((size_t)t->nelem + 1, 1);
+	r->prior = calloc((size_t)t->nelem + 1, sizeof(*r->prior));
 	if (t->obs == NULL || t->elem == NULL || t->mult == NULL ||
-	    r->part == NULL || r->cand == NULL)
+	    r->part == NULL || r->cand == NULL || r->prior == NULL)
 		return -1;
 	t->cand = r->cand;
+	t->prior = r->prior;
+	for (e = r->nlinks; e < t->nelem; e++)
+		r->prior[e] = RT_ROUTER_PRIOR;
 	for (e = 0; e < r->nlinks; e++)
 		r->cand[e] = 1;
 	for (i = 0; i < r->nnodes; i++)
@@ -1249,17 +1257,21 @@ find_lossy(struct rt *r)
 	 * every undecided one (the most any of them needs).
 	 */
 	for (i = 0; top >= 0 && i < fit.k; i++) {
-		double	 kl, need = 0;
+		double	 kl, dp, need = 0;
 
 		if (fit.conf[i] >= RT_DECIDE)
 			continue;
 		a->inconclusive = 1;
 		q = median_sent(&r->tab);
 		dsc = fit.nalt[i] > 0 ? fit.alt[i][0].dscore : 0;
+		/* the priors' part of the gap does not grow with the probes */
+		dp = fit.nalt[i] > 0 ? (fit.alt[i][0].elem >= 0 ?
+		    r->prior[fit.alt[i][0].elem] : 0) - r->prior[fit.e[i]] : 0;
 		kl = deciding_hops(r, &fit, i);
-		/* the score gap grows with the probes: 95 % needs ln 19 */
-		if (dsc > 0.05 && q > 0)
-			need = ceil(q * log(19.0) / dsc);
+		/* the data's part of the score gap grows with the probes:
+		   95 % needs ln 19 */
+		if (dsc - dp > 0.05 && q > 0)
+			need = ceil(q * (log(19.0) - dp) / (dsc - dp));
 		/* what one probe at each deciding hop is expected to add
 		   against the hardest alternative: the more of the two */
 		if (kl > 1e-9 && ceil(log(19.0) / kl) > need)
@@ -2080,6 +2092,7 @@ rt_free(struct rt *r)
 	free(r->tab.mult);
 	free(r->part);
 	free(r->cand);
+	free(r->prior);
 }
 
 int

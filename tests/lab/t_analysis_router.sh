@@ -43,21 +43,22 @@ router_checks() {
 # family and three checks each; BEGINS is "after" or "at" (where loss
 # begins); PROBES per hop, up to TRIES pairs (an_try).
 #
-# A try misses (tp-ansim -1 -d, 2 x 10^4 pairs redrawn from a lab pair of
-# each scenario, IPv6; IPv4 draws the same: loss 0.36, and 0.25 at r2 and
-# 0.4375 past it, out and back; measured 2026-12-06 with the exchange
-# pass and every chosen suspect at 0.60):
-#   router, 30 probes: p = 0.0015 (upper 95 % bound 0.0022; of the
-#     pairs, inconclusive 10, r2 seen one way only 19, no suspect 2): two
-#     tries, 2.3e-6 per check (4.8e-6 at the bound);
-#   router-links, 30 probes: p = 0.177 (inconclusive 0.147, another
-#     router or link first 0.030; 0.173 before the change, 0.066 of it
-#     wrong): two tries failed 3 % of checks, as a loaded run once saw
-#     on IPv6.  At 100 probes p = 0.047 (upper bound 0.051: inconclusive
-#     0.025, r1 - r2 or r2 - r3 0.013, a router after 0.009): four tries,
-#     4.9e-6 per check (6.8e-6 at the bound).  The candidates differ at
-#     r2's own hop and the hop past it each way, so a few probes more or
-#     less there make the verdict: it is sampling, not a fault.
+# A try misses (tp-ansim -1 -d, 2 x 10^4 pairs redrawn from a pair of
+# each scenario's topology, a - r1 - r2 - r3 - b with its addresses and
+# names, every hop answered: loss 0.36, and 0.25 at r2 and 0.4375 past it,
+# out and back; measured 2026-12-06 with the prior against routers,
+# docs/analysis.md 3a, which weighs r2 against the links at its ends):
+#   router, 30 probes: p = 0.0031 (upper 95 % bound 0.0039; of the
+#     pairs, inconclusive 32, r2 seen one way only 16, no suspect 13): two
+#     tries, 9.3e-6 per check (1.5e-5 at the bound);
+#   router-links, 100 probes: p = 0.080 (upper bound 0.084: inconclusive
+#     0.028, the link r1 - r2 or r2 - r3 0.051, another router 0.0016):
+#     five tries, 3.4e-6 per check (4.3e-6 at the bound; four would leave
+#     4.2e-5).  Before the prior (2026-12-06, with the exchange pass): p =
+#     0.0015 and 0.047 (the same template gave 0.002 and 0.049), and
+#     router-links at 30 probes p = 0.177.  The candidates differ at r2's
+#     own hop and the hop past it each way, so a few probes more or less
+#     there make the verdict: it is sampling, not a fault.
 scenario() {
 	an_lab_up $S/analysis-$1.scn
 	case $2 in
@@ -76,4 +77,4 @@ scenario() {
 }
 
 scenario router after 30 2
-scenario router-links at 100 4
+scenario router-links at 100 5
