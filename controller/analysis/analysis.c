@@ -1129,9 +1129,13 @@ inconclusive_verdict(struct an_state *st, const char *few)
 	if (a->probes_needed > 0)
 		an_bprintf(need, sizeof(need), "about %d probes per hop would "
 		    "decide", a->probes_needed);
-	else
+	else if (a->same_round_trips)
 		an_bprintf(need, sizeof(need), "more probes per hop would not "
 		    "decide (the candidates are on the same round trips)");
+	else
+		an_bprintf(need, sizeof(need), "more probes per hop would not "
+		    "decide (more than %d per hop would be needed)",
+		    TRACE_MAX_QUERIES);
 	an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: %s%s; %s.%s",
 	    split ? "" : n > 1 ? "the data cannot separate " : "possibly ", c,
 	    need, few);

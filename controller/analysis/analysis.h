@@ -279,6 +279,10 @@ struct analysis {
 					   suspect from its alternatives */
 	int		 probes_needed;	/* then: probes per hop that would decide,
 					   0 when more probes would not */
+	int		 same_round_trips;	/* then, probes_needed 0: 1 when
+					   no hop tells the candidates apart,
+					   0 when more than TRACE_MAX_QUERIES
+					   per hop would be needed */
 	int		 decide_lo[2], decide_hi[2];	/* then: per direction, the
 					   hops (ttl range) whose round trips
 					   tell the candidates apart; 0 none */

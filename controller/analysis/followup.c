@@ -32,8 +32,14 @@ followup_plan(const struct analysis *a, int q1, double left_s,
 		return 0;
 	}
 	if (a->probes_needed <= 0) {
-		snprintf(why, whylen, "more probes per hop would not decide: "
-		    "more than %d per hop would be needed", TRACE_MAX_QUERIES);
+		if (a->same_round_trips)
+			snprintf(why, whylen, "more probes per hop would not "
+			    "decide: the candidates are on the same round "
+			    "trips");
+		else
+			snprintf(why, whylen, "more probes per hop would not "
+			    "decide: more than %d per hop would be needed",
+			    TRACE_MAX_QUERIES);
 		return 0;
 	}
 	if (!(interval_s > 0))

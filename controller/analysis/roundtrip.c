@@ -1289,6 +1289,8 @@ find_lossy(struct rt *r)
 		   verdict says so (probes_needed 0) */
 		if (need <= 0 || need > TRACE_MAX_QUERIES)
 			nodecide = 1;
+		if (need <= 0)
+			a->same_round_trips = 1;
 		else if (need > a->probes_needed)
 			a->probes_needed = (int)need;
 	}
