@@ -1103,6 +1103,16 @@ undecided_words(const struct analysis *a, char *c, size_t len)
 	}
 }
 
+void
+analysis_nodecide_why(const struct analysis *a, char *buf, size_t len)
+{
+	if (a->same_round_trips)
+		snprintf(buf, len, "the candidates are on the same round trips");
+	else
+		snprintf(buf, len, "more than %d per hop would be needed",
+		    TRACE_MAX_QUERIES);
+}
+
 /*
  * Inconclusive: the first suspect and the alternatives the data cannot
  * rule out (or, when the first is decided, the fault beside it that is
@@ -1129,13 +1139,13 @@ inconclusive_verdict(struct an_state *st, const char *few)
 	if (a->probes_needed > 0)
 		an_bprintf(need, sizeof(need), "about %d probes per hop would "
 		    "decide", a->probes_needed);
-	else if (a->same_round_trips)
+	else {
+		char	 why[80];
+
+		analysis_nodecide_why(a, why, sizeof(why));
 		an_bprintf(need, sizeof(need), "more probes per hop would not "
-		    "decide (the candidates are on the same round trips)");
-	else
-		an_bprintf(need, sizeof(need), "more probes per hop would not "
-		    "decide (more than %d per hop would be needed)",
-		    TRACE_MAX_QUERIES);
+		    "decide (%s)", why);
+	}
 	an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: %s%s; %s.%s",
 	    split ? "" : n > 1 ? "the data cannot separate " : "possibly ", c,
 	    need, few);

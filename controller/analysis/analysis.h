@@ -339,4 +339,7 @@ struct json_t	*analysis_to_jobj(const struct analysis *);
 /* 95% Wilson score interval of k successes in n trials, as fractions. */
 void		 analysis_wilson(int k, int n, double *lo, double *hi);
 
+/* Why more probes would not decide an inconclusive a (probes_needed 0). */
+void		 analysis_nodecide_why(const struct analysis *, char *, size_t);
+
 #endif

@@ -32,14 +32,11 @@ followup_plan(const struct analysis *a, int q1, double left_s,
 		return 0;
 	}
 	if (a->probes_needed <= 0) {
-		if (a->same_round_trips)
-			snprintf(why, whylen, "more probes per hop would not "
-			    "decide: the candidates are on the same round "
-			    "trips");
-		else
-			snprintf(why, whylen, "more probes per hop would not "
-			    "decide: more than %d per hop would be needed",
-			    TRACE_MAX_QUERIES);
+		char	 r[80];
+
+		analysis_nodecide_why(a, r, sizeof(r));
+		snprintf(why, whylen, "more probes per hop would not decide: %s",
+		    r);
 		return 0;
 	}
 	if (!(interval_s > 0))
