@@ -1150,10 +1150,12 @@ redraw_lost(struct trace *t, const int *lost, int n)
 
 /*
  * Two faults (sf-chicago-twofaults.scn: 10 % each way on some_interconnect
- * - router.SF and on core2.SF - Denver), one lab pair's losses per hop:
- * the estimator picks the Denver link and router some_interconnect, whose
- * round trips differ from the link router.SF - some_interconnect at one
- * hop.  That link's two directions are on the same round trips, so the
+ * - router.SF and on core2.SF - Denver), one lab pair's losses per hop,
+ * but reverse hop 8 (some_interconnect's own) losing 8 of 20, not the
+ * pair's 5: with the prior against routers the pair as traced names the
+ * uplink itself, and this test needs the router chosen.  The estimator
+ * picks the Denver link and router some_interconnect, whose round trips
+ * differ from the link router.SF - some_interconnect at one hop.  That link's two directions are on the same round trips, so the
  * alternative is the link both ways, listed once with both directions'
  * weight (it was listed twice, each direction with half).
  */
