@@ -89,7 +89,11 @@ slow_pid=$last_sim
 sim zed.out --prefix zed- --count 1 --answer
 wait_for "$tmp/fast.out" "^ready 3" 10 && wait_for "$tmp/slow.out" "^ready 1" 10 &&
     wait_for "$tmp/zed.out" "^ready 1" 10
-sleep 0.5	# first clock rounds
+# the first clock round of each agent the pairs below use (a pair needs
+# both agents' clocks)
+for a in sim-000 sim-001 sim-002 sim-003; do
+	wait_for "$tmp/ctl.log" "agent $a (acme): clock offset" 10
+done
 
 "$CLI" agents >"$tmp/agents.txt" 2>&1
 check "operator sees its tenant's four agents online" \
@@ -128,7 +132,8 @@ check "deadline: partial, reason names the late agent, within 4 s" \
     sh -c "[ $rc -ne 0 ] && [ '$st' = partial ] && echo '$reason' | grep -q 'deadline exceeded (no result from agent sim-003)' && awk -v e=$el 'BEGIN { exit !(e < 4) }'"
 
 kill "$slow_pid"; wait "$slow_pid" 2>/dev/null
-sleep 0.3
+# the controller has seen it go
+wait_for "$tmp/ctl.log" "agent sim-003 (acme) at .*: disconnected" 10
 "$CLI" pair sim-003 sim-000 --json >"$tmp/off.json" 2>/dev/null
 st=$(jq -r .status "$tmp/off.json" 2>/dev/null)
 reason=$(jq -r .reason "$tmp/off.json" 2>/dev/null)
