@@ -1156,7 +1156,7 @@ rt_debug_dump(const struct rt *r, const struct est_fit *fit)
 		fprintf(stderr, "rt: chosen %d: loss %.4f (%.4f-%.4f) "
 		    "confidence %.3f; alternatives:", fit->e[s], fit->p[s],
 		    fit->lo[s], fit->hi[s], fit->conf[s]);
-		for (j = 0; j < fit->nalt[s] && j < 5; j++)
+		for (j = 0; j < fit->nalt[s] && j < 8; j++)
 			fprintf(stderr, " %d (%.3f, -%.2f)", fit->alt[s][j].elem,
 			    fit->alt[s][j].share, fit->alt[s][j].dscore);
 		fprintf(stderr, "\n");

@@ -170,8 +170,8 @@ test_deciding_hops(void **state)
 	   it forwards, all it sends), the links core2 -> pb-nap, SF-rt3 ->
 	   some_interconnect, mae-west -> core2 and router core2, and since
 	   the prior against routers (docs/analysis.md 3a) weighs them less,
-	   a link of the forward path before core2 that forward hop 5 already
-	   crosses; the round trips that cross them unequally are forward
+	   the link MAE-West-h0 -> mae-west (1.3 %), which forward hop 5's
+	   probes already cross; the round trips that cross them unequally are forward
 	   hops 5-11 and reverse hops 5-10, and those that cross the link,
 	   whose loss the others are weighed against, forward hops 6-11 and
 	   reverse hops 7-10 */
