@@ -508,8 +508,9 @@ struct ctl_pair_origin {
 	ctl_pair_finish_fn on_finish;	/* NULL: nobody else listens */
 	void		*finish_arg;	/* passed to on_finish */
 	char		*id_out;	/* when not NULL: gets the pair id (48 bytes) */
-	int		 follow_up;	/* 1: an inconclusive first round gets a
-					   follow-up round (operators' pairs) */
+	int		 follow_up;	/* 1: an inconclusive first round, or one
+					   decided below 0.90, gets a follow-up
+					   round (operators' pairs) */
 };
 /*
  * Start a paired trace of agents a and b (both of origin->tenant) with

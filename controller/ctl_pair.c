@@ -636,8 +636,10 @@ ctl_agent_unready(const struct ctl_agent *a, int need_clock, char *buf,
  * Pair p's first round is in (both jobs done): when both traces came back
  * and their analysis is inconclusive, start the follow-up round (1: job[]
  * are its jobs now, first[] the first round's), or record in p->fu why
- * none runs (0).  0 without a record when the first round decided or p
- * takes no follow-up.  The round probes each direction's deciding hops
+ * none runs (0).  A first round decided below 0.90 (analysis.h confirm)
+ * gets a confirming round the same way, but no record when none can run.
+ * 0 without a record when the first round decided firmly or p takes no
+ * follow-up.  The round probes each direction's deciding hops
  * (followup_plan) and ends, with the pair, within the budget
  * (follow_up_budget_ms from the pair's start) and the pair's deadline.
  */
@@ -655,7 +657,7 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	double			 end, wait, start;
 	int64_t			 now_ns, start_ns, rtt_max;
 	uint32_t		 left_ms;
-	int			 i, q1, ok;
+	int			 i, q1, ok, confirm;
 
 	if (!p->follow_up || p->round != 1 || p->opts == NULL ||
 	    p->job[0]->trace == NULL || p->job[1]->trace == NULL)
@@ -663,10 +665,12 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	if ((an = ctl_analysis_run(ctl, p, p->job[0]->trace,
 	    p->job[1]->trace)) == NULL)
 		return 0;
-	if (!an->inconclusive || (fu = calloc(1, sizeof(*fu))) == NULL) {
+	if ((!an->inconclusive && !an->confirm) ||
+	    (fu = calloc(1, sizeof(*fu))) == NULL) {
 		analysis_free(an);
 		return 0;
 	}
+	confirm = !an->inconclusive;
 	p->fu = fu;
 	snprintf(fu->first_verdict, sizeof(fu->first_verdict), "%s",
 	    an->verdict);
@@ -751,9 +755,10 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 		fu->ttl_lo[i] = plan.ttl_lo[i];
 		fu->ttl_hi[i] = plan.ttl_hi[i];
 	}
-	log_info("pair %s: inconclusive; follow-up round of %d probes per hop "
+	log_info("pair %s: %s; follow-up round of %d probes per hop "
 	    "on forward hops %d-%d, reverse hops %d-%d (%d asked for, %.1f s "
-	    "left)", p->id, plan.queries, plan.ttl_lo[0], plan.ttl_hi[0],
+	    "left)", p->id, confirm ? "decided below 0.90" : "inconclusive",
+	    plan.queries, plan.ttl_lo[0], plan.ttl_hi[0],
 	    plan.ttl_lo[1], plan.ttl_hi[1], fu->needed, end - start);
 	for (i = 0; i < 2; i++) {
 		if (plan.ttl_lo[i] == 0) {
@@ -774,8 +779,14 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	}
 	return 1;
 none:
-	log_info("pair %s: inconclusive; no follow-up round: %s", p->id,
-	    fu->why);
+	log_info("pair %s: %s; no follow-up round: %s", p->id, confirm ?
+	    "decided below 0.90" : "inconclusive", fu->why);
+	if (confirm) {
+		/* a decided pair that could not be confirmed reads as
+		   before: no follow-up record */
+		free(p->fu);
+		p->fu = NULL;
+	}
 	return 0;
 }
 

@@ -277,6 +277,11 @@ struct analysis {
 	struct analysis_jitter *jitter;	/* links whose round trips spread */
 	int		 inconclusive;	/* 1: the data cannot separate the first
 					   suspect from its alternatives */
+	int		 confirm;	/* 1: decided, but the first suspect
+					   below 0.90: probes_needed and the
+					   deciding hops are set for a
+					   confirming follow-up round (not
+					   reported: the verdict is decided) */
 	int		 probes_needed;	/* then: probes per hop that would decide,
 					   0 when more probes would not */
 	int		 same_round_trips;	/* then, probes_needed 0: 1 when

@@ -18,7 +18,7 @@ followup_plan(const struct analysis *a, int q1, double left_s,
 	int	 d, need;
 
 	memset(p, 0, sizeof(*p));
-	if (!a->inconclusive) {
+	if (!a->inconclusive && !a->confirm) {
 		snprintf(why, whylen, "the first round decided");
 		return 0;
 	}
@@ -209,10 +209,12 @@ followup_text(const struct followup_info *f, char *buf, size_t len)
 	hops_words(f, hops, sizeof(hops));
 	if (f->ran)
 		snprintf(buf, len, "Follow-up round: the first round was "
-		    "inconclusive, so a second round sent %d probes per hop to "
+		    "%s, so a second round sent %d probes per hop to "
 		    "%s (the deciding hops; %d asked for, %d fit the %.0f s "
 		    "budget); merged %d forward and %d reverse hop(s)%s%s. The "
 		    "verdict is on both rounds.\nFirst round alone: %s\n",
+		    strncmp(f->first_verdict, "Inconclusive", 12) == 0 ?
+		    "inconclusive" : "decided below 0.90 (to confirm it)",
 		    f->queries, hops, f->needed, f->cap, f->budget_s,
 		    f->merged[0], f->merged[1], f->why[0] ? "; " : "", f->why,
 		    f->first_verdict);

@@ -18,6 +18,8 @@ hop_limited(const struct trace_hop *th)
 
 #define RT_FLOOR	0.10	/* an alternative with less of the weight is not listed */
 #define RT_DECIDE	0.60	/* a chosen suspect below this is inconclusive */
+#define RT_FIRM		0.90	/* a decided first suspect below this gets a
+				   confirming follow-up round (controller) */
 #define RT_FOLLOW	0.01	/* an alternative with this share of the weight
 				   is a candidate a follow-up round should
 				   tell apart (listed or not) */
@@ -1163,14 +1165,58 @@ rt_debug_dump(const struct rt *r, const struct est_fit *fit)
 	}
 }
 
+/*
+ * The probes per hop that would bring chosen suspect i of fit to 0.95
+ * (into r's analysis: probes_needed, the most any suspect needs;
+ * same_round_trips; the deciding hops, deciding_hops()).  Returns 1 when
+ * more probes would not decide it.
+ */
+static int
+probes_to_decide(struct rt *r, const struct est_fit *fit, int i)
+{
+	struct analysis	*a = r->st->a;
+	double		 kl, dp, dsc, need = 0;
+	int		 q;
+
+	q = median_sent(&r->tab);
+	dsc = fit->nalt[i] > 0 ? fit->alt[i][0].dscore : 0;
+	/* the priors' part of the gap does not grow with the probes */
+	dp = fit->nalt[i] > 0 ? (fit->alt[i][0].elem >= 0 ?
+	    r->prior[fit->alt[i][0].elem] : 0) - r->prior[fit->e[i]] : 0;
+	kl = deciding_hops(r, fit, i);
+	/* the data's part of the score gap grows with the probes: 95 %
+	   needs ln 19 */
+	if (dsc - dp > 0.05 && q > 0)
+		need = ceil(q * (log(19.0) - dp) / (dsc - dp));
+	/* what one probe at each deciding hop is expected to add against
+	   the hardest alternative: the more of the two */
+	if (kl > 1e-9 && ceil(log(19.0) / kl) > need)
+		need = ceil(log(19.0) / kl);
+	/*
+	 * Both figures weigh the suspect against its alternatives; when the
+	 * weight it lacks is the no-fault model's (a lone suspect at 0.23)
+	 * they can come out at or below the q probes that did not decide
+	 * ("about 1 probes per hop").  What did not decide is not enough: at
+	 * least twice q.
+	 */
+	if (need > 0 && need <= q)
+		need = 2 * q;
+	if (need <= 0)
+		a->same_round_trips = 1;
+	else if (need <= TRACE_MAX_QUERIES && need > a->probes_needed)
+		a->probes_needed = (int)need;
+	/* more probes would not decide it: the verdict says so
+	   (probes_needed 0) */
+	return need <= 0 || need > TRACE_MAX_QUERIES;
+}
+
 static int
 find_lossy(struct rt *r)
 {
 	struct analysis	*a = r->st->a;
 	struct est_fit	 fit;
 	struct analysis_suspect *s;
-	int		 i, j, k, top = -1, dup, q, nodecide = 0;
-	double		 dsc;
+	int		 i, j, k, top = -1, dup, nodecide = 0;
 
 	if (est_run(&r->tab, RT_KMAX, &fit) == -1)
 		return -1;
@@ -1257,42 +1303,21 @@ find_lossy(struct rt *r)
 	 * every undecided one (the most any of them needs).
 	 */
 	for (i = 0; top >= 0 && i < fit.k; i++) {
-		double	 kl, dp, need = 0;
-
 		if (fit.conf[i] >= RT_DECIDE)
 			continue;
 		a->inconclusive = 1;
-		q = median_sent(&r->tab);
-		dsc = fit.nalt[i] > 0 ? fit.alt[i][0].dscore : 0;
-		/* the priors' part of the gap does not grow with the probes */
-		dp = fit.nalt[i] > 0 ? (fit.alt[i][0].elem >= 0 ?
-		    r->prior[fit.alt[i][0].elem] : 0) - r->prior[fit.e[i]] : 0;
-		kl = deciding_hops(r, &fit, i);
-		/* the data's part of the score gap grows with the probes:
-		   95 % needs ln 19 */
-		if (dsc - dp > 0.05 && q > 0)
-			need = ceil(q * (log(19.0) - dp) / (dsc - dp));
-		/* what one probe at each deciding hop is expected to add
-		   against the hardest alternative: the more of the two */
-		if (kl > 1e-9 && ceil(log(19.0) / kl) > need)
-			need = ceil(log(19.0) / kl);
-		/*
-		 * Both figures weigh the suspect against its alternatives;
-		 * when the weight it lacks is the no-fault model's (a lone
-		 * suspect at 0.23) they can come out at or below the q
-		 * probes that did not decide ("about 1 probes per hop").
-		 * What did not decide is not enough: at least twice q.
-		 */
-		if (need > 0 && need <= q)
-			need = 2 * q;
-		/* one undecided suspect more probes would not decide: the
-		   verdict says so (probes_needed 0) */
-		if (need <= 0 || need > TRACE_MAX_QUERIES)
+		if (probes_to_decide(r, &fit, i))
 			nodecide = 1;
-		if (need <= 0)
-			a->same_round_trips = 1;
-		else if (need > a->probes_needed)
-			a->probes_needed = (int)need;
+	}
+	/*
+	 * A decided first suspect below RT_FIRM: the same figures, for a
+	 * controller's confirming follow-up round (followup_plan); the
+	 * verdict and the JSON stay those of a decided pair.
+	 */
+	if (top >= 0 && !a->inconclusive && fit.conf[top] < RT_FIRM) {
+		a->confirm = 1;
+		if (probes_to_decide(r, &fit, top))
+			nodecide = 1;
 	}
 	if (nodecide)
 		a->probes_needed = 0;

@@ -28,7 +28,9 @@
  * round is inconclusive is planned with BUDGET seconds less the first
  * round's PROBES x SECS (-i, 0.5) + SECS (-w, 5), the planned hops are
  * redrawn with the planned probes and merged, and the key is the merged
- * pair's; it also prints how often the first round decided, how often no
+ * pair's (a first round decided below 0.90 gets a confirming round, as
+ * the controller gives it); it also prints how often the first round
+ * decided firmly, how often no
  * follow-up could run, and how often one ran and the key was right.  -k
  * KEY: compare with KEY, not with the template's own key.  -c: the key is
  * the chosen (not alternative) suspects as a set, in a fixed order (a
@@ -367,6 +369,8 @@ main(int argc, char **argv)
 	double		 lf[TRACE_MAX_TTL + 1], lr[TRACE_MAX_TTL + 1], up;
 	char		 want[KEY_LEN], got[KEY_LEN], *end;
 	long		 n = 100000, i, bad = 0, decided = 0, none = 0, ranok = 0;
+	long		 ranokinc = 0;	/* of ranok, after an inconclusive first round */
+	int		 wasinc;
 	const char	*wantkey = NULL;
 	int		 ran;
 	int		 ch, q = 0, nkeys = 0, j, all = 0, d, nwhys = 0;
@@ -451,7 +455,8 @@ main(int argc, char **argv)
 		r = redraw(tr, lr, q);
 		a = analyse(f, r);
 		ran = 0;
-		if (budget > 0 && !a->inconclusive)
+		wasinc = a->inconclusive;
+		if (budget > 0 && !a->inconclusive && !a->confirm)
 			decided++;
 		else if (budget > 0 && followup_plan(a, q > 0 ? q :
 		    tf->queries, budget - (q > 0 ? q : tf->queries) * ival -
@@ -497,7 +502,7 @@ main(int argc, char **argv)
 		if (strcmp(got, want) != 0)
 			bad++;
 		else
-			ranok += ran;
+			ranok += ran, ranokinc += ran && wasinc;
 		for (j = 0; j < nkeys && strcmp(keys[j].key, got) != 0; j++)
 			;
 		if (j == nkeys && nkeys < MAX_KEYS) {
@@ -522,8 +527,9 @@ main(int argc, char **argv)
 	    (double)bad / n, up);
 	if (budget > 0)
 		printf("first round decided %ld of %ld, no follow-up possible "
-		    "%ld; a follow-up ran and the key is right: %ld\n", decided,
-		    n, none, ranok);
+		    "%ld; a follow-up ran and the key is right: %ld (after an "
+		    "inconclusive first round: %ld)\n", decided, n, none, ranok,
+		    ranokinc);
 	for (j = 0; j < nwhys; j++)
 		printf("%10ld  no follow-up: %s\n", whys[j].n, whys[j].key);
 	trace_free(tf);

@@ -468,6 +468,63 @@ test_record(void **state)
 	assert_non_null(strstr(buf, "The verdict is the first round's."));
 }
 
+/*
+ * A decided first round below 0.90 gets a confirming round: seed 003's
+ * pasted pair (3 probes per hop) names the link core2.SF - Denver at
+ * 0.66, decided; its deciding hops and the probes that would bring it to
+ * 0.95 are set (not reported: the verdict is decided) and the plan runs.
+ * The lab pair at 20 probes (0.96) decides firmly: no round.  The text
+ * of a confirming round says so.
+ */
+static void
+test_confirm(void **state)
+{
+	struct trace	*f = load("tests/analysis/seed003-forward.txt");
+	struct trace	*r = load("tests/analysis/seed003-reverse.txt");
+	struct trace	*lf, *lr;
+	struct analysis	*a = run(f, r), *b;
+	struct followup_plan p;
+	struct followup_info fi;
+	char		 why[FOLLOWUP_WHY_LEN], buf[2048];
+
+	(void)state;
+	assert_false(a->inconclusive);
+	assert_true(a->confirm);
+	assert_true(a->suspects[0].confidence >= 0.6 &&
+	    a->suspects[0].confidence < 0.9);
+	assert_true(a->probes_needed > 6);
+	assert_true(a->decide_lo[0] > 0 || a->decide_lo[1] > 0);
+	assert_int_equal(followup_plan(a, 3, 52, 0.5, 5, &p, why,
+	    sizeof(why)), 1);
+	assert_true(p.queries >= FOLLOWUP_MIN_QUERIES);
+
+	lf = load("tests/analysis/lab-sfchi-forward.json");
+	lr = load("tests/analysis/lab-sfchi-reverse.json");
+	b = run(lf, lr);
+	assert_false(b->inconclusive);
+	assert_false(b->confirm);
+	assert_true(b->suspects[0].confidence >= 0.9);
+	assert_int_equal(followup_plan(b, 20, 52, 0.5, 5, &p, why,
+	    sizeof(why)), 0);
+	assert_string_equal(why, "the first round decided");
+
+	memset(&fi, 0, sizeof(fi));
+	fi.ran = 1;
+	snprintf(fi.first_verdict, sizeof(fi.first_verdict), "%s", a->verdict);
+	followup_text(&fi, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "Follow-up round: the first round was "
+	    "decided below 0.90 (to confirm it), so a second round sent "));
+	snprintf(fi.first_verdict, sizeof(fi.first_verdict), "Inconclusive: x");
+	followup_text(&fi, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "the first round was inconclusive, so "));
+	analysis_free(a);
+	analysis_free(b);
+	trace_free(f);
+	trace_free(r);
+	trace_free(lf);
+	trace_free(lr);
+}
+
 int
 main(void)
 {
@@ -477,6 +534,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_decides),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_confirm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
