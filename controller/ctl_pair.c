@@ -636,7 +636,7 @@ ctl_agent_unready(const struct ctl_agent *a, int need_clock, char *buf,
  * Pair p's first round is in (both jobs done): when both traces came back
  * and their analysis is inconclusive, start the follow-up round (1: job[]
  * are its jobs now, first[] the first round's), or record in p->fu why
- * none runs (0).  A first round decided below 0.90 (analysis.h confirm)
+ * none runs (0).  A first round decided below ANALYSIS_FIRM (confirm)
  * gets a confirming round the same way, but no record when none can run.
  * 0 without a record when the first round decided firmly or p takes no
  * follow-up.  The round probes each direction's deciding hops
@@ -757,7 +757,7 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	}
 	log_info("pair %s: %s; follow-up round of %d probes per hop "
 	    "on forward hops %d-%d, reverse hops %d-%d (%d asked for, %.1f s "
-	    "left)", p->id, confirm ? "decided below 0.90" : "inconclusive",
+	    "left)", p->id, confirm ? "decided, not firmly" : "inconclusive",
 	    plan.queries, plan.ttl_lo[0], plan.ttl_hi[0],
 	    plan.ttl_lo[1], plan.ttl_hi[1], fu->needed, end - start);
 	for (i = 0; i < 2; i++) {
@@ -780,7 +780,7 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	return 1;
 none:
 	log_info("pair %s: %s; no follow-up round: %s", p->id, confirm ?
-	    "decided below 0.90" : "inconclusive", fu->why);
+	    "decided, not firmly" : "inconclusive", fu->why);
 	if (confirm) {
 		/* a decided pair that could not be confirmed reads as
 		   before: no follow-up record */

@@ -246,6 +246,10 @@ struct analysis_jitter {
 };
 
 /* The result of analysis_run(); free with analysis_free(). */
+/* A decided first suspect below this confidence gets a confirming
+   follow-up round from the controller (docs/analysis.md 3c). */
+#define ANALYSIS_FIRM	0.90
+
 struct analysis {
 	int		 nshared;	/* entries in shared */
 	struct analysis_match *shared;	/* routers both saw, in forward order */
@@ -278,7 +282,7 @@ struct analysis {
 	int		 inconclusive;	/* 1: the data cannot separate the first
 					   suspect from its alternatives */
 	int		 confirm;	/* 1: decided, but the first suspect
-					   below 0.90: probes_needed and the
+					   below ANALYSIS_FIRM: probes_needed and the
 					   deciding hops are set for a
 					   confirming follow-up round (not
 					   reported: the verdict is decided) */

@@ -204,18 +204,21 @@ hops_words(const struct followup_info *f, char *buf, size_t len)
 const char *
 followup_text(const struct followup_info *f, char *buf, size_t len)
 {
-	char	 hops[96];
+	char	 hops[96], first[48];
 
 	hops_words(f, hops, sizeof(hops));
+	if (strncmp(f->first_verdict, "Inconclusive", 12) == 0)
+		snprintf(first, sizeof(first), "inconclusive");
+	else
+		snprintf(first, sizeof(first), "decided below %.2f (to confirm "
+		    "it)", ANALYSIS_FIRM);
 	if (f->ran)
 		snprintf(buf, len, "Follow-up round: the first round was "
 		    "%s, so a second round sent %d probes per hop to "
 		    "%s (the deciding hops; %d asked for, %d fit the %.0f s "
 		    "budget); merged %d forward and %d reverse hop(s)%s%s. The "
 		    "verdict is on both rounds.\nFirst round alone: %s\n",
-		    strncmp(f->first_verdict, "Inconclusive", 12) == 0 ?
-		    "inconclusive" : "decided below 0.90 (to confirm it)",
-		    f->queries, hops, f->needed, f->cap, f->budget_s,
+		    first, f->queries, hops, f->needed, f->cap, f->budget_s,
 		    f->merged[0], f->merged[1], f->why[0] ? "; " : "", f->why,
 		    f->first_verdict);
 	else if (f->queries > 0)

@@ -18,8 +18,6 @@ hop_limited(const struct trace_hop *th)
 
 #define RT_FLOOR	0.10	/* an alternative with less of the weight is not listed */
 #define RT_DECIDE	0.60	/* a chosen suspect below this is inconclusive */
-#define RT_FIRM		0.90	/* a decided first suspect below this gets a
-				   confirming follow-up round (controller) */
 #define RT_FOLLOW	0.01	/* an alternative with this share of the weight
 				   is a candidate a follow-up round should
 				   tell apart (listed or not) */
@@ -1310,11 +1308,11 @@ find_lossy(struct rt *r)
 			nodecide = 1;
 	}
 	/*
-	 * A decided first suspect below RT_FIRM: the same figures, for a
+	 * A decided first suspect below ANALYSIS_FIRM: the same figures, for a
 	 * controller's confirming follow-up round (followup_plan); the
 	 * verdict and the JSON stay those of a decided pair.
 	 */
-	if (top >= 0 && !a->inconclusive && fit.conf[top] < RT_FIRM) {
+	if (top >= 0 && !a->inconclusive && fit.conf[top] < ANALYSIS_FIRM) {
 		a->confirm = 1;
 		if (probes_to_decide(r, &fit, top))
 			nodecide = 1;
