@@ -488,6 +488,34 @@ alternatives(struct ctx *x, struct est_fit *fit, int s, double best)
 }
 
 /*
+ * Keep the best cap gains, best first: n entries of gain g[], loss pv[]
+ * (NULL: not kept) and element el[]; element e with gain gv and loss p
+ * goes in when there is room or it beats the last.  Returns the new n.
+ */
+static int
+keep_best(double *g, double *pv, int *el, int n, int cap, double gv,
+    double p, int e)
+{
+	int	 i;
+
+	if (n == cap && !(gv > g[n - 1]))
+		return n;
+	if (n == cap)
+		n--;
+	for (i = n; i > 0 && g[i - 1] < gv; i--) {
+		g[i] = g[i - 1];
+		if (pv != NULL)
+			pv[i] = pv[i - 1];
+		el[i] = el[i - 1];
+	}
+	g[i] = gv;
+	if (pv != NULL)
+		pv[i] = p;
+	el[i] = e;
+	return n + 1;
+}
+
+/*
  * Two faults whose single parts each explain little alone (each
  * contradicted by hops the other explains) escape forward selection:
  * try every pair of the EST_PAIRS best single elements, and start from
@@ -510,17 +538,7 @@ best_pair(struct ctx *x, double *cur)
 			continue;
 		if (*cur + gv > best1)
 			best1 = *cur + gv;
-		if (n < EST_PAIRS || gv > g[n - 1]) {
-			if (n == EST_PAIRS)
-				n--;
-			for (i = n; i > 0 && g[i - 1] < gv; i--) {
-				g[i] = g[i - 1];
-				top[i] = top[i - 1];
-			}
-			g[i] = gv;
-			top[i] = e;
-			n++;
-		}
+		n = keep_best(g, NULL, top, n, EST_PAIRS, gv, p, e);
 	}
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++) {
@@ -566,7 +584,7 @@ screen(struct ctx *x, double sc[EST_SCREEN], double ps[EST_SCREEN],
     int cand[EST_SCREEN])
 {
 	double	 g, p;
-	int	 e, i, nc = 0;
+	int	 e, nc = 0;
 
 	for (e = 0; e < x->t->nelem; e++) {
 		if ((x->t->cand != NULL && !x->t->cand[e]) || x->slot[e] >= 0 ||
@@ -575,19 +593,7 @@ screen(struct ctx *x, double sc[EST_SCREEN], double ps[EST_SCREEN],
 		g = gain_of(x, e, &p);
 		if (p <= 0)
 			continue;
-		if (nc < EST_SCREEN || g > sc[nc - 1]) {
-			if (nc == EST_SCREEN)
-				nc--;
-			for (i = nc; i > 0 && sc[i - 1] < g; i--) {
-				sc[i] = sc[i - 1];
-				ps[i] = ps[i - 1];
-				cand[i] = cand[i - 1];
-			}
-			sc[i] = g;
-			ps[i] = p;
-			cand[i] = e;
-			nc++;
-		}
+		nc = keep_best(sc, ps, cand, nc, EST_SCREEN, g, p, e);
 	}
 	return nc;
 }
