@@ -34,7 +34,6 @@
 #define PROBE_RECV_BATCH	256	/* packets read per socket wake-up */
 #define PROBE_RECV_DRAIN	4096	/* packets read per socket before a timeout */
 #define PROBE_TXRING		4096	/* sends remembered for their kernel TX time */
-#define PROBE_FLOW_ID_MIN	PROBE_PKT_FLOW_MIN	/* lowest flow identifier (source port) */
 
 /* Where one probe stands. */
 enum probe_state {
@@ -287,7 +286,7 @@ raw_socket(int af, int proto, int *fd, char *err, size_t errlen)
  * only what probe_pkt_match can use: ACK set together with SYN or RST (a
  * SYN-ACK, or the RST+ACK a closed port sends back to a SYN; a bare RST
  * cannot acknowledge a probe's sequence number), addressed to a port a run
- * can use as its flow identifier (>= PROBE_FLOW_ID_MIN; the reply's
+ * can use as its flow identifier (>= PROBE_PKT_FLOW_MIN; the reply's
  * destination port is the probe's source port).  An IPv4 raw socket hands
  * the IP header first (IHL words long), an IPv6 one starts at TCP.  Loads
  * past the end of a short packet drop it.
@@ -303,7 +302,7 @@ tcp_reply_filter(int fd, int ipv4)
 		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x10, 0, 4),	/* ACK */
 		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x06, 0, 3),	/* SYN|RST */
 		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),		/* dst port */
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, PROBE_FLOW_ID_MIN, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, PROBE_PKT_FLOW_MIN, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
 		BPF_STMT(BPF_RET | BPF_K, 0)
 	};
