@@ -13,8 +13,10 @@
 #       (default 10, 20, agents; from the top of the tree; N per family)
 #   sudo sh bench/diagnosis.sh [N] - paste
 #       the same labs diagnosed from pasted text: real mtr and traceroute
-#       runs (PASTE_TOOLS, default "mtr traceroute traceroute-n"; the
-#       command lines in `paste_cmd`) from both offices at once, each pair
+#       runs (PASTE_TOOLS, default "mtr traceroute traceroute-n"; also
+#       traceroute-runs: PASTE_RUNS (default 5) runs of traceroute -q 10
+#       one after another, pasted whole and merged; the command lines in
+#       `paste_cmd`) from both offices at once, each pair
 #       of texts fed to `tracepair analyze FORWARD REVERSE` and judged, N
 #       per scenario, family and tool; PASTE_FIXTURES=DIR saves each first
 #       pair there with a header of four "# " lines
@@ -89,6 +91,12 @@ if [ "$MODE" = paste ]; then
 	[ -n "${PASTE_FIXTURES:-}" ] && mkdir -p "$PASTE_FIXTURES"
 fi
 
+# runs_words TOOL: how many runs the tool's text holds, when more than one
+runs_words() {
+	[ "$1" = traceroute-runs ] && echo ", ${PASTE_RUNS:-5} runs one after another"
+	return 0
+}
+
 # paste_version TOOL: the version of the text tool TOOL (for the record)
 paste_version() {
 	case $1 in
@@ -102,7 +110,8 @@ paste_version() {
 # mtr: PASTE_COUNT cycles (default 50) 0.2 s apart, or PASTE_COUNT_LIMITED
 # (default 30) 1 s apart on the labs whose routers keep the kernel's ICMP
 # limits (the interval mtr's users keep to; 0.2 s needs root).
-# traceroute: 10 probes per hop (its most), 2 s wait, its defaults else.
+# traceroute: 10 probes per hop (its most), 2 s wait, its defaults else;
+# traceroute-runs: the same, PASTE_RUNS times (paste_runs).
 paste_cmd() {
 	case $3 in
 	mtr)
@@ -111,9 +120,9 @@ paste_cmd() {
 		else
 			echo "mtr --report-wide -c ${PASTE_COUNT:-50} -i 0.2 -$2"
 		fi ;;
-	traceroute) echo "traceroute -$2 -q 10 -w 2" ;;
+	traceroute|traceroute-runs) echo "traceroute -$2 -q 10 -w 2" ;;
 	traceroute-n) echo "traceroute -$2 -n -q 10 -w 2" ;;
-	*) echo "diagnosis.sh: PASTE_TOOLS: no tool '$3' (mtr, traceroute, traceroute-n)" >&2
+	*) echo "diagnosis.sh: PASTE_TOOLS: no tool '$3' (mtr, traceroute, traceroute-n, traceroute-runs)" >&2
 	   return 1 ;;
 	esac
 }
@@ -133,7 +142,7 @@ paste_fixture() {
 		{
 			echo "# scenario: $1 (tests/lab/scenarios/$1.scn)"
 			echo "# direction: $_d, $_from -> $_to ($_addr)"
-			echo "# tool: $5: $4 $_addr"
+			echo "# tool: $5: $4 $_addr$(runs_words "$3")"
 			echo "# date: $6, both offices at once (bench/diagnosis.sh paste)"
 			cat "$AN_TMP/$_src.txt"
 		} >"$PASTE_FIXTURES/$1-v$2-$3-$_d.txt"
@@ -147,7 +156,7 @@ if [ "$MODE" != timing ]; then
 		for t in $TOOLS; do
 			_lim=
 			[ "$t" = mtr ] && _lim=" (limitedstretch, quiet: $(paste_cmd sf-chicago-quiet 4 "$t") DEST)"
-			echo "# $t: $(paste_cmd sf-chicago 4 "$t") DEST$_lim; $(paste_version "$t")"
+			echo "# $t: $(paste_cmd sf-chicago 4 "$t") DEST$(runs_words "$t")$_lim; $(paste_version "$t")"
 		done
 		printf '%-27s %-12s %4s %5s %5s %12s %5s\n' scenario tool af right wrong inconclusive runs
 	else
@@ -160,6 +169,8 @@ fi
 # $AN_TMP/fwd.txt and rev.txt)
 pair() {
 	if [ "$MODE" = paste ]; then
+		AN_PASTE_RUNS=1
+		[ "$3" = traceroute-runs ] && AN_PASTE_RUNS=${PASTE_RUNS:-5}
 		an_paste "$1" auto $(paste_cmd "$2" "$1" "$3")
 		return
 	fi

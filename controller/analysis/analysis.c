@@ -1114,6 +1114,42 @@ analysis_nodecide_why(const struct analysis *a, char *buf, size_t len)
 }
 
 /*
+ * The tool both traces came from, when they came from one that a user
+ * gives more probes per hop in its own way ("traceroute": several runs
+ * pasted one after another, merged; "mtr": -c), else NULL (tracepair's -q,
+ * or traces from different tools).
+ */
+static const char *
+pasted_tool(const struct an_state *st)
+{
+	const char	*s = st->d[0].t->source, *r = st->d[1].t->source;
+
+	if (s == NULL || (st->d[1].nhops > 0 && (r == NULL || strcmp(s, r) != 0)))
+		return NULL;
+	if (strcmp(s, "traceroute") == 0 || strcmp(s, "mtr") == 0)
+		return s;
+	return NULL;
+}
+
+/*
+ * How a user gets n probes per hop with the tool the traces came from:
+ * traceroute sends at most 10 a hop, so several runs; mtr -c; else -q.
+ */
+static void
+more_probes_words(const struct an_state *st, int n, char *buf, size_t len)
+{
+	const char	*tool = pasted_tool(st);
+
+	if (tool != NULL && strcmp(tool, "traceroute") == 0)
+		snprintf(buf, len, "paste %d runs of traceroute -q 10 one after "
+		    "another (their probes add up)", (n + 9) / 10);
+	else if (tool != NULL)
+		snprintf(buf, len, "rerun mtr with -c %d", n);
+	else
+		snprintf(buf, len, "rerun with -q %d", n);
+}
+
+/*
  * Inconclusive: the first suspect and the alternatives the data cannot
  * rule out (or, when the first is decided, the fault beside it that is
  * not), and how many probes per hop would decide.
@@ -1136,10 +1172,13 @@ inconclusive_verdict(struct an_state *st, const char *few)
 		suspect_listed(a, i, n ? " or " : "", c, sizeof(c));
 		n++;
 	}
-	if (a->probes_needed > 0)
+	if (a->probes_needed > 0) {
+		char	 how[96];
+
+		more_probes_words(st, a->probes_needed, how, sizeof(how));
 		an_bprintf(need, sizeof(need), "about %d probes per hop would "
-		    "decide", a->probes_needed);
-	else {
+		    "decide: %s", a->probes_needed, how);
+	} else {
 		char	 why[80];
 
 		analysis_nodecide_why(a, why, sizeof(why));
@@ -1156,15 +1195,19 @@ make_verdict(struct an_state *st)
 {
 	struct analysis	*a = st->a;
 	const struct analysis_suspect *s;
-	char		 few[96] = "";
+	char		 few[160] = "";
 	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
 	char		 asn[40];	/* its AS numbers, "" when unknown */
 	char		 to[ANALYSIS_NAME_LEN];	/* the site the traffic heads for */
 	int		 i, nart = 0;
 
-	if (a->min_probes > 0 && a->min_probes < 10)
-		an_bprintf(few, sizeof(few), " Only %d probes per hop: rerun with "
-		    "-q 20 for a firmer answer.", a->min_probes);
+	if (a->min_probes > 0 && a->min_probes < 10) {
+		char	 how[96];
+
+		more_probes_words(st, 20, how, sizeof(how));
+		an_bprintf(few, sizeof(few), " Only %d probes per hop: for a "
+		    "firmer answer, %s.", a->min_probes, how);
+	}
 	for (i = 0; i < a->nartifacts; i++)
 		if (a->artifacts[i].kind != ANALYSIS_ART_SILENT)
 			nart++;

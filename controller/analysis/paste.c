@@ -46,6 +46,14 @@ struct pctx {
 	int		 extra;		/* mtr: replies of the hop given to extra responders */
 	int		 counted;	/* traceroute: a hop's probes made from a
 					   "r/s pkts" summary, not in order */
+	int		 run0[TRACE_MAX_TTL + 1];	/* by ttl: the hop's
+					   probes before this run's */
+	int		 nlimited[TRACE_MAX_TTL + 1];	/* by ttl: runs in
+					   which the hop showed the limit's order */
+	int		 nordered[TRACE_MAX_TTL + 1];	/* by ttl: runs that
+					   could show it (4 probes or more) */
+	int		 burst[TRACE_MAX_TTL + 1];	/* by ttl: the fewest
+					   answers before the stars in those */
 };
 
 static enum paste_format detect(const char *, size_t);
@@ -849,29 +857,104 @@ tr_hop_line(struct pctx *c, int first)
  * the rest, so "-q 10" shows every limiting hop as "k RTTs, then stars".
  * Loss on a path puts its stars anywhere.  A hop whose first k >= 1
  * probes were answered and then at most a quarter of the t >= 3 after the
- * first star is marked limited (rl_order, rl_burst k): the analysis leaves
- * its replies out of the loss estimate, as it does a hop whose limit a
- * loss measurement found.  Random loss of 10 % draws this pattern at a
- * hop of 10 probes about 0.2 % of the time (that hop is then left out;
- * the others still carry the loss).  Not for hops made from counts.
+ * first star shows the limit's order.  Random loss of 10 % draws this
+ * pattern at a hop of 10 probes about 0.2 % of the time.  Several runs
+ * pasted one after another (merged, parse_traceroute) are judged run by
+ * run: run_order() counts, for the run that ends, the hops that could
+ * show the order (4 probes or more in the run) and those that did.
  */
 static void
-tr_order_limits(struct trace *t)
+run_order(struct pctx *c)
 {
-	int	 i, j, k, a;
+	int	 i, j, k, a, n;
 
-	for (i = 0; i < t->nhops; i++) {
-		struct trace_hop *h = &t->hops[i];
+	for (i = 0; i < c->t->nhops; i++) {
+		struct trace_hop *h = &c->t->hops[i];
+		int	 s = c->run0[h->ttl];
 
-		for (k = 0; k < h->nprobes && h->probes[k].replied; k++)
+		n = h->nprobes - s;
+		if (n < 4)
+			continue;
+		c->nordered[h->ttl]++;
+		for (k = s; k < h->nprobes && h->probes[k].replied; k++)
 			;
 		for (a = 0, j = k; j < h->nprobes; j++)
 			a += h->probes[j].replied != 0;
-		if (k >= 1 && h->nprobes - k >= 3 && 4 * a <= h->nprobes - k) {
-			h->rl_order = 1;
-			h->rl_burst = k;
+		k -= s;
+		if (k >= 1 && n - k >= 3 && 4 * a <= n - k) {
+			if (c->nlimited[h->ttl]++ == 0 || k < c->burst[h->ttl])
+				c->burst[h->ttl] = k;
 		}
 	}
+	for (i = 0; i < c->t->nhops; i++)
+		c->run0[c->t->hops[i].ttl] = c->t->hops[i].nprobes;
+}
+
+/*
+ * After the last run: a hop that showed the limit's order in at least
+ * half the runs that could show it is marked limited (rl_order, rl_burst
+ * the fewest answers before the stars): the analysis leaves its replies
+ * out of the loss estimate, as it does a hop whose limit a loss
+ * measurement found.  (Half, not all: a run can catch a router whose
+ * bucket has refilled.)  Not for hops made from counts.
+ */
+static void
+tr_order_limits(struct pctx *c)
+{
+	int	 i, ttl;
+
+	run_order(c);
+	for (i = 0; i < c->t->nhops; i++) {
+		ttl = c->t->hops[i].ttl;
+		if (c->nlimited[ttl] > 0 &&
+		    2 * c->nlimited[ttl] >= c->nordered[ttl]) {
+			c->t->hops[i].rl_order = 1;
+			c->t->hops[i].rl_burst = c->burst[ttl];
+		}
+	}
+}
+
+/*
+ * A "traceroute to" header after hops: the next run to the same
+ * destination, merged hop by hop (its probes add to the hops' probes, as
+ * more -q would: traceroute sends at most 10 per hop, and a user who
+ * needs more pastes several runs), or a trace to another destination,
+ * refused.  tok[at] is the word "to".
+ */
+static int
+tr_next_run(struct pctx *c, int at)
+{
+	char	 dst[TRACE_ADDR_LEN], *name = c->t->dst_name;
+	int	 same;
+
+	memcpy(dst, c->t->dst, sizeof(dst));
+	c->t->dst_name = NULL;
+	c->t->dst[0] = '\0';
+	if (tr_header_at(c, at) == -1) {
+		free(c->t->dst_name);
+		c->t->dst_name = name;
+		return -1;
+	}
+	if (dst[0] != '\0' && c->t->dst[0] != '\0')
+		same = strcmp(dst, c->t->dst) == 0;
+	else
+		same = name != NULL && c->t->dst_name != NULL &&
+		    strcmp(name, c->t->dst_name) == 0;
+	/* what the first header said and this one does not, kept */
+	if (c->t->dst[0] == '\0')
+		memcpy(c->t->dst, dst, sizeof(dst));
+	if (c->t->dst_name == NULL) {
+		c->t->dst_name = name;
+		name = NULL;
+	}
+	free(name);
+	if (!same)
+		return perr(c, "cannot parse: a second trace to another "
+		    "destination starts here (one trace per file; runs to one "
+		    "destination are merged)");
+	if (!c->counted)
+		run_order(c);
+	return 0;
 }
 
 static int
@@ -892,16 +975,17 @@ parse_traceroute(struct pctx *c)
 		if (c->ntok > 3 && strcmp(c->tok[0], "Tracing") == 0 &&
 		    strcmp(c->tok[1], "the") == 0 && strcmp(c->tok[2], "path") == 0) {
 			/* tcptraceroute: Tracing the path to NAME (ADDR) on TCP port */
-			if (tr_header_at(c, 3) == -1)
+			if (c->t->nhops > 0 && tr_next_run(c, 3) == -1)
+				return -1;
+			if (c->t->nhops == 0 && tr_header_at(c, 3) == -1)
 				return -1;
 			continue;
 		}
 		if (strncmp(c->tok[0], "traceroute", 10) == 0 && c->ntok > 2 &&
 		    strcmp(c->tok[1], "to") == 0) {
-			if (c->t->nhops > 0)
-				return perr(c, "cannot parse: a second trace starts "
-				    "here (one trace per file)");
-			if (tr_header_at(c, 1) == -1)
+			if (c->t->nhops > 0 && tr_next_run(c, 1) == -1)
+				return -1;
+			if (c->t->nhops == 0 && tr_header_at(c, 1) == -1)
 				return -1;
 			continue;
 		}
@@ -922,7 +1006,7 @@ parse_traceroute(struct pctx *c)
 		/* a prompt, a command, a banner or a note: not the trace */
 	}
 	if (rc == 0 && !c->counted)
-		tr_order_limits(c->t);
+		tr_order_limits(c);
 	return rc;
 }
 

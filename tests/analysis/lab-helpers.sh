@@ -69,14 +69,17 @@ an_pair() {
 
 # an_paste FAMILY FORMAT CMD...: run the text tool CMD (traceroute, mtr ...)
 # from both ends at once, towards the other end's address (appended), and
-# analyse the two pasted outputs as FORMAT (auto, traceroute, mtr-report..)
+# analyse the two pasted outputs as FORMAT (auto, traceroute, mtr-report..).
+# AN_PASTE_RUNS=K (default 1): each end runs CMD K times one after another
+# and its text holds the K runs, each after its "$ CMD ADDR" prompt line,
+# as a terminal copied whole shows them (traceroute's runs are merged).
 an_paste() {
 	_fam=$1 _fmt=$2; shift 2
 	_na=${AN_A:-a} _nb=${AN_B:-b}
 	_b=$(lab_addr "$_nb" "$_fam") && _a=$(lab_addr "$_na" "$_fam") || return 1
-	lab_exec "$_na" "$@" "$_b" >"$AN_TMP/fwd.txt" 2>"$AN_TMP/fwd.err" &
+	an_paste_runs "$_na" "$_b" "$@" >"$AN_TMP/fwd.txt" 2>"$AN_TMP/fwd.err" &
 	_p1=$!
-	lab_exec "$_nb" "$@" "$_a" >"$AN_TMP/rev.txt" 2>"$AN_TMP/rev.err" &
+	an_paste_runs "$_nb" "$_a" "$@" >"$AN_TMP/rev.txt" 2>"$AN_TMP/rev.err" &
 	_p2=$!
 	wait "$_p1" || { diag "forward $1 failed: $(cat "$AN_TMP/fwd.err")"; wait "$_p2"; return 1; }
 	wait "$_p2" || { diag "reverse $1 failed: $(cat "$AN_TMP/rev.err")"; return 1; }
@@ -84,6 +87,17 @@ an_paste() {
 	    "$AN_TMP/rev.txt" >"$AN_TMP/out.json" || return 1
 	"$TP_BIN/tracepair" analyze --format "$_fmt" "$AN_TMP/fwd.txt" \
 	    "$AN_TMP/rev.txt" >"$AN_TMP/out.txt" || return 1
+}
+
+# an_paste_runs NODE DEST CMD...: CMD DEST on NODE, AN_PASTE_RUNS times
+an_paste_runs() {
+	_node=$1 _dst=$2; shift 2
+	_k=${AN_PASTE_RUNS:-1} _i=0
+	while [ "$_i" -lt "$_k" ]; do
+		[ "$_k" -gt 1 ] && echo "\$ $* $_dst"
+		lab_exec "$_node" "$@" "$_dst" || return 1
+		_i=$((_i + 1))
+	done
 }
 
 # an_names JQ-PATH: lower-case names at JQ-PATH, sorted, on one line

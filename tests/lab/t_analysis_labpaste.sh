@@ -10,7 +10,10 @@
 #                 few probes to decide; a better model may decide them);
 #   wrong         a known wrong verdict, its reason in the file: any class
 #                 passes, the class is printed.
-# and one check that every pair in the folder is listed.
+# Each check also holds the verdict's advice for more probes to the tool
+# the texts came from: traceroute's (at most 10 per hop) is several runs
+# pasted one after another, mtr's is -c.
+# And one check that every pair in the folder is listed.
 TP=${TP_BIN:-$PWD/${BUILD:-build}/bin}/tracepair
 D=tests/analysis/lab-paste
 E=$D/expected
@@ -47,6 +50,17 @@ while read -r scn fam tool want reason; do
 	if ! jq -e '.analysis.probes_needed == null or .analysis.probes_needed == 0 or
 	    .analysis.probes_needed > .analysis.min_probes_per_hop' "$tmp/out.json" >/dev/null; then
 		not_ok "$name" "probes needed $(jq .analysis.probes_needed "$tmp/out.json"), not above the $(jq .analysis.min_probes_per_hop "$tmp/out.json") per hop it has"
+		continue
+	fi
+	# the advice for more probes, in the tool's own terms
+	case $tool in
+	traceroute*) how='paste [0-9]* runs of traceroute -q 10 one after another' ;;
+	mtr) how='rerun mtr with -c [0-9]*' ;;
+	esac
+	if jq -r .analysis.verdict "$tmp/out.json" | grep -q 'would decide:\|firmer answer,' &&
+	    ! jq -r .analysis.verdict "$tmp/out.json" | grep -q "$how"; then
+		not_ok "$name" "the advice for more probes is not $tool's ('$how')" \
+		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
 		continue
 	fi
 	case $want/$CLASS in

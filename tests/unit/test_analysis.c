@@ -289,8 +289,8 @@ test_loss_link_both_directions(void **state)
 	assert_true(a3->suspects[0].confidence < s->confidence);
 	assert_true(a3->suspects[0].confidence < 0.8);
 	assert_true(a3->loss[0].confidence < a->loss[0].confidence);
-	assert_non_null(strstr(a3->verdict, "Only 3 probes per hop: rerun "
-	    "with -q 20"));
+	assert_non_null(strstr(a3->verdict, "Only 3 probes per hop: for a "
+	    "firmer answer, rerun with -q 20."));
 	analysis_free(a);
 	analysis_free(a3);
 	trace_free(f);
@@ -1013,11 +1013,13 @@ test_seed003(void **state)
 	/* first; 3 probes per hop rule out the two routers at its ends only
 	   with their prior odds (a third of a link's each: docs/analysis.md
 	   3a): decided, not firmly, and the verdict asks for more probes
-	   (inconclusive at 0.48 before that prior) */
+	   (inconclusive at 0.48 before that prior), in traceroute's terms:
+	   it sends at most 10 a hop, so several runs pasted together */
 	assert_true(s->confidence > 0.6 && s->confidence < 0.75);
 	assert_false(a->inconclusive);
-	assert_non_null(strstr(a->verdict, "Only 3 probes per hop: rerun "
-	    "with -q 20"));
+	assert_non_null(strstr(a->verdict, "Only 3 probes per hop: for a "
+	    "firmer answer, paste 2 runs of traceroute -q 10 one after another "
+	    "(their probes add up)."));
 	for (i = 0; i < a->nshared; i++)
 		if (strcmp(a->shared[i].fwd.name, "core1.Denver.other-isp.net") == 0 &&
 		    a->shared[i].rev.ttl == 4 && a->shared[i].how == ANALYSIS_HOW_NAME)

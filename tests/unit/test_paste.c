@@ -101,6 +101,88 @@ test_seed003(void **state)
 	trace_free(r);
 }
 
+/*
+ * Several traceroute runs to one destination pasted one after another
+ * are one trace: each hop's probes add up.  The limit's order is judged
+ * run by run: hop 2 answers its first two probes in every run (limited,
+ * though the merged order is not "k answers, then stars"); hop 4 loses
+ * the last four of one run in three (not limited, though the merged order
+ * would be).
+ */
+static void
+test_runs_merged(void **state)
+{
+	static const char hdr[] =
+	    "traceroute to 198.18.10.42 (198.18.10.42), 30 hops max, 60 byte packets\n";
+	static const char *const run[3] = {
+	    " 1  198.18.10.2  1.8 ms  1.8 ms  1.9 ms  1.8 ms  1.8 ms\n"
+	    " 2  198.18.10.6  9.1 ms  9.0 ms * * *\n"
+	    " 3  198.18.10.10  4.9 ms  4.8 ms * * *\n"
+	    " 4  198.18.10.14  9.5 ms  9.5 ms  9.4 ms  9.4 ms  9.0 ms\n"
+	    " 5  198.18.10.42  12 ms  12 ms  12 ms  12 ms  12 ms\n",
+	    " 1  198.18.10.2  1.8 ms  1.8 ms  1.9 ms  1.8 ms  1.8 ms\n"
+	    " 2  198.18.10.6  9.1 ms  9.0 ms * * *\n"
+	    " 3  198.18.10.10  4.9 ms *  4.8 ms  4.8 ms  4.8 ms\n"
+	    " 4  198.18.10.14  9.5 ms  9.5 ms  9.4 ms  9.4 ms  9.0 ms\n"
+	    " 5  198.18.10.42  12 ms  12 ms  12 ms  12 ms  12 ms\n",
+	    " 1  198.18.10.2  1.8 ms  1.8 ms  1.9 ms  1.8 ms  1.8 ms\n"
+	    " 2  198.18.10.6  9.1 ms  9.0 ms * * *\n"
+	    " 3  198.18.10.10  4.9 ms  4.8 ms  4.8 ms  4.8 ms  4.8 ms\n"
+	    " 4  198.18.10.14  9.5 ms * * * *\n"
+	    " 5  198.18.10.42  12 ms  12 ms  12 ms  12 ms  12 ms\n",
+	};
+	static const int order[6] = { 0, 0, 1, 0, 0, 0 };
+	static const int recv[6] = { 0, 15, 6, 11, 11, 15 };
+	char		 text[2048], err[256];
+	struct trace	*t;
+	int		 i, j;
+
+	(void)state;
+	text[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		strcat(text, "$ traceroute -q 5 198.18.10.42\n");
+		strcat(text, hdr);
+		strcat(text, run[i]);
+	}
+	t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(t->nhops, 5);
+	assert_true(t->reached);
+	assert_string_equal(t->dst, "198.18.10.42");
+	for (i = 1; i <= 5; i++) {
+		const struct trace_hop *h = trace_hop_by_ttl(t, i);
+		int	 n = 0;
+
+		assert_non_null(h);
+		assert_int_equal(h->nprobes, 15);
+		for (j = 0; j < h->nprobes; j++)
+			n += h->probes[j].replied != 0;
+		if (n != recv[i] || h->rl_order != order[i] ||
+		    (order[i] && h->rl_burst != 2))
+			fail_msg("hop %d: %d replies, rl_order %d burst %d; want "
+			    "%d, %d burst 2", i, n, h->rl_order, h->rl_burst,
+			    recv[i], order[i]);
+	}
+	trace_free(t);
+
+	/* a run to another destination is refused, one to the same name is not */
+	snprintf(text, sizeof(text), "%s%straceroute to other (198.18.10.43), 30 "
+	    "hops max\n%s", hdr, run[0], run[1]);
+	assert_null(paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err)));
+	assert_string_equal(err, "7: cannot parse: a second trace to another "
+	    "destination starts here (one trace per file; runs to one "
+	    "destination are merged)");
+	snprintf(text, sizeof(text), "traceroute to h42, 30 hops max\n%s"
+	    "traceroute to h42, 30 hops max\n%s", run[0], run[1]);
+	t = paste_parse(text, strlen(text), PASTE_AUTO, err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(t->dst_name, "h42");
+	assert_int_equal(t->hops[0].nprobes, 10);
+	trace_free(t);
+}
+
 /* Wassenaar's 20-probe summary lines and "( [AS701 - ...]" without a name. */
 /*
  * Linux traceroute -q 10 sends a hop's probes at once; a router with an
@@ -733,7 +815,7 @@ test_errors_new(void **state)
 		{ " 1  gw <MPLS:L=1,E=9,S=1,T=1>  1.0 ms\n", "1: cannot parse MPLS labels" },
 		{ "traceroute to a (198.18.9.2), 30 hops max\n 1  gw  1.0 ms\n"
 		  "traceroute to b (198.18.9.3), 30 hops max\n",
-		  "3: cannot parse: a second trace starts here" },
+		  "3: cannot parse: a second trace to another destination starts here" },
 		{ "Tracing route to x [198.18.9.2]\n  1  1 ms  1 ms  1 ms  gw  junk\n",
 		  "2: cannot parse tracert line" },
 		{ "\xff\xfe\x00\xd8" "A\x00", "1: cannot parse: a lone UTF-16 surrogate" },
@@ -1001,6 +1083,7 @@ main(void)
 		cmocka_unit_test(test_atlas_roundtrip),
 		cmocka_unit_test(test_json_keeps_all),
 		cmocka_unit_test(test_order_limits),
+		cmocka_unit_test(test_runs_merged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
