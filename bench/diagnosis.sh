@@ -111,7 +111,8 @@ paste_version() {
 # (default 30) 1 s apart on the labs whose routers keep the kernel's ICMP
 # limits (the interval mtr's users keep to; 0.2 s needs root).
 # traceroute: 10 probes per hop (its most), 2 s wait, its defaults else;
-# traceroute-runs: the same, PASTE_RUNS times (paste_runs).
+# traceroute-runs: the same, PASTE_RUNS times (AN_PASTE_RUNS, an_paste_runs
+# in tests/analysis/lab-helpers.sh).
 paste_cmd() {
 	case $3 in
 	mtr)
