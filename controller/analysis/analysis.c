@@ -1140,13 +1140,57 @@ more_probes_words(const struct an_state *st, int n, char *buf, size_t len)
 {
 	const char	*tool = pasted_tool(st);
 
-	if (tool != NULL && strcmp(tool, "traceroute") == 0)
+	if (tool != NULL && strcmp(tool, "traceroute") == 0 && n <= 10)
+		snprintf(buf, len, "rerun traceroute with -q %d", n);
+	else if (tool != NULL && strcmp(tool, "traceroute") == 0)
 		snprintf(buf, len, "paste %d runs of traceroute -q 10 one after "
 		    "another (their probes add up)", (n + 9) / 10);
 	else if (tool != NULL)
 		snprintf(buf, len, "rerun mtr with -c %d", n);
 	else
 		snprintf(buf, len, "rerun with -q %d", n);
+}
+
+int
+analysis_confirm_probes(const struct analysis *a)
+{
+	if (!a->confirm || a->inconclusive || a->probes_needed <= 0)
+		return 0;
+	/* under 10 probes a hop, the estimate is rough: at least 20 */
+	if (a->min_probes > 0 && a->min_probes < 10 && a->probes_needed < 20)
+		return 20;
+	return a->probes_needed;
+}
+
+/*
+ * A decided verdict whose first suspect is below ANALYSIS_FIRM (0.60 to
+ * 0.90): decided, but the one or two hops that tell it from the next
+ * candidate could still turn it, so the verdict says it is not firm and
+ * how many probes per hop would confirm it (to 0.95), in the tool's terms.
+ * This replaces the "only N probes per hop" advice: its count is the one
+ * the data asks for.
+ */
+static void
+not_firm_words(const struct an_state *st, char *buf, size_t len)
+{
+	const struct analysis *a = st->a;
+	char		 how[96], why[80], only[40] = "";
+	int		 n = analysis_confirm_probes(a);
+
+	if (a->min_probes > 0 && a->min_probes < 10)
+		snprintf(only, sizeof(only), " Only %d probes per hop, and not",
+		    a->min_probes);
+	if (n > 0) {
+		more_probes_words(st, n, how, sizeof(how));
+		an_bprintf(buf, len, "%s yet firm (below %.2f): about %d "
+		    "probes per hop would confirm it: %s.", only[0] ? only :
+		    " Not", ANALYSIS_FIRM, n, how);
+		return;
+	}
+	analysis_nodecide_why(a, why, sizeof(why));
+	an_bprintf(buf, len, "%s yet firm (below %.2f); more probes per hop "
+	    "would not make it firmer (%s).", only[0] ? only : " Not",
+	    ANALYSIS_FIRM, why);
 }
 
 /*
@@ -1195,7 +1239,7 @@ make_verdict(struct an_state *st)
 {
 	struct analysis	*a = st->a;
 	const struct analysis_suspect *s;
-	char		 few[160] = "";
+	char		 few[320] = "";
 	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
 	char		 asn[40];	/* its AS numbers, "" when unknown */
 	char		 to[ANALYSIS_NAME_LEN];	/* the site the traffic heads for */
@@ -1208,6 +1252,10 @@ make_verdict(struct an_state *st)
 		an_bprintf(few, sizeof(few), " Only %d probes per hop: for a "
 		    "firmer answer, %s.", a->min_probes, how);
 	}
+	/* decided below ANALYSIS_FIRM: say so, and what would confirm it */
+	if (a->confirm && !a->inconclusive && a->nsuspects > 0 &&
+	    is_loss_suspect(&a->suspects[0]))
+		not_firm_words(st, few, sizeof(few));
 	for (i = 0; i < a->nartifacts; i++)
 		if (a->artifacts[i].kind != ANALYSIS_ART_SILENT)
 			nart++;

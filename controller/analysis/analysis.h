@@ -348,6 +348,13 @@ struct json_t	*analysis_to_jobj(const struct analysis *);
 /* 95% Wilson score interval of k successes in n trials, as fractions. */
 void		 analysis_wilson(int k, int n, double *lo, double *hi);
 
+/*
+ * A decided verdict below ANALYSIS_FIRM (a->confirm): the probes per hop
+ * its text says would confirm it (a->probes_needed, at least 20 when a hop
+ * got fewer than 10); 0 when firm, inconclusive, or more probes would not.
+ */
+int		 analysis_confirm_probes(const struct analysis *);
+
 /* Why more probes would not decide an inconclusive a (probes_needed 0). */
 void		 analysis_nodecide_why(const struct analysis *, char *, size_t);
 

@@ -236,6 +236,12 @@ analysis_to_jobj(const struct analysis *a)
 	}
 	json_object_set_new(o, "suspects", arr);
 	json_object_set_new(o, "inconclusive", json_boolean(a->inconclusive));
+	json_object_set_new(o, "firm",
+	    json_boolean(!a->inconclusive && !a->confirm));
+	if (a->confirm && !a->inconclusive)
+		json_object_set_new(o, "probes_per_hop_to_confirm",
+		    analysis_confirm_probes(a) > 0 ?
+		    json_integer(analysis_confirm_probes(a)) : json_null());
 	if (a->inconclusive)
 		json_object_set_new(o, "probes_per_hop_to_decide",
 		    a->probes_needed > 0 ? json_integer(a->probes_needed) :

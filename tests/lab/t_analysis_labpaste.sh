@@ -46,10 +46,23 @@ while read -r scn fam tool want reason; do
 		continue
 	fi
 	judge_class "$scn" "$tmp/out.json"
-	# more probes "would decide" only above what the pair has
-	if ! jq -e '.analysis.probes_needed == null or .analysis.probes_needed == 0 or
-	    .analysis.probes_needed > .analysis.min_probes_per_hop' "$tmp/out.json" >/dev/null; then
-		not_ok "$name" "probes needed $(jq .analysis.probes_needed "$tmp/out.json"), not above the $(jq .analysis.min_probes_per_hop "$tmp/out.json") per hop it has"
+	# more probes "would decide" (or confirm) only above what the pair has
+	if ! jq -e '.analysis.min_probes_per_hop as $m |
+	    [.analysis.probes_per_hop_to_decide, .analysis.probes_per_hop_to_confirm] |
+	    map(select(. != null)) | all(. > $m)' "$tmp/out.json" >/dev/null; then
+		not_ok "$name" "probes needed $(jq -c '[.analysis.probes_per_hop_to_decide, .analysis.probes_per_hop_to_confirm]' "$tmp/out.json"), not above the $(jq .analysis.min_probes_per_hop "$tmp/out.json") per hop it has"
+		continue
+	fi
+	# decided below 0.90 (not firm) says so in its verdict, and only then
+	nf=$(jq -r '.analysis | (.inconclusive | not) and (.firm | not)' "$tmp/out.json")
+	if [ "$nf" = true ] && ! jq -r .analysis.verdict "$tmp/out.json" | grep -q 'not yet firm\|Not yet firm'; then
+		not_ok "$name" "decided below 0.90 (firm false), and the verdict does not say it is not yet firm" \
+		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
+		continue
+	fi
+	if [ "$nf" = false ] && jq -r .analysis.verdict "$tmp/out.json" | grep -qi 'not yet firm'; then
+		not_ok "$name" "firm or inconclusive, and the verdict says not yet firm" \
+		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
 		continue
 	fi
 	# the advice for more probes, in the tool's own terms
@@ -57,7 +70,7 @@ while read -r scn fam tool want reason; do
 	traceroute*) how='paste [0-9]* runs of traceroute -q 10 one after another' ;;
 	mtr) how='rerun mtr with -c [0-9]*' ;;
 	esac
-	if jq -r .analysis.verdict "$tmp/out.json" | grep -q 'would decide:\|firmer answer,' &&
+	if jq -r .analysis.verdict "$tmp/out.json" | grep -q 'would decide:\|would confirm it:' &&
 	    ! jq -r .analysis.verdict "$tmp/out.json" | grep -q "$how"; then
 		not_ok "$name" "the advice for more probes is not $tool's ('$how')" \
 		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"

@@ -255,6 +255,9 @@ test_loss_link_both_directions(void **state)
 	struct trace	*f3 = fwd_sym(3, 2, 2, 0), *r3 = rev_sym(3, 2, 2, 3);
 	struct analysis	*a = run(f, r, NULL), *a3;
 	const struct analysis_suspect *s;
+	char		 want[200];
+	json_t		*j;
+	int		 n;
 
 	(void)state;
 	assert_true(a->loss[0].persistent);
@@ -289,8 +292,31 @@ test_loss_link_both_directions(void **state)
 	assert_true(a3->suspects[0].confidence < s->confidence);
 	assert_true(a3->suspects[0].confidence < 0.8);
 	assert_true(a3->loss[0].confidence < a->loss[0].confidence);
-	assert_non_null(strstr(a3->verdict, "Only 3 probes per hop: for a "
-	    "firmer answer, rerun with -q 20."));
+	/* decided below 0.90: not firm, and the probes that would confirm it
+	   (at least 20 when a hop had fewer than 10) in tracepair's terms */
+	assert_false(a3->inconclusive);
+	assert_true(a3->confirm);
+	n = analysis_confirm_probes(a3);
+	assert_true(n >= 20 && n >= a3->probes_needed);
+	snprintf(want, sizeof(want), "Only 3 probes per hop, and not yet firm "
+	    "(below 0.90): about %d probes per hop would confirm it: rerun "
+	    "with -q %d.", n, n);
+	assert_non_null(strstr(a3->verdict, want));
+	/* the JSON says the same: not firm, n probes to confirm */
+	j = analysis_to_jobj(a3);
+	assert_true(json_is_false(json_object_get(j, "firm")));
+	assert_int_equal(json_integer_value(json_object_get(j,
+	    "probes_per_hop_to_confirm")), n);
+	json_decref(j);
+	j = analysis_to_jobj(a);
+	assert_true(json_is_true(json_object_get(j, "firm")));
+	assert_null(json_object_get(j, "probes_per_hop_to_confirm"));
+	json_decref(j);
+	/* 0.90 or more: firm, and the verdict asks for nothing */
+	assert_true(s->confidence >= 0.90);
+	assert_false(a->confirm);
+	assert_null(strstr(a->verdict, "firm"));
+	assert_null(strstr(a->verdict, "probes per hop"));
 	analysis_free(a);
 	analysis_free(a3);
 	trace_free(f);
@@ -982,6 +1008,48 @@ load(const char *path)
 	return t;
 }
 
+/*
+ * Pasted traceroute, 3 probes per hop, inconclusive between two links and
+ * a router: when the probes that would decide fit one traceroute run (at
+ * most 10 a hop), the advice is one run with -q N, not "paste 1 runs".
+ */
+static void
+test_advice_one_traceroute_run(void **state)
+{
+	static const char fwd[] =
+	    "traceroute to 198.18.0.14 (198.18.0.14), 30 hops max, 60 byte packets\n"
+	    " 1  198.18.0.2 (198.18.0.2)  1.01 ms  1.02 ms  1.03 ms\n"
+	    " 2  198.18.0.6 (198.18.0.6)  2.01 ms  2.02 ms  2.03 ms\n"
+	    " 3  198.18.0.10 (198.18.0.10)  *  3.02 ms  3.03 ms\n"
+	    " 4  198.18.0.14 (198.18.0.14)  *  4.02 ms  4.03 ms\n";
+	static const char rev[] =
+	    "traceroute to 198.18.0.1 (198.18.0.1), 30 hops max, 60 byte packets\n"
+	    " 1  198.18.0.13 (198.18.0.13)  1.01 ms  1.02 ms  1.03 ms\n"
+	    " 2  198.18.0.9 (198.18.0.9)  2.01 ms  2.02 ms  2.03 ms\n"
+	    " 3  198.18.0.5 (198.18.0.5)  *  3.02 ms  3.03 ms\n"
+	    " 4  198.18.0.1 (198.18.0.1)  *  4.02 ms  4.03 ms\n";
+	char		 err[256], want[96];
+	struct trace	*f = paste_parse(fwd, sizeof(fwd) - 1, PASTE_AUTO, err,
+			    sizeof(err));
+	struct trace	*r = paste_parse(rev, sizeof(rev) - 1, PASTE_AUTO, err,
+			    sizeof(err));
+	struct analysis	*a;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(r);
+	a = run(f, r, NULL);
+	assert_true(a->inconclusive);
+	assert_true(a->probes_needed > 3 && a->probes_needed <= 10);
+	snprintf(want, sizeof(want), "would decide: rerun traceroute with -q "
+	    "%d.", a->probes_needed);
+	assert_non_null(strstr(a->verdict, want));
+	assert_null(strstr(a->verdict, "paste 1 runs"));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 /* Seed 003 as pasted: the suspect is core2.SanFrancisco - core1.Denver. */
 static void
 test_seed003(void **state)
@@ -1017,9 +1085,11 @@ test_seed003(void **state)
 	   it sends at most 10 a hop, so several runs pasted together */
 	assert_true(s->confidence > 0.6 && s->confidence < 0.75);
 	assert_false(a->inconclusive);
-	assert_non_null(strstr(a->verdict, "Only 3 probes per hop: for a "
-	    "firmer answer, paste 2 runs of traceroute -q 10 one after another "
-	    "(their probes add up)."));
+	assert_true(a->confirm);
+	assert_non_null(strstr(a->verdict, "Only 3 probes per hop, and not yet "
+	    "firm (below 0.90): about 20 probes per hop would confirm it: paste "
+	    "2 runs of traceroute -q 10 one after another (their probes add "
+	    "up)."));
 	for (i = 0; i < a->nshared; i++)
 		if (strcmp(a->shared[i].fwd.name, "core1.Denver.other-isp.net") == 0 &&
 		    a->shared[i].rev.ttl == 4 && a->shared[i].how == ANALYSIS_HOW_NAME)
@@ -2174,6 +2244,7 @@ main(void)
 		cmocka_unit_test(test_reply_ttl),
 		cmocka_unit_test(test_filtered),
 		cmocka_unit_test(test_seed003),
+		cmocka_unit_test(test_advice_one_traceroute_run),
 		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_return_only_loss),
