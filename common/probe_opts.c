@@ -86,6 +86,21 @@ probe_opts_interval(const struct probe_opts *o)
 	return o->interval > 0 ? o->interval : PROBE_INTERVAL_DEFAULT;
 }
 
+double
+probe_opts_round_s(const struct probe_opts *o)
+{
+	double	 per;
+	int	 first = o->first_ttl > 0 ? o->first_ttl : 1;
+	int	 hops = o->max_ttl >= first ? o->max_ttl - first + 1 : 1;
+
+	if (probe_opts_loss(o))
+		return probe_opts_interval(o);
+	per = 1.0 / (o->pps > 0 ? o->pps : PROBE_PPS_DEFAULT);
+	if (o->pause > per)
+		per = o->pause;
+	return hops * per;
+}
+
 /* A whole-string integer in [lo, hi]. */
 static int get_int(const char *s, long lo, long hi, int *out);
 

@@ -102,6 +102,15 @@ int	probe_opts_gap_limit(const struct probe_opts *);
 int	probe_opts_loss(const struct probe_opts *);
 /* The interval between rounds a loss run uses (seconds). */
 double	probe_opts_interval(const struct probe_opts *);
+/*
+ * Seconds a run takes per probe of each hop, for planning how many probes
+ * per hop fit a time budget: a loss measurement sends one probe a hop each
+ * round, rounds probe_opts_interval() apart; a --quick run sends every
+ * probe at once, paced only by its rate cap (pps, or -z's pause if
+ * longer), so one probe for each of its hops (first_ttl..max_ttl) takes
+ * that many probes' time.  The wait for the last replies is not counted.
+ */
+double	probe_opts_round_s(const struct probe_opts *);
 /* The usage text of the traceroute flags probe_opts_parse() knows. */
 extern const char probe_opts_usage[];
 

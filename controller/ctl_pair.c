@@ -654,7 +654,7 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	struct probe_opts	 o[2];
 	const char		*w;
 	char			 buf[256];
-	double			 end, wait, start;
+	double			 end, wait, start, round_s;
 	int64_t			 now_ns, start_ns, rtt_max;
 	uint32_t		 left_ms;
 	int			 i, q1, ok, confirm;
@@ -683,8 +683,17 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	    p->opts[1].queries;
 	wait = p->opts[0].wait_max > p->opts[1].wait_max ?
 	    p->opts[0].wait_max : p->opts[1].wait_max;
-	ok = followup_plan(an, q1, end - ctl_now(), probe_opts_interval(
-	    &p->opts[0]), wait, &plan, fu->why, sizeof(fu->why));
+	/*
+	 * The time one probe a hop takes: a loss measurement's interval, or a
+	 * --quick run's pacing (until 2026-12-06 the interval for both, so a
+	 * quick pair's follow-up was capped at about 110 probes per hop as if
+	 * sent in rounds 0.5 s apart)
+	 */
+	round_s = probe_opts_round_s(&p->opts[0]) > probe_opts_round_s(
+	    &p->opts[1]) ? probe_opts_round_s(&p->opts[0]) :
+	    probe_opts_round_s(&p->opts[1]);
+	ok = followup_plan(an, q1, end - ctl_now(), round_s, wait, &plan,
+	    fu->why, sizeof(fu->why));
 	analysis_free(an);
 	fu->cap = plan.cap;
 	if (!ok)
@@ -724,7 +733,9 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	    ag[0]->clock.rtt_ns : ag[1]->clock.rtt_ns;
 	start_ns = now_ns + 2 * rtt_max + ctl->conf.pair_margin_ms * 1000000LL;
 	start = (double)start_ns / 1e9;
-	if (end - start < plan.queries * probe_opts_interval(&o[0]) + wait) {
+	round_s = probe_opts_round_s(&o[0]) > probe_opts_round_s(&o[1]) ?
+	    probe_opts_round_s(&o[0]) : probe_opts_round_s(&o[1]);
+	if (end - start < plan.queries * round_s + wait) {
 		snprintf(fu->why, sizeof(fu->why), "the budget is spent: %.0f s "
 		    "left", end - start > 0 ? end - start : 0);
 		goto none;

@@ -44,7 +44,7 @@
 . tests/lab/lib.sh
 . tests/integration/pairlab.sh
 require_root
-plan 10
+plan 11
 
 W=$(mktemp -d /tmp/t_pair_followup.XXXXXX)
 trap 'pairlab_down; rm -rf "$W"' EXIT INT TERM HUP
@@ -136,6 +136,22 @@ if jq -e '.analysis.follow_up' "$W/short.json" >/dev/null 2>&1; then
 	    "--timeout 2: no room for a follow-up; the first verdict is kept, and why"
 else
 	ok "--timeout 2: no follow-up record # SKIP the first round decided (exit $rc; P about 0.05)"
+fi
+# a --quick pair's follow-up is planned on its pacing (every probe at once,
+# 2000 a second: a probe for each of 30 hops in 0.015 s), not on a loss
+# measurement's rounds: its cap is the 990 a merged hop can still take
+# (until 2026-12-06 about 110, as if 0.5 s apart, and the lab's quick
+# pairs through the controller were right 7-9 of 10 where tp-ansim says
+# 98 %).  Exact once a follow-up is planned; a first round that decides
+# firmly (P about 0.02), or one more probes would not decide, skips it.
+pairlab_pair_json sf-office chicago-office "$W/quick.json" -q 10 --quick -w 1
+rc=$?
+if [ "$(jq -r '.analysis.follow_up.cap // "none"' "$W/quick.json" 2>/dev/null)" != none ]; then
+	pcheck "[ $rc -eq 0 ] && jq -e '.analysis.follow_up | .cap == 990 and
+	    (.ran == false or .probes_per_hop == ([([6 * .probes_needed, 10] | max), 990] | min))' $W/quick.json >/dev/null" \
+	    "--quick: the follow-up's cap is $(jq -r .analysis.follow_up.cap "$W/quick.json") probes per hop (990: its pacing, not 0.5 s rounds), $(jq -r .analysis.follow_up.probes_per_hop "$W/quick.json") sent"
+else
+	ok "--quick: the follow-up's cap # SKIP no follow-up planned (exit $rc): $(jq -r '.analysis.follow_up.why // .analysis.verdict' "$W/quick.json" 2>/dev/null | cut -c1-120)"
 fi
 # an agent that goes away during the follow-up round: the pair ends then,
 # with the first round's figures for that direction, and says why

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,9 +62,20 @@ test_loss(void **state)
 	assert_int_equal(probe_opts_loss(&o), 1);
 	assert_int_equal(parse(&o, "-q 30 --quick h", err, sizeof(err)), 0);
 	assert_int_equal(probe_opts_loss(&o), 0);
+	/* --quick: a probe for each of hops 1-30 takes 30 probes' time at
+	   the default 2000 per second, not a round's interval */
+	assert_true(fabs(probe_opts_round_s(&o) - 30 / PROBE_PPS_DEFAULT) < 1e-9);
+	assert_int_equal(parse(&o, "-q 30 --quick -f 6 -m 11 h", err,
+	    sizeof(err)), 0);
+	assert_true(fabs(probe_opts_round_s(&o) - 6 / PROBE_PPS_DEFAULT) < 1e-9);
+	assert_int_equal(parse(&o, "-q 30 --quick -z 0.1 -m 10 h", err,
+	    sizeof(err)), 0);
+	assert_true(fabs(probe_opts_round_s(&o) - 1.0) < 1e-9);
 	assert_int_equal(parse(&o, "--loss --interval 0.25 h", err, sizeof(err)), 0);
 	assert_int_equal(probe_opts_loss(&o), 1);
 	assert_true(probe_opts_interval(&o) == 0.25);
+	/* a loss measurement: one round per interval */
+	assert_true(probe_opts_round_s(&o) == 0.25);
 	assert_int_equal(parse(&o, "--interval 0 h", err, sizeof(err)), -1);
 	assert_string_equal(err, "--interval 0: bad value");
 	assert_int_equal(parse(&o, "--interval 61 h", err, sizeof(err)), -1);
