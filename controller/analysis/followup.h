@@ -67,8 +67,10 @@ struct followup_info {
 
 /*
  * Plan the follow-up of analysis a (inconclusive), whose round sent q1
- * probes per hop, with left_s seconds left of the budget, rounds interval_s
- * apart and wait_s for the last replies.  1 with *p filled; 0 with a
+ * probes per hop, with left_s seconds left of the budget, interval_s the
+ * time one probe a hop takes (probe_opts_round_s: a loss measurement's
+ * interval, a --quick run's pacing) and wait_s for the last replies.
+ * 1 with *p filled; 0 with a
  * one-line reason in why when no follow-up can help or fit.
  *
  * Probes per hop: FOLLOWUP_FACTOR x a->probes_needed (at least

@@ -26,7 +26,9 @@
  * verdict decided).  -F BUDGET:
  * the controller's follow-up round too (followup.h): a trial whose first
  * round is inconclusive is planned with BUDGET seconds less the first
- * round's PROBES x SECS (-i, 0.5) + SECS (-w, 5), the planned hops are
+ * round's PROBES x SECS (-i, 0.5: a loss measurement's rounds; for a
+ * --quick pair the controller's pacing, probe_opts_round_s, 0.015 for 30
+ * hops) + SECS (-w, 5), the planned hops are
  * redrawn with the planned probes and merged, and the key is the merged
  * pair's (a first round decided below 0.90 gets a confirming round, as
  * the controller gives it); it also prints how often the first round
