@@ -1420,6 +1420,12 @@ test_twofaults_undecided(void **state)
 	    a->decide_hi[0] >= 6);
 	assert_true(a->decide_lo[1] > 0 && a->decide_lo[1] <= 5 &&
 	    a->decide_hi[1] >= 5);
+	/* and the decided uplink's too (forward hops 2-11, reverse 9-10):
+	   a follow-up over the undecided fault's hops alone let the refit
+	   trade the decided fault away (docs/analysis.md 3c) */
+	assert_int_equal(a->decide_lo[0], 2);
+	assert_int_equal(a->decide_hi[0], 11);
+	assert_int_equal(a->decide_hi[1], 10);
 	analysis_free(a);
 }
 
