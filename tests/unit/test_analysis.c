@@ -1471,6 +1471,65 @@ test_nodecide_words(void **state)
 }
 
 /*
+ * sf-chicago-retloss at 100 probes per hop (the lab pair's, each hop's
+ * extra probes copies of its first; the losses set by hand): forward hops
+ * 6-11 and reverse hops 8-10 lose 10 each, as the link pb-nap -> SF-rt3
+ * predicts, and SF-rt3's own reverse hop 7 loses 14, between the link's
+ * 10 and router pb-nap's 19 (its reply retraces through pb-nap): the two
+ * candidates differ only there.  The deciding hops, what a follow-up
+ * probes, are that hop and also every hop both candidates cross, whose
+ * losses weigh the link's rate the others are judged against: forward
+ * 6-11, reverse 7-10, not reverse hop 7 alone (the mutation
+ * followup-deciding: it survived the first whole make mutate of
+ * 2026-12-06, when no test's candidates were this few).
+ */
+static void
+test_deciding_common_hops(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-retloss-forward.json");
+	struct trace	*r = load("tests/analysis/lab-retloss-reverse.json");
+	const int	 lf[11] = { 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10 };
+	const int	 lr[10] = { 0, 0, 0, 0, 0, 0, 14, 10, 10, 10 };
+	struct trace	*t;
+	struct analysis	*a;
+	int		 d, i, k;
+
+	(void)state;
+	for (d = 0; d < 2; d++) {
+		t = d == 0 ? f : r;
+		for (i = 0; i < t->nhops; i++) {
+			t->hops[i].loss_by_echo = 0;
+			t->hops[i].echo_sent = t->hops[i].echo_received = 0;
+			for (k = t->hops[i].nprobes; k < 100; k++) {
+				struct trace_probe *p =
+				    trace_hop_add_probe(&t->hops[i]);
+
+				assert_non_null(p);
+				p->reply_ttl = -1;
+				p->icmp_type = p->icmp_code = -1;
+			}
+		}
+		t->queries = 100;
+	}
+	redraw_lost(f, lf, 11);
+	redraw_lost(r, lr, 10);
+	a = run(f, r, NULL);
+	/* decided on the link, not firmly (0.71): a confirming round's hops */
+	assert_false(a->inconclusive);
+	assert_true(a->confirm);
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LINK);
+	assert_string_equal(a->suspects[0].from.addr, "198.18.10.46");
+	assert_string_equal(a->suspects[0].to.addr, "198.18.10.50");
+	assert_int_equal(a->decide_lo[ANALYSIS_FORWARD], 6);
+	assert_int_equal(a->decide_hi[ANALYSIS_FORWARD], 11);
+	assert_int_equal(a->decide_lo[ANALYSIS_REVERSE], 7);
+	assert_int_equal(a->decide_hi[ANALYSIS_REVERSE], 10);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
  * The prior against routers (docs/analysis.md 3a): sf-chicago-retloss
  * (10 % on pb-nap -> SF-rt3 alone), pasted mtr -6 of both offices (50
  * cycles, tests/analysis/lab-paste/).  Router pb-nap differs from that
@@ -2265,6 +2324,7 @@ main(void)
 		cmocka_unit_test(test_twofaults_undecided),
 		cmocka_unit_test(test_router_prior),
 		cmocka_unit_test(test_nodecide_words),
+		cmocka_unit_test(test_deciding_common_hops),
 		cmocka_unit_test(test_delay_return_only),
 		cmocka_unit_test(test_delay_distance),
 		cmocka_unit_test(test_delay_none),
