@@ -236,8 +236,10 @@ analysis_to_jobj(const struct analysis *a)
 	}
 	json_object_set_new(o, "suspects", arr);
 	json_object_set_new(o, "inconclusive", json_boolean(a->inconclusive));
-	json_object_set_new(o, "firm",
-	    json_boolean(!a->inconclusive && !a->confirm));
+	/* decided, and its first suspect (if any) at ANALYSIS_FIRM or more */
+	json_object_set_new(o, "firm", json_boolean(!a->inconclusive &&
+	    !a->confirm && (a->nsuspects == 0 ||
+	    a->suspects[0].confidence >= ANALYSIS_FIRM)));
 	if (a->confirm && !a->inconclusive)
 		json_object_set_new(o, "probes_per_hop_to_confirm",
 		    analysis_confirm_probes(a) > 0 ?

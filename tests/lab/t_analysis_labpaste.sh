@@ -53,10 +53,11 @@ while read -r scn fam tool want reason; do
 		not_ok "$name" "probes needed $(jq -c '[.analysis.probes_per_hop_to_decide, .analysis.probes_per_hop_to_confirm]' "$tmp/out.json"), not above the $(jq .analysis.min_probes_per_hop "$tmp/out.json") per hop it has"
 		continue
 	fi
-	# decided below 0.90 (not firm) says so in its verdict, and only then
-	nf=$(jq -r '.analysis | (.inconclusive | not) and (.firm | not)' "$tmp/out.json")
+	# a loss verdict decided below 0.90 (not firm: the probes that would
+	# confirm it in the JSON) says so in its verdict, and only then
+	nf=$(jq -r '.analysis | has("probes_per_hop_to_confirm") and (.firm | not)' "$tmp/out.json")
 	if [ "$nf" = true ] && ! jq -r .analysis.verdict "$tmp/out.json" | grep -q 'not yet firm\|Not yet firm'; then
-		not_ok "$name" "decided below 0.90 (firm false), and the verdict does not say it is not yet firm" \
+		not_ok "$name" "decided below 0.90 (not firm), and the verdict does not say it is not yet firm" \
 		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
 		continue
 	fi

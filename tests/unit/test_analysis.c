@@ -949,6 +949,7 @@ test_filtered(void **state)
 	};
 	struct trace	*f = mk(fd, "198.18.9.9"), *r = mk(rd, "198.18.1.1");
 	struct analysis	*a = run(f, r, NULL);
+	json_t		*j;
 
 	(void)state;
 	assert_true(a->stop[0].stopped);
@@ -961,6 +962,15 @@ test_filtered(void **state)
 	assert_string_equal(a->suspects[0].a.name, "r3");
 	assert_string_equal(a->suspects[0].b.addr, "198.18.9.9");
 	assert_non_null(strstr(a->verdict, "stops after r3"));
+	/* "firm" follows the first suspect's confidence, whatever its kind;
+	   only a loss verdict asks for probes to confirm it */
+	j = analysis_to_jobj(a);
+	assert_true(json_is_boolean(json_object_get(j, "firm")));
+	assert_int_equal(json_is_true(json_object_get(j, "firm")),
+	    a->suspects[0].confidence >= ANALYSIS_FIRM);
+	assert_null(json_object_get(j, "probes_per_hop_to_confirm"));
+	assert_null(strstr(a->verdict, "firm"));
+	json_decref(j);
 	analysis_free(a);
 	trace_free(f);
 	trace_free(r);
