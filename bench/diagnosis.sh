@@ -53,7 +53,8 @@
 # broken, two silent routers and two at 1/s).  DIAG_SCENARIOS (env) picks
 # some, DIAG_FAMILIES (env, default "4 6") the families; DIAG_KEEP=DIR keeps
 # every pair's analysis JSON there (agents mode: its two traces too,
-# tp-ansim's templates).  The table goes
+# tp-ansim's templates); DIAG_LOSS=1 measures loss on every lab (rounds
+# 0.5 s apart, as `tracepair pair` does by default), not --quick.  The table goes
 # to bench/results/diagnosis.txt; one line per pair (its class, the
 # suspects as judged, the verdict) to bench/results/diagnosis-runs.txt.
 . tests/lab/lib.sh
@@ -77,7 +78,7 @@ AN_A=sf-office AN_B=chicago-office
 probing() {
 	case $1 in
 	sf-chicago-limitedstretch|sf-chicago-quiet) echo --loss ;;
-	*) echo --quick ;;
+	*) if [ -n "${DIAG_LOSS:-}" ]; then echo --loss; else echo --quick; fi ;;
 	esac
 }
 
