@@ -1230,6 +1230,36 @@ redraw_lost(struct trace *t, const int *lost, int n)
 			t->hops[i].probes[j].replied = j >= lost[t->hops[i].ttl - 1];
 }
 
+/* t with n probes at every hop: the extra ones copies of an unanswered probe */
+static void
+pad_probes(struct trace *t, int n)
+{
+	int	 i, k;
+
+	for (i = 0; i < t->nhops; i++)
+		for (k = t->hops[i].nprobes; k < n; k++) {
+			struct trace_probe *p = trace_hop_add_probe(&t->hops[i]);
+
+			assert_non_null(p);
+			p->reply_ttl = -1;
+			p->icmp_type = p->icmp_code = -1;
+		}
+	t->queries = n;
+}
+
+/* t's hops measured by their probes, not by the lab's echo figures (as
+   tp-ansim draws them) */
+static void
+no_echo(struct trace *t)
+{
+	int	 i;
+
+	for (i = 0; i < t->nhops; i++) {
+		t->hops[i].loss_by_echo = 0;
+		t->hops[i].echo_sent = t->hops[i].echo_received = 0;
+	}
+}
+
 /*
  * Two faults (sf-chicago-twofaults.scn: 10 % each way on some_interconnect
  * - router.SF and on core2.SF - Denver), one lab pair's losses per hop,
@@ -1305,22 +1335,10 @@ twofaults_run(const int lf[11], const int lr[10])
 {
 	struct trace	*f = load("tests/analysis/lab-sfchi-forward.json");
 	struct trace	*r = load("tests/analysis/lab-sfchi-reverse.json");
-	struct trace	*t;
 	struct analysis	*a;
-	int		 d, i, k;
 
-	for (d = 0; d < 2; d++) {
-		t = d == 0 ? f : r;
-		for (i = 0; i < t->nhops; i++)
-			for (k = t->hops[i].nprobes; k < 100; k++) {
-				struct trace_probe *p = trace_hop_add_probe(&t->hops[i]);
-
-				assert_non_null(p);
-				p->reply_ttl = -1;
-				p->icmp_type = p->icmp_code = -1;
-			}
-		t->queries = 100;
-	}
+	pad_probes(f, 100);
+	pad_probes(r, 100);
 	redraw_lost(f, lf, 11);
 	redraw_lost(r, lr, 10);
 	a = run(f, r, NULL);
@@ -1455,20 +1473,12 @@ test_nodecide_words(void **state)
 	const int	 lf[11] = { 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1 };
 	const int	 lr[10] = { 0, 0, 0, 0, 0, 0, 1, 1, 4, 4 };
 	struct analysis	*a;
-	int		 i;
 
 	(void)state;
 	redraw_lost(f, lf, 11);
 	redraw_lost(r, lr, 10);
-	/* the probes, not the lab's echo figures, are the hops' losses (as
-	   tp-ansim draws them) */
-	for (i = 0; i < f->nhops + r->nhops; i++) {
-		struct trace_hop *h = i < f->nhops ? &f->hops[i] :
-		    &r->hops[i - f->nhops];
-
-		h->loss_by_echo = 0;
-		h->echo_sent = h->echo_received = 0;
-	}
+	no_echo(f);
+	no_echo(r);
 	a = run(f, r, NULL);
 	assert_true(a->inconclusive);
 	assert_int_equal(a->probes_needed, 0);
@@ -1500,27 +1510,13 @@ test_deciding_common_hops(void **state)
 	struct trace	*r = load("tests/analysis/lab-retloss-reverse.json");
 	const int	 lf[11] = { 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10 };
 	const int	 lr[10] = { 0, 0, 0, 0, 0, 0, 14, 10, 10, 10 };
-	struct trace	*t;
 	struct analysis	*a;
-	int		 d, i, k;
 
 	(void)state;
-	for (d = 0; d < 2; d++) {
-		t = d == 0 ? f : r;
-		for (i = 0; i < t->nhops; i++) {
-			t->hops[i].loss_by_echo = 0;
-			t->hops[i].echo_sent = t->hops[i].echo_received = 0;
-			for (k = t->hops[i].nprobes; k < 100; k++) {
-				struct trace_probe *p =
-				    trace_hop_add_probe(&t->hops[i]);
-
-				assert_non_null(p);
-				p->reply_ttl = -1;
-				p->icmp_type = p->icmp_code = -1;
-			}
-		}
-		t->queries = 100;
-	}
+	no_echo(f);
+	no_echo(r);
+	pad_probes(f, 100);
+	pad_probes(r, 100);
 	redraw_lost(f, lf, 11);
 	redraw_lost(r, lr, 10);
 	a = run(f, r, NULL);
