@@ -632,6 +632,15 @@ ctl_agent_unready(const struct ctl_agent *a, int need_clock, char *buf,
 	return NULL;
 }
 
+/* The time one probe a hop takes in the slower of a pair's two runs. */
+static double
+round_s(const struct probe_opts o[2])
+{
+	double	 a = probe_opts_round_s(&o[0]), b = probe_opts_round_s(&o[1]);
+
+	return a > b ? a : b;
+}
+
 /*
  * Pair p's first round is in (both jobs done): when both traces came back
  * and their analysis is inconclusive, start the follow-up round (1: job[]
@@ -654,7 +663,7 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	struct probe_opts	 o[2];
 	const char		*w;
 	char			 buf[256];
-	double			 end, wait, start, round_s;
+	double			 end, wait, start;
 	int64_t			 now_ns, start_ns, rtt_max;
 	uint32_t		 left_ms;
 	int			 i, q1, ok, confirm;
@@ -689,11 +698,8 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	 * quick pair's follow-up was capped at about 110 probes per hop as if
 	 * sent in rounds 0.5 s apart)
 	 */
-	round_s = probe_opts_round_s(&p->opts[0]) > probe_opts_round_s(
-	    &p->opts[1]) ? probe_opts_round_s(&p->opts[0]) :
-	    probe_opts_round_s(&p->opts[1]);
-	ok = followup_plan(an, q1, end - ctl_now(), round_s, wait, &plan,
-	    fu->why, sizeof(fu->why));
+	ok = followup_plan(an, q1, end - ctl_now(), round_s(p->opts), wait,
+	    &plan, fu->why, sizeof(fu->why));
 	analysis_free(an);
 	fu->cap = plan.cap;
 	if (!ok)
@@ -733,9 +739,7 @@ ctl_follow_up(struct ctl *ctl, struct ctl_pair *p)
 	    ag[0]->clock.rtt_ns : ag[1]->clock.rtt_ns;
 	start_ns = now_ns + 2 * rtt_max + ctl->conf.pair_margin_ms * 1000000LL;
 	start = (double)start_ns / 1e9;
-	round_s = probe_opts_round_s(&o[0]) > probe_opts_round_s(&o[1]) ?
-	    probe_opts_round_s(&o[0]) : probe_opts_round_s(&o[1]);
-	if (end - start < plan.queries * round_s + wait) {
+	if (end - start < plan.queries * round_s(o) + wait) {
 		snprintf(fu->why, sizeof(fu->why), "the budget is spent: %.0f s "
 		    "left", end - start > 0 ? end - start : 0);
 		goto none;
