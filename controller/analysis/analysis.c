@@ -1245,17 +1245,17 @@ make_verdict(struct an_state *st)
 	char		 to[ANALYSIS_NAME_LEN];	/* the site the traffic heads for */
 	int		 i, nart = 0;
 
-	if (a->min_probes > 0 && a->min_probes < 10) {
+	/* decided below ANALYSIS_FIRM: say so, and what would confirm it */
+	if (a->confirm && !a->inconclusive && a->nsuspects > 0 &&
+	    is_loss_suspect(&a->suspects[0]))
+		not_firm_words(st, few, sizeof(few));
+	else if (a->min_probes > 0 && a->min_probes < 10) {
 		char	 how[96];
 
 		more_probes_words(st, 20, how, sizeof(how));
 		an_bprintf(few, sizeof(few), " Only %d probes per hop: for a "
 		    "firmer answer, %s.", a->min_probes, how);
 	}
-	/* decided below ANALYSIS_FIRM: say so, and what would confirm it */
-	if (a->confirm && !a->inconclusive && a->nsuspects > 0 &&
-	    is_loss_suspect(&a->suspects[0]))
-		not_firm_words(st, few, sizeof(few));
 	for (i = 0; i < a->nartifacts; i++)
 		if (a->artifacts[i].kind != ANALYSIS_ART_SILENT)
 			nart++;
