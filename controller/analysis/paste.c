@@ -1,4 +1,4 @@
-/* paste.c: turn pasted traceroute, tracert and mtr output (or tracepair JSON) into struct trace. */
+/* paste.c: turn pasted traceroute, tracert, mtr, tracepath, pathping and WinMTR text into struct trace; format detection and the entry points (the JSON formats: paste_json.c). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -10,53 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <jansson.h>
+#include "paste_priv.h"
 
-#include "paste.h"
 
-#define PASTE_MAX_TOKENS	256	/* tokens accepted on one line */
-#define PASTE_MAX_NAME		255	/* longest host name accepted */
-#define PASTE_MAX_COLS		16	/* mtr report columns understood */
-
-/* How finish() decides whether a trace reached its destination. */
-enum reach_rule {
-	REACH_STOPS,	/* the tool stops at the destination */
-	REACH_DST,	/* only when the last hop is the destination */
-	REACH_KNOWN	/* the input says; keep t->reached and t->stop_reason */
-};
-
-/* One parse: the input, where we are in it, and the trace being built. */
-struct pctx {
-	const char	*text;		/* the whole input */
-	size_t		 len;		/* its length */
-	size_t		 pos;		/* start of the next line */
-	int		 lineno;	/* 1-based number of the current line */
-	char		 line[PASTE_MAX_LINE + 1];	/* the current line, NUL-terminated */
-	char		 tokbuf[PASTE_MAX_LINE + 1];	/* tokenised copy of line */
-	char		*tok[PASTE_MAX_TOKENS];	/* tokens of the current line */
-	int		 ntok;		/* entries in tok */
-	int		 lead_space;	/* the line starts with white space */
-	size_t		 rawlen;	/* length of the last physical line read */
-	struct trace	*t;		/* result */
-	struct trace_hop *hop;		/* hop the last hop line opened, or NULL */
-	char		*err;		/* where the error goes */
-	size_t		 errlen;
-	int		 ncols;		/* mtr report: value columns of the HOST: line */
-	char		 cols[PASTE_MAX_COLS][12];	/* their names */
-	int		 extra;		/* mtr: replies of the hop given to extra responders */
-	int		 counted;	/* traceroute: a hop's probes made from a
-					   "r/s pkts" summary, not in order */
-	int		 run0[TRACE_MAX_TTL + 1];	/* by ttl: the hop's
-					   probes before this run's */
-	int		 nlimited[TRACE_MAX_TTL + 1];	/* by ttl: runs in
-					   which the hop showed the limit's order */
-	int		 nordered[TRACE_MAX_TTL + 1];	/* by ttl: runs that
-					   could show it (4 probes or more) */
-	int		 burst[TRACE_MAX_TTL + 1];	/* by ttl: the fewest
-					   answers before the stars in those */
-};
-
-static enum paste_format detect(const char *, size_t);
 
 static const char *format_names[PASTE_NFORMATS] = {
 	"auto", "tracepair", "traceroute", "tracert", "mtr-report", "mtr-json",
@@ -83,11 +39,10 @@ paste_format_parse(const char *s, enum paste_format *f)
 	return -1;
 }
 
-static int perr(struct pctx *, const char *, ...) __attribute__((format(printf, 2, 3)));
 
 /* Set "LINE: cannot parse ..." and return -1. */
-static int
-perr(struct pctx *c, const char *fmt, ...)
+int
+paste_err(struct pctx *c, const char *fmt, ...)
 {
 	char	 msg[512];
 	va_list	 ap;
@@ -147,7 +102,7 @@ tokenise(struct pctx *c)
 	for (p = strtok_r(c->tokbuf, " ", &save); p != NULL;
 	    p = strtok_r(NULL, " ", &save)) {
 		if (c->ntok == PASTE_MAX_TOKENS)
-			return perr(c, "cannot parse: more than %d fields",
+			return paste_err(c, "cannot parse: more than %d fields",
 			    PASTE_MAX_TOKENS);
 		c->tok[c->ntok++] = p;
 	}
@@ -172,8 +127,8 @@ next_line(struct pctx *c)
 
 		for (i = c->pos; i < c->len && c->text[i] != '\n'; i++)
 			if (c->text[i] == '\0')
-				return perr(c, "cannot parse: NUL byte in text");
-		return perr(c, "cannot parse: line longer than %d bytes",
+				return paste_err(c, "cannot parse: NUL byte in text");
+		return paste_err(c, "cannot parse: line longer than %d bytes",
 		    PASTE_MAX_LINE);
 	}
 	c->pos = end;
@@ -205,8 +160,8 @@ addr_af(const char *s)
 }
 
 /* Copy s into dst (TRACE_ADDR_LEN bytes) when it is a valid address; returns its family or 0. */
-static int
-take_addr(char *dst, const char *s)
+int
+paste_take_addr(char *dst, const char *s)
 {
 	int	 af;
 
@@ -262,8 +217,8 @@ inum(const char *s, long lo, long hi, int *out)
 }
 
 /* A host name as traceroute prints it: printable, no brackets, not too long. */
-static int
-name_ok(const char *s)
+int
+paste_name_ok(const char *s)
 {
 	size_t	 n = strlen(s);
 
@@ -279,8 +234,8 @@ name_ok(const char *s)
  * Copy a token without the given surrounding characters into buf.
  * Returns 0, or -1 when it did not fit (buf holds its start).
  */
-static int
-strip(const char *s, const char *chars, char *buf, size_t len)
+int
+paste_strip(const char *s, const char *chars, char *buf, size_t len)
 {
 	size_t	 n;
 	int	 rc = 0;
@@ -354,20 +309,10 @@ rtt_refuse(struct pctx *c, int i)
 {
 	int	 two = i + 1 < c->ntok && strcmp(c->tok[i + 1], "ms") == 0;
 
-	return perr(c, "cannot parse RTT \"%.24s%s\": not a number of ms "
+	return paste_err(c, "cannot parse RTT \"%.24s%s\": not a number of ms "
 	    "from 0 to %.0f", c->tok[i], two ? " ms" : "", TRACE_MAX_RTT_MS);
 }
 
-/* The responder a line names: name and/or address. */
-struct resp {
-	char	 name[PASTE_MAX_NAME + 1];	/* "" unknown */
-	char	 addr[TRACE_ADDR_LEN];		/* "" unknown or invalid */
-	uint32_t asn;				/* 0 unknown */
-	int	 nmpls;				/* label stack entries in mpls */
-	struct trace_mpls mpls[TRACE_MAX_MPLS];	/* RFC 4950 labels it quoted */
-	int	 nmore_asns;			/* further origin ASes */
-	uint32_t more_asns[TRACE_MAX_MORE_ASNS];
-};
 
 /* "AS34533/AS43478/AS41843]": every origin AS, the first in r->asn. */
 static void
@@ -392,18 +337,18 @@ resp_asns(struct resp *r, const char *s)
 	}
 }
 
-static struct trace_probe *
-add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
+struct trace_probe *
+paste_add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
 {
 	struct trace_probe *p;
 
 	if (replied && !(rtt >= 0 && rtt <= TRACE_MAX_RTT_MS)) {
-		perr(c, "cannot parse RTT %.10g ms: not a number of ms from 0 to "
+		paste_err(c, "cannot parse RTT %.10g ms: not a number of ms from 0 to "
 		    "%.0f", rtt, TRACE_MAX_RTT_MS);
 		return NULL;
 	}
 	if ((p = trace_hop_add_probe(c->hop)) == NULL) {
-		perr(c, "cannot parse: too many probes in one hop");
+		paste_err(c, "cannot parse: too many probes in one hop");
 		return NULL;
 	}
 	p->replied = replied;
@@ -427,21 +372,21 @@ add_probe(struct pctx *c, const struct resp *r, int replied, double rtt)
 	}
 	return p;
  oom:
-	perr(c, "out of memory");
+	paste_err(c, "out of memory");
 	return NULL;
 }
 
 /* Open (or reopen) the hop with this ttl. */
-static int
-open_hop(struct pctx *c, int ttl)
+int
+paste_open_hop(struct pctx *c, int ttl)
 {
 	if ((c->hop = trace_hop_by_ttl(c->t, ttl)) != NULL)
 		return 0;
 	if (c->t->nhops > 0 && c->t->hops[c->t->nhops - 1].ttl > ttl)
-		return perr(c, "cannot parse: hop %d after hop %d", ttl,
+		return paste_err(c, "cannot parse: hop %d after hop %d", ttl,
 		    c->t->hops[c->t->nhops - 1].ttl);
 	if ((c->hop = trace_add_hop(c->t, ttl, 0)) == NULL)
-		return perr(c, "out of memory");
+		return paste_err(c, "out of memory");
 	return 0;
 }
 
@@ -451,7 +396,7 @@ set_dst_addr(struct pctx *c, const char *s)
 {
 	int	 af;
 
-	if ((af = take_addr(c->t->dst, s)) != 0)
+	if ((af = paste_take_addr(c->t->dst, s)) != 0)
 		c->t->af = af;
 }
 
@@ -459,14 +404,14 @@ set_dst_addr(struct pctx *c, const char *s)
  * The destination a header names, a host name or an address; nothing
  * when s is no host name.  Returns 0, or -1 when out of memory.
  */
-static int
-set_dst(struct pctx *c, const char *s)
+int
+paste_set_dst(struct pctx *c, const char *s)
 {
-	if (!name_ok(s))
+	if (!paste_name_ok(s))
 		return 0;
 	free(c->t->dst_name);
 	if ((c->t->dst_name = strdup(s)) == NULL)
-		return perr(c, "out of memory");
+		return paste_err(c, "out of memory");
 	set_dst_addr(c, s);
 	return 0;
 }
@@ -475,13 +420,13 @@ set_dst(struct pctx *c, const char *s)
 static void
 resp_host(struct resp *r, const char *s)
 {
-	if (!take_addr(r->addr, s))
+	if (!paste_take_addr(r->addr, s))
 		snprintf(r->name, sizeof(r->name), "%s", s);
 }
 
 /* -1 when out of memory. */
-static int
-set_annot(struct trace_probe *p, const char *a)
+int
+paste_set_annot(struct trace_probe *p, const char *a)
 {
 	struct trace_probe_more *m;
 
@@ -518,7 +463,7 @@ mpls_attach(struct pctx *c, const struct trace_mpls *m, int all)
 		if (c->hop->probes[i].replied)
 			last = &c->hop->probes[i];
 	if (last == NULL)
-		return perr(c, "cannot parse: MPLS labels with no responder above");
+		return paste_err(c, "cannot parse: MPLS labels with no responder above");
 	for (i = 0; i < c->hop->nprobes; i++) {
 		p = &c->hop->probes[i];
 		if (!p->replied || (!all && (strcmp(p->addr, last->addr) != 0 ||
@@ -526,18 +471,18 @@ mpls_attach(struct pctx *c, const struct trace_mpls *m, int all)
 		    strcmp(p->name, last->name) != 0)))))
 			continue;
 		if (trace_probe_more(p)->nmpls == TRACE_MAX_MPLS)
-			return perr(c, "cannot parse: more than %d MPLS labels",
+			return paste_err(c, "cannot parse: more than %d MPLS labels",
 			    TRACE_MAX_MPLS);
 		if (trace_probe_more_alloc(p) == NULL)
-			return perr(c, "out of memory");
+			return paste_err(c, "out of memory");
 		p->more->mpls[p->more->nmpls++] = *m;
 	}
 	return 0;
 }
 
 /* One label stack entry from its four numbers; -1 when one is out of range. */
-static int
-mpls_set(struct trace_mpls *m, unsigned long label, unsigned long exp,
+int
+paste_mpls_set(struct trace_mpls *m, unsigned long label, unsigned long exp,
     unsigned long s, unsigned long ttl)
 {
 	if (label > 0xfffff || exp > 7 || s > 1 || ttl > 255)
@@ -573,7 +518,7 @@ mpls_linux(const char *s, struct resp *r)
 	unsigned long	 v[4];
 	int		 k;
 
-	if (strncmp(s, "<MPLS:", 6) != 0 || strip(s + 6, ">", buf, sizeof(buf)) == -1)
+	if (strncmp(s, "<MPLS:", 6) != 0 || paste_strip(s + 6, ">", buf, sizeof(buf)) == -1)
 		return -1;
 	for (e = strtok_r(buf, "/", &save); e != NULL; e = strtok_r(NULL, "/", &save)) {
 		if (r->nmpls == TRACE_MAX_MPLS)
@@ -585,7 +530,7 @@ mpls_linux(const char *s, struct resp *r)
 			    kv[0] != "LEST"[k] || !unum(kv + 2, &v[k]))
 				return -1;
 		}
-		if (k != 4 || mpls_set(&r->mpls[r->nmpls], v[0], v[1], v[2], v[3]) == -1)
+		if (k != 4 || paste_mpls_set(&r->mpls[r->nmpls], v[0], v[1], v[2], v[3]) == -1)
 			return -1;
 		r->nmpls++;
 	}
@@ -621,10 +566,10 @@ mpls_kv_line(struct pctx *c)
 			found = 1;
 		}
 		if (!found)
-			return perr(c, "cannot parse MPLS field \"%.20s\"", c->tok[i]);
+			return paste_err(c, "cannot parse MPLS field \"%.20s\"", c->tok[i]);
 	}
-	if (!(seen & 1) || mpls_set(&m, v[0], v[1], v[2], v[3]) == -1)
-		return perr(c, "cannot parse MPLS line \"%.40s\"", c->line);
+	if (!(seen & 1) || paste_mpls_set(&m, v[0], v[1], v[2], v[3]) == -1)
+		return paste_err(c, "cannot parse MPLS line \"%.40s\"", c->line);
 	return mpls_attach(c, &m, 0);
 }
 
@@ -641,21 +586,21 @@ tr_header_at(struct pctx *c, int at)
 	int	 i, v, a, b;
 
 	if (c->ntok < at + 2 || strcmp(c->tok[at], "to") != 0)
-		return perr(c, "cannot parse traceroute header");
+		return paste_err(c, "cannot parse traceroute header");
 	if (strcmp(c->tok[0], "traceroute6") == 0)
 		c->t->af = 6;
 	/* a name too long to keep whole is no name */
-	if (strip(c->tok[at + 1], ",:", buf, sizeof(buf)) == 0 &&
-	    set_dst(c, buf) == -1)
+	if (paste_strip(c->tok[at + 1], ",:", buf, sizeof(buf)) == 0 &&
+	    paste_set_dst(c, buf) == -1)
 		return -1;
 	for (i = at + 2; i < c->ntok; i++) {
 		if (c->tok[i][0] == '(') {
-			strip(c->tok[i], "(),:", buf, sizeof(buf));
+			paste_strip(c->tok[i], "(),:", buf, sizeof(buf));
 			set_dst_addr(c, buf);
 		} else if (strcmp(c->tok[i], "from") == 0 && i + 1 < c->ntok) {
 			/* traceroute6 to NAME (ADDR) from SRC, ... */
-			strip(c->tok[i + 1], ",", buf, sizeof(buf));
-			take_addr(c->t->src, buf);
+			paste_strip(c->tok[i + 1], ",", buf, sizeof(buf));
+			paste_take_addr(c->t->src, buf);
 		} else if (i + 1 < c->ntok && strncmp(c->tok[i + 1], "hops", 4) == 0) {
 			if (sscanf(c->tok[i], "%d-%d", &a, &b) == 2 && a > 0 &&
 			    a <= TRACE_MAX_TTL && b > 0 && b <= TRACE_MAX_TTL) {
@@ -691,22 +636,22 @@ tr_probes(struct pctx *c, int i)
 
 		tl = strlen(s);
 		if (strcmp(s, "*") == 0) {
-			if ((last = add_probe(c, NULL, 0, 0)) == NULL)
+			if ((last = paste_add_probe(c, NULL, 0, 0)) == NULL)
 				return -1;
 		} else if ((k = rtt_at(c, i, 0, &v)) > 0) {
-			if ((last = add_probe(c, &r, 1, v)) == NULL)
+			if ((last = paste_add_probe(c, &r, 1, v)) == NULL)
 				return -1;
 			i += k - 1;
 		} else if (s[0] == '!') {
 			if (!annot_ok(s))
-				return perr(c, "cannot parse annotation \"%.20s\"", s);
-			if (last != NULL && set_annot(last, s) == -1)
-				return perr(c, "out of memory");
+				return paste_err(c, "cannot parse annotation \"%.20s\"", s);
+			if (last != NULL && paste_set_annot(last, s) == -1)
+				return paste_err(c, "out of memory");
 		} else if (strncmp(s, "<MPLS:", 6) == 0) {
 			/* Linux -e: <MPLS:L=16001,E=0,S=1,T=1/L=...> */
 			r.nmpls = 0;
 			if (mpls_linux(s, &r) == -1)
-				return perr(c, "cannot parse MPLS labels \"%.40s\"", s);
+				return paste_err(c, "cannot parse MPLS labels \"%.40s\"", s);
 		} else if (s[0] == '<' && s[tl - 1] == '>') {
 			/* Linux -e: other extension objects */
 		} else if (strncmp(s, "F=", 2) == 0 && isdigit((unsigned char)s[2])) {
@@ -720,11 +665,11 @@ tr_probes(struct pctx *c, int i)
 		} else if (strcmp(s, "(") == 0 && i + 2 < c->ntok &&
 		    addr_af(c->tok[i + 1]) && c->tok[i + 2][0] == ')') {
 			/* "( 192.168.11.1 )": a forum's spaces inside */
-			take_addr(r.addr, c->tok[i + 1]);
+			paste_take_addr(r.addr, c->tok[i + 1]);
 			i += 2;
 		} else if (s[0] == '(') {
-			strip(s, "(),:", buf, sizeof(buf));
-			take_addr(r.addr, buf);
+			paste_strip(s, "(),:", buf, sizeof(buf));
+			paste_take_addr(r.addr, buf);
 			/* "(" alone, "(0.418)", "(0%", "(342.5.133.1)": no address */
 		} else if (s[tl - 1] == ')' || strcmp(s, "ms") == 0 ||
 		    strcmp(s, "pkts") == 0) {
@@ -738,26 +683,26 @@ tr_probes(struct pctx *c, int i)
 		} else if (sscanf(s, "%d/%d%n", &rcv, &snt, &n) == 2 && (size_t)n == tl &&
 		    i + 1 < c->ntok && strcmp(c->tok[i + 1], "pkts") == 0) {
 			if (snt < 0 || snt > TRACE_MAX_QUERIES || rcv < 0 || rcv > snt)
-				return perr(c, "cannot parse probe count \"%.20s\"", s);
+				return paste_err(c, "cannot parse probe count \"%.20s\"", s);
 			c->counted = 1;
 			for (k = 0; k < snt; k++) {
 				double rtt = k == 0 ? mn : k == rcv - 1 ? mx : av;
 
 				if (!have_stats && k < rcv)
-					return perr(c, "cannot parse: packet count "
+					return paste_err(c, "cannot parse: packet count "
 					    "without min/avg/max");
-				if ((last = add_probe(c, &r, k < rcv, rtt)) == NULL)
+				if ((last = paste_add_probe(c, &r, k < rcv, rtt)) == NULL)
 					return -1;
 			}
 			i++;
 		} else if (rtt_bad_at(c, i)) {
 			return rtt_refuse(c, i);
-		} else if (name_ok(s)) {
+		} else if (paste_name_ok(s)) {
 			/* a new responder: a name, or an address (-n) */
 			memset(&r, 0, sizeof(r));
 			resp_host(&r, s);
 		} else
-			return perr(c, "cannot parse \"%.40s\"", s);
+			return paste_err(c, "cannot parse \"%.40s\"", s);
 	}
 	return 0;
 }
@@ -949,7 +894,7 @@ tr_next_run(struct pctx *c, int at)
 	}
 	free(name);
 	if (!same)
-		return perr(c, "cannot parse: a second trace to another "
+		return paste_err(c, "cannot parse: a second trace to another "
 		    "destination starts here (one trace per file; runs to one "
 		    "destination are merged)");
 	if (!c->counted)
@@ -992,8 +937,8 @@ parse_traceroute(struct pctx *c)
 		if (inum(c->tok[0], 0, TRACE_MAX_TTL, &ttl) &&
 		    !(c->ntok > 1 && strcmp(c->tok[1], "ms") == 0)) {
 			if (ttl == 0)
-				return perr(c, "cannot parse: hop 0");
-			if (open_hop(c, ttl) == -1 || tr_hop_line(c, 1) == -1)
+				return paste_err(c, "cannot parse: hop 0");
+			if (paste_open_hop(c, ttl) == -1 || tr_hop_line(c, 1) == -1)
 				return -1;
 			continue;
 		}
@@ -1052,16 +997,16 @@ tracert_preamble(struct pctx *c)
 		const char *s = c->tok[i];
 
 		if ((br = strchr(s, '[')) != NULL && s[strlen(s) - 1] == ']') {
-			strip(br, "[]", addr, sizeof(addr));
+			paste_strip(br, "[]", addr, sizeof(addr));
 			if (!addr_af(addr))
 				continue;	/* "[Version 6.3.9600]" */
-			/* NAME[ADDR], or NAME [ADDR]: set_dst() ignores no name */
+			/* NAME[ADDR], or NAME [ADDR]: paste_set_dst() ignores no name */
 			snprintf(buf, sizeof(buf), "%.*s", (int)(br - s), s);
-			if (set_dst(c, br > s ? buf : i > 0 ? c->tok[i - 1] : "") == -1)
+			if (paste_set_dst(c, br > s ? buf : i > 0 ? c->tok[i - 1] : "") == -1)
 				return -1;
 			set_dst_addr(c, addr);
 		} else if (addr_af(s) && c->t->dst[0] == '\0') {
-			if (set_dst(c, s) == -1)
+			if (paste_set_dst(c, s) == -1)
 				return -1;
 		}
 	}
@@ -1069,7 +1014,7 @@ tracert_preamble(struct pctx *c)
 		if (strstr(c->line, tracert_max_words[j]) == NULL)
 			continue;
 		for (i = 0; i < c->ntok; i++) {
-			strip(c->tok[i], ":", buf, sizeof(buf));	/* "30:" */
+			paste_strip(c->tok[i], ":", buf, sizeof(buf));	/* "30:" */
 			if (inum(buf, 1, TRACE_MAX_TTL, &v))
 				c->t->max_ttl = v;
 		}
@@ -1140,24 +1085,24 @@ tracert_reporter(struct pctx *c, int i, int start, const struct resp *r)
 			annot = tracert_reports[j].annot;
 	if (c->hop->nprobes == start) {
 		/* no RTT printed: one unanswered probe that names the reporter */
-		if ((first = add_probe(c, NULL, 0, 0)) == NULL)
+		if ((first = paste_add_probe(c, NULL, 0, 0)) == NULL)
 			return -1;
 		if (trace_probe_set_addr(c->hop, first, r->addr) == -1 ||
 		    (r->name[0] != '\0' &&
 		    trace_probe_set_name(c->hop, first, r->name) == -1))
-			return perr(c, "out of memory");
+			return paste_err(c, "out of memory");
 	}
 	for (k = start; k < c->hop->nprobes; k++) {
 		struct trace_probe *p = &c->hop->probes[k];
 
-		if (set_annot(p, annot) == -1)
-			return perr(c, "out of memory");
+		if (paste_set_annot(p, annot) == -1)
+			return paste_err(c, "out of memory");
 		if (p->addr[0] == '\0') {
 			/* the reporter answered for the stars too */
 			if (trace_probe_set_addr(c->hop, p, r->addr) == -1 ||
 			    (r->name[0] != '\0' && p->name == NULL &&
 			    trace_probe_set_name(c->hop, p, r->name) == -1))
-				return perr(c, "out of memory");
+				return paste_err(c, "out of memory");
 		}
 	}
 	return 0;
@@ -1172,7 +1117,7 @@ tracert_hop(struct pctx *c, int ttl)
 	double		 v;
 	int		 i = 1, k, n, start, replied = 0;
 
-	if (open_hop(c, ttl) == -1)
+	if (paste_open_hop(c, ttl) == -1)
 		return -1;
 	start = c->hop->nprobes;
 	memset(&r, 0, sizeof(r));
@@ -1180,11 +1125,11 @@ tracert_hop(struct pctx *c, int ttl)
 		const char *s = c->tok[i];
 
 		if (strcmp(s, "*") == 0) {
-			if (add_probe(c, NULL, 0, 0) == NULL)
+			if (paste_add_probe(c, NULL, 0, 0) == NULL)
 				return -1;
 			i++;
 		} else if ((n = tracert_rtt(c, i, &v)) > 0) {
-			if (add_probe(c, NULL, 1, v) == NULL)
+			if (paste_add_probe(c, NULL, 1, v) == NULL)
 				return -1;
 			replied = 1;
 			i += n;
@@ -1194,7 +1139,7 @@ tracert_hop(struct pctx *c, int ttl)
 			break;
 	}
 	if (c->hop->nprobes == start && !tracert_reporter_at(c, i))
-		return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+		return paste_err(c, "cannot parse tracert line \"%.40s\"", c->line);
 	if (i < c->ntok && !replied && !tracert_reporter_at(c, i))
 		return 0;	/* "Request timed out." in any language */
 	if (i < c->ntok) {
@@ -1203,20 +1148,20 @@ tracert_hop(struct pctx *c, int ttl)
 		if ((br = strchr(s, '[')) != NULL && br > s) {
 			/* name[addr], no space */
 			snprintf(buf, sizeof(buf), "%.*s", (int)(br - s), s);
-			if (!name_ok(buf))
-				return perr(c, "cannot parse tracert host \"%.40s\"", s);
+			if (!paste_name_ok(buf))
+				return paste_err(c, "cannot parse tracert host \"%.40s\"", s);
 			snprintf(r.name, sizeof(r.name), "%s", buf);
-			strip(br, "[]", buf, sizeof(buf));
-			take_addr(r.addr, buf);
-		} else if (!name_ok(s))
-			return perr(c, "cannot parse tracert host \"%.40s\"", s);
+			paste_strip(br, "[]", buf, sizeof(buf));
+			paste_take_addr(r.addr, buf);
+		} else if (!paste_name_ok(s))
+			return paste_err(c, "cannot parse tracert host \"%.40s\"", s);
 		else
 			resp_host(&r, s);
 		i++;
 	}
 	if (i < c->ntok && c->tok[i][0] == '[') {
-		strip(c->tok[i], "[]", buf, sizeof(buf));
-		take_addr(r.addr, buf);
+		paste_strip(c->tok[i], "[]", buf, sizeof(buf));
+		paste_take_addr(r.addr, buf);
 		i++;
 	}
 	for (k = start; k < c->hop->nprobes; k++) {
@@ -1227,7 +1172,7 @@ tracert_hop(struct pctx *c, int ttl)
 		if (trace_probe_set_addr(c->hop, p, r.addr) == -1 ||
 		    (r.name[0] != '\0' &&
 		    trace_probe_set_name(c->hop, p, r.name) == -1))
-			return perr(c, "out of memory");
+			return paste_err(c, "out of memory");
 	}
 	if (i < c->ntok) {
 		size_t tl = strlen(c->tok[i]);
@@ -1237,7 +1182,7 @@ tracert_hop(struct pctx *c, int ttl)
 		    strcmp(c->tok[i + 1], ":") == 0))
 			return tracert_reporter(c, c->tok[i][tl - 1] == ':' ? i : i + 1,
 			    start, &r);
-		return perr(c, "cannot parse tracert line \"%.40s\"", c->line);
+		return paste_err(c, "cannot parse tracert line \"%.40s\"", c->line);
 	}
 	return 0;
 }
@@ -1295,8 +1240,8 @@ scale_counts(int *snt, int *part)
  * Probes for a summary line (sent, loss %, best/avg/worst): the replies
  * get best, then avg, and worst for the last, so min/avg/max survive.
  */
-static int
-summary_probes(struct pctx *c, const struct resp *r, int snt, int rcv,
+int
+paste_summary_probes(struct pctx *c, const struct resp *r, int snt, int rcv,
     double best, double avg, double worst)
 {
 	int	 k;
@@ -1306,7 +1251,7 @@ summary_probes(struct pctx *c, const struct resp *r, int snt, int rcv,
 
 		if (rcv == 1)
 			rtt = avg;
-		if (add_probe(c, r, k < rcv, rtt) == NULL)
+		if (paste_add_probe(c, r, k < rcv, rtt) == NULL)
 			return -1;
 	}
 	return 0;
@@ -1352,7 +1297,7 @@ tp_note(struct pctx *c, int first, struct trace_hop *note)
 		    note->rl_burst >= 0 && note->rl_burst <= TRACE_MAX_QUERIES)
 			continue;
 		else
-			return perr(c, "cannot parse tracepair note \"%.40s\"", part);
+			return paste_err(c, "cannot parse tracepair note \"%.40s\"", part);
 	}
 	return j;
 }
@@ -1377,12 +1322,12 @@ mtr_host(struct pctx *c, int from, int to, struct resp *r)
 		else if (strcmp(s, "???") == 0 || strspn(s, "*.:") == strlen(s))
 			continue;	/* no reply; "***.***.**.**" redacted */
 		else if (s[0] == '(') {
-			strip(s, "()", buf, sizeof(buf));
-			take_addr(r->addr, buf);
-		} else if (name_ok(s))
+			paste_strip(s, "()", buf, sizeof(buf));
+			paste_take_addr(r->addr, buf);
+		} else if (paste_name_ok(s))
 			resp_host(r, s);
 		else
-			return perr(c, "cannot parse mtr host \"%.40s\"", s);
+			return paste_err(c, "cannot parse mtr host \"%.40s\"", s);
 	}
 	return 0;
 }
@@ -1397,18 +1342,18 @@ mtr_hop(struct pctx *c, int ttl, int first)
 	int		 k, nhost, snt = -1, rcv = -1, end, b, a, w;
 
 	if (c->ncols == 0)
-		return perr(c, "cannot parse mtr hop before the HOST: line");
+		return paste_err(c, "cannot parse mtr hop before the HOST: line");
 	if ((end = tp_note(c, first, &note)) < 0)
 		return -1;
 	nhost = end - first - c->ncols;
 	if (nhost < 1)
-		return perr(c, "cannot parse mtr line: %d columns expected",
+		return paste_err(c, "cannot parse mtr line: %d columns expected",
 		    c->ncols);
 	for (k = 0; k < c->ncols; k++) {
 		/* "1168." is how mtr prints 1168 ms */
-		if (strip(c->tok[first + nhost + k], "%", buf, sizeof(buf)) == -1 ||
+		if (paste_strip(c->tok[first + nhost + k], "%", buf, sizeof(buf)) == -1 ||
 		    !num(buf, &vals[k]))
-			return perr(c, "cannot parse mtr value \"%.20s\"",
+			return paste_err(c, "cannot parse mtr value \"%.20s\"",
 			    c->tok[first + nhost + k]);
 	}
 	if (mtr_host(c, first, first + nhost, &r) == -1)
@@ -1420,13 +1365,13 @@ mtr_hop(struct pctx *c, int ttl, int first)
 	if ((k = col(c, "Rcv")) >= 0)
 		rcv = vals[k] > INT_MAX ? INT_MAX : (int)vals[k];
 	if (snt < 0 || loss > 100)
-		return perr(c, "cannot parse mtr line: bad Snt or Loss%%");
+		return paste_err(c, "cannot parse mtr line: bad Snt or Loss%%");
 	if (rcv < 0)
 		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
 	if (rcv > snt)
 		rcv = snt;
 	scale_counts(&snt, &rcv);
-	if (open_hop(c, ttl) == -1)
+	if (paste_open_hop(c, ttl) == -1)
 		return -1;
 	if (note.loss_by_echo) {	/* the line's figures are echo's */
 		c->hop->loss_by_echo = 1;
@@ -1439,7 +1384,7 @@ mtr_hop(struct pctx *c, int ttl, int first)
 	b = col(c, "Best");
 	a = col(c, "Avg");
 	w = col(c, "Wrst");
-	return summary_probes(c, &r, snt, rcv, b >= 0 ? vals[b] : 0,
+	return paste_summary_probes(c, &r, snt, rcv, b >= 0 ? vals[b] : 0,
 	    a >= 0 ? vals[a] : 0, w >= 0 ? vals[w] : 0);
 }
 
@@ -1457,15 +1402,15 @@ mtr_mpls_line(struct pctx *c)
 	int		 i, k;
 
 	if (c->ntok != 9 || strcmp(c->tok[0], "[MPLS:") != 0)
-		return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+		return paste_err(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
 	for (k = 0, i = 1; k < 4; k++, i += 2) {
-		strip(c->tok[i + 1], "]", buf, sizeof(buf));
+		paste_strip(c->tok[i + 1], "]", buf, sizeof(buf));
 		if (strcmp(c->tok[i], keys[k]) != 0 ||
 		    (!unum(buf, &v[k]) && strcmp(buf, "u") != 0))
-			return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+			return paste_err(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
 	}
-	if (mpls_set(&m, v[0], v[1], v[2], v[3]) == -1)
-		return perr(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
+	if (paste_mpls_set(&m, v[0], v[1], v[2], v[3]) == -1)
+		return paste_err(c, "cannot parse mtr MPLS line \"%.40s\"", c->line);
 	return mpls_attach(c, &m, 1);
 }
 
@@ -1498,7 +1443,7 @@ mtr_extra(struct pctx *c)
 		if (trace_probe_set_addr(c->hop, p, r.addr) == -1 ||
 		    trace_probe_set_name(c->hop, p,
 		    r.name[0] != '\0' ? r.name : NULL) == -1)
-			return perr(c, "out of memory");
+			return paste_err(c, "out of memory");
 		c->extra = c->hop->nprobes - k;
 		return 0;
 	}
@@ -1514,11 +1459,11 @@ mtr_columns(struct pctx *c, int from)
 	c->ncols = 0;
 	for (i = from; i < c->ntok; i++) {
 		if (c->ncols == PASTE_MAX_COLS)
-			return perr(c, "cannot parse mtr header: too many columns");
+			return paste_err(c, "cannot parse mtr header: too many columns");
 		snprintf(c->cols[c->ncols++], sizeof(c->cols[0]), "%s", c->tok[i]);
 	}
 	if (col(c, "Snt") < 0)
-		return perr(c, "cannot parse mtr header: no Snt column");
+		return paste_err(c, "cannot parse mtr header: no Snt column");
 	return 0;
 }
 
@@ -1588,13 +1533,13 @@ parse_mtr_report(struct pctx *c)
 			continue;
 		}
 		if (c->t->nhops == 0 && c->ntok > 2 && c->t->dst_name == NULL &&
-		    strcmp(c->tok[1], "->") == 0 && set_dst(c, c->tok[2]) == -1)
+		    strcmp(c->tok[1], "->") == 0 && paste_set_dst(c, c->tok[2]) == -1)
 			return -1;	/* the screen: "a (198.18.0.1) -> b (198.18.9.2)" */
 		if (c->t->nhops == 0 && c->ntok > 3 && c->t->dst_name == NULL &&
-		    strcmp(c->tok[2], "->") == 0 && set_dst(c, c->tok[3]) == -1)
+		    strcmp(c->tok[2], "->") == 0 && paste_set_dst(c, c->tok[3]) == -1)
 			return -1;
 		if (c->t->nhops == 0 && c->ntok > 1 && strcmp(c->tok[0], "mtr") == 0 &&
-		    c->t->dst_name == NULL && set_dst(c, c->tok[c->ntok - 1]) == -1)
+		    c->t->dst_name == NULL && paste_set_dst(c, c->tok[c->ntok - 1]) == -1)
 			return -1;	/* "mtr -r -c 10 HOST": the destination */
 		/* the command, a prompt, the screen's title and keys lines */
 	}
@@ -1611,19 +1556,19 @@ win_host(struct pctx *c, const char *text, struct resp *r)
 	char		 buf[PASTE_MAX_LINE + 1], *br;
 
 	memset(r, 0, sizeof(*r));
-	strip(text, " ", buf, sizeof(buf));
+	paste_strip(text, " ", buf, sizeof(buf));
 	if ((br = strchr(buf, '[')) != NULL) {
 		*br++ = '\0';
-		if (strip(buf, " ", r->name, sizeof(r->name)) == -1 ||
-		    !name_ok(r->name) || *br == '\0' || br[strlen(br) - 1] != ']')
-			return perr(c, "cannot parse host \"%.40s\"", text);
+		if (paste_strip(buf, " ", r->name, sizeof(r->name)) == -1 ||
+		    !paste_name_ok(r->name) || *br == '\0' || br[strlen(br) - 1] != ']')
+			return paste_err(c, "cannot parse host \"%.40s\"", text);
 		br[strlen(br) - 1] = '\0';
-		if (!take_addr(r->addr, br))
-			return perr(c, "cannot parse address \"%.40s\"", br);
+		if (!paste_take_addr(r->addr, br))
+			return paste_err(c, "cannot parse address \"%.40s\"", br);
 		return 0;
 	}
-	if (!name_ok(buf))
-		return perr(c, "cannot parse host \"%.40s\"", text);
+	if (!paste_name_ok(buf))
+		return paste_err(c, "cannot parse host \"%.40s\"", text);
 	resp_host(r, buf);
 	return 0;
 }
@@ -1667,17 +1612,17 @@ tracepath_hop(struct pctx *c, int ttl)
 
 	if (c->ntok >= 3 && strcmp(c->tok[1], "no") == 0 &&
 	    strcmp(c->tok[2], "reply") == 0) {
-		if (open_hop(c, ttl) == -1)
+		if (paste_open_hop(c, ttl) == -1)
 			return -1;
-		return add_probe(c, NULL, 0, 0) == NULL ? -1 : 0;
+		return paste_add_probe(c, NULL, 0, 0) == NULL ? -1 : 0;
 	}
 	memset(&r, 0, sizeof(r));
-	if (!name_ok(c->tok[1]))
-		return perr(c, "cannot parse tracepath host \"%.40s\"", c->tok[1]);
+	if (!paste_name_ok(c->tok[1]))
+		return paste_err(c, "cannot parse tracepath host \"%.40s\"", c->tok[1]);
 	resp_host(&r, c->tok[1]);
 	if (i < c->ntok && c->tok[i][0] == '(') {
-		strip(c->tok[i], "()", buf, sizeof(buf));
-		take_addr(r.addr, buf);
+		paste_strip(c->tok[i], "()", buf, sizeof(buf));
+		paste_take_addr(r.addr, buf);
 		i++;
 	}
 	for (; i < c->ntok; i++) {
@@ -1694,20 +1639,20 @@ tracepath_hop(struct pctx *c, int ttl)
 		else if (annot_ok(s))
 			annot = s;
 		else
-			return perr(c, "cannot parse tracepath field \"%.20s\"", s);
+			return paste_err(c, "cannot parse tracepath field \"%.20s\"", s);
 	}
 	if (rtt < 0)
-		return perr(c, "cannot parse tracepath line: no RTT");
+		return paste_err(c, "cannot parse tracepath line: no RTT");
 	if (pmtu)
 		return 0;
-	if (open_hop(c, ttl) == -1 || (p = add_probe(c, &r, 1, rtt)) == NULL)
+	if (paste_open_hop(c, ttl) == -1 || (p = paste_add_probe(c, &r, 1, rtt)) == NULL)
 		return -1;
-	if (annot != NULL && set_annot(p, annot) == -1)
-		return perr(c, "out of memory");
+	if (annot != NULL && paste_set_annot(p, annot) == -1)
+		return paste_err(c, "out of memory");
 	if (reached) {
 		/* tracepath says so: the destination answered */
 		c->t->reached = 1;
-		if (c->t->dst_name == NULL && set_dst(c, r.addr[0] != '\0' ?
+		if (c->t->dst_name == NULL && paste_set_dst(c, r.addr[0] != '\0' ?
 		    r.addr : r.name) == -1)
 			return -1;
 	}
@@ -1734,7 +1679,7 @@ parse_tracepath(struct pctx *c)
 		for (i = 0; i + 1 < c->ntok && c->t->nhops == 0; i++)
 			if ((strcmp(c->tok[i], "tracepath") == 0 ||
 			    strcmp(c->tok[i], "tracepath6") == 0) &&
-			    set_dst(c, c->tok[c->ntok - 1]) == -1)
+			    paste_set_dst(c, c->tok[c->ntok - 1]) == -1)
 				return -1;
 		/* the prompt, "Resume: pmtu 1492 hops 8 back 10" */
 	}
@@ -1757,19 +1702,19 @@ pathping_stats(struct pctx *c, int ttl)
 	int		 l1, s1, p1, l2, s2, p2, n = 0, k;
 
 	if (!num_unit(c->tok[1], "ms", &rtt) && strcmp(c->tok[1], "---") != 0)
-		return perr(c, "cannot parse pathping RTT \"%.20s\"", c->tok[1]);
+		return paste_err(c, "cannot parse pathping RTT \"%.20s\"", c->tok[1]);
 	rest = line_at(c, 1) + strlen(c->tok[1]);
 	if (sscanf(rest, " %d/ %d =%d%% %d/ %d =%d%% %n", &l1, &s1, &p1, &l2,
 	    &s2, &p2, &n) != 6 || n == 0 || s1 < 0 || l1 < 0 || l1 > s1)
-		return perr(c, "cannot parse pathping line \"%.40s\"", c->line);
+		return paste_err(c, "cannot parse pathping line \"%.40s\"", c->line);
 	if (win_host(c, rest + n, &r) == -1)
 		return -1;
 	scale_counts(&s1, &l1);
-	if (open_hop(c, ttl) == -1)
+	if (paste_open_hop(c, ttl) == -1)
 		return -1;
 	trace_hop_truncate(c->hop, 0);
 	for (k = 0; k < s1; k++)
-		if (add_probe(c, &r, k < s1 - l1, rtt) == NULL)
+		if (paste_add_probe(c, &r, k < s1 - l1, rtt) == NULL)
 			return -1;
 	if (l1 == s1) {
 		/* no answer in the statistics: the route section's responder */
@@ -1778,7 +1723,7 @@ pathping_stats(struct pctx *c, int ttl)
 			    r.addr) == -1 || (r.name[0] != '\0' &&
 			    trace_probe_set_name(c->hop, &c->hop->probes[k],
 			    r.name) == -1))
-				return perr(c, "out of memory");
+				return paste_err(c, "out of memory");
 		}
 	}
 	return 0;
@@ -1795,16 +1740,16 @@ pathping_route(struct pctx *c, int ttl)
 	struct resp	 r;
 	int		 i = 1;
 
-	if (open_hop(c, ttl) == -1)
+	if (paste_open_hop(c, ttl) == -1)
 		return -1;
 	for (; i < c->ntok && strcmp(c->tok[i], "*") == 0; i++)
-		if (add_probe(c, NULL, 0, 0) == NULL)
+		if (paste_add_probe(c, NULL, 0, 0) == NULL)
 			return -1;
 	if (i == c->ntok)
 		return 0;
 	if (win_host(c, line_at(c, i), &r) == -1)
 		return -1;
-	return add_probe(c, &r, 1, 0) == NULL ? -1 : 0;
+	return paste_add_probe(c, &r, 1, 0) == NULL ? -1 : 0;
 }
 
 /*
@@ -1834,15 +1779,15 @@ parse_pathping(struct pctx *c)
 				char buf[PASTE_MAX_NAME + 1];
 
 				if (c->ntok >= 2) {
-					strip(strchr(c->line, '[') != NULL ?
+					paste_strip(strchr(c->line, '[') != NULL ?
 					    strchr(c->line, '[') : c->tok[c->ntok - 1],
 					    "[] ", buf, sizeof(buf));
-					take_addr(c->t->src, buf);
+					paste_take_addr(c->t->src, buf);
 				}
 				continue;
 			}
 			if (c->ntok < 2)
-				return perr(c, "cannot parse pathping line \"%.40s\"",
+				return paste_err(c, "cannot parse pathping line \"%.40s\"",
 				    c->line);
 			if ((stats ? pathping_stats(c, ttl) :
 			    pathping_route(c, ttl)) == -1)
@@ -1888,575 +1833,36 @@ parse_winmtr(struct pctx *c)
 			if (strspn(q, " ") != strlen(q))
 				f[nf++] = q;
 		if (nf != 7 || (dash = strrchr(f[0], '-')) == NULL)
-			return perr(c, "cannot parse WinMTR row \"%.40s\"", c->line);
+			return paste_err(c, "cannot parse WinMTR row \"%.40s\"", c->line);
 		*dash = '\0';
 		for (k = 0; k < 6; k++) {
 			char	 w[32];
 
-			if (strip(k == 0 ? dash + 1 : f[k], " ", w, sizeof(w)) == -1 ||
+			if (paste_strip(k == 0 ? dash + 1 : f[k], " ", w, sizeof(w)) == -1 ||
 			    !num(w, &v[k]))
-				return perr(c, "cannot parse WinMTR value \"%.20s\"",
+				return paste_err(c, "cannot parse WinMTR value \"%.20s\"",
 				    k == 0 ? dash + 1 : f[k]);
 		}
 		/* v: loss %, Sent, Recv, Best, Avrg, Wrst (Last in f[6]) */
 		memset(&r, 0, sizeof(r));
-		strip(f[0], " ", buf, sizeof(buf));
+		paste_strip(f[0], " ", buf, sizeof(buf));
 		if (strcmp(buf, "No response from host") != 0) {
-			if (!name_ok(buf))
-				return perr(c, "cannot parse WinMTR host \"%.40s\"", buf);
+			if (!paste_name_ok(buf))
+				return paste_err(c, "cannot parse WinMTR host \"%.40s\"", buf);
 			resp_host(&r, buf);
 		}
 		if (v[1] > INT_MAX || v[2] > v[1] || ttl == TRACE_MAX_TTL)
-			return perr(c, "cannot parse WinMTR row: bad Sent or Recv");
+			return paste_err(c, "cannot parse WinMTR row: bad Sent or Recv");
 		{
 			int snt = (int)v[1], rcv = (int)v[2];
 
 			scale_counts(&snt, &rcv);
-			if (open_hop(c, ++ttl) == -1 ||
-			    summary_probes(c, &r, snt, rcv, v[3], v[4], v[5]) == -1)
+			if (paste_open_hop(c, ++ttl) == -1 ||
+			    paste_summary_probes(c, &r, snt, rcv, v[3], v[4], v[5]) == -1)
 				return -1;
 		}
 	}
 	return rc;
-}
-
-/* ---- mtr --json ---------------------------------------------------- */
-
-static int
-jnum(json_t *o, const char *key, double *out)
-{
-	json_t	*v = json_object_get(o, key);
-	char	*end;
-
-	if (json_is_number(v)) {
-		*out = json_number_value(v);
-	} else if (json_is_string(v)) {
-		errno = 0;
-		*out = strtod(json_string_value(v), &end);
-		if (*end != '\0' || errno != 0)
-			return -1;
-	} else
-		return -1;
-	return isfinite(*out) ? 0 : -1;
-}
-
-static int
-parse_mtr_json(struct pctx *c)
-{
-	json_t		*root, *rep, *hubs, *hub, *m;
-	json_error_t	 jerr;
-	struct resp	 r;
-	const char	*host;
-	char		 buf[PASTE_MAX_NAME + 1];
-	double		 count, snt, loss, best, avg, wrst;
-	size_t		 i;
-	int		 rc = -1, rcv;
-
-	c->t->source = strdup("mtr");
-	c->lineno = 1;
-	if ((root = json_loadb(c->text, c->len, 0, &jerr)) == NULL) {
-		c->lineno = jerr.line > 0 ? jerr.line : 1;
-		return perr(c, "cannot parse mtr JSON: %s", jerr.text);
-	}
-	rep = json_object_get(root, "report");
-	hubs = json_object_get(rep, "hubs");
-	if (!json_is_array(hubs)) {
-		perr(c, "cannot parse mtr JSON: no report.hubs array");
-		goto out;
-	}
-	m = json_object_get(rep, "mtr");
-	if (json_is_string(json_object_get(m, "dst")) &&
-	    set_dst(c, json_string_value(json_object_get(m, "dst"))) == -1)
-		goto out;
-	json_array_foreach(hubs, i, hub) {
-		if (jnum(hub, "count", &count) == -1 || count < 1 ||
-		    count > TRACE_MAX_TTL || jnum(hub, "Snt", &snt) == -1 ||
-		    snt < 0 || snt > TRACE_MAX_QUERIES ||
-		    jnum(hub, "Loss%", &loss) == -1 || loss < 0 || loss > 100 ||
-		    !json_is_string(json_object_get(hub, "host"))) {
-			perr(c, "cannot parse mtr JSON: hub %zu lacks count, host, "
-			    "Snt or Loss%%", i + 1);
-			goto out;
-		}
-		if (jnum(hub, "Best", &best) == -1)
-			best = 0;
-		if (jnum(hub, "Avg", &avg) == -1)
-			avg = 0;
-		if (jnum(hub, "Wrst", &wrst) == -1)
-			wrst = 0;
-		memset(&r, 0, sizeof(r));
-		host = json_string_value(json_object_get(hub, "host"));
-		if (strcmp(host, "???") != 0 && strlen(host) <= PASTE_MAX_NAME) {
-			/* "name (addr)" with -b, else a name or an address */
-			const char *par = strchr(host, '(');
-
-			if (par != NULL) {
-				strip(par, "() ", buf, sizeof(buf));
-				take_addr(r.addr, buf);
-				snprintf(buf, sizeof(buf), "%.*s", (int)(par - host), host);
-				strip(buf, " ", r.name, sizeof(r.name));
-			} else if (take_addr(r.addr, host))
-				;
-			else if (name_ok(host))
-				snprintf(r.name, sizeof(r.name), "%s", host);
-		}
-		if (json_is_string(json_object_get(hub, "ASN"))) {
-			/* mtr -z --json: "AS15169" or "AS???" */
-			const char *as = json_string_value(json_object_get(hub, "ASN"));
-
-			if (strncmp(as, "AS", 2) == 0 && isdigit((unsigned char)as[2]))
-				r.asn = (uint32_t)strtoul(as + 2, NULL, 10);
-		}
-		if (open_hop(c, (int)count) == -1)
-			goto out;
-		rcv = (int)lround(snt * (100.0 - loss) / 100.0);
-		if (summary_probes(c, &r, (int)snt, rcv, best, avg, wrst) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	json_decref(root);
-	return rc;
-}
-
-/* ---- RIPE Atlas traceroute results -------------------------------- */
-
-/* A JSON string member copied into dst (len bytes) when it is a valid address. */
-static int
-jaddr(json_t *o, const char *key, char *dst)
-{
-	json_t	*v = json_object_get(o, key);
-
-	return json_is_string(v) && take_addr(dst, json_string_value(v));
-}
-
-/* An integer member within [lo, hi] into *out; 0 when absent or out of range. */
-static int
-jint(json_t *o, const char *key, long lo, long hi, long *out)
-{
-	json_t	*v = json_object_get(o, key);
-
-	if (!json_is_integer(v) || json_integer_value(v) < lo ||
-	    json_integer_value(v) > hi)
-		return 0;
-	*out = (long)json_integer_value(v);
-	return 1;
-}
-
-/*
- * One MPLS label stack entry object onto p: keys[] names its label, exp,
- * s and ttl members (Atlas and scamper name them differently).
- */
-static int
-jmpls(struct pctx *c, json_t *e, const char *const keys[4], struct trace_probe *p)
-{
-	static const long hi[4] = { 0xfffff, 7, 1, 255 };
-	long	 v[4];
-	int	 k;
-
-	for (k = 0; k < 4; k++)
-		if (!jint(e, keys[k], 0, hi[k], &v[k]))
-			return perr(c, "cannot parse MPLS entry: no %s in 0..%ld",
-			    keys[k], hi[k]);
-	if (trace_probe_more(p)->nmpls == TRACE_MAX_MPLS)
-		return perr(c, "cannot parse: more than %d MPLS labels",
-		    TRACE_MAX_MPLS);
-	if (trace_probe_more_alloc(p) == NULL)
-		return perr(c, "out of memory");
-	return mpls_set(&p->more->mpls[p->more->nmpls++], (unsigned long)v[0],
-	    (unsigned long)v[1], (unsigned long)v[2], (unsigned long)v[3]);
-}
-
-/*
- * An answered probe from a JSON reply: its address (member addr) and RTT
- * ("rtt", ms).  NULL with the error set when either is missing.
- */
-static struct trace_probe *
-jreply(struct pctx *c, json_t *o, const char *addr, const char *what)
-{
-	struct trace_probe *p;
-	char	 a[TRACE_ADDR_LEN];
-
-	if ((p = add_probe(c, NULL, 1, 0)) == NULL)
-		return NULL;
-	if (!jaddr(o, addr, a) || jnum(o, "rtt", &p->rtt_ms) == -1) {
-		perr(c, "cannot parse %s: no \"%s\" or \"rtt\"", what, addr);
-		return NULL;
-	}
-	if (trace_probe_set_addr(c->hop, p, a) == -1) {
-		perr(c, "out of memory");
-		return NULL;
-	}
-	if (!(p->rtt_ms >= 0 && p->rtt_ms <= TRACE_MAX_RTT_MS)) {
-		perr(c, "cannot parse %s: RTT %.10g ms: not a number of ms from "
-		    "0 to %.0f", what, p->rtt_ms, TRACE_MAX_RTT_MS);
-		return NULL;
-	}
-	return p;
-}
-
-/*
- * Atlas "icmpext": {"version":2,"rfc4884":1,"obj":[{"class":1,"type":1,
- * "mpls":[{"exp":0,"label":16,"s":1,"ttl":1}]}]} into p's label stack.
- */
-static int
-atlas_mpls(struct pctx *c, json_t *ext, struct trace_probe *p)
-{
-	static const char *const keys[4] = { "label", "exp", "s", "ttl" };
-	json_t	*obj, *ml, *e;
-	size_t	 i, j;
-
-	json_array_foreach(json_object_get(ext, "obj"), i, obj) {
-		json_array_foreach((ml = json_object_get(obj, "mpls")), j, e)
-			if (jmpls(c, e, keys, p) == -1)
-				return -1;
-	}
-	return 0;
-}
-
-/*
- * Atlas "err" (ICMP unreachable) as traceroute's annotation: N H A P p
- * (net, host, administratively prohibited, protocol, port) or a number
- * (the ICMP code).  A port unreachable from the destination is its normal
- * answer to a UDP probe and gets none.
- */
-static int
-atlas_err(json_t *err, const char *from, const char *dst, struct trace_probe *p)
-{
-	const char *s;
-	char	 a[8];
-
-	if (json_is_integer(err)) {
-		snprintf(a, sizeof(a), "!%d",
-		    (int)(json_integer_value(err) & 0xff));
-		return set_annot(p, a);
-	}
-	if (!json_is_string(err) || (s = json_string_value(err))[0] == '\0')
-		return 0;
-	if (strcmp(s, "p") == 0 && strcmp(from, dst) == 0)
-		return 0;
-	snprintf(a, sizeof(a), "!%s",
-	    strcmp(s, "A") == 0 ? "X" : strcmp(s, "p") == 0 ? "" : s[1] == '\0' &&
-	    strchr("NHP", s[0]) != NULL ? s : "");
-	return set_annot(p, a);
-}
-
-/* One Atlas traceroute result object into c->t. */
-static int
-atlas_result(struct pctx *c, json_t *root)
-{
-	json_t		*hops, *hop, *reps, *rep, *v;
-	struct trace_probe *p;
-	const char	*s;
-	char		 buf[64], what[64];
-	size_t		 i, j;
-	long		 ttl, x;
-
-	c->t->source = strdup("atlas");
-	if (!json_is_string(json_object_get(root, "type")) ||
-	    strcmp(json_string_value(json_object_get(root, "type")), "traceroute") != 0)
-		return perr(c, "cannot parse Atlas JSON: not a traceroute result");
-	if (!json_is_array(hops = json_object_get(root, "result")))
-		return perr(c, "cannot parse Atlas JSON: no \"result\" array");
-	if (jint(root, "prb_id", 0, LONG_MAX, &x)) {
-		snprintf(buf, sizeof(buf), "atlas-probe-%ld", x);
-		if ((c->t->agent = strdup(buf)) == NULL)
-			return perr(c, "out of memory");
-	}
-	jaddr(root, "src_addr", c->t->src);
-	if (json_is_string(v = json_object_get(root, "dst_name")) &&
-	    set_dst(c, json_string_value(v)) == -1)
-		return -1;
-	jaddr(root, "dst_addr", c->t->dst);
-	if (jint(root, "af", 4, 6, &x) && (x == 4 || x == 6))
-		c->t->af = (int)x;
-	if (jint(root, "size", 0, 65535, &x))
-		c->t->packet_size = (int)x;
-	if (jint(root, "timestamp", 0, LONG_MAX, &x))
-		c->t->start = (double)x;
-	if (jint(root, "endtime", 0, LONG_MAX, &x))
-		c->t->end = (double)x;
-	s = json_is_string(v = json_object_get(root, "proto")) ?
-	    json_string_value(v) : "";
-	x = 0;
-	jint(root, "paris_id", 0, 65535, &x);
-	c->t->method = strcasecmp(s, "UDP") == 0 ? (x ? TRACE_METHOD_UDP_PARIS :
-	    TRACE_METHOD_UDP) : strcasecmp(s, "ICMP") == 0 ? (x ?
-	    TRACE_METHOD_ICMP_PARIS : TRACE_METHOD_ICMP) : strcasecmp(s, "TCP") == 0 ?
-	    TRACE_METHOD_TCP : TRACE_METHOD_UNKNOWN;
-	json_array_foreach(hops, i, hop) {
-		if (!jint(hop, "hop", 1, TRACE_MAX_TTL, &ttl))
-			return perr(c, "cannot parse Atlas JSON: result %zu has no "
-			    "\"hop\" in 1..%d", i + 1, TRACE_MAX_TTL);
-		if (open_hop(c, (int)ttl) == -1)
-			return -1;
-		reps = json_object_get(hop, "result");
-		if (!json_is_array(reps) || json_array_size(reps) == 0) {
-			/* "error": the probe could not be sent; nothing came back */
-			if (add_probe(c, NULL, 0, 0) == NULL)
-				return -1;
-			continue;
-		}
-		json_array_foreach(reps, j, rep) {
-			if (json_object_get(rep, "late") != NULL ||
-			    json_is_true(json_object_get(rep, "dup")))
-				continue;	/* an answer to an earlier probe */
-			if (json_object_get(rep, "x") != NULL) {
-				if (add_probe(c, NULL, 0, 0) == NULL)
-					return -1;
-				continue;
-			}
-			snprintf(what, sizeof(what), "Atlas JSON: hop %ld reply %zu",
-			    ttl, j + 1);
-			if ((p = jreply(c, rep, "from", what)) == NULL)
-				return -1;
-			if (jint(rep, "ttl", 0, 255, &x))
-				p->reply_ttl = (int)x;
-			if (atlas_err(json_object_get(rep, "err"), p->addr,
-			    c->t->dst, p) == -1)
-				return perr(c, "out of memory");
-			if (atlas_mpls(c, json_object_get(rep, "icmpext"), p) == -1)
-				return -1;
-		}
-	}
-	if (c->t->nhops > 0) {
-		const struct trace_hop *h = &c->t->hops[c->t->nhops - 1];
-
-		for (j = 0; j < (size_t)h->nprobes; j++)
-			if (h->probes[j].replied &&
-			    strcmp(h->probes[j].addr, c->t->dst) == 0)
-				c->t->reached = 1;
-		snprintf(c->t->stop_reason, sizeof(c->t->stop_reason), "%s",
-		    c->t->reached ? "completed" : "max-ttl");
-	}
-	return 0;
-}
-
-/*
- * The traceroute results of a JSON text: one object, or an array of them
- * (what the Atlas API returns).  *root gets the parsed document.
- */
-static int
-atlas_load(struct pctx *c, json_t **root, size_t *n)
-{
-	json_error_t	 jerr;
-
-	c->lineno = 1;
-	if ((*root = json_loadb(c->text, c->len, 0, &jerr)) == NULL) {
-		c->lineno = jerr.line > 0 ? jerr.line : 1;
-		return perr(c, "cannot parse Atlas JSON: %s", jerr.text);
-	}
-	*n = json_is_array(*root) ? json_array_size(*root) : 1;
-	return 0;
-}
-
-static int
-parse_atlas(struct pctx *c)
-{
-	json_t	*root = NULL;
-	size_t	 n = 0;
-	int	 rc;
-
-	if (atlas_load(c, &root, &n) == -1)
-		return -1;
-	if (n != 1)
-		rc = perr(c, "cannot parse: %zu Atlas results; give one, or a "
-		    "result and its reverse as a pair", n);
-	else
-		rc = atlas_result(c, json_is_array(root) ?
-		    json_array_get(root, 0) : root);
-	json_decref(root);
-	return rc;
-}
-
-/* ---- scamper trace JSON ------------------------------------------- */
-
-/*
- * One scamper "trace" object (sc_warts2json).  scamper lists only the
- * replies; a TTL up to hop_count with none is `attempts` probes unanswered,
- * a TTL with replies as many probes as its highest attempt (probe_id).
- */
-static int
-scamper_trace(struct pctx *c, json_t *o)
-{
-	static const char *const keys[4] = { "mpls_label", "mpls_exp", "mpls_s",
-	    "mpls_ttl" };
-	json_t		*hops, *h, *ext, *ml, *e, *v;
-	struct trace_hop *hop;
-	struct trace_probe *p;
-	char		 what[64];
-	const char	*s;
-	size_t		 i, j, k;
-	long		 ttl, x, attempts = 1, count = 0, first = 1, id;
-	int		 t, maxid;
-
-	c->t->source = strdup("scamper");
-	jaddr(o, "src", c->t->src);
-	if (json_is_string(v = json_object_get(o, "dst")) &&
-	    set_dst(c, json_string_value(v)) == -1)
-		return -1;
-	jint(o, "attempts", 1, TRACE_MAX_QUERIES, &attempts);
-	jint(o, "hop_count", 0, TRACE_MAX_TTL, &count);
-	jint(o, "firsthop", 1, TRACE_MAX_TTL, &first);
-	if (jint(o, "probe_size", 0, 65535, &x))
-		c->t->packet_size = (int)x;
-	if (jint(o, "hoplimit", 1, TRACE_MAX_TTL, &x))
-		c->t->max_ttl = (int)x;
-	if (jint(json_object_get(o, "start"), "sec", 0, LONG_MAX, &x))
-		c->t->start = (double)x;
-	s = json_is_string(v = json_object_get(o, "method")) ? json_string_value(v) : "";
-	c->t->method = strcmp(s, "udp-paris") == 0 ? TRACE_METHOD_UDP_PARIS :
-	    strcmp(s, "udp") == 0 ? TRACE_METHOD_UDP :
-	    strcmp(s, "icmp-echo-paris") == 0 ? TRACE_METHOD_ICMP_PARIS :
-	    strcmp(s, "icmp-echo") == 0 ? TRACE_METHOD_ICMP :
-	    strncmp(s, "tcp", 3) == 0 ? TRACE_METHOD_TCP : TRACE_METHOD_UNKNOWN;
-	hops = json_object_get(o, "hops");
-	if (hops != NULL && !json_is_array(hops))
-		return perr(c, "cannot parse scamper JSON: \"hops\" is no array");
-	json_array_foreach(hops, i, h) {
-		if (!jint(h, "probe_ttl", 1, TRACE_MAX_TTL, &ttl))
-			return perr(c, "cannot parse scamper JSON: reply %zu has no "
-			    "probe_ttl", i + 1);
-		if (ttl > count)
-			count = ttl;
-	}
-	for (t = (int)first; t <= count; t++) {
-		if (open_hop(c, t) == -1)
-			return -1;
-		hop = c->hop;
-		maxid = 0;
-		json_array_foreach(hops, i, h) {
-			jint(h, "probe_ttl", 1, TRACE_MAX_TTL, &ttl);
-			if (ttl != t)
-				continue;
-			snprintf(what, sizeof(what), "scamper JSON: reply %zu", i + 1);
-			if ((p = jreply(c, h, "addr", what)) == NULL)
-				return -1;
-			if (json_is_string(v = json_object_get(h, "name")) &&
-			    name_ok(json_string_value(v)) &&
-			    trace_probe_set_name(c->hop, p, json_string_value(v)) == -1)
-				return perr(c, "out of memory");
-			if (jint(h, "reply_ttl", 0, 255, &x))
-				p->reply_ttl = (int)x;
-			if (jint(h, "icmp_type", 0, 255, &x))
-				p->icmp_type = (int)x;
-			if (jint(h, "icmp_code", 0, 255, &x))
-				p->icmp_code = (int)x;
-			if (jint(h, "probe_id", 0, TRACE_MAX_QUERIES - 1, &id) &&
-			    id + 1 > maxid)
-				maxid = (int)id + 1;
-			json_array_foreach(json_object_get(h, "icmpext"), j, ext) {
-				json_array_foreach((ml = json_object_get(ext,
-				    "mpls_labels")), k, e)
-					if (jmpls(c, e, keys, p) == -1)
-						return -1;
-			}
-		}
-		if (hop->nprobes == 0)
-			maxid = (int)attempts;
-		while (hop->nprobes < maxid)
-			if (add_probe(c, NULL, 0, 0) == NULL)
-				return -1;
-	}
-	s = json_is_string(v = json_object_get(o, "stop_reason")) ?
-	    json_string_value(v) : "";
-	c->t->reached = strcmp(s, "COMPLETED") == 0;
-	snprintf(c->t->stop_reason, sizeof(c->t->stop_reason), "%s",
-	    c->t->reached ? "completed" : strcmp(s, "UNREACH") == 0 ?
-	    "unreachable" : strcmp(s, "GAPLIMIT") == 0 ? "gap-limit" : "max-ttl");
-	return 0;
-}
-
-/*
- * The "trace" objects of scamper's JSON output (one JSON object per line,
- * with cycle-start/-stop objects around them).  Up to max go into out
- * (new references); returns how many there were, or -1.
- */
-static int
-scamper_load(struct pctx *c, json_t **out, int max)
-{
-	json_t		*o, *ty;
-	json_error_t	 jerr;
-	size_t		 off = 0;
-	int		 n = 0;
-
-	c->lineno = 1;
-	while (off < c->len) {
-		while (off < c->len && isspace((unsigned char)c->text[off]))
-			off++;
-		if (off == c->len)
-			break;
-		if ((o = json_loadb(c->text + off, c->len - off,
-		    JSON_DISABLE_EOF_CHECK, &jerr)) == NULL) {
-			for (n = n < max ? n : max; n > 0; n--) {
-				json_decref(out[n - 1]);
-				out[n - 1] = NULL;	/* the caller frees out[] too */
-			}
-			return perr(c, "cannot parse scamper JSON at byte %zu: %s",
-			    off + (jerr.position > 0 ? (size_t)jerr.position : 0),
-			    jerr.text);
-		}
-		off += jerr.position > 0 ? (size_t)jerr.position : c->len - off;
-		ty = json_object_get(o, "type");
-		if (json_is_string(ty) && strcmp(json_string_value(ty), "trace") == 0) {
-			if (n < max)
-				out[n] = o;
-			else
-				json_decref(o);
-			n++;
-		} else
-			json_decref(o);
-	}
-	return n;
-}
-
-static int
-parse_scamper(struct pctx *c)
-{
-	json_t	*o[1] = { NULL };
-	int	 n, rc;
-
-	if ((n = scamper_load(c, o, 1)) == -1)
-		return -1;
-	if (n != 1) {
-		if (n > 0)
-			json_decref(o[0]);
-		return perr(c, "cannot parse: %d scamper traces; give one, or a "
-		    "trace and its reverse as a pair", n);
-	}
-	rc = scamper_trace(c, o[0]);
-	json_decref(o[0]);
-	return rc;
-}
-
-/* ---- tracepair JSON ------------------------------------------------ */
-
-static int
-parse_tracepair(struct pctx *c)
-{
-	json_t		*root;
-	json_error_t	 jerr;
-	struct trace	*t;
-	char		 msg[200];
-
-	if ((root = json_loadb(c->text, c->len, 0, &jerr)) == NULL) {
-		c->lineno = jerr.line > 0 ? jerr.line : 1;
-		return perr(c, "cannot parse tracepair JSON: %s", jerr.text);
-	}
-	/* one direction as `analyze --json` writes it: {"trace":..., "analysis":...} */
-	if (json_object_get(root, "hops") == NULL &&
-	    json_is_object(json_object_get(root, "trace")))
-		t = trace_from_jobj(json_object_get(root, "trace"), msg, sizeof(msg));
-	else
-		t = trace_from_jobj(root, msg, sizeof(msg));
-	json_decref(root);
-	if (t == NULL) {
-		c->lineno = 1;
-		return perr(c, "cannot parse tracepair JSON: %s", msg);
-	}
-	trace_free(c->t);
-	c->t = t;
-	return 0;
 }
 
 /*
@@ -2520,8 +1926,8 @@ bad:
  * (with a BOM, or without one when every other byte of the start is NUL)
  * is converted into *conv, which the caller frees.  Returns 0 or -1.
  */
-static int
-decode_text(const char **text, size_t *len, char **conv, char *err, size_t errlen)
+int
+paste_decode_text(const char **text, size_t *len, char **conv, char *err, size_t errlen)
 {
 	const unsigned char *u = (const unsigned char *)*text;
 	size_t	 n = *len;
@@ -2552,159 +1958,6 @@ decode_text(const char **text, size_t *len, char **conv, char *err, size_t errle
 		return -1;
 	*text = *conv;
 	return 0;
-}
-
-/* A tracepair pair document: {"forward": trace, "reverse": trace}. */
-static int
-tracepair_pair(const char *text, size_t len, struct trace **fwd,
-    struct trace **rev, char *err, size_t errlen)
-{
-	json_t		*root, *f, *r;
-	json_error_t	 jerr;
-	char		 msg[200];
-
-	if ((root = json_loadb(text, len, 0, &jerr)) == NULL) {
-		snprintf(err, errlen, "%d: cannot parse pair JSON: %s",
-		    jerr.line > 0 ? jerr.line : 1, jerr.text);
-		return -1;
-	}
-	f = json_object_get(root, "forward");
-	r = json_object_get(root, "reverse");
-	if (!json_is_object(f) || !json_is_object(r)) {
-		snprintf(err, errlen, "1: cannot parse pair JSON: no \"forward\" "
-		    "and \"reverse\" traces");
-		json_decref(root);
-		return -1;
-	}
-	if ((*fwd = trace_from_jobj(f, msg, sizeof(msg))) == NULL) {
-		snprintf(err, errlen, "1: cannot parse the forward trace: %s", msg);
-		goto fail;
-	}
-	if ((*rev = trace_from_jobj(r, msg, sizeof(msg))) == NULL) {
-		snprintf(err, errlen, "1: cannot parse the reverse trace: %s", msg);
-		goto fail;
-	}
-	json_decref(root);
-	return 0;
-fail:
-	trace_free(*fwd);
-	*fwd = NULL;
-	json_decref(root);
-	return -1;
-}
-
-/*
- * The Atlas results or scamper traces of text (fmt says which), up to two
- * into two[] (new references).  Returns how many there are, -1 on bad
- * JSON (err set).
- */
-static int
-pair_members(const char *text, size_t len, enum paste_format fmt, json_t *two[2],
-    char *err, size_t errlen)
-{
-	struct pctx	*c;
-	json_t		*root;
-	size_t		 n = 0, i;
-	int		 rc;
-
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		snprintf(err, errlen, "1: out of memory");
-		return -1;
-	}
-	c->text = text;
-	c->len = len;
-	c->err = err;
-	c->errlen = errlen;
-	if (fmt == PASTE_SCAMPER)
-		rc = scamper_load(c, two, 2);
-	else if ((rc = atlas_load(c, &root, &n)) == 0) {
-		for (i = 0; i < 2 && i < n && json_is_array(root); i++)
-			two[i] = json_incref(json_array_get(root, i));
-		rc = (int)n;
-		json_decref(root);
-	}
-	free(c);
-	return rc;
-}
-
-/* Each of two JSON members parsed alone, in the given format. */
-static int
-pair_of_two(json_t *two[2], enum paste_format fmt, struct trace **fwd,
-    struct trace **rev, char *err, size_t errlen)
-{
-	char	*s;
-	int	 k;
-
-	for (k = 0; k < 2; k++) {
-		struct trace **t = k == 0 ? fwd : rev;
-
-		if ((s = json_dumps(two[k], JSON_COMPACT)) == NULL) {
-			snprintf(err, errlen, "1: out of memory");
-			break;
-		}
-		*t = paste_parse(s, strlen(s), fmt, err, errlen);
-		free(s);
-		if (*t == NULL)
-			break;
-	}
-	if (k == 2)
-		return 0;
-	trace_free(*fwd);
-	*fwd = NULL;
-	return -1;
-}
-
-int
-paste_parse_pair(const char *text, size_t len, struct trace **fwd,
-    struct trace **rev, char *err, size_t errlen)
-{
-	enum paste_format fmt;
-	json_t		*two[2] = { NULL, NULL };
-	char		*conv;
-	int		 rc = -1, n;
-
-	*fwd = *rev = NULL;
-	if (decode_text(&text, &len, &conv, err, errlen) == -1)
-		return -1;
-	fmt = detect(text, len);
-	if (fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER) {
-		if ((n = pair_members(text, len, fmt, two, err, errlen)) == 2)
-			rc = pair_of_two(two, fmt, fwd, rev, err, errlen);
-		else if (n >= 0)
-			snprintf(err, errlen, "1: cannot parse pair: %d %s; a pair "
-			    "is two", n, fmt == PASTE_ATLAS ? "Atlas results" :
-			    "scamper traces");
-		json_decref(two[0]);
-		json_decref(two[1]);
-	} else
-		rc = tracepair_pair(text, len, fwd, rev, err, errlen);
-	free(conv);
-	return rc;
-}
-
-int
-paste_is_pair(const char *text, size_t len)
-{
-	enum paste_format fmt;
-	json_t		*two[2] = { NULL, NULL }, *root;
-	char		*conv, err[256];
-	int		 pair = 0;
-
-	if (decode_text(&text, &len, &conv, err, sizeof(err)) == -1)
-		return 0;
-	fmt = detect(text, len);
-	if (fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER) {
-		pair = pair_members(text, len, fmt, two, err, sizeof(err)) == 2;
-		json_decref(two[0]);
-		json_decref(two[1]);
-	} else if (fmt == PASTE_TRACEPAIR &&
-	    (root = json_loadb(text, len, 0, NULL)) != NULL) {
-		pair = json_object_get(root, "forward") != NULL ||
-		    json_object_get(root, "reverse") != NULL;
-		json_decref(root);
-	}
-	free(conv);
-	return pair;
 }
 
 /* ---- detection and entry point ------------------------------------- */
@@ -2738,16 +1991,16 @@ paste_detect(const char *text, size_t len)
 	enum paste_format f;
 	char	*conv, err[128];
 
-	if (decode_text(&text, &len, &conv, err, sizeof(err)) == -1)
+	if (paste_decode_text(&text, &len, &conv, err, sizeof(err)) == -1)
 		return PASTE_TRACEROUTE;	/* paste_parse() will say why */
-	f = detect(text, len);
+	f = paste_detect_format(text, len);
 	free(conv);
 	return f;
 }
 
 /* paste_detect() on UTF-8 text. */
-static enum paste_format
-detect(const char *text, size_t len)
+enum paste_format
+paste_detect_format(const char *text, size_t len)
 {
 	size_t	 i = 0, ls;
 	int	 ttl, tracert = 0, mtr = 0, tracepath = 0, pathping = 0;
@@ -2886,16 +2139,16 @@ finish(struct trace *t, enum reach_rule rule)
 /* The parser of each format (PASTE_AUTO: detected first). */
 static int (*const parsers[PASTE_NFORMATS])(struct pctx *) = {
 	[PASTE_AUTO] = NULL,
-	[PASTE_TRACEPAIR] = parse_tracepair,
+	[PASTE_TRACEPAIR] = paste_parse_tracepair,
 	[PASTE_TRACEROUTE] = parse_traceroute,
 	[PASTE_TRACERT] = parse_tracert,
 	[PASTE_MTR_REPORT] = parse_mtr_report,
-	[PASTE_MTR_JSON] = parse_mtr_json,
+	[PASTE_MTR_JSON] = paste_parse_mtr_json,
 	[PASTE_TRACEPATH] = parse_tracepath,
 	[PASTE_PATHPING] = parse_pathping,
 	[PASTE_WINMTR] = parse_winmtr,
-	[PASTE_ATLAS] = parse_atlas,
-	[PASTE_SCAMPER] = parse_scamper,
+	[PASTE_ATLAS] = paste_parse_atlas,
+	[PASTE_SCAMPER] = paste_parse_scamper,
 };
 
 struct trace *
@@ -2907,7 +2160,7 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 	char		*conv;
 	int		 rc = -1, autofmt = fmt == PASTE_AUTO;
 
-	if (decode_text(&text, &len, &conv, err, errlen) == -1)
+	if (paste_decode_text(&text, &len, &conv, err, errlen) == -1)
 		return NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->t = trace_new()) == NULL) {
@@ -2921,7 +2174,7 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 	c->err = err;
 	c->errlen = errlen;
 	if (fmt == PASTE_AUTO)
-		fmt = detect(text, len);
+		fmt = paste_detect_format(text, len);
 	if ((unsigned)fmt >= PASTE_NFORMATS || parsers[fmt] == NULL)
 		fmt = PASTE_TRACEROUTE;
 	rc = parsers[fmt](c);
@@ -2932,10 +2185,10 @@ paste_parse(const char *text, size_t len, enum paste_format fmt, char *err,
 		} else if (c->t->nhops == 0) {
 			c->lineno = c->lineno > 0 ? c->lineno : 1;
 			if (autofmt)
-				rc = perr(c, "cannot parse: no trace found; formats "
+				rc = paste_err(c, "cannot parse: no trace found; formats "
 				    "read: %s", PASTE_FORMATS_READ);
 			else
-				rc = perr(c, "cannot parse: no hop lines found (%s "
+				rc = paste_err(c, "cannot parse: no hop lines found (%s "
 				    "format)", paste_format_name(fmt));
 		} else
 			finish(c->t, fmt == PASTE_ATLAS || fmt == PASTE_SCAMPER ||

@@ -4,9 +4,9 @@ UNIT_TESTS += $(BUILD)/tests/unit/test_analysis $(BUILD)/tests/unit/test_paste \
 	$(BUILD)/tests/unit/test_site $(BUILD)/tests/unit/test_paste_realworld
 TEST_analysis_SRCS = $(ANALYSIS_SRCS)
 TEST_site_SRCS = $(ANALYSIS_SRCS)
-TEST_paste_SRCS = controller/analysis/paste.c
+TEST_paste_SRCS = controller/analysis/paste.c controller/analysis/paste_json.c
 # the corpus ../shared/realworld/ (or $TP_REALWORLD), read in place
-TEST_paste_realworld_SRCS = controller/analysis/paste.c
+TEST_paste_realworld_SRCS = controller/analysis/paste.c controller/analysis/paste_json.c
 
 # Golden text/JSON reports of the fixture pairs (checked by
 # tests/lab/t_analysis_golden.sh); regenerate after a deliberate change.
@@ -16,7 +16,7 @@ analysis-golden: $(BUILD)/bin/tracepair
 
 # The mtr summary arithmetic (Rcv column, rounding), apart from test_paste.
 UNIT_TESTS += $(BUILD)/tests/unit/test_paste_mtr
-TEST_paste_mtr_SRCS = controller/analysis/paste.c
+TEST_paste_mtr_SRCS = controller/analysis/paste.c controller/analysis/paste_json.c
 
 # Evidence packages: evpkg.c (in libtpcommon.a) and the package's files
 # (evidence.c, svg.c); golden SUMMARY.txt and SVG of the lab fixture pair.
