@@ -1,13 +1,15 @@
 # controller/analysis/analysis.mk: the analysis library: alignment and
 # diagnosis (analysis.c; the round-trip model, roundtrip.c, and its loss
-# estimator, estimate.c), its JSON form (analysis_json.c), the text report
+# estimator, estimate.c), its verdict sentence (analysis_verdict.c), its
+# JSON form (analysis_json.c), the text report
 # (report.c), the pasted-traceroute parsers (paste.c for text,
 # paste_json.c for JSON), the drawing of a
 # pair (svg.c), the files of an evidence package (evidence.c) and the
 # follow-up round of an inconclusive pair (followup.c).  Pure: no I/O of
 # its own, includes only common/; linked into the controller and the CLI.
 ANALYSIS_SRCS += controller/analysis/analysis.c \
-	controller/analysis/analysis_json.c controller/analysis/report.c \
+	controller/analysis/analysis_json.c controller/analysis/analysis_verdict.c \
+	controller/analysis/report.c \
 	controller/analysis/paste.c controller/analysis/paste_json.c \
 	controller/analysis/site.c \
 	controller/analysis/svg.c controller/analysis/evidence.c \

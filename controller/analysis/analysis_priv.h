@@ -74,6 +74,8 @@ double		 an_binom_cdf(int k, int n, double q);
  * routers (suspects), delay per directed link (latency suspects,
  * distance).  Return -1 when memory runs out.
  */
+/* The verdict sentence of st->a, from its suspects (analysis_verdict.c). */
+void		 an_make_verdict(struct an_state *);
 int		 rt_onset(struct an_state *, enum analysis_dir);
 int		 rt_diagnose(struct an_state *);
 

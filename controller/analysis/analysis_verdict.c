@@ -1,0 +1,395 @@
+/* analysis_verdict.c: the verdict sentence of an analysis: the first suspect in words, inconclusive and not-firm verdicts with the probes per hop that would settle them, in the terms of the tool the traces came from. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis_priv.h"
+
+/* ---- verdict ------------------------------------------------------- */
+
+/* The name of site side (0 A, 1 B): its agent, else its address. */
+static void
+site_label(const struct an_state *st, int side, char *buf, size_t len)
+{
+	const struct trace *own = st->d[side].t, *other = st->d[!side].t;
+
+	if (own->agent != NULL && own->agent[0] != '\0')
+		an_bprintf(buf, len, "%s", own->agent);
+	else if (other->dst_name != NULL && other->dst_name[0] != '\0')
+		an_bprintf(buf, len, "%s", other->dst_name);
+	else if (other->dst[0] != '\0')
+		an_bprintf(buf, len, "%s", other->dst);
+	else if (own->src[0] != '\0')
+		an_bprintf(buf, len, "%s", own->src);
+	else
+		an_bprintf(buf, len, "%s", side == 0 ? "A" : "B");
+}
+
+/* A suspect in a few words: "the link X -> Y", "router R". */
+static void
+suspect_words(const struct analysis_suspect *s, char *buf, size_t len)
+{
+	char	 lbl[ANALYSIS_WHY_LEN / 2];
+
+	if (s->kind == ANALYSIS_SUSPECT_ROUTER)
+		an_bprintf(buf, len, "router %s", analysis_router_label(s, lbl,
+		    sizeof(lbl)));
+	else if (s->directed && !s->bothways)
+		an_bprintf(buf, len, "the link %s -> %s",
+		    analysis_hop_label(&s->from), analysis_hop_label(&s->to));
+	else
+		an_bprintf(buf, len, "the link %s - %s",
+		    analysis_hop_label(&s->a), analysis_hop_label(&s->b));
+}
+
+/* 1 when another router suspect of a has the same router as suspect i. */
+static int
+router_twice(const struct analysis *a, int i)
+{
+	char	 x[ANALYSIS_WHY_LEN / 2], y[ANALYSIS_WHY_LEN / 2];
+	int	 j;
+
+	analysis_router_label(&a->suspects[i], x, sizeof(x));
+	for (j = 0; j < a->nsuspects; j++)
+		if (j != i && a->suspects[j].kind == ANALYSIS_SUSPECT_ROUTER &&
+		    a->suspects[j].after != a->suspects[i].after &&
+		    strcmp(analysis_router_label(&a->suspects[j], y,
+		    sizeof(y)), x) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A loss suspect in a few words with its confidence, "X (0.93)", appended
+ * to c (len) after sep.
+ */
+static void
+suspect_listed(const struct analysis *a, int i, const char *sep, char *c,
+    size_t len)
+{
+	char	 w[ANALYSIS_WHY_LEN / 4];
+
+	suspect_words(&a->suspects[i], w, sizeof(w));
+	/* one router as two candidates: say which is which */
+	if (a->suspects[i].kind == ANALYSIS_SUSPECT_ROUTER && router_twice(a, i))
+		an_bprintf(w + strlen(w), sizeof(w) - strlen(w), " %s",
+		    a->suspects[i].after ? "(losing what it forwards)" :
+		    "(losing what it forwards and its own replies)");
+	an_bprintf(c + strlen(c), len - strlen(c), "%s%s (%.2f)", sep, w,
+	    a->suspects[i].confidence);
+}
+
+/* 1 when suspect s is about loss (a link, a router, a site's own link). */
+static int
+is_loss_suspect(const struct analysis_suspect *s)
+{
+	return s->kind != ANALYSIS_SUSPECT_FILTER &&
+	    s->kind != ANALYSIS_SUSPECT_DESTINATION &&
+	    s->kind != ANALYSIS_SUSPECT_LATENCY;
+}
+
+/*
+ * Inconclusive with a decided first suspect: the chosen suspects that
+ * reached the deciding confidence, then the undecided fault and its
+ * candidates, "X (0.93), and a second fault the data cannot separate:
+ * Y (0.40) or Z (0.38)".  Writes into c (len).
+ */
+static void
+undecided_words(const struct analysis *a, char *c, size_t len)
+{
+	const char *nth[] = { "a second", "a third", "a fourth" };
+	int	 i, nd = 0, nu = 0, nc = 0;
+
+	for (i = 0; i < a->nsuspects; i++) {
+		const struct analysis_suspect *s = &a->suspects[i];
+
+		if (!is_loss_suspect(s) || s->alternative || s->undecided)
+			continue;
+		suspect_listed(a, i, nd == 0 ? "" : " and ", c, len);
+		nd++;
+	}
+	for (i = 0; i < a->nsuspects; i++)
+		if (is_loss_suspect(&a->suspects[i]) && a->suspects[i].undecided) {
+			nc++;
+			nu += !a->suspects[i].alternative;
+		}
+	if (nc == 0)
+		return;
+	if (nu <= 1)
+		an_bprintf(c + strlen(c), len - strlen(c), ", and %s fault %s",
+		    nth[nd < 1 ? 0 : nd > 3 ? 2 : nd - 1], nc > 1 ?
+		    "the data cannot separate: " : "the data cannot confirm: ");
+	else
+		an_bprintf(c + strlen(c), len - strlen(c), ", and %d more "
+		    "faults the data cannot separate among ", nu);
+	for (i = 0, nc = 0; i < a->nsuspects && nc < 4; i++) {
+		if (!is_loss_suspect(&a->suspects[i]) || !a->suspects[i].undecided)
+			continue;
+		suspect_listed(a, i, nc ? " or " : "", c, len);
+		nc++;
+	}
+}
+
+void
+analysis_nodecide_why(const struct analysis *a, char *buf, size_t len)
+{
+	if (a->same_round_trips)
+		snprintf(buf, len, "the candidates are on the same round trips");
+	else
+		snprintf(buf, len, "more than %d per hop would be needed",
+		    TRACE_MAX_QUERIES);
+}
+
+/*
+ * The tool both traces came from, when they came from one that a user
+ * gives more probes per hop in its own way ("traceroute": several runs
+ * pasted one after another, merged; "mtr": -c), else NULL (tracepair's -q,
+ * or traces from different tools).
+ */
+static const char *
+pasted_tool(const struct an_state *st)
+{
+	const char	*s = st->d[0].t->source, *r = st->d[1].t->source;
+
+	if (s == NULL || (st->d[1].nhops > 0 && (r == NULL || strcmp(s, r) != 0)))
+		return NULL;
+	if (strcmp(s, "traceroute") == 0 || strcmp(s, "mtr") == 0)
+		return s;
+	return NULL;
+}
+
+/*
+ * How a user gets n probes per hop with the tool the traces came from:
+ * traceroute sends at most 10 a hop, so several runs; mtr -c; else -q.
+ */
+static void
+more_probes_words(const struct an_state *st, int n, char *buf, size_t len)
+{
+	const char	*tool = pasted_tool(st);
+
+	if (tool != NULL && strcmp(tool, "traceroute") == 0 && n <= 10)
+		snprintf(buf, len, "rerun traceroute with -q %d", n);
+	else if (tool != NULL && strcmp(tool, "traceroute") == 0)
+		snprintf(buf, len, "paste %d runs of traceroute -q 10 one after "
+		    "another (their probes add up)", (n + 9) / 10);
+	else if (tool != NULL)
+		snprintf(buf, len, "rerun mtr with -c %d", n);
+	else
+		snprintf(buf, len, "rerun with -q %d", n);
+}
+
+int
+analysis_confirm_probes(const struct analysis *a)
+{
+	if (!a->confirm || a->inconclusive || a->probes_needed <= 0)
+		return 0;
+	/* under 10 probes a hop, the estimate is rough: at least 20 */
+	if (a->min_probes > 0 && a->min_probes < 10 && a->probes_needed < 20)
+		return 20;
+	return a->probes_needed;
+}
+
+/*
+ * A decided verdict whose first suspect is below ANALYSIS_FIRM (0.60 to
+ * 0.90): decided, but the one or two hops that tell it from the next
+ * candidate could still turn it, so the verdict says it is not firm and
+ * how many probes per hop would confirm it (to 0.95), in the tool's terms.
+ * This replaces the "only N probes per hop" advice: its count is the one
+ * the data asks for.
+ */
+static void
+not_firm_words(const struct an_state *st, char *buf, size_t len)
+{
+	const struct analysis *a = st->a;
+	char		 how[96], why[80], only[40] = "";
+	int		 n = analysis_confirm_probes(a);
+
+	if (a->min_probes > 0 && a->min_probes < 10)
+		snprintf(only, sizeof(only), " Only %d probes per hop, and not",
+		    a->min_probes);
+	if (n > 0) {
+		more_probes_words(st, n, how, sizeof(how));
+		an_bprintf(buf, len, "%s yet firm (below %.2f): about %d "
+		    "probes per hop would confirm it: %s.", only[0] ? only :
+		    " Not", ANALYSIS_FIRM, n, how);
+		return;
+	}
+	analysis_nodecide_why(a, why, sizeof(why));
+	an_bprintf(buf, len, "%s yet firm (below %.2f); more probes per hop "
+	    "would not make it firmer (%s).", only[0] ? only : " Not",
+	    ANALYSIS_FIRM, why);
+}
+
+/*
+ * Inconclusive: the first suspect and the alternatives the data cannot
+ * rule out (or, when the first is decided, the fault beside it that is
+ * not), and how many probes per hop would decide.
+ */
+static void
+inconclusive_verdict(struct an_state *st, const char *few)
+{
+	struct analysis	*a = st->a;
+	char		 c[ANALYSIS_WHY_LEN / 2] = "";
+	char		 need[160];
+	int		 i, n = 0, split;
+
+	/* the first suspect decided: what is not is a fault beside it */
+	split = !a->suspects[0].undecided && !a->suspects[0].alternative;
+	if (split)
+		undecided_words(a, c, sizeof(c));
+	for (i = 0; !split && i < a->nsuspects && n < 3; i++) {
+		if (!is_loss_suspect(&a->suspects[i]))
+			continue;
+		suspect_listed(a, i, n ? " or " : "", c, sizeof(c));
+		n++;
+	}
+	if (a->probes_needed > 0) {
+		char	 how[96];
+
+		more_probes_words(st, a->probes_needed, how, sizeof(how));
+		an_bprintf(need, sizeof(need), "about %d probes per hop would "
+		    "decide: %s", a->probes_needed, how);
+	} else {
+		char	 why[80];
+
+		analysis_nodecide_why(a, why, sizeof(why));
+		an_bprintf(need, sizeof(need), "more probes per hop would not "
+		    "decide (%s)", why);
+	}
+	an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: %s%s; %s.%s",
+	    split ? "" : n > 1 ? "the data cannot separate " : "possibly ", c,
+	    need, few);
+}
+
+void
+an_make_verdict(struct an_state *st)
+{
+	struct analysis	*a = st->a;
+	const struct analysis_suspect *s;
+	char		 few[320] = "";
+	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
+	char		 asn[40];	/* its AS numbers, "" when unknown */
+	char		 to[ANALYSIS_NAME_LEN];	/* the site the traffic heads for */
+	int		 i, nart = 0;
+
+	/* decided below ANALYSIS_FIRM: say so, and what would confirm it */
+	if (a->confirm && !a->inconclusive && a->nsuspects > 0 &&
+	    is_loss_suspect(&a->suspects[0]))
+		not_firm_words(st, few, sizeof(few));
+	else if (a->min_probes > 0 && a->min_probes < 10) {
+		char	 how[96];
+
+		more_probes_words(st, 20, how, sizeof(how));
+		an_bprintf(few, sizeof(few), " Only %d probes per hop: for a "
+		    "firmer answer, %s.", a->min_probes, how);
+	}
+	for (i = 0; i < a->nartifacts; i++)
+		if (a->artifacts[i].kind != ANALYSIS_ART_SILENT)
+			nart++;
+	if (a->nsuspects == 0 && (a->loss[0].persistent || a->loss[1].persistent)) {
+		int	 d = a->loss[0].persistent ? 0 : 1;
+
+		an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: the "
+		    "%s trace loses from hop %d %s on (%.0f%%), but no one link "
+		    "or router explains what both traces show (their round "
+		    "trips); trace again, or with more probes per hop.%s",
+		    analysis_dir_name(d), a->loss[d].onset.ttl,
+		    analysis_hop_label(&a->loss[d].onset), a->loss[d].loss_pct,
+		    few);
+		return;
+	}
+	if (a->nsuspects == 0) {
+		an_bprintf(a->verdict, sizeof(a->verdict), "No fault found: neither "
+		    "direction shows loss that persists%s; the paths %s (%d "
+		    "forward-only, %d reverse-only routers)%s.%s",
+		    nart ? " (loss or delay at single hops is rate limiting)" : "",
+		    a->nfwd_only + a->nrev_only ? "are asymmetric" : "look symmetric",
+		    a->nfwd_only, a->nrev_only,
+		    a->step[0].found || a->step[1].found ? "; delay steps up along "
+		    "the way (see latency)" : "", few);
+		return;
+	}
+	s = &a->suspects[0];
+	/* inconclusive is about loss: a one-way delay found first is named */
+	if (a->inconclusive && s->kind != ANALYSIS_SUSPECT_FILTER &&
+	    s->kind != ANALYSIS_SUSPECT_DESTINATION &&
+	    s->kind != ANALYSIS_SUSPECT_LATENCY) {
+		inconclusive_verdict(st, few);
+		return;
+	}
+	switch (s->kind) {
+	case ANALYSIS_SUSPECT_LINK:
+	case ANALYSIS_SUSPECT_LATENCY:
+		if (!s->directed) {
+			an_bprintf(a->verdict, sizeof(a->verdict), "Loss starts on "
+			    "the link %s - %s%s, seen %s (confidence %.2f).%s",
+			    analysis_hop_label(&s->a), analysis_hop_label(&s->b),
+			    analysis_suspect_asn(s, asn, sizeof(asn)),
+			    s->seen_fwd && s->seen_rev ? "in both directions" :
+			    s->seen_fwd ? "in the forward direction only" :
+			    "in the reverse direction only", s->confidence, few);
+			break;
+		}
+		site_label(st, s->toward, to, sizeof(to));
+		if (s->bothways)
+			an_bprintf(a->verdict, sizeof(a->verdict), "Loss on the "
+			    "link %s - %s%s, seen in both directions (one way or "
+			    "both: every round trip that crosses it crosses it both "
+			    "ways; %.0f%%, 95%% CI %.0f-%.0f%%; confidence %.2f).%s",
+			    analysis_hop_label(&s->a), analysis_hop_label(&s->b),
+			    analysis_suspect_asn(s, asn, sizeof(asn)),
+			    s->loss_pct, s->loss_lo, s->loss_hi, s->confidence, few);
+		else if (s->kind == ANALYSIS_SUSPECT_LATENCY)
+			an_bprintf(a->verdict, sizeof(a->verdict), "Delay on the "
+			    "link %s -> %s%s, on traffic towards %s: it adds %.0f ms "
+			    "one way (confidence %.2f).%s",
+			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
+			    analysis_suspect_asn(s, asn, sizeof(asn)), to,
+			    s->delay_ms, s->confidence, few);
+		else
+			an_bprintf(a->verdict, sizeof(a->verdict), "Loss on the "
+			    "link %s -> %s%s, on traffic towards %s (%.0f%%, 95%% CI "
+			    "%.0f-%.0f%%; confidence %.2f).%s",
+			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
+			    analysis_suspect_asn(s, asn, sizeof(asn)), to,
+			    s->loss_pct, s->loss_lo, s->loss_hi, s->confidence, few);
+		break;
+	case ANALYSIS_SUSPECT_ROUTER:
+		an_bprintf(a->verdict, sizeof(a->verdict), "Router %s%s or one of "
+		    "its links: loss begins %s in both directions (forward %.0f%%, "
+		    "reverse %.0f%%; confidence %.2f).%s",
+		    analysis_router_label(s, lbl, sizeof(lbl)),
+		    analysis_suspect_asn(s, asn, sizeof(asn)),
+		    s->after ? "just after it" : "at it", s->loss_pct,
+		    s->loss_pct, s->confidence, few);
+		break;
+	case ANALYSIS_SUSPECT_DESTINATION:
+	case ANALYSIS_SUSPECT_FILTER:
+		an_bprintf(a->verdict, sizeof(a->verdict), "The %s trace stops %s%s: "
+		    "%s towards %s (confidence %.2f).%s",
+		    s->seen_fwd ? "forward" : "reverse",
+		    s->a.ttl ? "after " : "at its first hop",
+		    s->a.ttl ? analysis_hop_label(&s->a) : "",
+		    s->kind == ANALYSIS_SUSPECT_FILTER ? "probes are filtered or "
+		    "the path is down" : "the destination does not answer",
+		    analysis_hop_label(&s->b), s->confidence, few);
+		break;
+	case ANALYSIS_SUSPECT_SITE:
+		if (s->directed) {
+			site_label(st, s->toward, to, sizeof(to));
+			an_bprintf(a->verdict, sizeof(a->verdict), "A site's own "
+			    "access link or host loses traffic: the link %s -> %s, "
+			    "on traffic towards %s (%.0f%%, 95%% CI %.0f-%.0f%%; "
+			    "confidence %.2f).%s", analysis_hop_label(&s->from),
+			    analysis_hop_label(&s->to), to, s->loss_pct, s->loss_lo,
+			    s->loss_hi, s->confidence, few);
+			break;
+		}
+		an_bprintf(a->verdict, sizeof(a->verdict), "The site's own gateway "
+		    "%s%s%s%s loses traffic, not the network between the sites "
+		    "(confidence %.2f).%s", analysis_hop_label(&s->a),
+		    s->b.addr[0] ? " (public " : "", s->b.addr,
+		    s->b.addr[0] ? ")" : "", s->confidence, few);
+		break;
+	}
+}
+
