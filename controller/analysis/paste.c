@@ -12,7 +12,12 @@
 
 #include "paste_priv.h"
 
-
+/* How finish() decides whether a trace reached its destination. */
+enum reach_rule {
+	REACH_STOPS,	/* the tool stops at the destination */
+	REACH_DST,	/* only when the last hop is the destination */
+	REACH_KNOWN	/* the input says; keep t->reached and t->stop_reason */
+};
 
 static const char *format_names[PASTE_NFORMATS] = {
 	"auto", "tracepair", "traceroute", "tracert", "mtr-report", "mtr-json",

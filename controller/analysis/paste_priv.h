@@ -19,13 +19,6 @@
 #define PASTE_MAX_NAME		255	/* longest host name accepted */
 #define PASTE_MAX_COLS		16	/* mtr report columns understood */
 
-/* How finish() decides whether a trace reached its destination. */
-enum reach_rule {
-	REACH_STOPS,	/* the tool stops at the destination */
-	REACH_DST,	/* only when the last hop is the destination */
-	REACH_KNOWN	/* the input says; keep t->reached and t->stop_reason */
-};
-
 /* One parse: the input, where we are in it, and the trace being built. */
 struct pctx {
 	const char	*text;		/* the whole input */
