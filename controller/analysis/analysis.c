@@ -16,7 +16,8 @@ static const char *how_names[] = { "address", "alias", "name", "subnet",
 static const char *suspect_names[] = { "link", "router", "destination", "filter",
 	"site", "latency" };
 static const char *artifact_names[] = {
-	"icmp-rate-limit", "destination-rate-limit", "rtt-spike", "silent-router"
+	"icmp-rate-limit", "destination-rate-limit", "rtt-spike", "silent-router",
+	"echo-detour"
 };
 
 const char *
@@ -34,7 +35,7 @@ analysis_suspect_kind_name(enum analysis_suspect_kind k)
 const char *
 analysis_artifact_kind_name(enum analysis_artifact_kind k)
 {
-	return (unsigned)k <= ANALYSIS_ART_SILENT ? artifact_names[k] : "unknown";
+	return (unsigned)k <= ANALYSIS_ART_ECHO_DETOUR ? artifact_names[k] : "unknown";
 }
 
 const char *
@@ -1002,6 +1003,8 @@ analysis_run(const struct trace *fwd, const struct trace *rev,
 		goto oom;
 	if (prepare_dir(&st.d[0], fwd) == -1 || prepare_dir(&st.d[1], rev) == -1)
 		goto oom;
+	an_echo_detours(&st, 0);
+	an_echo_detours(&st, 1);
 	st.a->min_probes = 0;
 	for (d = 0; d < 2; d++)
 		for (i = 0; i < st.d[d].nhops; i++)

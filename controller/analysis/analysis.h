@@ -56,7 +56,8 @@ enum analysis_artifact_kind {
 	ANALYSIS_ART_RATELIMIT = 0,	/* loss at one hop that does not carry on */
 	ANALYSIS_ART_DEST_RATELIMIT,	/* the destination drops replies when probed fast */
 	ANALYSIS_ART_RTT_SPIKE,		/* delay at one hop that does not carry on */
-	ANALYSIS_ART_SILENT		/* a router that never answers, traffic passes */
+	ANALYSIS_ART_SILENT,		/* a router that never answers, traffic passes */
+	ANALYSIS_ART_ECHO_DETOUR	/* its echo went another way; its probes stand (echo.c) */
 };
 
 /* Two addresses the agent found to belong to one router (alias probing). */

@@ -5,7 +5,8 @@
 # (report.c), the pasted-traceroute parsers (paste.c for text,
 # paste_json.c for JSON), the drawing of a
 # pair (svg.c), the files of an evidence package (evidence.c) and the
-# follow-up round of an inconclusive pair (followup.c).  Pure: no I/O of
+# follow-up round of an inconclusive pair (followup.c) and the hops whose
+# echo went another way (echo.c).  Pure: no I/O of
 # its own, includes only common/; linked into the controller and the CLI.
 ANALYSIS_SRCS += controller/analysis/analysis.c \
 	controller/analysis/analysis_json.c controller/analysis/analysis_verdict.c \
@@ -14,4 +15,4 @@ ANALYSIS_SRCS += controller/analysis/analysis.c \
 	controller/analysis/site.c \
 	controller/analysis/svg.c controller/analysis/evidence.c \
 	controller/analysis/estimate.c controller/analysis/roundtrip.c \
-	controller/analysis/followup.c
+	controller/analysis/followup.c controller/analysis/echo.c

@@ -46,6 +46,8 @@ struct an_state {
 
 /* Grow *arr (n entries of size) by one zeroed entry; NULL sets st->oom. */
 void		*an_grow(struct an_state *, void *arr, int *n, size_t size);
+/* echo.c: hops whose echo reached them another way get their probes' figures */
+void		 an_echo_detours(struct an_state *, int dir);
 struct analysis_artifact *an_add_artifact(struct an_state *,
 		    enum analysis_artifact_kind, enum analysis_dir,
 		    const struct an_hop *, double value, const char *fmt, ...)

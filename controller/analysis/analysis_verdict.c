@@ -283,7 +283,8 @@ an_make_verdict(struct an_state *st)
 		    "firmer answer, %s.", a->min_probes, how);
 	}
 	for (i = 0; i < a->nartifacts; i++)
-		if (a->artifacts[i].kind != ANALYSIS_ART_SILENT)
+		if (a->artifacts[i].kind != ANALYSIS_ART_SILENT &&
+		    a->artifacts[i].kind != ANALYSIS_ART_ECHO_DETOUR)
 			nart++;
 	if (a->nsuspects == 0 && (a->loss[0].persistent || a->loss[1].persistent)) {
 		int	 d = a->loss[0].persistent ? 0 : 1;

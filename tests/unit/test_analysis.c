@@ -1659,6 +1659,160 @@ test_forward_only_loss(void **state)
 	trace_free(r);
 }
 
+/*
+ * Echo that went another way (echo.c).  A forward trace of 8 hops where
+ * the link before hop 3 loses 4 of 30 probes: hop 3's echo and the
+ * destination's lose them too, but the echo to hops 4-7 reaches their
+ * addresses another way and loses none, while their probes lose 4 of 30
+ * each.  ECHO_* fill the figures; the reverse trace is clean.
+ */
+#define ECHO_HOPS	8
+static struct trace *
+echo_trace(const int *elost, const int *plost)
+{
+	struct hopdef	 d[ECHO_HOPS + 1];
+	char		 addr[ECHO_HOPS][16];
+	struct trace	*t;
+	int		 i;
+
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < ECHO_HOPS; i++) {
+		snprintf(addr[i], sizeof(addr[i]), "198.18.0.%d", 4 * i + 2);
+		d[i].addr = addr[i];
+		d[i].sent = 30;
+		d[i].recv = 30 - plost[i];
+		d[i].rtt = 1 + i;
+	}
+	t = mk(d, addr[ECHO_HOPS - 1]);
+	for (i = 0; i < ECHO_HOPS; i++) {
+		t->hops[i].loss_by_echo = 1;
+		t->hops[i].echo_sent = 30;
+		t->hops[i].echo_received = 30 - elost[i];
+	}
+	return t;
+}
+
+static struct trace *
+echo_rev(void)
+{
+	const struct hopdef d[] = {
+		{ "198.18.0.29", NULL, 30, 30, 1, 0 },
+		{ "198.18.0.1", NULL, 30, 30, 2, 0 },
+		END
+	};
+
+	return mk(d, "198.18.0.1");
+}
+
+/* the TTLs of a's echo-detour artifacts, as "4,5,6" */
+static void
+detours(const struct analysis *a, char *buf, size_t len)
+{
+	int	 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->nartifacts; i++)
+		if (a->artifacts[i].kind == ANALYSIS_ART_ECHO_DETOUR)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%d",
+			    buf[0] ? "," : "", a->artifacts[i].hop.ttl);
+}
+
+static void
+test_echo_detour(void **state)
+{
+	int	 el[ECHO_HOPS] = { 0, 0, 4, 0, 0, 0, 0, 4 };
+	int	 pl[ECHO_HOPS] = { 0, 0, 4, 4, 4, 4, 4, 4 };
+	struct trace	*f, *r = echo_rev();
+	struct analysis	*a;
+	char	 got[64];
+
+	(void)state;
+	/* the probes stand for hops 4-7, and the loss persists from hop 3 */
+	f = echo_trace(el, pl);
+	a = run(f, r, NULL);
+	detours(a, got, sizeof(got));
+	assert_string_equal(got, "4,5,6,7");
+	assert_true(a->loss[0].persistent);
+	assert_int_equal(a->loss[0].onset.ttl, 3);
+	assert_string_equal(analysis_artifact_kind_name(ANALYSIS_ART_ECHO_DETOUR),
+	    "echo-detour");
+	analysis_free(a);
+	trace_free(f);
+
+	/* a learned limit whose kept probes lose as the path does: they
+	   stand for hop 5 too (the thinned probes answer but for the path) */
+	f = echo_trace(el, pl);
+	f->hops[4].rl_rate = 1.5;
+	a = run(f, r, NULL);
+	detours(a, got, sizeof(got));
+	assert_string_equal(got, "4,5,6,7");
+	analysis_free(a);
+	trace_free(f);
+
+	/* probes losing far more than the destination are a limit (learned
+	   or not): hop 6 keeps its echo */
+	pl[5] = 15;
+	f = echo_trace(el, pl);
+	a = run(f, r, NULL);
+	detours(a, got, sizeof(got));
+	assert_string_equal(got, "4,5,7");
+	analysis_free(a);
+	trace_free(f);
+	pl[5] = 4;
+
+	/* no echo lost before the stretch (no anchor): every echo stands */
+	el[2] = 0;
+	f = echo_trace(el, pl);
+	a = run(f, r, NULL);
+	detours(a, got, sizeof(got));
+	assert_string_equal(got, "");
+	analysis_free(a);
+	trace_free(f);
+	el[2] = 4;
+
+	/* a destination that loses nothing: no loss passes, echo stands */
+	el[7] = pl[7] = 0;
+	f = echo_trace(el, pl);
+	a = run(f, r, NULL);
+	detours(a, got, sizeof(got));
+	assert_string_equal(got, "");
+	analysis_free(a);
+	trace_free(f);
+	el[7] = pl[7] = 4;
+
+	/* a destination losing too little to tell from the echo (2 of 60
+	   against 0 of 120), though the probes lose more than the echo */
+	el[7] = pl[7] = 1;
+	pl[3] = pl[4] = pl[5] = pl[6] = 2;
+	f = echo_trace(el, pl);
+	a = run(f, r, NULL);
+	detours(a, got, sizeof(got));
+	assert_string_equal(got, "");
+	analysis_free(a);
+	trace_free(f);
+	el[7] = pl[7] = 4;
+	pl[3] = pl[4] = pl[5] = pl[6] = 4;
+
+	/* an echo losing half the path's loss or more went the probes' way */
+	el[3] = 3;
+	f = echo_trace(el, pl);
+	a = run(f, r, NULL);
+	detours(a, got, sizeof(got));
+	assert_string_equal(got, "5,6,7");
+	analysis_free(a);
+	trace_free(f);
+
+	/* one hop alone with 30 probes does not decide */
+	el[3] = el[4] = el[5] = 4;
+	f = echo_trace(el, pl);
+	a = run(f, r, NULL);
+	detours(a, got, sizeof(got));
+	assert_string_equal(got, "");
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 /* Nothing broken, silent and rate-limiting routers: nobody is blamed. */
 static void
 test_nothing_broken(void **state)
@@ -2321,6 +2475,7 @@ main(void)
 		cmocka_unit_test(test_return_only_loss),
 		cmocka_unit_test(test_forward_only_loss),
 		cmocka_unit_test(test_nothing_broken),
+		cmocka_unit_test(test_echo_detour),
 		cmocka_unit_test(test_silent_stretch),
 		cmocka_unit_test(test_stray_loss),
 		cmocka_unit_test(test_estimator_edges),

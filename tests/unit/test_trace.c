@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "stats.h"
 #include "trace.h"
 
 static struct trace *
@@ -551,11 +552,38 @@ test_probe_strings(void **state)
 	trace_free(t);
 }
 
+/* The one-sided Fisher test against values worked by hand. */
+static void
+test_fisher(void **state)
+{
+	(void)state;
+	/* 3 of 3 lost against 0 of 3: C(3,3) C(3,0) / C(6,3) = 1/20 */
+	assert_true(fabs(stats_fisher_more(3, 3, 0, 3) - 0.05) < 1e-9);
+	/* 5 of 10 against 0 of 10: 252 / 15504 */
+	assert_true(fabs(stats_fisher_more(5, 10, 0, 10) - 252.0 / 15504) < 1e-9);
+	/* 1 of 2 against 1 of 2: P(X >= 1) = 1 - C(2,2)/C(4,2) = 5/6 */
+	assert_true(fabs(stats_fisher_more(1, 2, 1, 2) - 5.0 / 6) < 1e-9);
+	/* the first sample losing less is no evidence it loses more */
+	assert_true(stats_fisher_more(0, 30, 5, 30) == 1.0);
+	assert_true(stats_fisher_more(5, 30, 0, 30) < 0.05);
+	assert_true(stats_fisher_more(5, 30, 0, 30) > 0.01);
+	/* out of range, empty, nothing lost: no evidence */
+	assert_true(stats_fisher_more(0, 0, 3, 10) == 1.0);
+	assert_true(stats_fisher_more(3, 10, 0, 0) == 1.0);
+	assert_true(stats_fisher_more(0, 10, 0, 10) == 1.0);
+	assert_true(stats_fisher_more(11, 10, 0, 10) == 1.0);
+	assert_true(stats_fisher_more(-1, 10, 0, 10) == 1.0);
+	/* large samples stay finite and in range */
+	assert_true(stats_fisher_more(100, 1000, 50, 1000) < 1e-4);
+	assert_true(stats_fisher_more(100, 1000, 50, 1000) >= 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_fisher),
 		cmocka_unit_test(test_responders),
 		cmocka_unit_test(test_hop_is_dst),
 		cmocka_unit_test(test_json_roundtrip),
