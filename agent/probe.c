@@ -28,6 +28,7 @@
 #include "probe.h"
 #include "probe_dns.h"
 #include "probe_pkt.h"
+#include "stats.h"
 
 #define PROBE_WAIT_FLOOR	0.05	/* s: adaptive waits never go below */
 #define PROBE_DNS_WAIT		2.0	/* s: how long a finished run waits for names */
@@ -1108,8 +1109,12 @@ binom_half_tail(int d, int n)
  * where the probe went unanswered but the echo came back ("declined")
  * against the opposite.  Both directions of discord are equally likely
  * when loss alone is at work; a limit makes the first far more frequent.
- * Limited: at least PROBE_LIMIT_MIN declined rounds and a one-sided sign
- * test below PROBE_LIMIT_ALPHA.  Then *rate is the replies per second
+ * Limited: at least PROBE_LIMIT_MIN declined rounds, a one-sided sign
+ * test below PROBE_LIMIT_ALPHA, and at least PROBE_LIMIT_SHARE of the
+ * paired rounds from the second declined one on declined (a limit at
+ * half the probing rate declines half; loss on the probes' path that
+ * the echo does not cross, which the sign test alone takes for a limit,
+ * declines as little as it loses).  Then *rate is the replies per second
  * from the first declined round on (the steady rate the limit allows)
  * and *burst the replies before it beyond that rate; *span the seconds
  * the rate was measured over.
@@ -1117,6 +1122,7 @@ binom_half_tail(int d, int n)
 #define PROBE_LIMIT_MIN		4
 #define PROBE_LIMIT_ALPHA	0.01
 #define PROBE_LIMIT_SPAN	5.0	/* s of limited replies before thinning */
+#define PROBE_LIMIT_SHARE	0.25	/* least share of declined rounds */
 static int
 loss_eval(const struct probe_run *r, int k, int upto, double *rate,
     int *burst, double *span, int *echo_worse)
@@ -1124,7 +1130,7 @@ loss_eval(const struct probe_run *r, int k, int upto, double *rate,
 	const struct ttl_loss *l = &r->tl[k];
 	const struct probe_slot *s;
 	int	 q = r->opts.queries, i, te, ec, d = 0, c = 0, first = -1;
-	int	 total = 0, after = 0, last = -1, i0 = -1;
+	int	 total = 0, after = 0, last = -1, i0 = -1, np = 0, nd = 0;
 
 	for (i = 0; i < upto && i < q; i++) {
 		s = &r->slots[k * q + i];
@@ -1144,11 +1150,16 @@ loss_eval(const struct probe_run *r, int k, int upto, double *rate,
 			first = i;
 		else if (te && !ec)
 			c++;
+		if (first >= 0) {
+			np++;
+			nd += !te && ec;
+		}
 	}
 	if (echo_worse != NULL)
 		*echo_worse = c >= PROBE_LIMIT_MIN &&
 		    binom_half_tail(c, d + c) < PROBE_LIMIT_ALPHA;
-	if (d < PROBE_LIMIT_MIN || binom_half_tail(d, d + c) >= PROBE_LIMIT_ALPHA)
+	if (d < PROBE_LIMIT_MIN || binom_half_tail(d, d + c) >= PROBE_LIMIT_ALPHA ||
+	    nd < PROBE_LIMIT_SHARE * np)
 		return 0;
 	for (i = i0; i <= last; i++) {
 		s = &r->slots[k * q + i];
@@ -1197,6 +1208,53 @@ loss_skip(struct probe_run *r, int idx)
 	if (!l->limited || round < l->lim_round)
 		return 0;
 	return (round - l->lim_round) % l->every != 0;
+}
+
+/*
+ * Was TTL k's limit, learned during the run, a limit?  Once probes are
+ * thinned under a real limit it answers nearly every one, so the rounds
+ * where the probe went unanswered but the echo came back ("declined")
+ * become rare.  Loss on the probes' path that the echo does not cross
+ * (the echo reached the router's address another way) declines as
+ * often after the thinning as before.  Refuted: at least
+ * PROBE_REFUTE_MIN paired rounds after the thinning, some of them
+ * declined, and no significant drop (one-sided Fisher test at
+ * PROBE_REFUTE_ALPHA) from the limited phase before it (from the second
+ * declined round, as loss_eval).  A limit learned only at the end was
+ * never probed under and stands.
+ */
+#define PROBE_REFUTE_MIN	8
+#define PROBE_REFUTE_ALPHA	0.05
+static int
+loss_refuted(const struct probe_run *r, int k)
+{
+	const struct ttl_loss *l = &r->tl[k];
+	const struct probe_slot *s;
+	int	 q = r->opts.queries, i, ec, dec, d = 0, first = -1;
+	int	 dpre = 0, npre = 0, dpost = 0, npost = 0;
+
+	if (!l->limited || l->lim_round <= 0)
+		return 0;
+	for (i = 0; i < q; i++) {
+		s = &r->slots[k * q + i];
+		if (s->state != PROBE_ANSWERED && s->state != PROBE_TIMEDOUT)
+			continue;
+		if ((ec = echo_state(r, k, i - l->round0)) < 0)
+			continue;
+		dec = s->state == PROBE_TIMEDOUT && ec;
+		if (dec && first < 0 && ++d == 2)
+			first = i;
+		if (i >= l->lim_round) {
+			npost++;
+			dpost += dec;
+		} else if (first >= 0) {
+			npre++;
+			dpre += dec;
+		}
+	}
+	if (npost < PROBE_REFUTE_MIN || dpost == 0)
+		return 0;
+	return stats_fisher_more(dpre, npre, dpost, npost) >= PROBE_REFUTE_ALPHA;
 }
 
 static void	 echo_done(struct trace *, const char *, void *);
@@ -1309,7 +1367,7 @@ loss_conclude(struct probe_run *r, int keep)
 			l->rate = rate;
 			l->burst = burst;
 		}
-		if (l->limited) {
+		if (l->limited && !loss_refuted(r, k)) {
 			h->rl_rate = l->rate;
 			h->rl_burst = l->burst;
 		}

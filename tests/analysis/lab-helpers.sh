@@ -46,17 +46,19 @@ an_nodes() {
 # moment with 20 probes per hop all at once (--quick: these tests are
 # about the analysis of such traces; no DNS unless options are given), then
 # analyse; JSON in $AN_TMP/out.json, text report in $AN_TMP/out.txt.  The
-# end hosts are nodes a and b unless $AN_A / $AN_B name others.  Returns
+# end hosts are nodes a and b unless $AN_A / $AN_B name others.
+# AN_PROBING replaces --quick (AN_PROBING= : a loss measurement, rounds
+# and echo, as `tracepair pair` measures by default).  Returns
 # non-zero when a step fails.
 an_pair() {
 	_fam=$1; shift
 	[ $# -gt 0 ] || set -- -n
 	_na=${AN_A:-a} _nb=${AN_B:-b}
 	_b=$(lab_addr "$_nb" "$_fam") && _a=$(lab_addr "$_na" "$_fam") || return 1
-	lab_exec "$_na" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 --quick --json "$@" \
+	lab_exec "$_na" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 ${AN_PROBING---quick} --json "$@" \
 	    "$_b" >"$AN_TMP/fwd.json" 2>"$AN_TMP/fwd.err" &
 	_p1=$!
-	lab_exec "$_nb" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 --quick --json "$@" \
+	lab_exec "$_nb" "$TP_BIN/tracepair-agent" trace -"$_fam" -q 20 ${AN_PROBING---quick} --json "$@" \
 	    "$_a" >"$AN_TMP/rev.json" 2>"$AN_TMP/rev.err" &
 	_p2=$!
 	wait "$_p1" || { diag "forward trace failed: $(cat "$AN_TMP/fwd.err")"; wait "$_p2"; return 1; }
