@@ -102,11 +102,11 @@ an_echo_detours(struct an_state *st, int dir)
 		an_add_artifact(st, ANALYSIS_ART_ECHO_DETOUR, dir, h,
 		    100.0 * (ps - pr) / ps, "its echo lost %d of %d, its probes "
 		    "%d of %d, the destination %d of %d: the echo reached its "
-		    "address another way and missed the path's loss (with %d "
-		    "hop%s like it, %d of %d probes lost against %d of %d "
-		    "echoes), so the probes stand for it", h->sent - h->recv,
-		    h->sent, ps - pr, ps, ns - nr, ns, n - 1, n == 2 ? "" : "s",
-		    sp - rp, sp, se - re, se);
+		    "address another way and missed the path's loss (%d hop%s "
+		    "in all: %d of %d probes lost against %d of %d echoes), so "
+		    "the probes stand for it", h->sent - h->recv, h->sent,
+		    ps - pr, ps, ns - nr, ns, n, n == 1 ? "" : "s", sp - rp, sp,
+		    se - re, se);
 		h->sent = ps;
 		h->recv = pr;
 	}
