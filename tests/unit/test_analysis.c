@@ -1664,7 +1664,8 @@ test_forward_only_loss(void **state)
  * the link before hop 3 loses 4 of 30 probes: hop 3's echo and the
  * destination's lose them too, but the echo to hops 4-7 reaches their
  * addresses another way and loses none, while their probes lose 4 of 30
- * each.  ECHO_* fill the figures; the reverse trace is clean.
+ * each.  echo_trace() gives every hop both figures from the two tables
+ * of losses; the reverse trace (echo_rev) is clean.
  */
 #define ECHO_HOPS	8
 static struct trace *
