@@ -46,6 +46,10 @@ struct an_state {
 
 /* Grow *arr (n entries of size) by one zeroed entry; NULL sets st->oom. */
 void		*an_grow(struct an_state *, void *arr, int *n, size_t size);
+/* analysis_verdict.c: the name of site side (0 A, 1 B) for people: its
+   agent, else its address */
+void		 an_site_label(const struct an_state *, int side, char *buf,
+		    size_t len);
 /* echo.c: hops whose echo reached them another way get their probes' figures */
 void		 an_echo_detours(struct an_state *, int dir);
 struct analysis_artifact *an_add_artifact(struct an_state *,

@@ -6,9 +6,9 @@
 
 /* ---- verdict ------------------------------------------------------- */
 
-/* The name of site side (0 A, 1 B): its agent, else its address. */
-static void
-site_label(const struct an_state *st, int side, char *buf, size_t len)
+/* The name of site side (0 A, 1 B) for people: its agent, else its address. */
+void
+an_site_label(const struct an_state *st, int side, char *buf, size_t len)
 {
 	const struct trace *own = st->d[side].t, *other = st->d[!side].t;
 
@@ -330,7 +330,7 @@ an_make_verdict(struct an_state *st)
 			    "in the reverse direction only", s->confidence, few);
 			break;
 		}
-		site_label(st, s->toward, to, sizeof(to));
+		an_site_label(st, s->toward, to, sizeof(to));
 		if (s->bothways)
 			an_bprintf(a->verdict, sizeof(a->verdict), "Loss on the "
 			    "link %s - %s%s, seen in both directions (one way or "
@@ -376,7 +376,7 @@ an_make_verdict(struct an_state *st)
 		break;
 	case ANALYSIS_SUSPECT_SITE:
 		if (s->directed) {
-			site_label(st, s->toward, to, sizeof(to));
+			an_site_label(st, s->toward, to, sizeof(to));
 			an_bprintf(a->verdict, sizeof(a->verdict), "A site's own "
 			    "access link or host loses traffic: the link %s -> %s, "
 			    "on traffic towards %s (%.0f%%, 95%% CI %.0f-%.0f%%; "

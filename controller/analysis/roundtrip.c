@@ -458,24 +458,6 @@ build_table(struct rt *r)
 
 /* ---- words ------------------------------------------------------------- */
 
-/* The name of site side (0 A, 1 B) for people: its agent, else its address. */
-static void
-site_name(const struct an_state *st, int side, char *buf, size_t len)
-{
-	const struct trace *own = st->d[side].t, *other = st->d[!side].t;
-
-	if (own->agent != NULL && own->agent[0] != '\0')
-		an_bprintf(buf, len, "%s", own->agent);
-	else if (other->dst_name != NULL && other->dst_name[0] != '\0')
-		an_bprintf(buf, len, "%s", other->dst_name);
-	else if (other->dst[0] != '\0')
-		an_bprintf(buf, len, "%s", other->dst);
-	else if (own->src[0] != '\0')
-		an_bprintf(buf, len, "%s", own->src);
-	else
-		an_bprintf(buf, len, "%s", side == 0 ? "A" : "B");
-}
-
 /* A node as a suspect's end. */
 static void
 node_ref(const struct rt *r, int n, struct analysis_hop *h)
@@ -508,7 +490,7 @@ node_label(const struct rt *r, int n, char *buf, size_t len)
 	struct analysis_hop h;
 
 	if (r->nodes[n].host >= 0) {
-		site_name(r->st, r->nodes[n].host, buf, len);
+		an_site_label(r->st, r->nodes[n].host, buf, len);
 		return buf;
 	}
 	node_ref(r, n, &h);
@@ -870,7 +852,7 @@ suspect_of(struct rt *r, int e, double p, double lo, double hi, double c)
 		s->to = y;
 		s->directed = 1;
 		s->toward = tw;
-		site_name(r->st, tw, to, sizeof(to));
+		an_site_label(r->st, tw, to, sizeof(to));
 		an_bprintf(s->why, sizeof(s->why), "%sloss on the link %s -> %s, "
 		    "on traffic towards %s. %s; %s",
 		    site ? (r->nodes[l->u].host >= 0 ? "the site's own access "
@@ -1759,7 +1741,7 @@ delay_suspect(struct rt *r, const struct rt_delay *D, int l, double q,
 	s->seen_rev = seen[1];
 	s->step_ttl[0] = at[0];
 	s->step_ttl[1] = at[1];
-	site_name(r->st, tw, to, sizeof(to));
+	an_site_label(r->st, tw, to, sizeof(to));
 	if (lr >= 0)
 		an_bprintf(other, sizeof(other), "the other way carries %.1f ms",
 		    D->x[D->edge[l]] + D->x[DCOL_Q(r, D, lr)]);
