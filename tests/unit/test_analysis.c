@@ -1718,99 +1718,79 @@ detours(const struct analysis *a, char *buf, size_t len)
 			    buf[0] ? "," : "", a->artifacts[i].hop.ttl);
 }
 
+/*
+ * One case: the forward trace from the two loss tables (hop `limited',
+ * 1-based, with a learned limit; 0 none) against the clean reverse, and
+ * the echo-detour TTLs it must give.
+ */
+struct echo_case {
+	const char	*what;
+	int		 el[ECHO_HOPS], pl[ECHO_HOPS];
+	int		 limited;
+	const char	*want;
+};
+
 static void
 test_echo_detour(void **state)
 {
-	int	 el[ECHO_HOPS] = { 0, 0, 4, 0, 0, 0, 0, 4 };
-	int	 pl[ECHO_HOPS] = { 0, 0, 4, 4, 4, 4, 4, 4 };
+	static const struct echo_case cases[] = {
+		{ "the probes stand for hops 4-7",
+		    { 0, 0, 4, 0, 0, 0, 0, 4 }, { 0, 0, 4, 4, 4, 4, 4, 4 }, 0,
+		    "4,5,6,7" },
+		{ "a learned limit whose kept probes lose as the path does: "
+		    "they stand for hop 5 too (the thinned probes answer but "
+		    "for the path)",
+		    { 0, 0, 4, 0, 0, 0, 0, 4 }, { 0, 0, 4, 4, 4, 4, 4, 4 }, 5,
+		    "4,5,6,7" },
+		{ "probes losing far more than the destination are a limit "
+		    "(learned or not): hop 6 keeps its echo",
+		    { 0, 0, 4, 0, 0, 0, 0, 4 }, { 0, 0, 4, 4, 4, 15, 4, 4 }, 0,
+		    "4,5,7" },
+		{ "no echo lost before the stretch (no anchor): every echo "
+		    "stands",
+		    { 0, 0, 0, 0, 0, 0, 0, 4 }, { 0, 0, 4, 4, 4, 4, 4, 4 }, 0,
+		    "" },
+		{ "a destination that loses nothing: no loss passes, echo "
+		    "stands",
+		    { 0, 0, 4, 0, 0, 0, 0, 0 }, { 0, 0, 4, 4, 4, 4, 4, 0 }, 0,
+		    "" },
+		{ "a destination losing too little to tell from the echo (2 of "
+		    "60 against 0 of 120), though the probes lose more than "
+		    "the echo",
+		    { 0, 0, 4, 0, 0, 0, 0, 1 }, { 0, 0, 4, 2, 2, 2, 2, 1 }, 0,
+		    "" },
+		{ "an echo losing half the path's loss or more went the "
+		    "probes' way",
+		    { 0, 0, 4, 3, 0, 0, 0, 4 }, { 0, 0, 4, 4, 4, 4, 4, 4 }, 0,
+		    "5,6,7" },
+		{ "one hop alone with 30 probes does not decide",
+		    { 0, 0, 4, 4, 4, 4, 0, 4 }, { 0, 0, 4, 4, 4, 4, 4, 4 }, 0,
+		    "" },
+	};
 	struct trace	*f, *r = echo_rev();
 	struct analysis	*a;
-	char	 got[64];
+	char		 got[64];
+	size_t		 i;
 
 	(void)state;
-	/* the probes stand for hops 4-7, and the loss persists from hop 3 */
-	f = echo_trace(el, pl);
-	a = run(f, r, NULL);
-	detours(a, got, sizeof(got));
-	assert_string_equal(got, "4,5,6,7");
-	assert_true(a->loss[0].persistent);
-	assert_int_equal(a->loss[0].onset.ttl, 3);
 	assert_string_equal(analysis_artifact_kind_name(ANALYSIS_ART_ECHO_DETOUR),
 	    "echo-detour");
-	analysis_free(a);
-	trace_free(f);
-
-	/* a learned limit whose kept probes lose as the path does: they
-	   stand for hop 5 too (the thinned probes answer but for the path) */
-	f = echo_trace(el, pl);
-	f->hops[4].rl_rate = 1.5;
-	a = run(f, r, NULL);
-	detours(a, got, sizeof(got));
-	assert_string_equal(got, "4,5,6,7");
-	analysis_free(a);
-	trace_free(f);
-
-	/* probes losing far more than the destination are a limit (learned
-	   or not): hop 6 keeps its echo */
-	pl[5] = 15;
-	f = echo_trace(el, pl);
-	a = run(f, r, NULL);
-	detours(a, got, sizeof(got));
-	assert_string_equal(got, "4,5,7");
-	analysis_free(a);
-	trace_free(f);
-	pl[5] = 4;
-
-	/* no echo lost before the stretch (no anchor): every echo stands */
-	el[2] = 0;
-	f = echo_trace(el, pl);
-	a = run(f, r, NULL);
-	detours(a, got, sizeof(got));
-	assert_string_equal(got, "");
-	analysis_free(a);
-	trace_free(f);
-	el[2] = 4;
-
-	/* a destination that loses nothing: no loss passes, echo stands */
-	el[7] = pl[7] = 0;
-	f = echo_trace(el, pl);
-	a = run(f, r, NULL);
-	detours(a, got, sizeof(got));
-	assert_string_equal(got, "");
-	analysis_free(a);
-	trace_free(f);
-	el[7] = pl[7] = 4;
-
-	/* a destination losing too little to tell from the echo (2 of 60
-	   against 0 of 120), though the probes lose more than the echo */
-	el[7] = pl[7] = 1;
-	pl[3] = pl[4] = pl[5] = pl[6] = 2;
-	f = echo_trace(el, pl);
-	a = run(f, r, NULL);
-	detours(a, got, sizeof(got));
-	assert_string_equal(got, "");
-	analysis_free(a);
-	trace_free(f);
-	el[7] = pl[7] = 4;
-	pl[3] = pl[4] = pl[5] = pl[6] = 4;
-
-	/* an echo losing half the path's loss or more went the probes' way */
-	el[3] = 3;
-	f = echo_trace(el, pl);
-	a = run(f, r, NULL);
-	detours(a, got, sizeof(got));
-	assert_string_equal(got, "5,6,7");
-	analysis_free(a);
-	trace_free(f);
-
-	/* one hop alone with 30 probes does not decide */
-	el[3] = el[4] = el[5] = 4;
-	f = echo_trace(el, pl);
-	a = run(f, r, NULL);
-	detours(a, got, sizeof(got));
-	assert_string_equal(got, "");
-	analysis_free(a);
-	trace_free(f);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f = echo_trace(cases[i].el, cases[i].pl);
+		if (cases[i].limited > 0)
+			f->hops[cases[i].limited - 1].rl_rate = 1.5;
+		a = run(f, r, NULL);
+		detours(a, got, sizeof(got));
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%s: echo-detour at \"%s\", want \"%s\"",
+			    cases[i].what, got, cases[i].want);
+		if (i == 0) {	/* and the loss persists from hop 3 */
+			assert_true(a->loss[0].persistent);
+			assert_int_equal(a->loss[0].onset.ttl, 3);
+		}
+		analysis_free(a);
+		trace_free(f);
+	}
 	trace_free(r);
 }
 
