@@ -1,4 +1,4 @@
-/* probe.c: the probe engine: raw sockets, runs of probes under one rate cap, replies matched to probes. */
+/* probe.c: the probe engine: raw sockets, runs of probes under one rate cap, replies matched to probes (loss measurement in rounds: probe_loss.c). */
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -28,122 +28,13 @@
 #include "probe.h"
 #include "probe_dns.h"
 #include "probe_pkt.h"
-#include "stats.h"
+#include "probe_run.h"
 
 #define PROBE_WAIT_FLOOR	0.05	/* s: adaptive waits never go below */
 #define PROBE_DNS_WAIT		2.0	/* s: how long a finished run waits for names */
 #define PROBE_RECV_BATCH	256	/* packets read per socket wake-up */
 #define PROBE_RECV_DRAIN	4096	/* packets read per socket before a timeout */
 #define PROBE_TXRING		4096	/* sends remembered for their kernel TX time */
-
-/* Where one probe stands. */
-enum probe_state {
-	PROBE_UNSENT = 0,	/* not sent yet */
-	PROBE_INFLIGHT,		/* sent, no reply, not given up */
-	PROBE_ANSWERED,		/* a matching reply arrived */
-	PROBE_TIMEDOUT,		/* given up (adaptive wait), or the send failed */
-	PROBE_DISCARDED,	/* beyond the destination: dropped from the result */
-	PROBE_SKIPPED		/* loss run: not sent, to keep under the hop's
-				   rate limit; dropped from the result */
-};
-
-/* Where one run stands. */
-enum run_state {
-	RUN_RESOLVING = 0,	/* waiting for the destination's address */
-	RUN_PROBING,		/* sending and matching */
-	RUN_NAMING,		/* probing over, waiting for reverse DNS */
-	RUN_DONE		/* callback scheduled */
-};
-
-/* A token bucket: at most rate per second, bursts of at most depth. */
-struct bucket {
-	double		 rate;		/* tokens per second */
-	double		 depth;		/* most tokens held */
-	double		 tokens;	/* tokens now */
-	double		 last;		/* when tokens was computed */
-};
-
-/* Engine-side state of one probe; its result lives in the trace. */
-struct probe_slot {
-	enum probe_state state;
-	int		 ttl;
-	double		 sent;		/* send time, UNIX seconds (kernel TX
-					   timestamp once it is known) */
-	double		 rx;		/* receive time of the answer */
-	int		 dest;		/* the reply came from the destination */
-	int		 heap_pos;	/* PROBE_INFLIGHT: place in its TTL's
-					   heap (probe_run.heap), else -1 */
-	struct trace_probe *tp;		/* result in run->trace */
-};
-
-/*
- * A loss run's view of one TTL (docs/probing.md): the ICMP echo child
- * measuring the hop's address, and the hop's rate limit once learned.
- * Rounds are paired by index: echo probe j goes with round round0 + j.
- */
-struct ttl_loss {
-	struct probe_run *run;		/* the loss run this belongs to */
-	struct probe_run *echo;		/* running echo child, or NULL */
-	int		 started;	/* an echo child was started */
-	int		 round0;	/* round its probe 0 pairs with */
-	int		 nsent;		/* echo probes sent (child finished) */
-	uint8_t		*ok;		/* per echo probe: answered (finished) */
-	int		 limited;	/* the limit is learned */
-	int		 lim_round;	/* round from which TE probes are thinned */
-	int		 every;		/* then one TE probe every that many rounds */
-	double		 rate;		/* learned replies per second */
-	int		 burst;		/* learned burst */
-};
-
-/* One trace in progress. */
-struct probe_run {
-	TAILQ_ENTRY(probe_run) entry;	/* in engine->runs */
-	struct probe_engine *eng;
-	uint64_t	 serial;	/* names the run in the TX ring */
-	enum run_state	 state;
-	struct probe_opts opts;		/* what was asked */
-	struct probe_flow flow;		/* what every probe shares */
-	int		 ifindex;	/* -i, 0 none */
-	struct trace	*trace;		/* the result being filled in */
-	int		 nprobes;	/* ttls * queries */
-	struct probe_slot *slots;	/* index = (ttl - first) * queries + q */
-	int		 next_send;	/* next slot to send */
-	int		 inflight;	/* slots in PROBE_INFLIGHT */
-	int		 unsent;	/* slots in PROBE_UNSENT */
-	/*
-	 * What run_check needs, kept up to date as probes change state
-	 * instead of rescanning every slot on each reply: per TTL, the
-	 * longest RTT answered, and the slots in flight as a min-heap on
-	 * their send time (the earliest is the first to time out, since
-	 * every probe of a TTL waits as long).  TTL k (= ttl - first_ttl)
-	 * owns heap[k * queries ...], heapn[k] entries long.
-	 */
-	double		 here[TRACE_MAX_TTL + 2];	/* s, 0: none answered */
-	int		*heap;		/* slot indices, nprobes long */
-	int		 heapn[TRACE_MAX_TTL + 1];	/* entries per TTL */
-	int		 terminal_ttl;	/* lowest TTL that ended the trace, 0 none */
-	double		 last_send;	/* for -z */
-	int		 sent_now;	/* sent in this pump: timeouts to arm */
-	struct bucket	 bucket;	/* this run's own rate cap (opts.pps) */
-	struct event	*ev_timer;	/* timeouts, pause, DNS wait */
-	struct event	*ev_done;	/* deferred callback / failure */
-	double		 naming_until;	/* RUN_NAMING: give up on names then */
-	struct resolve	*resolve;	/* RUN_RESOLVING: the lookup */
-	char		 err[160];	/* failure reported by ev_done */
-	probe_done_cb	 cb;
-	void		*cb_arg;
-	/* Loss measurement in rounds (docs/probing.md). */
-	int		 loss;		/* this run sends in rounds */
-	int		 nttl;		/* TTLs: max_ttl - first_ttl + 1 */
-	double		 interval;	/* s between rounds */
-	double		 t0;		/* when round 0 began, 0 not yet */
-	struct probe_run *parent;	/* an echo child: the run it serves */
-	struct ttl_loss	*tl;		/* a loss run (not a child): per TTL */
-	int		 children;	/* echo children still running */
-	probe_progress_cb progress;	/* per finished round, or NULL */
-	void		*progress_arg;
-	int		 rounds_done;	/* reported to progress */
-};
 
 /* A destination lookup; outlives a cancelled run (run set to NULL). */
 struct resolve {
@@ -189,12 +80,11 @@ struct probe_engine {
 };
 
 static void	 engine_pump(struct probe_engine *);
-static void	 run_check(struct probe_run *, double);
 static void	 engine_names_done(void *);
 static void	 run_fail(struct probe_run *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
-static double
+double
 now_real(void)
 {
 	struct timespec	 ts;
@@ -860,10 +750,6 @@ resolve_cb(int result, struct evutil_addrinfo *res, void *arg)
 	engine_pump(r->eng);
 }
 
-static struct probe_run *run_create(struct probe_engine *,
-	    const struct probe_opts *, struct probe_run *, probe_done_cb, void *,
-	    char *, size_t);
-
 struct probe_run *
 probe_start(struct probe_engine *e, const struct probe_opts *opts,
     probe_done_cb cb, void *arg, char *err, size_t errlen)
@@ -887,7 +773,7 @@ probe_set_progress(struct probe_run *r, probe_progress_cb cb, void *arg)
  * A run, set up but not pumped (the caller pumps); parent: an echo child
  * of that loss run (set before the slots are made).
  */
-static struct probe_run *
+struct probe_run *
 run_create(struct probe_engine *e, const struct probe_opts *opts,
     struct probe_run *parent, probe_done_cb cb, void *arg, char *err,
     size_t errlen)
@@ -1051,373 +937,6 @@ here_recompute(struct probe_run *r, int ttl)
 				m = rtt;
 		}
 	r->here[ttl] = m;
-}
-
-/* ---- loss measurement in rounds (docs/probing.md) --------------------- */
-
-/*
- * The slot sent at position j of the send order.  A loss run sends round
- * by round (every TTL once per round); otherwise all of a TTL's probes go
- * before the next TTL's, as before.
- */
-static int
-order_slot(const struct probe_run *r, int j)
-{
-	if (!r->loss)
-		return j;
-	return (j % r->nttl) * r->opts.queries + j / r->nttl;
-}
-
-/* 1 answered, 0 lost, -1 not known (yet): echo probe j of TTL k. */
-static int
-echo_state(const struct probe_run *r, int k, int j)
-{
-	const struct ttl_loss *l = &r->tl[k];
-
-	if (j < 0)
-		return -1;
-	if (l->echo != NULL) {
-		if (j >= l->echo->nprobes)
-			return -1;
-		switch (l->echo->slots[j].state) {
-		case PROBE_ANSWERED: return 1;
-		case PROBE_TIMEDOUT: return 0;
-		default: return -1;
-		}
-	}
-	return j < l->nsent && l->ok != NULL ? l->ok[j] : -1;
-}
-
-/* P(X >= d) for X binomial(n, 1/2). */
-static double
-binom_half_tail(int d, int n)
-{
-	double	 p = 0, lc;
-	int	 i;
-
-	for (i = d; i <= n; i++) {
-		lc = lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0);
-		p += exp(lc - n * log(2.0));
-	}
-	return p;
-}
-
-/*
- * Did TTL k's replies to its own probes (time-exceeded, or the
- * destination's reply) stay limited in rounds [0, upto)?  Pairs each
- * round's probe with the same round's echo to the hop's address: rounds
- * where the probe went unanswered but the echo came back ("declined")
- * against the opposite.  Both directions of discord are equally likely
- * when loss alone is at work; a limit makes the first far more frequent.
- * Limited: at least PROBE_LIMIT_MIN declined rounds, a one-sided sign
- * test below PROBE_LIMIT_ALPHA, and at least PROBE_LIMIT_SHARE of the
- * paired rounds from the second declined one on declined (a limit at
- * half the probing rate declines half; loss on the probes' path that
- * the echo does not cross, which the sign test alone takes for a limit,
- * declines as little as it loses).  Then *rate is the replies per second
- * from the first declined round on (the steady rate the limit allows)
- * and *burst the replies before it beyond that rate; *span the seconds
- * the rate was measured over.
- */
-#define PROBE_LIMIT_MIN		4
-#define PROBE_LIMIT_ALPHA	0.01
-#define PROBE_LIMIT_SPAN	5.0	/* s of limited replies before thinning */
-#define PROBE_LIMIT_SHARE	0.25	/* least share of declined rounds */
-static int
-loss_eval(const struct probe_run *r, int k, int upto, double *rate,
-    int *burst, double *span, int *echo_worse)
-{
-	const struct ttl_loss *l = &r->tl[k];
-	const struct probe_slot *s;
-	int	 q = r->opts.queries, i, te, ec, d = 0, c = 0, first = -1;
-	int	 total = 0, after = 0, last = -1, i0 = -1, np = 0, nd = 0;
-
-	for (i = 0; i < upto && i < q; i++) {
-		s = &r->slots[k * q + i];
-		if (s->state != PROBE_ANSWERED && s->state != PROBE_TIMEDOUT)
-			continue;
-		if (i0 < 0)
-			i0 = i;
-		last = i;
-		if ((ec = echo_state(r, k, i - l->round0)) < 0)
-			continue;
-		te = s->state == PROBE_ANSWERED;
-		/*
-		 * The limited phase starts at the second declined round: a
-		 * single early one is as likely a lost packet.
-		 */
-		if (!te && ec && ++d == 2)
-			first = i;
-		else if (te && !ec)
-			c++;
-		if (first >= 0) {
-			np++;
-			nd += !te && ec;
-		}
-	}
-	if (echo_worse != NULL)
-		*echo_worse = c >= PROBE_LIMIT_MIN &&
-		    binom_half_tail(c, d + c) < PROBE_LIMIT_ALPHA;
-	if (d < PROBE_LIMIT_MIN || binom_half_tail(d, d + c) >= PROBE_LIMIT_ALPHA ||
-	    nd < PROBE_LIMIT_SHARE * np)
-		return 0;
-	for (i = i0; i <= last; i++) {
-		s = &r->slots[k * q + i];
-		total += s->state == PROBE_ANSWERED;
-		if (i >= first)
-			after += s->state == PROBE_ANSWERED;
-	}
-	/* replies(t) = burst + rate * t once the limit shows */
-	*span = r->slots[k * q + last].sent - r->slots[k * q + first].sent +
-	    r->interval;
-	*rate = after / *span;
-	*burst = (int)lround(total - *rate * (r->slots[k * q + last].sent -
-	    r->slots[k * q + i0].sent + r->interval));
-	if (*burst < 1)
-		*burst = 1;
-	return *rate > 0;
-}
-
-/*
- * Whether slot idx (not sent yet) is to be skipped to keep under its
- * hop's learned limit.  Learns the limit from the rounds already over
- * (a round is taken as over three rounds later) once it has been seen
- * for PROBE_LIMIT_SPAN seconds; from then on one probe in `every' rounds
- * goes, every chosen so that they come at most at 80 % of the limit.
- */
-static int
-loss_skip(struct probe_run *r, int idx)
-{
-	int	 q = r->opts.queries, k = idx / q, round = idx % q, burst;
-	struct ttl_loss *l;
-	double	 rate, span;
-
-	if (r->tl == NULL)
-		return 0;
-	l = &r->tl[k];
-	if (!l->limited && l->started && loss_eval(r, k, round - 3, &rate,
-	    &burst, &span, NULL) && span >= PROBE_LIMIT_SPAN) {
-		l->limited = 1;
-		l->rate = rate;
-		l->burst = burst;
-		l->lim_round = round;
-		l->every = (int)ceil(1.0 / (0.8 * rate * r->interval));
-		if (l->every < 1)
-			l->every = 1;
-	}
-	if (!l->limited || round < l->lim_round)
-		return 0;
-	return (round - l->lim_round) % l->every != 0;
-}
-
-/*
- * Was TTL k's limit, learned during the run, a limit?  Once probes are
- * thinned under a real limit it answers nearly every one, so the rounds
- * where the probe went unanswered but the echo came back ("declined")
- * become rare.  Loss on the probes' path that the echo does not cross
- * (the echo reached the router's address another way) declines as
- * often after the thinning as before.  Refuted: at least
- * PROBE_REFUTE_MIN paired rounds after the thinning, some of them
- * declined, and no significant drop (one-sided Fisher test at
- * PROBE_REFUTE_ALPHA) from the limited phase before it (from the second
- * declined round, as loss_eval).  A limit learned only at the end was
- * never probed under and stands.
- */
-#define PROBE_REFUTE_MIN	8
-#define PROBE_REFUTE_ALPHA	0.05
-static int
-loss_refuted(const struct probe_run *r, int k)
-{
-	const struct ttl_loss *l = &r->tl[k];
-	const struct probe_slot *s;
-	int	 q = r->opts.queries, i, ec, dec, d = 0, first = -1;
-	int	 dpre = 0, npre = 0, dpost = 0, npost = 0;
-
-	if (!l->limited || l->lim_round <= 0)
-		return 0;
-	for (i = 0; i < q; i++) {
-		s = &r->slots[k * q + i];
-		if (s->state != PROBE_ANSWERED && s->state != PROBE_TIMEDOUT)
-			continue;
-		if ((ec = echo_state(r, k, i - l->round0)) < 0)
-			continue;
-		dec = s->state == PROBE_TIMEDOUT && ec;
-		if (dec && first < 0 && ++d == 2)
-			first = i;
-		if (i >= l->lim_round) {
-			npost++;
-			dpost += dec;
-		} else if (first >= 0) {
-			npre++;
-			dpre += dec;
-		}
-	}
-	if (npost < PROBE_REFUTE_MIN || dpost == 0)
-		return 0;
-	return stats_fisher_more(dpre, npre, dpost, npost) >= PROBE_REFUTE_ALPHA;
-}
-
-static void	 echo_done(struct trace *, const char *, void *);
-
-/*
- * TTL k answered from addr: measure the hop by ICMP echo to that address
- * in rounds alongside (one child run, paired with the rounds from the
- * current one on).  A child that cannot start leaves the hop to its own
- * replies.
- */
-static void
-loss_echo_start(struct probe_run *r, int k, const char *addr, double now)
-{
-	struct ttl_loss *l = &r->tl[k];
-	struct probe_opts o;
-	struct probe_run *c;
-	char	 err[160];
-	int	 round0;
-
-	l->started = 1;
-	round0 = r->t0 > 0 ? (int)floor((now - r->t0) / r->interval) : 0;
-	if (round0 < 0)
-		round0 = 0;
-	if (round0 >= r->opts.queries)
-		return;
-	probe_opts_init(&o);
-	snprintf(o.host, sizeof(o.host), "%s", addr);
-	o.af = r->flow.af;
-	o.method = TRACE_METHOD_ICMP;
-	o.first_ttl = o.max_ttl = r->opts.max_ttl;
-	o.queries = r->opts.queries;	/* the hop's full count, if later */
-	o.wait_max = r->opts.wait_max;
-	o.wait_here = r->opts.wait_here;
-	o.wait_near = r->opts.wait_near;
-	o.pps = r->opts.pps;
-	o.tos = r->opts.tos;
-	o.no_dns = 1;
-	o.loss = 1;
-	o.interval = r->interval;
-	snprintf(o.src, sizeof(o.src), "%s", r->trace->src);
-	snprintf(o.iface, sizeof(o.iface), "%s", r->opts.iface);
-	if ((c = run_create(r->eng, &o, r, echo_done, l, err, sizeof(err))) == NULL)
-		return;
-	l->run = r;
-	l->echo = c;
-	l->round0 = round0;
-	r->children++;
-}
-
-/* An echo child is over: keep which of its probes were answered. */
-static void
-echo_done(struct trace *t, const char *err, void *arg)
-{
-	struct ttl_loss *l = arg;
-	struct probe_run *r = l->run;	/* l->echo is freed by now */
-	int	 j;
-
-	(void)err;
-	l->echo = NULL;
-	r->children--;
-	if (t != NULL && t->nhops > 0 &&
-	    (l->ok = calloc((size_t)t->hops[0].nprobes + 1, 1)) != NULL) {
-		l->nsent = t->hops[0].nprobes;
-		for (j = 0; j < l->nsent; j++)
-			l->ok[j] = t->hops[0].probes[j].replied != 0;
-	}
-	trace_free(t);
-	run_check(r, now_real());
-}
-
-/*
- * The loss run is over (its children too): each hop's echo figures, its
- * learned limit, and which figure stands for it.  Probes skipped to keep
- * under a limit leave the result.
- */
-static void
-loss_conclude(struct probe_run *r, int keep)
-{
-	struct trace_hop *h;
-	struct ttl_loss *l;
-	double	 rate, span;
-	int	 k, j, q = r->opts.queries, w, burst, echo_worse = 0;
-
-	for (k = 0; k < r->nttl && k + r->opts.first_ttl <= keep; k++) {
-		if ((h = trace_hop_by_ttl(r->trace, k + r->opts.first_ttl)) == NULL)
-			continue;
-		for (j = 0, w = 0; j < q; j++) {
-			struct probe_slot *s = &r->slots[k * q + j];
-
-			if (s->state == PROBE_SKIPPED) {
-				s->tp = NULL;
-				continue;
-			}
-			if (w != j) {
-				h->probes[w] = h->probes[j];
-				trace_probe_init(&h->probes[j]);
-			}
-			s->tp = &h->probes[w++];
-		}
-		h->nprobes = w;
-		l = &r->tl[k];
-		if (l->ok == NULL)
-			continue;
-		h->echo_sent = l->nsent;
-		for (j = 0; j < l->nsent; j++)
-			h->echo_received += l->ok[j];
-		if (loss_eval(r, k, q, &rate, &burst, &span, &echo_worse) &&
-		    !l->limited) {
-			l->limited = 1;
-			l->rate = rate;
-			l->burst = burst;
-		}
-		if (l->limited && !loss_refuted(r, k)) {
-			h->rl_rate = l->rate;
-			h->rl_burst = l->burst;
-		}
-		/*
-		 * Echo stands for the hop unless it never came back or lost
-		 * significantly more than the hop's own replies (a router
-		 * that polices echo harder than its errors).
-		 */
-		h->loss_by_echo = h->echo_received > 0 && !echo_worse;
-	}
-}
-
-/* After each round: tell the progress callback where the run stands. */
-static void
-loss_progress(struct probe_run *r, double now)
-{
-	struct probe_progress p;
-	int	 k, j, q = r->opts.queries, sent, got, done;
-
-	if (r->progress == NULL || r->t0 == 0)
-		return;
-	done = (int)floor((now - r->t0) / r->interval);
-	if (done > q)
-		done = q;
-	if (done <= r->rounds_done)
-		return;
-	r->rounds_done = done;
-	memset(&p, 0, sizeof(p));
-	p.rounds_done = done;
-	p.rounds = q;
-	p.seconds_left = (q - done) * r->interval;
-	for (k = 0; k < r->nttl; k++) {
-		int by_echo = r->tl != NULL && r->tl[k].echo != NULL;
-
-		for (j = 0, sent = got = 0; j < q && j < done; j++) {
-			int st = by_echo ? echo_state(r, k, j - r->tl[k].round0) :
-			    r->slots[k * q + j].state == PROBE_ANSWERED ? 1 :
-			    r->slots[k * q + j].state == PROBE_TIMEDOUT ? 0 : -1;
-
-			if (st < 0)
-				continue;
-			sent++;
-			got += st;
-		}
-		if (sent > 0 && got > 0 && 100.0 * (sent - got) / sent > p.worst_loss) {
-			p.worst_loss = 100.0 * (sent - got) / sent;
-			p.worst_ttl = k + r->opts.first_ttl;
-		}
-	}
-	r->progress(&p, r->progress_arg);
 }
 
 /* ---- sending ---------------------------------------------------------- */
@@ -2086,7 +1605,7 @@ slot_wait(const struct probe_run *r, int ttl, const double *here,
  * is per TTL, not per probe: a TTL's probes all wait as long, so only the
  * earliest sent of each (its heap's top) can be due first.
  */
-static void
+void
 run_check(struct probe_run *r, double at)
 {
 	double	 near[TRACE_MAX_TTL + 2];
