@@ -1,6 +1,6 @@
 /*
  * echo.c: when a hop's echo does not stand for it.  A loss measurement
- * (agent/probe.c, docs/probing.md) pings each hop's address beside its
+ * (agent/probe_loss.c, docs/probing.md) pings each hop's address beside its
  * TTL-limited probes, and the echo's figures stand for the hop, so that
  * a router that limits its ICMP errors is not read as loss.  But the
  * echo's way out is the route to the router's address, not the trace's
