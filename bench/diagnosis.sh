@@ -114,19 +114,39 @@ paste_version() {
 # traceroute: 10 probes per hop (its most), 2 s wait, its defaults else;
 # traceroute-runs: the same, PASTE_RUNS times (AN_PASTE_RUNS, an_paste_runs
 # in tests/analysis/lab-helpers.sh).
+# A follow-up paste (FOLLOW_N set, follow_runs): mtr -c FOLLOW_N;
+# traceroute -q FOLLOW_N up to 10, else -q 10 in several runs.
 paste_cmd() {
+	_q=10
+	[ -n "${FOLLOW_N:-}" ] && [ "$FOLLOW_N" -le 10 ] && _q=$FOLLOW_N
 	case $3 in
 	mtr)
 		if [ "$(probing "$1")" = --loss ]; then
-			echo "mtr --report-wide -c ${PASTE_COUNT_LIMITED:-30} -i 1 -$2"
+			echo "mtr --report-wide -c ${FOLLOW_N:-${PASTE_COUNT_LIMITED:-30}} -i 1 -$2"
 		else
-			echo "mtr --report-wide -c ${PASTE_COUNT:-50} -i 0.2 -$2"
+			echo "mtr --report-wide -c ${FOLLOW_N:-${PASTE_COUNT:-50}} -i 0.2 -$2"
 		fi ;;
-	traceroute|traceroute-runs) echo "traceroute -$2 -q 10 -w 2" ;;
-	traceroute-n) echo "traceroute -$2 -n -q 10 -w 2" ;;
+	traceroute|traceroute-runs) echo "traceroute -$2 -q $_q -w 2" ;;
+	traceroute-n) echo "traceroute -$2 -n -q $_q -w 2" ;;
 	*) echo "diagnosis.sh: PASTE_TOOLS: no tool '$3' (mtr, traceroute, traceroute-n, traceroute-runs)" >&2
 	   return 1 ;;
 	esac
+}
+
+# follow_runs TOOL N: how many runs of the traceroute text give N probes
+# per hop (as the verdict's advice words it: "paste K runs of traceroute
+# -q 10"); 1 for mtr and for N up to 10
+follow_runs() {
+	case $1 in
+	traceroute*) [ "$2" -gt 10 ] && { echo $((($2 + 9) / 10)); return; } ;;
+	esac
+	echo 1
+}
+
+# advice JSON: the probes per hop the verdict asks for (to decide an
+# inconclusive one, to confirm one below 0.90), empty when none
+advice() {
+	jq -r '.analysis | (.probes_per_hop_to_decide // .probes_per_hop_to_confirm) // empty' "$1"
 }
 
 # paste_fixture SCENARIO FAMILY TOOL CMD VERSION DATE: the last pasted pair
@@ -160,7 +180,7 @@ if [ "$MODE" != timing ]; then
 			[ "$t" = mtr ] && _lim=" (limitedstretch, quiet: $(paste_cmd sf-chicago-quiet 4 "$t") DEST)"
 			echo "# $t: $(paste_cmd sf-chicago 4 "$t") DEST$(runs_words "$t")$_lim; $(paste_version "$t")"
 		done
-		printf '%-27s %-12s %4s %5s %5s %12s %5s\n' scenario tool af right wrong inconclusive runs
+		printf '%-27s %-12s %4s %5s %5s %12s %5s %9s %s\n' scenario tool af right wrong inconclusive runs followed first-r/w/i
 	else
 		printf '%-27s %4s %5s %5s %12s %5s %10s\n' scenario af right wrong inconclusive runs follow-ups
 	fi
@@ -173,6 +193,7 @@ pair() {
 	if [ "$MODE" = paste ]; then
 		AN_PASTE_RUNS=1
 		[ "$3" = traceroute-runs ] && AN_PASTE_RUNS=${PASTE_RUNS:-5}
+		[ -n "${FOLLOW_N:-}" ] && AN_PASTE_RUNS=$(follow_runs "$3" "$FOLLOW_N")
 		an_paste "$1" auto $(paste_cmd "$2" "$1" "$3")
 		return
 	fi
@@ -210,13 +231,38 @@ for scn in $SCENARIOS; do
 		# the run's name in messages and kept files: IPv4, IPv4 mtr ...
 		run="IPv$f${t#-}" keep=$scn-$f
 		[ "$t" != - ] && run="IPv$f $t" keep=$scn-$f-$t
-		right=0 wrong=0 inc=0 fu=0 i=1
+		right=0 wrong=0 inc=0 fu=0 i=1 r1=0 w1=0 i1=0
 		while [ $i -le "$N" ]; do
 			when=$(date -u +%Y-%m-%dT%H:%MZ)
+			FOLLOW_N=
 			if pair $f $scn $t; then
 				[ "$(an_q '.analysis.follow_up.ran // false')" = true ] &&
 				    fu=$((fu + 1))
 				judge_class $scn "$AN_TMP/out.json"
+				# paste: the user follows the verdict's advice once
+				# (PASTE_FOLLOW=0: not), with at most PASTE_FOLLOW_MAX
+				# probes per hop; the first verdict is kept apart
+				first1=$CLASS _adv=
+				[ "$MODE" = paste ] && [ "${PASTE_FOLLOW:-1}" != 0 ] &&
+				    _adv=$(advice "$AN_TMP/out.json")
+				if [ -n "$_adv" ] && [ "$_adv" -le "${PASTE_FOLLOW_MAX:-300}" ]; then
+					echo "$scn $run $i first $CLASS, advice $_adv probes per hop | $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >>"$RUNS"
+					FOLLOW_N=$_adv
+					if pair $f $scn $t; then
+						fu=$((fu + 1))
+						judge_class $scn "$AN_TMP/out.json"
+					else
+						CLASS=$first1
+						echo "# $scn run $i ($run): the follow-up paste did not run" >&2
+					fi
+				elif [ -n "$_adv" ]; then
+					echo "$scn $run $i first $CLASS, advice $_adv probes per hop: more than PASTE_FOLLOW_MAX, not followed" >>"$RUNS"
+				fi
+				case $first1 in
+				right) r1=$((r1 + 1)) ;;
+				wrong) w1=$((w1 + 1)) ;;
+				*) i1=$((i1 + 1)) ;;
+				esac
 				case $CLASS in
 				right) right=$((right + 1)) ;;
 				wrong) wrong=$((wrong + 1)) ;;
@@ -240,7 +286,9 @@ for scn in $SCENARIOS; do
 			i=$((i + 1))
 		done
 		if [ "$MODE" = paste ]; then
-			printf '%-27s %-12s %4s %5d %5d %12d %5d\n' "$scn" "$t" "IPv$f" $right $wrong $inc "$N"
+			# first: each pair's first verdict, r/w/i, before advice
+			printf '%-27s %-12s %4s %5d %5d %12d %5d %9d %s\n' "$scn" "$t" "IPv$f" $right $wrong $inc "$N" \
+			    $fu "$r1/$w1/$i1"
 		else
 			printf '%-27s %4s %5d %5d %12d %5d %10s\n' "$scn" "IPv$f" $right $wrong $inc "$N" \
 			    "$([ "$MODE" != agents ] && echo $fu || echo -)"
