@@ -54,6 +54,14 @@ analysis_hop_label(const struct analysis_hop *h)
 	return "*";
 }
 
+double
+analysis_conf_shown(double c)
+{
+	if (c < ANALYSIS_FIRM && c >= ANALYSIS_FIRM - 0.005)
+		return ANALYSIS_FIRM - 0.01;
+	return c;
+}
+
 void
 analysis_opts_init(struct analysis_opts *o)
 {

@@ -246,11 +246,11 @@ struct analysis_jitter {
 	double		 jitter_ms;	/* avg - min it adds */
 };
 
-/* The result of analysis_run(); free with analysis_free(). */
 /* A decided first suspect below this confidence gets a confirming
    follow-up round from the controller (docs/analysis.md 3c). */
 #define ANALYSIS_FIRM	0.90
 
+/* The result of analysis_run(); free with analysis_free(). */
 struct analysis {
 	int		 nshared;	/* entries in shared */
 	struct analysis_match *shared;	/* routers both saw, in forward order */
@@ -314,6 +314,10 @@ const char	*analysis_artifact_kind_name(enum analysis_artifact_kind);
 const char	*analysis_dir_name(enum analysis_dir);
 /* A hop's label for people: its name, else its address, else "*". */
 const char	*analysis_hop_label(const struct analysis_hop *);
+/* A confidence as the text prints it (two decimals): one just below
+   ANALYSIS_FIRM that would round up to it is shown as 0.89, so "not yet
+   firm (below 0.90)" never stands beside "confidence 0.90". */
+double		 analysis_conf_shown(double);
 /*
  * A router suspect's label for people, from what both traces saw of it:
  * "name (addr)", "name (addr forward, addr reverse)" when the two

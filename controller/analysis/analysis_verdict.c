@@ -75,7 +75,7 @@ suspect_listed(const struct analysis *a, int i, const char *sep, char *c,
 		    a->suspects[i].after ? "(losing what it forwards)" :
 		    "(losing what it forwards and its own replies)");
 	an_bprintf(c + strlen(c), len - strlen(c), "%s%s (%.2f)", sep, w,
-	    a->suspects[i].confidence);
+	    analysis_conf_shown(a->suspects[i].confidence));
 }
 
 /* 1 when suspect s is about loss (a link, a router, a site's own link). */
@@ -327,7 +327,8 @@ an_make_verdict(struct an_state *st)
 			    analysis_suspect_asn(s, asn, sizeof(asn)),
 			    s->seen_fwd && s->seen_rev ? "in both directions" :
 			    s->seen_fwd ? "in the forward direction only" :
-			    "in the reverse direction only", s->confidence, few);
+			    "in the reverse direction only",
+			    analysis_conf_shown(s->confidence), few);
 			break;
 		}
 		an_site_label(st, s->toward, to, sizeof(to));
@@ -338,21 +339,24 @@ an_make_verdict(struct an_state *st)
 			    "ways; %.0f%%, 95%% CI %.0f-%.0f%%; confidence %.2f).%s",
 			    analysis_hop_label(&s->a), analysis_hop_label(&s->b),
 			    analysis_suspect_asn(s, asn, sizeof(asn)),
-			    s->loss_pct, s->loss_lo, s->loss_hi, s->confidence, few);
+			    s->loss_pct, s->loss_lo, s->loss_hi,
+			    analysis_conf_shown(s->confidence), few);
 		else if (s->kind == ANALYSIS_SUSPECT_LATENCY)
 			an_bprintf(a->verdict, sizeof(a->verdict), "Delay on the "
 			    "link %s -> %s%s, on traffic towards %s: it adds %.0f ms "
 			    "one way (confidence %.2f).%s",
 			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
 			    analysis_suspect_asn(s, asn, sizeof(asn)), to,
-			    s->delay_ms, s->confidence, few);
+			    s->delay_ms,
+			    analysis_conf_shown(s->confidence), few);
 		else
 			an_bprintf(a->verdict, sizeof(a->verdict), "Loss on the "
 			    "link %s -> %s%s, on traffic towards %s (%.0f%%, 95%% CI "
 			    "%.0f-%.0f%%; confidence %.2f).%s",
 			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
 			    analysis_suspect_asn(s, asn, sizeof(asn)), to,
-			    s->loss_pct, s->loss_lo, s->loss_hi, s->confidence, few);
+			    s->loss_pct, s->loss_lo, s->loss_hi,
+			    analysis_conf_shown(s->confidence), few);
 		break;
 	case ANALYSIS_SUSPECT_ROUTER:
 		an_bprintf(a->verdict, sizeof(a->verdict), "Router %s%s or one of "
@@ -361,7 +365,7 @@ an_make_verdict(struct an_state *st)
 		    analysis_router_label(s, lbl, sizeof(lbl)),
 		    analysis_suspect_asn(s, asn, sizeof(asn)),
 		    s->after ? "just after it" : "at it", s->loss_pct,
-		    s->loss_pct, s->confidence, few);
+		    s->loss_pct, analysis_conf_shown(s->confidence), few);
 		break;
 	case ANALYSIS_SUSPECT_DESTINATION:
 	case ANALYSIS_SUSPECT_FILTER:
@@ -372,7 +376,8 @@ an_make_verdict(struct an_state *st)
 		    s->a.ttl ? analysis_hop_label(&s->a) : "",
 		    s->kind == ANALYSIS_SUSPECT_FILTER ? "probes are filtered or "
 		    "the path is down" : "the destination does not answer",
-		    analysis_hop_label(&s->b), s->confidence, few);
+		    analysis_hop_label(&s->b),
+		    analysis_conf_shown(s->confidence), few);
 		break;
 	case ANALYSIS_SUSPECT_SITE:
 		if (s->directed) {
@@ -382,14 +387,16 @@ an_make_verdict(struct an_state *st)
 			    "on traffic towards %s (%.0f%%, 95%% CI %.0f-%.0f%%; "
 			    "confidence %.2f).%s", analysis_hop_label(&s->from),
 			    analysis_hop_label(&s->to), to, s->loss_pct, s->loss_lo,
-			    s->loss_hi, s->confidence, few);
+			    s->loss_hi,
+			    analysis_conf_shown(s->confidence), few);
 			break;
 		}
 		an_bprintf(a->verdict, sizeof(a->verdict), "The site's own gateway "
 		    "%s%s%s%s loses traffic, not the network between the sites "
 		    "(confidence %.2f).%s", analysis_hop_label(&s->a),
 		    s->b.addr[0] ? " (public " : "", s->b.addr,
-		    s->b.addr[0] ? ")" : "", s->confidence, few);
+		    s->b.addr[0] ? ")" : "",
+		    analysis_conf_shown(s->confidence), few);
 		break;
 	}
 }

@@ -308,7 +308,7 @@ delay_lines(FILE *fp, const struct analysis *a)
 			    "hop %d (suspect %d, confidence %.2f)\n",
 			    analysis_hop_label(&s->from), analysis_hop_label(&s->to),
 			    s->delay_ms, s->step_ttl[0], s->step_ttl[1], i + 1,
-			    s->confidence);
+			    analysis_conf_shown(s->confidence));
 	}
 	for (i = 0; i < a->njitter; i++)
 		fprintf(fp, "%s %s %s %s %.0f ms%s", i == 0 ? "Jitter (avg - min "
@@ -363,14 +363,14 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 				fprintf(fp, "  %d. router %s%s, confidence %.2f\n",
 				    i + 1, analysis_router_label(s, lbl, sizeof(lbl)),
 				    analysis_suspect_asn(s, asn, sizeof(asn)),
-				    s->confidence);
+				    analysis_conf_shown(s->confidence));
 			else if (s->directed && !s->bothways)
 				fprintf(fp, "  %d. %s %s -> %s%s, confidence %.2f%s\n",
 				    i + 1, analysis_suspect_kind_name(s->kind),
 				    analysis_hop_label(&s->from),
 				    analysis_hop_label(&s->to),
 				    analysis_suspect_asn(s, asn, sizeof(asn)),
-				    s->confidence, s->alternative ?
+				    analysis_conf_shown(s->confidence), s->alternative ?
 				    " (cannot be ruled out)" : "");
 			else
 				fprintf(fp, "  %d. %s %s - %s%s, confidence %.2f%s\n",
@@ -378,7 +378,7 @@ report_text(FILE *fp, const struct trace *fwd, const struct trace *rev,
 				    analysis_hop_label(&s->a),
 				    analysis_hop_label(&s->b),
 				    analysis_suspect_asn(s, asn, sizeof(asn)),
-				    s->confidence, s->alternative ?
+				    analysis_conf_shown(s->confidence), s->alternative ?
 				    " (cannot be ruled out)" : "");
 			fprintf(fp, "     %s\n", s->why);
 		}
