@@ -20,7 +20,12 @@
 #       of texts fed to `tracepair analyze FORWARD REVERSE` and judged, N
 #       per scenario, family and tool; PASTE_FIXTURES=DIR saves each first
 #       pair there with a header of four "# " lines
-#       (tests/analysis/lab-paste/ was made so).  No timing part.
+#       (tests/analysis/lab-paste/ was made so).  A verdict that asks for
+#       N probes per hop (to decide, or to confirm one below 0.90) is
+#       followed once, as a user would: the tool again with N, judged
+#       (PASTE_FOLLOW=0: not; PASTE_FOLLOW_MAX, default 300: the most N
+#       followed); the table gives the first verdicts beside the final
+#       ones.  No timing part.
 #   sh bench/diagnosis.sh - - timing
 #       the analysis time alone (no lab, no root).  TP_BEFORE=path to
 #       another build's tracepair and AT_BEFORE=path to its analysis-time
