@@ -279,7 +279,6 @@ tab_add(struct rt *r, int *cap, int e, int part)
 	return 0;
 }
 
-
 /* Element ids: links, then each node's transit, then each node's all. */
 #define EL_THRU(r, n)	((r)->nlinks + (n))
 #define EL_ALL(r, n)	((r)->nlinks + (r)->nnodes + (n))
