@@ -3,7 +3,7 @@
  * how often does the analysis of a pair give a verdict other than the right
  * one when only the packet sampling differs?
  *
- *   tp-ansim [-a1cdj] [-n TRIALS] [-o DIR] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]]
+ *   tp-ansim [-a1cdj] [-n TRIALS] [-o DIR] [-q PROBES] [-s SEED] [-F BUDGET [-i SECS] [-w SECS]] [-P FACTOR]
  *            FWD.json REV.json FWDLOSS REVLOSS
  *
  * FWD.json and REV.json are a real pair from the lab (tracepair-agent trace
@@ -40,7 +40,12 @@
  * -j: the summary as one JSON object (keys with counts, the mismatch and
  * its bound, the follow-up figures) instead of the lines above.  -o DIR:
  * the first ANSIM_KEEP mismatched pairs (after any follow-up) are written
- * there as N-fwd.json and N-rev.json, to study with RT_DEBUG.
+ * there as N-fwd.json and N-rev.json, to study with RT_DEBUG.  -P FACTOR:
+ * the follow-up of a pasted pair: a trial whose verdict asks for N probes
+ * per hop (to decide it, or to confirm it below 0.90) is drawn again
+ * whole with FACTOR x N probes per hop (at most 1000), as a user who
+ * reruns the tool as the verdict says, and the key is that pair's; it
+ * also prints how many asked and how many were right after the rerun.
  */
 #include <err.h>
 #include <stdint.h>
@@ -357,7 +362,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: tp-ansim [-a1cdj] [-n TRIALS] [-o DIR] [-q PROBES] [-s SEED] "
-	    "[-F BUDGET [-i SECS] [-w SECS]]\n"
+	    "[-F BUDGET [-i SECS] [-w SECS]] [-P FACTOR]\n"
 	    "                FWD.json REV.json FWDLOSS REVLOSS\n");
 	exit(2);
 }
@@ -378,11 +383,13 @@ main(int argc, char **argv)
 	int		 ch, q = 0, nkeys = 0, j, all = 0, d, nwhys = 0;
 	int		 json_out = 0;
 	const char	*keep = NULL;
-	double		 budget = 0, ival = 0.5, wait = 5;
+	double		 budget = 0, ival = 0.5, wait = 5, pfac = 0;
+	long		 asked = 0;	/* -P: verdicts that asked for probes */
+	double		 askedq = 0;	/* -P: the probes per hop they asked, summed */
 	struct followup_plan fp;
 	char		 why[FOLLOWUP_WHY_LEN];
 
-	while ((ch = getopt(argc, argv, "a1cdjk:n:o:q:s:F:i:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a1cdjk:n:o:q:s:F:i:w:P:")) != -1) {
 		switch (ch) {
 		case 'c':
 			chosen_key = 1;
@@ -408,11 +415,14 @@ main(int argc, char **argv)
 		case 'F':
 		case 'i':
 		case 'w':
+		case 'P':
 			up = strtod(optarg, &end);
 			if (*end != '\0' || !(up > 0))
 				usage();
 			if (ch == 'F')
 				budget = up;
+			else if (ch == 'P')
+				pfac = up;
 			else if (ch == 'i')
 				ival = up;
 			else
@@ -482,6 +492,24 @@ main(int argc, char **argv)
 			analysis_free(a);
 			a = analyse(f, r);
 			ran = 1;
+		} else if (pfac > 0 && (a->inconclusive ? a->probes_needed :
+		    analysis_confirm_probes(a)) > 0) {
+			/* -P: a pasting user reruns the tool with what the
+			   verdict asks for, times pfac: a fresh pair */
+			double	 nq = ceil(pfac * (a->inconclusive ?
+			    a->probes_needed : analysis_confirm_probes(a)));
+
+			asked++;
+			askedq += nq / pfac;
+			if (nq > TRACE_MAX_QUERIES)
+				nq = TRACE_MAX_QUERIES;
+			trace_free(f);
+			trace_free(r);
+			f = redraw(tf, lf, (int)nq);
+			r = redraw(tr, lr, (int)nq);
+			analysis_free(a);
+			a = analyse(f, r);
+			ran = 1;
 		} else if (budget > 0) {
 			none++;
 			for (j = 0; j < nwhys && strcmp(whys[j].key, why) != 0;
@@ -532,6 +560,10 @@ main(int argc, char **argv)
 		    "%ld; a follow-up ran and the key is right: %ld (after an "
 		    "inconclusive first round: %ld)\n", decided, n, none, ranok,
 		    ranokinc);
+	if (pfac > 0)
+		printf("a rerun at %.2f x the probes asked for: %ld of %ld asked "
+		    "(%.0f probes per hop on average); after it the key is right: "
+		    "%ld\n", pfac, asked, n, asked ? askedq / asked : 0, ranok);
 	for (j = 0; j < nwhys; j++)
 		printf("%10ld  no follow-up: %s\n", whys[j].n, whys[j].key);
 	trace_free(tf);
