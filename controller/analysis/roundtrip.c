@@ -908,7 +908,8 @@ kl_bern(double x, double y)
  * suspect's round trips adds no hop.
  * Returns the evidence one probe at each deciding hop is expected to add
  * for the first suspect against the alternative hardest to tell apart
- * from it (of those some hop tells apart), were the first suspect right:
+ * from it (of those some hop tells apart), were the first suspect right
+ * with the least loss its 95 % interval allows:
  * the Kullback-Leibler divergence of their reply probabilities summed
  * over the hops, in nats; 0 when no hop decides.
  */
@@ -961,6 +962,15 @@ deciding_hops(struct rt *r, const struct est_fit *fit, int top)
 		if (ttl > a->decide_hi[d])
 			a->decide_hi[d] = ttl;
 	}
+	/*
+	 * Planned at the low end of the first suspect's interval, every
+	 * candidate's loss scaled alike: from few probes per hop the point
+	 * estimate is rough, and a count planned on it came out mostly too
+	 * low (docs/analysis.md 3b, "How many probes").
+	 */
+	if (fit->lo[top] > 0 && fit->lo[top] < fit->p[top])
+		for (c = 0; c < nc; c++)
+			pc[c] *= fit->lo[top] / fit->p[top];
 	/* the evidence against each alternative, over every deciding hop */
 	for (c = 1; c < nc; c++) {
 		klc = 0;

@@ -1022,6 +1022,8 @@ load(const char *path)
  * Pasted traceroute, 3 probes per hop, inconclusive between two links and
  * a router: when the probes that would decide fit one traceroute run (at
  * most 10 a hop), the advice is one run with -q N, not "paste 1 runs".
+ * (Two of three lost past hop 2: with one of three the count, planned at
+ * the low end of the loss's interval since 2026-12-07, is 20.)
  */
 static void
 test_advice_one_traceroute_run(void **state)
@@ -1030,14 +1032,14 @@ test_advice_one_traceroute_run(void **state)
 	    "traceroute to 198.18.0.14 (198.18.0.14), 30 hops max, 60 byte packets\n"
 	    " 1  198.18.0.2 (198.18.0.2)  1.01 ms  1.02 ms  1.03 ms\n"
 	    " 2  198.18.0.6 (198.18.0.6)  2.01 ms  2.02 ms  2.03 ms\n"
-	    " 3  198.18.0.10 (198.18.0.10)  *  3.02 ms  3.03 ms\n"
-	    " 4  198.18.0.14 (198.18.0.14)  *  4.02 ms  4.03 ms\n";
+	    " 3  198.18.0.10 (198.18.0.10)  *  *  3.03 ms\n"
+	    " 4  198.18.0.14 (198.18.0.14)  *  *  4.03 ms\n";
 	static const char rev[] =
 	    "traceroute to 198.18.0.1 (198.18.0.1), 30 hops max, 60 byte packets\n"
 	    " 1  198.18.0.13 (198.18.0.13)  1.01 ms  1.02 ms  1.03 ms\n"
 	    " 2  198.18.0.9 (198.18.0.9)  2.01 ms  2.02 ms  2.03 ms\n"
-	    " 3  198.18.0.5 (198.18.0.5)  *  3.02 ms  3.03 ms\n"
-	    " 4  198.18.0.1 (198.18.0.1)  *  4.02 ms  4.03 ms\n";
+	    " 3  198.18.0.5 (198.18.0.5)  *  *  3.03 ms\n"
+	    " 4  198.18.0.1 (198.18.0.1)  *  *  4.03 ms\n";
 	char		 err[256], want[96];
 	struct trace	*f = paste_parse(fwd, sizeof(fwd) - 1, PASTE_AUTO, err,
 			    sizeof(err));
