@@ -909,12 +909,13 @@ kl_bern(double x, double y)
  * Returns the evidence one probe at each deciding hop is expected to add
  * for the first suspect against the alternative hardest to tell apart
  * from it (of those some hop tells apart), were the first suspect right
- * with the least loss its 95 % interval allows:
+ * with the least loss its 95 % interval allows (low; else at its
+ * estimate):
  * the Kullback-Leibler divergence of their reply probabilities summed
  * over the hops, in nats; 0 when no hop decides.
  */
 static double
-deciding_hops(struct rt *r, const struct est_fit *fit, int top)
+deciding_hops(struct rt *r, const struct est_fit *fit, int top, int low)
 {
 	const struct est_table *t = &r->tab;
 	struct analysis	*a = r->st->a;
@@ -966,9 +967,9 @@ deciding_hops(struct rt *r, const struct est_fit *fit, int top)
 	 * Planned at the low end of the first suspect's interval, every
 	 * candidate's loss scaled alike: from few probes per hop the point
 	 * estimate is rough, and a count planned on it came out mostly too
-	 * low (docs/analysis.md 3b, "How many probes").
+	 * low (docs/analysis.md 3a, "Inconclusive").
 	 */
-	if (fit->lo[top] > 0 && fit->lo[top] < fit->p[top])
+	if (low && fit->lo[top] > 0 && fit->lo[top] < fit->p[top])
 		for (c = 0; c < nc; c++)
 			pc[c] *= fit->lo[top] / fit->p[top];
 	/* the evidence against each alternative, over every deciding hop */
@@ -1107,7 +1108,7 @@ static int
 probes_to_decide(struct rt *r, const struct est_fit *fit, int i)
 {
 	struct analysis	*a = r->st->a;
-	double		 kl, dp, dsc, need = 0;
+	double		 kl, dp, dsc, need = 0, gap = 0;
 	int		 q;
 
 	q = median_sent(&r->tab);
@@ -1115,15 +1116,21 @@ probes_to_decide(struct rt *r, const struct est_fit *fit, int i)
 	/* the priors' part of the gap does not grow with the probes */
 	dp = fit->nalt[i] > 0 ? (fit->alt[i][0].elem >= 0 ?
 	    r->prior[fit->alt[i][0].elem] : 0) - r->prior[fit->e[i]] : 0;
-	kl = deciding_hops(r, fit, i);
+	kl = deciding_hops(r, fit, i, 1);
 	/* the data's part of the score gap grows with the probes: 95 %
 	   needs ln 19 */
 	if (dsc - dp > 0.05 && q > 0)
-		need = ceil(q * (log(19.0) - dp) / (dsc - dp));
+		need = gap = ceil(q * (log(19.0) - dp) / (dsc - dp));
 	/* what one probe at each deciding hop is expected to add against
 	   the hardest alternative: the more of the two */
 	if (kl > 1e-9 && ceil(log(19.0) / kl) > need)
 		need = ceil(log(19.0) / kl);
+	/* past the most a hop can take only at the low end, not at the
+	   estimate: the most, not "would not decide" */
+	if (need > TRACE_MAX_QUERIES && gap <= TRACE_MAX_QUERIES &&
+	    (kl = deciding_hops(r, fit, i, 0)) > 1e-9 &&
+	    ceil(log(19.0) / kl) <= TRACE_MAX_QUERIES)
+		need = TRACE_MAX_QUERIES;
 	/*
 	 * Both figures weigh the suspect against its alternatives; when the
 	 * weight it lacks is the no-fault model's (a lone suspect at 0.23)
@@ -1264,7 +1271,7 @@ find_lossy(struct rt *r)
 	 */
 	if ((a->inconclusive || a->confirm) && fit.k > 1)
 		for (i = 0; top >= 0 && i < fit.k; i++)
-			(void)deciding_hops(r, &fit, i);
+			(void)deciding_hops(r, &fit, i, 1);
 	if (nodecide)
 		a->probes_needed = 0;
 	r->own = NULL;
