@@ -1,6 +1,7 @@
 # controller/analysis/analysis.mk: the analysis library: alignment and
-# diagnosis (analysis.c; the round-trip model, roundtrip.c, its loss
-# estimator, estimate.c, and its delay fit, delay.c), its verdict sentence (analysis_verdict.c), its
+# diagnosis (analysis.c; the loss onset per direction, onset.c; the round-trip
+# model, roundtrip.c, its loss estimator, estimate.c, and its delay fit,
+# delay.c), its verdict sentence (analysis_verdict.c), its
 # JSON form (analysis_json.c), the text report
 # (report.c), the pasted-traceroute parsers (paste.c for text,
 # paste_json.c for JSON), the drawing of a
@@ -15,5 +16,5 @@ ANALYSIS_SRCS += controller/analysis/analysis.c \
 	controller/analysis/site.c \
 	controller/analysis/svg.c controller/analysis/evidence.c \
 	controller/analysis/estimate.c controller/analysis/roundtrip.c \
-	controller/analysis/delay.c \
+	controller/analysis/delay.c controller/analysis/onset.c \
 	controller/analysis/followup.c controller/analysis/echo.c

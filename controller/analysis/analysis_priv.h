@@ -73,15 +73,15 @@ int		 an_cmp_double(const void *, const void *);
 /* P(X <= k) for X ~ Binomial(n, q). */
 double		 an_binom_cdf(int k, int n, double q);
 
-/*
- * roundtrip.c: per direction, the loss onset as a change point (fills
- * st->a->loss[dir] and the rate-limit artifacts); then, over both traces,
- * the round-trip model (st->a->roundtrip), the lossy directed links and
- * routers (suspects), delay per directed link (latency suspects,
- * distance).  Return -1 when memory runs out.
- */
 /* The verdict sentence of st->a, from its suspects (analysis_verdict.c). */
 void		 an_make_verdict(struct an_state *);
+/*
+ * onset.c: per direction, the loss onset as a change point (fills
+ * st->a->loss[dir] and the rate-limit artifacts).  roundtrip.c, over both
+ * traces: the round-trip model (st->a->roundtrip), the lossy directed
+ * links and routers (suspects), and (delay.c) delay per directed link
+ * (latency suspects, distance).  Both return -1 when memory runs out.
+ */
 int		 rt_onset(struct an_state *, enum analysis_dir);
 int		 rt_diagnose(struct an_state *);
 

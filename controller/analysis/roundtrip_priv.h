@@ -1,7 +1,8 @@
 /*
  * roundtrip_priv.h: the round-trip model's working state (struct rt),
  * shared by roundtrip.c (reply paths, loss over directed links) and
- * delay.c (delay over directed links).  Not an API.
+ * delay.c (delay over directed links), and which hops limit their
+ * replies (onset.c too).  Not an API.
  */
 #ifndef TRACEPAIR_ROUNDTRIP_PRIV_H
 #define TRACEPAIR_ROUNDTRIP_PRIV_H
@@ -67,6 +68,7 @@ struct rt {
 };
 
 /* roundtrip.c */
+int		 rt_hop_limited(const struct trace_hop *);
 void		 rt_node_ref(const struct rt *, int, struct analysis_hop *);
 const char	*rt_node_label(const struct rt *, int, char *, size_t);
 int		 rt_link_toward(const struct rt *, int);
