@@ -742,20 +742,20 @@ kl_bern(double x, double y)
  * Returns the evidence one probe at each deciding hop is expected to add
  * for the first suspect against the alternative hardest to tell apart
  * from it (of those some hop tells apart), were the first suspect right
- * with the least loss its 95 % interval allows (low; else at its
- * estimate):
+ * with the least loss its 95 % interval allows (and in *est, unless
+ * NULL, the same at its estimate):
  * the Kullback-Leibler divergence of their reply probabilities summed
  * over the hops, in nats; 0 when no hop decides.
  */
 static double
-deciding_hops(struct rt *r, const struct est_fit *fit, int top, int low)
+deciding_hops(struct rt *r, const struct est_fit *fit, int top, double *est)
 {
 	const struct est_table *t = &r->tab;
 	struct analysis	*a = r->st->a;
-	double		 pc[EST_MAXALT + 1], kl = 0;
+	double		 pc[EST_MAXALT + 1], kl = 0, ke = 0, sc = 1;
 	int		 cand[EST_MAXALT + 1], nc = 0, i, j, c, m, m0, d, ttl;
 	int		 tw = twin_of(r, fit->e[top]), differ;
-	double		 klc;
+	double		 klc, kle;
 
 	pc[nc] = fit->p[top];
 	cand[nc++] = fit->e[top];
@@ -802,12 +802,11 @@ deciding_hops(struct rt *r, const struct est_fit *fit, int top, int low)
 	 * estimate is rough, and a count planned on it came out mostly too
 	 * low (docs/analysis.md 3a, "Inconclusive").
 	 */
-	if (low && fit->lo[top] > 0 && fit->lo[top] < fit->p[top])
-		for (c = 0; c < nc; c++)
-			pc[c] *= fit->lo[top] / fit->p[top];
+	if (fit->lo[top] > 0 && fit->lo[top] < fit->p[top])
+		sc = fit->lo[top] / fit->p[top];
 	/* the evidence against each alternative, over every deciding hop */
 	for (c = 1; c < nc; c++) {
-		klc = 0;
+		klc = kle = 0;
 		for (i = 0; i < t->nobs; i++) {
 			const struct est_obs *o = &t->obs[i];
 			int	 m1 = 0;
@@ -823,13 +822,21 @@ deciding_hops(struct rt *r, const struct est_fit *fit, int top, int low)
 				    cand[c])
 					m1 += t->mult[o->off + j];
 			}
-			if (m0 != m1)
-				klc += kl_bern(pow(1 - pc[0], m0),
+			if (m0 == m1)
+				continue;
+			klc += kl_bern(pow(1 - sc * pc[0], m0),
+			    pow(1 - sc * pc[c], m1));
+			if (est != NULL)
+				kle += kl_bern(pow(1 - pc[0], m0),
 				    pow(1 - pc[c], m1));
 		}
 		if (klc > 1e-9 && (kl == 0 || klc < kl))
 			kl = klc;
+		if (kle > 1e-9 && (ke == 0 || kle < ke))
+			ke = kle;
 	}
+	if (est != NULL)
+		*est = ke;
 	return kl;
 }
 
@@ -941,7 +948,7 @@ static int
 probes_to_decide(struct rt *r, const struct est_fit *fit, int i)
 {
 	struct analysis	*a = r->st->a;
-	double		 kl, dp, dsc, need = 0, gap = 0;
+	double		 kl, kle, dp, dsc, need = 0, gap = 0;
 	int		 q;
 
 	q = median_sent(&r->tab);
@@ -949,7 +956,7 @@ probes_to_decide(struct rt *r, const struct est_fit *fit, int i)
 	/* the priors' part of the gap does not grow with the probes */
 	dp = fit->nalt[i] > 0 ? (fit->alt[i][0].elem >= 0 ?
 	    r->prior[fit->alt[i][0].elem] : 0) - r->prior[fit->e[i]] : 0;
-	kl = deciding_hops(r, fit, i, 1);
+	kl = deciding_hops(r, fit, i, &kle);
 	/* the data's part of the score gap grows with the probes: 95 %
 	   needs ln 19 */
 	if (dsc - dp > 0.05 && q > 0)
@@ -961,8 +968,7 @@ probes_to_decide(struct rt *r, const struct est_fit *fit, int i)
 	/* past the most a hop can take only at the low end, not at the
 	   estimate: the most, not "would not decide" */
 	if (need > TRACE_MAX_QUERIES && gap <= TRACE_MAX_QUERIES &&
-	    (kl = deciding_hops(r, fit, i, 0)) > 1e-9 &&
-	    ceil(log(19.0) / kl) <= TRACE_MAX_QUERIES)
+	    kle > 1e-9 && ceil(log(19.0) / kle) <= TRACE_MAX_QUERIES)
 		need = TRACE_MAX_QUERIES;
 	/*
 	 * Both figures weigh the suspect against its alternatives; when the
@@ -1104,7 +1110,7 @@ find_lossy(struct rt *r)
 	 */
 	if ((a->inconclusive || a->confirm) && fit.k > 1)
 		for (i = 0; top >= 0 && i < fit.k; i++)
-			(void)deciding_hops(r, &fit, i, 1);
+			(void)deciding_hops(r, &fit, i, NULL);
 	if (nodecide)
 		a->probes_needed = 0;
 	r->own = NULL;

@@ -381,6 +381,7 @@ main(int argc, char **argv)
 	const char	*wantkey = NULL;
 	int		 ran;
 	int		 ch, q = 0, nkeys = 0, j, all = 0, d, nwhys = 0;
+	int		 need;		/* -P: the probes per hop a verdict asks */
 	int		 json_out = 0;
 	const char	*keep = NULL;
 	double		 budget = 0, ival = 0.5, wait = 5, pfac = 0;
@@ -492,15 +493,14 @@ main(int argc, char **argv)
 			analysis_free(a);
 			a = analyse(f, r);
 			ran = 1;
-		} else if (pfac > 0 && (a->inconclusive ? a->probes_needed :
-		    analysis_confirm_probes(a)) > 0) {
+		} else if (pfac > 0 && (need = a->inconclusive ?
+		    a->probes_needed : analysis_confirm_probes(a)) > 0) {
 			/* -P: a pasting user reruns the tool with what the
 			   verdict asks for, times pfac: a fresh pair */
-			double	 nq = ceil(pfac * (a->inconclusive ?
-			    a->probes_needed : analysis_confirm_probes(a)));
+			double	 nq = ceil(pfac * need);
 
 			asked++;
-			askedq += nq / pfac;
+			askedq += need;
 			if (nq > TRACE_MAX_QUERIES)
 				nq = TRACE_MAX_QUERIES;
 			trace_free(f);
