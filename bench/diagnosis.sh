@@ -120,10 +120,16 @@ paste_version() {
 # traceroute-runs: the same, PASTE_RUNS times (AN_PASTE_RUNS, an_paste_runs
 # in tests/analysis/lab-helpers.sh).
 # A follow-up paste (FOLLOW_N set, follow_runs): mtr -c FOLLOW_N;
-# traceroute -q FOLLOW_N up to 10, else -q 10 in several runs.
+# traceroute -q FOLLOW_N up to 10, else -q 10 in several runs; mtr -c
+# FOLLOW_N -i 1 instead of any tool when the verdict said so (FOLLOW_PACED:
+# its rerun_with, traceroute on routers that limit).
 paste_cmd() {
 	_q=10
 	[ -n "${FOLLOW_N:-}" ] && [ "$FOLLOW_N" -le 10 ] && _q=$FOLLOW_N
+	if [ -n "${FOLLOW_PACED:-}" ]; then
+		echo "mtr --report-wide -c $FOLLOW_N -i 1 -$2"
+		return
+	fi
 	case $3 in
 	mtr)
 		if [ "$(probing "$1")" = --loss ]; then
@@ -142,6 +148,7 @@ paste_cmd() {
 # per hop (as the verdict's advice words it: "paste K runs of traceroute
 # -q 10"); 1 for mtr and for N up to 10
 follow_runs() {
+	[ -n "${FOLLOW_PACED:-}" ] && { echo 1; return; }
 	case $1 in
 	traceroute*) [ "$2" -gt 10 ] && { echo $((($2 + 9) / 10)); return; } ;;
 	esac
@@ -149,9 +156,11 @@ follow_runs() {
 }
 
 # advice JSON: the probes per hop the verdict asks for (to decide an
-# inconclusive one, to confirm one below 0.90), empty when none
+# inconclusive one, to confirm one below 0.90; of mtr -i 1 when it says
+# rerun_with), empty when none
 advice() {
-	jq -r '.analysis | (.probes_per_hop_to_decide // .probes_per_hop_to_confirm) // empty' "$1"
+	jq -r '.analysis | (.rerun_with.probes_per_hop // .probes_per_hop_to_decide //
+	    .probes_per_hop_to_confirm) // empty' "$1"
 }
 
 # paste_fixture SCENARIO FAMILY TOOL CMD VERSION DATE: the last pasted pair
@@ -239,7 +248,7 @@ for scn in $SCENARIOS; do
 		right=0 wrong=0 inc=0 fu=0 i=1 r1=0 w1=0 i1=0
 		while [ $i -le "$N" ]; do
 			when=$(date -u +%Y-%m-%dT%H:%MZ)
-			FOLLOW_N=
+			FOLLOW_N= FOLLOW_PACED=
 			if pair $f $scn $t; then
 				[ "$(an_q '.analysis.follow_up.ran // false')" = true ] &&
 				    fu=$((fu + 1))
@@ -247,12 +256,13 @@ for scn in $SCENARIOS; do
 				# paste: the user follows the verdict's advice once
 				# (PASTE_FOLLOW=0: not), with at most PASTE_FOLLOW_MAX
 				# probes per hop; the first verdict is kept apart
-				first1=$CLASS _adv=
+				first1=$CLASS _adv= _paced=
 				[ "$MODE" = paste ] && [ "${PASTE_FOLLOW:-1}" != 0 ] &&
-				    _adv=$(advice "$AN_TMP/out.json")
+				    _adv=$(advice "$AN_TMP/out.json") &&
+				    _paced=$(jq -r '.analysis.rerun_with.tool // empty' "$AN_TMP/out.json")
 				if [ -n "$_adv" ] && [ "$_adv" -le "${PASTE_FOLLOW_MAX:-300}" ]; then
-					echo "$scn $run $i first $CLASS, advice $_adv probes per hop | $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >>"$RUNS"
-					FOLLOW_N=$_adv
+					echo "$scn $run $i first $CLASS, advice $_adv probes per hop${_paced:+ (mtr -i 1)} | $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >>"$RUNS"
+					FOLLOW_N=$_adv FOLLOW_PACED=$_paced
 					if pair $f $scn $t; then
 						fu=$((fu + 1))
 						judge_class $scn "$AN_TMP/out.json"

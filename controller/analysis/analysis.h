@@ -293,6 +293,13 @@ struct analysis {
 					   no hop tells the candidates apart,
 					   0 when more than TRACE_MAX_QUERIES
 					   per hop would be needed */
+	int		 rerun_paced;	/* 1: pasted traceroute whose hops
+					   mostly showed an ICMP rate limit's
+					   order: more probes per hop must come
+					   one a second per hop (mtr -i 1), not
+					   as more runs (analysis_verdict.c) */
+	int		 rerun_probes;	/* then, inconclusive or confirm: the
+					   probes per hop its words ask of mtr */
 	int		 decide_lo[2], decide_hi[2];	/* then: per direction, the
 					   hops (ttl range) whose round trips
 					   tell the candidates apart; 0 none */

@@ -248,6 +248,10 @@ analysis_to_jobj(const struct analysis *a)
 		json_object_set_new(o, "probes_per_hop_to_decide",
 		    a->probes_needed > 0 ? json_integer(a->probes_needed) :
 		    json_null());
+	if (a->inconclusive || a->confirm)
+		json_object_set_new(o, "rerun_with", a->rerun_paced ?
+		    json_pack("{s:s,s:f,s:i}", "tool", "mtr", "interval_s", 1.0,
+		    "probes_per_hop", a->rerun_probes) : json_null());
 	if (a->inconclusive)
 		json_object_set_new(o, "deciding_hops", json_pack("{s:o,s:o}",
 		    "forward", a->decide_lo[0] ? json_pack("[i,i]",

@@ -4,6 +4,16 @@
 
 #include "analysis_priv.h"
 
+/* room for the advice on getting more probes per hop (more_probes_words) */
+#define AN_HOW_LEN	256
+/*
+ * Probes per hop asked of mtr -i 1 when traceroute's limited hops leave
+ * too few to count for an estimate (a->rerun_paced, probes_needed 0): a
+ * minute; mtr -c 30 -i 1 decided the limited lab in 10 of 10 pairs
+ * (bench/README.md).
+ */
+#define AN_PACED_PROBES	60
+
 /* ---- verdict ------------------------------------------------------- */
 
 /* The name of site side (0 A, 1 B) for people: its agent, else its address. */
@@ -158,15 +168,55 @@ pasted_tool(const struct an_state *st)
 }
 
 /*
+ * Pasted traceroute whose hops mostly showed the order of an ICMP rate
+ * limit (rl_order: each run's first few probes answered, then stars;
+ * paste.c, tr_order_limits): at least half of the hops that answered, in
+ * the two traces together.  Their replies are left out of the loss
+ * estimate, and more runs of traceroute, which sends a hop's probes at
+ * once, would meet the same limits; mtr -i 1 sends each hop one probe a
+ * second, under the limits of Linux's defaults (a burst of 6, then one a
+ * second per prober).  The count of the hops in *nlim and *nhops.
+ */
+static int
+limits_hide_loss(const struct an_state *st, int *nlim, int *nhops)
+{
+	const char	*tool = pasted_tool(st);
+	int		 d, i;
+
+	*nlim = *nhops = 0;
+	if (tool == NULL || strcmp(tool, "traceroute") != 0)
+		return 0;
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < st->d[d].nhops; i++) {
+			const struct an_hop *h = &st->d[d].hops[i];
+
+			if (h->recv == 0)
+				continue;
+			(*nhops)++;
+			*nlim += h->th->rl_order != 0;
+		}
+	return *nhops > 0 && 2 * *nlim >= *nhops;
+}
+
+/*
  * How a user gets n probes per hop with the tool the traces came from:
  * traceroute sends at most 10 a hop, so several runs; mtr -c; else -q.
+ * Pasted traceroute whose limits hide the loss (a->rerun_paced): mtr at
+ * one probe a second instead.
  */
 static void
 more_probes_words(const struct an_state *st, int n, char *buf, size_t len)
 {
 	const char	*tool = pasted_tool(st);
+	int		 nlim, nhops;
 
-	if (tool != NULL && strcmp(tool, "traceroute") == 0 && n <= 10)
+	if (st->a->rerun_paced && limits_hide_loss(st, &nlim, &nhops))
+		snprintf(buf, len, "rerun mtr with -c %d -i 1, not traceroute: "
+		    "%d of the %d hops that answered gave only the first few "
+		    "replies to traceroute's probes sent at once (their ICMP "
+		    "rate limit), and one probe a second per hop stays under "
+		    "it", n, nlim, nhops);
+	else if (tool != NULL && strcmp(tool, "traceroute") == 0 && n <= 10)
 		snprintf(buf, len, "rerun traceroute with -q %d", n);
 	else if (tool != NULL && strcmp(tool, "traceroute") == 0)
 		snprintf(buf, len, "paste %d runs of traceroute -q 10 one after "
@@ -200,7 +250,7 @@ static void
 not_firm_words(const struct an_state *st, char *buf, size_t len)
 {
 	const struct analysis *a = st->a;
-	char		 how[96], why[80], only[40] = "";
+	char		 how[AN_HOW_LEN], why[80], only[40] = "";
 	int		 n = analysis_confirm_probes(a);
 
 	if (a->min_probes > 0 && a->min_probes < 10)
@@ -214,6 +264,16 @@ not_firm_words(const struct an_state *st, char *buf, size_t len)
 		return;
 	}
 	analysis_nodecide_why(a, why, sizeof(why));
+	if (a->rerun_paced) {
+		more_probes_words(st, a->rerun_probes, how, sizeof(how));
+		an_bprintf(buf, len, "%s yet firm (below %.2f); the hops left "
+		    "once the limited ones are set aside would not make it "
+		    "firmer (%s); "
+		    "about %d probes per hop from every hop should: %s.",
+		    only[0] ? only : " Not", ANALYSIS_FIRM, why,
+		    a->rerun_probes, how);
+		return;
+	}
 	an_bprintf(buf, len, "%s yet firm (below %.2f); more probes per hop "
 	    "would not make it firmer (%s).", only[0] ? only : " Not",
 	    ANALYSIS_FIRM, why);
@@ -229,7 +289,7 @@ inconclusive_verdict(struct an_state *st, const char *few)
 {
 	struct analysis	*a = st->a;
 	char		 c[ANALYSIS_WHY_LEN / 2] = "";
-	char		 need[160];
+	char		 need[AN_HOW_LEN + 192];
 	int		 i, n = 0, split;
 
 	/* the first suspect decided: what is not is a fault beside it */
@@ -243,11 +303,20 @@ inconclusive_verdict(struct an_state *st, const char *few)
 		n++;
 	}
 	if (a->probes_needed > 0) {
-		char	 how[96];
+		char	 how[AN_HOW_LEN];
 
 		more_probes_words(st, a->probes_needed, how, sizeof(how));
 		an_bprintf(need, sizeof(need), "about %d probes per hop would "
 		    "decide: %s", a->probes_needed, how);
+	} else if (a->rerun_paced) {
+		char	 how[AN_HOW_LEN], why[80];
+
+		analysis_nodecide_why(a, why, sizeof(why));
+		more_probes_words(st, a->rerun_probes, how, sizeof(how));
+		an_bprintf(need, sizeof(need), "the hops left once the limited "
+		    "ones are set aside would not decide (%s); about %d probes "
+		    "per hop from every hop should: %s", why, a->rerun_probes,
+		    how);
 	} else {
 		char	 why[80];
 
@@ -265,18 +334,27 @@ an_make_verdict(struct an_state *st)
 {
 	struct analysis	*a = st->a;
 	const struct analysis_suspect *s;
-	char		 few[320] = "";
+	char		 few[2 * AN_HOW_LEN] = "";
 	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
 	char		 asn[40];	/* its AS numbers, "" when unknown */
 	char		 to[ANALYSIS_NAME_LEN];	/* the site the traffic heads for */
-	int		 i, nart = 0;
+	int		 i, nart = 0, nlim, nhops;
 
+	a->rerun_paced = limits_hide_loss(st, &nlim, &nhops);
+	a->rerun_probes = 0;
+	if (a->rerun_paced) {
+		/* the count the data ask for; none: a minute of mtr -i 1 */
+		a->rerun_probes = a->inconclusive ? a->probes_needed :
+		    a->confirm ? analysis_confirm_probes(a) : 0;
+		if (a->rerun_probes <= 0)
+			a->rerun_probes = AN_PACED_PROBES;
+	}
 	/* decided below ANALYSIS_FIRM: say so, and what would confirm it */
 	if (a->confirm && !a->inconclusive && a->nsuspects > 0 &&
 	    is_loss_suspect(&a->suspects[0]))
 		not_firm_words(st, few, sizeof(few));
 	else if (a->min_probes > 0 && a->min_probes < 10) {
-		char	 how[96];
+		char	 how[AN_HOW_LEN];
 
 		more_probes_words(st, 20, how, sizeof(how));
 		an_bprintf(few, sizeof(few), " Only %d probes per hop: for a "

@@ -12,7 +12,9 @@
 #                 passes, the class is printed.
 # Each check also holds the verdict's advice for more probes to the tool
 # the texts came from: traceroute's (at most 10 per hop) is several runs
-# pasted one after another, mtr's is -c.
+# pasted one after another, mtr's is -c; but traceroute on the labs whose
+# routers all keep the kernel's ICMP limits is told to rerun mtr -i 1
+# (rerun_with in the JSON), and no other pair is.
 # And one check that every pair in the folder is listed.
 TP=${TP_BIN:-$PWD/${BUILD:-build}/bin}/tracepair
 D=tests/analysis/lab-paste
@@ -66,10 +68,29 @@ while read -r scn fam tool want reason; do
 		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
 		continue
 	fi
-	# the advice for more probes, in the tool's own terms
+	# the advice for more probes, in the tool's own terms; on the labs
+	# whose routers keep the kernel's ICMP limits, traceroute's bursts
+	# meet them at most hops, and the advice is mtr at one probe a
+	# second (rerun_with), with the count its words give; never elsewhere
+	paced=$(jq -r '.analysis.rerun_with.probes_per_hop // "none"' "$tmp/out.json")
 	case $tool in
 	traceroute*) how='paste [0-9]* runs of traceroute -q 10 one after another' ;;
 	mtr) how='rerun mtr with -c [0-9]*' ;;
+	esac
+	case $scn/$tool/$paced in
+	sf-chicago-limitedstretch/traceroute*/none|sf-chicago-quiet/traceroute*/none)
+		if jq -e '.analysis | has("rerun_with")' "$tmp/out.json" >/dev/null; then
+			not_ok "$name" "routers at the kernel's limits, and the advice is not mtr -i 1" \
+			    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
+			continue
+		fi ;;
+	sf-chicago-limitedstretch/traceroute*|sf-chicago-quiet/traceroute*)
+		how="rerun mtr with -c $paced -i 1, not traceroute" ;;
+	*/none) ;;
+	*)
+		not_ok "$name" "mtr -i 1 advised ($paced probes per hop) on a lab whose routers do not limit" \
+		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
+		continue ;;
 	esac
 	if jq -r .analysis.verdict "$tmp/out.json" | grep -q 'would decide:\|would confirm it:' &&
 	    ! jq -r .analysis.verdict "$tmp/out.json" | grep -q "$how"; then

@@ -1062,6 +1062,70 @@ test_advice_one_traceroute_run(void **state)
 	trace_free(r);
 }
 
+/*
+ * Pasted traceroute from the lab whose routers all keep the kernel's ICMP
+ * limits (limitedstretch): most hops answered only the first few of each
+ * run's probes, so the advice is mtr at one probe a second, with the count
+ * the data ask for, or a minute's worth when the hops left cannot decide;
+ * the JSON says it (rerun_with).  Seed 003 (test_seed003) has no limited
+ * hops and keeps traceroute's runs.
+ */
+static void
+test_advice_paced_when_limited(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "tests/analysis/lab-paste/sf-chicago-limitedstretch-v4-traceroute-forward.txt",
+		  "tests/analysis/lab-paste/sf-chicago-limitedstretch-v4-traceroute-reverse.txt" },
+		{ "tests/analysis/lab-paste/sf-chicago-limitedstretch-v4-traceroute-n-forward.txt",
+		  "tests/analysis/lab-paste/sf-chicago-limitedstretch-v4-traceroute-n-reverse.txt" },
+	};
+	char		 want[128];
+	int		 k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		struct trace	*f = load(pairs[k][0]), *r = load(pairs[k][1]);
+		struct analysis	*a = run(f, r, NULL);
+		char		*js;
+		json_t		*o, *w;
+
+		assert_true(a->inconclusive);
+		assert_true(a->rerun_paced);
+		if (k == 0) {
+			/* the count the data ask for */
+			assert_true(a->probes_needed > 10);
+			assert_int_equal(a->rerun_probes, a->probes_needed);
+		} else {
+			/* none from the hops left: a minute of mtr -i 1 */
+			assert_int_equal(a->probes_needed, 0);
+			assert_int_equal(a->rerun_probes, 60);
+			assert_non_null(strstr(a->verdict, "the hops left once "
+			    "the limited ones are set aside would not decide"));
+		}
+		snprintf(want, sizeof(want), "rerun mtr with -c %d -i 1, not "
+		    "traceroute: ", a->rerun_probes);
+		assert_non_null(strstr(a->verdict, want));
+		assert_non_null(strstr(a->verdict, "of the 21 hops that answered "
+		    "gave only the first few replies"));
+		assert_null(strstr(a->verdict, "runs of traceroute"));
+		js = report_json(f, r, a, 0);
+		assert_non_null(js);
+		o = json_loads(js, 0, NULL);
+		assert_non_null(o);
+		w = json_object_get(json_object_get(o, "analysis"), "rerun_with");
+		assert_string_equal(json_string_value(json_object_get(w, "tool")),
+		    "mtr");
+		assert_true(json_real_value(json_object_get(w, "interval_s")) == 1.0);
+		assert_int_equal(json_integer_value(json_object_get(w,
+		    "probes_per_hop")), a->rerun_probes);
+		json_decref(o);
+		free(js);
+		analysis_free(a);
+		trace_free(f);
+		trace_free(r);
+	}
+}
+
 /* Seed 003 as pasted: the suspect is core2.SanFrancisco - core1.Denver. */
 static void
 test_seed003(void **state)
@@ -1102,6 +1166,7 @@ test_seed003(void **state)
 	    "firm (below 0.90): about 20 probes per hop would confirm it: paste "
 	    "2 runs of traceroute -q 10 one after another (their probes add "
 	    "up)."));
+	assert_false(a->rerun_paced);
 	for (i = 0; i < a->nshared; i++)
 		if (strcmp(a->shared[i].fwd.name, "core1.Denver.other-isp.net") == 0 &&
 		    a->shared[i].rev.ttl == 4 && a->shared[i].how == ANALYSIS_HOW_NAME)
@@ -2477,6 +2542,7 @@ main(void)
 		cmocka_unit_test(test_reply_ttl),
 		cmocka_unit_test(test_filtered),
 		cmocka_unit_test(test_seed003),
+		cmocka_unit_test(test_advice_paced_when_limited),
 		cmocka_unit_test(test_advice_one_traceroute_run),
 		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
