@@ -282,7 +282,8 @@ struct analysis {
 	struct analysis_jitter *jitter;	/* links whose round trips spread */
 	int		 inconclusive;	/* 1: the data cannot separate the first
 					   suspect from its alternatives */
-	int		 confirm;	/* 1: decided, but the first suspect
+	int		 confirm;	/* 1: decided, but a chosen suspect
+					   (the first, or a second fault)
 					   below ANALYSIS_FIRM: probes_needed and the
 					   deciding hops are set for a
 					   confirming follow-up round (not

@@ -236,7 +236,8 @@ analysis_to_jobj(const struct analysis *a)
 	}
 	json_object_set_new(o, "suspects", arr);
 	json_object_set_new(o, "inconclusive", json_boolean(a->inconclusive));
-	/* decided, and its first suspect (if any) at ANALYSIS_FIRM or more */
+	/* decided, and its chosen suspects (if any) at ANALYSIS_FIRM or more
+	   (a second fault below it sets confirm) */
 	json_object_set_new(o, "firm", json_boolean(!a->inconclusive &&
 	    !a->confirm && (a->nsuspects == 0 ||
 	    a->suspects[0].confidence >= ANALYSIS_FIRM)));

@@ -98,6 +98,32 @@ is_loss_suspect(const struct analysis_suspect *s)
 }
 
 /*
+ * A decided verdict with more than one chosen loss suspect (two faults at
+ * once): the others after the first, " A second fault: the link X - Y
+ * (20%; confidence 0.83).", appended to c (len).  Alternatives are not
+ * faults of their own.
+ */
+static void
+other_faults_words(const struct analysis *a, char *c, size_t len)
+{
+	const char *nth[] = { "A second", "A third", "A fourth" };
+	char	 w[ANALYSIS_WHY_LEN / 4];
+	int	 i, n = 0;
+
+	for (i = 1; i < a->nsuspects && n < 3; i++) {
+		const struct analysis_suspect *s = &a->suspects[i];
+
+		if (!is_loss_suspect(s) || s->alternative)
+			continue;
+		suspect_words(s, w, sizeof(w));
+		an_bprintf(c + strlen(c), len - strlen(c), " %s fault: %s "
+		    "(%.0f%%; confidence %.2f).", nth[n], w, s->loss_pct,
+		    analysis_conf_shown(s->confidence));
+		n++;
+	}
+}
+
+/*
  * Inconclusive with a decided first suspect: the chosen suspects that
  * reached the deciding confidence, then the undecided fault and its
  * candidates, "X (0.93), and a second fault the data cannot separate:
@@ -250,33 +276,37 @@ static void
 not_firm_words(const struct an_state *st, char *buf, size_t len)
 {
 	const struct analysis *a = st->a;
-	char		 how[AN_HOW_LEN], why[80], only[40] = "";
+	char		 how[AN_HOW_LEN], why[80], only[40] = "", below[48];
 	int		 n = analysis_confirm_probes(a);
 
 	if (a->min_probes > 0 && a->min_probes < 10)
 		snprintf(only, sizeof(only), " Only %d probes per hop, and not",
 		    a->min_probes);
+	/* the first firm: what is not is a fault beside it */
+	snprintf(below, sizeof(below), "%sbelow %.2f",
+	    analysis_conf_shown(a->suspects[0].confidence) >= ANALYSIS_FIRM ?
+	    "a fault beside the first " : "", ANALYSIS_FIRM);
 	if (n > 0) {
 		more_probes_words(st, n, how, sizeof(how));
-		an_bprintf(buf, len, "%s yet firm (below %.2f): about %d "
+		an_bprintf(buf, len, "%s yet firm (%s): about %d "
 		    "probes per hop would confirm it: %s.", only[0] ? only :
-		    " Not", ANALYSIS_FIRM, n, how);
+		    " Not", below, n, how);
 		return;
 	}
 	analysis_nodecide_why(a, why, sizeof(why));
 	if (a->rerun_paced) {
 		more_probes_words(st, a->rerun_probes, how, sizeof(how));
-		an_bprintf(buf, len, "%s yet firm (below %.2f); the hops left "
+		an_bprintf(buf, len, "%s yet firm (%s); the hops left "
 		    "once the limited ones are set aside would not make it "
 		    "firmer (%s); "
 		    "about %d probes per hop from every hop should: %s.",
-		    only[0] ? only : " Not", ANALYSIS_FIRM, why,
+		    only[0] ? only : " Not", below, why,
 		    a->rerun_probes, how);
 		return;
 	}
-	an_bprintf(buf, len, "%s yet firm (below %.2f); more probes per hop "
+	an_bprintf(buf, len, "%s yet firm (%s); more probes per hop "
 	    "would not make it firmer (%s).", only[0] ? only : " Not",
-	    ANALYSIS_FIRM, why);
+	    below, why);
 }
 
 /*
@@ -334,7 +364,7 @@ an_make_verdict(struct an_state *st)
 {
 	struct analysis	*a = st->a;
 	const struct analysis_suspect *s;
-	char		 few[2 * AN_HOW_LEN] = "";
+	char		 few[2 * AN_HOW_LEN + ANALYSIS_WHY_LEN / 2] = "";
 	char		 lbl[ANALYSIS_WHY_LEN / 2];	/* a router suspect's label */
 	char		 asn[40];	/* its AS numbers, "" when unknown */
 	char		 to[ANALYSIS_NAME_LEN];	/* the site the traffic heads for */
@@ -394,6 +424,16 @@ an_make_verdict(struct an_state *st)
 	    s->kind != ANALYSIS_SUSPECT_LATENCY) {
 		inconclusive_verdict(st, few);
 		return;
+	}
+	/* decided: a second fault is named after the first, before the
+	   advice for more probes (which covers it too) */
+	if (!a->inconclusive) {
+		char	 t[sizeof(few)];
+
+		memcpy(t, few, sizeof(t));
+		few[0] = '\0';
+		other_faults_words(a, few, sizeof(few));
+		an_bprintf(few + strlen(few), sizeof(few) - strlen(few), "%s", t);
 	}
 	switch (s->kind) {
 	case ANALYSIS_SUSPECT_LINK:

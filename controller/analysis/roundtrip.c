@@ -1088,13 +1088,19 @@ find_lossy(struct rt *r)
 			nodecide = 1;
 	}
 	/*
-	 * A decided first suspect below ANALYSIS_FIRM: the same figures, for a
-	 * controller's confirming follow-up round (followup_plan); the
-	 * verdict and the JSON stay those of a decided pair.
+	 * Decided, but a chosen suspect below ANALYSIS_FIRM (the first, or a
+	 * second fault beside a firm first): the same figures, the most any
+	 * of them needs, for a controller's confirming follow-up round
+	 * (followup_plan) or the user's rerun; the verdict and the JSON stay
+	 * those of a decided pair.  (Until 2026-12-07 only the first counted:
+	 * a firm first fault let a second one at 0.6-0.9, a router at one
+	 * end of the lossy link in place of the link, stand unconfirmed.)
 	 */
-	if (top >= 0 && !a->inconclusive && fit.conf[top] < ANALYSIS_FIRM) {
+	for (i = 0; top >= 0 && !a->inconclusive && i < fit.k; i++) {
+		if (fit.conf[i] >= ANALYSIS_FIRM)
+			continue;
 		a->confirm = 1;
-		if (probes_to_decide(r, &fit, top))
+		if (probes_to_decide(r, &fit, i))
 			nodecide = 1;
 	}
 	/*

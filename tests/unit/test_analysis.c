@@ -1126,6 +1126,47 @@ test_advice_paced_when_limited(void **state)
 	}
 }
 
+/*
+ * Two faults decided at once (the twofaults lab pair: 10 % each way on
+ * core2.SF - Denver and on router.SF - some_interconnect): the verdict
+ * names the second after the first, and the second below 0.90 makes the
+ * pair not firm, with the probes that would confirm it, though the first
+ * is at 0.92.
+ */
+static void
+test_second_fault_named_and_confirmed(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-twofaults-forward.json");
+	struct trace	*r = load("tests/analysis/lab-twofaults-reverse.json");
+	struct analysis	*a = run(f, r, NULL);
+	char		 want[160];
+	int		 i, nchosen = 0;
+
+	(void)state;
+	assert_false(a->inconclusive);
+	for (i = 0; i < a->nsuspects; i++)
+		nchosen += !a->suspects[i].alternative;
+	assert_int_equal(nchosen, 2);
+	assert_true(a->suspects[0].confidence >= ANALYSIS_FIRM);
+	assert_string_equal(a->suspects[0].a.name, "core2.sanfrancisco.other-isp.net");
+	assert_true(a->suspects[1].confidence >= 0.6 &&
+	    a->suspects[1].confidence < ANALYSIS_FIRM);
+	assert_true(a->confirm);
+	assert_true(a->probes_needed > 20);
+	assert_non_null(strstr(a->verdict, "). A second fault: the link "
+	    "router.sanfrancisco.mycompany.com - some_interconnect.geo.net ("));
+	snprintf(want, sizeof(want), "Not yet firm (a fault beside the first "
+	    "below 0.90): about %d probes per hop would confirm it",
+	    analysis_confirm_probes(a));
+	assert_non_null(strstr(a->verdict, want));
+	/* the second fault comes before the advice that covers it */
+	assert_true(strstr(a->verdict, "A second fault") < strstr(a->verdict,
+	    "Not yet firm"));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
 /* Seed 003 as pasted: the suspect is core2.SanFrancisco - core1.Denver. */
 static void
 test_seed003(void **state)
@@ -2543,6 +2584,7 @@ main(void)
 		cmocka_unit_test(test_filtered),
 		cmocka_unit_test(test_seed003),
 		cmocka_unit_test(test_advice_paced_when_limited),
+		cmocka_unit_test(test_second_fault_named_and_confirmed),
 		cmocka_unit_test(test_advice_one_traceroute_run),
 		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
