@@ -154,6 +154,12 @@ pcheck "[ $rc -eq 0 ] && jq -e '.analysis.suspects[0].kind == \"site\" and
     .analysis.suspects[0].near.addr == \"198.18.130.1\" and
     (.analysis.verdict | startswith(\"The site'\"'\"'s own gateway 198.18.130.1 (public 198.18.70.1)\"))' $W/lossy.json >/dev/null" \
     "lossy NAT gateway: the suspect is site A's own gateway (exit $rc; $(jq -r .analysis.verdict "$W/lossy.json" 2>/dev/null))"
+# what each hop showed, for a miss (run41 of the tally, 2026-12-07, under
+# heavy load: the forward onset at hop 3, not hop 2; not reproduced)
+jq -e '.analysis.suspects[0].kind == "site"' "$W/lossy.json" >/dev/null 2>&1 ||
+    diag "hops lost/sent, method: $(jq -r '[.forward, .reverse][] |
+	[.hops[] | "\(.ttl):\(.sent - .received)/\(.sent) \(.loss_method // "-")\(if .rate_limit then " limited" else "" end)"] |
+	join(", ")' "$W/lossy.json" 2>/dev/null | tr '\n' ';')"
 "$TPLAB" exec "$PAIRLAB_ID" gw-a iptables -D FORWARD -o eth1 ! -d "$CTL_IP" \
     -m statistic --mode random --probability 0.5 -j DROP
 
