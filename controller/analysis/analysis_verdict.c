@@ -310,6 +310,34 @@ not_firm_words(const struct an_state *st, char *buf, size_t len)
 }
 
 /*
+ * How many probes per hop would decide an inconclusive verdict, and how to
+ * get them, "about 98 probes per hop would decide: rerun mtr with -c 98",
+ * or why more would not; into need (len).
+ */
+static void
+need_words(const struct an_state *st, char *need, size_t len)
+{
+	const struct analysis *a = st->a;
+	char		 how[AN_HOW_LEN], why[80];
+
+	if (a->probes_needed > 0) {
+		more_probes_words(st, a->probes_needed, how, sizeof(how));
+		an_bprintf(need, len, "about %d probes per hop would decide: %s",
+		    a->probes_needed, how);
+		return;
+	}
+	analysis_nodecide_why(a, why, sizeof(why));
+	if (a->rerun_paced) {
+		more_probes_words(st, a->rerun_probes, how, sizeof(how));
+		an_bprintf(need, len, "the hops left once the limited ones are "
+		    "set aside would not decide (%s); about %d probes per hop "
+		    "from every hop should: %s", why, a->rerun_probes, how);
+	} else
+		an_bprintf(need, len, "more probes per hop would not decide "
+		    "(%s)", why);
+}
+
+/*
  * Inconclusive: the first suspect and the alternatives the data cannot
  * rule out (or, when the first is decided, the fault beside it that is
  * not), and how many probes per hop would decide.
@@ -332,31 +360,39 @@ inconclusive_verdict(struct an_state *st, const char *few)
 		suspect_listed(a, i, n ? " or " : "", c, sizeof(c));
 		n++;
 	}
-	if (a->probes_needed > 0) {
-		char	 how[AN_HOW_LEN];
-
-		more_probes_words(st, a->probes_needed, how, sizeof(how));
-		an_bprintf(need, sizeof(need), "about %d probes per hop would "
-		    "decide: %s", a->probes_needed, how);
-	} else if (a->rerun_paced) {
-		char	 how[AN_HOW_LEN], why[80];
-
-		analysis_nodecide_why(a, why, sizeof(why));
-		more_probes_words(st, a->rerun_probes, how, sizeof(how));
-		an_bprintf(need, sizeof(need), "the hops left once the limited "
-		    "ones are set aside would not decide (%s); about %d probes "
-		    "per hop from every hop should: %s", why, a->rerun_probes,
-		    how);
-	} else {
-		char	 why[80];
-
-		analysis_nodecide_why(a, why, sizeof(why));
-		an_bprintf(need, sizeof(need), "more probes per hop would not "
-		    "decide (%s)", why);
-	}
+	need_words(st, need, sizeof(need));
 	an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: %s%s; %s.%s",
 	    split ? "" : n > 1 ? "the data cannot separate " : "possibly ", c,
 	    need, few);
+}
+
+/*
+ * An inconclusive pair whose first suspect is not about loss (a one-way
+ * delay, a stop): the loss it could not place, after the first suspect's
+ * sentence, " Loss the data cannot place yet: the link X - Y (0.46) or
+ * router R (0.20); about 22 probes per hop would decide: ...", appended
+ * to c (len).  Nothing when no loss suspect is listed.
+ */
+static void
+loss_undecided_words(const struct an_state *st, char *c, size_t len)
+{
+	const struct analysis *a = st->a;
+	char		 need[AN_HOW_LEN + 192];
+	int		 i, n = 0;
+
+	for (i = 0; i < a->nsuspects && n < 3; i++) {
+		if (!is_loss_suspect(&a->suspects[i]))
+			continue;
+		if (n == 0)
+			an_bprintf(c + strlen(c), len - strlen(c), " Loss the "
+			    "data cannot place yet: ");
+		suspect_listed(a, i, n ? " or " : "", c, len);
+		n++;
+	}
+	if (n == 0)
+		return;
+	need_words(st, need, sizeof(need));
+	an_bprintf(c + strlen(c), len - strlen(c), "; %s.", need);
 }
 
 void
@@ -426,13 +462,17 @@ an_make_verdict(struct an_state *st)
 		return;
 	}
 	/* decided: a second fault is named after the first, before the
-	   advice for more probes (which covers it too) */
-	if (!a->inconclusive) {
+	   advice for more probes (which covers it too); inconclusive about
+	   loss, with a delay or a stop named first: the loss after it */
+	{
 		char	 t[sizeof(few)];
 
 		memcpy(t, few, sizeof(t));
 		few[0] = '\0';
-		other_faults_words(a, few, sizeof(few));
+		if (a->inconclusive)
+			loss_undecided_words(st, few, sizeof(few));
+		else
+			other_faults_words(a, few, sizeof(few));
 		an_bprintf(few + strlen(few), sizeof(few) - strlen(few), "%s", t);
 	}
 	switch (s->kind) {

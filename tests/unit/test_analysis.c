@@ -1127,6 +1127,35 @@ test_advice_paced_when_limited(void **state)
 }
 
 /*
+ * Inconclusive about loss with a one-way delay named first (pasted
+ * traceroute, IPv6, from the limited lab): the verdict names the delay
+ * and then the loss it could not place, with the probes that would decide
+ * it; before, the delay's sentence alone, and the advice only in the JSON.
+ */
+static void
+test_loss_undecided_after_delay(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-paste/sf-chicago-limitedstretch-v6-traceroute-forward.txt");
+	struct trace	*r = load("tests/analysis/lab-paste/sf-chicago-limitedstretch-v6-traceroute-reverse.txt");
+	struct analysis	*a = run(f, r, NULL);
+	char		 want[96];
+
+	(void)state;
+	assert_true(a->inconclusive);
+	assert_int_equal(a->suspects[0].kind, ANALYSIS_SUSPECT_LATENCY);
+	assert_prefix(a->verdict, "Delay on the link ");
+	assert_non_null(strstr(a->verdict, "). Loss the data cannot place yet: "
+	    "the link "));
+	assert_true(a->probes_needed > 0);
+	snprintf(want, sizeof(want), "; about %d probes per hop would decide: "
+	    "rerun mtr with -c %d -i 1", a->probes_needed, a->probes_needed);
+	assert_non_null(strstr(a->verdict, want));
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
  * Two faults decided at once (the twofaults lab pair: 10 % each way on
  * core2.SF - Denver and on router.SF - some_interconnect): the verdict
  * names the second after the first, and the second below 0.90 makes the
@@ -2585,6 +2614,7 @@ main(void)
 		cmocka_unit_test(test_seed003),
 		cmocka_unit_test(test_advice_paced_when_limited),
 		cmocka_unit_test(test_second_fault_named_and_confirmed),
+		cmocka_unit_test(test_loss_undecided_after_delay),
 		cmocka_unit_test(test_advice_one_traceroute_run),
 		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
