@@ -7,10 +7,11 @@
 /* room for the advice on getting more probes per hop (more_probes_words) */
 #define AN_HOW_LEN	256
 /*
- * Probes per hop asked of mtr -i 1 when traceroute's limited hops leave
- * too few to count for an estimate (a->rerun_paced, probes_needed 0): a
- * minute; mtr -c 30 -i 1 decided the limited lab in 10 of 10 pairs
- * (bench/README.md).
+ * The fewest probes per hop asked of mtr -i 1 (a->rerun_paced): a minute.
+ * The count from traceroute's hops that its limits left is no guide to
+ * mtr's, which counts every hop (17 from one run asked for too few in the
+ * limited lab, bench/README.md), and none may come from them at all; mtr
+ * -c 30 -i 1 decided that lab in 10 of 10 pairs.
  */
 #define AN_PACED_PROBES	60
 
@@ -224,6 +225,14 @@ limits_hide_loss(const struct an_state *st, int *nlim, int *nhops)
 	return *nhops > 0 && 2 * *nlim >= *nhops;
 }
 
+/* The probes per hop to ask for where the data ask n: at least a minute
+   of mtr -i 1 when that is the advice. */
+static int
+probes_asked(const struct analysis *a, int n)
+{
+	return a->rerun_paced && n < AN_PACED_PROBES ? AN_PACED_PROBES : n;
+}
+
 /*
  * How a user gets n probes per hop with the tool the traces came from:
  * traceroute sends at most 10 a hop, so several runs; mtr -c; else -q.
@@ -279,6 +288,9 @@ not_firm_words(const struct an_state *st, char *buf, size_t len)
 	char		 how[AN_HOW_LEN], why[80], only[40] = "", below[48];
 	int		 n = analysis_confirm_probes(a);
 
+	if (n > 0)
+		n = probes_asked(a, n);
+
 	if (a->min_probes > 0 && a->min_probes < 10)
 		snprintf(only, sizeof(only), " Only %d probes per hop, and not",
 		    a->min_probes);
@@ -321,9 +333,10 @@ need_words(const struct an_state *st, char *need, size_t len)
 	char		 how[AN_HOW_LEN], why[80];
 
 	if (a->probes_needed > 0) {
-		more_probes_words(st, a->probes_needed, how, sizeof(how));
+		more_probes_words(st, probes_asked(a, a->probes_needed), how,
+		    sizeof(how));
 		an_bprintf(need, len, "about %d probes per hop would decide: %s",
-		    a->probes_needed, how);
+		    probes_asked(a, a->probes_needed), how);
 		return;
 	}
 	analysis_nodecide_why(a, why, sizeof(why));
@@ -409,11 +422,10 @@ an_make_verdict(struct an_state *st)
 	a->rerun_paced = limits_hide_loss(st, &nlim, &nhops);
 	a->rerun_probes = 0;
 	if (a->rerun_paced) {
-		/* the count the data ask for; none: a minute of mtr -i 1 */
-		a->rerun_probes = a->inconclusive ? a->probes_needed :
-		    a->confirm ? analysis_confirm_probes(a) : 0;
-		if (a->rerun_probes <= 0)
-			a->rerun_probes = AN_PACED_PROBES;
+		/* the count the data ask for, at least a minute of it */
+		a->rerun_probes = probes_asked(a, a->inconclusive ?
+		    a->probes_needed : a->confirm ? analysis_confirm_probes(a) :
+		    0);
 	}
 	/* decided below ANALYSIS_FIRM: say so, and what would confirm it */
 	if (a->confirm && !a->inconclusive && a->nsuspects > 0 &&
@@ -422,7 +434,7 @@ an_make_verdict(struct an_state *st)
 	else if (a->min_probes > 0 && a->min_probes < 10) {
 		char	 how[AN_HOW_LEN];
 
-		more_probes_words(st, 20, how, sizeof(how));
+		more_probes_words(st, probes_asked(a, 20), how, sizeof(how));
 		an_bprintf(few, sizeof(few), " Only %d probes per hop: for a "
 		    "firmer answer, %s.", a->min_probes, how);
 	}
