@@ -419,6 +419,14 @@ an_make_verdict(struct an_state *st)
 	char		 to[ANALYSIS_NAME_LEN];	/* the site the traffic heads for */
 	int		 i, nart = 0, nlim, nhops;
 
+	/*
+	 * Loss that persists with no element to explain it: inconclusive (the
+	 * verdict says so, and since 2026-12-07 the JSON too, where it read
+	 * as decided with no suspect)
+	 */
+	if (a->nsuspects == 0 && (a->loss[0].persistent ||
+	    a->loss[1].persistent))
+		a->inconclusive = 1;
 	a->rerun_paced = limits_hide_loss(st, &nlim, &nhops);
 	a->rerun_probes = 0;
 	if (a->rerun_paced) {
@@ -445,13 +453,22 @@ an_make_verdict(struct an_state *st)
 	if (a->nsuspects == 0 && (a->loss[0].persistent || a->loss[1].persistent)) {
 		int	 d = a->loss[0].persistent ? 0 : 1;
 
+		char	 how[AN_HOW_LEN] = "trace again, or with more probes per "
+			    "hop";
+
+		if (a->rerun_paced) {
+			char	 w[AN_HOW_LEN];
+
+			more_probes_words(st, a->rerun_probes, w, sizeof(w));
+			an_bprintf(how, sizeof(how), "%s", w);
+		}
 		an_bprintf(a->verdict, sizeof(a->verdict), "Inconclusive: the "
 		    "%s trace loses from hop %d %s on (%.0f%%), but no one link "
 		    "or router explains what both traces show (their round "
-		    "trips); trace again, or with more probes per hop.%s",
+		    "trips); %s.%s",
 		    analysis_dir_name(d), a->loss[d].onset.ttl,
 		    analysis_hop_label(&a->loss[d].onset), a->loss[d].loss_pct,
-		    few);
+		    how, few);
 		return;
 	}
 	if (a->nsuspects == 0) {

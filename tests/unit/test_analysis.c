@@ -1131,6 +1131,63 @@ test_advice_paced_when_limited(void **state)
 }
 
 /*
+ * Loss that persists with no element to explain it (the forward trace
+ * loses from hop 4 on, and the reverse trace's last hop, whose round trip
+ * the model lays over every link the forward ones cross, loses nothing):
+ * the verdict says inconclusive, and so does the JSON (until 2026-12-07
+ * it read as decided, no suspect, "firm").
+ */
+static void
+test_persistent_loss_unexplained(void **state)
+{
+	static const char fwd[] =
+	    "traceroute to 198.18.1.17 (198.18.1.17), 30 hops max, 60 byte packets\n"
+	    " 1  198.18.1.1 (198.18.1.1)  1.100 ms  1.110 ms  1.120 ms  1.130 ms  1.140 ms  1.150 ms  1.160 ms  1.170 ms  1.180 ms  1.190 ms\n"
+	    " 2  198.18.1.5 (198.18.1.5)  2.200 ms  2.210 ms  2.220 ms  2.230 ms  2.240 ms  2.250 ms  2.260 ms  2.270 ms  2.280 ms  2.290 ms\n"
+	    " 3  198.18.1.9 (198.18.1.9)  3.300 ms  3.310 ms  3.320 ms  3.330 ms  3.340 ms  3.350 ms  3.360 ms  3.370 ms  3.380 ms  3.390 ms\n"
+	    " 4  198.18.1.13 (198.18.1.13)  *  4.410 ms  *  4.430 ms  4.440 ms  *  4.460 ms  4.470 ms  4.480 ms  *\n"
+	    " 5  198.18.1.17 (198.18.1.17)  *  5.510 ms  5.520 ms  *  *  *  5.560 ms  5.570 ms  *  5.590 ms\n";
+	static const char rev[] =
+	    "traceroute to 198.18.2.17 (198.18.2.17), 30 hops max, 60 byte packets\n"
+	    " 1  198.18.2.1 (198.18.2.1)  1.100 ms  1.110 ms  1.120 ms  1.130 ms  1.140 ms  1.150 ms  1.160 ms  1.170 ms  1.180 ms  1.190 ms\n"
+	    " 2  198.18.2.5 (198.18.2.5)  2.200 ms  2.210 ms  2.220 ms  2.230 ms  2.240 ms  2.250 ms  2.260 ms  2.270 ms  2.280 ms  2.290 ms\n"
+	    " 3  198.18.2.9 (198.18.2.9)  3.300 ms  3.310 ms  3.320 ms  3.330 ms  3.340 ms  3.350 ms  3.360 ms  3.370 ms  3.380 ms  3.390 ms\n"
+	    " 4  198.18.2.13 (198.18.2.13)  4.400 ms  4.410 ms  4.420 ms  4.430 ms  4.440 ms  4.450 ms  4.460 ms  4.470 ms  4.480 ms  4.490 ms\n"
+	    " 5  198.18.2.17 (198.18.2.17)  5.500 ms  5.510 ms  5.520 ms  5.530 ms  5.540 ms  5.550 ms  5.560 ms  5.570 ms  5.580 ms  5.590 ms\n";
+	char		 err[256], *js;
+	struct trace	*f = paste_parse(fwd, sizeof(fwd) - 1, PASTE_AUTO, err,
+			    sizeof(err));
+	struct trace	*r = paste_parse(rev, sizeof(rev) - 1, PASTE_AUTO, err,
+			    sizeof(err));
+	struct analysis	*a;
+	json_t		*o, *x;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(r);
+	a = run(f, r, NULL);
+	assert_int_equal(a->nsuspects, 0);
+	assert_true(a->loss[0].persistent);
+	assert_true(a->inconclusive);
+	assert_prefix(a->verdict, "Inconclusive: the forward trace loses from "
+	    "hop 4 ");
+	assert_non_null(strstr(a->verdict, "but no one link or router explains "
+	    "what both traces show"));
+	js = report_json(f, r, a, 0);
+	assert_non_null(js);
+	o = json_loads(js, 0, NULL);
+	assert_non_null(o);
+	x = json_object_get(o, "analysis");
+	assert_true(json_is_true(json_object_get(x, "inconclusive")));
+	assert_true(json_is_false(json_object_get(x, "firm")));
+	json_decref(o);
+	free(js);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
  * Inconclusive about loss with a one-way delay named first (pasted
  * traceroute, IPv6, from the limited lab): the verdict names the delay
  * and then the loss it could not place, with the probes that would decide
@@ -2620,6 +2677,7 @@ main(void)
 		cmocka_unit_test(test_advice_paced_when_limited),
 		cmocka_unit_test(test_second_fault_named_and_confirmed),
 		cmocka_unit_test(test_loss_undecided_after_delay),
+		cmocka_unit_test(test_persistent_loss_unexplained),
 		cmocka_unit_test(test_advice_one_traceroute_run),
 		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
