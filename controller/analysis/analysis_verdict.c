@@ -274,6 +274,26 @@ analysis_confirm_probes(const struct analysis *a)
 }
 
 /*
+ * Pasted traceroute whose limits hide the loss (a->rerun_paced), and the
+ * hops left cannot what (decide, make it firmer): why, and mtr -i 1's
+ * count, "the hops left once the limited ones are set aside would not
+ * decide (why); about 60 probes per hop from every hop should: rerun mtr
+ * ...", into buf (len).
+ */
+static void
+paced_nodecide_words(const struct an_state *st, const char *what, char *buf,
+    size_t len)
+{
+	char	 how[AN_HOW_LEN], why[80];
+
+	analysis_nodecide_why(st->a, why, sizeof(why));
+	more_probes_words(st, st->a->rerun_probes, how, sizeof(how));
+	an_bprintf(buf, len, "the hops left once the limited ones are set "
+	    "aside would not %s (%s); about %d probes per hop from every hop "
+	    "should: %s", what, why, st->a->rerun_probes, how);
+}
+
+/*
  * A decided verdict whose first suspect is below ANALYSIS_FIRM (0.60 to
  * 0.90): decided, but the one or two hops that tell it from the next
  * candidate could still turn it, so the verdict says it is not firm and
@@ -305,17 +325,15 @@ not_firm_words(const struct an_state *st, char *buf, size_t len)
 		    " Not", below, n, how);
 		return;
 	}
-	analysis_nodecide_why(a, why, sizeof(why));
 	if (a->rerun_paced) {
-		more_probes_words(st, a->rerun_probes, how, sizeof(how));
-		an_bprintf(buf, len, "%s yet firm (%s); the hops left "
-		    "once the limited ones are set aside would not make it "
-		    "firmer (%s); "
-		    "about %d probes per hop from every hop should: %s.",
-		    only[0] ? only : " Not", below, why,
-		    a->rerun_probes, how);
+		char	 pw[AN_HOW_LEN + 192];
+
+		paced_nodecide_words(st, "make it firmer", pw, sizeof(pw));
+		an_bprintf(buf, len, "%s yet firm (%s); %s.", only[0] ? only :
+		    " Not", below, pw);
 		return;
 	}
+	analysis_nodecide_why(a, why, sizeof(why));
 	an_bprintf(buf, len, "%s yet firm (%s); more probes per hop "
 	    "would not make it firmer (%s).", only[0] ? only : " Not",
 	    below, why);
@@ -339,15 +357,13 @@ need_words(const struct an_state *st, char *need, size_t len)
 		    probes_asked(a, a->probes_needed), how);
 		return;
 	}
-	analysis_nodecide_why(a, why, sizeof(why));
 	if (a->rerun_paced) {
-		more_probes_words(st, a->rerun_probes, how, sizeof(how));
-		an_bprintf(need, len, "the hops left once the limited ones are "
-		    "set aside would not decide (%s); about %d probes per hop "
-		    "from every hop should: %s", why, a->rerun_probes, how);
-	} else
-		an_bprintf(need, len, "more probes per hop would not decide "
-		    "(%s)", why);
+		paced_nodecide_words(st, "decide", need, len);
+		return;
+	}
+	analysis_nodecide_why(a, why, sizeof(why));
+	an_bprintf(need, len, "more probes per hop would not decide (%s)",
+	    why);
 }
 
 /*
