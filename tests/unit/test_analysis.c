@@ -1188,6 +1188,33 @@ test_persistent_loss_unexplained(void **state)
 }
 
 /*
+ * One pasted traceroute run (10 probes per hop) from the twofaults lab:
+ * inconclusive about the second fault.  The count that would decide it
+ * keeps the other fault's loss in both explanations' reply probabilities
+ * (it thins their replies alike); without it the count came out 16 here,
+ * and tp-ansim found such counts about a third of what they need (right
+ * after one rerun 76 % of pairs, 86 % now).
+ */
+static void
+test_two_fault_count(void **state)
+{
+	struct trace	*f = load("tests/analysis/lab-paste/sf-chicago-twofaults-v6-traceroute-forward.txt");
+	struct trace	*r = load("tests/analysis/lab-paste/sf-chicago-twofaults-v6-traceroute-reverse.txt");
+	struct analysis	*a = run(f, r, NULL);
+	int		 i, nchosen = 0;
+
+	(void)state;
+	assert_true(a->inconclusive);
+	for (i = 0; i < a->nsuspects; i++)
+		nchosen += !a->suspects[i].alternative;
+	assert_true(nchosen >= 2);
+	assert_true(a->probes_needed >= 50);
+	analysis_free(a);
+	trace_free(f);
+	trace_free(r);
+}
+
+/*
  * Inconclusive about loss with a one-way delay named first (pasted
  * traceroute, IPv6, from the limited lab): the verdict names the delay
  * and then the loss it could not place, with the probes that would decide
@@ -2678,6 +2705,7 @@ main(void)
 		cmocka_unit_test(test_second_fault_named_and_confirmed),
 		cmocka_unit_test(test_loss_undecided_after_delay),
 		cmocka_unit_test(test_persistent_loss_unexplained),
+		cmocka_unit_test(test_two_fault_count),
 		cmocka_unit_test(test_advice_one_traceroute_run),
 		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
