@@ -20,7 +20,7 @@ rt_onset(struct an_state *st, enum analysis_dir dir)
 	struct est_fit	 fit;
 	double		*sc = NULL, best, sum, acc, p;
 	int		*ord = NULL, *oh = NULL;
-	int		 i, j, k, e, on, lo_ttl, hi_ttl;
+	int		 i, j, k, e, on, lo_ttl, hi_ttl, rc = 0;
 
 	memset(&t, 0, sizeof(t));
 	memset(&fit, 0, sizeof(fit));
@@ -156,6 +156,9 @@ rt_onset(struct an_state *st, enum analysis_dir dir)
 	L->earliest_ttl = lo_ttl;
 	L->latest_ttl = hi_ttl;
 	L->confidence = exp(sc[on] - best) / sum;
+	goto done;
+oom:
+	rc = -1;
 done:
 	est_fit_free(&fit);
 	free(t.obs);
@@ -164,15 +167,6 @@ done:
 	free(oh);
 	free(sc);
 	free(ord);
-	return 0;
-oom:
-	est_fit_free(&fit);
-	free(t.obs);
-	free(t.elem);
-	free(t.mult);
-	free(oh);
-	free(sc);
-	free(ord);
-	return -1;
+	return rc;
 }
 
