@@ -315,6 +315,7 @@ int	 ctl_conf_fdlimit(struct ctl_conf *, int apply, char *err,
  *                                (ctl_spread.c: where their runs go)
  *                                (ctl_change.c, ctl_culprit.c: pure)
  *   ctl_pair.c                   pairs and single traces, results
+ *                                (ctl_followup.c: a pair's follow-up round)
  *   ctl_history.c                stored pairs read back, their replies
  *   ctl_clock.c                  clock offsets (pings)
  *   ctl_registry.c               the agents known, online or not
@@ -558,6 +559,33 @@ void	 ctl_pairs_operator_gone(struct ctl *, struct ctl_session *);
  */
 void	 ctl_pair_tick(struct ctl *, double now);
 void	 ctl_pair_free_all(struct ctl *);
+/* A pair's jobs, shared with its follow-up round (ctl_followup.c). */
+struct ctl_job	*ctl_job_new(struct ctl *, struct ctl_pair *p, int side,
+		    const struct ctl_agent *a);
+/* Record a job in the store and send it.  -1 with a reason. */
+int		 ctl_job_send(struct ctl *, struct ctl_agent *a,
+		    struct ctl_job *j, const struct probe_opts *o,
+		    double start_ctl, int64_t start_at_agent_ns,
+		    uint32_t deadline_ms, char *err, size_t errlen);
+/* The analysis of two traces of pair p, NULL (logged) when it fails. */
+struct analysis	*ctl_analysis_run(struct ctl *, const struct ctl_pair *p,
+		    const struct trace *fwd, const struct trace *rev);
+/* An agent's job deadline out of ms left to the controller's own. */
+uint32_t	 ctl_agent_deadline(uint32_t ms);
+/* Why agent a cannot take a job now, or NULL when it can. */
+const char	*ctl_agent_unready(const struct ctl_agent *a, int need_clock,
+		    char *buf, size_t len);
+
+/* ctl_followup.c */
+/*
+ * Pair p's first round is in: start its follow-up round when its analysis
+ * is inconclusive or not firm (1: p->job[] are the new round's jobs), or
+ * record why none runs (0).  docs/analysis.md 3c.
+ */
+int	 ctl_follow_up(struct ctl *, struct ctl_pair *p);
+/* The end of p's follow-up round: each direction's rounds merged into
+   mt[d] (NULL: the first round's stands), p->fu told what was merged. */
+void	 ctl_follow_up_merge(struct ctl_pair *p, struct trace *mt[2]);
 
 /*
  * ctl_store.c: the store's work in the event loop.  Results are queued
