@@ -23,7 +23,8 @@
 #       (tests/analysis/lab-paste/ was made so).  A verdict that asks for
 #       N probes per hop (to decide, or to confirm one below 0.90) is
 #       followed once, as a user would: the tool again with N, judged
-#       (PASTE_FOLLOW=0: not; PASTE_FOLLOW_MAX, default 300: the most N
+#       (PASTE_FOLLOW=0: not; PASTE_FOLLOW_MAX, default 1000, the most
+#       a verdict asks, 300 until 2026-12-07: the most N
 #       followed); the table gives the first verdicts beside the final
 #       ones.  No timing part.
 #   sh bench/diagnosis.sh - - timing
@@ -120,17 +121,21 @@ paste_version() {
 # traceroute-runs: the same, PASTE_RUNS times (AN_PASTE_RUNS, an_paste_runs
 # in tests/analysis/lab-helpers.sh).
 # A follow-up paste (FOLLOW_N set, follow_runs): mtr -c FOLLOW_N;
-# traceroute -q FOLLOW_N up to 10, else -q 10 in several runs; mtr -c
-# FOLLOW_N -i 1 instead of any tool when the verdict said so (FOLLOW_PACED:
-# its rerun_with, traceroute on routers that limit).
+# traceroute -q FOLLOW_N up to 10, else -q 10 in several runs; mtr
+# instead of any tool when the verdict said so (FOLLOW_PACED, from its
+# rerun_with: 1, mtr -c FOLLOW_N -i 1, traceroute on routers that limit;
+# own, mtr -c FOLLOW_N at the interval this bench gives mtr on the lab,
+# traceroute whose count is more than 10 runs).
 paste_cmd() {
 	_q=10
 	[ -n "${FOLLOW_N:-}" ] && [ "$FOLLOW_N" -le 10 ] && _q=$FOLLOW_N
-	if [ -n "${FOLLOW_PACED:-}" ]; then
+	if [ "${FOLLOW_PACED:-}" = 1 ]; then
 		echo "mtr --report-wide -c $FOLLOW_N -i 1 -$2"
 		return
 	fi
-	case $3 in
+	_t=$3
+	[ -n "${FOLLOW_PACED:-}" ] && _t=mtr
+	case $_t in
 	mtr)
 		if [ "$(probing "$1")" = --loss ]; then
 			echo "mtr --report-wide -c ${FOLLOW_N:-${PASTE_COUNT_LIMITED:-30}} -i 1 -$2"
@@ -259,9 +264,9 @@ for scn in $SCENARIOS; do
 				first1=$CLASS _adv= _paced=
 				[ "$MODE" = paste ] && [ "${PASTE_FOLLOW:-1}" != 0 ] &&
 				    _adv=$(advice "$AN_TMP/out.json") &&
-				    _paced=$(jq -r '.analysis.rerun_with.tool // empty' "$AN_TMP/out.json")
-				if [ -n "$_adv" ] && [ "$_adv" -le "${PASTE_FOLLOW_MAX:-300}" ]; then
-					echo "$scn $run $i first $CLASS, advice $_adv probes per hop${_paced:+ (mtr -i 1)} | $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >>"$RUNS"
+				    _paced=$(jq -r '.analysis.rerun_with | if . == null then empty else (.interval_s // "own") end' "$AN_TMP/out.json")
+				if [ -n "$_adv" ] && [ "$_adv" -le "${PASTE_FOLLOW_MAX:-1000}" ]; then
+					echo "$scn $run $i first $CLASS, advice $_adv probes per hop${_paced:+ (mtr$([ "$_paced" = 1 ] && echo " -i 1"))} | $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >>"$RUNS"
 					FOLLOW_N=$_adv FOLLOW_PACED=$_paced
 					if pair $f $scn $t; then
 						fu=$((fu + 1))

@@ -290,6 +290,13 @@ struct analysis {
 					   reported: the verdict is decided) */
 	int		 probes_needed;	/* then: probes per hop that would decide,
 					   0 when more probes would not */
+	int		 probes_rerun;	/* then: the probes per hop a user is
+					   asked for (the verdict's words, the
+					   JSON): one rerun of that many decides
+					   in about 9 of 10 draws, where
+					   probes_needed, which a controller's
+					   follow-up round plans on, does on
+					   average; 0 when probes_needed is */
 	int		 same_round_trips;	/* then, probes_needed 0: 1 when
 					   no hop tells the candidates apart,
 					   0 when more than TRACE_MAX_QUERIES
@@ -299,8 +306,13 @@ struct analysis {
 					   order: more probes per hop must come
 					   one a second per hop (mtr -i 1), not
 					   as more runs (analysis_verdict.c) */
-	int		 rerun_probes;	/* then, inconclusive or confirm: the
-					   probes per hop its words ask of mtr */
+	int		 rerun_mtr;	/* 1: pasted traceroute, not limited,
+					   whose count is more than 10 runs of
+					   traceroute -q 10: its words ask for
+					   mtr -c instead (analysis_verdict.c) */
+	int		 rerun_probes;	/* then (rerun_paced or rerun_mtr),
+					   inconclusive or confirm: the probes
+					   per hop its words ask of mtr */
 	int		 decide_lo[2], decide_hi[2];	/* then: per direction, the
 					   hops (ttl range) whose round trips
 					   tell the candidates apart; 0 none */
@@ -363,7 +375,7 @@ void		 analysis_wilson(int k, int n, double *lo, double *hi);
 
 /*
  * A decided verdict below ANALYSIS_FIRM (a->confirm): the probes per hop
- * its text says would confirm it (a->probes_needed, at least 20 when a hop
+ * its text says would confirm it (a->probes_rerun, at least 20 when a hop
  * got fewer than 10); 0 when firm, inconclusive, or more probes would not.
  */
 int		 analysis_confirm_probes(const struct analysis *);

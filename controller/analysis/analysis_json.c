@@ -247,11 +247,15 @@ analysis_to_jobj(const struct analysis *a)
 		    json_integer(analysis_confirm_probes(a)) : json_null());
 	if (a->inconclusive)
 		json_object_set_new(o, "probes_per_hop_to_decide",
-		    a->probes_needed > 0 ? json_integer(a->probes_needed) :
+		    a->probes_rerun > 0 ? json_integer(a->probes_rerun) :
 		    json_null());
+	/* mtr in place of the pasted traceroute: at one probe a second per
+	   hop (its limits), or at the user's own interval (many probes) */
 	if (a->inconclusive || a->confirm)
 		json_object_set_new(o, "rerun_with", a->rerun_paced ?
 		    json_pack("{s:s,s:f,s:i}", "tool", "mtr", "interval_s", 1.0,
+		    "probes_per_hop", a->rerun_probes) : a->rerun_mtr ?
+		    json_pack("{s:s,s:n,s:i}", "tool", "mtr", "interval_s",
 		    "probes_per_hop", a->rerun_probes) : json_null());
 	if (a->inconclusive)
 		json_object_set_new(o, "deciding_hops", json_pack("{s:o,s:o}",

@@ -14,6 +14,13 @@
  * -c 30 -i 1 decided that lab in 10 of 10 pairs.
  */
 #define AN_PACED_PROBES	60
+/*
+ * The most runs of traceroute -q 10 the advice asks a user to paste one
+ * after another; past that (more than 100 probes per hop, which the count
+ * planned for one rerun often is from one run's 10) it asks for mtr -c N,
+ * the tool made for many probes per hop, instead of "paste 52 runs".
+ */
+#define AN_TR_RUNS_MAX	10
 
 /* ---- verdict ------------------------------------------------------- */
 
@@ -235,9 +242,10 @@ probes_asked(const struct analysis *a, int n)
 
 /*
  * How a user gets n probes per hop with the tool the traces came from:
- * traceroute sends at most 10 a hop, so several runs; mtr -c; else -q.
- * Pasted traceroute whose limits hide the loss (a->rerun_paced): mtr at
- * one probe a second instead.
+ * traceroute sends at most 10 a hop, so several runs, and mtr -c past
+ * AN_TR_RUNS_MAX of them; mtr -c; else -q.  Pasted traceroute whose
+ * limits hide the loss (a->rerun_paced): mtr at one probe a second
+ * instead.
  */
 static void
 more_probes_words(const struct an_state *st, int n, char *buf, size_t len)
@@ -253,6 +261,10 @@ more_probes_words(const struct an_state *st, int n, char *buf, size_t len)
 		    "it", n, nlim, nhops);
 	else if (tool != NULL && strcmp(tool, "traceroute") == 0 && n <= 10)
 		snprintf(buf, len, "rerun traceroute with -q %d", n);
+	else if (tool != NULL && strcmp(tool, "traceroute") == 0 &&
+	    n > 10 * AN_TR_RUNS_MAX)
+		snprintf(buf, len, "rerun mtr with -c %d, not traceroute (that "
+		    "would take %d runs of traceroute -q 10)", n, (n + 9) / 10);
 	else if (tool != NULL && strcmp(tool, "traceroute") == 0)
 		snprintf(buf, len, "paste %d runs of traceroute -q 10 one after "
 		    "another (their probes add up)", (n + 9) / 10);
@@ -265,12 +277,12 @@ more_probes_words(const struct an_state *st, int n, char *buf, size_t len)
 int
 analysis_confirm_probes(const struct analysis *a)
 {
-	if (!a->confirm || a->inconclusive || a->probes_needed <= 0)
+	if (!a->confirm || a->inconclusive || a->probes_rerun <= 0)
 		return 0;
 	/* under 10 probes a hop, the estimate is rough: at least 20 */
-	if (a->min_probes > 0 && a->min_probes < 10 && a->probes_needed < 20)
+	if (a->min_probes > 0 && a->min_probes < 10 && a->probes_rerun < 20)
 		return 20;
-	return a->probes_needed;
+	return a->probes_rerun;
 }
 
 /*
@@ -350,11 +362,11 @@ need_words(const struct an_state *st, char *need, size_t len)
 	const struct analysis *a = st->a;
 	char		 how[AN_HOW_LEN], why[80];
 
-	if (a->probes_needed > 0) {
-		more_probes_words(st, probes_asked(a, a->probes_needed), how,
+	if (a->probes_rerun > 0) {
+		more_probes_words(st, probes_asked(a, a->probes_rerun), how,
 		    sizeof(how));
 		an_bprintf(need, len, "about %d probes per hop would decide: %s",
-		    probes_asked(a, a->probes_needed), how);
+		    probes_asked(a, a->probes_rerun), how);
 		return;
 	}
 	if (a->rerun_paced) {
@@ -444,12 +456,23 @@ an_make_verdict(struct an_state *st)
 	    a->loss[1].persistent))
 		a->inconclusive = 1;
 	a->rerun_paced = limits_hide_loss(st, &nlim, &nhops);
+	a->rerun_mtr = 0;
 	a->rerun_probes = 0;
 	if (a->rerun_paced) {
 		/* the count the data ask for, at least a minute of it */
 		a->rerun_probes = probes_asked(a, a->inconclusive ?
-		    a->probes_needed : a->confirm ? analysis_confirm_probes(a) :
+		    a->probes_rerun : a->confirm ? analysis_confirm_probes(a) :
 		    0);
+	} else if (pasted_tool(st) != NULL &&
+	    strcmp(pasted_tool(st), "traceroute") == 0) {
+		/* more than AN_TR_RUNS_MAX runs' worth: mtr -c */
+		int	 n = a->inconclusive ? a->probes_rerun : a->confirm ?
+			    analysis_confirm_probes(a) : 0;
+
+		if (n > 10 * AN_TR_RUNS_MAX) {
+			a->rerun_mtr = 1;
+			a->rerun_probes = n;
+		}
 	}
 	/* decided below ANALYSIS_FIRM: say so, and what would confirm it */
 	if (a->confirm && !a->inconclusive && a->nsuspects > 0 &&

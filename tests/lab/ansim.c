@@ -494,7 +494,7 @@ main(int argc, char **argv)
 			a = analyse(f, r);
 			ran = 1;
 		} else if (pfac > 0 && (need = a->inconclusive ?
-		    a->probes_needed : analysis_confirm_probes(a)) > 0) {
+		    a->probes_rerun : analysis_confirm_probes(a)) > 0) {
 			/* -P: a pasting user reruns the tool with what the
 			   verdict asks for, times pfac: a fresh pair */
 			double	 nq = ceil(pfac * need);

@@ -26,7 +26,7 @@ t "seed 003: exit 0, nothing on stderr" '[ $rc -eq 0 ] && [ ! -s "$tmp/err" ]'
 # docs/analysis.md 3a): not yet firm, with the advice to rerun with more
 # probes in traceroute's terms
 t "seed 003: verdict first, the core2.SanFrancisco - core1.Denver link, not yet firm, and the advice for more probes" \
-    'head -1 "$tmp/out" | grep -q "^Verdict: Loss on the link core2.SanFrancisco.other-isp.net - core1.Denver.other-isp.net, seen in both directions .*confidence 0\.6.*Only 3 probes per hop, and not yet firm (below 0\.90): about 20 probes per hop would confirm it: paste 2 runs of traceroute -q 10 one after another (their probes add up)\."'
+    'head -1 "$tmp/out" | grep -q "^Verdict: Loss on the link core2.SanFrancisco.other-isp.net - core1.Denver.other-isp.net, seen in both directions .*confidence 0\.6.*Only 3 probes per hop, and not yet firm (below 0\.90): about 40 probes per hop would confirm it: paste 4 runs of traceroute -q 10 one after another (their probes add up)\."'
 t "seed 003: side by side, reverse onset marked; replies of hops 6-11 come back via pb-nap and SF-rt3" \
     'grep -q "|   5 = core2.SanFrancisco.other-isp.net *33% !" "$tmp/out" &&
      grep -q "forward: replies from hops 6-11 come back via pb-nap.geo.net and SF-rt3-f0.geo.net" "$tmp/out"'

@@ -71,10 +71,13 @@ while read -r scn fam tool want reason; do
 	# the advice for more probes, in the tool's own terms; on the labs
 	# whose routers keep the kernel's ICMP limits, traceroute's bursts
 	# meet them at most hops, and the advice is mtr at one probe a
-	# second (rerun_with), with the count its words give; never elsewhere
-	paced=$(jq -r '.analysis.rerun_with.probes_per_hop // "none"' "$tmp/out.json")
+	# second (rerun_with, interval 1), with the count its words give;
+	# elsewhere traceroute's runs up to 10 of them, mtr -c at the user's
+	# interval (rerun_with, interval null) past that; never for mtr
+	paced=$(jq -r '.analysis.rerun_with | if . == null then "none" else
+	    "\(.probes_per_hop)/\(.interval_s)" end' "$tmp/out.json")
 	case $tool in
-	traceroute*) how='paste [0-9]* runs of traceroute -q 10 one after another' ;;
+	traceroute*) how='paste \([1-9]\|10\) runs of traceroute -q 10 one after another' ;;
 	mtr) how='rerun mtr with -c [0-9]*' ;;
 	esac
 	case $scn/$tool/$paced in
@@ -84,11 +87,19 @@ while read -r scn fam tool want reason; do
 			    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
 			continue
 		fi ;;
-	sf-chicago-limitedstretch/traceroute*|sf-chicago-quiet/traceroute*)
-		how="rerun mtr with -c $paced -i 1, not traceroute" ;;
-	*/none) ;;
+	sf-chicago-limitedstretch/traceroute*/*/1|sf-chicago-quiet/traceroute*/*/1)
+		how="rerun mtr with -c ${paced%/*} -i 1, not traceroute" ;;
+	*/traceroute*/none) ;;
+	*/traceroute*/*/null)
+		if [ "${paced%/*}" -le 100 ]; then
+			not_ok "$name" "mtr advised for ${paced%/*} probes per hop, which 10 runs of traceroute give" \
+			    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
+			continue
+		fi
+		how="rerun mtr with -c ${paced%/*}, not traceroute (that would take $(((${paced%/*} + 9) / 10)) runs of traceroute -q 10)" ;;
+	*/mtr/none) ;;
 	*)
-		not_ok "$name" "mtr -i 1 advised ($paced probes per hop) on a lab whose routers do not limit" \
+		not_ok "$name" "mtr advised ($paced: probes per hop/interval) where the pasted tool or the lab says otherwise" \
 		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
 		continue ;;
 	esac
