@@ -1019,6 +1019,41 @@ load(const char *path)
 }
 
 /*
+ * The count a decided, not firm verdict asks for to confirm it: the one
+ * planned for a rerun, at least 20 when a hop got fewer than 10 probes
+ * (the estimate from so few is rough); none when firm or inconclusive.
+ * (With the count planned for one rerun in 9 of 10 draws, the pasted
+ * fixtures all ask for more than 20, so the floor is held here.)
+ */
+static void
+test_confirm_floor(void **state)
+{
+	struct analysis	 a;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.confirm = 1;
+	a.min_probes = 3;
+	a.probes_needed = 6;
+	a.probes_rerun = 12;
+	assert_int_equal(analysis_confirm_probes(&a), 20);
+	a.probes_rerun = 25;
+	assert_int_equal(analysis_confirm_probes(&a), 25);
+	a.min_probes = 10;
+	a.probes_rerun = 12;
+	assert_int_equal(analysis_confirm_probes(&a), 12);
+	a.inconclusive = 1;
+	assert_int_equal(analysis_confirm_probes(&a), 0);
+	a.inconclusive = 0;
+	a.probes_needed = a.probes_rerun = 0;	/* more would not confirm */
+	assert_int_equal(analysis_confirm_probes(&a), 0);
+	a.probes_needed = 6;
+	a.probes_rerun = 12;
+	a.confirm = 0;	/* firm */
+	assert_int_equal(analysis_confirm_probes(&a), 0);
+}
+
+/*
  * Pasted traceroute, 3 probes per hop, inconclusive between two links and
  * a router, the advice in traceroute's terms: it sends at most 10 a hop,
  * so -q N up to 10 and several runs past it.  The data ask for 9 (two of
@@ -2712,6 +2747,7 @@ main(void)
 		cmocka_unit_test(test_loss_undecided_after_delay),
 		cmocka_unit_test(test_persistent_loss_unexplained),
 		cmocka_unit_test(test_two_fault_count),
+		cmocka_unit_test(test_confirm_floor),
 		cmocka_unit_test(test_advice_one_traceroute_run),
 		cmocka_unit_test(test_lab_sfchi),
 		cmocka_unit_test(test_edges),
