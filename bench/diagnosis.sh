@@ -59,7 +59,8 @@
 # broken, two silent routers and two at 1/s).  DIAG_SCENARIOS (env) picks
 # some, DIAG_FAMILIES (env, default "4 6") the families; DIAG_KEEP=DIR keeps
 # every pair's analysis JSON there (agents mode: its two traces too,
-# tp-ansim's templates); DIAG_LOSS=1 measures loss on every lab (rounds
+# tp-ansim's templates; paste mode: the last paste's two texts, and the
+# first paste's texts and analysis as PAIR-first-*); DIAG_LOSS=1 measures loss on every lab (rounds
 # 0.5 s apart, as `tracepair pair` does by default), not --quick.  The table goes
 # to bench/results/diagnosis.txt; one line per pair (its class, the
 # suspects as judged, the verdict) to bench/results/diagnosis-runs.txt.
@@ -265,6 +266,11 @@ for scn in $SCENARIOS; do
 				[ "$MODE" = paste ] && [ "${PASTE_FOLLOW:-1}" != 0 ] &&
 				    _adv=$(advice "$AN_TMP/out.json") &&
 				    _paced=$(jq -r '.analysis.rerun_with | if . == null then empty else (.interval_s // "own") end' "$AN_TMP/out.json")
+				# DIAG_KEEP: the first paste's two texts and its analysis
+				[ "$MODE" = paste ] && [ -n "${DIAG_KEEP:-}" ] &&
+				    for _k in fwd.txt rev.txt out.json; do
+					cp "$AN_TMP/$_k" "$DIAG_KEEP/$keep-$i-first-$_k"
+				    done
 				if [ -n "$_adv" ] && [ "$_adv" -le "${PASTE_FOLLOW_MAX:-1000}" ]; then
 					echo "$scn $run $i first $CLASS, advice $_adv probes per hop${_paced:+ (mtr$([ "$_paced" = 1 ] && echo " -i 1"))} | $(head -1 "$AN_TMP/out.txt" | cut -c1-300)" >>"$RUNS"
 					FOLLOW_N=$_adv FOLLOW_PACED=$_paced
@@ -295,6 +301,9 @@ for scn in $SCENARIOS; do
 					# agents mode: the two traces too (tp-ansim's templates)
 					[ "$MODE" = agents ] && cp "$AN_TMP/fwd.json" "$DIAG_KEEP/$keep-$i-fwd.json" &&
 					    cp "$AN_TMP/rev.json" "$DIAG_KEEP/$keep-$i-rev.json"
+					# paste mode: the last paste's two texts
+					[ "$MODE" = paste ] && cp "$AN_TMP/fwd.txt" "$DIAG_KEEP/$keep-$i-fwd.txt" &&
+					    cp "$AN_TMP/rev.txt" "$DIAG_KEEP/$keep-$i-rev.txt"
 				fi
 				[ -n "${PASTE_FIXTURES:-}" ] && [ $i = 1 ] &&
 				    paste_fixture $scn $f $t "$(paste_cmd $scn $f $t)" "$(paste_version $t)" "$when"
