@@ -149,6 +149,92 @@ build_nodes(struct rt *r)
 	return 0;
 }
 
+/*
+ * Silent hops between two shared routers, where the other trace saw
+ * routers between the same two, as many as the silent hops, each
+ * answering: the silent hops are taken as those routers (the same two
+ * routers a hop apart both ways are most often one link).  Without this a
+ * trace's probes would cross one made-up link over the silent stretch
+ * that no round trip crosses the other way, so a step in delay or loss
+ * there could only be one-way, and what both ways show as distance (the
+ * long link into a router that rate-limits one trace out entirely) would
+ * be blamed as queueing.  The filled places observe nothing (hop -1); the
+ * silent hop's note says which router it was taken as.
+ */
+static void
+fill_silent(struct rt *r)
+{
+	struct an_state	*st = r->st;
+	int		 d, k, j, g, pu, pv;
+
+	for (d = 0; d < 2; d++) {
+		struct rt_seq	*S = &r->seq[d];
+		const struct rt_seq *O = &r->seq[!d];
+
+		for (k = 0; k + 1 < S->n; k++) {
+			int	 u = S->node[k], v = S->node[k + 1];
+
+			g = S->ttl[k + 1] - S->ttl[k];
+			if (g < 2 || r->nodes[u].host >= 0 ||
+			    r->nodes[v].host >= 0 || r->nodes[u].filled ||
+			    r->nodes[v].filled ||
+			    (pu = r->nodes[u].pos[!d]) < 0 ||
+			    (pv = r->nodes[v].pos[!d]) < 0 ||
+			    pu - pv != g || O->ttl[pu] - O->ttl[pv] != g ||
+			    S->n + g - 1 > RT_MAXSEQ)
+				continue;
+			for (j = pv + 1; j < pu; j++)
+				if (O->hop[j] < 0 || r->nodes[O->node[j]].pos[d] >= 0 ||
+				    r->nodes[O->node[j]].host >= 0)
+					break;
+			if (j < pu)
+				continue;
+			/* make room for g - 1 places after k */
+			memmove(&S->node[k + g], &S->node[k + 1],
+			    (size_t)(S->n - k - 1) * sizeof(S->node[0]));
+			memmove(&S->hop[k + g], &S->hop[k + 1],
+			    (size_t)(S->n - k - 1) * sizeof(S->hop[0]));
+			memmove(&S->ttl[k + g], &S->ttl[k + 1],
+			    (size_t)(S->n - k - 1) * sizeof(S->ttl[0]));
+			S->n += g - 1;
+			for (j = 1; j < g; j++) {
+				int	 x = O->node[pu - j];
+				char	 lbl[ANALYSIS_NAME_LEN], lu[ANALYSIS_NAME_LEN],
+					 lv[ANALYSIS_NAME_LEN];
+				int	 i;
+
+				S->node[k + j] = x;
+				S->hop[k + j] = -1;
+				S->ttl[k + j] = S->ttl[k] + j;
+				r->nodes[x].filled |= 1 << d;
+				for (i = 0; i < st->a->nartifacts; i++) {
+					struct analysis_artifact *f = &st->a->artifacts[i];
+
+					if (f->kind != ANALYSIS_ART_SILENT ||
+					    (int)f->dir != d || f->hop.ttl != S->ttl[k + j])
+						continue;
+					an_bprintf(f->why + strlen(f->why),
+					    sizeof(f->why) - strlen(f->why),
+					    "; the round trips take it as %s (%s hop %d), "
+					    "the router the %s trace saw between %s and %s",
+					    rt_node_label(r, x, lbl, sizeof(lbl)),
+					    analysis_dir_name(!d), O->ttl[pu - j],
+					    analysis_dir_name(!d),
+					    rt_node_label(r, u, lu, sizeof(lu)),
+					    rt_node_label(r, v, lv, sizeof(lv)));
+				}
+			}
+			/* every node's place in S, again */
+			for (j = 0; j < r->nnodes; j++)
+				r->nodes[j].pos[d] = -1;
+			for (j = 0; j < S->n; j++)
+				if (r->nodes[S->node[j]].pos[d] < 0)
+					r->nodes[S->node[j]].pos[d] = j;
+			k += g - 1;
+		}
+	}
+}
+
 /* Hops (by ttl) from position i to the end of seq s. */
 static int
 hops_to_end(const struct rt_seq *s, int i)
@@ -172,6 +258,16 @@ return_hops(const struct an_hop *h)
 }
 
 /*
+ * 1 when trace d saw node n answer (a silent hop of d taken as n is no
+ * evidence of where n sends).
+ */
+static int
+seen_in(const struct rt *r, int n, int d)
+{
+	return r->nodes[n].pos[d] >= 0 && !(r->nodes[n].filled & (1 << d));
+}
+
+/*
  * The reply path of the hop at position k of trace d: the nodes from it
  * back to the trace's source.  A router on the other trace sends towards
  * the source along the rest of that trace (destination-based routing);
@@ -188,14 +284,14 @@ reply_path(struct rt *r, int d, int k, struct rt_obs *o)
 
 	if (S->hop[k] >= 0)
 		ret = return_hops(&r->st->d[d].hops[S->hop[k]]);
-	via_other = r->nodes[x].pos[!d] >= 0;
+	via_other = seen_in(r, x, !d);
 	for (i = k - 1; i >= 0; i--)
-		if (r->nodes[S->node[i]].pos[!d] >= 0) {
+		if (seen_in(r, S->node[i], !d)) {
 			pi = i;
 			break;
 		}
 	for (i = k + 1; i < S->n; i++)
-		if (r->nodes[S->node[i]].pos[!d] >= 0) {
+		if (seen_in(r, S->node[i], !d)) {
 			ni = i;
 			break;
 		}
@@ -1206,7 +1302,10 @@ rt_diagnose(struct an_state *st)
 
 	memset(&r, 0, sizeof(r));
 	r.st = st;
-	if (build_nodes(&r) == -1 || build_table(&r) == -1)
+	if (build_nodes(&r) == -1)
+		goto out;
+	fill_silent(&r);
+	if (build_table(&r) == -1)
 		goto out;
 	describe_round_trips(&r);
 	if (find_lossy(&r) == -1 || rt_find_delay(&r) == -1)

@@ -21,6 +21,8 @@ struct rt_node {
 	int		 pos[2];	/* position in each trace's sequence, -1 none */
 	int		 host;		/* 0: site A's host, 1: B's, -1: a router */
 	int		 limited;	/* a hop of it is known to limit its replies */
+	int		 filled;	/* 1 << d: its place in trace d is a silent
+					   hop taken as it (fill_silent), not seen */
 	double		 min_ms[2];	/* lowest RTT of it in each trace, -1 none */
 };
 
@@ -33,7 +35,8 @@ struct rt_link {
 struct rt_seq {
 	int		 n;
 	int		 node[RT_MAXSEQ];
-	int		 hop[RT_MAXSEQ];	/* index in the an_dir, -1: source or implied end */
+	int		 hop[RT_MAXSEQ];	/* index in the an_dir, -1: source, implied
+					   end or a silent hop taken as a router */
 	int		 ttl[RT_MAXSEQ];	/* hop number (0: the source) */
 };
 

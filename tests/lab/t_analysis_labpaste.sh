@@ -78,7 +78,7 @@ while read -r scn fam tool want reason; do
 	    "\(.probes_per_hop)/\(.interval_s)" end' "$tmp/out.json")
 	case $tool in
 	traceroute*) how='paste \([1-9]\|10\) runs of traceroute -q 10 one after another' ;;
-	mtr) how='rerun mtr with -c [0-9]*' ;;
+	mtr*) how='rerun mtr with -c [0-9]*' ;;
 	esac
 	case $scn/$tool/$paced in
 	sf-chicago-limitedstretch/traceroute*/none|sf-chicago-quiet/traceroute*/none)
@@ -97,7 +97,7 @@ while read -r scn fam tool want reason; do
 			continue
 		fi
 		how="rerun mtr with -c ${paced%/*}, not traceroute (that would take $(((${paced%/*} + 9) / 10)) runs of traceroute -q 10)" ;;
-	*/mtr/none) ;;
+	*/mtr*/none) ;;
 	*)
 		not_ok "$name" "mtr advised ($paced: probes per hop/interval) where the pasted tool or the lab says otherwise" \
 		    "verdict: $(jq -r .analysis.verdict "$tmp/out.json" | cut -c1-300)"
