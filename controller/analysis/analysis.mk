@@ -1,6 +1,7 @@
 # controller/analysis/analysis.mk: the analysis library: alignment and
 # diagnosis (analysis.c; the loss onset per direction, onset.c; the round-trip
-# model, roundtrip.c, its loss estimator, estimate.c, and its delay fit,
+# model, roundtrip.c, its loss estimator, estimate.c, the probes that
+# would decide its verdict, decide.c, and its delay fit,
 # delay.c), its verdict sentence (analysis_verdict.c), its
 # JSON form (analysis_json.c), the text report
 # (report.c), the pasted-traceroute parsers (paste.c for text,
@@ -16,5 +17,6 @@ ANALYSIS_SRCS += controller/analysis/analysis.c \
 	controller/analysis/site.c \
 	controller/analysis/svg.c controller/analysis/evidence.c \
 	controller/analysis/estimate.c controller/analysis/roundtrip.c \
+	controller/analysis/decide.c \
 	controller/analysis/delay.c controller/analysis/onset.c \
 	controller/analysis/followup.c controller/analysis/echo.c

@@ -76,6 +76,13 @@ void		 rt_node_ref(const struct rt *, int, struct analysis_hop *);
 const char	*rt_node_label(const struct rt *, int, char *, size_t);
 int		 rt_link_toward(const struct rt *, int);
 int		 rt_same_incidence(const struct rt *, int, int);
+int		 rt_names_limited(const struct rt *, int);
+int		 rt_twin_of(const struct rt *, int);
+
+/* decide.c: the probes per hop that would decide (section 3a) */
+double		 rt_deciding_hops(struct rt *, const struct est_fit *, int,
+		    double *, double *);
+int		 rt_probes_to_decide(struct rt *, const struct est_fit *, int);
 
 /* delay.c: the delay fit, its suspects, distance and jitter (section 4a) */
 int		 rt_find_delay(struct rt *);
