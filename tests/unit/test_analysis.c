@@ -1288,16 +1288,12 @@ static int	latency_suspects(const struct analysis *,
 static void
 drop_probe(struct trace *t, int ttl, int k)
 {
-	int	 i;
+	struct trace_hop *h = trace_hop_by_ttl(t, ttl);
 
-	for (i = 0; i < t->nhops; i++)
-		if (t->hops[i].ttl == ttl) {
-			assert_true(k < t->hops[i].nprobes);
-			assert_true(t->hops[i].probes[k].replied);
-			t->hops[i].probes[k].replied = 0;
-			return;
-		}
-	fail_msg("no hop %d", ttl);
+	assert_non_null(h);
+	assert_true(k < h->nprobes);
+	assert_true(h->probes[k].replied);
+	h->probes[k].replied = 0;
 }
 
 /*
